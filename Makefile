@@ -1,0 +1,62 @@
+# lode — run `make` or `make help` for the targets.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED := 1
+BIN := bin/lode
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+FUZZTIME ?= 30s
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/lode
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/lode
+
+.PHONY: demo
+demo: build ## build lode and complete a file of this repository with the embedded model
+	./$(BIN) complete --explain-context completion/llm/llm.go:105:2
+
+.PHONY: test
+test: ## run the whole test suite (vet, race, end-to-end when editors are present)
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt needed'; exit 1; }
+	$(GO) test -race -timeout 20m ./...
+
+.PHONY: race
+race: ## run the unit tests with the race detector, short mode
+	$(GO) test -race -short ./...
+
+.PHONY: lint
+lint: ## go vet and gofmt check
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+.PHONY: fmt
+fmt: ## format the Go code
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: fuzz
+fuzz: ## run the fuzz targets for FUZZTIME each
+	$(GO) test ./lsp/protocol -run '^$$' -fuzz '^FuzzFraming$$' -fuzztime $(FUZZTIME)
+
+.PHONY: bench
+bench: ## run the benchmarks (count 6, for benchstat)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./context/... ./completion/...
+
+.PHONY: eval
+eval: build ## measure retrieval and the embedded model on the Go standard library
+	./$(BIN) eval context $$($(GO) env GOROOT)/src
+	./$(BIN) eval ngram $$($(GO) env GOROOT)/src
+
+.PHONY: e2e
+e2e: ## run the end-to-end tests in real editors (requires them: LODE_E2E=1)
+	LODE_E2E=1 $(GO) test -count=1 -timeout 15m ./editors/...
+
+.PHONY: clean
+clean: ## remove build outputs
+	rm -rf bin dist editors/vscode/dist editors/vscode/*.vsix

@@ -1,0 +1,244 @@
+package completion
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/postprocess"
+)
+
+// provider is one model with its concurrency limit.
+type provider struct {
+	model llm.Model
+	name  string
+	sem   chan struct{} // one token per call in flight
+}
+
+func newProvider(m llm.Model, name string, n int) *provider {
+	return &provider{model: m, name: name, sem: make(chan struct{}, max(n, 1))}
+}
+
+// builder writes the prompt of a request again, with another token budget
+// or as a chat prompt, for the retries the model's errors ask for.
+type builder func(ctx context.Context, budget int, chat bool) (*Prompt, error)
+
+// flight is one model call shared by every request that waits for it:
+// requests with the same prompt, and a request that typed ahead of the one
+// that started it. The call is aborted when the last of them leaves.
+type flight struct {
+	key    string
+	prompt *Prompt
+	build  builder
+	in     postprocess.Input // for the early stop while streaming
+	cancel context.CancelFunc
+	done   chan struct{}
+	refs   int          // guarded by Engine.mu
+	res    flightResult // written before done is closed
+}
+
+// flightResult is a model's answer, before post-processing.
+type flightResult struct {
+	texts   []string
+	model   string
+	chat    bool   // the answer is to a chat prompt
+	source  string // "model", "fallback" or "cache"
+	prompt  *Prompt
+	elapsed time.Duration
+	err     error
+}
+
+func (f *flight) finished() bool {
+	select {
+	case <-f.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// requestKey identifies a request by everything that shapes the answer.
+func requestKey(r *llm.Request) string {
+	h := sha256.New()
+	for _, s := range []string{r.Mode.String(), r.Model, r.Prompt, r.Suffix, r.Path, r.Language,
+		strconv.Itoa(r.MaxTokens), strconv.FormatFloat(r.Temperature, 'g', -1, 64), strconv.Itoa(r.N),
+		strings.Join(r.Stop, "\x00"), strconv.Itoa(r.Indent)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, m := range r.Messages {
+		h.Write([]byte(m.Role + "\x00" + m.Content + "\x00"))
+	}
+	for _, s := range r.Extra {
+		h.Write([]byte(s.Path + "\x00" + s.Text + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// call answers p: from the recent answers, by joining an identical call
+// in flight, or by starting one. It records the call as t's document's
+// flight, for the next request to reuse.
+func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.Input, build builder) (flightResult, error) {
+	key := requestKey(p.Request)
+	e.mu.Lock()
+	if r, ok := e.results.Get(key); ok {
+		e.mu.Unlock()
+		e.stats.cached.Add(1)
+		r.source = "cache"
+		return r, nil
+	}
+	f := e.flights[key]
+	if f != nil {
+		f.refs++
+		e.stats.deduped.Add(1)
+	} else {
+		fctx, cancel := context.WithTimeout(context.Background(), time.Duration(e.config().TimeoutMS)*time.Millisecond)
+		f = &flight{key: key, prompt: p, build: build, in: in, cancel: cancel, done: make(chan struct{}), refs: 1}
+		e.flights[key] = f
+		go e.run(fctx, f)
+	}
+	e.mu.Unlock()
+	e.setFlight(t, f)
+	return e.wait(ctx, t, f)
+}
+
+// wait waits for f on behalf of t, and drops t's reference to it.
+func (e *Engine) wait(ctx context.Context, t *ticket, f *flight) (flightResult, error) {
+	defer e.release(f)
+	select {
+	case <-f.done:
+		return f.res, f.res.err
+	case <-t.done:
+		return flightResult{}, errSuperseded
+	case <-ctx.Done():
+		return flightResult{}, ctx.Err()
+	}
+}
+
+// release drops one reference to f; the last one aborts the call.
+func (e *Engine) release(f *flight) {
+	e.mu.Lock()
+	f.refs--
+	last := f.refs == 0
+	if last && e.flights[f.key] == f {
+		delete(e.flights, f.key)
+	}
+	e.mu.Unlock()
+	if last {
+		if !f.finished() {
+			e.stats.aborted.Add(1)
+		}
+		f.cancel()
+	}
+}
+
+// run makes f's call and publishes its result.
+func (e *Engine) run(ctx context.Context, f *flight) {
+	start := time.Now()
+	res := e.attempt(ctx, f)
+	res.elapsed = time.Since(start)
+	e.mu.Lock()
+	if e.flights[f.key] == f {
+		delete(e.flights, f.key)
+	}
+	if res.err == nil && len(res.texts) > 0 {
+		e.results.Add(f.key, res)
+	}
+	f.res = res
+	e.mu.Unlock()
+	close(f.done)
+}
+
+// attempt calls the model for f, with the retries and fallbacks its
+// errors ask for: a chat prompt when FIM is refused, a halved budget when
+// the context is too long, the embedded model when the server is
+// unavailable or rate limited.
+func (e *Engine) attempt(ctx context.Context, f *flight) flightResult {
+	p := f.prompt
+	res, err := e.invoke(ctx, e.model, p, f.in)
+	if errors.Is(err, llm.ErrNoFIM) && p.Request.Mode != llm.ModeChat {
+		e.noFIM.Store(true)
+		e.warnOnce(llm.ErrNoFIM, "completion: the model refused a fill-in-the-middle prompt; using chat prompts from now on", "model", e.model.name)
+		if p, err = f.build(ctx, p.Budget, true); err == nil {
+			res, err = e.invoke(ctx, e.model, p, f.in)
+		}
+	}
+	if errors.Is(err, llm.ErrContextTooLong) {
+		e.log.Debug("completion: context too long, retrying with half the budget", "budget", p.Budget)
+		if p, err = f.build(ctx, p.Budget/2, p.Request.Mode == llm.ModeChat); err == nil {
+			res, err = e.invoke(ctx, e.model, p, f.in)
+		}
+	}
+	switch {
+	case err == nil:
+	case (errors.Is(err, llm.ErrUnavailable) || errors.Is(err, llm.ErrRateLimited)) && e.embedded != nil && e.config().Fallback:
+		e.warnOnce(llm.ErrUnavailable, "completion: model unavailable, completing with the embedded model", "model", e.model.name, "err", err)
+		e.stats.fallbacks.Add(1)
+		ep := *f.prompt
+		ep.Request = embeddedRequest(f.prompt)
+		if res, err = e.invoke(ctx, e.embedded, &ep, f.in); err == nil {
+			res.source = "fallback"
+			return res
+		}
+	case errors.Is(err, llm.ErrUnauthorized):
+		e.warnOnce(llm.ErrUnauthorized, "completion: the model server refused the API key; check api_key or LODE_API_KEY", "model", e.model.name)
+	case errors.Is(err, llm.ErrUnknownModel):
+		e.warnOnce(llm.ErrUnknownModel, "completion: the server does not serve the configured model; check the model setting", "model", e.model.name)
+	}
+	if err != nil {
+		return flightResult{err: err, prompt: p}
+	}
+	return res
+}
+
+// embeddedRequest asks the embedded model: a plain FIM request with the
+// windows around the cursor.
+func embeddedRequest(p *Prompt) *llm.Request {
+	return &llm.Request{
+		Mode: llm.ModeFIM, Prompt: p.Prefix, Suffix: p.Suffix,
+		Path: p.Path, Language: p.Language,
+		MaxTokens: p.Request.MaxTokens, N: p.Request.N,
+	}
+}
+
+// invoke makes one model call within the provider's concurrency limit,
+// streaming when it can so as to stop as soon as the line or block is
+// complete.
+func (e *Engine) invoke(ctx context.Context, pv *provider, p *Prompt, in postprocess.Input) (flightResult, error) {
+	select {
+	case pv.sem <- struct{}{}:
+	case <-ctx.Done():
+		return flightResult{}, ctx.Err()
+	}
+	defer func() { <-pv.sem }()
+	e.stats.calls.Add(1)
+	req := p.Request
+	chat := req.Mode == llm.ModeChat
+	var resp *llm.Response
+	var err error
+	if s, ok := pv.model.(llm.Streamer); ok && e.config().Stream && req.N <= 1 && !chat {
+		var b strings.Builder
+		resp, err = s.Stream(ctx, req, func(delta string) bool {
+			b.WriteString(delta)
+			return !in.Done(b.String())
+		})
+	} else {
+		resp, err = pv.model.Complete(ctx, req)
+	}
+	if err != nil {
+		return flightResult{}, err
+	}
+	res := flightResult{model: resp.Model, chat: chat, source: "model", prompt: p}
+	if res.model == "" {
+		res.model = pv.name
+	}
+	for _, c := range resp.Choices {
+		res.texts = append(res.texts, c.Text)
+	}
+	return res, nil
+}

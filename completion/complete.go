@@ -1,0 +1,183 @@
+package completion
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Complete answers one completion request. A request superseded by a newer
+// one for the same document is answered with an empty Result (Skipped is
+// Superseded). When ctx is cancelled, Complete returns ctx's error and the
+// model call is aborted unless another request still waits for it; every
+// other failure is logged and answered with an empty Result.
+func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
+	start := time.Now()
+	cfg := e.config()
+	if !cfg.Enabled || req.Text == nil {
+		return Result{Skipped: SkipDisabled}, nil
+	}
+	doc := req.Text.String()
+	off := max(0, min(req.Offset, len(doc)))
+	t := e.begin(req.Path, doc, off)
+	defer e.end(t)
+
+	lang := syntax.Detect(req.LanguageID, req.Path)
+	c := cursor{path: req.Path, lang: req.LanguageID, doc: doc, off: off, mode: modeFor(doc[:off], doc[off:]), n: 1}
+	if lang != nil {
+		c.lang = lang.Name
+	}
+	if req.Trigger == Invoked {
+		c.n = cfg.Candidates
+		if req.Candidates > 0 {
+			c.n = min(req.Candidates, cfg.Candidates)
+		}
+	}
+	if t.shown != nil {
+		if items := t.shown.through(t.through, doc, off); len(items) > 0 {
+			e.stats.typeThrough.Add(1)
+			return Result{Items: items, Source: "type-through", Timing: Timing{Gather: time.Since(start)}}, nil
+		}
+	}
+	chk := newChecker(lang, doc, off)
+	defer chk.close()
+	if t.adopt != nil {
+		r, done, err := e.reuse(ctx, t, c, chk, start)
+		if done {
+			return r, err
+		}
+	}
+	if req.Trigger == Automatic {
+		why := policy(cfg, doc[:off], doc[off:], req.Deleted || t.deleted,
+			func() bool { return chk.inComment(ctx) }, func() bool { return chk.inString(ctx) })
+		if why != "" {
+			return Result{Skipped: why}, nil
+		}
+		if d := time.Duration(cfg.DebounceMS) * time.Millisecond; d > 0 {
+			if r, ok, err := e.debounce(ctx, t, d); !ok {
+				return r, err
+			}
+		}
+	}
+	if cfg.SyntaxCheck {
+		chk.start(ctx)
+	}
+	build := func(ctx context.Context, budget int, chat bool) (*Prompt, error) {
+		return e.buildPrompt(ctx, c, budget, chat || e.noFIM.Load())
+	}
+	p, err := build(ctx, cfg.Budget, false)
+	if err != nil {
+		return Result{}, err
+	}
+	if !e.latest(t) {
+		return Result{Skipped: Superseded, Prompt: p}, nil
+	}
+	in := postprocess.Input{Prefix: doc[:off], Suffix: doc[off:], Mode: c.mode}
+	timing := Timing{Gather: time.Since(start)}
+	res, err := e.call(ctx, t, p, in, build)
+	timing.Model = time.Since(start) - timing.Gather
+	switch {
+	case errors.Is(err, errSuperseded):
+		return Result{Skipped: Superseded, Prompt: p, Timing: timing}, nil
+	case ctx.Err() != nil:
+		return Result{}, ctx.Err()
+	case err != nil:
+		e.log.Debug("completion: model call failed", "path", req.Path, "err", err)
+		return Result{Prompt: p, Timing: timing}, nil
+	}
+	if res.prompt != nil {
+		p = res.prompt
+	}
+	return e.finish(ctx, t, c, chk, res, res.texts, p, timing), nil
+}
+
+// reuse answers from the call of the previous request, which t typed
+// ahead of, when the model's answer begins with what was typed. done is
+// false when the request must go on to a call of its own.
+func (e *Engine) reuse(ctx context.Context, t *ticket, c cursor, chk *checker, start time.Time) (r Result, done bool, err error) {
+	f := t.adopt
+	t.adopt = nil
+	gather := time.Since(start)
+	res, err := e.wait(ctx, t, f)
+	switch {
+	case errors.Is(err, errSuperseded):
+		return Result{Skipped: Superseded}, true, nil
+	case ctx.Err() != nil:
+		return Result{}, true, ctx.Err()
+	case err != nil:
+		return Result{}, false, nil
+	}
+	var texts []string
+	for _, s := range res.texts {
+		if rest, ok := strings.CutPrefix(s, t.typed); ok && strings.TrimSpace(rest) != "" {
+			texts = append(texts, rest)
+		}
+	}
+	if len(texts) == 0 {
+		return Result{}, false, nil
+	}
+	e.stats.reused.Add(1)
+	res.source = "in-flight"
+	timing := Timing{Gather: gather, Model: time.Since(start) - gather}
+	if e.config().SyntaxCheck {
+		chk.start(ctx)
+	}
+	return e.finish(ctx, t, c, chk, res, texts, res.prompt, timing), true, nil
+}
+
+// debounce waits d unless a newer request or a cancellation comes first;
+// ok is false when the request must end with r and err.
+func (e *Engine) debounce(ctx context.Context, t *ticket, d time.Duration) (r Result, ok bool, err error) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return Result{}, true, nil
+	case <-t.done:
+		return Result{Skipped: Superseded}, false, nil
+	case <-ctx.Done():
+		return Result{}, false, ctx.Err()
+	}
+}
+
+// finish post-processes the model's texts into items and records them as
+// shown.
+func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, res flightResult, texts []string, p *Prompt, timing Timing) Result {
+	postStart := time.Now()
+	in := postprocess.Input{Prefix: c.doc[:c.off], Suffix: c.doc[c.off:], Mode: c.mode, Chat: res.chat, BaseErrors: -1}
+	if e.config().SyntaxCheck && chk != nil {
+		in.Check = chk.check(ctx)
+		in.BaseErrors = chk.base(ctx)
+	}
+	start := wordStart(c.doc, c.off)
+	var items []Item
+	seen := map[string]bool{}
+	for _, s := range texts {
+		in.Text = s
+		ins := postprocess.Process(in)
+		if ins == "" || seen[ins] || len(items) >= c.n {
+			continue
+		}
+		seen[ins] = true
+		text := c.doc[start:c.off] + ins
+		items = append(items, Item{
+			ID: e.newID(t.seq, len(items)), Text: text, Start: start, End: c.off, Insert: ins,
+			FilterText: firstLine(text), Model: res.model, Mode: c.mode,
+		})
+	}
+	timing.Post = time.Since(postStart)
+	r := Result{Items: items, Source: res.source, Prompt: p, Timing: timing}
+	if len(items) > 0 {
+		sh := &shown{path: c.path, text: c.doc, off: c.off, items: items, at: time.Now(), timing: timing}
+		if p != nil && p.Request != nil {
+			sh.prompt = requestKey(p.Request)
+		}
+		e.setShown(t, sh)
+		e.feedback.event("shown", sh, "", 0)
+	}
+	return r
+}

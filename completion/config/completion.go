@@ -1,0 +1,37 @@
+package config
+
+// Completion configures inline completion and completion items.
+type Completion struct {
+	Enabled bool   `toml:"enabled" default:"true" doc:"Answer inline completion and completion requests."`
+	Model   string `toml:"model" doc:"Name of a [models.NAME] entry for completions; empty uses the default model."`
+
+	// Trigger policy for automatic requests; an explicit invocation always
+	// completes.
+	SkipDeletions bool `toml:"skip_deletions" default:"true" doc:"Do not complete automatically right after text was deleted."`
+	SkipMidWord   bool `toml:"skip_mid_word" default:"true" doc:"Do not complete automatically in the middle of an identifier."`
+	SkipMidLine   bool `toml:"skip_mid_line" default:"true" doc:"Do not complete automatically when the rest of the line holds more than closing punctuation and whitespace."`
+	InComments    bool `toml:"in_comments" default:"true" doc:"Complete automatically inside comments."`
+	InStrings     bool `toml:"in_strings" default:"true" doc:"Complete automatically inside string literals."`
+	Candidates    int  `toml:"candidates" default:"3" doc:"Most candidates returned for an explicit invocation (automatic requests return one)."`
+
+	// Prompt budget, in tokens, and how it is shared.
+	Budget      int `toml:"budget" default:"2048" doc:"Token budget of the whole prompt: prefix, suffix and workspace context."`
+	PrefixShare int `toml:"prefix_share" default:"45" doc:"Percent of the budget for the text before the cursor."`
+	SuffixShare int `toml:"suffix_share" default:"15" doc:"Percent of the budget for the text after the cursor; the rest goes to workspace context."`
+
+	// Generation.
+	MaxTokens     int     `toml:"max_tokens" default:"160" doc:"Most tokens generated for a block completion."`
+	MaxLineTokens int     `toml:"max_line_tokens" default:"48" doc:"Most tokens generated for a rest-of-line completion."`
+	Temperature   float64 `toml:"temperature" default:"0.1" doc:"Sampling temperature; explicit invocations with several candidates use at least 0.6."`
+	Stream        bool    `toml:"stream" default:"true" doc:"Stream the answer and stop the model as soon as the line or block is complete."`
+	SyntaxCheck   bool    `toml:"syntax_check" default:"true" doc:"Keep only the longest part of a completion that adds no syntax error to the file."`
+	TimeoutMS     int     `toml:"timeout_ms" default:"4000" doc:"Give up on a model call after this many milliseconds."`
+
+	// Latency.
+	DebounceMS    int  `toml:"debounce_ms" default:"0" doc:"Wait this many milliseconds before calling the model for an automatic request, for editors that do not debounce; a newer request in the meantime wins."`
+	MaxConcurrent int  `toml:"max_concurrent" default:"2" doc:"Most model calls in flight at once per provider."`
+	CacheSize     int  `toml:"cache_size" default:"256" doc:"Number of recent prompts whose answers are kept for reuse."`
+	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"When the model server is unavailable, complete with the embedded offline model."`
+
+	FeedbackLog string `toml:"feedback_log" doc:"Path of a local JSONL log of shown, accepted and rejected completions, to measure your own acceptance rate; empty turns it off. Nothing leaves the machine."`
+}

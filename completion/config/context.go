@@ -1,0 +1,7 @@
+package config
+
+// Context configures the workspace reading and the context sent to models.
+type Context struct {
+	MaxFileSize int `toml:"max_file_size" default:"1048576" doc:"Files larger than this many bytes are not indexed."`
+	Budget      int `toml:"budget" default:"1024" doc:"Token budget of the context bundle (other files' snippets) for one cursor, as lode/context and lode context report it."`
+}

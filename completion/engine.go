@@ -1,0 +1,192 @@
+// Package completion is lode's inline completion engine: one Engine answers
+// both the inline completion and the completion item surfaces. For a
+// cursor it applies the trigger policy, gathers the windows around the
+// cursor and the workspace context under one token budget, writes them in
+// the model family's format, calls the model (streaming, with early stop)
+// and post-processes the answer.
+//
+// The engine owns the latency habits: latest wins per document (the older
+// request is answered empty and its model call aborted), a type-through
+// cache, reuse of an in-flight call the new request extends, deduplication
+// of identical prompts, a debounce and a concurrency limit per model.
+//
+// The main types are Engine, Options, Request, Result, Item and Prompt.
+// Package completion depends on context/..., completion/llm,
+// completion/prompt, completion/postprocess and completion/config; never
+// on lsp/ nor on a concrete model provider.
+package completion
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/context/retrieve"
+)
+
+// Retriever finds the workspace context for a cursor; context/retrieve
+// provides one.
+type Retriever interface {
+	Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error)
+}
+
+// RetrieverFunc adapts a function to Retriever.
+type RetrieverFunc func(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error)
+
+// Retrieve calls f.
+func (f RetrieverFunc) Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
+	return f(ctx, req)
+}
+
+// Options configures an Engine. Model is required.
+type Options struct {
+	Config config.Completion
+	// Model answers completions. Its name (llm.Namer, else ModelName)
+	// picks the prompt template.
+	Model     llm.Model
+	ModelName string
+	// Embedded, when set, answers instead of Model when Model is
+	// unavailable or rate limited (and Config.Fallback is on).
+	Embedded llm.Model
+	// Retriever supplies workspace context; nil sends the windows around
+	// the cursor only.
+	Retriever Retriever
+	// Redact replaces secrets in text before it leaves; nil uses
+	// context/redact.
+	Redact func(string) string
+	// Tokens counts tokens for the budget; nil uses the model's own
+	// counter (llm.TokenCounter) or else an estimate of 4 bytes a token.
+	Tokens llm.TokenCounter
+	// Format writes a Prompt for a model; nil uses completion/prompt's
+	// template for the model's name.
+	Format Formatter
+	Logger *slog.Logger
+}
+
+// Engine answers completion requests. It is safe for concurrent use.
+type Engine struct {
+	cfg       atomic.Pointer[config.Completion]
+	model     *provider
+	embedded  *provider // nil without a companion
+	retriever Retriever
+	redact    func(string) string
+	tokens    llm.TokenCounter
+	format    Formatter
+	log       *slog.Logger
+	feedback  *feedbackLog
+	noFIM     atomic.Bool // the model rejected FIM: chat prompts from now on
+	warned    sync.Map    // error kinds already reported to the user
+
+	mu      sync.Mutex
+	seq     uint64
+	docs    map[string]*docState
+	flights map[string]*flight // by request key, while running
+
+	results *lru.Cache[string, flightResult] // recent answers by request key
+	stats   counters
+}
+
+// New returns an Engine.
+func New(opts Options) *Engine {
+	e := &Engine{
+		retriever: opts.Retriever,
+		redact:    opts.Redact,
+		tokens:    opts.Tokens,
+		format:    opts.Format,
+		log:       opts.Logger,
+		docs:      make(map[string]*docState),
+		flights:   make(map[string]*flight),
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	cfg := normalize(opts.Config)
+	e.cfg.Store(&cfg)
+	name := opts.ModelName
+	if n, ok := opts.Model.(llm.Namer); ok && name == "" {
+		name = n.ModelName()
+	}
+	e.model = newProvider(opts.Model, name, cfg.MaxConcurrent)
+	if opts.Embedded != nil {
+		ename := "embedded"
+		if n, ok := opts.Embedded.(llm.Namer); ok {
+			ename = n.ModelName()
+		}
+		e.embedded = newProvider(opts.Embedded, ename, cfg.MaxConcurrent)
+	}
+	if e.tokens == nil {
+		if c, ok := opts.Model.(llm.TokenCounter); ok {
+			e.tokens = c
+		} else {
+			e.tokens = estimate{}
+		}
+	}
+	if e.format == nil {
+		e.format = templateFormat()
+	}
+	e.results, _ = lru.New[string, flightResult](max(cfg.CacheSize, 1))
+	e.feedback = newFeedbackLog(cfg.FeedbackLog, e.log)
+	return e
+}
+
+// normalize replaces settings that cannot work with working ones.
+func normalize(c config.Completion) config.Completion {
+	c.MaxConcurrent = max(c.MaxConcurrent, 1)
+	c.Candidates = max(c.Candidates, 1)
+	if c.Budget <= 0 {
+		c.Budget = 2048
+	}
+	if c.PrefixShare <= 0 || c.PrefixShare+c.SuffixShare > 100 {
+		c.PrefixShare, c.SuffixShare = 45, 15
+	}
+	c.SuffixShare = max(c.SuffixShare, 0)
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = 160
+	}
+	if c.MaxLineTokens <= 0 {
+		c.MaxLineTokens = 48
+	}
+	if c.TimeoutMS <= 0 {
+		c.TimeoutMS = 4000
+	}
+	return c
+}
+
+// SetConfig replaces the settings of later requests. The model, the
+// concurrency limit and the feedback log keep the values New had.
+func (e *Engine) SetConfig(c config.Completion) {
+	c = normalize(c)
+	e.cfg.Store(&c)
+}
+
+func (e *Engine) config() *config.Completion { return e.cfg.Load() }
+
+// Close flushes and closes the feedback log. Calls in flight are not
+// waited for.
+func (e *Engine) Close() error { return e.feedback.close() }
+
+// ModelName returns the name of the completion model.
+func (e *Engine) ModelName() string { return e.model.name }
+
+// newID returns a fresh item ID prefix.
+func (e *Engine) newID(seq uint64, i int) string {
+	return strconv.FormatUint(seq, 36) + "." + strconv.Itoa(i)
+}
+
+// warnOnce logs err at warning level the first time its kind is seen.
+func (e *Engine) warnOnce(kind error, msg string, args ...any) {
+	if _, seen := e.warned.LoadOrStore(kind, true); !seen {
+		e.log.Warn(msg, args...)
+	}
+}
+
+// errSuperseded ends a request that a newer one for the same document
+// replaced.
+var errSuperseded = errors.New("completion: superseded")

@@ -1,0 +1,166 @@
+package ngram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Name is the model name the embedded model reports (llm.Namer).
+const Name = "lode-ngram"
+
+var (
+	_ llm.Model     = (*Model)(nil)
+	_ llm.FIMer     = (*Model)(nil)
+	_ llm.Predictor = (*Model)(nil)
+	_ llm.Namer     = (*Model)(nil)
+)
+
+// ModelName implements llm.Namer.
+func (m *Model) ModelName() string { return Name }
+
+// SupportsFIM implements llm.FIMer: the model reads the prefix (Prompt) and
+// uses the suffix only to stop before repeating it.
+func (m *Model) SupportsFIM() bool { return true }
+
+// tailBytes is how much of the prefix a request reads: enough for the
+// n-gram contexts and a cache of the tokens just written, small enough to
+// parse in well under a millisecond.
+const tailBytes = 4096
+
+// query is the model's view of one request, valid while the read lock that
+// built it is held.
+type query struct {
+	s       scorer
+	ov      overlay
+	last    uint32 // the token before the cursor (or the word being typed)
+	partial string // the part of a word typed before the cursor
+	// spaced is set when the prefix ends with horizontal space, lineStart
+	// when it ends at the start of a line.
+	spaced, lineStart bool
+}
+
+// errNoLanguage is returned when a request names no language the model
+// can tokenize; the answer is then empty.
+var errNoLanguage = errors.New("ngram: unknown language")
+
+// withQuery lexes the end of req's prefix and calls f with the query under
+// the read lock. f is not called when the cursor is inside a comment or a
+// token the model cannot extend.
+func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query)) error {
+	lang := syntax.Detect(req.Language, req.Path)
+	if lang == nil {
+		lang = syntax.ByName(req.Language)
+	}
+	if lang == nil {
+		return errNoLanguage
+	}
+	tail := tailOf(req.Prompt, tailBytes)
+	tree, err := syntax.Parse(ctx, lang, []byte(tail))
+	if err != nil {
+		return fmt.Errorf("ngram: %w", err)
+	}
+	lexemes := lex(tree, false)
+	tree.Close()
+
+	var q query
+	end := 0
+	if n := len(lexemes); n > 0 {
+		end = lexemes[n-1].end
+	}
+	rest := tail[end:]
+	if strings.TrimSpace(rest) != "" {
+		return nil // inside a comment, or after text the grammar skipped
+	}
+	if n := len(lexemes); n > 0 && rest == "" && lexemes[n-1].class != classNewline && endsInWord(tail) {
+		q.partial = lexemes[n-1].text
+		lexemes = lexemes[:n-1]
+	}
+	q.spaced = rest != "" && !strings.Contains(rest, "\n")
+	q.lineStart = strings.Contains(rest, "\n") || len(lexemes) == 0 ||
+		lexemes[len(lexemes)-1].class == classNewline
+
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	q.ov = overlay{v: m.vocab}
+	ids := make([]uint32, len(lexemes))
+	for i, l := range lexemes {
+		ids[i] = q.ov.id(l.text, l.class)
+	}
+	if len(ids) > 0 {
+		q.last = ids[len(ids)-1]
+	}
+	q.s = m.scorer(lang.Name, req.Path, ids)
+	f(&q)
+	return nil
+}
+
+// scorer returns the nested models positioned after ids, the end of the
+// document at path: the language's project level, the directory's and the
+// file's (as last learned), and a cache of ids themselves. It runs under
+// the read lock.
+func (m *Model) scorer(lang, path string, ids []uint32) scorer {
+	s := scorer{base: 1 / float64(len(m.vocab.texts)+1)}
+	from := max(0, len(ids)-m.opts.Order)
+	for _, t := range []*table{m.langs[lang], m.dirTable(lang, path), m.fileTable(path)} {
+		if t == nil {
+			continue
+		}
+		w := t.start()
+		for _, id := range ids[from:] {
+			w = t.advance(w, id)
+		}
+		s.levels = append(s.levels, level{t: t, w: w})
+	}
+	cache := newTable(m.opts.Order)
+	w := cache.start()
+	for _, id := range ids {
+		w = cache.add(w, id, 1)
+	}
+	s.levels = append(s.levels, level{t: cache, w: w})
+	return s
+}
+
+// tailOf returns the last n bytes of s or a little less, starting at a
+// line start when s is longer.
+func tailOf(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	t := s[len(s)-n:]
+	if i := strings.IndexByte(t, '\n'); i >= 0 {
+		return t[i+1:]
+	}
+	return t
+}
+
+func endsInWord(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return isWordRune(r)
+}
+
+// PredictNext implements llm.Predictor: the n most likely next words
+// (identifiers, keywords, literals; punctuation is left out) at the end of
+// req.Prompt. When the prompt ends inside a word, only words extending it
+// are returned, and Text is the whole word, typed part included.
+func (m *Model) PredictNext(ctx context.Context, req *llm.Request, n int) ([]llm.Prediction, error) {
+	var out []llm.Prediction
+	err := m.withQuery(ctx, req, func(q *query) {
+		cands := q.s.candidates(n, perNode, func(tok uint32) bool {
+			c := q.ov.class(tok)
+			return c != classPunct && c != classNewline && strings.HasPrefix(q.ov.text(tok), q.partial)
+		})
+		for _, c := range cands {
+			out = append(out, llm.Prediction{Text: q.ov.text(c.tok), Score: c.p})
+		}
+	})
+	if errors.Is(err, errNoLanguage) {
+		return nil, nil
+	}
+	return out, err
+}

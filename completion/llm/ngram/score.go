@@ -1,0 +1,150 @@
+package ngram
+
+import (
+	"math"
+	"slices"
+)
+
+// maxOrder bounds Options.Order: windows are fixed-size arrays.
+const maxOrder = 8
+
+// level is one of the nested models at one position: the project's model
+// of the language, the directory's, the file's, or the cache of the tokens
+// just read.
+type level struct {
+	t *table
+	w window
+}
+
+// scorer mixes the nested models' predictions for the next token. It is a
+// value that is cheap to copy: advancing a copy leaves the original as it
+// was, which is how generation explores without learning its own output.
+type scorer struct {
+	levels []level
+	base   float64 // the uniform distribution under every level: 1/(V+1)
+}
+
+// estimate is one level's Witten-Bell interpolated probability of tok and
+// the level's confidence in its longest context.
+func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
+	t := l.t
+	p = base
+	depth := 0
+	lambda := 0.0
+	for k := 0; k < t.order; k++ {
+		h := l.w[k]
+		if h == none || t.count[h] == 0 {
+			break
+		}
+		ch, n1 := float64(t.count[h]), float64(t.kids[h])
+		cw := 0.0
+		if id := t.child(h, tok); id != none {
+			cw = float64(t.count[id])
+		}
+		p = (cw + n1*p) / (ch + n1)
+		lambda = ch / (ch + n1)
+		depth = k + 1
+	}
+	return p, mixWeight(lambda, depth, t.order)
+}
+
+// mixWeight is how much a level counts in the mixture: the Witten-Bell
+// confidence of its longest known context, growing with that context's
+// length, so the level that has seen the longest matching context leads.
+// Levels that know nothing of the context get no say.
+func mixWeight(lambda float64, depth, order int) float64 {
+	if depth == 0 {
+		return 0
+	}
+	return lambda * float64(depth*depth)
+}
+
+// prob returns the mixed probability of tok and whether no level has ever
+// seen it (an out-of-vocabulary token, which gets the mass the smoothing
+// reserves for unseen tokens).
+func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
+	sum, wsum := 0.0, 0.0
+	unseen = true
+	for i := range s.levels {
+		l := &s.levels[i]
+		lp, w := l.estimate(tok, s.base)
+		if w == 0 {
+			continue
+		}
+		sum += w * lp
+		wsum += w
+		if unseen {
+			if id := l.t.child(0, tok); id != none && l.t.count[id] > 0 {
+				unseen = false
+			}
+		}
+	}
+	if wsum == 0 {
+		return s.base, unseen
+	}
+	return sum / wsum, unseen
+}
+
+// advance moves every level past tok.
+func (s scorer) advance(tok uint32) scorer {
+	levels := make([]level, len(s.levels))
+	for i, l := range s.levels {
+		levels[i] = level{t: l.t, w: l.t.advance(l.w, tok)}
+	}
+	s.levels = levels
+	return s
+}
+
+// scored is a candidate next token with its mixed probability.
+type scored struct {
+	tok uint32
+	p   float64
+}
+
+// Candidate enumeration bounds: per context node, how many followers are
+// kept and how many are looked at.
+const (
+	perNode  = 24
+	scanNode = 2048
+)
+
+// candidates returns up to n next tokens, most probable first. Candidates
+// are the per most frequent followers of every level's contexts (twice as
+// many for the empty context); keep, when not nil, filters them (the word
+// being typed).
+func (s *scorer) candidates(n, per int, keep func(uint32) bool) []scored {
+	seen := map[uint32]bool{unk: true}
+	var out []scored
+	for i := range s.levels {
+		l := &s.levels[i]
+		for k := l.t.order - 1; k >= 0; k-- {
+			max := per
+			if k == 0 {
+				max = 2 * per
+			}
+			l.t.followers(l.w[k], max, scanNode, keep, func(tok uint32) {
+				if !seen[tok] {
+					seen[tok] = true
+					p, _ := s.prob(tok)
+					out = append(out, scored{tok, p})
+				}
+			})
+		}
+	}
+	slices.SortFunc(out, func(a, b scored) int {
+		if a.p != b.p {
+			if a.p > b.p {
+				return -1
+			}
+			return 1
+		}
+		return int(a.tok) - int(b.tok)
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// bits is the information content of p in bits.
+func bits(p float64) float64 { return -math.Log2(p) }

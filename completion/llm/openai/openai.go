@@ -1,0 +1,239 @@
+// Package openai is lode's provider for OpenAI-compatible servers (OpenAI,
+// vLLM, SGLang, LM Studio, Ollama's /v1, llama.cpp's /v1, DeepSeek, Zhipu
+// GLM, Mistral), built on go-openai. Its main type is Client, an
+// llm.Model that also streams, lists models and reports native
+// fill-in-the-middle support.
+//
+// Requests travel as follows:
+//
+//	llm.ModeChat  POST {base}/chat/completions
+//	llm.ModeRaw   POST {base}/completions, the template in "prompt"
+//	llm.ModeFIM   FIMSuffix:  POST {base}/completions with "suffix"
+//	              FIMMistral: POST {base}/fim/completions (prompt + suffix)
+//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang and
+//	                          Zhipu reject a suffix: send the model's raw
+//	                          template with ModeRaw, or a chat prompt)
+//
+// go-openai drops a zero temperature (the JSON field is omitempty), so a
+// request for temperature 0 sends a tiny positive one. go-openai refuses
+// chat-only model names on /completions before any request: that is
+// reported as llm.ErrNoFIM, and SupportsFIM is false for them.
+//
+// The package depends on completion/llm, go-openai and the standard library.
+package openai
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	goopenai "github.com/sashabaranov/go-openai"
+
+	"github.com/lode-ls/lode/completion/llm"
+)
+
+// FIMStyle says how a server takes a fill-in-the-middle request.
+type FIMStyle string
+
+const (
+	FIMSuffix  FIMStyle = "suffix"  // /completions with "suffix"
+	FIMMistral FIMStyle = "mistral" // /fim/completions
+	FIMNone    FIMStyle = "none"    // no native fill-in-the-middle
+)
+
+// Options configure a Client.
+type Options struct {
+	BaseURL  string // default https://api.openai.com/v1
+	APIKey   string // sent as a bearer token to BaseURL only
+	Model    string // default model name
+	Headers  map[string]string
+	Timeouts llm.Timeouts
+	FIM      FIMStyle // default FIMSuffix
+}
+
+// Preset is a known OpenAI-compatible service.
+type Preset struct {
+	Name    string
+	BaseURL string
+	FIM     FIMStyle
+	Model   string // a sensible default model
+	KeyEnv  string // the environment variable its users usually set
+}
+
+// Presets are the hosted services lode knows by name. DeepSeek takes
+// fill-in-the-middle (suffix) on its beta base URL only; Mistral's
+// Codestral has its own /fim/completions; Zhipu GLM is chat only.
+var Presets = map[string]Preset{
+	"openai":   {Name: "openai", BaseURL: "https://api.openai.com/v1", FIM: FIMSuffix, Model: "gpt-3.5-turbo-instruct", KeyEnv: "OPENAI_API_KEY"},
+	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com/beta", FIM: FIMSuffix, Model: "deepseek-chat", KeyEnv: "DEEPSEEK_API_KEY"},
+	"mistral":  {Name: "mistral", BaseURL: "https://codestral.mistral.ai/v1", FIM: FIMMistral, Model: "codestral-latest", KeyEnv: "MISTRAL_API_KEY"},
+	"zhipu":    {Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", FIM: FIMNone, Model: "glm-4-plus", KeyEnv: "ZHIPUAI_API_KEY"},
+}
+
+// Client calls one OpenAI-compatible server. It is safe for concurrent use.
+type Client struct {
+	opts  Options
+	http  *http.Client
+	api   *goopenai.Client
+	gate  llm.Gate
+	noFIM atomic.Bool // the server rejected a suffix once
+}
+
+var (
+	_ llm.Model    = (*Client)(nil)
+	_ llm.Streamer = (*Client)(nil)
+	_ llm.FIMer    = (*Client)(nil)
+	_ llm.Lister   = (*Client)(nil)
+	_ llm.Namer    = (*Client)(nil)
+)
+
+// New returns a client with its own long-lived HTTP client.
+func New(o Options) (*Client, error) {
+	if o.BaseURL == "" {
+		o.BaseURL = Presets["openai"].BaseURL
+	}
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if !strings.HasPrefix(o.BaseURL, "http://") && !strings.HasPrefix(o.BaseURL, "https://") {
+		return nil, fmt.Errorf("openai: base URL %q must start with http:// or https://", o.BaseURL)
+	}
+	switch o.FIM {
+	case "":
+		o.FIM = FIMSuffix
+	case FIMSuffix, FIMMistral, FIMNone:
+	default:
+		return nil, fmt.Errorf("openai: unknown fim style %q (want suffix, mistral or none)", o.FIM)
+	}
+	o.Timeouts = o.Timeouts.WithDefaults()
+	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers)}
+	cfg := goopenai.DefaultConfig(o.APIKey)
+	cfg.BaseURL = o.BaseURL
+	cfg.HTTPClient = &recorder{c.http}
+	c.api = goopenai.NewClientWithConfig(cfg)
+	return c, nil
+}
+
+// ModelName returns the configured model.
+func (c *Client) ModelName() string { return c.opts.Model }
+
+// SupportsFIM reports whether ModeFIM requests can be sent: the server's
+// style takes a suffix, the model is not one go-openai refuses on
+// /completions, and the server has not rejected a suffix.
+func (c *Client) SupportsFIM() bool {
+	switch {
+	case c.opts.FIM == FIMNone || c.noFIM.Load():
+		return false
+	case c.opts.FIM == FIMMistral:
+		return true
+	}
+	return completionsAllowed(c.opts.Model)
+}
+
+// CloseIdleConnections closes idle connections to the server.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+
+// ListModels returns the models the server lists at {base}/models.
+func (c *Client) ListModels(ctx context.Context) ([]string, error) {
+	ctx, cancel := llm.WithRequestTimeout(ctx, c.opts.Timeouts)
+	defer cancel()
+	ctx, ex := withExchange(ctx)
+	list, err := c.api.ListModels(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("openai: listing models: %w", c.mapError(ctx, ex, err))
+	}
+	names := make([]string, 0, len(list.Models))
+	for _, m := range list.Models {
+		names = append(names, m.ID)
+	}
+	return names, nil
+}
+
+// Complete sends req and returns the whole answer.
+func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+	return c.call(ctx, req, nil)
+}
+
+// Stream sends req and yields the first choice's text as it arrives.
+func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
+	if yield == nil {
+		yield = func(string) bool { return true }
+	}
+	return c.call(ctx, req, yield)
+}
+
+// call runs one request through llm.Call, and remembers a rejected suffix.
+func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
+	resp, err := llm.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
+		return c.once(ctx, req, y)
+	})
+	if err != nil {
+		if errors.Is(err, llm.ErrNoFIM) && req.Mode == llm.ModeFIM {
+			c.noFIM.Store(true)
+		}
+		return nil, fmt.Errorf("openai: %w", err)
+	}
+	return resp, nil
+}
+
+func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
+	model := req.Model
+	if model == "" {
+		model = c.opts.Model
+	}
+	switch req.Mode {
+	case llm.ModeChat:
+		return c.chat(ctx, model, req, yield)
+	case llm.ModeFIM:
+		switch {
+		case c.opts.FIM == FIMNone:
+			return nil, fmt.Errorf("%w: the server at %s takes no suffix (fim = \"none\")", llm.ErrNoFIM, c.opts.BaseURL)
+		case c.opts.FIM == FIMMistral:
+			return c.mistralFIM(ctx, model, req, yield)
+		}
+	}
+	if !completionsAllowed(model) {
+		return nil, fmt.Errorf("%w: model %q is chat-only (go-openai refuses it on /completions)", llm.ErrNoFIM, model)
+	}
+	return c.completion(ctx, model, req, yield)
+}
+
+// temperature works around go-openai dropping a zero temperature.
+func temperature(t float64) float32 {
+	if t <= 0 {
+		return 1e-6
+	}
+	return float32(t)
+}
+
+// completionsAllowed asks go-openai whether it sends model to
+// /completions. Its list is unexported; its check runs before the prompt's
+// type is checked, so a non-string prompt makes the call return without
+// any network traffic.
+func completionsAllowed(model string) bool {
+	if model == "" {
+		return true
+	}
+	_, err := (&goopenai.Client{}).CreateCompletion(context.Background(),
+		goopenai.CompletionRequest{Model: model, Prompt: 0})
+	return !errors.Is(err, goopenai.ErrCompletionUnsupportedModel)
+}
+
+// mapError turns a go-openai error into one wrapping an llm sentinel.
+func (c *Client) mapError(ctx context.Context, ex *exchange, err error) error {
+	var apiErr *goopenai.APIError
+	var reqErr *goopenai.RequestError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
+		return llm.HTTPError(apiErr.HTTPStatusCode, ex.header(), apiErr.Message, c.opts.APIKey)
+	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0:
+		return llm.HTTPError(reqErr.HTTPStatusCode, ex.header(), string(reqErr.Body), c.opts.APIKey)
+	case errors.As(err, &apiErr):
+		// An error event inside a stream.
+		return llm.HTTPError(http.StatusInternalServerError, nil, apiErr.Message, c.opts.APIKey)
+	case ex.sent() == nil:
+		return llm.TransportError(ctx, err)
+	}
+	return llm.StreamError(ctx, errors.New(llm.Redact(err.Error(), c.opts.APIKey)))
+}

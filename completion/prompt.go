@@ -1,0 +1,172 @@
+package completion
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/context/redact"
+	"github.com/lode-ls/lode/context/retrieve"
+)
+
+// retrieveTimeout bounds the context search of one request: past it the
+// prompt goes without workspace context rather than late.
+const retrieveTimeout = 150 * time.Millisecond
+
+// Formatter writes a Prompt as a request in a model family's format: a
+// fill-in-the-middle template, or a chat prompt when chat is true.
+type Formatter interface {
+	Format(p *Prompt, chat bool) *llm.Request
+}
+
+// cursor is one request's document and cursor, as the prompt needs them.
+type cursor struct {
+	path, lang string
+	doc        string
+	off        int
+	mode       postprocess.Mode
+	n          int // candidates
+}
+
+// buildPrompt gathers the windows around the cursor and the workspace
+// context under budget tokens and writes them for the model.
+func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat bool) (*Prompt, error) {
+	cfg := e.config()
+	count := e.tokens.CountTokens
+	prefix := tailWindow(count, c.doc[:c.off], budget*cfg.PrefixShare/100)
+	suffix := headWindow(count, c.doc[c.off:], budget*cfg.SuffixShare/100)
+	used := count(prefix) + count(suffix)
+	p := &Prompt{Path: c.path, Language: c.lang, Mode: c.mode, Budget: budget}
+	if rest := budget - used; e.retriever != nil && rest > 0 {
+		rctx, cancel := context.WithTimeout(ctx, retrieveTimeout)
+		b, err := e.retriever.Retrieve(rctx, retrieve.Request{
+			Path: c.path, Language: c.lang, Content: c.doc, Offset: c.off, Budget: rest,
+			PrefixStart: c.off - len(prefix), SuffixEnd: c.off + len(suffix),
+		})
+		cancel()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err != nil {
+			e.log.Debug("completion: no workspace context", "path", c.path, "err", err)
+		}
+		for _, s := range b.Snippets {
+			if used+s.Tokens > budget {
+				continue
+			}
+			used += s.Tokens
+			s.Text = e.redactText(s.Text)
+			p.Context = append(p.Context, s)
+		}
+	}
+	p.Prefix, p.Suffix, p.Tokens = e.redactText(prefix), e.redactText(suffix), used
+	req := e.format.Format(p, chat)
+	req.Path, req.Language = c.path, c.lang
+	req.Temperature = cfg.Temperature
+	req.N = c.n
+	if c.n > 1 {
+		req.Temperature = max(req.Temperature, 0.6)
+	}
+	req.MaxTokens = cfg.MaxLineTokens
+	if c.mode == postprocess.Block {
+		req.MaxTokens = cfg.MaxTokens
+		req.Indent = blockIndent(c.doc[:c.off])
+	} else if !chat && strings.TrimSpace(linePrefix(c.doc[:c.off])) != "" {
+		req.Stop = append(req.Stop, "\n")
+	}
+	p.Request = req
+	return p, nil
+}
+
+func (e *Engine) redactText(s string) string {
+	if e.redact != nil {
+		return e.redact(s)
+	}
+	return redact.String(s)
+}
+
+func linePrefix(prefix string) string {
+	return prefix[strings.LastIndexByte(prefix, '\n')+1:]
+}
+
+// blockIndent returns the least indentation, in columns, of a block
+// body at the cursor: the line's own when the cursor is on an empty line,
+// else one step past the line's.
+func blockIndent(prefix string) int {
+	line := linePrefix(prefix)
+	if strings.TrimSpace(line) == "" {
+		return indentWidth(line)
+	}
+	return indentWidth(line) + 1
+}
+
+// tailWindow returns the longest end of s, in whole lines except for the
+// first one kept, that holds at most budget tokens.
+func tailWindow(count func(string) int, s string, budget int) string {
+	start := strings.LastIndexByte(s, '\n') + 1
+	used := count(s[start:])
+	if used > budget {
+		return cutBytesFromEnd(s, budget)
+	}
+	for start > 0 {
+		ls := strings.LastIndexByte(s[:start-1], '\n') + 1
+		k := count(s[ls:start])
+		if used+k > budget {
+			break
+		}
+		used += k
+		start = ls
+	}
+	return s[start:]
+}
+
+// headWindow returns the longest beginning of s, in whole lines except
+// for the last one kept, that holds at most budget tokens.
+func headWindow(count func(string) int, s string, budget int) string {
+	end, used := 0, 0
+	for end < len(s) {
+		le := len(s)
+		if i := strings.IndexByte(s[end:], '\n'); i >= 0 {
+			le = end + i + 1
+		}
+		k := count(s[end:le])
+		if used+k > budget {
+			if end == 0 {
+				return cutBytes(s[:le], budget)
+			}
+			break
+		}
+		used += k
+		end = le
+	}
+	return s[:end]
+}
+
+// cutBytesFromEnd keeps about budget tokens at the end of s, on a rune
+// boundary, for a cursor line longer than the whole window.
+func cutBytesFromEnd(s string, budget int) string {
+	n := min(len(s), budget*3)
+	i := len(s) - n
+	for i < len(s) && i > 0 && s[i]&0xC0 == 0x80 {
+		i++
+	}
+	return s[i:]
+}
+
+// cutBytes keeps about budget tokens at the start of s, on a rune
+// boundary.
+func cutBytes(s string, budget int) string {
+	n := min(len(s), budget*3)
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// estimate counts tokens as one per four bytes, for models that cannot
+// count their own.
+type estimate struct{}
+
+func (estimate) CountTokens(s string) int { return (len(s) + 3) / 4 }

@@ -1,0 +1,158 @@
+package completion
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
+)
+
+// checker parses one request's document once, in the background, and
+// answers the syntax questions of the request from that tree: whether the
+// cursor is in a comment or a string, and how many errors a completion
+// adds (by incremental reparse).
+type checker struct {
+	lang *syntax.Language
+	doc  string
+	off  int
+
+	once sync.Once
+	done chan struct{}
+	tree *syntax.Tree // nil when parsing failed; valid once done is closed
+}
+
+// newChecker returns a checker for doc in lang, or nil when lang is
+// unknown.
+func newChecker(lang *syntax.Language, doc string, off int) *checker {
+	if lang == nil {
+		return nil
+	}
+	return &checker{lang: lang, doc: doc, off: off, done: make(chan struct{})}
+}
+
+// start begins parsing, once.
+func (c *checker) start(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.once.Do(func() {
+		go func() {
+			defer close(c.done)
+			// The parse outlives a cancelled request only as long as close
+			// waits for it; a cancelled parse just yields no tree.
+			t, err := syntax.Parse(context.WithoutCancel(ctx), c.lang, []byte(c.doc))
+			if err == nil {
+				c.tree = t
+			}
+		}()
+	})
+}
+
+// wait returns the document's tree, parsing it if needed; nil on failure.
+func (c *checker) wait(ctx context.Context) *syntax.Tree {
+	if c == nil {
+		return nil
+	}
+	c.start(ctx)
+	select {
+	case <-c.done:
+		return c.tree
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// close releases the tree once the parse is over, without waiting for it.
+func (c *checker) close() {
+	if c == nil {
+		return
+	}
+	c.once.Do(func() { close(c.done) }) // never started
+	go func() {
+		<-c.done
+		if c.tree != nil {
+			c.tree.Close()
+		}
+	}()
+}
+
+// leafAt returns the class of the token that holds the cursor.
+func (c *checker) leafAt(ctx context.Context) (syntax.Leaf, bool) {
+	t := c.wait(ctx)
+	if t == nil || c.off == 0 {
+		return syntax.Leaf{}, false
+	}
+	var found syntax.Leaf
+	ok := false
+	t.Leaves(c.off-1, c.off, func(l syntax.Leaf) bool {
+		found, ok = l, true
+		return false
+	})
+	return found, ok
+}
+
+// inComment reports whether the cursor is inside a comment, a line
+// comment's end included.
+func (c *checker) inComment(ctx context.Context) bool {
+	l, ok := c.leafAt(ctx)
+	if !ok || l.Class != syntax.ClassComment || l.Start >= c.off {
+		return false
+	}
+	if l.End > c.off {
+		return true
+	}
+	body := c.doc[l.Start:l.End]
+	return !strings.HasSuffix(body, "*/") && !strings.HasSuffix(body, "-->")
+}
+
+// inString reports whether the cursor is strictly inside a string
+// literal.
+func (c *checker) inString(ctx context.Context) bool {
+	l, ok := c.leafAt(ctx)
+	return ok && l.Class == syntax.ClassString && l.Start < c.off && c.off < l.End
+}
+
+// base returns the error count of the document, or -1.
+func (c *checker) base(ctx context.Context) int {
+	t := c.wait(ctx)
+	if t == nil {
+		return -1
+	}
+	return t.ErrorCount()
+}
+
+// check returns a postprocess.Checker for documents that are this one
+// with text inserted at the cursor: it reparses incrementally.
+func (c *checker) check(ctx context.Context) postprocess.Checker {
+	if c == nil {
+		return nil
+	}
+	start := text.New(c.doc[:c.off]).Point(c.off)
+	return func(src string) int {
+		t := c.wait(ctx)
+		n := len(src) - len(c.doc)
+		if t == nil || n < 0 || src[:c.off] != c.doc[:c.off] {
+			return -1
+		}
+		ins := src[c.off : c.off+n]
+		end := start
+		if i := strings.LastIndexByte(ins, '\n'); i >= 0 {
+			end = text.Point{Row: start.Row + strings.Count(ins, "\n"), Column: len(ins) - i - 1}
+		} else {
+			end.Column += n
+		}
+		ch := text.Change{
+			StartByte: c.off, OldEndByte: c.off, NewEndByte: c.off + n,
+			StartPoint: start, OldEndPoint: start, NewEndPoint: end,
+		}
+		nt, err := t.Reparse(ctx, []byte(src), []text.Change{ch})
+		if err != nil {
+			return -1
+		}
+		defer nt.Close()
+		return nt.ErrorCount()
+	}
+}

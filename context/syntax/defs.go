@@ -1,0 +1,177 @@
+package syntax
+
+import (
+	"strconv"
+	"strings"
+
+	tree_sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// Definition is a named declaration found in a file.
+type Definition struct {
+	Name      string
+	Kind      Kind
+	Container string // enclosing type, class, trait, impl or namespace; the receiver type for Go methods
+	// Start and End are the byte range of the whole definition, StartLine
+	// and EndLine its zero-based inclusive lines.
+	Start, End         int
+	StartLine, EndLine int
+	NameStart          int    // byte offset of the name
+	Signature          string // the header: the text up to the body, or the first line
+	Doc                string // the comment block just above (or the docstring), as written
+}
+
+// Import is one imported module, package or header.
+type Import struct {
+	// Path is the imported path as written, without quotes: "fmt",
+	// "numpy.linalg", "./util", "std::collections::HashMap", "stdio.h".
+	Path string
+	// Name is the local alias, if any ("" otherwise).
+	Name string
+	// Names are the symbols imported from Path, if the statement names
+	// them (Python from-imports, JavaScript named imports, Rust use lists).
+	Names      []string
+	Start, End int
+}
+
+// Outline is what a file declares: its package or module name, imports and
+// definitions. Definitions are in source order, containers before members.
+type Outline struct {
+	Package     string // Go package, Java package; "" elsewhere
+	Imports     []Import
+	Definitions []Definition
+}
+
+// Outline extracts the file's package, imports and definitions. It looks at
+// declarations only (top level, and type, class, trait, impl and namespace
+// bodies), never inside function bodies, so it is cheap next to the parse.
+func (t *Tree) Outline() Outline {
+	w := &outliner{t: t, kinds: t.lang.kindTable()}
+	root := t.ts.RootNode()
+	switch t.lang {
+	case langGo:
+		w.goFile(root)
+	case langPython:
+		w.pyBlock(root, "")
+	case langJavaScript, langTypeScript, langTSX:
+		w.jsBlock(root, "")
+	case langRust:
+		w.rustBlock(root, "", false)
+	case langJava:
+		w.javaBlock(root, "")
+	case langC, langCPP:
+		w.cBlock(root, "")
+	}
+	return w.out
+}
+
+// outliner collects an Outline.
+type outliner struct {
+	t     *Tree
+	kinds []kindInfo
+	out   Outline
+}
+
+func (w *outliner) kind(n *tree_sitter.Node) string { return w.kinds[n.KindId()].name }
+
+func (w *outliner) text(n *tree_sitter.Node) string { return w.t.Text(n) }
+
+// children returns n's named children.
+func (w *outliner) children(n *tree_sitter.Node) []*tree_sitter.Node {
+	if n == nil {
+		return nil
+	}
+	cnt := n.NamedChildCount()
+	out := make([]*tree_sitter.Node, 0, cnt)
+	for i := range cnt {
+		if c := n.NamedChild(i); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// add records a definition. whole is the definition's node (its range),
+// name the node holding its name, docAt the node whose preceding comments
+// are its doc (usually whole).
+func (w *outliner) add(whole, name *tree_sitter.Node, k Kind, container string, docAt *tree_sitter.Node) {
+	if whole == nil || name == nil {
+		return
+	}
+	w.addNamed(whole, w.text(name), int(name.StartByte()), k, container, docAt)
+}
+
+func (w *outliner) addNamed(whole *tree_sitter.Node, name string, nameStart int, k Kind, container string, docAt *tree_sitter.Node) {
+	if name == "" {
+		return
+	}
+	w.out.Definitions = append(w.out.Definitions, Definition{
+		Name: name, Kind: k, Container: container,
+		Start: int(whole.StartByte()), End: int(whole.EndByte()),
+		StartLine: int(whole.StartPosition().Row), EndLine: endLine(whole),
+		NameStart: nameStart,
+		Signature: w.t.signature(whole),
+		Doc:       w.doc(docAt),
+	})
+}
+
+// doc returns the comment block directly above n (no blank line between;
+// Rust attributes and decorators may sit between), as written.
+func (w *outliner) doc(n *tree_sitter.Node) string {
+	if n == nil {
+		return ""
+	}
+	var first, last *tree_sitter.Node
+	next := n
+	for p := n.PrevNamedSibling(); p != nil; p = p.PrevNamedSibling() {
+		k := w.kinds[p.KindId()]
+		if k.class != ClassComment {
+			if last == nil && (k.name == "attribute_item" || k.name == "decorator") {
+				next = p
+				continue
+			}
+			break
+		}
+		if p.EndPosition().Row+1 < next.StartPosition().Row {
+			break
+		}
+		if q := p.PrevSibling(); q != nil && q.EndPosition().Row == p.StartPosition().Row {
+			break // a trailing comment of the line above
+		}
+		if last == nil {
+			last = p
+		}
+		first, next = p, p
+	}
+	if first == nil {
+		return ""
+	}
+	return strings.TrimSpace(string(w.t.src[first.StartByte():last.EndByte()]))
+}
+
+func (w *outliner) addImport(n *tree_sitter.Node, path, name string, names []string) {
+	if path == "" {
+		return
+	}
+	w.out.Imports = append(w.out.Imports, Import{
+		Path: path, Name: name, Names: names, Start: int(n.StartByte()), End: int(n.EndByte()),
+	})
+}
+
+// unquote strips the quotes of a string literal.
+func unquote(s string) string {
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return strings.Trim(s, "\"'`<>")
+}
+
+// endLine returns the last line n covers: a node that ends with its line
+// terminator (a preprocessor directive) ends on the line before.
+func endLine(n *tree_sitter.Node) int {
+	end := n.EndPosition()
+	if end.Column == 0 && end.Row > n.StartPosition().Row {
+		return int(end.Row) - 1
+	}
+	return int(end.Row)
+}

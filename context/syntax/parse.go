@@ -1,0 +1,186 @@
+package syntax
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	tree_sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/lode-ls/lode/context/text"
+)
+
+// ErrNoLanguage is returned by Parse for a nil Language: the caller should
+// treat the document as plain text.
+var ErrNoLanguage = errors.New("syntax: no language")
+
+// openTrees counts Trees returned and not yet closed.
+var openTrees atomic.Int64
+
+// OpenTrees returns how many Trees are alive (returned and not yet closed).
+// Tests use it to prove that every tree is closed; a server may log it.
+func OpenTrees() int64 { return openTrees.Load() }
+
+// Tree is a parsed document. It holds C memory: call Close exactly once when
+// done (later calls do nothing). A Tree is immutable and safe for concurrent
+// reads; Reparse leaves the receiver untouched.
+type Tree struct {
+	lang   *Language
+	src    []byte
+	ts     *tree_sitter.Tree
+	closed atomic.Bool
+}
+
+// Language returns the language the tree was parsed with.
+func (t *Tree) Language() *Language { return t.lang }
+
+// Source returns the bytes the tree was parsed from. The slice is shared:
+// do not modify it.
+func (t *Tree) Source() []byte { return t.src }
+
+// Root returns the root node. Nodes are valid only until the Tree is closed.
+func (t *Tree) Root() *tree_sitter.Node { return t.ts.RootNode() }
+
+// Close releases the tree's C memory. Only the first call has an effect.
+func (t *Tree) Close() {
+	if t == nil || !t.closed.CompareAndSwap(false, true) {
+		return
+	}
+	t.ts.Close()
+	openTrees.Add(-1)
+}
+
+// Text returns the source of n.
+func (t *Tree) Text(n *tree_sitter.Node) string {
+	return string(t.src[n.StartByte():n.EndByte()])
+}
+
+// Parse parses src as lang. The Tree keeps src (without copying it): the
+// caller must not modify src afterwards. Parsing stops with ctx's error when
+// ctx is cancelled.
+func Parse(ctx context.Context, lang *Language, src []byte) (*Tree, error) {
+	if lang == nil {
+		return nil, ErrNoLanguage
+	}
+	return lang.pool.parse(ctx, src, nil)
+}
+
+// Reparse returns the tree of src, the new content of the document after
+// changes (in the order they were applied, as text.Text.Apply returns them),
+// reusing the unchanged parts of t. The receiver is not modified and stays
+// open: the caller closes it when it no longer needs it. With no changes and
+// the same length, Reparse still parses (the content may differ) but reuses
+// everything it can.
+func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (*Tree, error) {
+	if t.closed.Load() {
+		return nil, errors.New("syntax: reparse of a closed tree")
+	}
+	old := t.ts.Clone()
+	defer old.Close()
+	for _, c := range changes {
+		old.Edit(&tree_sitter.InputEdit{
+			StartByte:      uint(c.StartByte),
+			OldEndByte:     uint(c.OldEndByte),
+			NewEndByte:     uint(c.NewEndByte),
+			StartPosition:  point(c.StartPoint),
+			OldEndPosition: point(c.OldEndPoint),
+			NewEndPosition: point(c.NewEndPoint),
+		})
+	}
+	return t.lang.pool.parse(ctx, src, old)
+}
+
+func point(p text.Point) tree_sitter.Point {
+	return tree_sitter.Point{Row: uint(p.Row), Column: uint(p.Column)}
+}
+
+// parserPool keeps idle parsers of one language. Parsers are not safe for
+// concurrent use, so each parse takes one out and puts it back. The pool is a
+// bounded free list rather than a sync.Pool because a parser dropped by the
+// garbage collector would leak its C memory.
+type parserPool struct {
+	lang *Language
+	mu   sync.Mutex
+	idle []*parser
+}
+
+// parser is a tree-sitter parser with its cancellation flag, pinned so that
+// the C side may keep a pointer to it.
+type parser struct {
+	p      *tree_sitter.Parser
+	flag   *uintptr
+	pinner runtime.Pinner
+}
+
+func newParserPool(l *Language) *parserPool { return &parserPool{lang: l} }
+
+func (pp *parserPool) get() (*parser, error) {
+	pp.mu.Lock()
+	if n := len(pp.idle); n > 0 {
+		p := pp.idle[n-1]
+		pp.idle = pp.idle[:n-1]
+		pp.mu.Unlock()
+		return p, nil
+	}
+	pp.mu.Unlock()
+	p := &parser{p: tree_sitter.NewParser(), flag: new(uintptr)}
+	if err := p.p.SetLanguage(pp.lang.ts); err != nil {
+		p.p.Close()
+		return nil, fmt.Errorf("syntax: %s grammar: %w", pp.lang.Name, err)
+	}
+	p.pinner.Pin(p.flag)
+	p.p.SetCancellationFlag(p.flag)
+	return p, nil
+}
+
+func (pp *parserPool) put(p *parser) {
+	p.p.Reset()
+	atomic.StoreUintptr(p.flag, 0)
+	pp.mu.Lock()
+	if len(pp.idle) < 2*runtime.GOMAXPROCS(0) {
+		pp.idle = append(pp.idle, p)
+		p = nil
+	}
+	pp.mu.Unlock()
+	if p != nil {
+		p.p.SetCancellationFlag(nil)
+		p.p.Close()
+		p.pinner.Unpin()
+	}
+}
+
+func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tree) (*Tree, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, err := pp.get()
+	if err != nil {
+		return nil, err
+	}
+	defer pp.put(p)
+	if ctx.Done() != nil {
+		flag, fired := p.flag, make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			atomic.StoreUintptr(flag, 1)
+			close(fired)
+		})
+		// The flag must not be set after the parser is back in the pool.
+		defer func() {
+			if !stop() {
+				<-fired
+			}
+		}()
+	}
+	ts := p.p.Parse(src, old)
+	if ts == nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("syntax: %s parser returned no tree", pp.lang.Name)
+	}
+	openTrees.Add(1)
+	return &Tree{lang: pp.lang, src: src, ts: ts}, nil
+}

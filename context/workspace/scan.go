@@ -1,0 +1,302 @@
+package workspace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Errors of ReadFile.
+var (
+	// ErrNotAllowed reports a file that is ignored or holds secrets: it is
+	// never read into context.
+	ErrNotAllowed = errors.New("workspace: file is ignored or secret")
+	// ErrTooLarge reports a file over the size limit (Options.MaxFileSize).
+	ErrTooLarge = errors.New("workspace: file too large")
+	// ErrBinary reports a file whose content is not text.
+	ErrBinary = errors.New("workspace: binary file")
+)
+
+// File is a file found by a scan.
+type File struct {
+	Path    string // absolute; under a workspace folder, symlinks kept as named
+	Size    int64
+	ModTime time.Time
+}
+
+// SetOptions replaces the workspace's options. Call it before scanning.
+func (w *Workspace) SetOptions(o Options) {
+	w.foldersMu.Lock()
+	w.opts = o
+	w.foldersMu.Unlock()
+}
+
+func (w *Workspace) options() Options {
+	w.foldersMu.RLock()
+	defer w.foldersMu.RUnlock()
+	return w.opts
+}
+
+// AddFolder adds a workspace folder. Adding a folder twice is harmless.
+func (w *Workspace) AddFolder(root string) error {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return fmt.Errorf("workspace: folder %s: %w", root, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return fmt.Errorf("workspace: folder %s: %w", root, err)
+	}
+	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
+		return fmt.Errorf("workspace: folder %s: not a directory", root)
+	}
+	w.foldersMu.Lock()
+	defer w.foldersMu.Unlock()
+	if slices.Contains(w.folders, abs) {
+		return nil
+	}
+	w.folders = append(w.folders, abs)
+	w.realRoots = append(w.realRoots, real)
+	return nil
+}
+
+// RemoveFolder removes a workspace folder; files under it are forgotten
+// (subscribers see them deleted).
+func (w *Workspace) RemoveFolder(root string) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return
+	}
+	w.foldersMu.Lock()
+	i := slices.Index(w.folders, abs)
+	if i >= 0 {
+		w.folders = slices.Delete(w.folders, i, i+1)
+		w.realRoots = slices.Delete(w.realRoots, i, i+1)
+	}
+	w.foldersMu.Unlock()
+	if i < 0 {
+		return
+	}
+	var gone []string
+	w.filesMu.Lock()
+	for p := range w.files {
+		if within(abs, p) && w.folderOf(p) == "" {
+			gone = append(gone, p)
+			delete(w.files, p)
+		}
+	}
+	w.filesMu.Unlock()
+	slices.Sort(gone)
+	for _, p := range gone {
+		w.notify(Event{Path: p, Kind: Deleted})
+	}
+}
+
+// Folders returns the workspace folders.
+func (w *Workspace) Folders() []string {
+	w.foldersMu.RLock()
+	defer w.foldersMu.RUnlock()
+	return slices.Clone(w.folders)
+}
+
+// within reports whether path is root or inside it.
+func within(root, path string) bool {
+	return path == root || strings.HasPrefix(path, root+string(filepath.Separator)) ||
+		(strings.HasSuffix(root, string(filepath.Separator)) && strings.HasPrefix(path, root))
+}
+
+// folderOf returns the innermost workspace folder holding path, or "".
+func (w *Workspace) folderOf(path string) string {
+	w.foldersMu.RLock()
+	defer w.foldersMu.RUnlock()
+	best := ""
+	for _, f := range w.folders {
+		if within(f, path) && len(f) > len(best) {
+			best = f
+		}
+	}
+	return best
+}
+
+// insideReal reports whether a symlink-resolved path lies in a folder.
+func (w *Workspace) insideReal(real string) bool {
+	w.foldersMu.RLock()
+	defer w.foldersMu.RUnlock()
+	for _, r := range w.realRoots {
+		if within(r, real) {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed reports whether the file at path may be read into context: not
+// a secret file, not excluded, not ignored by .gitignore, .lodeignore or
+// .git/info/exclude, not over the size limit, and (when a symlink) not
+// pointing outside the workspace.
+func (w *Workspace) Allowed(path string) bool {
+	path = filepath.Clean(path)
+	if excludedFile(path) {
+		return false
+	}
+	root := w.folderOf(path)
+	if root != "" && root != path {
+		rel := strings.Split(path[len(strings.TrimSuffix(root, string(filepath.Separator)))+1:], string(filepath.Separator))
+		dir := root
+		for _, name := range rel[:len(rel)-1] {
+			dir = filepath.Join(dir, name)
+			if w.excludedDir(dir) || w.ignored(root, dir, true) {
+				return false
+			}
+		}
+		if w.ignored(root, path, false) {
+			return false
+		}
+	} else if root == "" {
+		for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+			if excludedDirs[filepath.Base(dir)] {
+				return false
+			}
+		}
+	}
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return true // not on disk (yet): only an open document can hold it
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil || !w.insideReal(real) {
+			return false
+		}
+		if fi, err = os.Stat(real); err != nil {
+			return false
+		}
+	}
+	return fi.Mode().IsRegular() && fi.Size() <= w.options().maxFileSize()
+}
+
+// ReadFile returns the content of the file at path: the open document's
+// text when the editor has it open, else the file on disk. It refuses
+// files that are not Allowed (ErrNotAllowed), open or not, and disk files
+// over the size limit or binary (ErrTooLarge, ErrBinary).
+func (w *Workspace) ReadFile(path string) ([]byte, error) {
+	path = filepath.Clean(path)
+	if !w.Allowed(path) {
+		if doc, ok := w.Document(path); ok && !excludedFile(path) && w.folderOf(path) == "" {
+			return []byte(doc.Text.String()), nil // an open file outside every folder
+		}
+		return nil, fmt.Errorf("%w: %s", ErrNotAllowed, path)
+	}
+	if doc, ok := w.Document(path); ok {
+		return []byte(doc.Text.String()), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	limit := w.options().maxFileSize()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	switch {
+	case err != nil:
+		return nil, err
+	case int64(len(data)) > limit:
+		return nil, fmt.Errorf("%w: %s", ErrTooLarge, path)
+	case isBinary(data):
+		return nil, fmt.Errorf("%w: %s", ErrBinary, path)
+	}
+	return data, nil
+}
+
+// Scan walks every workspace folder and returns the files that may be
+// read, in lexical order per folder. It remembers them, so that the
+// watcher reports what changed since.
+func (w *Workspace) Scan(ctx context.Context) ([]File, error) {
+	var files []File
+	for _, root := range w.Folders() {
+		s := scanner{w: w, ctx: ctx, visited: make(map[string]bool)}
+		if err := s.dir(root, root); err != nil {
+			return files, err
+		}
+		files = append(files, s.files...)
+	}
+	w.filesMu.Lock()
+	clear(w.files)
+	for _, f := range files {
+		w.files[f.Path] = fileStat{f.Size, f.ModTime}
+	}
+	w.filesMu.Unlock()
+	return files, nil
+}
+
+// scanner walks one folder. visited holds the real paths of directories
+// already walked: a symlink back to one of them is a loop (or a second
+// name for the same files) and is not followed.
+type scanner struct {
+	w       *Workspace
+	ctx     context.Context
+	visited map[string]bool
+	files   []File
+	dirs    []string
+}
+
+func (s *scanner) dir(root, dir string) error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil || s.visited[real] {
+		return nil
+	}
+	s.visited[real] = true
+	s.dirs = append(s.dirs, dir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // unreadable directories are skipped, not fatal
+	}
+	maxSize := s.w.options().maxFileSize()
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		fi, err := s.entryInfo(p, e)
+		if err != nil {
+			continue
+		}
+		if fi.IsDir() {
+			if s.w.excludedDir(p) || s.w.ignored(root, p, true) {
+				continue
+			}
+			if err := s.dir(root, p); err != nil {
+				return err
+			}
+			continue
+		}
+		if !fi.Mode().IsRegular() || fi.Size() > maxSize || excludedFile(p) || s.w.ignored(root, p, false) {
+			continue
+		}
+		s.files = append(s.files, File{Path: p, Size: fi.Size(), ModTime: fi.ModTime()})
+	}
+	return nil
+}
+
+// entryInfo stats an entry, following a symlink only when it resolves
+// inside the workspace.
+func (s *scanner) entryInfo(p string, e fs.DirEntry) (fs.FileInfo, error) {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return e.Info()
+	}
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, err
+	}
+	if !s.w.insideReal(real) {
+		return nil, fs.ErrPermission
+	}
+	return os.Stat(real)
+}

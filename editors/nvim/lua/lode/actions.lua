@@ -1,0 +1,244 @@
+-- :LodeExplain, :LodeSuggest and :LodeContext: one request to lode each,
+-- with the answer shown in a floating window or applied to the buffer.
+local M = {}
+
+local function client_or_warn()
+  local c = require('lode').client()
+  if not c then
+    vim.notify('lode: not attached to this buffer', vim.log.levels.WARN)
+  end
+  return c
+end
+
+local function lsp_position(c, row, col)
+  local line = vim.api.nvim_buf_get_lines(0, row, row + 1, false)[1] or ''
+  if c.offset_encoding == 'utf-8' then
+    return { line = row, character = col }
+  end
+  local utf32, utf16 = vim.str_utfindex(line, math.min(col, #line))
+  return { line = row, character = c.offset_encoding == 'utf-32' and utf32 or utf16 }
+end
+
+-- lsp_range is the range of lines {first, last} (1-based, inclusive), or
+-- the cursor's position when lines is nil.
+local function lsp_range(c, lines)
+  if not lines then
+    local cur = vim.api.nvim_win_get_cursor(0)
+    local p = lsp_position(c, cur[1] - 1, cur[2])
+    return { start = p, ['end'] = p }
+  end
+  local last = vim.api.nvim_buf_get_lines(0, lines[2] - 1, lines[2], false)[1] or ''
+  return { start = { line = lines[1] - 1, character = 0 }, ['end'] = lsp_position(c, lines[2] - 1, #last) }
+end
+
+-- float shows markdown in a floating window near the cursor; q or <Esc>
+-- closes it. It returns the window.
+function M.float(markdown, title)
+  local lines = vim.split(markdown, '\n', true)
+  if title and title ~= '' then
+    table.insert(lines, 1, '# ' .. title)
+    table.insert(lines, 2, '')
+  end
+  local width = 20
+  for _, l in ipairs(lines) do
+    width = math.max(width, vim.fn.strdisplaywidth(l))
+  end
+  width = math.min(width, math.max(40, math.floor(vim.o.columns * 0.8)))
+  local height = math.min(#lines, math.max(5, math.floor(vim.o.lines * 0.6)))
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].filetype = 'markdown'
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  local win = vim.api.nvim_open_win(buf, true, {
+    relative = 'cursor',
+    row = 1,
+    col = 0,
+    width = width,
+    height = height,
+    style = 'minimal',
+    border = 'rounded',
+  })
+  vim.wo[win].wrap = true
+  vim.wo[win].conceallevel = 2
+  for _, key in ipairs({ 'q', '<Esc>' }) do
+    vim.keymap.set('n', key, '<Cmd>close<CR>', { buffer = buf, nowait = true })
+  end
+  return win
+end
+
+function M.explain(lines)
+  local c = client_or_warn()
+  if not c then
+    return
+  end
+  local range = lsp_range(c, lines)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(0) },
+    range = range,
+    position = range.start,
+  }
+  vim.notify('lode: explaining…', vim.log.levels.INFO)
+  c.request('lode/explain', params, function(err, result)
+    if err then
+      vim.notify('lode: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    if not result or (result.markdown or '') == '' then
+      vim.notify('lode: no explanation for this code', vim.log.levels.INFO)
+      return
+    end
+    M.float(result.markdown, result.title)
+  end, 0)
+end
+
+-- apply applies a code action: its edit (resolved first when lode computes
+-- it lazily), then its command.
+local function apply(c, action, bufnr)
+  local function finish(a)
+    if a.edit then
+      vim.lsp.util.apply_workspace_edit(a.edit, c.offset_encoding)
+    end
+    if type(a.command) == 'table' then
+      c.request('workspace/executeCommand', a.command, function(err)
+        if err then
+          vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
+        end
+      end, bufnr)
+    end
+  end
+  if action.edit or not action.data then
+    finish(action)
+    return
+  end
+  vim.notify('lode: computing the fix…', vim.log.levels.INFO)
+  c.request('codeAction/resolve', action, function(err, resolved)
+    if err then
+      vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    if not resolved.edit and not resolved.command then
+      vim.notify('lode: no fix', vim.log.levels.INFO)
+      return
+    end
+    finish(resolved)
+  end, bufnr)
+end
+
+-- rewrite asks for an instruction and fills it in the rewrite command.
+local function rewrite(c, action, bufnr)
+  vim.ui.input({ prompt = 'lode: rewrite how? ' }, function(instruction)
+    if not instruction or instruction == '' then
+      return
+    end
+    local cmd = vim.deepcopy(action.command)
+    cmd.arguments[1].instruction = instruction
+    apply(c, { command = cmd }, bufnr)
+  end)
+end
+
+local function diagnostics(bufnr, lines)
+  local out = {}
+  local first, last = vim.api.nvim_win_get_cursor(0)[1], nil
+  if lines then
+    first, last = lines[1], lines[2]
+  end
+  last = last or first
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.lnum + 1 >= first and d.lnum + 1 <= last then
+      local lsp_d = d.user_data and d.user_data.lsp
+      table.insert(out, lsp_d or {
+        range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
+        severity = d.severity,
+        message = d.message,
+        source = d.source,
+      })
+    end
+  end
+  return out
+end
+
+function M.suggest(lines)
+  local c = client_or_warn()
+  if not c then
+    return
+  end
+  local bufnr = vim.api.nvim_get_current_buf()
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = lsp_range(c, lines),
+    context = { diagnostics = diagnostics(bufnr, lines), only = { 'quickfix', 'refactor.rewrite' }, triggerKind = 1 },
+  }
+  c.request('textDocument/codeAction', params, function(err, actions)
+    if err then
+      vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    actions = actions or {}
+    if #actions == 0 then
+      vim.notify('lode: no fix to suggest here (select lines to rewrite them)', vim.log.levels.INFO)
+      return
+    end
+    local function run(a)
+      if a.kind == 'refactor.rewrite' and type(a.command) == 'table' then
+        rewrite(c, a, bufnr)
+      else
+        apply(c, a, bufnr)
+      end
+    end
+    if #actions == 1 then
+      run(actions[1])
+      return
+    end
+    vim.ui.select(actions, {
+      prompt = 'lode:',
+      format_item = function(a)
+        return a.title
+      end,
+    }, function(a)
+      if a then
+        run(a)
+      end
+    end)
+  end, bufnr)
+end
+
+function M.context()
+  local c = client_or_warn()
+  if not c then
+    return
+  end
+  local cur = vim.api.nvim_win_get_cursor(0)
+  local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = lsp_position(c, cur[1] - 1, cur[2]) }
+  c.request('lode/context', params, function(err, bundle)
+    if err then
+      vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    local snippets = bundle and bundle.snippets
+    if snippets == nil or snippets == vim.NIL then
+      snippets = {}
+    end
+    local out = { string.format('%d snippets, %d of %d tokens', #snippets, bundle.tokens or 0, bundle.budget or 0), '' }
+    local root = c.config.root_dir
+    for _, s in ipairs(snippets) do
+      local path = s.path
+      if root and vim.startswith(path, root .. '/') then
+        path = path:sub(#root + 2)
+      end
+      local why = s.reason
+      if s.symbol and s.symbol ~= vim.NIL and s.symbol ~= '' then
+        why = why .. ' of `' .. s.symbol .. '`'
+      end
+      table.insert(out, string.format('## %s:%d-%d', path, s.startLine + 1, s.endLine + 1))
+      table.insert(out, string.format('%s · %d tokens', why, s.tokens))
+      table.insert(out, '```')
+      vim.list_extend(out, vim.split((s.text:gsub('\n$', '')), '\n', true))
+      table.insert(out, '```')
+      table.insert(out, '')
+    end
+    M.float(table.concat(out, '\n'), 'lode context')
+  end, 0)
+end
+
+return M

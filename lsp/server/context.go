@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+
+	"go.lsp.dev/jsonrpc2"
+
+	"github.com/lode-ls/lode/context/retrieve"
+	lode "github.com/lode-ls/lode/lsp/protocol"
+)
+
+func init() {
+	register(feature{
+		name:      "context",
+		available: func(s *Server) bool { return s.opts.Context != nil },
+		requests: map[string]requestFunc{
+			lode.MethodContext: request((*Server).context),
+		},
+	})
+}
+
+// context answers lode/context: the bundle of workspace snippets lode would
+// send a model for the cursor, with where each came from and why.
+func (s *Server) context(ctx context.Context, p *lode.ContextParams) (*retrieve.Bundle, error) {
+	doc, err := s.Document(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	off, err := s.Offset(doc, p.Position)
+	if err != nil {
+		return nil, err
+	}
+	if p.Budget < 0 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "lode/context: negative budget %d", p.Budget)
+	}
+	budget := p.Budget
+	if budget == 0 {
+		budget = s.Config().Context.Budget
+	}
+	b, err := s.opts.Context.Context(ctx, retrieve.Request{
+		Path:        doc.Path,
+		Language:    doc.LanguageID,
+		Content:     doc.Text.String(),
+		Offset:      off,
+		Budget:      budget,
+		PrefixStart: off,
+		SuffixEnd:   off,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}

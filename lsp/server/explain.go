@@ -1,0 +1,244 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	protocol "go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/lode-ls/lode/completion/explain"
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/workspace"
+	lode "github.com/lode-ls/lode/lsp/protocol"
+)
+
+// Explainer explains code; completion/explain's *Explainer is one.
+type Explainer interface {
+	// Explain asks the model; its error wraps llm's sentinels.
+	Explain(ctx context.Context, t explain.Target, progress explain.Progress) (*explain.Explanation, error)
+	// Fallback explains from the syntax tree and the index alone.
+	Fallback(ctx context.Context, t explain.Target, note string) (*explain.Explanation, error)
+}
+
+const (
+	// methodExplain is the custom request lode/explain: explainParams in,
+	// explainResult out.
+	methodExplain = "lode/explain"
+	// commandExplain explains and shows the result (a markdown document, or
+	// a message); its one argument is an explainParams object.
+	commandExplain = "lode.explain"
+)
+
+// explainParams are the params of lode/explain and the argument of the
+// lode.explain command.
+type explainParams struct {
+	TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
+	// Range is the code to explain; an empty or absent range explains the
+	// function or type around its start, or around Position.
+	Range    *protocol.Range    `json:"range,omitzero"`
+	Position *protocol.Position `json:"position,omitzero"`
+	// WorkDoneToken, when set, receives the progress.
+	WorkDoneToken protocol.ProgressToken `json:"workDoneToken,omitzero"`
+}
+
+// explainResult is the result of lode/explain.
+type explainResult struct {
+	Markdown   string             `json:"markdown"`
+	Title      string             `json:"title"`
+	Range      protocol.Range     `json:"range"`
+	Structural bool               `json:"structural"`
+	Model      string             `json:"model,omitzero"`
+	Cached     bool               `json:"cached"`
+	Sources    []retrieve.Snippet `json:"sources"`
+}
+
+func init() {
+	register(feature{
+		name:      "explain",
+		available: func(s *Server) bool { _, ok := service[Explainer](s); return ok },
+		requests: map[string]requestFunc{
+			methodExplain:                       request((*Server).explain),
+			protocol.MethodTextDocumentHover:    request((*Server).hover),
+			protocol.MethodTextDocumentCodeLens: request((*Server).codeLens),
+		},
+		commands: map[string]commandFunc{commandExplain: (*Server).explainCommand},
+		capabilities: func(s *Server, c *protocol.ServerCapabilities) {
+			c.HoverProvider = protocol.Boolean(true)
+			c.CodeLensProvider = &protocol.CodeLensOptions{}
+		},
+	})
+}
+
+// explain answers lode/explain.
+func (s *Server) explain(ctx context.Context, p *explainParams) (*explainResult, error) {
+	doc, ex, err := s.explainDocument(ctx, p, p.WorkDoneToken)
+	if err != nil {
+		return nil, err
+	}
+	return s.explainResult(doc, ex), nil
+}
+
+// explainCommand runs lode.explain: it explains, shows the markdown to the
+// user, and returns the explainResult.
+func (s *Server) explainCommand(ctx context.Context, args []protocol.LSPAny) (any, error) {
+	var p explainParams
+	if len(args) != 1 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: want one argument, got %d", commandExplain, len(args))
+	}
+	if err := lode.DecodeParams(commandExplain, args[0], &p); err != nil {
+		return nil, err
+	}
+	doc, ex, err := s.explainDocument(ctx, &p, nil)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.ShowMessage(ctx, protocol.MessageTypeWarning, "lode: "+err.Error())
+		}
+		return nil, err
+	}
+	s.showMarkdown(ctx, doc, ex)
+	return s.explainResult(doc, ex), nil
+}
+
+// explainDocument explains the code p points at, with progress, within the
+// configured timeout. A model that fails gives a structural explanation
+// saying why.
+func (s *Server) explainDocument(ctx context.Context, p *explainParams, token protocol.ProgressToken) (*workspace.Document, *explain.Explanation, error) {
+	e, _ := service[Explainer](s)
+	doc, err := s.Document(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.explainTarget(doc, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d := s.Config().Explain.Timeout; d > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	prog := s.Progress(ctx, token, "Explaining "+filepath.Base(doc.Path))
+	ex, err := e.Explain(ctx, t, func(msg string, pct int) { prog.Report(ctx, msg, pct) })
+	switch {
+	case errors.Is(err, explain.ErrNothing):
+		prog.End(ctx, "")
+		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%v", err)
+	case err != nil && ctx.Err() == nil:
+		s.logger.Warn("explain: the model failed, explaining structurally", "err", err)
+		ex, err = e.Fallback(ctx, t, fmt.Sprintf("The model failed (%v)", err))
+	}
+	prog.End(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, ex, nil
+}
+
+// explainTarget converts the params' range or position to byte offsets.
+func (s *Server) explainTarget(doc *workspace.Document, p *explainParams) (explain.Target, error) {
+	t := explain.Target{Path: doc.Path, Language: doc.LanguageID, Content: doc.Text.String()}
+	var start, end protocol.Position
+	switch {
+	case p.Range != nil:
+		start, end = p.Range.Start, p.Range.End
+	case p.Position != nil:
+		start, end = *p.Position, *p.Position
+	default:
+		return t, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: neither range nor position", methodExplain)
+	}
+	var err error
+	if t.Start, err = s.Offset(doc, start); err != nil {
+		return t, err
+	}
+	if t.End, err = s.Offset(doc, end); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+func (s *Server) explainResult(doc *workspace.Document, ex *explain.Explanation) *explainResult {
+	sources := ex.Sources
+	if sources == nil {
+		sources = []retrieve.Snippet{}
+	}
+	return &explainResult{
+		Markdown: ex.Markdown, Title: ex.Subject.Title(),
+		Range:      s.Range(doc, ex.Subject.Start, ex.Subject.End),
+		Structural: ex.Structural, Model: ex.Model, Cached: ex.Cached, Sources: sources,
+	}
+}
+
+// showMarkdown shows an explanation: as a markdown file opened beside the
+// code when the client can show documents, else as a message.
+func (s *Server) showMarkdown(ctx context.Context, doc *workspace.Document, ex *explain.Explanation) {
+	if w := s.caps.Window; w != nil && w.ShowDocument != nil && w.ShowDocument.Support {
+		dir := filepath.Join(os.TempDir(), "lode-explain")
+		name := fmt.Sprintf("%s-%d.md", strings.TrimSuffix(filepath.Base(doc.Path), filepath.Ext(doc.Path)), ex.Subject.StartLine+1)
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(dir, 0o700); err == nil && os.WriteFile(path, []byte(ex.Markdown), 0o600) == nil {
+			res, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), TakeFocus: ptr(false)})
+			if err == nil && res != nil && res.Success {
+				return
+			}
+			s.logger.Debug("window/showDocument failed", "err", err)
+		}
+	}
+	s.ShowMessage(ctx, protocol.MessageTypeInfo, ex.Markdown)
+}
+
+// hover answers textDocument/hover with an explanation of the function or
+// type under the cursor, when explain.hover is on. Only a cached or quick
+// explanation is useful on hover: a newer hover in the document cancels
+// an older one.
+func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
+	if !s.Config().Explain.Hover {
+		return nil, nil
+	}
+	doc, err := s.Document(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	ctx, release := s.Supersede(ctx, "hover:"+doc.Path)
+	defer release()
+	pos := p.Position
+	_, ex, err := s.explainDocument(ctx, &explainParams{TextDocument: p.TextDocument, Position: &pos}, nil)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || lode.IsCode(err, jsonrpc2.InvalidParams) {
+			return nil, nil // no function here, or a newer hover won
+		}
+		return nil, err
+	}
+	r := s.Range(doc, ex.Subject.Start, ex.Subject.End)
+	return &protocol.Hover{Contents: &protocol.MarkupContent{Kind: protocol.MarkupKindMarkdown, Value: ex.Markdown}, Range: &r}, nil
+}
+
+// codeLens answers textDocument/codeLens with an "Explain" lens above each
+// function and type, when explain.code_lens is on.
+func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	if !s.Config().Explain.CodeLens {
+		return []protocol.CodeLens{}, nil
+	}
+	doc, err := s.Document(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, err
+	}
+	lenses := []protocol.CodeLens{}
+	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
+		start := s.Position(doc, sp.Start)
+		arg, err := protocol.Marshal(explainParams{TextDocument: p.TextDocument, Position: &start})
+		if err != nil {
+			return nil, err
+		}
+		lenses = append(lenses, protocol.CodeLens{
+			Range:   protocol.Range{Start: start, End: start},
+			Command: protocol.Command{Title: "Explain", Command: commandExplain, Arguments: []protocol.LSPAny{arg}},
+		})
+	}
+	return lenses, nil
+}
