@@ -23,7 +23,7 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	}
 	doc := req.Text.String()
 	off := max(0, min(req.Offset, len(doc)))
-	t := e.begin(req.Path, doc, off)
+	t := e.begin(req.Surface+"\x00"+req.Path, doc, off)
 	defer e.end(t)
 
 	lang := syntax.Detect(req.LanguageID, req.Path)
@@ -87,7 +87,7 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 		return Result{}, ctx.Err()
 	case err != nil:
 		e.log.Debug("completion: model call failed", "path", req.Path, "err", err)
-		return Result{Prompt: p, Timing: timing}, nil
+		return Result{Prompt: p, Err: err, Timing: timing}, nil
 	}
 	if res.prompt != nil {
 		p = res.prompt
@@ -148,10 +148,10 @@ func (e *Engine) debounce(ctx context.Context, t *ticket, d time.Duration) (r Re
 // shown.
 func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, res flightResult, texts []string, p *Prompt, timing Timing) Result {
 	postStart := time.Now()
-	in := postprocess.Input{Prefix: c.doc[:c.off], Suffix: c.doc[c.off:], Mode: c.mode, Chat: res.chat, BaseErrors: -1}
+	in := postprocess.Input{Prefix: c.doc[:c.off], Suffix: c.doc[c.off:], Mode: c.mode, Chat: res.chat}
 	if e.config().SyntaxCheck && chk != nil {
 		in.Check = chk.check(ctx)
-		in.BaseErrors = chk.base(ctx)
+		in.Base = chk.base(ctx)
 	}
 	start := wordStart(c.doc, c.off)
 	var items []Item

@@ -64,8 +64,10 @@ type Options struct {
 	// Tokens counts tokens for the budget; nil uses the model's own
 	// counter (llm.TokenCounter) or else an estimate of 4 bytes a token.
 	Tokens llm.TokenCounter
-	// Format writes a Prompt for a model; nil uses completion/prompt's
-	// template for the model's name.
+	// Template and FIM choose the prompt format (the model's template and
+	// fim settings); see NewFormatter.
+	Template, FIM string
+	// Format writes a Prompt for a model; nil uses NewFormatter.
 	Format Formatter
 	Logger *slog.Logger
 }
@@ -129,7 +131,7 @@ func New(opts Options) *Engine {
 		}
 	}
 	if e.format == nil {
-		e.format = templateFormat()
+		e.format = NewFormatter(opts.Model, name, opts.Template, opts.FIM, e.tokens)
 	}
 	e.results, _ = lru.New[string, flightResult](max(cfg.CacheSize, 1))
 	e.feedback = newFeedbackLog(cfg.FeedbackLog, e.log)

@@ -31,7 +31,8 @@ const cursorMark = "‸"
 // fake model's reply, and the expected prompt and result.
 //
 // Sections: "settings" (TOML: the [completion] settings, plus trigger =
-// "automatic"|"invoked", deleted = true, chat_only = true), one file named
+// "automatic"|"invoked", deleted = true, chat_only = true, model_name and
+// fim as a model's settings), one file named
 // with its extension, any number of "snippet PATH" sections that the fake
 // retriever returns, "reply" (with "== candidate ==" lines between several
 // candidates), "prompt" and "result".
@@ -39,6 +40,8 @@ type scenario struct {
 	Trigger  string `toml:"trigger"`
 	Deleted  bool   `toml:"deleted"`
 	ChatOnly bool   `toml:"chat_only"`
+	Model    string `toml:"model_name"` // the fake model's name, which picks the template
+	FIM      string `toml:"fim"`
 
 	cfg      config.Completion
 	path     string
@@ -83,7 +86,11 @@ func loadScenario(t *testing.T, ar *txtar.Archive) *scenario {
 }
 
 func (sc *scenario) run(t *testing.T) (Result, []llm.Request) {
-	model := &candidates{Model: llmtest.Model{Name: "fake-coder", FIM: !sc.ChatOnly}, replies: sc.replies}
+	name := sc.Model
+	if name == "" {
+		name = "fake-coder"
+	}
+	model := &candidates{Model: llmtest.Model{Name: name, FIM: !sc.ChatOnly}, replies: sc.replies}
 	model.Answer = func(req *llm.Request) (string, error) {
 		if sc.ChatOnly && req.Mode != llm.ModeChat {
 			return "", fmt.Errorf("fake: %w", llm.ErrNoFIM)
@@ -93,7 +100,7 @@ func (sc *scenario) run(t *testing.T) (Result, []llm.Request) {
 		}
 		return sc.replies[0], nil
 	}
-	opts := Options{Config: sc.cfg, Model: model, Tokens: tokens.New()}
+	opts := Options{Config: sc.cfg, Model: model, Tokens: tokens.New(), FIM: sc.FIM}
 	if sc.snippets != nil {
 		opts.Retriever = RetrieverFunc(func(_ context.Context, req retrieve.Request) (retrieve.Bundle, error) {
 			return retrieve.Bundle{Snippets: sc.snippets, Budget: req.Budget}, nil
@@ -142,6 +149,9 @@ func renderPrompt(res Result) string {
 		fmt.Fprintf(&b, "context: %s (%s)\n", s.Path, s.Reason)
 	}
 	fmt.Fprintf(&b, "== prefix ==\n%s\n== suffix ==\n%s\n", p.Prefix, p.Suffix)
+	if r.Mode == llm.ModeRaw {
+		fmt.Fprintf(&b, "== raw ==\n%s\n", r.Prompt)
+	}
 	for _, m := range r.Messages {
 		fmt.Fprintf(&b, "== %s ==\n%s\n", m.Role, m.Content)
 	}

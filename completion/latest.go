@@ -40,7 +40,7 @@ type shown struct {
 // ticket is one request's registration as the latest of its document.
 type ticket struct {
 	seq  uint64
-	path string
+	key  string          // surface and path
 	done <-chan struct{} // closed when superseded
 
 	deleted bool    // the request follows a deletion at the cursor
@@ -50,19 +50,19 @@ type ticket struct {
 	shown   *shown  // the previous items, when this request typed through them
 }
 
-// begin registers a request for path as the latest one: the previous
+// begin registers a request for key (surface and path) as the latest one: the previous
 // request is answered empty, and its model call is handed over when this
 // request only typed ahead of it (else its last reference goes and the
 // call is aborted).
-func (e *Engine) begin(path, doc string, off int) *ticket {
+func (e *Engine) begin(key, doc string, off int) *ticket {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.seq++
-	t := &ticket{seq: e.seq, path: path}
-	st := e.docs[path]
+	t := &ticket{seq: e.seq, key: key}
+	st := e.docs[key]
 	if st == nil {
 		st = &docState{}
-		e.docs[path] = st
+		e.docs[key] = st
 	}
 	if st.done != nil {
 		close(st.done)
@@ -113,7 +113,7 @@ func (e *Engine) latest(t *ticket) bool {
 // latest request there.
 func (e *Engine) setFlight(t *ticket, f *flight) {
 	e.mu.Lock()
-	if st := e.docs[t.path]; st != nil && st.seq == t.seq {
+	if st := e.docs[t.key]; st != nil && st.seq == t.seq {
 		st.flight = f
 	}
 	e.mu.Unlock()
@@ -122,20 +122,24 @@ func (e *Engine) setFlight(t *ticket, f *flight) {
 // setShown records the items answered to t.
 func (e *Engine) setShown(t *ticket, sh *shown) {
 	e.mu.Lock()
-	if st := e.docs[t.path]; st != nil && st.seq == t.seq {
+	if st := e.docs[t.key]; st != nil && st.seq == t.seq {
 		st.shown = sh
 	}
 	e.mu.Unlock()
 }
 
-// Forget drops what the engine remembers of a closed document.
+// Forget drops what the engine remembers of a closed document; requests
+// still running for it are answered empty.
 func (e *Engine) Forget(path string) {
 	e.mu.Lock()
-	if st := e.docs[path]; st != nil {
+	for key, st := range e.docs {
+		if _, p, _ := strings.Cut(key, "\x00"); p != path {
+			continue
+		}
 		if st.done != nil {
 			close(st.done)
 		}
-		delete(e.docs, path)
+		delete(e.docs, key)
 	}
 	e.mu.Unlock()
 }

@@ -73,7 +73,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 	if c.mode == postprocess.Block {
 		req.MaxTokens = cfg.MaxTokens
 		req.Indent = blockIndent(c.doc[:c.off])
-	} else if !chat && strings.TrimSpace(linePrefix(c.doc[:c.off])) != "" {
+	} else if req.Mode != llm.ModeChat && strings.TrimSpace(linePrefix(c.doc[:c.off])) != "" {
 		req.Stop = append(req.Stop, "\n")
 	}
 	p.Request = req
@@ -91,15 +91,17 @@ func linePrefix(prefix string) string {
 	return prefix[strings.LastIndexByte(prefix, '\n')+1:]
 }
 
-// blockIndent returns the least indentation, in columns, of a block
-// body at the cursor: the line's own when the cursor is on an empty line,
-// else one step past the line's.
+// blockIndent returns the least indentation, in blank characters (as
+// llama.cpp's n_indent counts them), of a block body at the cursor: the
+// line's own when the cursor is on an empty line, else one more than the
+// line's.
 func blockIndent(prefix string) int {
 	line := linePrefix(prefix)
-	if strings.TrimSpace(line) == "" {
-		return indentWidth(line)
+	indent := len(line) - len(strings.TrimLeft(line, " \t"))
+	if indent == len(line) {
+		return indent
 	}
-	return indentWidth(line) + 1
+	return indent + 1
 }
 
 // tailWindow returns the longest end of s, in whole lines except for the

@@ -41,6 +41,10 @@ type Request struct {
 	// when the caller knows it. The engine also notices a deletion at the
 	// cursor by comparing with the document's previous request.
 	Deleted bool
+	// Surface separates the callers that complete the same document side
+	// by side (the server's "inline" and "items"): latest wins within one
+	// surface, and identical prompts from both share one model call.
+	Surface string
 	// Candidates is the number of candidates wanted for an invoked
 	// request; zero means the configured number. Automatic requests get
 	// one.
@@ -72,6 +76,9 @@ type Result struct {
 	Source string
 	// Prompt is what was sent to the model, when one was asked.
 	Prompt *Prompt
+	// Err is the model's failure when the result is empty because of one
+	// (it wraps llm's sentinels); Complete itself does not fail for it.
+	Err    error
 	Timing Timing
 }
 

@@ -115,13 +115,26 @@ func (c *checker) inString(ctx context.Context) bool {
 	return ok && l.Class == syntax.ClassString && l.Start < c.off && c.off < l.End
 }
 
-// base returns the error count of the document, or -1.
-func (c *checker) base(ctx context.Context) int {
+// base returns the syntax errors of the document, or nil.
+func (c *checker) base(ctx context.Context) *postprocess.Score {
 	t := c.wait(ctx)
 	if t == nil {
-		return -1
+		return nil
 	}
-	return t.ErrorCount()
+	s := score(t, c.off, c.off)
+	return &s
+}
+
+// score counts the errors of t, and the bytes of [lo, hi) (the inserted
+// text) they cover: an error inside a completion is one it added, even
+// when it took the place of an error that was there before.
+func score(t *syntax.Tree, lo, hi int) postprocess.Score {
+	var s postprocess.Score
+	for _, e := range t.Errors() {
+		s.Errors++
+		s.Bytes += max(0, min(e.End, hi)-max(e.Start, lo))
+	}
+	return s
 }
 
 // check returns a postprocess.Checker for documents that are this one
@@ -131,11 +144,12 @@ func (c *checker) check(ctx context.Context) postprocess.Checker {
 		return nil
 	}
 	start := text.New(c.doc[:c.off]).Point(c.off)
-	return func(src string) int {
+	unknown := postprocess.Score{Errors: -1}
+	return func(src string) postprocess.Score {
 		t := c.wait(ctx)
 		n := len(src) - len(c.doc)
 		if t == nil || n < 0 || src[:c.off] != c.doc[:c.off] {
-			return -1
+			return unknown
 		}
 		ins := src[c.off : c.off+n]
 		end := start
@@ -150,9 +164,9 @@ func (c *checker) check(ctx context.Context) postprocess.Checker {
 		}
 		nt, err := t.Reparse(ctx, []byte(src), []text.Change{ch})
 		if err != nil {
-			return -1
+			return unknown
 		}
 		defer nt.Close()
-		return nt.ErrorCount()
+		return score(nt, c.off, c.off+n)
 	}
 }

@@ -103,10 +103,20 @@ func modeFor(prefix, suffix string) postprocess.Mode {
 	return postprocess.Line
 }
 
-// opensBlock reports whether line ends with a block opener (comments
-// aside for the common // and # forms).
+// opensBlock reports whether the code of line ends with a block opener;
+// a comment opens nothing ("// TODO:" is no block).
 func opensBlock(line string) bool {
-	t := strings.TrimRight(line, " \t\r")
+	t := strings.TrimSpace(line)
+	for _, c := range []string{"//", "#", "--", "/*", "*"} {
+		if strings.HasPrefix(t, c) {
+			return false
+		}
+	}
+	for _, c := range []string{" //", "\t//", " #", "\t#"} {
+		if i := strings.Index(t, c); i >= 0 {
+			t = strings.TrimSpace(t[:i])
+		}
+	}
 	if t == "" {
 		return false
 	}

@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"serve":   {runServe, "run the language server on stdio (or --listen ADDR)"},
 	"config":  {runConfig, "show the resolved settings and where each came from; `config docs` prints their reference"},
 	"version": {runVersion, "print lode's version"},
+	"index":   {runIndex, "index a directory and print files, symbols, time and peak memory"},
 }
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise

@@ -15,7 +15,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-		"fmt"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -249,4 +249,15 @@ func modelName(m llm.Model) string {
 		return n.ModelName()
 	}
 	return ""
+}
+
+// Ground returns what an explanation of t would be grounded in: the
+// definitions of what the code calls and the places that call it, under
+// the token budget. Patches use it as their project context.
+func (e *Explainer) Ground(ctx context.Context, t Target) ([]retrieve.Snippet, error) {
+	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
+	if err != nil {
+		return nil, err
+	}
+	return e.gather(ctx, subj), nil
 }

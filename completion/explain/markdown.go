@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -47,15 +48,15 @@ func (e *Explainer) gather(ctx context.Context, s *Subject) []retrieve.Snippet {
 			break
 		}
 	}
-	if s.Name != "" && ctx.Err() == nil {
-		for _, c := range e.opts.Lookup.Callers(ctx, s.Name) {
+	if name := cmp.Or(s.Name, s.Container); name != "" && ctx.Err() == nil {
+		for _, c := range e.opts.Lookup.Callers(ctx, name) {
 			if len(callers) == maxCallers {
 				break
 			}
 			if s.contains(c) {
 				continue
 			}
-			c.Reason, c.Symbol = ReasonCaller, s.Name
+			c.Reason, c.Symbol = ReasonCaller, name
 			callers = append(callers, c)
 		}
 	}
@@ -95,8 +96,33 @@ func (s *Subject) contains(sn retrieve.Snippet) bool {
 	return filepath.Clean(sn.Path) == filepath.Clean(s.Path) && sn.StartLine >= s.StartLine && sn.EndLine <= s.EndLine
 }
 
+// shorten returns the subject's path and copies of the sources with paths
+// relative to the deepest directory holding them all, for people and
+// prompts (the sources themselves keep absolute paths).
+func shorten(s *Subject, sources []retrieve.Snippet) (string, []retrieve.Snippet) {
+	base := filepath.Dir(s.Path)
+	for _, sn := range sources {
+		for !strings.HasPrefix(sn.Path, base+string(filepath.Separator)) && base != filepath.Dir(base) {
+			base = filepath.Dir(base)
+		}
+	}
+	rel := func(p string) string {
+		if r, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(r, "..") && filepath.IsAbs(p) {
+			return filepath.ToSlash(r)
+		}
+		return p
+	}
+	out := make([]retrieve.Snippet, len(sources))
+	for i, sn := range sources {
+		sn.Path = rel(sn.Path)
+		out[i] = sn
+	}
+	return rel(s.Path), out
+}
+
 // messages writes the chat prompt.
 func (e *Explainer) messages(s *Subject, sources []retrieve.Snippet) []llm.Message {
+	path, sources := shorten(s, sources)
 	var b strings.Builder
 	if len(sources) > 0 {
 		b.WriteString("## Project context\n\n")
@@ -108,7 +134,7 @@ func (e *Explainer) messages(s *Subject, sources []retrieve.Snippet) []llm.Messa
 			fmt.Fprintf(&b, "%s, lines %d-%d (%s):\n```\n%s\n```\n\n", sn.Path, sn.StartLine+1, sn.EndLine+1, what, strings.TrimRight(sn.Text, "\n"))
 		}
 	}
-	fmt.Fprintf(&b, "## Code to explain: %s, %s, lines %d-%d\n\n", s.Title(), s.Path, s.StartLine+1, s.EndLine+1)
+	fmt.Fprintf(&b, "## Code to explain: %s, %s, lines %d-%d\n\n", s.Title(), path, s.StartLine+1, s.EndLine+1)
 	if s.Doc != "" {
 		fmt.Fprintf(&b, "Its doc comment:\n```\n%s\n```\n\n", strings.TrimRight(s.Doc, "\n"))
 	}
@@ -157,6 +183,7 @@ func heading(s *Subject) string {
 // workspace alone: signature, doc comment, callers, calls, branches and
 // returns. note, when set, says why there is no prose.
 func Structural(s *Subject, sources []retrieve.Snippet, note string) string {
+	_, sources = shorten(s, sources)
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s\n\n", heading(s))
 	b.WriteString("_Structural explanation: built from the syntax tree and the workspace index, not written by a language model.")
@@ -190,12 +217,17 @@ func writeCallers(b *strings.Builder, s *Subject, sources []retrieve.Snippet) {
 	var lines []string
 	for _, sn := range sources {
 		if sn.Reason == ReasonCaller {
-			lines = append(lines, fmt.Sprintf("- %s:%d: `%s`", sn.Path, sn.StartLine+1, firstCodeLine(sn.Text, s.Name)))
+			line, code := callLine(sn)
+			lines = append(lines, fmt.Sprintf("- %s:%d: `%s`", sn.Path, line+1, code))
 		}
 	}
 	switch {
 	case len(lines) > 0:
-		fmt.Fprintf(b, "**Called from**\n\n%s\n\n", strings.Join(lines, "\n"))
+		title := "Called from"
+		if s.Name == "" {
+			title = "Callers of " + s.Container
+		}
+		fmt.Fprintf(b, "**%s**\n\n%s\n\n", title, strings.Join(lines, "\n"))
 	case s.Name != "":
 		fmt.Fprintf(b, "**Called from**: no callers of `%s` found in the workspace.\n\n", s.Name)
 	}
@@ -239,6 +271,17 @@ func writeLines(b *strings.Builder, title string, lines []Line) {
 		fmt.Fprintf(b, "- line %d: `%s`\n", l.Line+1, strings.ReplaceAll(l.Text, "`", "'"))
 	}
 	b.WriteString("\n")
+}
+
+// callLine returns the zero-based line of a caller snippet that calls its
+// symbol, and that line's code.
+func callLine(sn retrieve.Snippet) (int, string) {
+	for i, l := range strings.Split(sn.Text, "\n") {
+		if strings.Contains(l, sn.Symbol+"(") {
+			return sn.StartLine + i, strings.ReplaceAll(strings.TrimSpace(l), "`", "'")
+		}
+	}
+	return sn.StartLine, firstCodeLine(sn.Text, sn.Symbol)
 }
 
 // firstCodeLine returns the snippet's first line that mentions name (else

@@ -207,8 +207,6 @@ func TransportError(ctx context.Context, err error) error {
 	switch {
 	case errors.As(err, &dnsErr):
 		return fmt.Errorf("%w: cannot resolve host %q", ErrUnavailable, dnsErr.Name)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%w: %s: no complete answer within the request timeout", ErrUnavailable, host)
 	case isTimeout(err) && strings.Contains(err.Error(), "awaiting response headers"):
 		return fmt.Errorf("%w: %s: no answer within the first-byte timeout", ErrUnavailable, host)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
@@ -377,6 +375,9 @@ func Call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
 		}
 		if attempt == 0 && !delivered && Backoff(ctx, err) {
 			continue
+		}
+		if cerr := ctxError(ctx); cerr != nil {
+			return nil, cerr // cancelled while backing off
 		}
 		g.Observe(err)
 		return nil, err

@@ -13,7 +13,7 @@ import (
 // r ends; the end of r is not an error (the caller knows whether the
 // answer was complete).
 func ReadEvents(r io.Reader, ndjson bool, fn func(data []byte) (more bool, err error)) error {
-	br := bufio.NewReaderSize(r, 64*1024)
+	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadBytes('\n')
 		if len(line) > 0 {

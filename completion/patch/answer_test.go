@@ -16,17 +16,17 @@ func TestParseAnswer(t *testing.T) {
 		err    error
 	}{
 		{
-			name: "plain block with path",
+			name:   "plain block with path",
 			answer: "main.go\n<<<<<<< SEARCH\n\treturn 1\n=======\n\treturn 2\n>>>>>>> REPLACE\n",
-			want: &Answer{Blocks: []Block{{Path: "main.go", Search: "\treturn 1\n", Replace: "\treturn 2\n"}}},
+			want:   &Answer{Blocks: []Block{{Path: "main.go", Search: "\treturn 1\n", Replace: "\treturn 2\n"}}},
 		},
 		{
-			name: "fenced, CRLF, short markers, backquoted path",
+			name:   "fenced, CRLF, short markers, backquoted path",
 			answer: "Here you go:\r\n`pkg/a.go`\r\n```go\r\n<<<<< SEARCH\r\nx := 1\r\n=====\r\nx := 2\r\n>>>>> REPLACE\r\n```\r\nDone.",
-			want: &Answer{Blocks: []Block{{Path: "pkg/a.go", Search: "x := 1\n", Replace: "x := 2\n"}}},
+			want:   &Answer{Blocks: []Block{{Path: "pkg/a.go", Search: "x := 1\n", Replace: "x := 2\n"}}},
 		},
 		{
-			name: "two blocks, two files, path in fence info",
+			name:   "two blocks, two files, path in fence info",
 			answer: "a.py\n<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n\n```python b.py\n<<<<<<< SEARCH\ny = 1\n=======\n>>>>>>> REPLACE\n```\n",
 			want: &Answer{Blocks: []Block{
 				{Path: "a.py", Search: "x = 1\n", Replace: "x = 2\n"},

@@ -12,19 +12,24 @@ const maxChecks = 12
 // closing punctuation, whose insertion adds no syntax error to the
 // document; "" when every one adds errors.
 func selfCheck(in Input, s string) string {
-	base := in.BaseErrors
-	if base < 0 {
+	var base Score
+	if in.Base != nil {
+		base = *in.Base
+	} else {
 		base = in.Check(in.Prefix + in.Suffix)
 	}
-	if base < 0 {
+	if base.Errors < 0 {
 		return s
 	}
 	for _, k := range cutPoints(s) {
 		n := in.Check(in.Prefix + s[:k] + in.Suffix)
-		if n < 0 {
+		if n.Errors < 0 {
 			return s
 		}
-		if n <= base {
+		if n.noWorse(base) {
+			if k == len(s) {
+				return s
+			}
 			return strings.TrimRight(s[:k], " \t")
 		}
 	}
@@ -100,9 +105,11 @@ func repeatedLines(lines []string) int {
 	return -1
 }
 
+// equalLines compares groups of lines without their indentation: the
+// first line of a completion starts at the cursor, after the indentation.
 func equalLines(a, b []string) bool {
 	for i := range a {
-		if a[i] != b[i] {
+		if strings.TrimSpace(a[i]) != strings.TrimSpace(b[i]) {
 			return false
 		}
 	}

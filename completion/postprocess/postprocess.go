@@ -32,10 +32,23 @@ func (m Mode) String() string {
 	return "line"
 }
 
-// Checker returns the number of syntax errors in src. The engine builds
-// one from context/syntax for the document's language. A negative count
+// Checker returns the syntax errors of src. The engine builds one from
+// context/syntax for the document's language. A negative Score.Errors
 // means the source could not be checked, and the check is skipped.
-type Checker func(src string) int
+type Checker func(src string) Score
+
+// Score measures the syntax errors of a source: how many, and how many
+// bytes of the inserted completion they cover (zero for the document
+// without it).
+type Score struct {
+	Errors, Bytes int
+}
+
+// noWorse reports whether s adds no syntax error to base: fewer errors, or
+// as many and none inside the completion.
+func (s Score) noWorse(base Score) bool {
+	return s.Errors < base.Errors || s.Errors == base.Errors && s.Bytes <= base.Bytes
+}
 
 // Input is one model answer and the document around the cursor.
 type Input struct {
@@ -46,9 +59,9 @@ type Input struct {
 	Chat   bool    // the answer came from a chat prompt: strip fences and echoes
 	Check  Checker // nil skips the syntax check
 
-	// BaseErrors is Check(Prefix+Suffix) when the caller knows it already
-	// (the engine counts it while the model runs); negative means unknown.
-	BaseErrors int
+	// Base is Check(Prefix+Suffix) when the caller knows it already (the
+	// engine computes it while the model runs); nil means unknown.
+	Base *Score
 }
 
 // Process returns the completion to show for in, or "" when nothing useful
@@ -64,6 +77,7 @@ func Process(in Input) string {
 	s = cutRepetition(s)
 	s = trimTrailing(s)
 	s = in.cutSuffixOverlap(s)
+	s = in.closeOnOwnLine(s)
 	if s != "" && in.Check != nil {
 		s = selfCheck(in, s)
 	}

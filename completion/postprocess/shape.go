@@ -109,7 +109,7 @@ func (in Input) cutSuffixOverlap(s string) string {
 			}
 		}
 	}
-	return cutLinesOverlap(s, next, rest != "")
+	return cutLinesOverlap(s, next)
 }
 
 // outerIndex returns where rest begins in line outside any bracket the
@@ -166,25 +166,28 @@ func cutCloserTail(line, rest string) string {
 
 // cutLinesOverlap removes trailing lines of s that repeat next, the
 // non-blank lines after the cursor (compared without surrounding blanks).
-// When next begins with the rest of the cursor's line, the cut keeps the
-// line break and indentation so that the rest of the line lands on a line
-// of its own.
-func cutLinesOverlap(s string, next []string, restFirst bool) string {
+func cutLinesOverlap(s string, next []string) string {
 	if len(next) == 0 {
 		return s
 	}
 	lines := strings.Split(s, "\n")
 	for i := 1; i < len(lines); i++ {
-		if !matchesLines(lines[i:], next) {
-			continue
+		if matchesLines(lines[i:], next) {
+			return strings.TrimRight(strings.Join(lines[:i], "\n"), " \t\n")
 		}
-		kept := strings.TrimRight(strings.Join(lines[:i], "\n"), " \t\n")
-		if restFirst {
-			kept += "\n" + indentOf(lines[i])
-		}
-		return kept
 	}
 	return s
+}
+
+// closeOnOwnLine ends a block completion with a line break and the
+// cursor line's indentation when the rest of the cursor's line closes the
+// block: "if x {‸}" gets the "}" on a line of its own.
+func (in Input) closeOnOwnLine(s string) string {
+	rest := strings.TrimSpace(lineSuffix(in.Suffix))
+	if in.Mode != Block || rest == "" || !isCloser(rest) || !strings.Contains(s, "\n") {
+		return s
+	}
+	return s + "\n" + indentOf(linePrefix(in.Prefix))
 }
 
 // matchesLines reports whether the non-blank lines of tail equal the first

@@ -88,6 +88,7 @@ func eachToken(src []byte, fn func(tok []byte, line int)) {
 // count of each term. A removed chunk has file == noFile.
 type chunk struct {
 	file      uint32
+	pos       uint32 // index among its file's chunks
 	startLine uint32
 	endLine   uint32 // inclusive
 	length    uint32 // number of tokens
@@ -181,6 +182,7 @@ func (c *chunker) chunks(src []byte) []chunk {
 	flush()
 	lines := uint32(countLines(src))
 	for i := range out {
+		out[i].pos = uint32(i)
 		out[i].endLine = min(out[i].startLine+ChunkLines, lines) - 1
 	}
 	return out
@@ -255,16 +257,14 @@ func (x *Index) BM25(query string, k int, skip Skip) []Hit {
 	}
 	sp := scorePool.Get().(*[]float32)
 	defer scorePool.Put(sp)
-	scores := *sp
-	if cap(scores) < len(x.chunks) {
-		scores = make([]float32, len(x.chunks))
-	}
-	scores = scores[:len(x.chunks)]
-	*sp = scores
+	scores := x.scratch(sp)
 	n := float64(x.liveChunks)
 	avg := float64(x.liveTokens) / n
 	var touched []uint32
 	for _, t := range terms {
+		if int(t) >= len(x.df) || x.df[t] == 0 {
+			continue // interned by a file still being indexed
+		}
 		df := float64(x.df[t])
 		if df == 0 {
 			continue
@@ -290,29 +290,68 @@ func (x *Index) BM25(query string, k int, skip Skip) []Hit {
 	return hits
 }
 
-// topChunks returns the k best-scoring chunks among touched as Hits.
-// x.mu is held.
+// topChunks returns the k best-scoring chunks among touched as Hits, best
+// first (ties by chunk order). x.mu is held.
 func (x *Index) topChunks(touched []uint32, scores []float32, k int, skip Skip) []Hit {
-	sort.Slice(touched, func(i, j int) bool {
-		a, b := touched[i], touched[j]
+	keep := func(c uint32) bool {
+		ch := &x.chunks[c]
+		return skip == nil || !skip(x.fileByID[ch.file].path, int(ch.startLine), int(ch.endLine))
+	}
+	top := topIDs(touched, scores, k, keep)
+	hits := make([]Hit, len(top))
+	for i, c := range top {
+		ch := &x.chunks[c]
+		hits[i] = Hit{Path: x.fileByID[ch.file].path, StartLine: int(ch.startLine), EndLine: int(ch.endLine), Score: float64(scores[c])}
+	}
+	return hits
+}
+
+// topIDs returns the k ids with the highest scores for which keep holds,
+// best first, ties broken by the smaller id. keep is called only for ids
+// that would enter the top k.
+func topIDs(ids []uint32, scores []float32, k int, keep func(uint32) bool) []uint32 {
+	better := func(a, b uint32) bool {
 		if scores[a] != scores[b] {
 			return scores[a] > scores[b]
 		}
 		return a < b
-	})
-	var hits []Hit
-	for _, c := range touched {
-		ch := &x.chunks[c]
-		f := x.fileByID[ch.file]
-		if skip != nil && skip(f.path, int(ch.startLine), int(ch.endLine)) {
+	}
+	// top is a min-heap (the worst on top) of at most k ids.
+	top := make([]uint32, 0, min(k, len(ids)))
+	for _, c := range ids {
+		if len(top) == k && !better(c, top[0]) || keep != nil && !keep(c) {
 			continue
 		}
-		hits = append(hits, Hit{Path: f.path, StartLine: int(ch.startLine), EndLine: int(ch.endLine), Score: float64(scores[c])})
-		if len(hits) == k {
-			break
+		if len(top) < k {
+			top = append(top, c)
+			for i := len(top) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !better(top[p], top[i]) {
+					break
+				}
+				top[i], top[p] = top[p], top[i]
+				i = p
+			}
+			continue
+		}
+		top[0] = c
+		for i := 0; ; {
+			l, m := 2*i+1, i
+			if l < len(top) && better(top[m], top[l]) {
+				m = l
+			}
+			if r := l + 1; r < len(top) && better(top[m], top[r]) {
+				m = r
+			}
+			if m == i {
+				break
+			}
+			top[i], top[m] = top[m], top[i]
+			i = m
 		}
 	}
-	return hits
+	sort.Slice(top, func(i, j int) bool { return better(top[i], top[j]) })
+	return top
 }
 
 // Occurrences returns the chunks that contain the identifier name, at most
@@ -324,6 +363,9 @@ func (x *Index) Occurrences(name string, limit int) []Hit {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	if int(id) >= len(x.postings) {
+		return nil
+	}
 	var hits []Hit
 	for _, p := range x.postings[id] {
 		ch := &x.chunks[p.chunk]
@@ -336,4 +378,128 @@ func (x *Index) Occurrences(name string, limit int) []Hit {
 		}
 	}
 	return hits
+}
+
+// Similar returns the k windows of windowLines consecutive lines (rounded
+// up to whole chunks; windows slide by one chunk) whose sets of tokens are
+// most similar to query's by Jaccard index, best first: what Copilot and
+// Cody rank "similar code" with. Only windows sharing a token with query
+// are candidates; the exact index is computed for the most promising.
+func (x *Index) Similar(query string, windowLines, k int, skip Skip) []Hit {
+	w := max(1, (windowLines+ChunkLines-1)/ChunkLines)
+	terms := x.queryTerms(query)
+	if k <= 0 || len(terms) == 0 {
+		return nil
+	}
+	qsize := len(terms) + unknownTokens(query, x)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	sp, bp := scorePool.Get().(*[]float32), scorePool.Get().(*[]float32)
+	defer scorePool.Put(sp)
+	defer scorePool.Put(bp)
+	shared, bound := x.scratch(sp), x.scratch(bp)
+	var touched, cands []uint32
+	for _, t := range terms {
+		if int(t) >= len(x.postings) {
+			continue
+		}
+		for _, p := range x.postings[t] {
+			if x.chunks[p.chunk].file != noFile {
+				if shared[p.chunk] == 0 {
+					touched = append(touched, p.chunk)
+				}
+				shared[p.chunk]++
+			}
+		}
+	}
+	// A window is named by its first chunk; bound estimates its index
+	// from the shared counts and sizes of its chunks.
+	for _, c := range touched {
+		ch := &x.chunks[c]
+		f := x.fileByID[ch.file]
+		for first := max(0, int(ch.pos)-w+1); first <= int(ch.pos); first++ {
+			if first > 0 && first+w > len(f.chunks) {
+				continue // no window hangs past the end, unless the file is shorter
+			}
+			id := f.chunks[first]
+			if bound[id] != 0 {
+				continue
+			}
+			inter, size := float32(0), 0
+			for i := first; i < min(first+w, len(f.chunks)); i++ {
+				inter += shared[f.chunks[i]]
+				size += len(x.chunks[f.chunks[i]].terms)
+			}
+			bound[id] = inter / float32(qsize+size-min(int(inter), size))
+			cands = append(cands, id)
+		}
+	}
+	for _, c := range touched {
+		shared[c] = 0
+	}
+	keep := func(id uint32) bool {
+		ch := &x.chunks[id]
+		f := x.fileByID[ch.file]
+		last := x.chunks[f.chunks[min(int(ch.pos)+w, len(f.chunks))-1]]
+		return skip == nil || !skip(f.path, int(ch.startLine), int(last.endLine))
+	}
+	best := topIDs(cands, bound, 4*k+16, keep)
+	for _, c := range cands {
+		bound[c] = 0
+	}
+	hits := make([]Hit, 0, len(best))
+	for _, id := range best {
+		ch := &x.chunks[id]
+		f := x.fileByID[ch.file]
+		lastPos := min(int(ch.pos)+w, len(f.chunks)) - 1
+		union, inter := x.windowOverlap(f.chunks[ch.pos:lastPos+1], terms)
+		hits = append(hits, Hit{
+			Path: f.path, StartLine: int(ch.startLine), EndLine: int(x.chunks[f.chunks[lastPos]].endLine),
+			Score: float64(inter) / float64(qsize+union-inter),
+		})
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
+	return hits[:min(k, len(hits))]
+}
+
+// scratch returns the pooled slice in p as a zeroed array of a score per
+// chunk. Users put back zeros where they wrote.
+func (x *Index) scratch(p *[]float32) []float32 {
+	if cap(*p) < len(x.chunks) {
+		*p = make([]float32, len(x.chunks)+len(x.chunks)/8)
+	}
+	return (*p)[:len(x.chunks)]
+}
+
+// windowOverlap returns the number of distinct terms of the chunks ids and
+// how many of them are in terms (sorted). x.mu is held.
+func (x *Index) windowOverlap(ids []uint32, terms []uint32) (union, inter int) {
+	var all []uint32
+	for _, id := range ids {
+		all = append(all, x.chunks[id].terms...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	i := 0
+	for _, t := range all {
+		for i < len(terms) && terms[i] < t {
+			i++
+		}
+		if i < len(terms) && terms[i] == t {
+			inter++
+		}
+	}
+	return len(all), inter
+}
+
+// unknownTokens counts the distinct tokens of query the index has never
+// seen: they belong to the query's set but to no window.
+func unknownTokens(query string, x *Index) int {
+	seen := make(map[string]bool)
+	eachToken([]byte(query), func(tok []byte, _ int) {
+		if _, ok := x.terms.lookup(string(tok)); !ok {
+			seen[string(tok)] = true
+		}
+	})
+	return len(seen)
 }

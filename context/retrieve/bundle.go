@@ -12,7 +12,7 @@ type Reason string
 
 const (
 	ReasonEnclosing  Reason = "enclosing scope"
-	ReasonDefinition Reason = "definition"    // of an identifier used near the cursor
+	ReasonDefinition Reason = "definition" // of an identifier used near the cursor
 	ReasonImport     Reason = "imported symbol"
 	ReasonSimilar    Reason = "similar code"
 	ReasonRecentEdit Reason = "recent edit"

@@ -46,8 +46,9 @@ type Outline struct {
 // declarations only (top level, and type, class, trait, impl and namespace
 // bodies), never inside function bodies, so it is cheap next to the parse.
 func (t *Tree) Outline() Outline {
-	w := &outliner{t: t, kinds: t.lang.kindTable()}
 	root := t.ts.RootNode()
+	w := &outliner{t: t, kinds: t.lang.kindTable(), cursor: root.Walk(), siblings: make(map[uintptr]sibling)}
+	defer w.cursor.Close()
 	switch t.lang {
 	case langGo:
 		w.goFile(root)
@@ -67,28 +68,55 @@ func (t *Tree) Outline() Outline {
 
 // outliner collects an Outline.
 type outliner struct {
-	t     *Tree
-	kinds []kindInfo
-	out   Outline
+	t      *Tree
+	kinds  []kindInfo
+	out    Outline
+	cursor *tree_sitter.TreeCursor
+	// siblings locates each node children returned among its siblings, so
+	// that doc finds the comments above it without PrevNamedSibling (which
+	// tree-sitter answers in time linear in the number of siblings).
+	siblings map[uintptr]sibling
+}
+
+type sibling struct {
+	list []*tree_sitter.Node
+	i    int
 }
 
 func (w *outliner) kind(n *tree_sitter.Node) string { return w.kinds[n.KindId()].name }
 
 func (w *outliner) text(n *tree_sitter.Node) string { return w.t.Text(n) }
 
-// children returns n's named children.
+// children returns n's named children. (NamedChild(i) costs time linear
+// in i: a cursor walks them in linear time overall.)
 func (w *outliner) children(n *tree_sitter.Node) []*tree_sitter.Node {
 	if n == nil {
 		return nil
 	}
-	cnt := n.NamedChildCount()
-	out := make([]*tree_sitter.Node, 0, cnt)
-	for i := range cnt {
-		if c := n.NamedChild(i); c != nil {
-			out = append(out, c)
+	c := w.cursor
+	c.Reset(*n)
+	var out []*tree_sitter.Node
+	for ok := c.GotoFirstChild(); ok; ok = c.GotoNextSibling() {
+		if node := c.Node(); node.IsNamed() {
+			out = append(out, node)
 		}
 	}
+	for i, node := range out {
+		w.siblings[node.Id()] = sibling{out, i}
+	}
 	return out
+}
+
+// prev returns the named sibling before n, or nil.
+func (w *outliner) prev(n *tree_sitter.Node) *tree_sitter.Node {
+	s, ok := w.siblings[n.Id()]
+	if !ok {
+		return n.PrevNamedSibling()
+	}
+	if s.i == 0 {
+		return nil
+	}
+	return s.list[s.i-1]
 }
 
 // add records a definition. whole is the definition's node (its range),
@@ -123,7 +151,7 @@ func (w *outliner) doc(n *tree_sitter.Node) string {
 	}
 	var first, last *tree_sitter.Node
 	next := n
-	for p := n.PrevNamedSibling(); p != nil; p = p.PrevNamedSibling() {
+	for p := w.prev(n); p != nil; p = w.prev(p) {
 		k := w.kinds[p.KindId()]
 		if k.class != ClassComment {
 			if last == nil && (k.name == "attribute_item" || k.name == "decorator") {
@@ -135,7 +163,7 @@ func (w *outliner) doc(n *tree_sitter.Node) string {
 		if p.EndPosition().Row+1 < next.StartPosition().Row {
 			break
 		}
-		if q := p.PrevSibling(); q != nil && q.EndPosition().Row == p.StartPosition().Row {
+		if q := w.prev(p); q != nil && q.EndPosition().Row == p.StartPosition().Row {
 			break // a trailing comment of the line above
 		}
 		if last == nil {

@@ -19,7 +19,7 @@ func (w *outliner) cItem(n, whole *tree_sitter.Node, container string) {
 	case "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef":
 		w.cBlock(n, container)
 	case "linkage_specification":
-		if body := n.ChildByFieldName("body"); body != nil {
+		if body := w.t.field(n, "body"); body != nil {
 			if w.kind(body) == "declaration_list" {
 				w.cBlock(body, container)
 			} else {
@@ -37,19 +37,19 @@ func (w *outliner) cItem(n, whole *tree_sitter.Node, container string) {
 			}
 		}
 	case "namespace_definition":
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		w.add(whole, name, KindModule, container, whole)
 		inner := container
 		if name != nil {
 			inner = joinScope(container, w.text(name))
 		}
-		w.cBlock(n.ChildByFieldName("body"), inner)
+		w.cBlock(w.t.field(n, "body"), inner)
 	case "preproc_include":
-		if p := n.ChildByFieldName("path"); p != nil {
+		if p := w.t.field(n, "path"); p != nil {
 			w.addImport(n, unquote(w.text(p)), "", nil)
 		}
 	case "preproc_def", "preproc_function_def":
-		w.add(whole, n.ChildByFieldName("name"), KindMacro, container, whole)
+		w.add(whole, w.t.field(n, "name"), KindMacro, container, whole)
 	case "function_definition":
 		w.cFunction(n, whole, container)
 	case "declaration", "field_declaration":
@@ -64,16 +64,16 @@ func (w *outliner) cItem(n, whole *tree_sitter.Node, container string) {
 			}
 		}
 		// The members of "typedef struct { ... } name;" belong to name.
-		w.cTypeSpecifierAs(n.ChildByFieldName("type"), container, first)
+		w.cTypeSpecifierAs(w.t.field(n, "type"), container, first)
 	case "alias_declaration":
-		w.add(whole, n.ChildByFieldName("name"), KindType, container, whole)
+		w.add(whole, w.t.field(n, "name"), KindType, container, whole)
 	case "struct_specifier", "union_specifier", "class_specifier", "enum_specifier":
 		w.cTypeSpecifier(n, container)
 	}
 }
 
 func (w *outliner) cFunction(n, whole *tree_sitter.Node, container string) {
-	scope, name := w.t.declaratorName(n.ChildByFieldName("declarator"))
+	scope, name := w.t.declaratorName(w.t.field(n, "declarator"))
 	k := KindFunction
 	if scope != "" || w.kind(n.Parent()) == "field_declaration_list" {
 		k = KindMethod
@@ -84,7 +84,7 @@ func (w *outliner) cFunction(n, whole *tree_sitter.Node, container string) {
 // cDeclaration records prototypes, variables and fields, and the types a
 // declaration defines inline ("struct s { ... } x;").
 func (w *outliner) cDeclaration(n, whole *tree_sitter.Node, container string) {
-	w.cTypeSpecifier(n.ChildByFieldName("type"), container)
+	w.cTypeSpecifier(w.t.field(n, "type"), container)
 	member := w.kind(n) == "field_declaration" || w.kind(n.Parent()) == "field_declaration_list"
 	for i := range n.NamedChildCount() {
 		if n.FieldNameForNamedChild(uint32(i)) != "declarator" {
@@ -118,7 +118,7 @@ func (w *outliner) cTypeSpecifierAs(n *tree_sitter.Node, container, anon string)
 	if n == nil {
 		return
 	}
-	body := n.ChildByFieldName("body")
+	body := w.t.field(n, "body")
 	if body == nil {
 		return
 	}
@@ -132,7 +132,7 @@ func (w *outliner) cTypeSpecifierAs(n *tree_sitter.Node, container, anon string)
 	default:
 		return
 	}
-	name := n.ChildByFieldName("name")
+	name := w.t.field(n, "name")
 	w.add(n, name, k, container, n)
 	inner := anon
 	if name != nil {
@@ -141,7 +141,7 @@ func (w *outliner) cTypeSpecifierAs(n *tree_sitter.Node, container, anon string)
 	if k == KindEnum {
 		for _, e := range w.children(body) {
 			if w.kind(e) == "enumerator" {
-				w.add(e, e.ChildByFieldName("name"), KindConstant, inner, e)
+				w.add(e, w.t.field(e, "name"), KindConstant, inner, e)
 			}
 		}
 		return
@@ -165,7 +165,7 @@ func (t *Tree) declaratorName(d *tree_sitter.Node) (scope, name string) {
 			}
 			return "", full
 		}
-		next := d.ChildByFieldName("declarator")
+		next := t.field(d, "declarator")
 		if next == nil && d.NamedChildCount() > 0 {
 			next = d.NamedChild(d.NamedChildCount() - 1)
 		}

@@ -12,9 +12,9 @@ func (w *outliner) goFile(root *tree_sitter.Node) {
 		case "import_declaration":
 			w.goImports(n)
 		case "function_declaration":
-			w.add(n, n.ChildByFieldName("name"), KindFunction, "", n)
+			w.add(n, w.t.field(n, "name"), KindFunction, "", n)
 		case "method_declaration":
-			w.add(n, n.ChildByFieldName("name"), KindMethod, w.goReceiver(n), n)
+			w.add(n, w.t.field(n, "name"), KindMethod, w.goReceiver(n), n)
 		case "type_declaration":
 			w.goSpecs(n, "type_spec", "type_alias")
 		case "const_declaration":
@@ -32,10 +32,10 @@ func (w *outliner) goImports(decl *tree_sitter.Node) {
 			switch w.kind(c) {
 			case "import_spec":
 				name := ""
-				if a := c.ChildByFieldName("name"); a != nil {
+				if a := w.t.field(c, "name"); a != nil {
 					name = w.text(a)
 				}
-				if p := c.ChildByFieldName("path"); p != nil {
+				if p := w.t.field(c, "path"); p != nil {
 					w.addImport(c, unquote(w.text(p)), name, nil)
 				}
 			case "import_spec_list":
@@ -48,9 +48,9 @@ func (w *outliner) goImports(decl *tree_sitter.Node) {
 
 // goReceiver returns the base type name of a method's receiver.
 func (w *outliner) goReceiver(m *tree_sitter.Node) string {
-	recv := m.ChildByFieldName("receiver")
+	recv := w.t.field(m, "receiver")
 	for _, p := range w.children(recv) {
-		if ty := p.ChildByFieldName("type"); ty != nil {
+		if ty := w.t.field(p, "type"); ty != nil {
 			return baseTypeName(w.text(ty))
 		}
 	}
@@ -84,11 +84,11 @@ func (w *outliner) goSpecs(decl *tree_sitter.Node, kinds ...string) {
 		}
 		switch w.kind(s) {
 		case "type_spec", "type_alias":
-			name := s.ChildByFieldName("name")
+			name := w.t.field(s, "name")
 			k := goTypeKind(s)
 			w.add(whole, name, k, "", docAt)
 			if name != nil {
-				w.goMembers(s.ChildByFieldName("type"), w.text(name))
+				w.goMembers(w.t.field(s, "type"), w.text(name))
 			}
 		default:
 			k := KindVariable
@@ -138,7 +138,7 @@ func (w *outliner) goMembers(ty *tree_sitter.Node, container string) {
 						named = true
 					}
 				}
-				if t := f.ChildByFieldName("type"); !named && t != nil { // embedded
+				if t := w.t.field(f, "type"); !named && t != nil { // embedded
 					w.addNamed(f, baseTypeName(w.text(t)), int(t.StartByte()), KindField, container, f)
 				}
 			}
@@ -146,7 +146,7 @@ func (w *outliner) goMembers(ty *tree_sitter.Node, container string) {
 	case "interface_type":
 		for _, m := range w.children(ty) {
 			if w.kind(m) == "method_elem" {
-				w.add(m, m.ChildByFieldName("name"), KindMethod, container, m)
+				w.add(m, w.t.field(m, "name"), KindMethod, container, m)
 			}
 		}
 	}

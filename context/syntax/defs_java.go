@@ -12,10 +12,10 @@ func (w *outliner) javaBlock(block *tree_sitter.Node, container string) {
 	for _, n := range w.children(block) {
 		kind := w.kind(n)
 		if k, ok := javaTypeKinds[kind]; ok {
-			name := n.ChildByFieldName("name")
+			name := w.t.field(n, "name")
 			w.add(n, name, k, container, n)
 			if name != nil {
-				w.javaBlock(n.ChildByFieldName("body"), w.text(name))
+				w.javaBlock(w.t.field(n, "body"), w.text(name))
 			}
 			continue
 		}
@@ -33,7 +33,7 @@ func (w *outliner) javaBlock(block *tree_sitter.Node, container string) {
 				}
 			}
 		case "method_declaration", "constructor_declaration", "annotation_type_element_declaration":
-			w.add(n, n.ChildByFieldName("name"), KindMethod, container, n)
+			w.add(n, w.t.field(n, "name"), KindMethod, container, n)
 		case "field_declaration", "constant_declaration":
 			k := KindField
 			if kind == "constant_declaration" {
@@ -42,11 +42,11 @@ func (w *outliner) javaBlock(block *tree_sitter.Node, container string) {
 			for i := range n.NamedChildCount() {
 				if n.FieldNameForNamedChild(uint32(i)) == "declarator" {
 					d := n.NamedChild(i)
-					w.add(n, d.ChildByFieldName("name"), k, container, n)
+					w.add(n, w.t.field(d, "name"), k, container, n)
 				}
 			}
 		case "enum_constant":
-			w.add(n, n.ChildByFieldName("name"), KindConstant, container, n)
+			w.add(n, w.t.field(n, "name"), KindConstant, container, n)
 		case "enum_body_declarations":
 			w.javaBlock(n, container)
 		}

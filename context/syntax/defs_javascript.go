@@ -13,9 +13,9 @@ func (w *outliner) jsBlock(block *tree_sitter.Node, container string) {
 func (w *outliner) jsStatement(n, docAt *tree_sitter.Node, container string) {
 	switch w.kind(n) {
 	case "export_statement":
-		if d := n.ChildByFieldName("declaration"); d != nil {
+		if d := w.t.field(n, "declaration"); d != nil {
 			w.jsStatement(d, n, container)
-		} else if v := n.ChildByFieldName("value"); v != nil {
+		} else if v := w.t.field(n, "value"); v != nil {
 			w.jsStatement(v, n, container)
 		}
 	case "ambient_declaration":
@@ -29,39 +29,39 @@ func (w *outliner) jsStatement(n, docAt *tree_sitter.Node, container string) {
 			}
 		}
 	case "function_declaration", "generator_function_declaration", "function_signature", "function_expression":
-		w.add(n, n.ChildByFieldName("name"), KindFunction, container, docAt)
+		w.add(n, w.t.field(n, "name"), KindFunction, container, docAt)
 	case "class_declaration", "abstract_class_declaration", "class":
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		w.add(n, name, KindClass, container, docAt)
 		if name != nil {
-			w.jsClassBody(n.ChildByFieldName("body"), w.text(name))
+			w.jsClassBody(w.t.field(n, "body"), w.text(name))
 		}
 	case "interface_declaration":
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		w.add(n, name, KindInterface, container, docAt)
 		if name != nil {
-			w.jsClassBody(n.ChildByFieldName("body"), w.text(name))
+			w.jsClassBody(w.t.field(n, "body"), w.text(name))
 		}
 	case "type_alias_declaration":
-		w.add(n, n.ChildByFieldName("name"), KindType, container, docAt)
+		w.add(n, w.t.field(n, "name"), KindType, container, docAt)
 	case "enum_declaration":
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		w.add(n, name, KindEnum, container, docAt)
 		if name != nil {
-			for _, m := range w.children(n.ChildByFieldName("body")) {
+			for _, m := range w.children(w.t.field(n, "body")) {
 				switch w.kind(m) {
 				case "property_identifier":
 					w.add(m, m, KindConstant, w.text(name), m)
 				case "enum_assignment":
-					w.add(m, m.ChildByFieldName("name"), KindConstant, w.text(name), m)
+					w.add(m, w.t.field(m, "name"), KindConstant, w.text(name), m)
 				}
 			}
 		}
 	case "internal_module", "module":
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		w.add(n, name, KindModule, container, docAt)
 		if name != nil {
-			w.jsBlock(n.ChildByFieldName("body"), w.text(name))
+			w.jsBlock(w.t.field(n, "body"), w.text(name))
 		}
 	case "lexical_declaration", "variable_declaration":
 		w.jsVariables(n, docAt, container)
@@ -79,7 +79,7 @@ func (w *outliner) jsVariables(decl, docAt *tree_sitter.Node, container string) 
 		if w.kind(d) != "variable_declarator" {
 			continue
 		}
-		name := d.ChildByFieldName("name")
+		name := w.t.field(d, "name")
 		if name == nil || w.kind(name) != "identifier" {
 			continue // destructuring
 		}
@@ -87,7 +87,7 @@ func (w *outliner) jsVariables(decl, docAt *tree_sitter.Node, container string) 
 		if isConst {
 			k = KindConstant
 		}
-		if v := d.ChildByFieldName("value"); v != nil {
+		if v := w.t.field(d, "value"); v != nil {
 			switch w.kind(v) {
 			case "arrow_function", "function_expression", "function", "generator_function":
 				k = KindFunction
@@ -108,17 +108,17 @@ func (w *outliner) jsClassBody(body *tree_sitter.Node, class string) {
 	for _, m := range w.children(body) {
 		switch w.kind(m) {
 		case "method_definition", "method_signature", "abstract_method_signature":
-			w.add(m, m.ChildByFieldName("name"), KindMethod, class, m)
+			w.add(m, w.t.field(m, "name"), KindMethod, class, m)
 		case "field_definition":
-			w.add(m, m.ChildByFieldName("property"), KindField, class, m)
+			w.add(m, w.t.field(m, "property"), KindField, class, m)
 		case "public_field_definition", "property_signature":
-			w.add(m, m.ChildByFieldName("name"), KindField, class, m)
+			w.add(m, w.t.field(m, "name"), KindField, class, m)
 		}
 	}
 }
 
 func (w *outliner) jsImport(n *tree_sitter.Node) {
-	src := n.ChildByFieldName("source")
+	src := w.t.field(n, "source")
 	if src == nil {
 		return
 	}
@@ -137,7 +137,7 @@ func (w *outliner) jsImport(n *tree_sitter.Node) {
 					alias = w.text(id)
 				}
 			case "import_specifier":
-				if nm := x.ChildByFieldName("name"); nm != nil {
+				if nm := w.t.field(x, "name"); nm != nil {
 					names = append(names, w.text(nm))
 				}
 			}

@@ -16,7 +16,7 @@ func (w *outliner) pyBlock(block *tree_sitter.Node, class string) {
 func (w *outliner) pyStatement(n, whole *tree_sitter.Node, class string) {
 	switch w.kind(n) {
 	case "decorated_definition":
-		if d := n.ChildByFieldName("definition"); d != nil {
+		if d := w.t.field(n, "definition"); d != nil {
 			w.pyStatement(d, n, class)
 		}
 	case "function_definition":
@@ -27,15 +27,15 @@ func (w *outliner) pyStatement(n, whole *tree_sitter.Node, class string) {
 		w.pyAdd(whole, n, k, class)
 	case "class_definition":
 		w.pyAdd(whole, n, KindClass, class)
-		if name := n.ChildByFieldName("name"); name != nil {
-			w.pyBlock(n.ChildByFieldName("body"), w.text(name))
+		if name := w.t.field(n, "name"); name != nil {
+			w.pyBlock(w.t.field(n, "body"), w.text(name))
 		}
 	case "expression_statement":
 		for _, a := range w.children(n) {
 			if w.kind(a) != "assignment" {
 				continue
 			}
-			left := a.ChildByFieldName("left")
+			left := w.t.field(a, "left")
 			if left == nil || w.kind(left) != "identifier" {
 				continue
 			}
@@ -55,13 +55,13 @@ func (w *outliner) pyStatement(n, whole *tree_sitter.Node, class string) {
 			case "dotted_name":
 				w.addImport(n, w.text(c), "", nil)
 			case "aliased_import":
-				if p := c.ChildByFieldName("name"); p != nil {
+				if p := w.t.field(c, "name"); p != nil {
 					w.addImport(n, w.text(p), w.fieldText(c, "alias"), nil)
 				}
 			}
 		}
 	case "import_from_statement":
-		mod := n.ChildByFieldName("module_name")
+		mod := w.t.field(n, "module_name")
 		if mod == nil {
 			return
 		}
@@ -94,13 +94,13 @@ func (w *outliner) pyStatement(n, whole *tree_sitter.Node, class string) {
 // no comment above.
 func (w *outliner) pyAdd(whole, def *tree_sitter.Node, k Kind, class string) {
 	before := len(w.out.Definitions)
-	w.add(whole, def.ChildByFieldName("name"), k, class, whole)
+	w.add(whole, w.t.field(def, "name"), k, class, whole)
 	if len(w.out.Definitions) == before {
 		return
 	}
 	d := &w.out.Definitions[before]
 	d.Signature = w.t.signature(def)
-	if body := def.ChildByFieldName("body"); body != nil && body.NamedChildCount() > 0 {
+	if body := w.t.field(def, "body"); body != nil && body.NamedChildCount() > 0 {
 		first := body.NamedChild(0)
 		if w.kind(first) == "expression_statement" && first.NamedChildCount() > 0 && w.kind(first.NamedChild(0)) == "string" {
 			d.Doc = w.text(first.NamedChild(0))
@@ -109,7 +109,7 @@ func (w *outliner) pyAdd(whole, def *tree_sitter.Node, k Kind, class string) {
 }
 
 func (w *outliner) fieldText(n *tree_sitter.Node, field string) string {
-	if c := n.ChildByFieldName(field); c != nil {
+	if c := w.t.field(n, field); c != nil {
 		return w.text(c)
 	}
 	return ""

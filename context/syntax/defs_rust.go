@@ -10,7 +10,7 @@ import (
 // functions of a trait or impl (members) are methods.
 func (w *outliner) rustBlock(block *tree_sitter.Node, container string, members bool) {
 	for _, n := range w.children(block) {
-		name := n.ChildByFieldName("name")
+		name := w.t.field(n, "name")
 		switch w.kind(n) {
 		case "function_item", "function_signature_item":
 			k := KindFunction
@@ -21,34 +21,34 @@ func (w *outliner) rustBlock(block *tree_sitter.Node, container string, members 
 		case "struct_item", "union_item":
 			w.add(n, name, KindStruct, container, n)
 			if name != nil {
-				for _, f := range w.children(n.ChildByFieldName("body")) {
+				for _, f := range w.children(w.t.field(n, "body")) {
 					if w.kind(f) == "field_declaration" {
-						w.add(f, f.ChildByFieldName("name"), KindField, w.text(name), f)
+						w.add(f, w.t.field(f, "name"), KindField, w.text(name), f)
 					}
 				}
 			}
 		case "enum_item":
 			w.add(n, name, KindEnum, container, n)
 			if name != nil {
-				for _, v := range w.children(n.ChildByFieldName("body")) {
+				for _, v := range w.children(w.t.field(n, "body")) {
 					if w.kind(v) == "enum_variant" {
-						w.add(v, v.ChildByFieldName("name"), KindConstant, w.text(name), v)
+						w.add(v, w.t.field(v, "name"), KindConstant, w.text(name), v)
 					}
 				}
 			}
 		case "trait_item":
 			w.add(n, name, KindInterface, container, n)
 			if name != nil {
-				w.rustBlock(n.ChildByFieldName("body"), w.text(name), true)
+				w.rustBlock(w.t.field(n, "body"), w.text(name), true)
 			}
 		case "impl_item":
-			if ty := n.ChildByFieldName("type"); ty != nil {
-				w.rustBlock(n.ChildByFieldName("body"), baseTypeName(w.text(ty)), true)
+			if ty := w.t.field(n, "type"); ty != nil {
+				w.rustBlock(w.t.field(n, "body"), baseTypeName(w.text(ty)), true)
 			}
 		case "mod_item":
 			w.add(n, name, KindModule, container, n)
 			if name != nil {
-				w.rustBlock(n.ChildByFieldName("body"), w.text(name), false)
+				w.rustBlock(w.t.field(n, "body"), w.text(name), false)
 			}
 		case "const_item":
 			w.add(n, name, KindConstant, container, n)
@@ -59,7 +59,7 @@ func (w *outliner) rustBlock(block *tree_sitter.Node, container string, members 
 		case "macro_definition":
 			w.add(n, name, KindMacro, container, n)
 		case "use_declaration":
-			if arg := n.ChildByFieldName("argument"); arg != nil {
+			if arg := w.t.field(n, "argument"); arg != nil {
 				w.rustUse(n, arg)
 			}
 		}
@@ -73,7 +73,7 @@ func (w *outliner) rustUse(n, arg *tree_sitter.Node) {
 	case "scoped_use_list":
 		path := w.fieldText(arg, "path")
 		var names []string
-		for _, c := range w.children(arg.ChildByFieldName("list")) {
+		for _, c := range w.children(w.t.field(arg, "list")) {
 			names = append(names, baseTypeName(strings.Fields(w.text(c))[0]))
 		}
 		w.addImport(n, path, "", names)

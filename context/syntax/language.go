@@ -46,7 +46,8 @@ type Language struct {
 	pool *parserPool
 
 	kindOnce sync.Once
-	kinds    []kindInfo // by node kind id
+	kinds    []kindInfo        // by node kind id
+	fields   map[string]uint16 // field ids by name
 }
 
 func (l *Language) String() string { return l.Name }

@@ -92,7 +92,7 @@ func (t *Tree) Scopes(off int) []Scope {
 		if k == KindType && t.lang == langGo {
 			k = goTypeKind(n)
 		}
-		if (k == KindStruct || k == KindEnum) && n.ChildByFieldName("body") == nil && t.lang != langGo && t.lang != langRust {
+		if (k == KindStruct || k == KindEnum) && t.field(n, "body") == nil && t.lang != langGo && t.lang != langRust {
 			continue // a C "struct x" type reference, not a definition
 		}
 		scopes = append(scopes, t.scope(n, k))
@@ -116,26 +116,26 @@ func (t *Tree) nameOf(n *tree_sitter.Node) string {
 	kind := table[n.KindId()].name
 	switch kind {
 	case "impl_item":
-		if ty := n.ChildByFieldName("type"); ty != nil {
+		if ty := t.field(n, "type"); ty != nil {
 			return baseTypeName(t.Text(ty))
 		}
 	case "function_definition":
 		if t.lang == langC || t.lang == langCPP {
-			_, name := t.declaratorName(n.ChildByFieldName("declarator"))
+			_, name := t.declaratorName(t.field(n, "declarator"))
 			return name
 		}
 	case "arrow_function", "function_expression", "generator_function", "func_literal", "lambda_expression", "closure_expression":
 		if p := n.Parent(); p != nil {
-			if name := p.ChildByFieldName("name"); name != nil && name.Id() != n.Id() {
+			if name := t.field(p, "name"); name != nil && name.Id() != n.Id() {
 				return t.Text(name)
 			}
-			if left := p.ChildByFieldName("left"); left != nil {
+			if left := t.field(p, "left"); left != nil {
 				return t.Text(left)
 			}
 		}
 		return ""
 	}
-	if name := n.ChildByFieldName("name"); name != nil {
+	if name := t.field(n, "name"); name != nil {
 		return t.Text(name)
 	}
 	return ""
@@ -163,7 +163,7 @@ const maxSignature = 400
 // its first line when it has no body, trimmed of an opening brace.
 func (t *Tree) signature(n *tree_sitter.Node) string {
 	start, end := n.StartByte(), n.EndByte()
-	if body := n.ChildByFieldName("body"); body != nil && body.StartByte() > start {
+	if body := t.field(n, "body"); body != nil && body.StartByte() > start {
 		end = body.StartByte()
 	} else if i := indexByte(t.src[start:end], '\n'); i >= 0 {
 		end = start + uint(i)

@@ -29,6 +29,20 @@ func (c Class) String() string {
 	return "class?"
 }
 
+// field returns n's child in field name, like ChildByFieldName, without
+// converting the name to a C string and searching for it on every call.
+func (t *Tree) field(n *tree_sitter.Node, name string) *tree_sitter.Node {
+	if n == nil {
+		return nil
+	}
+	t.lang.kindTable()
+	id, ok := t.lang.fields[name]
+	if !ok {
+		return nil
+	}
+	return n.ChildByFieldId(id)
+}
+
 type kindInfo struct {
 	name   string
 	class  Class
@@ -45,6 +59,10 @@ func (l *Language) kindTable() []kindInfo {
 			named := l.ts.NodeKindIsNamed(uint16(id))
 			c := classify(name, named)
 			l.kinds[id] = kindInfo{name: name, class: c, atomic: named && (c == ClassString || c == ClassComment)}
+		}
+		l.fields = make(map[string]uint16)
+		for id := uint16(1); id <= uint16(l.ts.FieldCount()); id++ {
+			l.fields[l.ts.FieldNameForId(id)] = id
 		}
 	})
 	return l.kinds

@@ -88,7 +88,7 @@ func encodingKind(e text.Encoding) protocol.PositionEncodingKind {
 // its own goroutine: the reading goroutine must stay free to read the answer.
 func (s *Server) initialized(ctx context.Context, p *protocol.InitializedParams) error {
 	if w := s.caps.Workspace; w != nil && w.Configuration != nil && *w.Configuration {
-		go s.pullSettings(jsonrpc2.DetachContext(ctx))
+		go s.pullSettings(s.ctx)
 	}
 	return nil
 }

@@ -131,6 +131,7 @@ type Server struct {
 
 	conn   jsonrpc2.Conn
 	client protocol.Client
+	ctx    context.Context // the session's; for work that outlives a message
 
 	state    atomic.Int32
 	encoding text.Encoding // set by initialize, read-only after
@@ -190,6 +191,7 @@ func New(opts Options) *Server {
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s.ctx = ctx
 	stream := lode.NewStream(rwc, s.opts.MaxMessageSize, s.opts.Logger)
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lode.Codec{}))
 	s.client = protocol.ClientDispatcher(s.conn)

@@ -30,7 +30,7 @@ func (s *Server) didChangeConfiguration(ctx context.Context, p *protocol.DidChan
 	settings := bytes.TrimSpace(p.Settings)
 	empty := len(settings) == 0 || bytes.Equal(settings, []byte("null")) || bytes.Equal(settings, []byte("{}"))
 	if empty && s.canPull() {
-		go s.pullSettings(context.WithoutCancel(ctx))
+		go s.pullSettings(s.ctx)
 		return nil
 	}
 	s.applySettings(ctx, settings)

@@ -184,6 +184,18 @@ var conformanceCases = []conformanceCase{
 			e.t.Errorf("server got %d requests, want 2 (one retry)", n)
 		}
 	}},
+	{"cancel-during-backoff", func(e *env) {
+		e.srv.Reply(Reply{Status: 503})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_, err := e.defaultModel().Complete(ctx, e.suite.Request())
+		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, llm.ErrUnavailable) {
+			e.t.Errorf("error = %v, want the caller's deadline, not a server fault", err)
+		}
+		if n := e.srv.Count(); n != 1 {
+			e.t.Errorf("server got %d requests, want 1", n)
+		}
+	}},
 	{"malformed-json", func(e *env) {
 		e.srv.Reply(Reply{Body: `{"choices": [{"text": `})
 		_, err := e.defaultModel().Complete(context.Background(), e.suite.Request())
@@ -217,13 +229,22 @@ var conformanceCases = []conformanceCase{
 		_, err := e.model(UnresolvableURL, llm.Timeouts{Connect: 2 * time.Second}).Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
 	}},
+	{"connect-timeout", func(e *env) {
+		m := e.model(BlackholeURL(e.t), llm.Timeouts{Connect: 200 * time.Millisecond})
+		start := time.Now()
+		_, err := m.Complete(context.Background(), e.suite.Request())
+		e.wantErr(err, llm.ErrUnavailable)
+		if !strings.Contains(err.Error(), "connection timed out") || time.Since(start) > 3*time.Second {
+			e.t.Errorf("error %v after %v: want a connect timeout", err, time.Since(start))
+		}
+	}},
 	{"first-byte-timeout", func(e *env) {
 		e.srv.Reply(Reply{Delay: 5 * time.Second, Text: "late"})
 		m := e.model(e.srv.URL, llm.Timeouts{FirstByte: 200 * time.Millisecond})
 		_, err := m.Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
-		if errors.Is(err, context.DeadlineExceeded) {
-			e.t.Errorf("a provider timeout must not look like the caller's deadline: %v", err)
+		if errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "first-byte") {
+			e.t.Errorf("error %v: want one naming the first-byte timeout, not the caller's deadline", err)
 		}
 	}},
 	{"request-timeout", func(e *env) {

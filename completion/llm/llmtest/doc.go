@@ -28,8 +28,9 @@
 // request received (method, path, headers, body; Request.JSON and Field
 // decode it), and WaitClosed reports a client that closed its connection
 // while a request was pending: the proof that a cancellation aborted the
-// HTTP call. RefusedURL and UnresolvableURL give base URLs that fail to
-// connect and to resolve.
+// HTTP call. RefusedURL, UnresolvableURL and BlackholeURL give base URLs
+// where connecting is refused, the name does not resolve, and connecting
+// hangs (for connect timeouts).
 //
 // # Fake model
 //
@@ -43,7 +44,8 @@
 // early, cancellation aborting the request, 401 reported once, 429 with
 // Retry-After honoured without further requests, one retry of a 5xx,
 // malformed JSON, a cut stream, unknown model, context too long,
-// connection refused, name resolution, first-byte and request timeouts,
+// connection refused, name resolution, connect, first-byte and request
+// timeouts,
 // and concurrent calls. Errors must wrap the llm sentinels and never show
 // the API key.
 package llmtest

@@ -94,15 +94,15 @@ func (m *Model) Evaluate(ctx context.Context, files []EvalFile, seed uint64) (*E
 		}
 		lexemes := lex(tree, true)
 		tree.Close()
-		m.evalFile(f.Path, f.Lang.Name, lexemes, r, rng)
-		m.learn(f.Path, f.Lang.Name, lexemes)
+		m.evalFile(f.Path, f.Lang.Name, f.Src, lexemes, r, rng)
+		m.learn(f.Path, f.Lang.Name, f.Src, lexemes)
 		r.Files++
 	}
 	return r, nil
 }
 
 // evalFile predicts every token of one file.
-func (m *Model) evalFile(path, lang string, lexemes []lexeme, r *EvalResult, rng *rand.Rand) {
+func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *EvalResult, rng *rand.Rand) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	q := query{ov: overlay{v: m.vocab}}
@@ -115,7 +115,7 @@ func (m *Model) evalFile(path, lang string, lexemes []lexeme, r *EvalResult, rng
 		if i == 0 || lexemes[i-1].class == classNewline {
 			cut = i + lineCut(lexemes[i:], rng)
 		}
-		tok := q.ov.id(lx.text, lx.class)
+		tok := q.ov.id(lx.text(src), lx.class)
 		q.s.base = 1 / float64(len(m.vocab.texts)+len(q.ov.texts)+1)
 		isIdent := lx.class == classIdent
 
@@ -146,7 +146,7 @@ func (m *Model) evalFile(path, lang string, lexemes []lexeme, r *EvalResult, rng
 			}
 		}
 		if i == cut {
-			m.evalLine(&q, lexemes[i:], lx.space || i == 0 || lexemes[i-1].class == classNewline, r)
+			m.evalLine(&q, src, lexemes[i:], lx.space || i == 0 || lexemes[i-1].class == classNewline, r)
 		}
 
 		cache.w = cache.t.add(cache.w, tok, 1)
@@ -175,7 +175,7 @@ func lineCut(ls []lexeme, rng *rand.Rand) int {
 
 // evalLine asks for the rest of the line at the start of rest and compares
 // it with the source's tokens and gaps.
-func (m *Model) evalLine(q *query, rest []lexeme, spaced bool, r *EvalResult) {
+func (m *Model) evalLine(q *query, src []byte, rest []lexeme, spaced bool, r *EvalResult) {
 	var want strings.Builder
 	for i, l := range rest {
 		if l.class == classNewline {
@@ -184,7 +184,7 @@ func (m *Model) evalLine(q *query, rest []lexeme, spaced bool, r *EvalResult) {
 		if i > 0 && l.space {
 			want.WriteByte(' ')
 		}
-		want.WriteString(l.text)
+		want.Write(l.text(src))
 	}
 	q.spaced, q.lineStart, q.partial = spaced, false, ""
 	r.Lines++
@@ -213,14 +213,14 @@ func freqRank(t *table, tok uint32, keep func(uint32) bool) int {
 		return 0
 	}
 	r := 0
-	for _, id := range t.topUnigrams() {
-		if keep != nil && !keep(t.tok[id]) {
+	for _, id := range t.ranked(0) {
+		if keep != nil && !keep(t.n[id].tok) {
 			continue
 		}
 		if r++; r > 10 {
 			return 0
 		}
-		if t.tok[id] == tok {
+		if t.n[id].tok == tok {
 			return r
 		}
 	}

@@ -79,7 +79,7 @@ func New(opts Options) *Model {
 		dirs:      map[dirKey]*dirFiles{},
 		spacing:   spacing{},
 		dirTables: newLRU(8),
-		fileTabs:  newLRU(8),
+		fileTabs:  newLRU(32),
 	}
 }
 
@@ -101,17 +101,17 @@ func (m *Model) Learn(path string, lang *syntax.Language, src []byte, tree *synt
 		tree = t
 	}
 	lexemes := lex(tree, true)
-	m.learn(path, tree.Language().Name, lexemes)
+	m.learn(path, tree.Language().Name, tree.Source(), lexemes)
 	return nil
 }
 
-func (m *Model) learn(path, lang string, lexemes []lexeme) {
+func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(path)
 	toks := make([]uint32, len(lexemes))
 	for i, l := range lexemes {
-		toks[i] = m.vocab.intern(l.text, l.class)
+		toks[i] = m.vocab.intern(l.text(src), l.class)
 	}
 	f := &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes)}
 	m.files[path] = f

@@ -31,7 +31,7 @@ func (m *Model) SupportsFIM() bool { return true }
 // tailBytes is how much of the prefix a request reads: enough for the
 // n-gram contexts and a cache of the tokens just written, small enough to
 // parse in well under a millisecond.
-const tailBytes = 4096
+const tailBytes = 1024
 
 // query is the model's view of one request, valid while the read lock that
 // built it is held.
@@ -67,18 +67,19 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	}
 	lexemes := lex(tree, false)
 	tree.Close()
+	src := []byte(tail)
 
 	var q query
 	end := 0
 	if n := len(lexemes); n > 0 {
-		end = lexemes[n-1].end
+		end = int(lexemes[n-1].end)
 	}
 	rest := tail[end:]
 	if strings.TrimSpace(rest) != "" {
 		return nil // inside a comment, or after text the grammar skipped
 	}
 	if n := len(lexemes); n > 0 && rest == "" && lexemes[n-1].class != classNewline && endsInWord(tail) {
-		q.partial = lexemes[n-1].text
+		q.partial = string(lexemes[n-1].text(src))
 		lexemes = lexemes[:n-1]
 	}
 	q.spaced = rest != "" && !strings.Contains(rest, "\n")
@@ -90,7 +91,7 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	q.ov = overlay{v: m.vocab}
 	ids := make([]uint32, len(lexemes))
 	for i, l := range lexemes {
-		ids[i] = q.ov.id(l.text, l.class)
+		ids[i] = q.ov.id(l.text(src), l.class)
 	}
 	if len(ids) > 0 {
 		q.last = ids[len(ids)-1]
@@ -122,7 +123,7 @@ func (m *Model) scorer(lang, path string, ids []uint32) scorer {
 	for _, id := range ids {
 		w = cache.add(w, id, 1)
 	}
-	s.levels = append(s.levels, level{t: cache, w: w})
+	s.levels = append(s.levels, level{t: cache, w: w, open: true})
 	return s
 }
 

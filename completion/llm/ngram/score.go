@@ -14,6 +14,10 @@ const maxOrder = 8
 type level struct {
 	t *table
 	w window
+	// open is set for a stream still being read (the cache): the contexts
+	// in w are the n-grams just counted, whose last occurrence has no
+	// follower yet and must not count as one.
+	open bool
 }
 
 // scorer mixes the nested models' predictions for the next token. It is a
@@ -33,13 +37,19 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 	lambda := 0.0
 	for k := 0; k < t.order; k++ {
 		h := l.w[k]
-		if h == none || t.count[h] == 0 {
+		if h == none || t.n[h].count == 0 {
 			break
 		}
-		ch, n1 := float64(t.count[h]), float64(t.kids[h])
+		ch, n1 := float64(t.n[h].count), float64(t.n[h].kids)
+		if l.open && k > 0 {
+			ch--
+		}
+		if n1 == 0 || ch <= 0 {
+			break
+		}
 		cw := 0.0
 		if id := t.child(h, tok); id != none {
-			cw = float64(t.count[id])
+			cw = float64(t.n[id].count)
 		}
 		p = (cw + n1*p) / (ch + n1)
 		lambda = ch / (ch + n1)
@@ -53,10 +63,7 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 // length, so the level that has seen the longest matching context leads.
 // Levels that know nothing of the context get no say.
 func mixWeight(lambda float64, depth, order int) float64 {
-	if depth == 0 {
-		return 0
-	}
-	return lambda * float64(depth*depth)
+	return mixWeightKnob(lambda, depth, order)
 }
 
 // prob returns the mixed probability of tok and whether no level has ever
@@ -74,7 +81,7 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		sum += w * lp
 		wsum += w
 		if unseen {
-			if id := l.t.child(0, tok); id != none && l.t.count[id] > 0 {
+			if id := l.t.child(0, tok); id != none && l.t.n[id].count > 0 {
 				unseen = false
 			}
 		}
@@ -90,6 +97,8 @@ func (s scorer) advance(tok uint32) scorer {
 	levels := make([]level, len(s.levels))
 	for i, l := range s.levels {
 		levels[i] = level{t: l.t, w: l.t.advance(l.w, tok)}
+		// Generated tokens are not counted: the cache stays as it was and
+		// its contexts are no longer the stream's last.
 	}
 	s.levels = levels
 	return s

@@ -10,10 +10,10 @@ const none = ^uint32(0)
 
 // table counts the n-grams (orders 1..order) of a token stream in a trie
 // whose nodes are n-grams: a node's parent is the n-gram without its last
-// token, the root is the empty n-gram. Nodes live in parallel arrays (20
-// bytes each) and a child is found through an open-addressing hash of
+// token, the root is the empty n-gram. Nodes are 24 bytes each, and a child
+// is found through an open-addressing hash of
 // (parent, token) that stores only node ids (4 bytes a slot), so a node
-// costs about 26 bytes.
+// costs about 30 bytes.
 //
 // Counts may go down (a file is forgotten); a node whose count falls to
 // zero stays in the trie, is skipped by every reader, and is revived if the
@@ -21,28 +21,29 @@ const none = ^uint32(0)
 type table struct {
 	order int
 
-	// Per node. first/next chain a node's children for enumeration.
-	parent, tok, count, kids, first, next []uint32
+	// n holds the nodes; node 0 is the root.
+	n []node
 
 	slots []uint32 // node ids, none when empty; len is a power of two
 	shift uint     // 64 - log2(len(slots))
 
-	// top caches the most frequent unigrams, for candidates when no longer
-	// context is known. It is rebuilt when stale (changes != topAt).
-	changes uint64
-	topMu   sync.Mutex
-	topAt   uint64
-	top     []uint32
+	// tops caches the ranked children of nodes with many (see ranked).
+	topMu sync.Mutex
+	tops  map[uint32]*ranking
+}
+
+// node is one n-gram. Its fields sit together so that finding a child and
+// reading its counts touches one cache line.
+type node struct {
+	parent, tok uint32
+	count       uint32 // occurrences of the n-gram
+	kids        uint32 // children with a non-zero count
+	first, next uint32 // first child; next sibling (children chain)
 }
 
 func newTable(order int) *table {
 	t := &table{order: order}
-	t.parent = []uint32{none}
-	t.tok = []uint32{none}
-	t.count = []uint32{0}
-	t.kids = []uint32{0}
-	t.first = []uint32{none}
-	t.next = []uint32{none}
+	t.n = []node{{parent: none, tok: none, first: none, next: none}}
 	t.rehash(1 << 10)
 	return t
 }
@@ -58,8 +59,8 @@ func (t *table) rehash(n int) {
 	}
 	t.shift = uint(64 - log2(n))
 	mask := uint64(n - 1)
-	for id := 1; id < len(t.parent); id++ {
-		i := hashKey(t.parent[id], t.tok[id]) >> t.shift
+	for id := 1; id < len(t.n); id++ {
+		i := hashKey(t.n[id].parent, t.n[id].tok) >> t.shift
 		for t.slots[i] != none {
 			i = (i + 1) & mask
 		}
@@ -76,45 +77,40 @@ func log2(n int) int {
 }
 
 // child returns the node of n-gram (node, tok), or none.
-func (t *table) child(node, tok uint32) uint32 {
-	if node == none {
+func (t *table) child(parent, tok uint32) uint32 {
+	if parent == none {
 		return none
 	}
 	mask := uint64(len(t.slots) - 1)
-	for i := hashKey(node, tok) >> t.shift; ; i = (i + 1) & mask {
+	for i := hashKey(parent, tok) >> t.shift; ; i = (i + 1) & mask {
 		id := t.slots[i]
 		if id == none {
 			return none
 		}
-		if t.parent[id] == node && t.tok[id] == tok {
+		if n := &t.n[id]; n.parent == parent && n.tok == tok {
 			return id
 		}
 	}
 }
 
 // childOrNew returns the node of n-gram (node, tok), creating it.
-func (t *table) childOrNew(node, tok uint32) uint32 {
+func (t *table) childOrNew(parent, tok uint32) uint32 {
 	mask := uint64(len(t.slots) - 1)
-	i := hashKey(node, tok) >> t.shift
+	i := hashKey(parent, tok) >> t.shift
 	for ; ; i = (i + 1) & mask {
 		id := t.slots[i]
 		if id == none {
 			break
 		}
-		if t.parent[id] == node && t.tok[id] == tok {
+		if n := &t.n[id]; n.parent == parent && n.tok == tok {
 			return id
 		}
 	}
-	id := uint32(len(t.parent))
-	t.parent = append(t.parent, node)
-	t.tok = append(t.tok, tok)
-	t.count = append(t.count, 0)
-	t.kids = append(t.kids, 0)
-	t.first = append(t.first, none)
-	t.next = append(t.next, t.first[node])
-	t.first[node] = id
+	id := uint32(len(t.n))
+	t.n = append(t.n, node{parent: parent, tok: tok, first: none, next: t.n[parent].first})
+	t.n[parent].first = id
 	t.slots[i] = id
-	if 4*len(t.parent) > 3*len(t.slots) {
+	if 4*len(t.n) > 3*len(t.slots) {
 		t.rehash(2 * len(t.slots))
 	}
 	return id
@@ -153,7 +149,6 @@ func (t *table) advance(c window, tok uint32) window {
 func (t *table) add(c window, tok uint32, delta int) window {
 	var n window
 	n[0] = 0
-	t.changes++
 	for k := 1; k <= t.order; k++ {
 		h := c[k-1]
 		var id uint32
@@ -162,22 +157,22 @@ func (t *table) add(c window, tok uint32, delta int) window {
 			id = none
 		case delta > 0:
 			id = t.childOrNew(h, tok)
-			if t.count[id] == 0 {
-				t.kids[h]++
+			if t.n[id].count == 0 {
+				t.n[h].kids++
 			}
-			t.count[id]++
+			t.n[id].count++
 			if k == 1 {
-				t.count[0]++
+				t.n[0].count++
 			}
 		default:
 			id = t.child(h, tok)
-			if id != none && t.count[id] > 0 {
-				t.count[id]--
-				if t.count[id] == 0 {
-					t.kids[h]--
+			if id != none && t.n[id].count > 0 {
+				t.n[id].count--
+				if t.n[id].count == 0 {
+					t.n[h].kids--
 				}
 				if k == 1 {
-					t.count[0]--
+					t.n[0].count--
 				}
 			}
 		}
@@ -197,66 +192,98 @@ func (t *table) addAll(toks []uint32, delta int) {
 }
 
 // nodes returns how many nodes the table holds, dead ones included.
-func (t *table) nodes() int { return len(t.parent) - 1 }
+func (t *table) nodes() int { return len(t.n) - 1 }
 
 // bytes estimates the table's memory.
-func (t *table) bytes() int { return 24*cap(t.parent) + 4*cap(t.slots) }
+func (t *table) bytes() int { return 24*cap(t.n) + 4*cap(t.slots) }
 
 // followers calls yield with the live children of node, most frequent
-// first, at most max of them, scanning at most scan children; keep filters
-// tokens. The root's children are taken from the cached unigram ranking.
+// first, at most max of them; keep, when not nil, filters them. Children of
+// a node with many come from a cached ranking (see ranked); when keep
+// rejects most of it, up to scan more children are looked at.
 func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yield func(tok uint32)) {
-	if node == none || t.kids[node] == 0 {
+	if node == none || t.n[node].kids == 0 {
 		return
 	}
 	var ids []uint32
-	if node == 0 {
-		for _, id := range t.topUnigrams() {
-			if keep == nil || keep(t.tok[id]) {
-				yield(t.tok[id])
-				if max--; max == 0 {
+	if t.n[node].kids > fewKids {
+		n := 0
+		for _, id := range t.ranked(node) {
+			if t.n[id].count > 0 && (keep == nil || keep(t.n[id].tok)) {
+				yield(t.n[id].tok)
+				if n++; n == max {
 					return
 				}
 			}
 		}
-		return
+		if keep == nil {
+			return
+		}
+		max -= n
 	}
-	for id := t.first[node]; id != none && scan > 0; id = t.next[id] {
+	for id := t.n[node].first; id != none && scan > 0; id = t.n[id].next {
 		scan--
-		if t.count[id] > 0 && (keep == nil || keep(t.tok[id])) {
+		if t.n[id].count > 0 && (keep == nil || keep(t.n[id].tok)) {
 			ids = append(ids, id)
 		}
 	}
-	slices.SortFunc(ids, func(a, b uint32) int { return int(t.count[b]) - int(t.count[a]) })
+	sortByCount(t, ids)
 	for i, id := range ids {
 		if i == max {
 			return
 		}
-		yield(t.tok[id])
+		yield(t.n[id].tok)
 	}
 }
 
-// topUnigrams returns the nodes of the most frequent unigrams, recomputed
-// when the table changed by more than a few percent since last time.
-func (t *table) topUnigrams() []uint32 {
+// fewKids is the number of children up to which a node's children are
+// scanned at each request rather than ranked once and cached.
+const fewKids = 48
+
+func sortByCount(t *table, ids []uint32) {
+	slices.SortFunc(ids, func(a, b uint32) int { return int(t.n[b].count) - int(t.n[a].count) })
+}
+
+// ranked returns the most frequent children of node (topRoot for the root,
+// topKids for others), from a cache refreshed when the node's count has
+// grown by a quarter since it was computed.
+func (t *table) ranked(node uint32) []uint32 {
 	t.topMu.Lock()
 	defer t.topMu.Unlock()
-	if t.top != nil && (t.changes-t.topAt)*50 < uint64(t.count[0]+1) {
-		return t.top
+	r := t.tops[node]
+	if r != nil && 4*uint64(t.n[node].count) <= 5*uint64(r.at) {
+		return r.ids
 	}
 	var ids []uint32
-	for id := t.first[0]; id != none; id = t.next[id] {
-		if t.count[id] > 0 {
+	for id := t.n[node].first; id != none; id = t.n[id].next {
+		if t.n[id].count > 0 {
 			ids = append(ids, id)
 		}
 	}
-	slices.SortFunc(ids, func(a, b uint32) int { return int(t.count[b]) - int(t.count[a]) })
-	if len(ids) > topUnigrams {
-		ids = ids[:topUnigrams:topUnigrams]
+	sortByCount(t, ids)
+	size := topKids
+	if node == 0 {
+		size = topRoot
 	}
-	t.top, t.topAt = ids, t.changes
+	if len(ids) > size {
+		ids = slices.Clip(ids[:size])
+	}
+	if t.tops == nil {
+		t.tops = map[uint32]*ranking{}
+	}
+	t.tops[node] = &ranking{ids: ids, at: t.n[node].count}
 	return ids
 }
 
-// topUnigrams is how many frequent unigrams a table ranks for candidates.
-const topUnigrams = 4096
+// ranking is a cached list of a node's most frequent children.
+type ranking struct {
+	ids []uint32
+	at  uint32 // the node's count when ranked
+}
+
+// How many children are ranked: many for the root, which backs the
+// frequency baseline and the typed-word filter, fewer elsewhere.
+const (
+	topRoot = 4096
+	topKids = 256
+)

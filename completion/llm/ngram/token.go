@@ -1,7 +1,7 @@
 package ngram
 
 import (
-	"strings"
+	"bytes"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,40 +27,54 @@ const (
 	classNewline              // a line break
 )
 
-// lexeme is one token of a source file.
+// lexeme is one token of a source file, by its place in the source.
 type lexeme struct {
-	text  string
-	class class
+	start, end int32 // byte offsets; a newline token is empty
+	class      class
 	// space reports whether the source had horizontal space between the
 	// previous token and this one on the same line.
 	space bool
-	start, end int // byte offsets in the source
 }
 
-// lex returns the tokens of src from tree: the leaves of the syntax tree,
-// with literals (strings, runes, template strings) kept whole and comments
-// dropped, and a newline token wherever the source breaks the line between
-// two tokens. For a whole file (whole is true) the result always ends with
-// a newline token, so that every context but the last has a follower; for
-// a prefix it ends with one only if the source ends with a line break.
+// text returns the token's text in src.
+func (l lexeme) text(src []byte) []byte {
+	if l.class == classNewline {
+		return []byte(newline)
+	}
+	return src[l.start:l.end]
+}
+
+// lex returns the tokens of the tree's source: the leaves of the syntax
+// tree in the language's own lexical units, with literals (strings, runes,
+// template strings) whole and comments dropped, and a newline token
+// wherever the source breaks the line between two tokens. For a whole file
+// (whole is true) the result always ends with a newline token, so that
+// every context but the last has a follower; for a prefix it ends with one
+// only if the source ends with a line break.
+//
+// The walk is the hot part of training: it makes as few calls into the
+// tree-sitter library as it can (the node kind, then the byte range of
+// leaves only).
 func lex(tree *syntax.Tree, whole bool) []lexeme {
 	src := tree.Source()
-	root := tree.Root()
-	c := root.Walk()
+	lang := tree.Language()
+	c := tree.Root().Walk()
 	defer c.Close()
-	l := lexer{src: src, out: make([]lexeme, 0, len(src)/4)}
+	l := lexer{src: src, out: make([]lexeme, 0, len(src)/5)}
 	for {
 		n := c.Node()
-		if l.visit(n) && c.GotoFirstChild() {
-			continue
-		}
-		for !c.GotoNextSibling() {
-			if !c.GotoParent() {
-				l.gap(len(src))
-				if k := len(l.out); whole && (k == 0 || l.out[k-1].class != classNewline) {
-					l.out = append(l.out, lexeme{text: newline, class: classNewline, start: len(src), end: len(src)})
+		kc := lang.KindClass(n.KindId())
+		atomic := kc == syntax.ClassString || kc == syntax.ClassComment
+		if atomic || !c.GotoFirstChild() {
+			l.leaf(n, kc)
+			for !c.GotoNextSibling() {
+				if !c.GotoParent() {
+					l.gap(len(src))
+					if k := len(l.out); whole && (k == 0 || l.out[k-1].class != classNewline) {
+						l.out = append(l.out, lexeme{start: int32(len(src)), end: int32(len(src)), class: classNewline})
+					}
+					return l.out
 				}
-				return l.out
 			}
 		}
 	}
@@ -75,39 +89,24 @@ type lexer struct {
 	brokeLine bool
 }
 
-// visit handles node n and reports whether its children should be visited.
-func (l *lexer) visit(n *tree_sitter.Node) bool {
-	kind := n.Kind()
-	count := n.ChildCount()
-	atomic := count > 0 && isAtomic(kind)
-	if count > 0 && !atomic {
-		return true
-	}
+// leaf handles a token of the tree.
+func (l *lexer) leaf(n *tree_sitter.Node, kc syntax.Class) {
 	start, end := int(n.StartByte()), int(n.EndByte())
 	if start >= end || end > len(l.src) {
-		return false // missing nodes inserted by error recovery
+		return // missing nodes inserted by error recovery
 	}
-	if strings.Contains(kind, "comment") {
+	text := l.src[start:end]
+	if kc == syntax.ClassComment || len(bytes.TrimSpace(text)) == 0 {
+		// Comments are dropped, and so is Go's leaf for the newline that
+		// ends a statement, which becomes a newline token instead.
 		l.gap(start)
-		if strings.Contains(string(l.src[start:end]), "\n") {
-			l.brokeLine = true
-		}
+		l.brokeLine = l.brokeLine || bytes.IndexByte(text, '\n') >= 0
 		l.last = end
-		return false
-	}
-	text := string(l.src[start:end])
-	if strings.TrimSpace(text) == "" {
-		// Go's tree-sitter grammar has a leaf for the newline that ends a
-		// statement; it becomes a newline token below.
-		l.gap(start)
-		l.brokeLine = l.brokeLine || strings.Contains(text, "\n")
-		l.last = end
-		return false
+		return
 	}
 	space := l.gap(start)
-	l.out = append(l.out, lexeme{text: text, class: classify(kind, text, n.IsNamed()), space: space, start: start, end: end})
+	l.out = append(l.out, lexeme{start: int32(start), end: int32(end), class: classOf(kc, text), space: space})
 	l.last = end
-	return false
 }
 
 // gap looks at the source between the previous token and start: it emits a
@@ -118,37 +117,29 @@ func (l *lexer) gap(start int) (space bool) {
 		start = l.last
 	}
 	g := l.src[l.last:start]
-	if l.brokeLine || strings.ContainsRune(string(g), '\n') {
+	if l.brokeLine || bytes.IndexByte(g, '\n') >= 0 {
 		l.brokeLine = false
 		if k := len(l.out); k > 0 && l.out[k-1].class != classNewline {
-			l.out = append(l.out, lexeme{text: newline, class: classNewline, start: l.last, end: start})
+			l.out = append(l.out, lexeme{start: int32(l.last), end: int32(l.last), class: classNewline})
 		}
 		return false
 	}
 	return len(g) > 0
 }
 
-// isAtomic reports whether a node with children is still one token: string
-// and character literals, whose inner structure (escapes, content) is not a
-// lexical unit, and comments.
-func isAtomic(kind string) bool {
-	return strings.Contains(kind, "string") || strings.Contains(kind, "char_literal") ||
-		strings.Contains(kind, "rune_literal") || strings.Contains(kind, "comment") ||
-		kind == "template_string"
-}
-
-func classify(kind, text string, named bool) class {
-	switch {
-	case strings.Contains(kind, "identifier") || kind == "label_name":
+func classOf(kc syntax.Class, text []byte) class {
+	switch kc {
+	case syntax.ClassIdentifier:
 		return classIdent
-	case strings.Contains(kind, "literal") || strings.Contains(kind, "string") ||
-		kind == "true" || kind == "false" || kind == "nil" || kind == "none" || kind == "null" ||
-		kind == "integer" || kind == "float" || kind == "number":
+	case syntax.ClassString, syntax.ClassNumber:
 		return classLiteral
-	case named && isWord(text):
-		return classIdent // iota, self, this, builtin names the grammar names
-	case isWord(text):
+	case syntax.ClassKeyword:
 		return classKeyword
+	case syntax.ClassPunct:
+		return classPunct
+	}
+	if isWord(string(text)) {
+		return classIdent // iota, builtin names the grammar names
 	}
 	return classPunct
 }

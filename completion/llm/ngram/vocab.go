@@ -16,13 +16,14 @@ func newVocab() *vocab {
 	return &vocab{ids: map[string]uint32{}, texts: []string{"<unk>"}, classes: []class{classPunct}}
 }
 
-func (v *vocab) intern(text string, c class) uint32 {
-	if id, ok := v.ids[text]; ok {
+func (v *vocab) intern(text []byte, c class) uint32 {
+	if id, ok := v.ids[string(text)]; ok {
 		return id
 	}
 	id := uint32(len(v.texts))
-	v.ids[text] = id
-	v.texts = append(v.texts, text)
+	s := string(text)
+	v.ids[s] = id
+	v.texts = append(v.texts, s)
 	v.classes = append(v.classes, c)
 	return id
 }
@@ -38,19 +39,20 @@ type overlay struct {
 	classes []class
 }
 
-func (o *overlay) id(text string, c class) uint32 {
-	if id, ok := o.v.ids[text]; ok {
+func (o *overlay) id(text []byte, c class) uint32 {
+	if id, ok := o.v.ids[string(text)]; ok {
 		return id
 	}
-	if id, ok := o.ids[text]; ok {
+	if id, ok := o.ids[string(text)]; ok {
 		return id
 	}
 	if o.ids == nil {
 		o.ids = map[string]uint32{}
 	}
 	id := uint32(len(o.v.texts) + len(o.texts))
-	o.ids[text] = id
-	o.texts = append(o.texts, text)
+	s := string(text)
+	o.ids[s] = id
+	o.texts = append(o.texts, s)
 	o.classes = append(o.classes, c)
 	return id
 }

@@ -24,7 +24,7 @@ func (c *Client) completion(ctx context.Context, model string, req *llm.Request,
 		Prompt:      req.Prompt,
 		MaxTokens:   req.MaxTokens,
 		Temperature: temperature(req.Temperature),
-		Stop:        req.Stop,
+		Stop:        c.stops(req.Stop),
 		N:           req.N,
 	}
 	if req.Mode == llm.ModeFIM {
@@ -73,11 +73,16 @@ func (c *Client) chat(ctx context.Context, model string, req *llm.Request, yield
 		Model:       model,
 		MaxTokens:   req.MaxTokens,
 		Temperature: temperature(req.Temperature),
-		Stop:        req.Stop,
+		Stop:        c.stops(req.Stop),
 		N:           req.N,
 	}
 	for _, m := range req.Messages {
 		cr.Messages = append(cr.Messages, goopenai.ChatCompletionMessage{Role: m.Role, Content: m.Content})
+	}
+	if goopenai.NewReasoningValidator().Validate(cr) != nil {
+		// A reasoning model (o1, o3, o4, gpt-5): go-openai refuses
+		// max_tokens and any sampling setting for it.
+		cr.MaxCompletionTokens, cr.MaxTokens, cr.Temperature, cr.N = cr.MaxTokens, 0, 0, 0
 	}
 	ctx, ex := withExchange(ctx)
 	if yield == nil {

@@ -80,6 +80,8 @@ type Client struct {
 	api   *goopenai.Client
 	gate  llm.Gate
 	noFIM atomic.Bool // the server rejected a suffix once
+	// completions is false for a model go-openai refuses on /completions.
+	completions bool
 }
 
 var (
@@ -107,7 +109,7 @@ func New(o Options) (*Client, error) {
 		return nil, fmt.Errorf("openai: unknown fim style %q (want suffix, mistral or none)", o.FIM)
 	}
 	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers)}
+	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers), completions: completionsAllowed(o.Model)}
 	cfg := goopenai.DefaultConfig(o.APIKey)
 	cfg.BaseURL = o.BaseURL
 	cfg.HTTPClient = &recorder{c.http}
@@ -128,7 +130,7 @@ func (c *Client) SupportsFIM() bool {
 	case c.opts.FIM == FIMMistral:
 		return true
 	}
-	return completionsAllowed(c.opts.Model)
+	return c.completions
 }
 
 // CloseIdleConnections closes idle connections to the server.
@@ -197,6 +199,18 @@ func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) 
 		return nil, fmt.Errorf("%w: model %q is chat-only (go-openai refuses it on /completions)", llm.ErrNoFIM, model)
 	}
 	return c.completion(ctx, model, req, yield)
+}
+
+// maxStopOpenAI is how many stop sequences api.openai.com accepts; other
+// servers take more.
+const maxStopOpenAI = 4
+
+// stops returns the stop sequences to send, cut to what OpenAI accepts.
+func (c *Client) stops(stop []string) []string {
+	if len(stop) > maxStopOpenAI && strings.Contains(c.opts.BaseURL, "://api.openai.com") {
+		return stop[:maxStopOpenAI]
+	}
+	return stop
 }
 
 // temperature works around go-openai dropping a zero temperature.

@@ -159,3 +159,19 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestReasoningModelChat: go-openai refuses max_tokens and temperature for
+// reasoning models; the client sends max_completion_tokens instead.
+func TestReasoningModelChat(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "o3-mini"})
+	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeChat, MaxTokens: 100,
+		Messages: []llm.Message{{Role: "user", Content: "explain"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Last(t)
+	if got.Field("max_completion_tokens") != 100.0 || got.Field("max_tokens") != nil || got.Field("temperature") != nil {
+		t.Errorf("body = %s", got.Body)
+	}
+}

@@ -17,17 +17,36 @@ import { Status } from './status';
 const clientOnly = new Set(['path', 'serverArgs', 'trace']);
 
 // serverSettings returns the `lode.*` settings the server understands, as
-// one nested object keyed like lode's configuration file.
+// one nested object keyed like lode's configuration file. Unset settings
+// (null: none has a default) are left out, so that lode's files and
+// environment stay in force.
 export function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('lode');
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value === 'function' || clientOnly.has(key)) {
-      continue;
+    const v = prune(value);
+    if (typeof value !== 'function' && !clientOnly.has(key) && v !== undefined) {
+      out[key] = v;
     }
-    out[key] = value;
   }
   return out;
+}
+
+function prune(value: unknown): unknown {
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const p = prune(v);
+    if (p !== undefined) {
+      out[k] = p;
+    }
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 export function createClient(channel: vscode.LogOutputChannel): LanguageClient {
@@ -42,7 +61,6 @@ export function createClient(channel: vscode.LogOutputChannel): LanguageClient {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     outputChannel: channel,
     initializationOptions: serverSettings(),
-    synchronize: { configurationSection: 'lode' },
     middleware: {
       workspace: {
         // Answer workspace/configuration pulls for "lode" without the

@@ -1,7 +1,7 @@
 // The commands Explain, Suggest fix and Show context: each sends one
 // request to lode and shows or applies the answer. No logic of their own.
 import * as vscode from 'vscode';
-import { LanguageClient, CodeActionRequest, CodeActionResolveRequest } from 'vscode-languageclient/node';
+import { LanguageClient, CodeActionRequest, CodeActionResolveRequest, ExecuteCommandRequest } from 'vscode-languageclient/node';
 import * as lsp from 'vscode-languageclient/node';
 import { show, bundleMarkdown, Bundle } from './views';
 
@@ -34,47 +34,57 @@ async function run(ref: ClientRef, f: (c: LanguageClient, e: vscode.TextEditor) 
   }
 }
 
-// ExplainResult is the answer to lode/explain.
+// ExplainResult is the answer to lode/explain (lsp/server/explain.go).
 interface ExplainResult {
-  markdown?: string;
-  text?: string;
-  explanation?: string;
+  markdown: string;
+  title?: string;
+  structural?: boolean;
+  model?: string;
+  cached?: boolean;
 }
 
 async function explain(client: LanguageClient, editor: vscode.TextEditor): Promise<void> {
+  const c2p = client.code2ProtocolConverter;
   const params = {
-    textDocument: { uri: client.code2ProtocolConverter.asUri(editor.document.uri) },
-    range: client.code2ProtocolConverter.asRange(editor.selection),
-    position: client.code2ProtocolConverter.asPosition(editor.selection.active),
+    textDocument: { uri: c2p.asUri(editor.document.uri) },
+    range: c2p.asRange(editor.selection),
+    position: c2p.asPosition(editor.selection.active),
   };
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'lode: explaining' },
-    () => client.sendRequest<ExplainResult | string | null>('lode/explain', params),
+    () => client.sendRequest<ExplainResult | null>('lode/explain', params),
   );
-  const text = typeof result === 'string' ? result : (result?.markdown ?? result?.text ?? result?.explanation ?? '');
-  if (text === '') {
+  if (!result?.markdown) {
     void vscode.window.showInformationMessage('lode: no explanation for this code.');
     return;
   }
-  await show('explain', 'lode: Explain', text);
+  const title = result.title ? `lode: ${result.title}` : 'lode: Explain';
+  const by = result.structural ? 'from the code structure' : result.model ? `by ${result.model}` : '';
+  const note = [by, result.cached ? 'cached' : ''].filter((s) => s !== '').join(', ');
+  await show('explain', title, note === '' ? result.markdown : `${result.markdown}\n\n---\n*${note}*`);
 }
 
+// suggest offers lode's fixes for the diagnostics in the selection (an
+// edit lode computes when the action is resolved), or a rewrite of the
+// selection following an instruction the user types.
 async function suggest(client: LanguageClient, editor: vscode.TextEditor): Promise<void> {
   const c2p = client.code2ProtocolConverter;
   const range = editor.selection;
-  const diagnostics = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.intersection(range));
+  const line = editor.document.lineAt(range.active.line).range;
+  const diagnostics = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.range.intersection(range.isEmpty ? line : range));
   const params: lsp.CodeActionParams = {
     textDocument: { uri: c2p.asUri(editor.document.uri) },
     range: c2p.asRange(range),
-    context: { diagnostics: await c2p.asDiagnostics(diagnostics), triggerKind: lsp.CodeActionTriggerKind.Invoked },
+    context: {
+      diagnostics: await c2p.asDiagnostics(diagnostics),
+      only: [lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.RefactorRewrite],
+      triggerKind: lsp.CodeActionTriggerKind.Invoked,
+    },
   };
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'lode: suggesting a fix' },
-    () => client.sendRequest(CodeActionRequest.type, params),
-  );
+  const result = await client.sendRequest(CodeActionRequest.type, params);
   const actions = (result ?? []).filter((a): a is lsp.CodeAction => typeof a.command !== 'string');
   if (actions.length === 0) {
-    void vscode.window.showInformationMessage('lode: no fix to suggest here.');
+    void vscode.window.showInformationMessage('lode: nothing to fix here. Select code to rewrite it.');
     return;
   }
   let action = actions[0];
@@ -85,8 +95,15 @@ async function suggest(client: LanguageClient, editor: vscode.TextEditor): Promi
     }
     action = pick.action;
   }
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `lode: ${action.title}` }, () => apply(client, action));
+}
+
+async function apply(client: LanguageClient, action: lsp.CodeAction): Promise<void> {
   if (action.edit === undefined && action.data !== undefined) {
     action = await client.sendRequest(CodeActionResolveRequest.type, action);
+    if (action.edit === undefined && action.command === undefined) {
+      return; // lode has shown why
+    }
   }
   if (action.edit !== undefined) {
     const edit = await client.protocol2CodeConverter.asWorkspaceEdit(action.edit);
@@ -94,9 +111,19 @@ async function suggest(client: LanguageClient, editor: vscode.TextEditor): Promi
       throw new Error('the editor refused the edit');
     }
   }
-  if (action.command !== undefined) {
-    await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+  const command = action.command;
+  if (command === undefined) {
+    return;
   }
+  const args = command.arguments ?? [];
+  if (action.kind === lsp.CodeActionKind.RefactorRewrite && typeof args[0] === 'object' && args[0] !== null) {
+    const instruction = await vscode.window.showInputBox({ title: 'lode: Rewrite the selection', prompt: 'How should lode change it?' });
+    if (!instruction) {
+      return;
+    }
+    args[0] = { ...args[0], instruction };
+  }
+  await client.sendRequest(ExecuteCommandRequest.type, { command: command.command, arguments: args });
 }
 
 async function context(client: LanguageClient, editor: vscode.TextEditor): Promise<void> {

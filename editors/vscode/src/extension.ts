@@ -3,8 +3,8 @@
 // text) come from vscode-languageclient's textDocument/inlineCompletion
 // support; everything else is in commands.ts, views.ts and status.ts.
 import * as vscode from 'vscode';
-import { LanguageClient } from 'vscode-languageclient/node';
-import { createClient, watchServer, watchState } from './client';
+import { DidChangeConfigurationNotification, LanguageClient } from 'vscode-languageclient/node';
+import { createClient, serverSettings, watchServer, watchState } from './client';
 import { register } from './commands';
 import { Status } from './status';
 
@@ -21,6 +21,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('lode.path') || e.affectsConfiguration('lode.serverArgs')) {
         void restart(channel, status);
+      } else if (e.affectsConfiguration('lode') && client?.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
       }
     }),
     { dispose: () => void stop() },
@@ -37,6 +39,7 @@ async function restart(channel: vscode.LogOutputChannel, status: Status): Promis
   const c = createClient(channel);
   client = c;
   clientSubs = [watchState(c, status)];
+  channel.info(`starting lode with settings ${JSON.stringify(serverSettings(), (k, v) => (k === 'api_key' ? '(set)' : v))}`);
   try {
     await c.start();
   } catch (e) {

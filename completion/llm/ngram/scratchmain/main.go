@@ -5,4 +5,8 @@ import (
 	"os"
 )
 
-func main() { os.Exit(runEvalNgram(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	c := runEvalNgram(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	profStop()
+	os.Exit(c)
+}

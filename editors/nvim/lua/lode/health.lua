@@ -43,11 +43,16 @@ function M.check()
   end
   local native = vim.lsp.inline_completion ~= nil and lode.config.ghost.native
   h.info('ghost text: ' .. (native and "Neovim's vim.lsp.inline_completion" or 'extmarks by lode.nvim'))
-  local attached = lode.client()
-  if attached then
-    h.ok(string.format('attached to this buffer (client %d, %s)', attached.id, attached.offset_encoding or 'utf-16'))
-  else
-    h.info('not attached to the current buffer')
+  local running = 0
+  for _, c in pairs(vim.lsp.get_active_clients()) do
+    if c.name == 'lode' then
+      running = running + 1
+      local bufs = vim.tbl_count(c.attached_buffers or {})
+      h.ok(string.format('running: client %d for %s, %d buffer(s), %s positions', c.id, c.config.root_dir or '?', bufs, c.offset_encoding or 'utf-16'))
+    end
+  end
+  if running == 0 then
+    h.info('no lode server is running: open a file of a filetype lode attaches to')
   end
   local doctor = vim.fn.system({ exe, 'doctor' })
   if vim.v.shell_error == 0 then

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// runContext implements `lode context FILE:LINE:COL`: it indexes the
+// workspace holding FILE (from the cache when it can) and prints the
+// context bundle a completion at that position would get, with the reason
+// and token count of every snippet.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("context", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	budget := fl.Int("budget", 1024, "token budget of the bundle")
+	asJSON := fl.Bool("json", false, "print the bundle as JSON")
+	root := fl.String("root", "", "workspace folder (default: the nearest directory above FILE holding .git or go.mod, else FILE's directory)")
+	prefixLines := fl.Int("prefix-lines", 40, "lines before the cursor that the prompt holds (snippets there are dropped)")
+	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
+	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() != 1 {
+		fl.Usage()
+		return 2
+	}
+	path, line, col, err := parsePosition(fl.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "lode context: %v\n", err)
+		return 2
+	}
+	if *root == "" {
+		*root = findRoot(filepath.Dir(path))
+	}
+	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root,
+		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode context: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(b); err != nil {
+			return 1
+		}
+		return 0
+	}
+	printBundle(stdout, b, *root, fl.Arg(0), elapsed)
+	return 0
+}
+
+// contextQuery is one `lode context` request.
+type contextQuery struct {
+	path                     string
+	line, col                int // one-based
+	root                     string
+	budget                   int
+	prefixLines, suffixLines int
+	cache                    bool
+}
+
+// contextBundle indexes the workspace and retrieves the bundle; elapsed is
+// the retrieval's own time.
+func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retrieve.Bundle, time.Duration, error) {
+	ws := workspace.New()
+	if err := ws.AddFolder(q.root); err != nil {
+		return retrieve.Bundle{}, 0, err
+	}
+	if workspace.IsSecretFile(q.path) {
+		return retrieve.Bundle{}, 0, fmt.Errorf("%s holds secrets: no context is built from it", q.path)
+	}
+	data, err := os.ReadFile(q.path)
+	if err != nil {
+		return retrieve.Bundle{}, 0, err
+	}
+	doc := text.New(string(data))
+	if q.line < 1 || q.line > doc.LineCount() {
+		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
+	}
+	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
+	ix, cachePath := retrieve.OpenIndex(q.root)
+	if !q.cache {
+		cachePath = ""
+	}
+	progress := func(done, total int) {
+		if done == total || done%500 == 0 {
+			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
+		}
+	}
+	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{Progress: progress, CachePath: cachePath})
+	if _, err := ir.Wait(ctx); err != nil {
+		return retrieve.Bundle{}, 0, fmt.Errorf("indexing: %w", err)
+	}
+	fmt.Fprint(stderr, "\r\033[K")
+	r := retrieve.New(ws, ix, tokens.New(), retrieve.Options{})
+	defer r.Close()
+	line0 := q.line - 1
+	req := retrieve.Request{
+		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,
+		PrefixStart: doc.LineStart(max(0, line0-q.prefixLines)),
+		SuffixEnd:   doc.LineEnd(min(doc.LineCount()-1, line0+q.suffixLines)),
+	}
+	start := time.Now()
+	b, err := r.Retrieve(ctx, req)
+	return b, time.Since(start), err
+}
+
+// parsePosition splits FILE:LINE:COL (COL optional).
+func parsePosition(s string) (path string, line, col int, err error) {
+	parts := strings.Split(s, ":")
+	nums := []int{}
+	for len(parts) > 1 && len(nums) < 2 {
+		n, err := strconv.Atoi(parts[len(parts)-1])
+		if err != nil {
+			break
+		}
+		nums = append([]int{n}, nums...)
+		parts = parts[:len(parts)-1]
+	}
+	if len(nums) == 0 {
+		return "", 0, 0, fmt.Errorf("%q: want FILE:LINE:COL", s)
+	}
+	line, col = nums[0], 1
+	if len(nums) == 2 {
+		col = nums[1]
+	}
+	path, err = filepath.Abs(strings.Join(parts, ":"))
+	return path, line, max(col, 1), err
+}
+
+// findRoot returns the nearest directory at or above dir holding .git or
+// go.mod, else dir.
+func findRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		for _, marker := range []string{".git", "go.mod"} {
+			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
+				return d
+			}
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+// printBundle prints a bundle for people: one header per snippet (reason,
+// place, score, tokens), then its text indented.
+func printBundle(w io.Writer, b retrieve.Bundle, root, where string, elapsed time.Duration) {
+	fmt.Fprintf(w, "context for %s: %d snippets, %d of %d tokens (retrieved in %s)\n",
+		where, len(b.Snippets), b.Tokens, b.Budget, elapsed.Round(time.Microsecond))
+	for i, s := range b.Snippets {
+		rel, err := filepath.Rel(root, s.Path)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = s.Path
+		}
+		reason := string(s.Reason)
+		if s.Symbol != "" {
+			reason += " " + s.Symbol
+		}
+		fmt.Fprintf(w, "\n%2d. %s  %s:%d-%d  score %.3f  %d tokens\n", i+1, reason, rel, s.StartLine+1, s.EndLine+1, s.Score, s.Tokens)
+		for _, l := range strings.Split(strings.TrimRight(s.Text, "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+}

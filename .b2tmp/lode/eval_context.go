@@ -1,0 +1,508 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// The packages `lode eval context` holds out: call sites are drawn from
+// them only. ctxDevGo were used to tune retrieval; ctxHeldOutGo never were.
+var (
+	ctxHeldOutGo = []string{"net/http", "go/types", "encoding/json", "text/template", "crypto/tls",
+		"database/sql", "archive/zip", "image/png", "compress/flate", "os/exec", "net/mail",
+		"go/printer", "debug/elf", "mime/multipart", "regexp", "flag", "log/slog", "net/netip"}
+	ctxDevGo = []string{"net/url", "bufio", "go/parser", "encoding/xml", "strconv", "crypto/x509",
+		"text/tabwriter", "archive/tar", "image/gif", "debug/dwarf", "go/doc", "html/template"}
+)
+
+// ctxSite is one call of a function declared in another file of the tree.
+type ctxSite struct {
+	file      string
+	lparen    int // offset of the call's "(": the cursor of mode "args"
+	lineStart int // offset of the first non-blank byte of the call's line: mode "line"
+	callee    string
+	goldFile  string
+	goldLine  int // zero-based line of the callee's name in its declaration
+}
+
+// ctxModes are the cursor placements measured.
+var ctxModes = []struct{ name, doc string }{
+	{"args", "cursor just before the call's arguments (the callee's name typed)"},
+	{"line", "cursor at the start of the call's line (nothing of it typed)"},
+}
+
+// runEvalContext implements `lode eval context DIR`: at seeded-random call
+// sites in held-out packages, whose callee go/types finds declared in
+// another file of DIR, it checks whether the context bundle holds the
+// callee's declaration, for lode's retriever and the baselines, in one run.
+func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	held := fl.String("heldout", strings.Join(ctxHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
+	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
+	n := fl.Int("n", 400, "call sites to draw")
+	perFile := fl.Int("per-file", 4, "at most this many call sites per file")
+	seed := fl.Uint64("seed", 1, "seed of the draw")
+	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
+	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	budgets, err := parseInts(*budgetList)
+	if fl.NArg() != 1 || err != nil || len(budgets) == 0 {
+		fl.Usage()
+		return 2
+	}
+	root, err := filepath.Abs(fl.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
+		return 1
+	}
+	if *dev {
+		*held = strings.Join(ctxDevGo, ",")
+	}
+	sites, err := ctxCallSites(ctx, root, strings.Split(*held, ","), *seed, *n, *perFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
+		return 1
+	}
+	ev, err := newCtxEval(ctx, root, budgets, *window, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
+		return 1
+	}
+	defer ev.r.Close()
+	if err := ev.run(ctx, sites); err != nil {
+		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
+		return 1
+	}
+	ev.report(stdout, root, *held, len(sites), *seed)
+	return 0
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("bad number %q", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// goListPackage is what `go list -json` says of a package.
+type goListPackage struct {
+	ImportPath, Dir, Export string
+	GoFiles                 []string
+	ImportMap               map[string]string
+}
+
+// ctxCallSites type-checks the held-out packages (importing the others
+// from the export data `go list -export` builds) and draws call sites
+// whose callee is declared in another file under root.
+func ctxCallSites(ctx context.Context, root string, held []string, seed uint64, n, perFile int) ([]ctxSite, error) {
+	patterns := make([]string, 0, len(held))
+	for _, h := range held {
+		if h = strings.TrimSpace(h); h != "" {
+			patterns = append(patterns, "./"+filepath.ToSlash(h))
+		}
+	}
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e", "-export", "-deps",
+		"-json=ImportPath,Dir,Export,GoFiles,ImportMap"}, patterns...)...)
+	cmd.Dir = root
+	cmd.Stderr = io.Discard
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %w", err)
+	}
+	exports, importMap := make(map[string]string), make(map[string]string)
+	var targets []goListPackage
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var p goListPackage
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("go list: %w", err)
+		}
+		exports[p.ImportPath] = p.Export
+		for k, v := range p.ImportMap {
+			importMap[k] = v
+		}
+		for _, h := range held {
+			if p.Dir == filepath.Join(root, filepath.FromSlash(strings.TrimSpace(h))) {
+				targets = append(targets, p)
+			}
+		}
+	}
+	lookup := func(path string) (io.ReadCloser, error) {
+		if m, ok := importMap[path]; ok {
+			path = m
+		}
+		if exports[path] == "" {
+			return nil, fmt.Errorf("no export data for %s", path)
+		}
+		return os.Open(exports[path])
+	}
+	var all []ctxSite
+	for _, p := range targets {
+		sites, err := packageCallSites(p, root, lookup)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, sites...)
+	}
+	return drawSites(all, seed, n, perFile), nil
+}
+
+// packageCallSites returns every call in p of a function or method that
+// is declared in another file under root.
+func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]ctxSite, error) {
+	fset := token.NewFileSet()
+	var files []*ast.File
+	srcs := make(map[string][]byte)
+	for _, name := range p.GoFiles {
+		path := filepath.Join(p.Dir, name)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(fset, path, src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+		srcs[path] = src
+	}
+	conf := types.Config{Importer: importer.ForCompiler(fset, "gc", lookup), Error: func(error) {}}
+	info := &types.Info{Uses: make(map[*ast.Ident]types.Object)}
+	conf.Check(p.ImportPath, fset, files, info) // errors leave some uses unresolved, no more
+	goroot := runtime.GOROOT()
+	var sites []ctxSite
+	for _, f := range files {
+		path := fset.Position(f.Pos()).Filename
+		src := srcs[path]
+		ast.Inspect(f, func(nd ast.Node) bool {
+			call, ok := nd.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var id *ast.Ident
+			switch fun := call.Fun.(type) {
+			case *ast.Ident:
+				id = fun
+			case *ast.SelectorExpr:
+				id = fun.Sel
+			default:
+				return true
+			}
+			fn, ok := info.Uses[id].(*types.Func)
+			if !ok || !fn.Pos().IsValid() {
+				return true
+			}
+			pos := fset.Position(fn.Origin().Pos())
+			gold := strings.Replace(pos.Filename, "$GOROOT", goroot, 1)
+			if gold == path || !strings.HasPrefix(gold, root+string(filepath.Separator)) {
+				return true
+			}
+			lp := fset.Position(call.Lparen).Offset
+			ls := bytes.LastIndexByte(src[:lp], '\n') + 1
+			for ls < lp && (src[ls] == ' ' || src[ls] == '\t') {
+				ls++
+			}
+			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), goldFile: gold, goldLine: pos.Line - 1})
+			return true
+		})
+	}
+	return sites, nil
+}
+
+// drawSites shuffles sites with seed and keeps n, at most perFile a file,
+// then orders them by file so that each file leaves the index once.
+func drawSites(all []ctxSite, seed uint64, n, perFile int) []ctxSite {
+	rng := rand.New(rand.NewPCG(seed, 0x10de))
+	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	count := make(map[string]int)
+	var out []ctxSite
+	for _, s := range all {
+		if len(out) == n {
+			break
+		}
+		if count[s.file] < perFile {
+			count[s.file]++
+			out = append(out, s)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ctxSite) int { return strings.Compare(a.file, b.file) })
+	return out
+}
+
+// ctxEval runs the retrievers over the call sites and keeps the scores.
+type ctxEval struct {
+	ws      *workspace.Workspace
+	ix      *index.Index
+	r       *retrieve.Retriever
+	counter *tokens.Counter
+	budgets []int
+	window  int
+	texts   map[string]string // file contents for the baselines' windows
+
+	files     int
+	buildTime time.Duration
+	scores    map[string]*ctxScore // by method and mode: "lode/args"
+	latency   []time.Duration      // of lode's Retrieve, every call
+}
+
+// ctxScore counts, for one method and mode, the sites whose gold
+// declaration was in the bundle at each budget, and the reciprocal ranks
+// at the largest budget.
+type ctxScore struct {
+	hits  []int
+	rr    float64
+	sites int
+}
+
+// ctxMethods are the rows of the report, in order.
+var ctxMethods = []struct{ key, name string }{
+	{"prefix", "prefix only (no other file)"},
+	{"jaccard", "Jaccard, 20-line windows"},
+	{"bm25", "BM25, 10-line chunks"},
+	{"lode", "lode"},
+}
+
+// newCtxEval indexes root (without testdata), timing the cold build.
+func newCtxEval(ctx context.Context, root string, budgets []int, window int, stderr io.Writer) (*ctxEval, error) {
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		return nil, err
+	}
+	found, err := ws.Scan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var files []index.File
+	for _, f := range found {
+		if strings.Contains(f.Path, string(filepath.Separator)+"testdata"+string(filepath.Separator)) {
+			continue
+		}
+		files = append(files, index.File{Path: f.Path, Size: f.Size, ModTime: f.ModTime,
+			Read: func() ([]byte, error) { return ws.ReadFile(f.Path) }})
+	}
+	ix := index.New()
+	start := time.Now()
+	if _, err := ix.Build(ctx, files, 0, func(done, total int) {
+		if done%1000 == 0 || done == total {
+			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)
+		}
+	}); err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(stderr)
+	counter := tokens.New()
+	return &ctxEval{
+		ws: ws, ix: ix, r: retrieve.New(ws, ix, counter, retrieve.Options{}), counter: counter,
+		budgets: budgets, window: window, texts: make(map[string]string),
+		files: len(files), buildTime: time.Since(start), scores: make(map[string]*ctxScore),
+	}, nil
+}
+
+// run measures every site; each file leaves the index while its sites are
+// measured (the engine sees the rest of the tree and the file up to the
+// cursor, nothing after it).
+func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
+	for i := 0; i < len(sites); {
+		file := sites[i].file
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		ev.ix.Remove(file)
+		for ; i < len(sites) && sites[i].file == file; i++ {
+			for _, m := range ctxModes {
+				cursor := sites[i].lparen
+				if m.name == "line" {
+					cursor = sites[i].lineStart
+				}
+				if err := ev.site(ctx, sites[i], m.name, string(src[:cursor])); err != nil {
+					return err
+				}
+			}
+		}
+		if err := ev.ix.Update(ctx, file, syntax.Detect("", file), src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// site scores every method at one site, with content the file up to the
+// cursor.
+func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) error {
+	lines := strings.Split(content, "\n")
+	windowStart := len(content) - len(strings.Join(lines[max(0, len(lines)-ev.window):], "\n"))
+	query := strings.Join(lines[max(0, len(lines)-20):], "\n")
+	covers := func(path string, first, last int) bool {
+		return path == s.goldFile && first <= s.goldLine && s.goldLine <= last
+	}
+	notFile := func(path string, _, _ int) bool { return path == s.file }
+
+	ev.score("prefix", mode, func(int) int { return 0 })
+	jaccard := ev.ix.Similar(query, 20, 64, notFile)
+	ev.score("jaccard", mode, func(budget int) int { return ev.packHits(jaccard, budget, covers) })
+	bm25 := ev.ix.BM25(query, 64, notFile)
+	ev.score("bm25", mode, func(budget int) int { return ev.packHits(bm25, budget, covers) })
+
+	var err error
+	ev.score("lode", mode, func(budget int) int {
+		start := time.Now()
+		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
+			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
+		ev.latency = append(ev.latency, time.Since(start))
+		if rerr != nil {
+			err = rerr
+			return 0
+		}
+		for i, sn := range b.Snippets {
+			if covers(sn.Path, sn.StartLine, sn.EndLine) {
+				return i + 1
+			}
+		}
+		return 0
+	})
+	return err
+}
+
+// score records one method's rank of the gold at each budget (0: absent).
+func (ev *ctxEval) score(method, mode string, rank func(budget int) int) {
+	k := method + "/" + mode
+	sc := ev.scores[k]
+	if sc == nil {
+		sc = &ctxScore{hits: make([]int, len(ev.budgets))}
+		ev.scores[k] = sc
+	}
+	sc.sites++
+	for i, b := range ev.budgets {
+		r := rank(b)
+		if r > 0 {
+			sc.hits[i]++
+		}
+		if i == len(ev.budgets)-1 && r > 0 {
+			sc.rr += 1 / float64(r)
+		}
+	}
+}
+
+// packHits packs a baseline's ranked windows under budget, best first,
+// skipping those that do not fit, and returns the rank of the first that
+// covers the gold (0: none does).
+func (ev *ctxEval) packHits(hits []index.Hit, budget int, covers func(string, int, int) bool) int {
+	used, rank := 0, 0
+	for _, h := range hits {
+		n := ev.counter.CountTokens(ev.lines(h.Path, h.StartLine, h.EndLine))
+		if used+n > budget {
+			continue
+		}
+		used += n
+		rank++
+		if covers(h.Path, h.StartLine, h.EndLine) {
+			return rank
+		}
+	}
+	return 0
+}
+
+// lines returns lines [first, last] of a file, as the baselines show them.
+func (ev *ctxEval) lines(path string, first, last int) string {
+	t, ok := ev.texts[path]
+	if !ok {
+		data, _ := ev.ws.ReadFile(path)
+		t = string(data)
+		ev.texts[path] = t
+	}
+	ls := strings.SplitAfter(t, "\n")
+	return strings.Join(ls[min(first, len(ls)):min(last+1, len(ls))], "")
+}
+
+// report prints the table of one run.
+func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64) {
+	fmt.Fprintf(w, "lode eval context %s\n", root)
+	fmt.Fprintf(w, "go: %s (%s); tree: %d files indexed in %s (workspace rules, testdata excluded)\n",
+		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond))
+	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
+		held, sites, seed, ev.window)
+	for _, m := range ctxModes {
+		fmt.Fprintf(w, "\n%s\n%-30s", m.doc, "method")
+		for _, b := range ev.budgets {
+			fmt.Fprintf(w, " %11s", fmt.Sprintf("recall@%d", b))
+		}
+		fmt.Fprintf(w, " %8s\n", fmt.Sprintf("MRR@%d", ev.budgets[len(ev.budgets)-1]))
+		for _, me := range ctxMethods {
+			sc := ev.scores[me.key+"/"+m.name]
+			if sc == nil || sc.sites == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "%-30s", me.name)
+			for i := range ev.budgets {
+				fmt.Fprintf(w, " %10.1f%%", 100*float64(sc.hits[i])/float64(sc.sites))
+			}
+			fmt.Fprintf(w, " %8.3f\n", sc.rr/float64(sc.sites))
+		}
+		lode, jac := ev.scores["lode/"+m.name], ev.scores["jaccard/"+m.name]
+		for i, b := range ev.budgets {
+			if b == 1024 && jac != nil && jac.hits[i] > 0 {
+				fmt.Fprintf(w, "lode / Jaccard at 1024 tokens: %.2fx\n", float64(lode.hits[i])/float64(jac.hits[i]))
+			}
+		}
+	}
+	if len(ev.latency) > 0 {
+		slices.Sort(ev.latency)
+		q := func(p float64) time.Duration { return ev.latency[int(p*float64(len(ev.latency)-1))] }
+		fmt.Fprintf(w, "\nlode retrieval latency: p50 %s, p90 %s, p99 %s over %d requests (after a cold parse per file)\n",
+			q(0.5).Round(time.Microsecond), q(0.9).Round(time.Microsecond), q(0.99).Round(time.Microsecond), len(ev.latency))
+	}
+}
+
+// goVersion returns the Go version of the tree at root (its GOROOT's
+// VERSION file), or "unknown".
+func goVersion(root string) string {
+	for d := root; ; d = filepath.Dir(d) {
+		if data, err := os.ReadFile(filepath.Join(d, "VERSION")); err == nil {
+			return strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0])
+		}
+		if filepath.Dir(d) == d {
+			return "unknown"
+		}
+	}
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// runComplete is `lode complete FILE:LINE:COL`: the inline completion at a
+// position, as an editor would get it, with what was sent on request.
+func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("complete", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	userFile := fl.String("config", "", "user configuration file (default: the usual place; - for none)")
+	showPrompt := fl.Bool("show-prompt", false, "print what was sent to the model before the completion")
+	n := fl.Int("n", 1, "candidates to ask for (an explicit invocation)")
+	auto := fl.Bool("auto", false, "apply the automatic trigger policy, as when typing")
+	noContext := fl.Bool("no-context", false, "send no workspace context (no indexing)")
+	timeout := fl.Duration("timeout", 30*time.Second, "give up after this long")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fl.PrintDefaults()
+	}
+	rest, err := parseInterleaved(fl, args)
+	if err != nil {
+		return usageExit(err)
+	}
+	if len(rest) != 1 {
+		fl.Usage()
+		return exitUsage
+	}
+	path, line, col, err := parsePosition(rest[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		return exitUsage
+	}
+	if path, err = filepath.Abs(path); err != nil {
+		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		return exitUsage
+	}
+	root := workspaceRoot(filepath.Dir(path))
+	cfg, ok := loadCLIConfig(*userFile, root, "complete", stderr)
+	if !ok {
+		return exitUsage
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		return exitFailed
+	}
+	doc := text.New(string(data))
+	if line < 1 || line > doc.LineCount() {
+		fmt.Fprintf(stderr, "lode complete: line %d out of range (1-%d)\n", line, doc.LineCount())
+		return exitUsage
+	}
+	off := min(doc.LineStart(line-1)+max(col, 1)-1, doc.LineEnd(line-1))
+
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	opts, closeAll, err := completionOptions(ctx, cfg, root, path, !*noContext, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		return exitUsage
+	}
+	defer closeAll()
+	opts.Config.TimeoutMS = int(timeout.Milliseconds())
+	e := completion.New(opts)
+	defer e.Close()
+	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
+	if *auto {
+		req.Trigger = completion.Automatic
+	}
+	res, err := e.Complete(ctx, req)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		return exitFailed
+	}
+	if *showPrompt {
+		printPrompt(stdout, res.Prompt, root)
+	}
+	return printCompletion(stdout, stderr, res)
+}
+
+// completionOptions builds the engine's options from the configuration:
+// the completion model and its prompt format, the embedded model as a
+// fallback, and (with withContext) a retriever over the workspace at
+// root. closeAll releases what it opened.
+func completionOptions(ctx context.Context, cfg *config.Config, root, path string, withContext bool, stderr io.Writer) (completion.Options, func(), error) {
+	closeAll := func() {}
+	m, setup, err := featureModel(cfg, config.FeatureCompletion)
+	if err != nil {
+		return completion.Options{}, closeAll, err
+	}
+	opts := completion.Options{
+		Config:    cfg.Completion,
+		Model:     m,
+		ModelName: setup.ModelID,
+		Format:    newFormat(setup, m),
+		Tokens:    tokens.New(),
+		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
+	if ng, ok := m.(*ngram.Model); ok {
+		opts.ModelName = "embedded"
+		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
+	} else if cfg.Completion.Fallback {
+		ng := ngram.New(ngram.Options{})
+		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
+		opts.Embedded = ng
+	}
+	if !withContext {
+		return opts, closeAll, nil
+	}
+	r, err := workspaceRetriever(ctx, root, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
+		return opts, closeAll, nil
+	}
+	opts.Retriever = r
+	return opts, r.Close, nil
+}
+
+// workspaceRetriever indexes the workspace at root (through the index
+// cache) and returns a retriever over it.
+func workspaceRetriever(ctx context.Context, root string, stderr io.Writer) (*retrieve.Retriever, error) {
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		return nil, err
+	}
+	ix, cachePath := retrieve.OpenIndex(root)
+	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{CachePath: cachePath})
+	if _, err := ir.Wait(ctx); err != nil {
+		return nil, fmt.Errorf("indexing: %w", err)
+	}
+	return retrieve.New(ws, ix, tokens.New(), retrieve.Options{}), nil
+}
+
+// learnDir teaches the embedded model the files of dir with extension ext,
+// so that it has something to predict from on the command line.
+func learnDir(ctx context.Context, m *ngram.Model, dir, ext string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() || filepath.Ext(p) != ext || workspace.IsSecretFile(p) || ctx.Err() != nil {
+			continue
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		lang := syntax.Detect("", p)
+		tree, err := syntax.Parse(ctx, lang, src)
+		if err != nil {
+			tree = nil
+		}
+		m.Learn(p, lang, src, tree)
+		if tree != nil {
+			tree.Close()
+		}
+	}
+}
+
+// printPrompt prints what the engine sent: the parts, then the request in
+// the model's format.
+func printPrompt(w io.Writer, p *completion.Prompt, root string) {
+	if p == nil {
+		fmt.Fprintln(w, "# no model call")
+		return
+	}
+	r := p.Request
+	fmt.Fprintf(w, "# mode %s, %d of %d tokens, request %s, max_tokens %d, stop %q\n", p.Mode, p.Tokens, p.Budget, r.Mode, r.MaxTokens, r.Stop)
+	for _, s := range p.Context {
+		rel, err := filepath.Rel(root, s.Path)
+		if err != nil {
+			rel = s.Path
+		}
+		fmt.Fprintf(w, "# context %s:%d-%d (%s%s, %d tokens)\n", rel, s.StartLine+1, s.EndLine+1, s.Reason, symbolNote(s.Symbol), s.Tokens)
+	}
+	switch r.Mode {
+	case llm.ModeChat:
+		for _, m := range r.Messages {
+			fmt.Fprintf(w, "## %s\n%s\n", m.Role, m.Content)
+		}
+	case llm.ModeFIM:
+		for _, s := range r.Extra {
+			fmt.Fprintf(w, "## extra %s\n%s\n", s.Path, s.Text)
+		}
+		fmt.Fprintf(w, "## prefix\n%s\n## suffix\n%s\n", r.Prompt, r.Suffix)
+	default:
+		fmt.Fprintf(w, "## prompt\n%s\n", r.Prompt)
+	}
+	fmt.Fprintln(w, "## completion")
+}
+
+func symbolNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " of " + s
+}
+
+// printCompletion prints the candidates, separated by a line of dashes,
+// and returns the exit code: a model failure is exitUnavailable, nothing
+// to show is exitFailed.
+func printCompletion(stdout, stderr io.Writer, res completion.Result) int {
+	for i, it := range res.Items {
+		if i > 0 {
+			fmt.Fprintln(stdout, "----")
+		}
+		fmt.Fprintln(stdout, it.Insert)
+	}
+	switch {
+	case len(res.Items) > 0:
+		return exitOK
+	case res.Err != nil:
+		fmt.Fprintf(stderr, "lode complete: %v\n", res.Err)
+		if errors.Is(res.Err, llm.ErrUnavailable) {
+			return exitUnavailable
+		}
+		return exitFailed
+	case res.Skipped != "":
+		fmt.Fprintf(stderr, "lode complete: no completion: %s\n", res.Skipped)
+	default:
+		fmt.Fprintln(stderr, "lode complete: no completion")
+	}
+	return exitFailed
+}
+

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// runIndex implements `lode index [DIR]`: index a directory as the server
+// would (honouring ignore rules and the cache), show a progress bar on a
+// terminal, and print a summary.
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("index", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	workers := fl.Int("workers", runtime.GOMAXPROCS(0), "parse with `N` goroutines")
+	noCache := fl.Bool("no-cache", false, "neither load nor save the cache: a cold index")
+	exclude := fl.String("exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
+	codeOnly := fl.Bool("code", false, "index only files of the languages lode parses")
+	compare := fl.Bool("compare", false, "first parse the same files with tree-sitter alone, and report both times")
+	fl.Usage = func() {
+		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() > 1 {
+		fl.Usage()
+		return 2
+	}
+	dir := "."
+	if fl.NArg() == 1 {
+		dir = fl.Arg(0)
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(dir); err != nil {
+		fmt.Fprintf(stderr, "lode index: %v\n", err)
+		return 1
+	}
+	root := ws.Folders()[0]
+
+	t0 := time.Now()
+	scanned, err := ws.Scan(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode index: scanning: %v\n", err)
+		return 1
+	}
+	files := indexFiles(ws, scanned, *exclude, *codeOnly)
+	scanTime := time.Since(t0)
+	fmt.Fprintf(stdout, "%s: %d files (scan %v)\n", root, len(files), scanTime.Round(time.Millisecond))
+
+	if *compare {
+		t := time.Now()
+		n, err := indexBareParse(ctx, files, *workers)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode index: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "bare tree-sitter parse: %d files in %v\n", n, time.Since(t).Round(time.Millisecond))
+	}
+
+	cache := ""
+	x := index.New()
+	defer x.Close()
+	if !*noCache {
+		if cache, err = index.CachePath(root); err != nil {
+			fmt.Fprintf(stderr, "lode index: %v\n", err)
+			return 1
+		}
+		t := time.Now()
+		switch loaded, err := index.Load(cache); {
+		case err == nil:
+			x.Close()
+			x = loaded
+			fmt.Fprintf(stdout, "cache: loaded %s in %v\n", cache, time.Since(t).Round(time.Millisecond))
+		case errors.Is(err, os.ErrNotExist):
+			fmt.Fprintf(stdout, "cache: none yet\n")
+		default:
+			fmt.Fprintf(stdout, "cache: %v; rebuilding\n", err)
+		}
+	}
+
+	t := time.Now()
+	bar := newIndexBar(stderr)
+	res, err := x.Build(ctx, files, *workers, bar.update)
+	bar.done()
+	indexTime := time.Since(t)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode index: %v\n", err)
+		return 1
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintf(stderr, "lode index: %v\n", e)
+	}
+	st := x.Stats()
+	fmt.Fprintf(stdout, "index: %d files (%d indexed, %d unchanged, %d removed, %d failed) in %v\n",
+		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, indexTime.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "symbols: %d, chunks: %d, terms: %d\n", st.Symbols, st.Chunks, st.Terms)
+	if cache != "" && (res.Indexed > 0 || res.Removed > 0) {
+		t := time.Now()
+		if err := x.Save(cache); err != nil {
+			fmt.Fprintf(stderr, "lode index: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "cache: saved in %v\n", time.Since(t).Round(time.Millisecond))
+	}
+	fmt.Fprintf(stdout, "total: %v, peak memory (RSS): %s\n", time.Since(t0).Round(time.Millisecond), indexPeakRSS())
+	return 0
+}
+
+// indexFiles turns the scanned files into the index's, read through the
+// workspace (which refuses ignored and secret files).
+func indexFiles(ws *workspace.Workspace, scanned []workspace.File, exclude string, codeOnly bool) []index.File {
+	var skip []string
+	for _, name := range strings.Split(exclude, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			skip = append(skip, string(filepath.Separator)+name+string(filepath.Separator))
+		}
+	}
+	files := make([]index.File, 0, len(scanned))
+next:
+	for _, f := range scanned {
+		for _, s := range skip {
+			if strings.Contains(f.Path, s) {
+				continue next
+			}
+		}
+		if codeOnly && syntax.Detect("", f.Path) == nil {
+			continue
+		}
+		path := f.Path
+		files = append(files, index.File{
+			Path: path, Size: f.Size, ModTime: f.ModTime,
+			Read: func() ([]byte, error) { return ws.ReadFile(path) },
+		})
+	}
+	return files
+}
+
+// indexBareParse reads and parses files with tree-sitter alone, the baseline of
+// the index's cold build time, and returns how many it parsed.
+func indexBareParse(ctx context.Context, files []index.File, workers int) (int, error) {
+	jobs := make(chan index.File)
+	var n atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr error
+	var errMu sync.Mutex
+	for range max(1, workers) {
+		wg.Go(func() {
+			for f := range jobs {
+				lang := syntax.Detect("", f.Path)
+				src, err := f.Read()
+				if lang == nil || err != nil {
+					continue
+				}
+				tree, err := syntax.Parse(ctx, lang, src)
+				if err != nil {
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+					continue
+				}
+				tree.Close()
+				n.Add(1)
+			}
+		})
+	}
+	for _, f := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	if ctx.Err() != nil {
+		return int(n.Load()), ctx.Err()
+	}
+	return int(n.Load()), firstErr
+}
+
+// indexBar draws "[####    ] done/total" on a terminal, at most ten
+// times a second; elsewhere it draws nothing.
+type indexBar struct {
+	w    io.Writer
+	tty  bool
+	last time.Time
+	drew bool
+}
+
+func newIndexBar(w io.Writer) *indexBar {
+	f, ok := w.(*os.File)
+	tty := false
+	if ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &indexBar{w: w, tty: tty}
+}
+
+func (b *indexBar) update(done, total int) {
+	if !b.tty || (time.Since(b.last) < 100*time.Millisecond && done != total) {
+		return
+	}
+	b.last = time.Now()
+	const width = 40
+	fill := width
+	if total > 0 {
+		fill = done * width / total
+	}
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total)
+	b.drew = true
+}
+
+func (b *indexBar) done() {
+	if b.drew {
+		fmt.Fprint(b.w, "\r\033[K")
+	}
+}
+
+// indexPeakRSS returns the process's peak resident set size, from
+// /proc/self/status where there is one.
+func indexPeakRSS() string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "n/a"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb); err == nil {
+				return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+			}
+		}
+	}
+	return "n/a"
+}

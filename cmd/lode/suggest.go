@@ -1,0 +1,350 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion/explain"
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/patch"
+	"github.com/lode-ls/lode/context/retrieve"
+)
+
+// maxReportLines bounds the verification output printed per attempt.
+const maxReportLines = 30
+
+func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	instruction := fs.String("m", "", "the `instruction`: what to change")
+	diagFile := fs.String("diagnostics", "", "fix the problems in `FILE` (\"-\" for stdin): compiler or linter output such as go vet's, path:line[:col]: message")
+	apply := fs.Bool("apply", false, "also write the patched files")
+	verify := fs.String("verify", "", "run `CMD` (with sh -c) on a temporary copy of the workspace with the patch applied; when it fails, ask the model once more with its output")
+	verifyTimeout := fs.Duration("verify-timeout", 5*time.Minute, "give up on the verification command after this long")
+	userConfig := fs.String("config", "", "user settings `FILE` (\"-\" for none)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
+			"Ask the model for a patch of the files (or of lines START-END) following the instruction,\n"+
+			"or fixing the diagnostics, and print it as a unified diff that `git apply` takes at the\n"+
+			"workspace root. A patch that does not apply or adds syntax errors is never printed.\n"+
+			"Exit status: 0 a patch was printed, 1 no valid patch, 2 usage or configuration error,\n"+
+			"3 the model could not be reached.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageExit(err)
+	}
+	wd, _ := os.Getwd()
+	root := workspaceRoot(wd)
+	req, code := suggestRequest(*instruction, *diagFile, rest, root, stderr)
+	if req == nil {
+		if code == exitUsage {
+			fs.Usage()
+		}
+		return code
+	}
+	cfg, _ := loadCLIConfig(*userConfig, root, "suggest", stderr)
+	model, err := chatModel(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		return exitUsage
+	}
+	if model == nil {
+		fmt.Fprintf(stderr, "lode suggest: patches need a chat model; the embedded model only completes code.\n"+
+			"Set provider, base_url and model (or explain.model) in %s or LODE_PROVIDER, LODE_BASE_URL, LODE_MODEL.\n", filepath.Join(root, ".lode.toml"))
+		return exitUsage
+	}
+	ground := explain.New(nil, explain.Options{Lookup: workspaceLookup(ctx, root, cfg, stderr), Budget: cfg.Explain.ContextBudget})
+	req.Context = projectContext(ctx, ground, root, req.Targets)
+
+	s := &patch.Suggester{
+		Model:     timeoutModel{model, cfg.Explain.Timeout},
+		Syntax:    patch.TreeSitter{},
+		MaxTokens: max(cfg.Explain.MaxTokens, 2048),
+	}
+	if *verify != "" {
+		s.Verify = verifier(root, wd, *verify, *verifyTimeout)
+	}
+	res, err := s.Suggest(ctx, req)
+	if res != nil {
+		report(res, *verify, stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		return modelExit(err)
+	}
+	if res.Patch == nil {
+		fmt.Fprintf(stderr, "lode suggest: no valid patch after %d attempts\n", len(res.Attempts))
+		return exitFailed
+	}
+	fmt.Fprint(stdout, res.Patch.Diff)
+	if *apply {
+		for _, c := range res.Patch.Changes {
+			p := filepath.Join(root, filepath.FromSlash(c.Path))
+			if err := writeKeepMode(p, c.New); err != nil {
+				fmt.Fprintf(stderr, "lode suggest: applying: %v\n", err)
+				return exitFailed
+			}
+		}
+		fmt.Fprintf(stderr, "lode suggest: applied to %d file(s)\n", len(res.Patch.Changes))
+	}
+	return exitOK
+}
+
+// suggestRequest reads the targets and diagnostics. A nil request comes
+// with the exit code to return.
+func suggestRequest(instruction, diagFile string, args []string, root string, stderr io.Writer) (*patch.Request, int) {
+	req := &patch.Request{Instruction: strings.TrimSpace(instruction)}
+	if diagFile != "" {
+		ds, err := readDiagnostics(diagFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+			return nil, exitUsage
+		}
+		if len(ds) == 0 {
+			fmt.Fprintf(stderr, "lode suggest: no diagnostics in %s (want path:line[:col]: message lines)\n", diagFile)
+			return nil, exitFailed
+		}
+		req.Diagnostics = ds
+	}
+	if req.Instruction == "" && len(req.Diagnostics) == 0 {
+		fmt.Fprintf(stderr, "lode suggest: give an instruction (-m) or diagnostics (--diagnostics)\n")
+		return nil, exitUsage
+	}
+	seen := map[string]bool{}
+	for _, a := range args {
+		loc, err := parseLocation(a)
+		if err != nil || loc.col > 0 {
+			fmt.Fprintf(stderr, "lode suggest: bad file argument %q: want FILE, FILE:LINE or FILE:START-END\n", a)
+			return nil, exitUsage
+		}
+		t, err := readTarget(root, loc.path)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+			return nil, exitUsage
+		}
+		t.StartLine, t.EndLine = loc.line, max(loc.line, loc.endLine)
+		seen[t.Path] = true
+		req.Targets = append(req.Targets, t)
+	}
+	for i, d := range req.Diagnostics {
+		t, err := readTarget(root, d.Path)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %v\n", d, err)
+			return nil, exitUsage
+		}
+		req.Diagnostics[i].Path = t.Path
+		if !seen[t.Path] {
+			seen[t.Path] = true
+			req.Targets = append(req.Targets, t)
+		}
+	}
+	if len(req.Targets) == 0 {
+		fmt.Fprintf(stderr, "lode suggest: name the files to change\n")
+		return nil, exitUsage
+	}
+	return req, exitOK
+}
+
+func readDiagnostics(name string) ([]patch.Diagnostic, error) {
+	if name == "-" {
+		return patch.ParseDiagnostics(os.Stdin)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return patch.ParseDiagnostics(f)
+}
+
+// readTarget reads a file to patch, named relative to the working
+// directory, as a target whose path is relative to root.
+func readTarget(root, name string) (patch.Target, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return patch.Target{}, err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return patch.Target{}, fmt.Errorf("%s is outside the workspace %s", name, root)
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return patch.Target{}, err
+	}
+	return patch.Target{Path: filepath.ToSlash(rel), Content: string(data)}, nil
+}
+
+// projectContext gathers, for each target's region (or the code around
+// its first line), the definitions it uses and its callers.
+func projectContext(ctx context.Context, ground *explain.Explainer, root string, targets []patch.Target) []retrieve.Snippet {
+	var out []retrieve.Snippet
+	seen := map[string]bool{}
+	for _, t := range targets {
+		et := explain.Target{Path: filepath.Join(root, filepath.FromSlash(t.Path)), Content: t.Content}
+		if t.StartLine > 0 {
+			lines := strings.SplitAfter(t.Content, "\n")
+			for i := 0; i < len(lines) && i < t.EndLine; i++ {
+				if i < t.StartLine-1 {
+					et.Start += len(lines[i])
+				}
+				et.End += len(lines[i])
+			}
+		}
+		snips, err := ground.Ground(ctx, et)
+		if err != nil {
+			continue // no function here and a large file: the file itself is the context
+		}
+		for _, s := range snips {
+			key := fmt.Sprintf("%s:%d", s.Path, s.StartLine)
+			if !seen[key] {
+				seen[key] = true
+				if rel, err := filepath.Rel(root, s.Path); err == nil {
+					s.Path = filepath.ToSlash(rel)
+				}
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// report prints each attempt's outcome to stderr.
+func report(res *patch.Result, verify string, stderr io.Writer) {
+	for i, at := range res.Attempts {
+		status := "valid patch"
+		if at.Err != nil {
+			status = at.Err.Error()
+		}
+		fmt.Fprintf(stderr, "lode suggest: attempt %d: %s\n", i+1, status)
+		if verify != "" && at.Patch != nil {
+			lines := strings.Split(strings.TrimRight(at.VerifyOutput, "\n"), "\n")
+			if len(lines) > maxReportLines {
+				lines = append([]string{"…"}, lines[len(lines)-maxReportLines:]...)
+			}
+			fmt.Fprintf(stderr, "  $ %s\n", verify)
+			for _, l := range lines {
+				fmt.Fprintf(stderr, "  %s\n", l)
+			}
+		}
+	}
+}
+
+// timeoutModel bounds each model call.
+type timeoutModel struct {
+	llm.Model
+	timeout time.Duration
+}
+
+func (m timeoutModel) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+	if m.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.timeout)
+		defer cancel()
+	}
+	return m.Model.Complete(ctx, req)
+}
+
+// verifier runs command in a temporary copy of the workspace at root with
+// the changes written, from the copy of dir.
+func verifier(root, dir, command string, timeout time.Duration) patch.VerifyFunc {
+	return func(ctx context.Context, changes []patch.FileChange) (string, error) {
+		tmp, err := os.MkdirTemp("", "lode-verify-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(tmp)
+		if err := copyTree(root, tmp); err != nil {
+			return "", fmt.Errorf("copying the workspace: %w", err)
+		}
+		for _, c := range changes {
+			if err := writeKeepMode(filepath.Join(tmp, filepath.FromSlash(c.Path)), c.New); err != nil {
+				return "", err
+			}
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		rel, err := filepath.Rel(root, dir)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			rel = "."
+		}
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		cmd.Dir = filepath.Join(tmp, rel)
+		out, err := cmd.CombinedOutput()
+		if ctx.Err() == context.DeadlineExceeded {
+			err = fmt.Errorf("timed out after %s", timeout)
+		}
+		return string(out), err
+	}
+}
+
+// copyTree copies the regular files and symlinks under src to dst,
+// leaving out version control and dependency directories.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			if p != src && (d.Name() == ".git" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case d.Type().IsRegular():
+			return copyFile(p, target)
+		}
+		return nil
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// writeKeepMode replaces a file's content, keeping its permissions.
+func writeKeepMode(path, content string) error {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.WriteFile(path, []byte(content), mode)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+func main() {
+	root := os.Args[1]
+	held := map[string]bool{}
+	for _, h := range strings.Split(os.Args[2], ",") {
+		held[h] = true
+	}
+	var n int
+	fmt.Sscan(os.Args[3], &n)
+	var train, test []ngram.EvalFile
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if d.IsDir() {
+			if d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		src, _ := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, filepath.Dir(p))
+		f := ngram.EvalFile{Path: p, Lang: syntax.ByName("go"), Src: src}
+		if held[rel] {
+			test = append(test, f)
+		} else if len(train) < n {
+			train = append(train, f)
+		}
+		return nil
+	})
+	m := ngram.New(ngram.Options{})
+	for _, f := range train {
+		m.Learn(f.Path, f.Lang, f.Src, nil)
+	}
+	for _, cfg := range os.Args[4:] {
+		var mix int
+		var a float64
+		fmt.Sscanf(cfg, "%d:%g", &mix, &a)
+		ngram.SetKnobs(mix, a)
+		t0 := time.Now()
+		r, _ := m.Evaluate(context.Background(), test, 1)
+		for _, f := range test {
+			m.Forget(f.Path)
+		}
+		fmt.Printf("%-8s bits %.3f lex %.3f MRR %.4f top1 %.3f top5 %.3f identMRR %.3f line %.3f/%.3f (%s)\n", cfg, r.Model.Entropy(), r.Lexical.Entropy(), r.Model.MRR(), r.Model.Acc1(), r.Model.Acc5(), r.Ident.MRR(),
+			float64(r.Exact)/float64(r.Lines), float64(r.Exact)/float64(r.Proposed), time.Since(t0).Round(time.Second))
+	}
+}

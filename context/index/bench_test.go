@@ -1,0 +1,189 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// benchFiles returns the Go files of a few standard library packages: a
+// corpus every machine has.
+func benchFiles(b *testing.B) []File {
+	b.Helper()
+	root := filepath.Join(runtime.GOROOT(), "src")
+	var files []File
+	for _, pkg := range []string{"net/http", "go/types", "strings"} {
+		matches, _ := filepath.Glob(filepath.Join(root, pkg, "*.go"))
+		for _, m := range matches {
+			fi, err := os.Stat(m)
+			if err != nil {
+				continue
+			}
+			files = append(files, File{Path: m, Size: fi.Size(), ModTime: fi.ModTime(), Read: func() ([]byte, error) { return os.ReadFile(m) }})
+		}
+	}
+	if len(files) == 0 {
+		b.Skip("no standard library sources")
+	}
+	return files
+}
+
+// BenchmarkBareParse is the baseline of BenchmarkBuild: read and parse the
+// same files with tree-sitter alone, as many workers.
+func BenchmarkBareParse(b *testing.B) {
+	files := benchFiles(b)
+	lang := syntax.ByName("go")
+	cpu := cpuTime()
+	for b.Loop() {
+		parallel(files, func(f File) {
+			src, _ := f.Read()
+			t, err := syntax.Parse(context.Background(), lang, src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t.Close()
+		})
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(files)), "files")
+}
+
+func parallel(files []File, fn func(File)) {
+	jobs := make(chan File)
+	done := make(chan bool)
+	for range runtime.GOMAXPROCS(0) {
+		go func() {
+			for f := range jobs {
+				fn(f)
+			}
+			done <- true
+		}()
+	}
+	for _, f := range files {
+		jobs <- f
+	}
+	close(jobs)
+	for range runtime.GOMAXPROCS(0) {
+		<-done
+	}
+}
+
+// BenchmarkBuild is a cold index of the files of BenchmarkBareParse.
+func BenchmarkBuild(b *testing.B) {
+	files := benchFiles(b)
+	cpu := cpuTime()
+	for b.Loop() {
+		x := New()
+		if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
+			b.Fatal(err)
+		}
+		x.Close()
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(len(files)), "files")
+}
+
+// BenchmarkLoad is a warm start: load the cache and check every file.
+func BenchmarkLoad(b *testing.B) {
+	files := benchFiles(b)
+	x := New()
+	defer x.Close()
+	if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "x.idx")
+	if err := x.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	cpu := cpuTime()
+	for b.Loop() {
+		y, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res, err := y.Build(context.Background(), files, 0, nil); err != nil || res.Indexed != 0 {
+			b.Fatal(res, err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// bigFile returns a Go file of about n lines.
+func bigFile(n int) []byte {
+	var sb strings.Builder
+	sb.WriteString("package big\n\nimport \"fmt\"\n\n")
+	for i := 0; sb.Len() == 0 || strings.Count(sb.String(), "\n") < n; i++ {
+		fmt.Fprintf(&sb, "// F%d prints its argument.\nfunc F%d(x int) int {\n\ty := x * %d\n\tif y > 10 {\n\t\tfmt.Println(\"big\", y)\n\t}\n\treturn y + len(\"s%d\")\n}\n\n", i, i, i, i)
+	}
+	return []byte(sb.String())
+}
+
+// BenchmarkUpdate5000 re-indexes a 5,000-line file after a one-character
+// edit in its middle, as Update does for an open document.
+func BenchmarkUpdate5000(b *testing.B) {
+	x := New()
+	defer x.Close()
+	lang := syntax.ByName("go")
+	src := bigFile(5000)
+	ctx := context.Background()
+	if err := x.Update(ctx, "/big.go", lang, src); err != nil {
+		b.Fatal(err)
+	}
+	mid := len(src) / 2
+	for mid < len(src) && src[mid] != '*' {
+		mid++
+	}
+	i := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		next := append([]byte(nil), src...)
+		next[mid+2] = byte('1' + i%9) // the multiplier's first digit
+		i++
+		if err := x.Update(ctx, "/big.go", lang, next); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkBM25 ranks the chunks of the corpus for a query of code.
+func BenchmarkBM25(b *testing.B) {
+	files := benchFiles(b)
+	x := New()
+	defer x.Close()
+	if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
+		b.Fatal(err)
+	}
+	q := "req.Header.Get(\"Content-Type\") resp.StatusCode err != nil return"
+	cpu := cpuTime()
+	for b.Loop() {
+		if len(x.BM25(q, 10, nil)) == 0 {
+			b.Fatal("no hits")
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkSimilar ranks 20-line windows by Jaccard for the same query.
+func BenchmarkSimilar(b *testing.B) {
+	files := benchFiles(b)
+	x := New()
+	defer x.Close()
+	if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
+		b.Fatal(err)
+	}
+	q := "req.Header.Get(\"Content-Type\") resp.StatusCode err != nil return"
+	cpu := cpuTime()
+	for b.Loop() {
+		if len(x.Similar(q, 20, 10, nil)) == 0 {
+			b.Fatal("no hits")
+		}
+	}
+	reportCPU(b, cpu)
+}

@@ -1,0 +1,145 @@
+package retrieve
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// analysis is what retrieval learned from the document around the cursor.
+type analysis struct {
+	content    string
+	offset     int
+	lang       string // syntax language name, "" for plain text
+	cursorLine int
+	// windowFirst and windowLast are the lines the prompt already holds.
+	windowFirst, windowLast int
+
+	pkg     string
+	imports []syntax.Import
+	own     []syntax.Definition // the document's own definitions
+	// enclosing holds the signatures of the scopes around the cursor,
+	// innermost first.
+	enclosing []syntax.Scope
+	// idents are the identifiers to resolve, most relevant first: those
+	// near the cursor by distance, then the rest of the enclosing function.
+	idents []ident
+	// types maps local names of the enclosing function to the type they
+	// were declared with, where the text says so plainly.
+	types map[string]string
+	// fault, when set, says why the tree could not be read.
+	fault string
+}
+
+// ident is an identifier to resolve, and what qualifies it ("x" in x.Name).
+type ident struct {
+	name, qualifier string
+}
+
+// maxIdents bounds the identifiers looked up per request.
+const maxIdents = 48
+
+// read fills a from t.
+func (a *analysis) read(t *syntax.Tree, nearLines int) {
+	o := t.Outline()
+	a.pkg, a.imports, a.own = o.Package, o.Imports, o.Definitions
+	a.enclosing = t.Scopes(a.offset)
+	seen := make(map[ident]bool)
+	add := func(id syntax.Ident) {
+		if len(id.Name) < 2 || len(a.idents) >= maxIdents {
+			return
+		}
+		x := ident{name: id.Name, qualifier: qualifier(a.content, id.Start)}
+		if !seen[x] {
+			seen[x] = true
+			a.idents = append(a.idents, x)
+		}
+	}
+	// The cursor's own line first, before the cursor: what is being typed.
+	lineStart := strings.LastIndexByte(a.content[:a.offset], '\n') + 1
+	line := t.Identifiers(lineStart, a.offset)
+	for i := len(line) - 1; i >= 0; i-- {
+		add(line[i])
+	}
+	for _, id := range t.IdentifiersNear(a.offset, nearLines) {
+		add(id)
+	}
+	if fn := innermostFunction(a.enclosing); fn != nil {
+		for _, id := range t.Identifiers(fn.Start, min(fn.End, len(a.content))) {
+			add(id)
+		}
+		if a.lang == "go" {
+			a.types = goLocalTypes(a.content[fn.Start:min(fn.End, len(a.content))])
+		}
+	}
+}
+
+// innermostFunction returns the innermost named function or method scope.
+func innermostFunction(scopes []syntax.Scope) *syntax.Scope {
+	for i := range scopes {
+		if (scopes[i].Kind == syntax.KindFunction || scopes[i].Kind == syntax.KindMethod) && scopes[i].Name != "" {
+			return &scopes[i]
+		}
+	}
+	return nil
+}
+
+// qualifier returns the identifier before a "." or "::" that precedes the
+// identifier at off, or "".
+func qualifier(s string, off int) string {
+	i := off
+	switch {
+	case i >= 1 && s[i-1] == '.':
+		i--
+	case i >= 2 && s[i-2:i] == "::":
+		i -= 2
+	default:
+		return ""
+	}
+	j := i
+	for j > 0 && isIdentByte(s[j-1]) {
+		j--
+	}
+	return s[j:i]
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
+
+// Go declarations whose text names a local's type.
+var (
+	goTypedDecl = regexp.MustCompile(`(?m)(?:\bvar\s+|[(,]\s*)([A-Za-z_]\w*)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
+	goShortDecl = regexp.MustCompile(`([A-Za-z_]\w*)\s*:=\s*&?(?:new\()?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)(\{|\)|\()`)
+)
+
+// goLocalTypes maps the locals, parameters and receiver of a Go function
+// to their type name (without package or pointer), where the text says so
+// plainly: "var x T", "x *T" in a parameter list, "x := &T{", "x := new(T)",
+// and "x := pkg.NewT(" (constructors by convention).
+func goLocalTypes(fn string) map[string]string {
+	types := make(map[string]string)
+	for _, m := range goTypedDecl.FindAllStringSubmatch(fn, -1) {
+		types[m[1]] = baseName(m[2])
+	}
+	for _, m := range goShortDecl.FindAllStringSubmatch(fn, -1) {
+		ty := baseName(m[2])
+		switch {
+		case m[3] == "(" && strings.HasPrefix(ty, "New") && len(ty) > 3:
+			ty = ty[3:]
+		case m[3] == "(":
+			continue // a call of something else: the type is unknown
+		}
+		types[m[1]] = ty
+	}
+	return types
+}
+
+// baseName drops a package qualifier: "bytes.Buffer" -> "Buffer".
+func baseName(s string) string {
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

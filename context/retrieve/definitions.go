@@ -1,0 +1,236 @@
+package retrieve
+
+import (
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Locality tiers of a definition relative to the document, and how much
+// each is trusted. A name used in Go without a qualifier can only mean the
+// same package; in other languages it may come from anywhere.
+const (
+	tierOwn = iota
+	tierPackage
+	tierImport
+	tierElsewhere
+)
+
+var tierWeight = [...]float64{tierOwn: 1, tierPackage: 1, tierImport: 0.8, tierElsewhere: 0.15}
+
+// perIdent is how many definitions one identifier may contribute.
+const perIdent = 4
+
+// definitions ranks the definitions of the identifiers around the cursor,
+// resolved through the document's imports and its own package first.
+func (r *Retriever) definitions(req Request, a *analysis) []candidate {
+	imports := importNames(a.imports, a.lang)
+	dir := filepath.Dir(req.Path)
+	best := make(map[key]candidate)
+	for i, id := range a.idents {
+		prox := 1 / (1 + 0.3*float64(i))
+		var cands []candidate
+		imp, qualified := imports[id.qualifier]
+		if qualified && id.qualifier != "" {
+			cands = r.importedDefs(id, imp, prox)
+		} else {
+			cands = r.localDefs(req.Path, dir, a, id, imports, prox)
+		}
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+		for j, c := range cands[:min(len(cands), perIdent)] {
+			c.score /= 1 + 0.5*float64(j)
+			k := c.key()
+			if old, ok := best[k]; !ok || old.score < c.score {
+				best[k] = c
+			}
+		}
+	}
+	out := make([]candidate, 0, len(best))
+	for _, c := range best {
+		out = append(out, c)
+	}
+	sortCandidates(out)
+	return out
+}
+
+// importedDefs returns the definitions of id.name in the package that the
+// import imp names ("pkg.Name").
+func (r *Retriever) importedDefs(id ident, imp string, prox float64) []candidate {
+	var out []candidate
+	for _, s := range r.ix.Lookup(id.name) {
+		if m := importMatch(s.Path, imp); m > 0 {
+			d := s.Definition
+			out = append(out, candidate{
+				path: s.Path, def: &d, reason: ReasonImport, symbol: id.name,
+				score: prox * tierWeight[tierImport] * (1 + 0.1*float64(m)),
+			})
+		}
+	}
+	return out
+}
+
+// localDefs returns the definitions that an unqualified name, or a name
+// qualified by a value ("x.Method"), may refer to.
+func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, imports map[string]string, prox float64) []candidate {
+	goBare := a.lang == "go" && id.qualifier == ""
+	wantType := ""
+	if id.qualifier != "" {
+		wantType = a.types[id.qualifier]
+	}
+	var out []candidate
+	weigh := func(tier int, container string) float64 {
+		w := prox * tierWeight[tier]
+		switch {
+		case wantType == "":
+		case container == wantType:
+			w *= 3
+		default:
+			w *= 0.3
+		}
+		return w
+	}
+	for i := range a.own {
+		if d := a.own[i]; d.Name == id.name {
+			out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.name,
+				score: weigh(tierOwn, d.Container)})
+		}
+	}
+	for _, s := range r.ix.Lookup(id.name) {
+		if s.Path == path {
+			continue // the document's own definitions are fresher
+		}
+		tier := tierElsewhere
+		switch {
+		case filepath.Dir(s.Path) == dir:
+			tier = tierPackage
+		case importedBy(s.Path, imports):
+			tier = tierImport
+		}
+		if goBare && tier != tierPackage {
+			continue
+		}
+		if id.qualifier == "" && (s.Kind == syntax.KindField || s.Kind == syntax.KindMethod) && a.lang == "go" {
+			continue
+		}
+		d := s.Definition
+		out = append(out, candidate{path: s.Path, def: &d, reason: ReasonDefinition, symbol: id.name,
+			score: weigh(tier, d.Container)})
+	}
+	return out
+}
+
+var goMajorVersion = regexp.MustCompile(`^v[0-9]+$`)
+
+// importNames maps the names a document uses for its imports to the
+// import paths.
+func importNames(imports []syntax.Import, lang string) map[string]string {
+	m := make(map[string]string, len(imports))
+	for _, imp := range imports {
+		if imp.Name != "" && imp.Name != "_" && imp.Name != "." {
+			m[imp.Name] = imp.Path
+			continue
+		}
+		parts := splitImport(imp.Path)
+		if len(parts) == 0 {
+			continue
+		}
+		name := parts[len(parts)-1]
+		if lang == "go" {
+			if goMajorVersion.MatchString(name) && len(parts) > 1 {
+				name = parts[len(parts)-2]
+			}
+			name = strings.TrimPrefix(strings.Split(name, ".")[0], "go-")
+			name = strings.ReplaceAll(name, "-", "_")
+		}
+		m[name] = imp.Path
+		for _, n := range imp.Names {
+			m[n] = imp.Path
+		}
+	}
+	return m
+}
+
+// splitImport splits an import path into its components, whatever the
+// language writes between them.
+func splitImport(p string) []string {
+	return strings.FieldsFunc(p, func(r rune) bool {
+		return r == '/' || r == '.' || r == ':' || r == '\\' || r == '<' || r == '>'
+	})
+}
+
+// importMatch returns how many trailing components of the import path imp
+// match the end of file's directory (or of file's path without its
+// extension, for languages that import files): 0 means no match.
+func importMatch(file, imp string) int {
+	parts := splitImport(imp)
+	if len(parts) == 0 {
+		return 0
+	}
+	best := 0
+	noExt := strings.TrimSuffix(file, filepath.Ext(file))
+	for _, p := range []string{filepath.Dir(file), noExt} {
+		comps := strings.Split(filepath.ToSlash(p), "/")
+		n := 0
+		for n < len(parts) && n < len(comps) && parts[len(parts)-1-n] == comps[len(comps)-1-n] {
+			n++
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+// importedBy reports whether file belongs to one of the imports.
+func importedBy(file string, imports map[string]string) bool {
+	for _, imp := range imports {
+		if importMatch(file, imp) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// docLines returns how many lines a definition's doc comment spans.
+func docLines(d *syntax.Definition) int {
+	if d.Doc == "" {
+		return 0
+	}
+	return strings.Count(d.Doc, "\n") + 1
+}
+
+// maxDocLines is the longest doc comment shown whole; longer ones are cut
+// to their first lines, which say what the definition is for.
+const maxDocLines = 6
+
+// definitionText returns the text shown for a definition and the lines it
+// covers. Functions show their doc and signature (the body is rarely what
+// a caller needs); types, constants and variables show their whole text up
+// to maxLines. lines returns the text of a line range of the definition's
+// file, or "" when the file cannot be read.
+func definitionText(d *syntax.Definition, maxLines int, lines func(first, last int) string) (text string, first, last int) {
+	doc := d.Doc
+	if n := docLines(d); n > maxDocLines {
+		doc = strings.Join(strings.SplitN(doc, "\n", maxDocLines)[:maxDocLines-1], "\n")
+	}
+	first = d.StartLine - docLines(d)
+	switch d.Kind {
+	case syntax.KindFunction, syntax.KindMethod:
+		sig := strings.TrimRight(d.Signature, " {")
+		last = d.StartLine + strings.Count(sig, "\n")
+		if doc != "" {
+			return doc + "\n" + sig, first, last
+		}
+		return sig, d.StartLine, last
+	}
+	last = min(d.EndLine, d.StartLine+maxLines-1)
+	body := lines(d.StartLine, last)
+	if body == "" {
+		body = d.Signature
+	}
+	if doc != "" {
+		return doc + "\n" + body, first, last
+	}
+	return body, d.StartLine, last
+}

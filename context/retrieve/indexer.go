@@ -1,0 +1,169 @@
+package retrieve
+
+import (
+	"context"
+	"sync"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// IndexOptions configure an Indexer.
+type IndexOptions struct {
+	// Workers parse files in parallel during the cold build (0: one per CPU).
+	Workers int
+	// Progress, if set, is called as the cold build goes (files done, of
+	// total), serially: what the server turns into $/progress.
+	Progress func(done, total int)
+	// CachePath, if set, is where the index is saved after the cold build
+	// (see index.CachePath and OpenIndex).
+	CachePath string
+	// Watch starts the workspace's own file watcher after the scan (see
+	// workspace.Watch), with Warn told when it falls back to polling. A
+	// server whose client reports file changes leaves it off.
+	Watch bool
+	Warn  func(msg string)
+}
+
+// Indexer fills an index from a workspace in the background and keeps it
+// current with the workspace's events. Completions never wait for it: the
+// Retriever answers from whatever the index holds, and the open documents
+// give context from the start.
+type Indexer struct {
+	ws   *workspace.Workspace
+	ix   *index.Index
+	opts IndexOptions
+
+	mu      sync.Mutex
+	pending map[string]workspace.EventKind // paths changed, not yet re-indexed
+	wake    chan struct{}
+
+	done   chan struct{}
+	result index.BuildResult
+	err    error
+}
+
+// StartIndexing scans ws, builds ix from the files found (in the
+// background), then re-indexes each file the workspace reports changed,
+// until ctx is done. Changes that arrive during the cold build are applied
+// after it. It returns at once.
+func StartIndexing(ctx context.Context, ws *workspace.Workspace, ix *index.Index, opts IndexOptions) *Indexer {
+	ir := &Indexer{ws: ws, ix: ix, opts: opts, pending: make(map[string]workspace.EventKind),
+		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	ws.Subscribe(ir.observe)
+	go ir.run(ctx)
+	return ir
+}
+
+// Wait blocks until the cold build ends (or ctx is done) and returns its
+// result.
+func (ir *Indexer) Wait(ctx context.Context) (index.BuildResult, error) {
+	select {
+	case <-ir.done:
+		return ir.result, ir.err
+	case <-ctx.Done():
+		return index.BuildResult{}, ctx.Err()
+	}
+}
+
+// Ready reports whether the cold build has finished.
+func (ir *Indexer) Ready() bool {
+	select {
+	case <-ir.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// observe queues a change; it never blocks the workspace.
+func (ir *Indexer) observe(e workspace.Event) {
+	ir.mu.Lock()
+	ir.pending[e.Path] = e.Kind
+	ir.mu.Unlock()
+	select {
+	case ir.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ir *Indexer) run(ctx context.Context) {
+	ir.result, ir.err = ir.build(ctx)
+	close(ir.done)
+	for {
+		ir.apply(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ir.wake:
+		}
+	}
+}
+
+// build scans the workspace and runs the index's cold build over it.
+func (ir *Indexer) build(ctx context.Context) (index.BuildResult, error) {
+	found, err := ir.ws.Scan(ctx)
+	if err != nil {
+		return index.BuildResult{}, err
+	}
+	if ir.opts.Watch {
+		ir.ws.Watch(ctx, ir.opts.Warn)
+	}
+	files := make([]index.File, 0, len(found))
+	for _, f := range found {
+		files = append(files, index.File{Path: f.Path, Size: f.Size, ModTime: f.ModTime,
+			Read: func() ([]byte, error) { return ir.ws.ReadFile(f.Path) }})
+	}
+	res, err := ir.ix.Build(ctx, files, ir.opts.Workers, ir.opts.Progress)
+	if err == nil && ir.opts.CachePath != "" {
+		err = ir.ix.Save(ir.opts.CachePath)
+	}
+	return res, err
+}
+
+// apply re-indexes the files changed since the last call.
+func (ir *Indexer) apply(ctx context.Context) {
+	ir.mu.Lock()
+	pending := ir.pending
+	ir.pending = make(map[string]workspace.EventKind)
+	ir.mu.Unlock()
+	for path, kind := range pending {
+		if ctx.Err() != nil {
+			return
+		}
+		data, err := ir.ws.ReadFile(path)
+		if kind == workspace.Deleted || err != nil {
+			if _, open := ir.ws.Document(path); !open || err != nil {
+				ir.ix.Remove(path) // deleted, or now ignored, secret or too large
+			}
+			continue
+		}
+		lang := syntax.Detect(languageOf(ir.ws, path), path)
+		ir.ix.Update(ctx, path, lang, data) // a failed parse leaves the old entry
+	}
+}
+
+// languageOf returns the language id the editor gave an open document.
+func languageOf(ws *workspace.Workspace, path string) string {
+	if d, ok := ws.Document(path); ok {
+		return d.LanguageID
+	}
+	return ""
+}
+
+// OpenIndex returns the index saved for the workspace folder root in the
+// user's cache directory, and the path to save it to. A missing or corrupt
+// cache gives a new, empty index (the cold build then fills it); a cache
+// that loads is brought up to date by the build, which re-reads only files
+// whose size or time changed.
+func OpenIndex(root string) (*index.Index, string) {
+	path, err := index.CachePath(root)
+	if err != nil {
+		return index.New(), ""
+	}
+	if ix, err := index.Load(path); err == nil {
+		return ix, path
+	}
+	return index.New(), path
+}

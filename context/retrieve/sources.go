@@ -1,0 +1,97 @@
+package retrieve
+
+import (
+	"strings"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// Sizes of the similar-code sources.
+const (
+	similarChunks  = 8  // BM25 chunks of the whole workspace
+	similarWindows = 6  // Jaccard windows of open and recently edited files
+	windowLines    = 20 // the height of a Jaccard window
+)
+
+// similar ranks code like the lines before the cursor: BM25 over the
+// index's chunks of the whole workspace, and Jaccard over sliding windows
+// of the open and recently edited files, fused into one list.
+func (r *Retriever) similar(req Request, a *analysis) []candidate {
+	first := max(0, a.cursorLine-r.opts.QueryLines)
+	query := linesOf(a.content, first, a.cursorLine)
+	if strings.TrimSpace(query) == "" {
+		return nil
+	}
+	inWindow := func(path string, s, e int) bool {
+		return path == req.Path && s <= a.windowLast && e >= a.windowFirst
+	}
+	var bm25, jaccard []candidate
+	for _, h := range r.ix.BM25(query, similarChunks, inWindow) {
+		bm25 = append(bm25, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
+	}
+	near := r.nearFiles(req.Path)
+	skip := func(path string, s, e int) bool { return !near[path] || inWindow(path, s, e) }
+	if len(near) > 0 {
+		for _, h := range r.ix.Similar(query, windowLines, similarWindows, skip) {
+			jaccard = append(jaccard, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
+		}
+	}
+	return fuse([][]candidate{bm25, jaccard}, []float64{1, 1})
+}
+
+// nearFiles returns the open and recently edited files: the ones a user
+// is working with, whose code is the likeliest to be reused.
+func (r *Retriever) nearFiles(current string) map[string]bool {
+	near := make(map[string]bool)
+	for _, d := range r.ws.OpenDocuments() {
+		near[d.Path] = true
+	}
+	for _, p := range r.edits.files() {
+		near[p] = true
+	}
+	near[current] = true
+	return near
+}
+
+// recentEdits returns the recently edited ranges, newest first, with a
+// few lines of context, except those the prompt holds already.
+func (r *Retriever) recentEdits() []candidate {
+	const around = 2
+	var out []candidate
+	for i, e := range r.edits.list() {
+		out = append(out, candidate{path: e.path, first: max(0, e.first-around), last: e.last + around,
+			reason: ReasonRecentEdit, score: 1 / float64(1+i)})
+	}
+	return out
+}
+
+// contents caches the text of files that snippets come from, read through
+// the workspace (so ignored and secret files stay unread), with their line
+// index.
+type contents struct {
+	ws    *workspace.Workspace
+	cache *lru.Cache[string, *text.Text]
+}
+
+func newContents(ws *workspace.Workspace) *contents {
+	c, _ := lru.New[string, *text.Text](256) // fails only for a size <= 0
+	return &contents{ws: ws, cache: c}
+}
+
+func (c *contents) get(path string) (*text.Text, bool) {
+	if t, ok := c.cache.Get(path); ok {
+		return t, true
+	}
+	data, err := c.ws.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	t := text.New(string(data))
+	c.cache.Add(path, t)
+	return t, true
+}
+
+func (c *contents) forget(path string) { c.cache.Remove(path) }

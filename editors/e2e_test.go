@@ -1,0 +1,221 @@
+// Package editors_test runs lode's editor clients end to end in the real
+// editors: a headless Neovim (editors/nvim/test/e2e.lua) and VS Code
+// (code-server in a headless Chromium driven by Playwright,
+// editors/vscode/e2e/run.js), each talking to a freshly built `lode serve`
+// that asks a fake OpenAI-compatible model server.
+//
+// A missing editor skips its test, unless LODE_E2E=1 (as in CI, .ci/run):
+// then it fails. Artifacts (logs, screenshots) go to $LODE_E2E_ARTIFACTS,
+// or a new folder under the system's temporary folder; each test logs
+// where. $LODE_E2E_BIN tests that lode binary instead of building one.
+package editors_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm/llmtest"
+)
+
+// What the fake model answers, and what the editors must show.
+const (
+	// completionReply is the fake model's completion after "fmt." in
+	// mainGo; the ghost text is all of it.
+	completionReply = `Println("hello from lode")`
+	// explanationReply is the fake model's explanation of main.
+	explanationReply = "LODE-E2E: main prints a friendly greeting on standard output."
+	// modelName is the model lode is configured with; the VS Code status
+	// bar shows it once the server runs.
+	modelName = "fake-coder"
+)
+
+// mainGo is the workspace's one file; line 6 (1-based) is where the
+// editors type "fmt.".
+const mainGo = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\t\n}\n"
+
+// required reports whether missing tools fail the tests instead of
+// skipping them.
+func required() bool { return os.Getenv("LODE_E2E") == "1" }
+
+// need skips or fails the test when what is missing.
+func need(t *testing.T, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if required() {
+		t.Fatalf("LODE_E2E=1 but %s is missing: %v", what, err)
+	}
+	t.Skipf("%s is missing (%v); set LODE_E2E=1 to make this a failure", what, err)
+}
+
+var (
+	buildOnce sync.Once
+	lodeBin   string
+	buildErr  error
+)
+
+// lodeBinary builds cmd/lode once per test binary run, unless
+// $LODE_E2E_BIN names a lode binary to test instead.
+func lodeBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("LODE_E2E_BIN"); bin != "" {
+		return bin
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lode-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		lodeBin = filepath.Join(dir, "lode")
+		cmd := exec.Command("go", "build", "-o", lodeBin, "github.com/lode-ls/lode/cmd/lode")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return lodeBin
+}
+
+// fakeModel starts the fake model server: completions get completionReply,
+// chat requests (explanations) get explanationReply.
+func fakeModel(t *testing.T) *llmtest.Server {
+	s := llmtest.NewServer(t)
+	s.SetModels(modelName)
+	s.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
+		if strings.HasSuffix(r.Path, "/chat/completions") {
+			return llmtest.Reply{Text: explanationReply}
+		}
+		return llmtest.Reply{Text: completionReply}
+	})
+	return s
+}
+
+// modelEnv configures lode for the fake model through the environment.
+func modelEnv(s *llmtest.Server) []string {
+	return []string{
+		"LODE_PROVIDER=openai",
+		"LODE_BASE_URL=" + s.URL + "/v1",
+		"LODE_MODEL=" + modelName,
+		"LODE_API_KEY=x",
+	}
+}
+
+// workspace writes a one-file Go module and returns its folder.
+func workspace(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":  "module example.com/hello\n\ngo 1.22\n",
+		"main.go": mainGo,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// artifacts returns a kept folder for the test's logs and screenshots.
+func artifacts(t *testing.T) string {
+	root := os.Getenv("LODE_E2E_ARTIFACTS")
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "lode-e2e-artifacts")
+	}
+	dir := filepath.Join(root, time.Now().Format("20060102-150405")+"-"+t.Name())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("artifacts (logs, screenshots): %s", dir)
+	return dir
+}
+
+// logFile logs the file's content, if any, under a title.
+func logFile(t *testing.T, title, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(bytes.TrimSpace(data)) == 0 {
+		return
+	}
+	const max = 8000
+	if len(data) > max {
+		data = append([]byte("…"), data[len(data)-max:]...)
+	}
+	t.Logf("%s (%s):\n%s", title, path, data)
+}
+
+// run runs cmd with a deadline and returns its combined output.
+func run(t *testing.T, timeout time.Duration, cmd *exec.Cmd) ([]byte, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	c := exec.CommandContext(ctx, cmd.Path, cmd.Args[1:]...)
+	c.Dir, c.Env = cmd.Dir, cmd.Env
+	c.WaitDelay = 5 * time.Second
+	out, err := c.CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("timed out after %v: %w", timeout, err)
+	}
+	return out, err
+}
+
+func repoFile(t *testing.T, rel string) string {
+	abs, err := filepath.Abs(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// TestNeovim checks lode.nvim in a headless Neovim: ghost text at the
+// cursor, the accept mapping inserts it, :LodeExplain opens a float with
+// the model's explanation, :checkhealth lode finds the server.
+func TestNeovim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+	nvim, err := exec.LookPath("nvim")
+	need(t, "Neovim (nvim)", err)
+	bin := lodeBinary(t)
+	model := fakeModel(t)
+	ws := workspace(t)
+	art := artifacts(t)
+
+	out, lodeLog := filepath.Join(art, "nvim-report.txt"), filepath.Join(art, "lode.log")
+	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
+		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"), "main.go")
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), modelEnv(model)...)
+	cmd.Env = append(cmd.Env,
+		"LODE_BIN="+bin,
+		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
+		"LODE_E2E_GHOST="+completionReply,
+		"LODE_E2E_EXPLAIN="+explanationReply,
+		"LODE_E2E_OUT="+out,
+		"LODE_E2E_LOG="+lodeLog,
+		"XDG_CONFIG_HOME="+filepath.Join(ws, ".xdg"),
+		"XDG_DATA_HOME="+filepath.Join(ws, ".xdg"),
+		"XDG_STATE_HOME="+filepath.Join(ws, ".xdg"),
+	)
+	output, err := run(t, 90*time.Second, cmd)
+	logFile(t, "Neovim report", out)
+	if err != nil {
+		t.Logf("nvim output:\n%s", output)
+		logFile(t, "lode log", lodeLog)
+		t.Fatalf("Neovim end-to-end check failed: %v (model requests: %d)", err, model.Count())
+	}
+	report, _ := os.ReadFile(out)
+	if !bytes.Contains(report, []byte("PASS")) {
+		t.Fatalf("Neovim exited 0 without a PASS report")
+	}
+}

@@ -1,0 +1,227 @@
+package editors_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm/llmtest"
+)
+
+// codeServerEntry finds code-server's entry.js: $CODE_SERVER_HOME (as
+// .ci/install-code-server.sh installs it), else its default folder.
+func codeServerEntry() (string, error) {
+	home := os.Getenv("CODE_SERVER_HOME")
+	if home == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return "", err
+		}
+		home = filepath.Join(cache, "lode-e2e", "code-server")
+	}
+	entry := filepath.Join(home, "node_modules", "code-server", "out", "node", "entry.js")
+	if _, err := os.Stat(entry); err != nil {
+		return "", fmt.Errorf("%w (install it with .ci/install-code-server.sh, or set CODE_SERVER_HOME)", err)
+	}
+	return entry, nil
+}
+
+// chromium finds the browser Playwright drives: $CHROMIUM, else Debian's.
+func chromium() (string, error) {
+	if c := os.Getenv("CHROMIUM"); c != "" {
+		return c, nil
+	}
+	return exec.LookPath("chromium")
+}
+
+// npmInstalled runs `npm ci` in dir unless its node_modules exists.
+func npmInstalled(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err == nil {
+		return
+	}
+	cmd := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+	cmd.Dir = dir
+	if out, err := run(t, 5*time.Minute, cmd); err != nil {
+		t.Fatalf("npm ci in %s: %v\n%s", dir, err, out)
+	}
+}
+
+// buildVSIX packages editors/vscode (npm run package) and returns the .vsix.
+func buildVSIX(t *testing.T) string {
+	t.Helper()
+	dir := repoFile(t, "vscode")
+	npmInstalled(t, dir)
+	cmd := exec.Command("npm", "run", "package")
+	cmd.Dir = dir
+	if out, err := run(t, 3*time.Minute, cmd); err != nil {
+		t.Fatalf("npm run package: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, "lode.vsix")
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// vscodeSettings are the user settings of the fresh profile: nothing that
+// takes focus, no suggestion widget competing with the ghost text for Tab,
+// and lode configured for the fake model through its VS Code settings (so
+// that their forwarding is tested too).
+func vscodeSettings(lode, logFile string, model *llmtest.Server) map[string]any {
+	return map[string]any{
+		"workbench.startupEditor":                          "none",
+		"workbench.welcomePage.walkthroughs.openOnInstall": false,
+		"workbench.tips.enabled":                           false,
+		"workbench.colorTheme":                             "Default Dark Modern",
+		"security.workspace.trust.enabled":                 false,
+		"telemetry.telemetryLevel":                         "off",
+		"extensions.autoCheckUpdates":                      false,
+		"extensions.autoUpdate":                            false,
+		"update.mode":                                      "none",
+		"editor.inlineSuggest.enabled":                     true,
+		"editor.quickSuggestions":                          map[string]any{"other": false, "comments": false, "strings": false},
+		"editor.suggestOnTriggerCharacters":                false,
+		"editor.wordBasedSuggestions":                      "off",
+		"lode.path":                                        lode,
+		"lode.serverArgs":                                  []string{"--log", logFile},
+		"lode.log.level":                                   "debug",
+	}
+}
+
+// TestVSCode checks the VS Code extension in code-server driven by
+// Playwright: after typing in a Go file lode's ghost text appears, Tab
+// inserts it, and lode: Explain shows the model's explanation. Screenshots
+// are kept in the artifacts folder.
+func TestVSCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+	entry, err := codeServerEntry()
+	need(t, "code-server", err)
+	browser, err := chromium()
+	need(t, "Chromium", err)
+	_, err = exec.LookPath("npm")
+	need(t, "npm", err)
+	node, err := exec.LookPath("node")
+	need(t, "node", err)
+
+	bin := lodeBinary(t)
+	model := fakeModel(t)
+	ws := workspace(t)
+	art := artifacts(t)
+	vsix := buildVSIX(t)
+	npmInstalled(t, repoFile(t, "vscode/e2e"))
+
+	state := t.TempDir()
+	ud, ext, home := filepath.Join(state, "user-data"), filepath.Join(state, "extensions"), filepath.Join(state, "home")
+	for _, d := range []string{filepath.Join(ud, "User"), ext, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := json.MarshalIndent(vscodeSettings(bin, filepath.Join(art, "lode.log"), model), "", "  ")
+	if err := os.WriteFile(filepath.Join(ud, "User", "settings.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
+	csArgs := []string{entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
+
+	install := exec.Command(node, append(csArgs, "--install-extension", vsix)...)
+	install.Env = env
+	if out, err := run(t, 2*time.Minute, install); err != nil {
+		t.Fatalf("installing the extension: %v\n%s", err, out)
+	}
+
+	port := freePort(t)
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	csLog, err := os.Create(filepath.Join(art, "code-server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer csLog.Close()
+	cs := exec.Command(node, append(csArgs, "--auth", "none", "--bind-addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", ws)...)
+	cs.Env, cs.Stdout, cs.Stderr = env, csLog, csLog
+	cs.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cs.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		syscall.Kill(-cs.Process.Pid, syscall.SIGTERM)
+		cs.Wait()
+		logExtensionLogs(t, ud, art)
+	}()
+	if err := waitHealthy(url+"healthz", time.Minute); err != nil {
+		logFile(t, "code-server log", csLog.Name())
+		t.Fatal(err)
+	}
+
+	pw := exec.Command(node, repoFile(t, "vscode/e2e/run.js"))
+	pw.Env = append(os.Environ(),
+		"URL="+url, "FILE=main.go", "LINE=6", "TYPED=fmt.",
+		"READY=lode: "+modelName, "GHOST="+completionReply, "EXPLAIN="+explanationReply,
+		"SHOTS="+art, "CHROMIUM="+browser)
+	out, err := run(t, 4*time.Minute, pw)
+	t.Logf("Playwright:\n%s", out)
+	if err != nil {
+		logFile(t, "lode log", filepath.Join(art, "lode.log"))
+		t.Fatalf("VS Code end-to-end check failed: %v (model requests: %d)", err, model.Count())
+	}
+	if !strings.Contains(string(out), "PASS") {
+		t.Fatal("Playwright exited 0 without PASS")
+	}
+}
+
+func waitHealthy(url string, timeout time.Duration) error {
+	end := time.Now().Add(timeout)
+	for time.Now().Before(end) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return fmt.Errorf("code-server not healthy at %s after %v", url, timeout)
+}
+
+// logExtensionLogs copies the extension host's logs (lode's output channel
+// among them) into the artifacts and logs lode's.
+func logExtensionLogs(t *testing.T, ud, art string) {
+	filepath.WalkDir(filepath.Join(ud, "logs"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".log") || !strings.Contains(path, "exthost") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		name := strings.ReplaceAll(strings.TrimPrefix(path, filepath.Join(ud, "logs")+"/"), "/", "_")
+		dst := filepath.Join(art, "vscode-"+name)
+		if err := os.WriteFile(dst, data, 0o644); err != nil && !errors.Is(err, fs.ErrExist) {
+			t.Log(err)
+		}
+		if strings.Contains(path, "lode") {
+			logFile(t, "VS Code output channel lode", dst)
+		}
+		return nil
+	})
+}

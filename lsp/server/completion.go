@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// Completer answers completion requests; completion's *Engine is one.
+// Complete must be safe for concurrent use; it applies latest-wins per
+// document and surface itself, so requests are not registered with
+// Supersede (an edit must not abort a model call that the next request
+// can reuse).
+type Completer interface {
+	Complete(ctx context.Context, req completion.Request) (completion.Result, error)
+	// Accept records that the user accepted the item with id.
+	Accept(id string) bool
+}
+
+// configurable is implemented by completers that follow settings changes.
+type configurable interface {
+	SetConfig(c config.Completion)
+}
+
+// commandAccept is sent back by the client when the user accepts an item;
+// its one argument is the item's ID. It feeds the local feedback log.
+const commandAccept = "lode.acceptCompletion"
+
+// Surfaces, for completion.Request.Surface.
+const (
+	surfaceInline = "inline"
+	surfaceItems  = "items"
+)
+
+func init() {
+	register(feature{
+		name:      "completion",
+		available: func(s *Server) bool { _, ok := service[Completer](s); return ok },
+		requests: map[string]requestFunc{
+			protocol.MethodTextDocumentInlineCompletion: request((*Server).inlineCompletion),
+			protocol.MethodTextDocumentCompletion:       request((*Server).completion),
+		},
+		commands: map[string]commandFunc{commandAccept: (*Server).acceptCompletion},
+		capabilities: func(s *Server, c *protocol.ServerCapabilities) {
+			c.InlineCompletionProvider = protocol.Boolean(true)
+			// Completion items are for editors without inline completion:
+			// an editor with both would show every suggestion twice.
+			if td := s.ClientCapabilities().TextDocument; td == nil || td.InlineCompletion == nil {
+				c.CompletionProvider = &protocol.CompletionOptions{}
+			}
+		},
+		configured: func(s *Server, cfg *config.Config) {
+			if c, ok := service[configurable](s); ok {
+				c.SetConfig(cfg.Completion)
+			}
+		},
+	})
+}
+
+// complete runs the engine for one request on a surface. It returns the
+// document the items refer to, or a nil document when there is nothing to
+// show: completion off, an engine failure (logged), or a document edited
+// since the request (its items would be stale).
+func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, trigger completion.Trigger, surface string) (*workspace.Document, []completion.Item, error) {
+	c, _ := service[Completer](s)
+	if !s.Config().Completion.Enabled {
+		return nil, nil, nil
+	}
+	doc, err := s.Document(ctx, p.TextDocument.URI)
+	if err != nil {
+		return nil, nil, err
+	}
+	off, err := s.Offset(doc, p.Position)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := c.Complete(ctx, completion.Request{
+		Path: doc.Path, LanguageID: doc.LanguageID, Text: doc.Text, Offset: off,
+		Version: doc.Version, Trigger: trigger, Surface: surface,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		s.logger.Debug("completion failed", "path", doc.Path, "err", err)
+		return nil, nil, nil
+	}
+	if res.Skipped != "" {
+		s.logger.Debug("completion skipped", "path", doc.Path, "why", res.Skipped)
+	}
+	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
+		return nil, nil, nil // edited meanwhile: never show a stale completion
+	}
+	return doc, res.Items, nil
+}
+
+// inlineCompletion answers textDocument/inlineCompletion.
+func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineCompletionParams) (*protocol.InlineCompletionList, error) {
+	trigger := completion.Automatic
+	if p.Context.TriggerKind == protocol.InlineCompletionTriggerKindInvoked {
+		trigger = completion.Invoked
+	}
+	list := &protocol.InlineCompletionList{Items: []protocol.InlineCompletionItem{}}
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, trigger, surfaceInline)
+	if err != nil || doc == nil {
+		return list, err
+	}
+	for _, it := range items {
+		r := s.Range(doc, it.Start, it.End)
+		filter := it.FilterText
+		list.Items = append(list.Items, protocol.InlineCompletionItem{
+			InsertText: protocol.String(it.Text),
+			FilterText: &filter,
+			Range:      &r,
+			Command:    s.acceptCommand(it.ID),
+		})
+	}
+	return list, nil
+}
+
+// completion answers textDocument/completion with one item per
+// candidate, whose edit replaces the identifier before the cursor. The
+// list is incomplete so that the editor asks again as the user types (the
+// engine answers typing-through from its cache).
+func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
+	list := &protocol.CompletionList{IsIncomplete: true, Items: []protocol.CompletionItem{}}
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Automatic, surfaceItems)
+	if err != nil || doc == nil {
+		return list, err
+	}
+	for i, it := range items {
+		label := it.FilterText
+		if strings.Contains(it.Text, "\n") {
+			label += " …"
+		}
+		list.Items = append(list.Items, protocol.CompletionItem{
+			Label:            label,
+			Kind:             protocol.CompletionItemKindSnippet,
+			Detail:           protocol.NewOptional("lode · " + it.Model),
+			FilterText:       protocol.NewOptional(it.FilterText),
+			SortText:         protocol.NewOptional(strconv.Itoa(i)),
+			InsertTextFormat: protocol.InsertTextFormatPlainText,
+			TextEdit:         &protocol.TextEdit{Range: s.Range(doc, it.Start, it.End), NewText: it.Text},
+			Command:          s.acceptCommand(it.ID),
+		})
+	}
+	return list, nil
+}
+
+// acceptCommand returns the command that reports an accepted item, when
+// the feedback log is on (else none: it would cost a round trip for
+// nothing).
+func (s *Server) acceptCommand(id string) protocol.Command {
+	if s.Config().Completion.FeedbackLog == "" {
+		return protocol.Command{}
+	}
+	return protocol.Command{
+		Title:     "Accept completion",
+		Command:   commandAccept,
+		Arguments: []protocol.LSPAny{protocol.LSPAny(strconv.Quote(id))},
+	}
+}
+
+// acceptCompletion runs lode.acceptCompletion.
+func (s *Server) acceptCompletion(ctx context.Context, args []protocol.LSPAny) (any, error) {
+	if len(args) != 1 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s takes one argument, the item ID", commandAccept)
+	}
+	id, err := strconv.Unquote(string(args[0]))
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: the item ID must be a string", commandAccept)
+	}
+	c, _ := service[Completer](s)
+	return c.Accept(id), nil
+}

@@ -1,0 +1,182 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/lsp/lsptest"
+)
+
+const mainPath = "/w/app/main.go"
+
+const mainDoc = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Pri\n}\n"
+
+// completionEditor starts a session completing with m, main.go open.
+func completionEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapabilities, settings any) (*lsptest.Editor, *protocol.InitializeResult, *completion.Engine) {
+	cfg := config.Default().Completion
+	cfg.SyntaxCheck = false
+	if s, ok := settings.(map[string]any); ok {
+		if c, ok := s["completion"].(map[string]any); ok {
+			cfg.FeedbackLog, _ = c["feedback_log"].(string)
+		}
+	}
+	eng := completion.New(completion.Options{Config: cfg, Model: m})
+	opts := testOptions(t)
+	opts.Services = []any{eng}
+	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
+	e.Open(mainPath, "go", mainDoc)
+	return e, res, eng
+}
+
+func inlineCaps() *protocol.ClientCapabilities {
+	caps := lsptest.DefaultCapabilities()
+	caps.TextDocument = &protocol.TextDocumentClientCapabilities{InlineCompletion: &protocol.InlineCompletionClientCapabilities{}}
+	return &caps
+}
+
+func inlineParams(line, char uint32, kind protocol.InlineCompletionTriggerKind) *protocol.InlineCompletionParams {
+	return &protocol.InlineCompletionParams{
+		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
+			Position:     protocol.Position{Line: line, Character: char},
+		},
+		Context: protocol.InlineCompletionContext{TriggerKind: kind},
+	}
+}
+
+func TestInlineCompletion(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	e, res, _ := completionEditor(t, m, inlineCaps(), nil)
+	if res.Capabilities.InlineCompletionProvider == nil {
+		t.Fatal("inlineCompletionProvider not advertised")
+	}
+	if res.Capabilities.CompletionProvider != nil {
+		t.Error("completionProvider advertised to an editor with inline completion")
+	}
+	var list protocol.InlineCompletionList
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 {
+		t.Fatalf("items = %+v", list.Items)
+	}
+	it := list.Items[0]
+	if s, _ := it.InsertText.(protocol.String); s != `Println("hi")` {
+		t.Errorf("insertText = %v", it.InsertText)
+	}
+	want := protocol.Range{Start: protocol.Position{Line: 5, Character: 5}, End: protocol.Position{Line: 5, Character: 8}}
+	if it.Range == nil || *it.Range != want {
+		t.Errorf("range = %+v, want %+v (the word typed so far)", it.Range, want)
+	}
+	if it.Command.Command != "" {
+		t.Errorf("accept command sent while the feedback log is off: %+v", it.Command)
+	}
+	// Mid-identifier automatic requests are declined; invoked ones are not.
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 6, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil || len(list.Items) != 0 {
+		t.Errorf("mid-word automatic: %+v, %v", list.Items, err)
+	}
+	before := len(m.Calls())
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 6, protocol.InlineCompletionTriggerKindInvoked), &list); err != nil || len(m.Calls()) != before+1 {
+		t.Errorf("mid-word invoked did not reach the model: %v", err)
+	}
+}
+
+func TestCompletionItemsWithoutInlineSupport(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	e, res, _ := completionEditor(t, m, nil, nil)
+	if res.Capabilities.CompletionProvider == nil {
+		t.Fatal("completionProvider not advertised to an editor without inline completion")
+	}
+	var list protocol.CompletionList
+	err := e.Call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{
+		TextDocumentPositionParams: inlineParams(5, 8, 0).TextDocumentPositionParams,
+	}, &list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 1 || !list.IsIncomplete {
+		t.Fatalf("list = %+v", list)
+	}
+	it := list.Items[0]
+	edit, ok := it.TextEdit.(*protocol.TextEdit)
+	if !ok || edit.NewText != `Println("hi")` || edit.Range.Start.Character != 5 || edit.Range.End.Character != 8 {
+		t.Errorf("textEdit = %+v", it.TextEdit)
+	}
+	if f, _ := it.FilterText.Get(); f != `Println("hi")` {
+		t.Errorf("filterText = %q", f)
+	}
+	if d, _ := it.Detail.Get(); !strings.Contains(d, "fake-coder") {
+		t.Errorf("detail = %q, want the model name", d)
+	}
+}
+
+func TestStaleCompletionNotShown(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	m.Delay = 200 * time.Millisecond // the edit below arrives while the model runs
+	e, _, _ := completionEditor(t, m, inlineCaps(), nil)
+	done := make(chan protocol.InlineCompletionList, 1)
+	go func() {
+		var list protocol.InlineCompletionList
+		e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list)
+		done <- list
+	}()
+	for deadline := time.Now().Add(5 * time.Second); len(m.Calls()) == 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	e.Edit(mainPath, protocol.Range{Start: protocol.Position{Line: 6, Character: 1}, End: protocol.Position{Line: 6, Character: 1}}, "\n// x")
+	if list := <-done; len(list.Items) != 0 {
+		t.Errorf("a completion for an outdated document was shown: %+v", list.Items)
+	}
+}
+
+func TestAcceptCompletionCommand(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "feedback.jsonl")
+	settings := map[string]any{"completion": map[string]any{"feedback_log": log}}
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	e, res, eng := completionEditor(t, m, inlineCaps(), settings)
+	if !hasSubstring(res.Capabilities.ExecuteCommandProvider.Commands, commandAccept) {
+		t.Errorf("%s not advertised: %v", commandAccept, res.Capabilities.ExecuteCommandProvider.Commands)
+	}
+	var list protocol.InlineCompletionList
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil || len(list.Items) != 1 {
+		t.Fatalf("items = %+v, %v", list.Items, err)
+	}
+	cmd := list.Items[0].Command
+	if cmd.Command != commandAccept || len(cmd.Arguments) != 1 {
+		t.Fatalf("command = %+v", cmd)
+	}
+	var ok bool
+	if err := e.Call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{Command: cmd.Command, Arguments: cmd.Arguments}, &ok); err != nil || !ok {
+		t.Fatalf("accept: %v, %v", ok, err)
+	}
+	if s := eng.Stats(); s.Accepted != 1 {
+		t.Errorf("accepted = %d", s.Accepted)
+	}
+	eng.Close()
+	f, err := os.Open(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var events []string
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		var ev completion.FeedbackEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, ev.Event)
+	}
+	if strings.Join(events, ",") != "shown,accepted" {
+		t.Errorf("events = %v", events)
+	}
+}

@@ -1,0 +1,147 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/completion/explain"
+	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/completion/patch"
+	"github.com/lode-ls/lode/lsp/lsptest"
+)
+
+const calcPath = "/w/calc/calc.go"
+
+const calcDoc = `package calc
+
+// Add returns the sum of a and b.
+func Add(a, b int) int {
+	return a - b
+}
+
+func Twice(x int) int {
+	return Add(x, x)
+}
+`
+
+// explainEditor starts a session whose explainer and patcher ask m, with
+// calc.go open, and the given client capabilities and settings.
+func explainEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapabilities, settings any) (*lsptest.Editor, *protocol.InitializeResult) {
+	opts := testOptions(t)
+	opts.Context = nil
+	opts.Services = []any{
+		explain.New(m, explain.Options{}),
+		&patch.Suggester{Model: m, Syntax: patch.TreeSitter{}},
+	}
+	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, InitializationOptions: settings, Settings: settings, Folders: []string{"/w"}})
+	e.Open(calcPath, "go", calcDoc)
+	return e, res
+}
+
+func pos(line, char uint32) protocol.Position { return protocol.Position{Line: line, Character: char} }
+
+func doc() protocol.TextDocumentIdentifier {
+	return protocol.TextDocumentIdentifier{URI: lsptest.URI(calcPath)}
+}
+
+func TestExplainRequest(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-chat", Text: "Subtracts `b` from `a`, although the doc says it adds."}
+	e, res := explainEditor(t, m, nil, nil)
+	if res.Capabilities.HoverProvider == nil || res.Capabilities.CodeLensProvider == nil || res.Capabilities.CodeActionProvider == nil {
+		t.Errorf("capabilities: %+v", res.Capabilities)
+	}
+	var got explainResult
+	p := pos(4, 3)
+	if err := e.Call(methodExplain, explainParams{TextDocument: doc(), Position: &p}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Structural || got.Title != "function Add" || got.Range.Start.Line != 3 || got.Range.End.Line != 5 ||
+		!strings.Contains(got.Markdown, "although the doc says it adds") || got.Model != "fake-chat" {
+		t.Errorf("result: %+v", got)
+	}
+	e.WaitFor("progress to end", func() bool {
+		ps := e.Progress()
+		return len(ps) >= 2 && strings.Contains(string(ps[len(ps)-1].Value), `"end"`)
+	})
+	if err := e.Call(methodExplain, explainParams{TextDocument: doc(), Position: &p}, &got); err != nil || !got.Cached || len(m.Calls()) != 1 {
+		t.Errorf("second request: cached %v, model calls %d, err %v", got.Cached, len(m.Calls()), err)
+	}
+	wantCode(t, e.Call(methodExplain, map[string]any{"textDocument": doc()}, nil), jsonrpc2.InvalidParams)
+}
+
+func TestExplainCommandShowsMessage(t *testing.T) {
+	m := &llmtest.Model{Text: "Adds twice."}
+	e, _ := explainEditor(t, m, nil, nil)
+	r := protocol.Range{Start: pos(7, 0), End: pos(9, 1)}
+	arg := explainParams{TextDocument: doc(), Range: &r}
+	if err := e.Call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandExplain, "arguments": []any{arg}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitFor("a message", func() bool { return len(e.ShownMessages()) > 0 })
+	msgs := e.ShownMessages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Message, "Adds twice.") || !strings.Contains(msgs[0].Message, "selection in Twice") {
+		t.Errorf("shown: %+v", msgs)
+	}
+}
+
+func TestExplainModelFailsFallsBack(t *testing.T) {
+	e, _ := explainEditor(t, &llmtest.Model{Text: ""}, nil, nil)
+	var got explainResult
+	p := pos(4, 3)
+	if err := e.Call(methodExplain, explainParams{TextDocument: doc(), Position: &p}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Structural || !strings.Contains(got.Markdown, "The model failed") || !strings.Contains(got.Markdown, "func Add(a, b int) int") {
+		t.Errorf("fallback: %+v", got)
+	}
+}
+
+func TestExplainCancelled(t *testing.T) {
+	m := &llmtest.Model{Delay: time.Hour}
+	e, _ := explainEditor(t, m, nil, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	p := pos(4, 3)
+	err := e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
+	if err == nil {
+		t.Fatal("a cancelled explanation answered")
+	}
+	for deadline := time.Now().Add(5 * time.Second); m.Canceled() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the model call was not cancelled")
+		}
+	}
+}
+
+func TestHoverAndCodeLens(t *testing.T) {
+	m := &llmtest.Model{Text: "Explained on hover."}
+	e, _ := explainEditor(t, m, nil, nil)
+	var h *protocol.Hover
+	hp := protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: doc(), Position: pos(4, 3)}}
+	if err := e.Call(protocol.MethodTextDocumentHover, hp, &h); err != nil || h != nil || len(m.Calls()) != 0 {
+		t.Fatalf("hover while off: %+v, %v, %d calls", h, err, len(m.Calls()))
+	}
+	var lenses []protocol.CodeLens
+	if err := e.Call(protocol.MethodTextDocumentCodeLens, protocol.CodeLensParams{TextDocument: doc()}, &lenses); err != nil || len(lenses) != 0 {
+		t.Fatalf("code lenses while off: %v, %v", lenses, err)
+	}
+
+	e2, _ := explainEditor(t, m, nil, map[string]any{"explain": map[string]any{"hover": true, "code_lens": true}})
+	if err := e2.Call(protocol.MethodTextDocumentHover, hp, &h); err != nil || h == nil {
+		t.Fatalf("hover: %+v, %v", h, err)
+	}
+	if mc, ok := h.Contents.(*protocol.MarkupContent); !ok || !strings.Contains(mc.Value, "Explained on hover.") {
+		t.Errorf("hover contents: %#v", h.Contents)
+	}
+	if err := e2.Call(protocol.MethodTextDocumentCodeLens, protocol.CodeLensParams{TextDocument: doc()}, &lenses); err != nil {
+		t.Fatal(err)
+	}
+	if len(lenses) != 2 || lenses[0].Range.Start.Line != 3 || lenses[1].Range.Start.Line != 7 || lenses[0].Command.Command != commandExplain {
+		t.Errorf("lenses: %+v", lenses)
+	}
+}
