@@ -81,8 +81,9 @@ func requestKey(r *llm.Request) string {
 }
 
 // call answers p: from the recent answers, by joining an identical call
-// in flight, or by starting one. It records the call as t's document's
-// flight, for the next request to reuse.
+// in flight, or by starting one. t holds a reference to the call while it
+// waits, which the next request of the document takes over when it only
+// typed ahead (see begin).
 func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.Input, build builder) (flightResult, error) {
 	key := requestKey(p.Request)
 	e.mu.Lock()
@@ -91,6 +92,10 @@ func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.
 		e.stats.cached.Add(1)
 		r.source = "cache"
 		return r, nil
+	}
+	if !e.latestLocked(t) {
+		e.mu.Unlock()
+		return flightResult{}, errSuperseded
 	}
 	f := e.flights[key]
 	if f != nil {
@@ -102,14 +107,15 @@ func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.
 		e.flights[key] = f
 		go e.run(fctx, f)
 	}
+	t.held = f
 	e.mu.Unlock()
-	e.setFlight(t, f)
 	return e.wait(ctx, t, f)
 }
 
-// wait waits for f on behalf of t, and drops t's reference to it.
+// wait waits for f on behalf of t, then drops t's reference to it (unless
+// a newer request took it over or dropped it already).
 func (e *Engine) wait(ctx context.Context, t *ticket, f *flight) (flightResult, error) {
-	defer e.release(f)
+	defer e.end(t)
 	select {
 	case <-f.done:
 		return f.res, f.res.err
@@ -120,21 +126,20 @@ func (e *Engine) wait(ctx context.Context, t *ticket, f *flight) (flightResult, 
 	}
 }
 
-// release drops one reference to f; the last one aborts the call.
-func (e *Engine) release(f *flight) {
-	e.mu.Lock()
+// releaseLocked drops one reference to f; the last one aborts the call.
+// e.mu is held.
+func (e *Engine) releaseLocked(f *flight) {
 	f.refs--
-	last := f.refs == 0
-	if last && e.flights[f.key] == f {
+	if f.refs > 0 {
+		return
+	}
+	if e.flights[f.key] == f {
 		delete(e.flights, f.key)
 	}
-	e.mu.Unlock()
-	if last {
-		if !f.finished() {
-			e.stats.aborted.Add(1)
-		}
-		f.cancel()
+	if !f.finished() {
+		e.stats.aborted.Add(1)
 	}
+	f.cancel()
 }
 
 // run makes f's call and publishes its result.

@@ -12,15 +12,10 @@ const maxTypeAhead = 256
 // docState is what the engine remembers of one document, guarded by
 // Engine.mu.
 type docState struct {
-	seq  uint64        // the latest request
-	done chan struct{} // closed when a newer request supersedes the latest
+	t *ticket // the latest request
 
 	text string // document and cursor of the latest request
 	off  int
-
-	// flight is the model call of the latest request while it runs, for
-	// the next request to reuse when it only typed ahead.
-	flight *flight
 
 	shown *shown // the items last answered, for type-through
 }
@@ -40,41 +35,42 @@ type shown struct {
 // ticket is one request's registration as the latest of its document.
 type ticket struct {
 	seq  uint64
-	key  string          // surface and path
-	done <-chan struct{} // closed when superseded
+	key  string        // surface and path
+	done chan struct{} // closed when superseded
+	held *flight       // the call this request holds a reference to; guarded by Engine.mu
 
 	deleted bool    // the request follows a deletion at the cursor
 	typed   string  // text typed since the previous request, when adopt is set
-	adopt   *flight // the previous request's call, referenced for this request
+	adopt   *flight // the previous request's call, handed over to this request
 	through string  // text typed since shown was answered
 	shown   *shown  // the previous items, when this request typed through them
 }
 
-// begin registers a request for key (surface and path) as the latest one: the previous
-// request is answered empty, and its model call is handed over when this
-// request only typed ahead of it (else its last reference goes and the
-// call is aborted).
+// begin registers a request for key (surface and path) as the latest
+// one. The previous request is answered empty; its model call is handed
+// over to this request when this one only typed ahead of it, else its
+// reference is dropped here and now, which aborts the call at once unless
+// another request shares it.
 func (e *Engine) begin(key, doc string, off int) *ticket {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.seq++
-	t := &ticket{seq: e.seq, key: key}
+	t := &ticket{seq: e.seq, key: key, done: make(chan struct{})}
 	st := e.docs[key]
 	if st == nil {
 		st = &docState{}
 		e.docs[key] = st
 	}
-	if st.done != nil {
-		close(st.done)
-	}
-	done := make(chan struct{})
-	st.done, t.done = done, done
-
-	t.deleted = deletedAt(st.text, st.off, doc, off)
-	if f := st.flight; f != nil && !f.finished() {
-		if typed, ok := typedAhead(st.text, st.off, doc, off); ok {
-			f.refs++
-			t.typed, t.adopt = typed, f
+	if prev := st.t; prev != nil {
+		close(prev.done)
+		t.deleted = deletedAt(st.text, st.off, doc, off)
+		if f := prev.held; f != nil {
+			prev.held = nil
+			if typed, ok := typedAhead(st.text, st.off, doc, off); ok && !f.finished() {
+				t.typed, t.adopt, t.held = typed, f, f
+			} else {
+				e.releaseLocked(f)
+			}
 		}
 	}
 	if sh := st.shown; sh != nil {
@@ -87,42 +83,36 @@ func (e *Engine) begin(key, doc string, off int) *ticket {
 			st.shown = nil
 		}
 	}
-	st.seq, st.text, st.off, st.flight = t.seq, doc, off, nil
+	st.t, st.text, st.off = t, doc, off
 	return t
 }
 
-// end forgets a request's adopted call reference.
+// end drops the call reference t still holds.
 func (e *Engine) end(t *ticket) {
-	if t.adopt != nil {
-		e.release(t.adopt)
-		t.adopt = nil
+	e.mu.Lock()
+	if f := t.held; f != nil {
+		t.held = nil
+		e.releaseLocked(f)
 	}
+	e.mu.Unlock()
 }
 
 // latest reports whether t is still the latest request of its document.
 func (e *Engine) latest(t *ticket) bool {
-	select {
-	case <-t.done:
-		return false
-	default:
-		return true
-	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.latestLocked(t)
 }
 
-// setFlight records f as the call of t's document, if t is still the
-// latest request there.
-func (e *Engine) setFlight(t *ticket, f *flight) {
-	e.mu.Lock()
-	if st := e.docs[t.key]; st != nil && st.seq == t.seq {
-		st.flight = f
-	}
-	e.mu.Unlock()
+func (e *Engine) latestLocked(t *ticket) bool {
+	st := e.docs[t.key]
+	return st != nil && st.t == t
 }
 
 // setShown records the items answered to t.
 func (e *Engine) setShown(t *ticket, sh *shown) {
 	e.mu.Lock()
-	if st := e.docs[t.key]; st != nil && st.seq == t.seq {
+	if st := e.docs[t.key]; st != nil && st.t == t {
 		st.shown = sh
 	}
 	e.mu.Unlock()
@@ -136,8 +126,12 @@ func (e *Engine) Forget(path string) {
 		if _, p, _ := strings.Cut(key, "\x00"); p != path {
 			continue
 		}
-		if st.done != nil {
-			close(st.done)
+		if st.t != nil {
+			close(st.t.done)
+			if f := st.t.held; f != nil {
+				st.t.held = nil
+				e.releaseLocked(f)
+			}
 		}
 		delete(e.docs, key)
 	}

@@ -101,6 +101,10 @@ func vscodeSettings(lode, logFile string, model *llmtest.Server) map[string]any 
 		"lode.path":                                        lode,
 		"lode.serverArgs":                                  []string{"--log", logFile},
 		"lode.log.level":                                   "debug",
+		"lode.provider":                                    "openai",
+		"lode.base_url":                                    model.URL + "/v1",
+		"lode.model":                                       modelName,
+		"lode.api_key":                                     "x",
 	}
 }
 

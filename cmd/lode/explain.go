@@ -6,18 +6,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/lsp/server"
 )
 
 // Exit codes of explain and suggest.
@@ -280,4 +284,73 @@ func workspaceLookup(ctx context.Context, root string, cfg *config.Config, stder
 		return nil
 	}
 	return explain.IndexLookup{Index: x, Read: ws.ReadFile}
+}
+
+// explainService is the serve part behind explanations and patches: it
+// implements lsp/server's Explainer and Patcher, and rebuilds its model
+// when the configuration changes.
+type explainService struct {
+	lookup explain.Lookup
+	logger *slog.Logger
+	cur    atomic.Pointer[explainEngines]
+}
+
+var (
+	_ server.Explainer = (*explainService)(nil)
+	_ server.Patcher   = (*explainService)(nil)
+)
+
+// explainEngines are the engines of one configuration.
+type explainEngines struct {
+	explainer *explain.Explainer
+	suggester *patch.Suggester
+}
+
+// newExplainService returns the service for cfg. lookup (the workspace
+// index) may be nil: explanations then go without project context.
+func newExplainService(cfg *config.Config, lookup explain.Lookup, logger *slog.Logger) *explainService {
+	s := &explainService{lookup: lookup, logger: logger}
+	s.Configure(cfg)
+	return s
+}
+
+// Configure rebuilds the engines for a new configuration. A model that
+// cannot be built leaves explanations structural and patches failing with
+// the reason.
+func (s *explainService) Configure(cfg *config.Config) {
+	model, err := chatModel(cfg)
+	if err != nil {
+		s.logger.Warn("explain: no chat model", "err", err)
+	}
+	var sug llm.Model = unconfigured{err}
+	if model != nil {
+		sug = model
+	}
+	s.cur.Store(&explainEngines{
+		explainer: explain.New(model, explain.Options{Lookup: s.lookup, Budget: cfg.Explain.ContextBudget,
+			MaxTokens: cfg.Explain.MaxTokens, CacheSize: cfg.Explain.CacheSize}),
+		suggester: &patch.Suggester{Model: sug, Syntax: patch.TreeSitter{}, MaxTokens: max(cfg.Explain.MaxTokens, 2048)},
+	})
+}
+
+func (s *explainService) Explain(ctx context.Context, t explain.Target, progress explain.Progress) (*explain.Explanation, error) {
+	return s.cur.Load().explainer.Explain(ctx, t, progress)
+}
+
+func (s *explainService) Fallback(ctx context.Context, t explain.Target, note string) (*explain.Explanation, error) {
+	return s.cur.Load().explainer.Fallback(ctx, t, note)
+}
+
+func (s *explainService) Suggest(ctx context.Context, req *patch.Request) (*patch.Result, error) {
+	return s.cur.Load().suggester.Suggest(ctx, req)
+}
+
+// unconfigured stands for a missing chat model: every call says why.
+type unconfigured struct{ err error }
+
+func (u unconfigured) Complete(context.Context, *llm.Request) (*llm.Response, error) {
+	if u.err != nil {
+		return nil, fmt.Errorf("%w: %v", llm.ErrUnknownModel, u.err)
+	}
+	return nil, fmt.Errorf("%w: patches need a chat model; the embedded model only completes code (set provider and model, or explain.model)", llm.ErrUnknownModel)
 }

@@ -39,8 +39,10 @@ func TestTemplateFormat(t *testing.T) {
 	if req := f.Format(p, false); req.Mode != llm.ModeRaw || req.Prompt[:len("<|repo_name|>")] != "<|repo_name|>" {
 		t.Errorf("after the refusal: %v %q, want the qwen raw template", req.Mode, req.Prompt)
 	}
-	lm, ls, _ := newModel(resolved(config.Model{Provider: "llamacpp", ModelID: "x"}))
-	if req := newFormat(ls, lm).Format(p, false); req.Mode != llm.ModeFIM || len(req.Extra) != 1 || req.Prompt != "x := " {
-		t.Errorf("llamacpp: %v extra %d %q", req.Mode, len(req.Extra), req.Prompt)
+	for _, provider := range []string{"llamacpp", "embedded"} {
+		lm, ls, _ := newModel(resolved(config.Model{Provider: provider, ModelID: "x"}))
+		if req := newFormat(ls, lm).Format(p, false); req.Mode != llm.ModeFIM || len(req.Extra) != 1 || req.Prompt != "x := " {
+			t.Errorf("%s: %v extra %d %q", provider, req.Mode, len(req.Extra), req.Prompt)
+		}
 	}
 }

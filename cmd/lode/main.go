@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"serve":   {runServe, "run the language server on stdio (or --listen ADDR)"},
 	"config":  {runConfig, "show the resolved settings and where each came from; `config docs` prints their reference"},
 	"version": {runVersion, "print lode's version"},
+	"doctor":  {runDoctor, "check the configuration and every model server it names; print the fix for each problem"},
 	"index":   {runIndex, "index a directory and print files, symbols, time and peak memory"},
 }
 

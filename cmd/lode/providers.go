@@ -178,8 +178,8 @@ func newLlamacpp(s *modelSetup) (llm.Model, error) {
 }
 
 // templateFormat writes the engine's prompts the way a model setup says:
-// native fill-in-the-middle (other files in input_extra for llama.cpp,
-// comment-headed otherwise), the raw template, or the chat prompt. When a
+// native fill-in-the-middle (other files in Request.Extra for llama.cpp
+// and the embedded model, comment-headed otherwise), the raw template, or the chat prompt. When a
 // native model stops taking fill-in-the-middle (it refused a suffix once),
 // the raw template is used if the model has a family, else chat.
 type templateFormat struct {
@@ -215,7 +215,9 @@ func (f templateFormat) Format(p *completion.Prompt, chat bool) *llm.Request {
 		chatTmpl, _ := prompt.Lookup("chat")
 		return chatTmpl.Request(in)
 	case mode == fimNative:
-		return tmpl.FIM(in, f.setup.Provider == "llamacpp")
+		// llama.cpp takes other files in input_extra; the embedded model
+		// reads Prompt as the document's prefix and must not see them.
+		return tmpl.FIM(in, f.setup.Provider == "llamacpp" || f.setup.Provider == "embedded")
 	}
 	return tmpl.Request(in)
 }

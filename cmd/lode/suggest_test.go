@@ -205,3 +205,37 @@ func TestSuggestUsage(t *testing.T) {
 		t.Errorf("usage errors called the model %d times", srv.Count())
 	}
 }
+
+func TestSuggestVerifyFailsTwice(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Enqueue(llmtest.Reply{Text: wrongAnswer}, llmtest.Reply{Text: wrongAnswer})
+	dir := cliWorkspace(t, srv.URL+"/v1", "")
+	code, out, errs := runCLI(t, suggest, "-m", "fix Add", "--apply", "--verify", "echo still wrong; exit 3", "calc/calc.go")
+	if code != exitFailed || out != "" {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errs)
+	}
+	if strings.Count(errs, "verification failed") != 2 || strings.Count(errs, "\n  still wrong\n") != 2 {
+		t.Errorf("both attempts are not reported:\n%s", errs)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "calc", "calc.go")); string(got) != calcSrc {
+		t.Errorf("a failed patch was applied:\n%s", got)
+	}
+}
+
+func TestSuggestDiagnosticsFromStdin(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Text: fixAnswer})
+	cliWorkspace(t, srv.URL+"/v1", "")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin := os.Stdin
+	os.Stdin = r
+	t.Cleanup(func() { os.Stdin = stdin })
+	w.WriteString("calc/calc.go:5: Add subtracts\n")
+	w.Close()
+	if code, out, errs := runCLI(t, suggest, "--diagnostics", "-"); code != exitOK || !strings.Contains(out, "+\treturn a + b") {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", code, out, errs)
+	}
+}

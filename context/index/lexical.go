@@ -157,13 +157,25 @@ func newChunker(d *termDict) *chunker {
 
 // chunks returns the chunks of src; their file field is unset.
 func (c *chunker) chunks(src []byte) []chunk {
+	out := c.chunksFrom(src, 0)
+	lines := uint32(countLines(src))
+	for i := range out {
+		out[i].pos = uint32(i)
+		out[i].endLine = min(out[i].startLine+ChunkLines, lines) - 1
+	}
+	return out
+}
+
+// chunksFrom returns the chunks of src, a part of a file that starts at
+// line base (a multiple of ChunkLines); their pos and endLine are unset.
+func (c *chunker) chunksFrom(src []byte, base int) []chunk {
 	var out []chunk
 	cur := -1
 	flush := func() {
 		if cur < 0 {
 			return
 		}
-		out = append(out, c.finish(uint32(cur*ChunkLines)))
+		out = append(out, c.finish(uint32(base+cur*ChunkLines)))
 		c.ids = c.ids[:0]
 	}
 	eachToken(src, func(tok []byte, line int) {
@@ -180,11 +192,6 @@ func (c *chunker) chunks(src []byte) []chunk {
 		c.ids = append(c.ids, id)
 	})
 	flush()
-	lines := uint32(countLines(src))
-	for i := range out {
-		out[i].pos = uint32(i)
-		out[i].endLine = min(out[i].startLine+ChunkLines, lines) - 1
-	}
 	return out
 }
 

@@ -166,14 +166,18 @@ func (x *Index) analyze(ck *chunker, path string, lang *syntax.Language, src []b
 		for i, d := range o.Definitions {
 			e.syms[i] = &Symbol{Path: path, Language: lang.Name, Definition: d}
 		}
-		x.onParsedMu.RLock()
-		fn := x.onParsed
-		x.onParsedMu.RUnlock()
-		if fn != nil {
-			fn(path, lang, src, tree)
-		}
+		x.callOnParsed(path, lang, src, tree)
 	}
 	return e, ck.chunks(src)
+}
+
+func (x *Index) callOnParsed(path string, lang *syntax.Language, src []byte, tree *syntax.Tree) {
+	x.onParsedMu.RLock()
+	fn := x.onParsed
+	x.onParsedMu.RUnlock()
+	if fn != nil {
+		fn(path, lang, src, tree)
+	}
 }
 
 // Update re-indexes path with content src (an open document, or a file
@@ -182,11 +186,14 @@ func (x *Index) analyze(ck *chunker, path string, lang *syntax.Language, src []b
 // the caller must not modify it afterwards.
 func (x *Index) Update(ctx context.Context, path string, lang *syntax.Language, src []byte) error {
 	var tree *syntax.Tree
+	var ed *edit
 	if lang != nil {
 		old := x.trees.take(path)
 		var err error
 		if old != nil && old.Language() == lang {
-			tree, err = old.Reparse(ctx, src, []text.Change{diff(old.Source(), src)})
+			ch := diff(old.Source(), src)
+			ed = &edit{change: ch, oldHash: crc32.Checksum(old.Source(), castagnoli)}
+			tree, err = old.Reparse(ctx, src, []text.Change{ch})
 		} else {
 			tree, err = syntax.Parse(ctx, lang, src)
 		}
@@ -199,7 +206,10 @@ func (x *Index) Update(ctx context.Context, path string, lang *syntax.Language, 
 	if ck.dict != &x.terms {
 		ck = newChunker(&x.terms)
 	}
-	e, chunks := x.analyze(ck, path, lang, src, tree)
+	e, chunks := x.analyzeEdit(ck, path, lang, src, tree, ed)
+	if e == nil {
+		e, chunks = x.analyze(ck, path, lang, src, tree)
+	}
 	chunkers.Put(ck)
 	x.commit(e, chunks)
 	if tree != nil {
@@ -274,23 +284,30 @@ func pointAt(src []byte, off int, from text.Point, base int) text.Point {
 }
 
 // commit replaces the entry of e.path with e and its chunks. A chunk
-// equal to the old chunk at the same position keeps its id and postings, so
+// equal to the old chunk on the same lines keeps its id and postings, so
 // that an edit inside a line touches one chunk.
 func (x *Index) commit(e *fileEntry, chunks []chunk) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var oldIDs []uint32
+	var oldIDs []uint32 // by new chunk: the old chunk it reuses, or noFile
 	var keep map[uint32]bool
 	replaced := 0
 	if old := x.files[e.path]; old != nil {
 		if e.modTime.IsZero() {
 			e.modTime = old.modTime
 		}
-		e.id, oldIDs = old.id, old.chunks
+		e.id = old.id
+		byLine := make(map[uint32]uint32, len(old.chunks))
+		for _, id := range old.chunks {
+			byLine[x.chunks[id].startLine] = id
+		}
 		keep = make(map[uint32]bool)
-		for i := range min(len(oldIDs), len(chunks)) {
-			if sameChunk(&x.chunks[oldIDs[i]], &chunks[i]) {
-				keep[oldIDs[i]] = true
+		oldIDs = make([]uint32, len(chunks))
+		for i := range chunks {
+			oldIDs[i] = noFile
+			if id, ok := byLine[chunks[i].startLine]; ok && sameChunk(&x.chunks[id], &chunks[i]) {
+				keep[id] = true
+				oldIDs[i] = id
 			}
 		}
 		// Symbols whose name did not change are replaced in place.
@@ -311,9 +328,10 @@ func (x *Index) commit(e *fileEntry, chunks []chunk) {
 	x.growTerms(chunks)
 	e.chunks = make([]uint32, len(chunks))
 	for i := range chunks {
-		if i < len(oldIDs) && keep[oldIDs[i]] {
+		if i < len(oldIDs) && oldIDs[i] != noFile {
 			id := oldIDs[i]
 			x.chunks[id].endLine = chunks[i].endLine
+			x.chunks[id].pos = chunks[i].pos
 			e.chunks[i] = id
 			continue
 		}
@@ -357,7 +375,7 @@ func (x *Index) growTerms(chunks []chunk) {
 const minCompact = 1 << 16
 
 func sameChunk(a, b *chunk) bool {
-	return a.startLine == b.startLine && a.length == b.length &&
+	return a.length == b.length &&
 		slices.Equal(a.terms, b.terms) && slices.Equal(a.tfs, b.tfs)
 }
 

@@ -46,9 +46,35 @@ type Outline struct {
 // declarations only (top level, and type, class, trait, impl and namespace
 // bodies), never inside function bodies, so it is cheap next to the parse.
 func (t *Tree) Outline() Outline {
+	o, _, _ := t.outline(-1, -1)
+	return o
+}
+
+// OutlineRange is Outline limited to the top-level declarations near the
+// byte range [start, end) (an edit): those that overlap it, one more on
+// each side, and the comments above them. It returns that outline and the
+// byte range [rs, re) it covers; the definitions and imports of the rest
+// of the file are those of the previous outline, shifted by the edit. The
+// package name is always that of the whole file. A
+// caller that re-indexes a file after a small edit outlines a few
+// declarations instead of the whole file.
+func (t *Tree) OutlineRange(start, end int) (o Outline, rs, re int) {
+	return t.outline(start, end)
+}
+
+// outline outlines the whole file when start < 0, else the region around
+// [start, end) as OutlineRange says.
+func (t *Tree) outline(start, end int) (Outline, int, int) {
 	root := t.ts.RootNode()
-	w := &outliner{t: t, kinds: t.lang.kindTable(), cursor: root.Walk(), siblings: make(map[uintptr]sibling)}
+	w := &outliner{t: t, cursor: root.Walk(), siblings: make(map[uintptr]sibling)}
 	defer w.cursor.Close()
+	rs, re := 0, len(t.src)
+	if start >= 0 {
+		var empty bool
+		if rs, re, empty = w.setRegion(root, start, end); empty {
+			return w.out, start, start
+		}
+	}
 	switch t.lang {
 	case langGo:
 		w.goFile(root)
@@ -63,19 +89,125 @@ func (t *Tree) Outline() Outline {
 	case langC, langCPP:
 		w.cBlock(root, "")
 	}
-	return w.out
+	return w.out, rs, re
+}
+
+// setRegion sets w.region to the top-level declarations that overlap
+// [start, end), one more on each side and the comments above them, and
+// returns the byte range they cover (from 0 when they include the first
+// declaration, to the end when they include the last). It finds them with
+// a cursor, without listing every top-level node, and records the package
+// clause, which comes first.
+func (w *outliner) setRegion(root *tree_sitter.Node, start, end int) (rs, re int, empty bool) {
+	for _, n := range w.firstChildren(root, 3) {
+		switch w.kind(n) {
+		case "package_clause", "package_declaration":
+			for _, c := range w.children(n) {
+				if k := w.kind(c); k == "package_identifier" || k == "scoped_identifier" || k == "identifier" {
+					w.out.Package = w.text(c)
+				}
+			}
+		}
+	}
+	c := w.cursor
+	c.Reset(*root)
+	if c.GotoFirstChildForByte(uint32(start)) == nil {
+		c.Reset(*root)
+		if !c.GotoLastChild() {
+			return 0, 0, true
+		}
+	}
+	// Back over two declarations (the one ending at start, and one more),
+	// then over the comments and attributes above; forward to one
+	// declaration past end.
+	first := false
+	for back := 0; ; {
+		n := c.Node()
+		if n.IsNamed() && !w.docGlue(n) {
+			if back == 2 {
+				break
+			}
+			back++
+		}
+		if !c.GotoPreviousSibling() {
+			first = true
+			break
+		}
+	}
+	if !first && !c.Node().IsNamed() {
+		c.GotoNextSibling()
+	}
+	rs = int(c.Node().StartByte())
+	if first {
+		rs = 0
+	}
+	var region []*tree_sitter.Node
+	after := 0 // named nodes taken after end
+	for {
+		n := c.Node()
+		if n.IsNamed() {
+			if int(n.StartByte()) > end && !w.docGlue(n) {
+				if after == 1 {
+					break
+				}
+				after++
+			}
+			region = append(region, n)
+		}
+		if !c.GotoNextSibling() {
+			re = len(w.t.src)
+			break
+		}
+		re = int(n.EndByte())
+	}
+	if len(region) == 0 {
+		return 0, 0, true
+	}
+	if re < len(w.t.src) {
+		re = int(region[len(region)-1].EndByte())
+	}
+	for i, n := range region {
+		w.siblings[n.Id()] = sibling{region, i}
+	}
+	w.region = region
+	return rs, re, false
+}
+
+// docGlue reports whether n may sit between a declaration and its doc
+// comment, or is that comment.
+func (w *outliner) docGlue(n *tree_sitter.Node) bool {
+	k := w.t.lang.kindOf(n.KindId())
+	return k.class == ClassComment || k.name == "attribute_item" || k.name == "decorator"
+}
+
+// firstChildren returns node's first named children up to the n-th that is
+// not a comment.
+func (w *outliner) firstChildren(node *tree_sitter.Node, n int) []*tree_sitter.Node {
+	c := w.cursor
+	c.Reset(*node)
+	var out []*tree_sitter.Node
+	for ok := c.GotoFirstChild(); ok && n > 0; ok = c.GotoNextSibling() {
+		if x := c.Node(); x.IsNamed() {
+			out = append(out, x)
+			if w.t.lang.kindOf(x.KindId()).class != ClassComment {
+				n--
+			}
+		}
+	}
+	return out
 }
 
 // outliner collects an Outline.
 type outliner struct {
 	t      *Tree
-	kinds  []kindInfo
 	out    Outline
 	cursor *tree_sitter.TreeCursor
 	// siblings locates each node children returned among its siblings, so
 	// that doc finds the comments above it without PrevNamedSibling (which
 	// tree-sitter answers in time linear in the number of siblings).
 	siblings map[uintptr]sibling
+	// region, when not nil, replaces the root's children: OutlineRange.
+	region []*tree_sitter.Node
 }
 
 type sibling struct {
@@ -83,7 +215,7 @@ type sibling struct {
 	i    int
 }
 
-func (w *outliner) kind(n *tree_sitter.Node) string { return w.kinds[n.KindId()].name }
+func (w *outliner) kind(n *tree_sitter.Node) string { return w.t.lang.kindOf(n.KindId()).name }
 
 func (w *outliner) text(n *tree_sitter.Node) string { return w.t.Text(n) }
 
@@ -92,6 +224,9 @@ func (w *outliner) text(n *tree_sitter.Node) string { return w.t.Text(n) }
 func (w *outliner) children(n *tree_sitter.Node) []*tree_sitter.Node {
 	if n == nil {
 		return nil
+	}
+	if w.region != nil && n.Parent() == nil {
+		return w.region
 	}
 	c := w.cursor
 	c.Reset(*n)
@@ -113,8 +248,8 @@ func (w *outliner) prev(n *tree_sitter.Node) *tree_sitter.Node {
 	if !ok {
 		return n.PrevNamedSibling()
 	}
-	if s.i == 0 {
-		return nil
+	if s.i == 0 { // the first of its list, which may be a region
+		return n.PrevNamedSibling()
 	}
 	return s.list[s.i-1]
 }
@@ -152,7 +287,7 @@ func (w *outliner) doc(n *tree_sitter.Node) string {
 	var first, last *tree_sitter.Node
 	next := n
 	for p := w.prev(n); p != nil; p = w.prev(p) {
-		k := w.kinds[p.KindId()]
+		k := w.t.lang.kindOf(p.KindId())
 		if k.class != ClassComment {
 			if last == nil && (k.name == "attribute_item" || k.name == "decorator") {
 				next = p

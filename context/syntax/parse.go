@@ -32,6 +32,10 @@ type Tree struct {
 	src    []byte
 	ts     *tree_sitter.Tree
 	closed atomic.Bool
+	// changed is the span Changed reports; changedOK is false for a tree
+	// from Parse.
+	changedStart, changedEnd int
+	changedOK                bool
 }
 
 // Language returns the language the tree was parsed with.
@@ -90,7 +94,30 @@ func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (
 			NewEndPosition: point(c.NewEndPoint),
 		})
 	}
-	return t.lang.pool.parse(ctx, src, old)
+	next, err := t.lang.pool.parse(ctx, src, old)
+	if err != nil {
+		return nil, err
+	}
+	start, end := len(src), 0
+	for _, c := range changes {
+		start, end = min(start, c.StartByte), max(end, c.NewEndByte)
+	}
+	for _, r := range old.ChangedRanges(next.ts) {
+		start, end = min(start, int(r.StartByte)), max(end, int(r.EndByte))
+	}
+	if start > end {
+		start, end = 0, 0
+	}
+	next.changedStart, next.changedEnd, next.changedOK = start, end, true
+	return next, nil
+}
+
+// Changed returns the byte span of the tree, from Reparse, that holds
+// every change and every node whose structure differs from the tree it was
+// reparsed from: outside it, the two trees have the same nodes (shifted by
+// the edits). ok is false for a tree from Parse.
+func (t *Tree) Changed() (start, end int, ok bool) {
+	return t.changedStart, t.changedEnd, t.changedOK
 }
 
 func point(p text.Point) tree_sitter.Point {

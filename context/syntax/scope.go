@@ -82,10 +82,9 @@ func init() {
 // A scope encloses off when off lies inside it or at its end.
 func (t *Tree) Scopes(off int) []Scope {
 	kinds := scopeKinds[t.lang.Name]
-	table := t.lang.kindTable()
 	var scopes []Scope
 	for n := t.NodeAt(off); n != nil; n = n.Parent() {
-		k, ok := kinds[table[n.KindId()].name]
+		k, ok := kinds[t.lang.kindOf(n.KindId()).name]
 		if !ok || !n.IsNamed() {
 			continue
 		}
@@ -112,8 +111,7 @@ func (t *Tree) scope(n *tree_sitter.Node, k Kind) Scope {
 
 // nameOf returns the name a definition node declares, or "".
 func (t *Tree) nameOf(n *tree_sitter.Node) string {
-	table := t.lang.kindTable()
-	kind := table[n.KindId()].name
+	kind := t.lang.kindOf(n.KindId()).name
 	switch kind {
 	case "impl_item":
 		if ty := t.field(n, "type"); ty != nil {

@@ -387,3 +387,37 @@ func TestParseCancelled(t *testing.T) {
 	}
 	tr.Close()
 }
+
+// TestBrokenCode runs every query over files with syntax errors: ERROR
+// nodes have a kind id outside the language's table.
+func TestBrokenCode(t *testing.T) {
+	files, _ := filepath.Glob("testdata/[sS]ample.*")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := 0
+		for _, cut := range []int{len(src) / 3, len(src) / 2, 2 * len(src) / 3} {
+			broken := append(append(append([]byte(nil), src[:cut]...), " ) ] } @@ ( { "...), src[cut:]...)
+			tr, err := Parse(context.Background(), Detect("", f), broken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs += tr.ErrorCount()
+			n := 0
+			tr.Leaves(0, len(broken), func(Leaf) bool { n++; return true })
+			_ = tr.Outline()
+			_, _, _ = tr.OutlineRange(cut, cut+14)
+			_ = tr.Scopes(cut)
+			_ = tr.IdentifiersNear(cut, 3)
+			if n == 0 {
+				t.Errorf("%s: no leaves", f)
+			}
+			tr.Close()
+		}
+		if errs == 0 {
+			t.Errorf("%s: no error found in broken code", f)
+		}
+	}
+}

@@ -68,6 +68,19 @@ func (l *Language) kindTable() []kindInfo {
 	return l.kinds
 }
 
+// errorKind describes the ERROR node, whose kind id (65535) is outside the
+// language's table.
+var errorKind = kindInfo{name: "ERROR", class: ClassOther}
+
+// kindOf returns what the table knows of a node kind id.
+func (l *Language) kindOf(id uint16) kindInfo {
+	k := l.kindTable()
+	if int(id) < len(k) {
+		return k[id]
+	}
+	return errorKind
+}
+
 func classify(kind string, named bool) Class {
 	if !named {
 		if kind != "" && (kind[0] == '_' || kind[0] >= 'a' && kind[0] <= 'z' || kind[0] >= 'A' && kind[0] <= 'Z') {
@@ -98,11 +111,7 @@ func classify(kind string, named bool) Class {
 // KindClass returns the lexical class of a node kind of the language, as
 // Leaves reports it.
 func (l *Language) KindClass(kindID uint16) Class {
-	k := l.kindTable()
-	if int(kindID) < len(k) {
-		return k[kindID].class
-	}
-	return ClassOther
+	return l.kindOf(kindID).class
 }
 
 // Leaf is one token of a tree: a node without children, or a whole string
@@ -117,7 +126,6 @@ type Leaf struct {
 // the byte range [start, end), until fn returns false. Missing nodes (zero
 // width, inserted by error recovery) are skipped.
 func (t *Tree) Leaves(start, end int, fn func(Leaf) bool) {
-	kinds := t.lang.kindTable()
 	c := t.ts.Walk()
 	defer c.Close()
 	for {
@@ -128,7 +136,7 @@ func (t *Tree) Leaves(start, end int, fn func(Leaf) bool) {
 		}
 		descend := false
 		if e > start && e > s {
-			k := kinds[n.KindId()]
+			k := t.lang.kindOf(n.KindId())
 			if n.ChildCount() == 0 || k.atomic {
 				if !fn(Leaf{Kind: k.name, Class: k.class, Start: s, End: e}) {
 					return

@@ -17,6 +17,7 @@ import (
 	"net"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -291,7 +292,7 @@ func (e *Editor) Wait() (int, error) {
 
 // handle answers the server's requests and records its notifications.
 func (e *Editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
-	n := Notification{Method: req.Method(), Params: json.RawMessage(slices.Clone(req.Params()))}
+	n := Notification{Method: strings.Clone(req.Method()), Params: json.RawMessage(slices.Clone(req.Params()))}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	defer e.signal()

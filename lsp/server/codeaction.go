@@ -12,7 +12,6 @@ import (
 	protocol "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/workspace"
@@ -82,7 +81,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	}
 	var actions []protocol.CodeAction
 	if _, ok := service[Explainer](s); ok && len(p.Context.Only) == 0 {
-		if a, ok := s.explainAction(ctx, doc, p); ok {
+		if a, ok := s.explainAction(p); ok {
 			actions = append(actions, a)
 		}
 	}
@@ -123,24 +122,20 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	return actions, nil
 }
 
-// explainAction offers to explain the selection or the function or type
-// around the cursor, named in its title.
-func (s *Server) explainAction(ctx context.Context, doc *workspace.Document, p *protocol.CodeActionParams) (protocol.CodeAction, bool) {
-	start, err1 := s.Offset(doc, p.Range.Start)
-	end, err2 := s.Offset(doc, p.Range.End)
-	if err1 != nil || err2 != nil {
-		return protocol.CodeAction{}, false
-	}
-	subj, err := explain.Locate(ctx, doc.Path, doc.LanguageID, doc.Text.String(), start, end)
-	if err != nil {
-		return protocol.CodeAction{}, false
-	}
+// explainAction offers to explain the selection, or the function or type
+// around the cursor. It does not parse the document (a parse of a large
+// file costs tens of milliseconds, too much for every cursor move): the
+// command finds the code to explain when it runs.
+func (s *Server) explainAction(p *protocol.CodeActionParams) (protocol.CodeAction, bool) {
 	r := p.Range
 	arg, err := protocol.Marshal(explainParams{TextDocument: p.TextDocument, Range: &r})
 	if err != nil {
 		return protocol.CodeAction{}, false
 	}
-	title := "Explain " + subj.Title()
+	title := "Explain with lode"
+	if r.Start != r.End {
+		title = "Explain selection with lode"
+	}
 	return protocol.CodeAction{
 		Title:   title,
 		Command: protocol.Command{Title: title, Command: commandExplain, Arguments: []protocol.LSPAny{arg}},

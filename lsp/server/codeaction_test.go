@@ -83,7 +83,7 @@ func TestFixResolvedLazily(t *testing.T) {
 		t.Fatalf("codeActionProvider = %#v", res.Capabilities.CodeActionProvider)
 	}
 	actions := codeActions(t, e, protocol.Range{Start: pos(4, 9), End: pos(4, 9)}, subtraction())
-	if got := titles(actions); len(got) != 2 || got[0] != "Explain function Add" || got[1] != "Fix with lode: Add subtracts" {
+	if got := titles(actions); len(got) != 2 || got[0] != "Explain with lode" || got[1] != "Fix with lode: Add subtracts" {
 		t.Fatalf("actions: %q", got)
 	}
 	if len(m.Calls()) != 0 {
@@ -182,7 +182,7 @@ func TestRewriteSelection(t *testing.T) {
 	e, _ := explainEditor(t, m, resolvingCaps(), nil)
 	sel := protocol.Range{Start: pos(7, 0), End: pos(9, 1)}
 	actions := codeActions(t, e, sel)
-	if got := titles(actions); len(got) != 2 || got[0] != "Explain selection in Twice" || got[1] != "Rewrite selection with lode…" {
+	if got := titles(actions); len(got) != 2 || got[0] != "Explain selection with lode" || got[1] != "Rewrite selection with lode…" {
 		t.Fatalf("actions: %q", got)
 	}
 	rewrite := actions[1].Command

@@ -29,6 +29,12 @@ type configurable interface {
 	SetConfig(c config.Completion)
 }
 
+// forgetter is implemented by completers that keep state per document, to
+// be dropped when the document closes.
+type forgetter interface {
+	Forget(path string)
+}
+
 // commandAccept is sent back by the client when the user accepts an item;
 // its one argument is the item's ID. It feeds the local feedback log.
 const commandAccept = "lode.acceptCompletion"
@@ -54,6 +60,15 @@ func init() {
 			// an editor with both would show every suggestion twice.
 			if td := s.ClientCapabilities().TextDocument; td == nil || td.InlineCompletion == nil {
 				c.CompletionProvider = &protocol.CompletionOptions{}
+			}
+			// capabilities runs once per session: the place to start
+			// following closed documents.
+			if f, ok := service[forgetter](s); ok {
+				s.ws.Subscribe(func(ev workspace.Event) {
+					if _, open := s.ws.Document(ev.Path); !open {
+						f.Forget(ev.Path)
+					}
+				})
 			}
 		},
 		configured: func(s *Server, cfg *config.Config) {

@@ -77,7 +77,7 @@ func init() {
 
 // explain answers lode/explain.
 func (s *Server) explain(ctx context.Context, p *explainParams) (*explainResult, error) {
-	doc, ex, err := s.explainDocument(ctx, p, p.WorkDoneToken)
+	doc, ex, err := s.explainDocument(ctx, p, p.WorkDoneToken, true)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *Server) explainCommand(ctx context.Context, args []protocol.LSPAny) (an
 	if err := lode.DecodeParams(commandExplain, args[0], &p); err != nil {
 		return nil, err
 	}
-	doc, ex, err := s.explainDocument(ctx, &p, nil)
+	doc, ex, err := s.explainDocument(ctx, &p, nil, true)
 	if err != nil {
 		if ctx.Err() == nil {
 			s.ShowMessage(ctx, protocol.MessageTypeWarning, "lode: "+err.Error())
@@ -105,10 +105,10 @@ func (s *Server) explainCommand(ctx context.Context, args []protocol.LSPAny) (an
 	return s.explainResult(doc, ex), nil
 }
 
-// explainDocument explains the code p points at, with progress, within the
-// configured timeout. A model that fails gives a structural explanation
-// saying why.
-func (s *Server) explainDocument(ctx context.Context, p *explainParams, token protocol.ProgressToken) (*workspace.Document, *explain.Explanation, error) {
+// explainDocument explains the code p points at within the configured
+// timeout, reporting progress when asked to. A model that fails gives a
+// structural explanation saying why.
+func (s *Server) explainDocument(ctx context.Context, p *explainParams, token protocol.ProgressToken, progress bool) (*workspace.Document, *explain.Explanation, error) {
 	e, _ := service[Explainer](s)
 	doc, err := s.Document(ctx, p.TextDocument.URI)
 	if err != nil {
@@ -123,7 +123,10 @@ func (s *Server) explainDocument(ctx context.Context, p *explainParams, token pr
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
-	prog := s.Progress(ctx, token, "Explaining "+filepath.Base(doc.Path))
+	var prog *Progress
+	if progress {
+		prog = s.Progress(ctx, token, "Explaining "+filepath.Base(doc.Path))
+	}
 	ex, err := e.Explain(ctx, t, func(msg string, pct int) { prog.Report(ctx, msg, pct) })
 	switch {
 	case errors.Is(err, explain.ErrNothing):
@@ -207,7 +210,7 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	ctx, release := s.Supersede(ctx, "hover:"+doc.Path)
 	defer release()
 	pos := p.Position
-	_, ex, err := s.explainDocument(ctx, &explainParams{TextDocument: p.TextDocument, Position: &pos}, nil)
+	_, ex, err := s.explainDocument(ctx, &explainParams{TextDocument: p.TextDocument, Position: &pos}, nil, false)
 	if err != nil {
 		if errors.Is(err, context.Canceled) || lode.IsCode(err, jsonrpc2.InvalidParams) {
 			return nil, nil // no function here, or a newer hover won

@@ -42,7 +42,8 @@
 // RunConformance(t, Suite{New, Request}) runs the tests every provider
 // passes: answers, streaming agreeing with non-streaming, stopping a stream
 // early, cancellation aborting the request, 401 reported once, 429 with
-// Retry-After honoured without further requests, one retry of a 5xx,
+// Retry-After honoured without further requests, one retry of a 5xx (and
+// none once the caller cancelled during the back-off),
 // malformed JSON, a cut stream, unknown model, context too long,
 // connection refused, name resolution, connect, first-byte and request
 // timeouts,

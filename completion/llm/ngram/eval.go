@@ -65,6 +65,8 @@ type EvalResult struct {
 	// many lines were tried, how many got a proposal, how many proposals
 	// were exactly the rest of the line (text, spacing included).
 	Lines, Proposed, Exact int
+	// UnseenBits is the part of Model.Bits spent on unseen tokens.
+	UnseenBits float64
 	// Spacing reconstruction: token gaps on a line predicted right.
 	Gaps, GapsRight int
 }
@@ -120,12 +122,13 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 		isIdent := lx.class == classIdent
 
 		p, unseen := q.s.prob(tok)
-		cands := q.s.candidates(10, perNode, nil)
+		cands := q.s.candidates(10, knobPer, nil)
 		rank := rankOf(cands, tok)
 		r.Model.rank(rank)
 		r.Model.Bits += bits(p)
 		if unseen {
 			r.Model.Unseen++
+			r.UnseenBits += bits(p)
 		}
 		if lx.class != classNewline {
 			r.Lexical.rank(rank)

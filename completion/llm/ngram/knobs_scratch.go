@@ -31,4 +31,8 @@ func mixWeightKnob(lambda float64, depth, order int) float64 {
 }
 
 // SetKnobs is a tuning hook (scratch).
-func SetKnobs(mix int, a float64) { knobMix, knobA = mix, a }
+func SetKnobs(mix int, a float64, per int) { knobMix, knobA, knobPer = mix, a, per }
+
+var knobPer = 24
+
+var knobSmooth = func() float64 { f, _ := strconv.ParseFloat(os.Getenv("NG_D"), 64); return f }()

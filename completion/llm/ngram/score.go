@@ -51,8 +51,14 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 		if id := t.child(h, tok); id != none {
 			cw = float64(t.n[id].count)
 		}
-		p = (cw + n1*p) / (ch + n1)
-		lambda = ch / (ch + n1)
+		if knobSmooth > 0 {
+			d := knobSmooth
+			p = (max(cw-d, 0) + d*n1*p) / ch
+			lambda = 1 - d*n1/ch
+		} else {
+			p = (cw + n1*p) / (ch + n1)
+			lambda = ch / (ch + n1)
+		}
 		depth = k + 1
 	}
 	return p, mixWeight(lambda, depth, t.order)

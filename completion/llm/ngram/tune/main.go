@@ -49,13 +49,15 @@ func main() {
 	for _, cfg := range os.Args[4:] {
 		var mix int
 		var a float64
-		fmt.Sscanf(cfg, "%d:%g", &mix, &a)
-		ngram.SetKnobs(mix, a)
+		var per int
+		fmt.Sscanf(cfg, "%d:%g:%d", &mix, &a, &per)
+		ngram.SetKnobs(mix, a, per)
 		t0 := time.Now()
 		r, _ := m.Evaluate(context.Background(), test, 1)
 		for _, f := range test {
 			m.Forget(f.Path)
 		}
+		fmt.Printf("unseen %.4f of tokens, %.3f bits/token of the total\n", float64(r.Model.Unseen)/float64(r.Model.Tokens), r.UnseenBits/float64(r.Model.Tokens))
 		fmt.Printf("%-8s bits %.3f lex %.3f MRR %.4f top1 %.3f top5 %.3f identMRR %.3f line %.3f/%.3f (%s)\n", cfg, r.Model.Entropy(), r.Lexical.Entropy(), r.Model.MRR(), r.Model.Acc1(), r.Model.Acc5(), r.Ident.MRR(),
 			float64(r.Exact)/float64(r.Lines), float64(r.Exact)/float64(r.Proposed), time.Since(t0).Round(time.Second))
 	}

@@ -201,7 +201,7 @@ function M.accept(bufnr)
   vim.api.nvim_buf_set_text(bufnr, row, e.start_col, row, e.end_col, lines)
   local last = #lines == 1 and e.start_col + #lines[1] or #lines[#lines]
   vim.api.nvim_win_set_cursor(0, { row + #lines, last })
-  if e.command then
+  if type(e.command) == 'table' and (e.command.command or '') ~= '' then
     s.client.request('workspace/executeCommand', e.command, function() end, bufnr)
   end
   return true
