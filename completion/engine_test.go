@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +20,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/tokens"
 )
 
 // gated is a fake model whose calls wait until the test opens the gate
@@ -384,5 +387,67 @@ func TestFeedbackLog(t *testing.T) {
 func TestFeedbackOffByDefault(t *testing.T) {
 	if config.Default().Completion.FeedbackLog != "" {
 		t.Error("feedback log is on by default")
+	}
+}
+
+func TestForgetAnswersPendingEmpty(t *testing.T) {
+	g := newGated("x")
+	e := New(Options{Config: testConfig(), Model: g})
+	ch := async(e, context.Background(), at(goDoc, "fmt."))
+	<-g.started
+	e.Forget("/w/main.go")
+	if o := <-ch; o.res.Skipped != Superseded || len(o.res.Items) != 0 {
+		t.Fatalf("pending request after Forget: %+v", o.res)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if g.canceled.Load() != 1 {
+		t.Error("model call of a closed document not aborted")
+	}
+}
+
+// BenchmarkEngine measures the engine alone (no server, no workspace
+// context) on a large Go file with an instant model: the time before the
+// model call (policy, windows, prompt) and after it (post-processing with
+// the syntax check by incremental reparse).
+func BenchmarkEngine(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	m := &llmtest.Model{Name: "m", FIM: true}
+	e := New(Options{Config: config.Default().Completion, Model: m, Tokens: tokens.New()})
+	var gather, post []time.Duration
+	i := 0
+	for b.Loop() {
+		// A line cut in its middle; the model answers the cut part.
+		var n int
+		for {
+			i = (i*7919 + 13) % len(lines)
+			if l := strings.TrimSpace(lines[i]); len(l) > 12 && !strings.HasPrefix(l, "//") {
+				break
+			}
+		}
+		l := lines[i]
+		n = len(l) - len(strings.TrimLeft(l, "\t")) + len(strings.TrimSpace(l))/2
+		doc := strings.Join(lines[:i], "\n") + "\n" + l[:n] + "\n" + strings.Join(lines[i+1:], "\n")
+		m.Text = l[n:]
+		res, err := e.Complete(context.Background(), Request{Path: "/w/server.go", Text: text.New(doc), Offset: len(strings.Join(lines[:i], "\n")) + 1 + n, Trigger: Invoked})
+		if err != nil {
+			b.Fatal(err)
+		}
+		gather = append(gather, res.Timing.Gather)
+		post = append(post, res.Timing.Post)
+	}
+	for _, x := range []struct {
+		name string
+		d    []time.Duration
+	}{{"gather", gather}, {"post", post}} {
+		slices.Sort(x.d)
+		b.ReportMetric(float64(x.d[len(x.d)/2].Microseconds())/1000, x.name+"-p50-ms")
+		b.ReportMetric(float64(x.d[len(x.d)*99/100].Microseconds())/1000, x.name+"-p99-ms")
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 )
@@ -277,9 +278,10 @@ type ctxEval struct {
 	counter *tokens.Counter
 	budgets []int
 	window  int
-	texts   map[string]string // file contents for the baselines' windows
+	texts   map[string]*text.Text // file contents for the baselines' windows
 
 	files     int
+	built     index.BuildResult
 	buildTime time.Duration
 	scores    map[string]*ctxScore // by method and mode: "lode/args"
 	latency   []time.Duration      // of lode's Retrieve, every call
@@ -320,21 +322,25 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 		files = append(files, index.File{Path: f.Path, Size: f.Size, ModTime: f.ModTime,
 			Read: func() ([]byte, error) { return ws.ReadFile(f.Path) }})
 	}
-	ix := index.New()
+	// The index cache that lode context and lode index save saves the
+	// cold build of repeated runs; what the cache lacks or has changed is
+	// indexed now, and files not offered here (testdata) leave it.
 	start := time.Now()
-	if _, err := ix.Build(ctx, files, 0, func(done, total int) {
+	ix, _ := retrieve.OpenIndex(root)
+	res, err := ix.Build(ctx, files, 0, func(done, total int) {
 		if done%1000 == 0 || done == total {
 			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)
 		}
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(stderr)
 	counter := tokens.New()
 	return &ctxEval{
 		ws: ws, ix: ix, r: retrieve.New(ws, ix, counter, retrieve.Options{}), counter: counter,
-		budgets: budgets, window: window, texts: make(map[string]string),
-		files: len(files), buildTime: time.Since(start), scores: make(map[string]*ctxScore),
+		budgets: budgets, window: window, texts: make(map[string]*text.Text),
+		files: len(files), built: res, buildTime: time.Since(start), scores: make(map[string]*ctxScore),
 	}, nil
 }
 
@@ -448,18 +454,17 @@ func (ev *ctxEval) lines(path string, first, last int) string {
 	t, ok := ev.texts[path]
 	if !ok {
 		data, _ := ev.ws.ReadFile(path)
-		t = string(data)
+		t = text.New(string(data))
 		ev.texts[path] = t
 	}
-	ls := strings.SplitAfter(t, "\n")
-	return strings.Join(ls[min(first, len(ls)):min(last+1, len(ls))], "")
+	return t.String()[t.LineStart(first):t.LineStart(last+1)]
 }
 
 // report prints the table of one run.
 func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64) {
 	fmt.Fprintf(w, "lode eval context %s\n", root)
-	fmt.Fprintf(w, "go: %s (%s); tree: %d files indexed in %s (workspace rules, testdata excluded)\n",
-		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond))
+	fmt.Fprintf(w, "go: %s (lode built with %s); tree: %d files (workspace rules, testdata excluded), index ready in %s (%d parsed, %d from cache)\n",
+		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond), ev.built.Indexed, ev.built.Unchanged)
 	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
 		held, sites, seed, ev.window)
 	for _, m := range ctxModes {

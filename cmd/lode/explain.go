@@ -18,7 +18,7 @@ import (
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/patch"
-	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/lsp/server"
@@ -258,9 +258,10 @@ func chatModel(cfg *config.Config) (llm.Model, error) {
 	return m, nil
 }
 
-// workspaceLookup indexes the workspace at root and returns a lookup of
-// its definitions and callers that reads files through the workspace's
-// rules (ignored and secret files stay out). On failure it warns and
+// workspaceLookup indexes the workspace at root (starting from the index
+// cached by earlier runs, and saving it back) and returns a lookup of its
+// definitions and callers that reads files through the workspace's rules,
+// so that ignored and secret files stay out. On failure it warns and
 // returns nil: explanations then go without project context.
 func workspaceLookup(ctx context.Context, root string, cfg *config.Config, stderr io.Writer) explain.Lookup {
 	ws := workspace.New()
@@ -269,21 +270,15 @@ func workspaceLookup(ctx context.Context, root string, cfg *config.Config, stder
 		fmt.Fprintf(stderr, "lode: %v; going without project context\n", err)
 		return nil
 	}
-	files, err := ws.Scan(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "lode: scanning %s: %v; going without project context\n", root, err)
-		return nil
-	}
-	offered := make([]index.File, len(files))
-	for i, f := range files {
-		offered[i] = index.File{Path: f.Path, Size: f.Size, ModTime: f.ModTime, Read: func() ([]byte, error) { return ws.ReadFile(f.Path) }}
-	}
-	x := index.New()
-	if _, err := x.Build(ctx, offered, 0, nil); err != nil {
+	ix, cachePath := retrieve.OpenIndex(root)
+	ictx, stop := context.WithCancel(ctx)
+	defer stop() // the index is built: stop following changes
+	ir := retrieve.StartIndexing(ictx, ws, ix, retrieve.IndexOptions{CachePath: cachePath})
+	if _, err := ir.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode: indexing %s: %v; going without project context\n", root, err)
 		return nil
 	}
-	return explain.IndexLookup{Index: x, Read: ws.ReadFile}
+	return explain.IndexLookup{Index: ix, Read: ws.ReadFile}
 }
 
 // explainService is the serve part behind explanations and patches: it

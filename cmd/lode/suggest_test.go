@@ -57,7 +57,8 @@ func cliWorkspace(t *testing.T, url, extraConfig string) string {
 	for _, env := range []string{"LODE_PROVIDER", "LODE_BASE_URL", "LODE_MODEL", "LODE_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"} {
 		t.Setenv(env, "")
 	}
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config-home"))
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Chdir(dir)
 	return dir
 }

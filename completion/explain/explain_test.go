@@ -239,3 +239,43 @@ func TestExplainRedacts(t *testing.T) {
 		t.Errorf("prompt not redacted:\n%s", p)
 	}
 }
+
+func TestExplainRedactsSecretsByDefault(t *testing.T) {
+	const key = "sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	src := "package cfg\n\nfunc Client() *http.Client {\n\tapiKey := \"" + key + "\"\n\treturn newClient(apiKey)\n}\n"
+	m := &llmtest.Model{Text: "Builds a client."}
+	if _, err := New(m, Options{}).Explain(context.Background(), Target{Path: "/ws/cfg.go", Content: src, Start: 40, End: 40}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p := m.Calls()[0].Messages[1].Content; strings.Contains(p, key) || !strings.Contains(p, "newClient(apiKey)") {
+		t.Errorf("the key reached the model, or the code did not:\n%s", p)
+	}
+}
+
+func TestStructuralPython(t *testing.T) {
+	src := `import json
+
+
+def load(path):
+    """Read the settings at path; an empty dict when missing."""
+    if not os.path.exists(path):
+        return {}
+    elif path.endswith(".json"):
+        with open(path) as f:
+            return json.load(f)
+    raise ValueError("unknown format: " + path)
+`
+	s, err := Locate(context.Background(), "/ws/settings.py", "python", src, strings.Index(src, "elif"), strings.Index(src, "elif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Kind != "function" || s.Name != "load" || !strings.Contains(s.Doc, "Read the settings") {
+		t.Errorf("subject: %s %q doc %q", s.Kind, s.Name, s.Doc)
+	}
+	md := Structural(s, nil, "")
+	for _, want := range []string{"`os.path.exists` (line 6)", "`json.load` (line 10)", "- line 8: `elif path.endswith(\".json\"):`", "- line 11: `raise ValueError(\"unknown format: \" + path)`", "- line 7: `return {}`"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("structural explanation lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 
 const (
 	maxDefinitionLines = 40 // of a definition's code shown, after its doc comment
-	maxLookupDefs      = 3  // definitions of one name
+	maxLookupDefs      = 8  // definitions of one name
 	maxOccurrenceHits  = 64 // index chunks searched for callers
 	callerContext      = 1  // lines shown around a call
 )
@@ -81,7 +81,7 @@ func (l IndexLookup) Callers(ctx context.Context, name string) []retrieve.Snippe
 		}
 		for n := hit.StartLine; n <= hit.EndLine && n < len(lines) && len(out) < maxCallers; n++ {
 			key := hit.Path + ":" + lines[n]
-			if defs[hit.Path][n] || seen[key] || !call.MatchString(lines[n]) || isDeclaration(lines[n], name) {
+			if defs[hit.Path][n] || seen[key] || !callsOutsideComment(call, lines[n]) || isDeclaration(lines[n], name) {
 				continue
 			}
 			seen[key] = true
@@ -93,6 +93,21 @@ func (l IndexLookup) Callers(ctx context.Context, name string) []retrieve.Snippe
 		}
 	}
 	return out
+}
+
+// callsOutsideComment reports whether line has a call matching call before
+// any line comment ("//" or "#") it holds.
+func callsOutsideComment(call *regexp.Regexp, line string) bool {
+	loc := call.FindStringIndex(line)
+	if loc == nil {
+		return false
+	}
+	for _, marker := range []string{"//", "#"} {
+		if i := strings.Index(line, marker); i >= 0 && i < loc[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // isDeclaration reports whether line declares name rather than calling

@@ -2,12 +2,14 @@ package explain
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/retrieve"
 )
 
 func TestIndexLookup(t *testing.T) {
@@ -52,5 +54,40 @@ func TestIndexLookup(t *testing.T) {
 	denied := IndexLookup{Index: x, Read: func(string) ([]byte, error) { return nil, os.ErrPermission }}
 	if d, c := denied.Definitions(context.Background(), "add"), denied.Callers(context.Background(), "Parse"); len(d)+len(c) != 0 {
 		t.Errorf("a file the workspace refuses reached the result: %v %v", d, c)
+	}
+}
+
+func TestBestDefinition(t *testing.T) {
+	s := &Subject{Path: "/ws/http/server.go", StartLine: 10, EndLine: 20}
+	defs := []retrieve.Snippet{
+		{Path: "/ws/other/a.go", StartLine: 1},
+		{Path: "/ws/http/client.go", StartLine: 2},
+		{Path: "/ws/http/server.go", StartLine: 30, EndLine: 32},
+		{Path: "/ws/http/server.go", StartLine: 12, EndLine: 14}, // inside the subject
+		{Path: "/ws/calc/calc.go", StartLine: 3},
+	}
+	tests := []struct {
+		call Call
+		defs []retrieve.Snippet
+		want string // path:line, "" for none
+	}{
+		{Call{Name: "f", Qualified: "f"}, defs, "/ws/http/server.go:30"},
+		{Call{Name: "f", Qualified: "f"}, defs[:2], "/ws/http/client.go:2"},
+		{Call{Name: "f", Qualified: "f"}, defs[:1], "/ws/other/a.go:1"},
+		{Call{Name: "Add", Qualified: "calc.Add"}, []retrieve.Snippet{defs[0], defs[4]}, "/ws/calc/calc.go:3"},
+		{Call{Name: "Close", Qualified: "rwc.Close"}, []retrieve.Snippet{defs[0], defs[4]}, ""},
+		{Call{Name: "Close", Qualified: "rwc.Close"}, defs[:2], "/ws/http/client.go:2"},
+		{Call{Name: "g", Qualified: "g"}, defs[3:4], ""},
+		{Call{Name: "h", Qualified: "c.h"}, []retrieve.Snippet{{Path: "/ws/http/fake_test.go", StartLine: 5}, {Path: "/ws/http/conn.go", StartLine: 6}}, "/ws/http/conn.go:6"},
+		{Call{Name: "h", Qualified: "c.h"}, []retrieve.Snippet{{Path: "/ws/http/fake_test.go", StartLine: 5}}, "/ws/http/fake_test.go:5"},
+	}
+	for _, tc := range tests {
+		got := ""
+		if d, ok := s.bestDefinition(tc.call, tc.defs); ok {
+			got = fmt.Sprintf("%s:%d", d.Path, d.StartLine)
+		}
+		if got != tc.want {
+			t.Errorf("bestDefinition(%s) = %q, want %q", tc.call.Qualified, got, tc.want)
+		}
 	}
 }

@@ -37,15 +37,13 @@ func (e *Explainer) gather(ctx context.Context, s *Subject) []retrieve.Snippet {
 		if len(defs) == maxDefinitions || ctx.Err() != nil {
 			break
 		}
-		for _, d := range e.opts.Lookup.Definitions(ctx, c.Name) {
+		if d, ok := s.bestDefinition(c, e.opts.Lookup.Definitions(ctx, c.Name)); ok {
 			key := fmt.Sprintf("%s:%d", d.Path, d.StartLine)
-			if seen[key] || s.contains(d) {
-				continue
+			if !seen[key] {
+				seen[key] = true
+				d.Reason, d.Symbol = retrieve.ReasonDefinition, c.Qualified
+				defs = append(defs, d)
 			}
-			seen[key] = true
-			d.Reason, d.Symbol = retrieve.ReasonDefinition, c.Qualified
-			defs = append(defs, d)
-			break
 		}
 	}
 	if name := cmp.Or(s.Name, s.Container); name != "" && ctx.Err() == nil {
@@ -82,6 +80,55 @@ func (e *Explainer) gather(ctx context.Context, s *Subject) []retrieve.Snippet {
 	add(callers, budget)
 	add(defs, budget)
 	return out
+}
+
+// bestDefinition picks the definition a call most likely means, by
+// proximity: the same file, then the same directory, then anywhere, a
+// test file only for a test (or when nothing else is found). A
+// call through a qualifier ("x.Name") takes only a definition in the
+// subject's directory, or in a directory named like the qualifier (a Go
+// package): without types, a method of the same name elsewhere is more
+// often wrong than right.
+func (s *Subject) bestDefinition(c Call, defs []retrieve.Snippet) (retrieve.Snippet, bool) {
+	qualifier, qualified := "", false
+	if i := strings.LastIndexAny(c.Qualified, ".:"); i >= 0 {
+		qualifier, qualified = strings.TrimRight(c.Qualified[:i], ":"), true
+		qualifier = qualifier[strings.LastIndexAny(qualifier, ".:")+1:]
+	}
+	dir := filepath.Dir(s.Path)
+	best, bestRank := retrieve.Snippet{}, 0
+	for _, d := range defs {
+		if s.contains(d) {
+			continue
+		}
+		rank := 1
+		switch ddir := filepath.Dir(d.Path); {
+		case filepath.Clean(d.Path) == filepath.Clean(s.Path):
+			rank = 4
+		case ddir == dir:
+			rank = 3
+		case filepath.Base(ddir) == qualifier:
+			rank = 2
+		case qualified:
+			continue
+		}
+		rank *= 2
+		if isTest(d.Path) == isTest(s.Path) {
+			rank++ // test helpers explain tests, not the code under test
+		}
+		if rank > bestRank {
+			best, bestRank = d, rank
+		}
+	}
+	return best, bestRank > 0
+}
+
+// isTest reports whether path names a test file by the usual conventions.
+func isTest(path string) bool {
+	base := filepath.Base(path)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	return strings.HasSuffix(stem, "_test") || strings.HasPrefix(stem, "test_") ||
+		strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, ".spec") || strings.HasSuffix(stem, "Test")
 }
 
 func (e *Explainer) tokens(s string) int {

@@ -159,25 +159,21 @@ func docOf(tree *syntax.Tree, sc syntax.Scope) string {
 // tree's tokens, so that strings and comments never count.
 func (s *Subject) scanTree(tree *syntax.Tree) {
 	src := tree.Source()
-	var prev, prev2, prev3 syntax.Leaf
+	var recent []syntax.Leaf // the last tokens, newest last
 	seenCall := map[string]bool{}
 	lastBranch, lastReturn := -1, -1
+	line, counted := s.StartLine, s.Start
 	tree.Leaves(s.Start, s.End, func(l syntax.Leaf) bool {
-		line := s.StartLine + strings.Count(string(src[s.Start:l.Start]), "\n")
+		if l.Start > counted {
+			line += strings.Count(string(src[counted:l.Start]), "\n")
+			counted = l.Start
+		}
 		word := string(src[l.Start:l.End])
 		switch {
-		case l.Kind == "(" && prev.Class == syntax.ClassIdentifier && !declares(src, prev2):
-			name := string(src[prev.Start:prev.End])
-			if name == s.Name && line == s.StartLine {
-				break // the declaration's own name (C, Java)
-			}
-			q := name
-			if prev2.Kind == "." && prev3.Class == syntax.ClassIdentifier {
-				q = string(src[prev3.Start:prev3.End]) + "." + name
-			}
-			if !seenCall[q] {
-				seenCall[q] = true
-				s.Calls = append(s.Calls, Call{Name: name, Qualified: q, Line: line})
+		case l.Kind == "(":
+			if c, ok := s.call(src, recent, line); ok && !seenCall[c.Qualified] {
+				seenCall[c.Qualified] = true
+				s.Calls = append(s.Calls, c)
 			}
 		case l.Class == syntax.ClassKeyword && branchKeywords[word] && line != lastBranch:
 			lastBranch = line
@@ -186,9 +182,36 @@ func (s *Subject) scanTree(tree *syntax.Tree) {
 			lastReturn = line
 			s.Returns = append(s.Returns, Line{Line: line, Text: s.lineText(line)})
 		}
-		prev3, prev2, prev = prev2, prev, l
+		if len(recent) == maxQualifiers*2+2 {
+			recent = recent[1:]
+		}
+		recent = append(recent, l)
 		return true
 	})
+}
+
+// maxQualifiers bounds the qualifiers kept in a call's name
+// ("os.path.exists" has two).
+const maxQualifiers = 3
+
+// call returns the call whose opening parenthesis follows the tokens in
+// recent: an identifier, with the identifiers before it joined by "." or
+// "::". A declaration's own name is not a call.
+func (s *Subject) call(src []byte, recent []syntax.Leaf, line int) (Call, bool) {
+	i := len(recent) - 1
+	if i < 0 || recent[i].Class != syntax.ClassIdentifier {
+		return Call{}, false
+	}
+	name := string(src[recent[i].Start:recent[i].End])
+	if i > 0 && declares(src, recent[i-1]) || name == s.Name && line == s.StartLine {
+		return Call{}, false
+	}
+	q := name
+	for i >= 2 && (recent[i-1].Kind == "." || recent[i-1].Kind == "::") && recent[i-2].Class == syntax.ClassIdentifier {
+		q = string(src[recent[i-2].Start:recent[i-1].End]) + q
+		i -= 2
+	}
+	return Call{Name: name, Qualified: q, Line: line}, true
 }
 
 // declarers are the keywords that precede a declared function's name.

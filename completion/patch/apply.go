@@ -3,7 +3,10 @@ package patch
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/lode-ls/lode/context/redact"
 )
 
 // ErrNoChange reports an answer whose edits leave every file as it was.
@@ -47,6 +50,10 @@ func Apply(a *Answer, targets []Target) ([]FileChange, error) {
 	}
 	var changes []FileChange
 	for i, t := range targets {
+		var err error
+		if contents[i], err = restoreSecrets(t.Content, contents[i]); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Path, err)
+		}
 		if contents[i] != t.Content {
 			changes = append(changes, FileChange{Path: t.Path, Language: t.Language, Old: t.Content, New: contents[i]})
 		}
@@ -55,6 +62,38 @@ func Apply(a *Answer, targets []Target) ([]FileChange, error) {
 		return nil, ErrNoChange
 	}
 	return changes, nil
+}
+
+// ErrSecret reports an answer that would write the redaction placeholder
+// where the file holds a secret the model never saw.
+var ErrSecret = errors.New("patch: the answer would overwrite a redacted secret")
+
+// restoreSecrets puts back the secrets the model saw redacted: a line of
+// the patched content holding the placeholder must be, once redacted, a
+// line of the original, and takes the original's text. Otherwise the
+// patch would replace the user's secret with the placeholder.
+func restoreSecrets(old, patched string) (string, error) {
+	if strings.Count(patched, redact.Placeholder) <= strings.Count(old, redact.Placeholder) {
+		return patched, nil
+	}
+	originals := map[string]string{}
+	for line := range strings.SplitSeq(old, "\n") {
+		if r := redact.String(line); r != line {
+			originals[r] = line
+		}
+	}
+	lines := strings.Split(patched, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, redact.Placeholder) {
+			continue
+		}
+		o, ok := originals[l]
+		if !ok {
+			return "", fmt.Errorf("%w: %q", ErrSecret, strings.TrimSpace(l))
+		}
+		lines[i] = o
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // regionOffsets returns the byte range of the target's region, or the
@@ -220,23 +259,27 @@ func lineMatches(content, search string, loose bool) []span {
 			offs = append(offs, i+1)
 		}
 	}
-	lineAt := func(n int) string {
+	// A search the model copied from redacted text matches the file's
+	// lines as the model saw them.
+	redacted := strings.Contains(search, redact.Placeholder)
+	lines := make([]string, len(offs))
+	for n := range offs {
 		end := len(content)
 		if n+1 < len(offs) {
 			end = offs[n+1]
 		}
-		return strings.TrimSuffix(content[offs[n]:end], "\n")
+		l := strings.TrimSuffix(content[offs[n]:end], "\n")
+		if redacted {
+			l = redact.String(l)
+		}
+		lines[n] = norm(l)
+	}
+	for i := range want {
+		want[i] = norm(want[i])
 	}
 	var ms []span
 	for first := 0; first+len(want) <= len(offs); first++ {
-		ok := true
-		for k, w := range want {
-			if norm(lineAt(first+k)) != norm(w) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if slices.Equal(lines[first:first+len(want)], want) {
 			end := len(content)
 			if first+len(want) < len(offs) {
 				end = offs[first+len(want)]

@@ -233,3 +233,55 @@ func TestCheckRejects(t *testing.T) {
 		t.Error("Check accepted a diff whose result differs")
 	}
 }
+
+func TestSuggestRedactsSecretsByDefault(t *testing.T) {
+	const key = "sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	src := "package cfg\n\nconst token = \"" + key + "\"\n\nfunc Twice(x int) int { return x + x }\n"
+	m := scripted("no idea", "still no idea")
+	res, err := (&Suggester{Model: m}).Suggest(context.Background(), &Request{Instruction: "fix", Targets: []Target{{Path: "cfg.go", Content: src}}})
+	if err != nil || res.Patch != nil {
+		t.Fatalf("patch %v, err %v", res.Patch, err)
+	}
+	for _, c := range m.Calls() {
+		for _, msg := range c.Messages {
+			if strings.Contains(msg.Content, key) {
+				t.Fatalf("the key reached the model in a %s message", msg.Role)
+			}
+		}
+	}
+}
+
+func TestSecretsSurviveAnEchoedLine(t *testing.T) {
+	const key = "sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	src := "package cfg\n\nconst token = \"" + key + "\"\n\nfunc Twice(x int) int { return x + x }\n"
+	target := Target{Path: "cfg.go", Content: src, StartLine: 3, EndLine: 5}
+	echo := "```go\nconst token = \"[REDACTED]\"\n\nfunc Twice(x int) int { return 2 * x }\n```\n"
+	res, err := (&Suggester{Model: scripted(echo)}).Suggest(context.Background(), &Request{Instruction: "multiply", Targets: []Target{target}})
+	if err != nil || res.Patch == nil {
+		t.Fatalf("patch %v, err %v, attempts %+v", res.Patch, err, res.Attempts)
+	}
+	if got := res.Patch.Changes[0].New; !strings.Contains(got, key) || !strings.Contains(got, "return 2 * x") {
+		t.Errorf("patched:\n%s", got)
+	}
+	if strings.Contains(res.Patch.Diff, "REDACTED") || strings.Contains(res.Patch.Diff, "-const token") {
+		t.Errorf("the diff touches the secret's line:\n%s", res.Patch.Diff)
+	}
+	overwrite := "```go\nconst token = \"[REDACTED]\" // rotated\n\nfunc Twice(x int) int { return 2 * x }\n```\n"
+	res, err = (&Suggester{Model: scripted(overwrite, overwrite)}).Suggest(context.Background(), &Request{Instruction: "multiply", Targets: []Target{target}})
+	if err != nil || res.Patch != nil || !errors.Is(res.Attempts[0].Err, ErrSecret) {
+		t.Errorf("a patch writing the placeholder over the secret: patch %v, err %v, attempts %+v", res.Patch, err, res.Attempts)
+	}
+}
+
+func TestSearchThroughRedactedLine(t *testing.T) {
+	const key = "sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789ABCD"
+	src := "package cfg\n\nconst token = \"" + key + "\"\nconst retries = 1\n"
+	block := "cfg.go\n<<<<<<< SEARCH\nconst token = \"[REDACTED]\"\nconst retries = 1\n=======\nconst token = \"[REDACTED]\"\nconst retries = 3\n>>>>>>> REPLACE\n"
+	res, err := (&Suggester{Model: scripted(block)}).Suggest(context.Background(), &Request{Instruction: "retry more", Targets: []Target{{Path: "cfg.go", Content: src}}})
+	if err != nil || res.Patch == nil {
+		t.Fatalf("patch %v, err %v, attempts %+v", res.Patch, err, res.Attempts)
+	}
+	if want := strings.Replace(src, "retries = 1", "retries = 3", 1); res.Patch.Changes[0].New != want {
+		t.Errorf("patched:\n%s", res.Patch.Changes[0].New)
+	}
+}

@@ -187,3 +187,34 @@ func BenchmarkSimilar(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 }
+
+// BenchmarkUpdate5000Newline is BenchmarkUpdate5000 with an edit that adds
+// or removes a line (pressing Enter), which shifts every later chunk.
+func BenchmarkUpdate5000Newline(b *testing.B) {
+	x := New()
+	defer x.Close()
+	lang := syntax.ByName("go")
+	src := bigFile(5000)
+	ctx := context.Background()
+	if err := x.Update(ctx, "/big.go", lang, src); err != nil {
+		b.Fatal(err)
+	}
+	mid := len(src) / 2
+	for mid < len(src) && src[mid] != '\n' {
+		mid++
+	}
+	with := append(append(append([]byte(nil), src[:mid]...), '\n'), src[mid:]...)
+	i := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		next := src
+		if i%2 == 0 {
+			next = with
+		}
+		i++
+		if err := x.Update(ctx, "/big.go", lang, next); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}

@@ -45,7 +45,7 @@ func fileState(x *Index, path string) string {
 func TestIncrementalUpdateMatchesFresh(t *testing.T) {
 	samples, _ := filepath.Glob("../syntax/testdata/[sS]ample.*")
 	inserts := []string{"x", "\n", "// note\n", "func g() {}\n", "}", "{", " ", "\n\n", "def h():\n    pass\n", "int y;\n", "class Q {}\n"}
-	rng := rand.New(rand.NewPCG(3, 4))
+	rng := rand.New(rand.NewPCG(1, 2))
 	ctx := context.Background()
 	for _, path := range append(samples, "big.go") {
 		var src []byte

@@ -28,6 +28,8 @@ type analysis struct {
 	// types maps local names of the enclosing function to the type they
 	// were declared with, where the text says so plainly.
 	types map[string]string
+	// ownHidden keeps the document's own text out of the bundle.
+	ownHidden bool
 	// fault, when set, says why the tree could not be read.
 	fault string
 }
@@ -40,9 +42,14 @@ type ident struct {
 // maxIdents bounds the identifiers looked up per request.
 const maxIdents = 48
 
+// functionReach is how many bytes before the cursor the identifiers of
+// the enclosing function are read from (a quarter as many after it).
+const functionReach = 4000
+
 // read fills a from t.
-func (a *analysis) read(t *syntax.Tree, nearLines int) {
-	o := t.Outline()
+func (a *analysis) read(doc *docTree, nearLines int) {
+	t := doc.tree
+	o := doc.Outline()
 	a.pkg, a.imports, a.own = o.Package, o.Imports, o.Definitions
 	a.enclosing = t.Scopes(a.offset)
 	seen := make(map[ident]bool)
@@ -66,7 +73,10 @@ func (a *analysis) read(t *syntax.Tree, nearLines int) {
 		add(id)
 	}
 	if fn := innermostFunction(a.enclosing); fn != nil {
-		for _, id := range t.Identifiers(fn.Start, min(fn.End, len(a.content))) {
+		// The function's identifiers, but of a long one only the part
+		// around the cursor: the walk costs by the node.
+		start := max(fn.Start, a.offset-functionReach)
+		for _, id := range t.Identifiers(start, min(fn.End, a.offset+functionReach/4, len(a.content))) {
 			add(id)
 		}
 		if a.lang == "go" {

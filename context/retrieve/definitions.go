@@ -27,17 +27,17 @@ const perIdent = 4
 // definitions ranks the definitions of the identifiers around the cursor,
 // resolved through the document's imports and its own package first.
 func (r *Retriever) definitions(req Request, a *analysis) []candidate {
-	imports := importNames(a.imports, a.lang)
+	res := newResolver(a)
 	dir := filepath.Dir(req.Path)
 	best := make(map[key]candidate)
 	for i, id := range a.idents {
 		prox := 1 / (1 + 0.3*float64(i))
 		var cands []candidate
-		imp, qualified := imports[id.qualifier]
+		imp, qualified := res.imports[id.qualifier]
 		if qualified && id.qualifier != "" {
 			cands = r.importedDefs(id, imp, prox)
 		} else {
-			cands = r.localDefs(req.Path, dir, a, id, imports, prox)
+			cands = r.localDefs(req.Path, dir, a, id, res, prox)
 		}
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 		for j, c := range cands[:min(len(cands), perIdent)] {
@@ -65,7 +65,7 @@ func (r *Retriever) importedDefs(id ident, imp string, prox float64) []candidate
 			d := s.Definition
 			out = append(out, candidate{
 				path: s.Path, def: &d, reason: ReasonImport, symbol: id.name,
-				score: prox * tierWeight[tierImport] * (1 + 0.1*float64(m)),
+				score: prox * (1 + 0.01*float64(m)), // resolved exactly: as sure as the same package
 			})
 		}
 	}
@@ -74,7 +74,7 @@ func (r *Retriever) importedDefs(id ident, imp string, prox float64) []candidate
 
 // localDefs returns the definitions that an unqualified name, or a name
 // qualified by a value ("x.Method"), may refer to.
-func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, imports map[string]string, prox float64) []candidate {
+func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *resolver, prox float64) []candidate {
 	goBare := a.lang == "go" && id.qualifier == ""
 	wantType := ""
 	if id.qualifier != "" {
@@ -83,12 +83,8 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, imports m
 	var out []candidate
 	weigh := func(tier int, container string) float64 {
 		w := prox * tierWeight[tier]
-		switch {
-		case wantType == "":
-		case container == wantType:
-			w *= 3
-		default:
-			w *= 0.3
+		if wantType != "" && container != wantType {
+			w *= 0.3 // the value's type is known, and it is another
 		}
 		return w
 	}
@@ -103,10 +99,10 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, imports m
 			continue // the document's own definitions are fresher
 		}
 		tier := tierElsewhere
-		switch {
-		case filepath.Dir(s.Path) == dir:
+		switch sd := dirOf(s.Path); {
+		case sd == dir:
 			tier = tierPackage
-		case importedBy(s.Path, imports):
+		case res.imported(sd, s.Path):
 			tier = tierImport
 		}
 		if goBare && tier != tierPackage {
@@ -182,14 +178,55 @@ func importMatch(file, imp string) int {
 	return best
 }
 
-// importedBy reports whether file belongs to one of the imports.
-func importedBy(file string, imports map[string]string) bool {
-	for _, imp := range imports {
-		if importMatch(file, imp) > 0 {
-			return true
+// resolver answers, for one request, which directories the document's
+// imports name. Common names have hundreds of definitions, mostly in a
+// few directories: each directory is matched once.
+type resolver struct {
+	imports map[string]string // local name -> import path
+	// lastElems holds the last element of each import path: a Go package's
+	// directory must end with it.
+	lastElems map[string]bool
+	byFile    bool           // imports name files, not directories
+	seen      map[string]int // directory (or file) -> 1 imported, -1 not
+}
+
+func newResolver(a *analysis) *resolver {
+	res := &resolver{imports: importNames(a.imports, a.lang), byFile: a.lang != "go",
+		lastElems: make(map[string]bool), seen: make(map[string]int)}
+	for _, imp := range a.imports {
+		if parts := splitImport(imp.Path); len(parts) > 0 {
+			res.lastElems[parts[len(parts)-1]] = true
 		}
 	}
-	return false
+	return res
+}
+
+// imported reports whether file, in directory dir, belongs to one of the
+// imports.
+func (res *resolver) imported(dir, file string) bool {
+	if !res.byFile {
+		return res.lastElems[dir[strings.LastIndexByte(dir, filepath.Separator)+1:]]
+	}
+	if v, ok := res.seen[file]; ok {
+		return v > 0
+	}
+	v := -1
+	for _, imp := range res.imports {
+		if importMatch(file, imp) > 0 {
+			v = 1
+			break
+		}
+	}
+	res.seen[file] = v
+	return v > 0
+}
+
+// dirOf is filepath.Dir for clean absolute paths, without allocating.
+func dirOf(path string) string {
+	if i := strings.LastIndexByte(path, filepath.Separator); i > 0 {
+		return path[:i]
+	}
+	return filepath.Dir(path)
 }
 
 // docLines returns how many lines a definition's doc comment spans.

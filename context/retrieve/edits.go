@@ -106,7 +106,11 @@ func changedLines(old, now string) (first, last, delta int) {
 		s++
 	}
 	first = strings.Count(now[:p], "\n")
-	last = first + strings.Count(now[p:len(now)-s], "\n")
+	span := now[p : len(now)-s]
+	last = first + strings.Count(span, "\n")
+	if strings.HasSuffix(span, "\n") {
+		last = max(first, last-1) // an inserted line ends on its own line
+	}
 	delta = strings.Count(now, "\n") - strings.Count(old, "\n")
 	return first, last, delta
 }

@@ -94,7 +94,7 @@ func (r *Retriever) pack(req Request, a *analysis, fused []candidate) Bundle {
 		if strings.TrimSpace(text) == "" {
 			return
 		}
-		if c.path == req.Path && first <= a.windowLast && last >= a.windowFirst {
+		if c.path == req.Path && (a.ownHidden || first <= a.windowLast && last >= a.windowFirst) {
 			return // the prompt holds it already
 		}
 		if covered(chosen, c.path, first, last) {

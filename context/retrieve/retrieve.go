@@ -60,6 +60,8 @@ type Retriever struct {
 	contents *contents
 	redacted *redactCache
 	edits    *edits
+	windows  *windowSets
+	terms    termCounts
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.
@@ -72,6 +74,8 @@ func New(ws *workspace.Workspace, ix *index.Index, counter Counter, opts Options
 		contents: newContents(ws),
 		redacted: newRedactCache(),
 		edits:    newEdits(opts.RecentEdits),
+		windows:  newWindowSets(),
+		terms:    termCounts{counts: make(map[string]int)},
 	}
 	ws.Subscribe(r.observe)
 	return r
@@ -83,6 +87,7 @@ func (r *Retriever) Close() { r.trees.close() }
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
 	r.contents.forget(e.Path)
+	r.windows.forget(e.Path)
 	if e.Kind == workspace.Deleted {
 		r.trees.forget(e.Path)
 		r.edits.forget(e.Path)
@@ -128,6 +133,9 @@ func (r *Retriever) Retrieve(ctx context.Context, req Request) (Bundle, error) {
 	if err != nil {
 		return Bundle{}, err
 	}
+	// An ignored document's own text goes no further than the prompt's
+	// window: none of it becomes a snippet.
+	a.ownHidden = !r.ws.Allowed(req.Path)
 	if err := ctx.Err(); err != nil {
 		return Bundle{}, err
 	}
@@ -150,7 +158,7 @@ func (r *Retriever) analyze(ctx context.Context, req Request) (*analysis, error)
 		return a, nil
 	}
 	a.lang = lang.Name
-	err := r.trees.with(ctx, req.Path, lang, req.Content, func(t *syntax.Tree) {
+	err := r.trees.with(ctx, req.Path, lang, req.Content, func(t *docTree) {
 		defer func() {
 			// A fault in reading the tree must not take the server down
 			// with it: the bundle falls back to lexical context.

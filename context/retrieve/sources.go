@@ -2,8 +2,10 @@ package retrieve
 
 import (
 	"strings"
+	"sync"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/lode-ls/lode/context/index"
 
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
@@ -28,18 +30,71 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 	inWindow := func(path string, s, e int) bool {
 		return path == req.Path && s <= a.windowLast && e >= a.windowFirst
 	}
-	var bm25, jaccard []candidate
-	for _, h := range r.ix.BM25(query, similarChunks, inWindow) {
+	var bm25, similar []candidate
+	for _, h := range r.ix.BM25(r.terms.rare(r.ix, query), similarChunks, inWindow) {
 		bm25 = append(bm25, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
 	}
-	near := r.nearFiles(req.Path)
-	skip := func(path string, s, e int) bool { return !near[path] || inWindow(path, s, e) }
-	if len(near) > 0 {
-		for _, h := range r.ix.Similar(query, windowLines, similarWindows, skip) {
-			jaccard = append(jaccard, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
+	q := make(map[string]bool)
+	for _, w := range index.Tokens(query) {
+		q[w] = true
+	}
+	for path := range r.nearFiles(req.Path) {
+		if path == req.Path {
+			continue // its windows change with every keystroke; BM25 covers it
+		}
+		t, ok := r.contents.get(path)
+		if !ok {
+			continue
+		}
+		for _, w := range r.windows.of(path, t) {
+			if s := jaccard(q, w.words); s > 0 {
+				similar = append(similar, candidate{path: path, first: w.first, last: w.last, reason: ReasonSimilar, score: s})
+			}
 		}
 	}
-	return fuse([][]candidate{bm25, jaccard}, []float64{1, 1})
+	sortCandidates(similar)
+	return fuse([][]candidate{bm25, similar[:min(len(similar), similarWindows)]}, []float64{1, 1})
+}
+
+// termCounts remembers how many chunks of the index hold a word (up to
+// maxCounted). BM25 gives common words little weight, but walks all their
+// postings: leaving them out of the query keeps it to a few short lists.
+type termCounts struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+// maxCounted caps the counts; a word this common is never queried.
+const maxCounted = 2000
+
+// rare returns the words of query that are rare enough to query with:
+// held by fewer than 0.5% of the index's chunks (at least 100).
+func (tc *termCounts) rare(ix *index.Index, query string) string {
+	limit := min(maxCounted, max(100, ix.Stats().Chunks/200))
+	var kept []string
+	seen := make(map[string]bool)
+	for _, w := range index.Tokens(query) {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		tc.mu.Lock()
+		n, ok := tc.counts[w]
+		tc.mu.Unlock()
+		if !ok {
+			n = len(ix.Occurrences(w, maxCounted))
+			tc.mu.Lock()
+			if len(tc.counts) > 1<<16 {
+				clear(tc.counts)
+			}
+			tc.counts[w] = n
+			tc.mu.Unlock()
+		}
+		if n < limit {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // nearFiles returns the open and recently edited files: the ones a user

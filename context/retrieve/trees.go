@@ -23,15 +23,25 @@ type docTrees struct {
 }
 
 type docTree struct {
-	path string
-	lang *syntax.Language
-	src  []byte
-	tree *syntax.Tree
+	path    string
+	lang    *syntax.Language
+	src     []byte
+	tree    *syntax.Tree
+	outline *syntax.Outline // of tree, once asked for
+}
+
+// Outline returns the tree's outline, computed once per version.
+func (e *docTree) Outline() syntax.Outline {
+	if e.outline == nil {
+		o := e.tree.Outline()
+		e.outline = &o
+	}
+	return *e.outline
 }
 
 // with calls fn with the tree of content, parsed as lang. The tree is
 // valid only during fn; fn must not keep it or any node of it.
-func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language, content string, fn func(*syntax.Tree)) error {
+func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language, content string, fn func(*docTree)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var e *docTree
@@ -52,7 +62,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 			return err
 		}
 		e.tree.Close()
-		e.tree, e.src = t, src
+		e.tree, e.src, e.outline = t, src, nil
 	default:
 		src := []byte(content)
 		t, err := syntax.Parse(ctx, lang, src)
@@ -66,7 +76,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 			d.entries = d.entries[1:]
 		}
 	}
-	fn(e.tree)
+	fn(e)
 	return nil
 }
 

@@ -99,22 +99,22 @@ func (t *Tree) outline(start, end int) (Outline, int, int) {
 // a cursor, without listing every top-level node, and records the package
 // clause, which comes first.
 func (w *outliner) setRegion(root *tree_sitter.Node, start, end int) (rs, re int, empty bool) {
-	for _, n := range w.firstChildren(root, 3) {
-		switch w.kind(n) {
-		case "package_clause", "package_declaration":
-			for _, c := range w.children(n) {
-				if k := w.kind(c); k == "package_identifier" || k == "scoped_identifier" || k == "identifier" {
-					w.out.Package = w.text(c)
-				}
+	if pkg := w.packageClause(root); pkg != nil {
+		for _, c := range w.children(pkg) {
+			if k := w.kind(c); k == "package_identifier" || k == "scoped_identifier" || k == "identifier" {
+				w.out.Package = w.text(c)
 			}
 		}
 	}
 	c := w.cursor
 	c.Reset(*root)
 	if c.GotoFirstChildForByte(uint32(start)) == nil {
+		// Seen to fail between nodes of a broken file: walk instead.
 		c.Reset(*root)
-		if !c.GotoLastChild() {
+		if !c.GotoFirstChild() {
 			return 0, 0, true
+		}
+		for int(c.Node().EndByte()) <= start && c.GotoNextSibling() {
 		}
 	}
 	// Back over two declarations (the one ending at start, and one more),
@@ -180,21 +180,20 @@ func (w *outliner) docGlue(n *tree_sitter.Node) bool {
 	return k.class == ClassComment || k.name == "attribute_item" || k.name == "decorator"
 }
 
-// firstChildren returns node's first named children up to the n-th that is
-// not a comment.
-func (w *outliner) firstChildren(node *tree_sitter.Node, n int) []*tree_sitter.Node {
+// packageClause returns the Go or Java package clause of the file, or nil.
+// It is among the first nodes: the walk stops there in a sound file.
+func (w *outliner) packageClause(root *tree_sitter.Node) *tree_sitter.Node {
+	if w.t.lang != langGo && w.t.lang != langJava {
+		return nil
+	}
 	c := w.cursor
-	c.Reset(*node)
-	var out []*tree_sitter.Node
-	for ok := c.GotoFirstChild(); ok && n > 0; ok = c.GotoNextSibling() {
-		if x := c.Node(); x.IsNamed() {
-			out = append(out, x)
-			if w.t.lang.kindOf(x.KindId()).class != ClassComment {
-				n--
-			}
+	c.Reset(*root)
+	for ok := c.GotoFirstChild(); ok; ok = c.GotoNextSibling() {
+		if k := w.t.lang.kindOf(c.Node().KindId()).name; k == "package_clause" || k == "package_declaration" {
+			return c.Node()
 		}
 	}
-	return out
+	return nil
 }
 
 // outliner collects an Outline.

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,7 +101,7 @@ func New(t testing.TB, serve ServeFunc, opts Options) *Editor {
 	if opts.Timeout == 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	client, srv := net.Pipe()
+	client, srv := pipe()
 	e := &Editor{
 		t:        t,
 		opts:     opts,

@@ -62,7 +62,12 @@ type chain struct {
 	inflight   map[jsonrpc2.ID]*inflight
 }
 
-func (c *chain) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+func (c *chain) handle(reqCtx context.Context, req *jsonrpc2.Request) (any, error) {
+	// The request context of jsonrpc2 is pooled and recycled when the
+	// handler returns; a context derived from it with WithCancel starts a
+	// goroutine that may touch it after that. Handlers get a context of
+	// their own, derived from the connection's.
+	ctx := jsonrpc2.DetachContext(reqCtx)
 	if !req.IsCall() {
 		c.notify(ctx, req)
 		return nil, nil
@@ -87,7 +92,7 @@ func (c *chain) handle(ctx context.Context, req *jsonrpc2.Request) (any, error) 
 		ctx = c.opts.Capture(ctx, method)
 	}
 	if c.opts.Inline == nil || !c.opts.Inline(method) {
-		jsonrpc2.Async(ctx)
+		jsonrpc2.Async(reqCtx)
 	}
 	result, err := c.call(ctx, req)
 	if f.cancelled.Load() {

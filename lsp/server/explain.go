@@ -118,25 +118,28 @@ func (s *Server) explainDocument(ctx context.Context, p *explainParams, token pr
 	if err != nil {
 		return nil, nil, err
 	}
+	mctx := ctx // the model's time is bounded; the fallback's is not
 	if d := s.Config().Explain.Timeout; d > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, d)
+		mctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
 	}
 	var prog *Progress
 	if progress {
 		prog = s.Progress(ctx, token, "Explaining "+filepath.Base(doc.Path))
 	}
-	ex, err := e.Explain(ctx, t, func(msg string, pct int) { prog.Report(ctx, msg, pct) })
+	defer prog.End(ctx, "")
+	ex, err := e.Explain(mctx, t, func(msg string, pct int) { prog.Report(ctx, msg, pct) })
 	switch {
 	case errors.Is(err, explain.ErrNothing):
-		prog.End(ctx, "")
 		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%v", err)
 	case err != nil && ctx.Err() == nil:
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("no answer within %s (explain.timeout)", s.Config().Explain.Timeout)
+		}
 		s.logger.Warn("explain: the model failed, explaining structurally", "err", err)
 		ex, err = e.Fallback(ctx, t, fmt.Sprintf("The model failed (%v)", err))
 	}
-	prog.End(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -145,3 +145,16 @@ func TestHoverAndCodeLens(t *testing.T) {
 		t.Errorf("lenses: %+v", lenses)
 	}
 }
+
+func TestExplainTimeoutFallsBack(t *testing.T) {
+	m := &llmtest.Model{Delay: time.Hour}
+	e, _ := explainEditor(t, m, nil, map[string]any{"explain": map[string]any{"timeout": "100ms"}})
+	var got explainResult
+	p := pos(4, 3)
+	if err := e.Call(methodExplain, explainParams{TextDocument: doc(), Position: &p}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Structural || !strings.Contains(got.Markdown, "no answer within 100ms") {
+		t.Errorf("after the timeout: %+v", got)
+	}
+}

@@ -124,3 +124,5 @@ func hasSubstring(list []string, s string) bool {
 func configInputs() config.Inputs {
 	return config.Inputs{UserFile: "-", Getenv: func(string) string { return "" }}
 }
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -96,7 +96,7 @@ func (s *Server) applySettings(ctx context.Context, editor []byte) {
 	if s.opts.OnConfig != nil {
 		s.opts.OnConfig(cfg)
 	}
-	s.logger.Debug("configuration", "settings", cfg.String())
+	s.opts.Logger.Debug("configuration applied", "set", cfg.Sources())
 }
 
 // levelOf maps a log.level setting to a slog level.

@@ -108,7 +108,7 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	q := query{ov: overlay{v: m.vocab}}
-	q.s = m.scorer(lang, path, nil)
+	q.s = m.scorer(lang, path, nil, true)
 	cache := &q.s.levels[len(q.s.levels)-1]
 	freq := m.langs[lang]
 	var recent []uint32 // the buffer's tokens, most recent last, unique
@@ -118,11 +118,11 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 			cut = i + lineCut(lexemes[i:], rng)
 		}
 		tok := q.ov.id(lx.text(src), lx.class)
-		q.s.base = 1 / float64(len(m.vocab.texts)+len(q.ov.texts)+1)
+		q.s.setBase(freq, len(q.ov.texts))
 		isIdent := lx.class == classIdent
 
 		p, unseen := q.s.prob(tok)
-		cands := q.s.candidates(10, knobPer, nil)
+		cands := q.s.candidates(10, perNode, 0, nil)
 		rank := rankOf(cands, tok)
 		r.Model.rank(rank)
 		r.Model.Bits += bits(p)
@@ -138,7 +138,7 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 		r.Recency.rank(recencyRank(recent, tok, nil))
 		if isIdent {
 			ident := func(t uint32) bool { return q.ov.class(t) == classIdent }
-			r.Ident.rank(rankOf(q.s.candidates(10, perNode, ident), tok))
+			r.Ident.rank(rankOf(q.s.candidates(10, perNode, 0, ident), tok))
 			r.IdentFrequency.rank(freqRank(freq, tok, ident))
 			r.IdentRecency.rank(recencyRank(recent, tok, ident))
 		}

@@ -57,7 +57,7 @@ func suffixLine(suffix string) string {
 // different first token, each at most limit tokens long. stop is the rest
 // of the line after the cursor: generation ends before repeating it.
 func (m *Model) generate(q *query, stop string, n, limit int) []string {
-	first := q.s.candidates(max(n, 8), perNode, func(tok uint32) bool {
+	first := q.s.candidates(max(n, 8), perNode, 0, func(tok uint32) bool {
 		return tok != unk && strings.HasPrefix(q.ov.text(tok), q.partial)
 	})
 	if q.partial != "" {
@@ -97,7 +97,7 @@ func (m *Model) generate(q *query, stop string, n, limit int) []string {
 func (m *Model) extend(q *query, s scorer, prev uint32, b *strings.Builder, stop string, limit int) {
 	rest := stop
 	for range limit {
-		cands := s.candidates(1, 4, nil)
+		cands := s.candidates(1, 3, 2, nil)
 		if len(cands) == 0 {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -42,6 +43,11 @@ type Model struct {
 	cacheMu   sync.Mutex
 	dirTables *lru
 	fileTabs  *lru
+	building  map[string]bool // keys of tables being built in the background
+
+	// gen counts changes (Learn, Forget), so that a table built in the
+	// background from an older state is not cached.
+	gen atomic.Uint64
 }
 
 type fileTokens struct {
@@ -80,6 +86,7 @@ func New(opts Options) *Model {
 		spacing:   spacing{},
 		dirTables: newLRU(8),
 		fileTabs:  newLRU(32),
+		building:  map[string]bool{},
 	}
 }
 
@@ -139,6 +146,7 @@ func (m *Model) forget(path string) {
 // count adds (delta 1) or removes (-1) the file's counts at every level
 // where they are kept. It runs under the write lock.
 func (m *Model) count(path string, f *fileTokens, delta int) {
+	m.gen.Add(1)
 	g := m.langs[f.lang]
 	if g == nil {
 		g = newTable(m.opts.Order)
@@ -197,41 +205,82 @@ func (m *Model) Stats() Stats {
 	return s
 }
 
-// dirTable returns the directory level for the file at path, building it
-// when it is not cached. It runs under the read or write lock.
-func (m *Model) dirTable(lang, path string) *table {
+// dirTable returns the directory level for the file at path: the counts
+// of the directory's files in lang. It runs under the read or write lock.
+// When the table is not cached, wait says whether to build it now or in
+// the background (returning nil meanwhile).
+func (m *Model) dirTable(lang, path string, wait bool) *table {
 	key := dirKey{lang, filepath.Dir(path)}
-	m.cacheMu.Lock()
-	defer m.cacheMu.Unlock()
-	if t := m.dirTables.get(key.String()); t != nil {
-		return t
-	}
-	d := m.dirs[key]
-	if d == nil {
-		return nil
-	}
-	t := newTable(m.opts.Order)
-	for p := range d.files {
-		t.addAll(m.files[p].toks, 1)
-	}
-	m.dirTables.put(key.String(), t)
-	return t
+	return m.levelTable(m.dirTables, key.String(), wait, func() [][]uint32 {
+		d := m.dirs[key]
+		if d == nil {
+			return nil
+		}
+		var streams [][]uint32
+		for p := range d.files {
+			streams = append(streams, m.files[p].toks)
+		}
+		return streams
+	})
 }
 
 // fileTable returns the file level: what the model learned of path itself
-// (the version the index saw), or nil.
-func (m *Model) fileTable(path string) *table {
-	f := m.files[path]
-	if f == nil {
+// (the version the index saw), or nil. Like dirTable.
+func (m *Model) fileTable(path string, wait bool) *table {
+	return m.levelTable(m.fileTabs, path, wait, func() [][]uint32 {
+		if f := m.files[path]; f != nil {
+			return [][]uint32{f.toks}
+		}
 		return nil
-	}
+	})
+}
+
+// levelTable returns the table cached under key, or builds it from the
+// token streams that streams returns (nil: no such level). It runs under
+// the read or write lock; a background build counts the streams without
+// the lock (token slices are never modified) and is dropped if the model
+// learned or forgot anything meanwhile.
+func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uint32) *table {
 	m.cacheMu.Lock()
-	defer m.cacheMu.Unlock()
-	if t := m.fileTabs.get(path); t != nil {
+	t := c.get(key)
+	building := m.building[key]
+	m.cacheMu.Unlock()
+	if t != nil {
 		return t
 	}
-	t := newTable(m.opts.Order)
-	t.addAll(f.toks, 1)
-	m.fileTabs.put(path, t)
-	return t
+	if !wait && building {
+		return nil
+	}
+	toks := streams()
+	if toks == nil {
+		return nil
+	}
+	build := func() *table {
+		t := newTable(m.opts.Order)
+		for _, s := range toks {
+			t.addAll(s, 1)
+		}
+		return t
+	}
+	if wait {
+		t = build()
+		m.cacheMu.Lock()
+		c.put(key, t)
+		m.cacheMu.Unlock()
+		return t
+	}
+	gen := m.gen.Load()
+	m.cacheMu.Lock()
+	m.building[key] = true
+	m.cacheMu.Unlock()
+	go func() {
+		t := build()
+		m.cacheMu.Lock()
+		defer m.cacheMu.Unlock()
+		delete(m.building, key)
+		if m.gen.Load() == gen {
+			c.put(key, t)
+		}
+	}()
+	return nil
 }

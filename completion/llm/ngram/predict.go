@@ -96,7 +96,7 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	if len(ids) > 0 {
 		q.last = ids[len(ids)-1]
 	}
-	q.s = m.scorer(lang.Name, req.Path, ids)
+	q.s = m.scorer(lang.Name, req.Path, ids, false)
 	f(&q)
 	return nil
 }
@@ -104,11 +104,13 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 // scorer returns the nested models positioned after ids, the end of the
 // document at path: the language's project level, the directory's and the
 // file's (as last learned), and a cache of ids themselves. It runs under
-// the read lock.
-func (m *Model) scorer(lang, path string, ids []uint32) scorer {
-	s := scorer{base: 1 / float64(len(m.vocab.texts)+1)}
+// the read lock. wait says whether to wait for the directory and file
+// levels when they must be built (see levelTable).
+func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
+	s := scorer{}
+	s.setBase(m.langs[lang], 0)
 	from := max(0, len(ids)-m.opts.Order)
-	for _, t := range []*table{m.langs[lang], m.dirTable(lang, path), m.fileTable(path)} {
+	for _, t := range []*table{m.langs[lang], m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
 		if t == nil {
 			continue
 		}
@@ -152,7 +154,7 @@ func endsInWord(s string) bool {
 func (m *Model) PredictNext(ctx context.Context, req *llm.Request, n int) ([]llm.Prediction, error) {
 	var out []llm.Prediction
 	err := m.withQuery(ctx, req, func(q *query) {
-		cands := q.s.candidates(n, perNode, func(tok uint32) bool {
+		cands := q.s.candidates(n, perNode, 0, func(tok uint32) bool {
 			c := q.ov.class(tok)
 			return c != classPunct && c != classNewline && strings.HasPrefix(q.ov.text(tok), q.partial)
 		})

@@ -28,6 +28,17 @@ type scorer struct {
 	base   float64 // the uniform distribution under every level: 1/(V+1)
 }
 
+// setBase sets the distribution under every level: uniform over the
+// language's live vocabulary, extra tokens only the request has seen, and
+// one unknown token.
+func (s *scorer) setBase(global *table, extra int) {
+	v := extra + 1
+	if global != nil {
+		v += int(global.n[0].kids)
+	}
+	s.base = 1 / float64(v)
+}
+
 // estimate is one level's Witten-Bell interpolated probability of tok and
 // the level's confidence in its longest context.
 func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
@@ -51,25 +62,22 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 		if id := t.child(h, tok); id != none {
 			cw = float64(t.n[id].count)
 		}
-		if knobSmooth > 0 {
-			d := knobSmooth
-			p = (max(cw-d, 0) + d*n1*p) / ch
-			lambda = 1 - d*n1/ch
-		} else {
-			p = (cw + n1*p) / (ch + n1)
-			lambda = ch / (ch + n1)
-		}
+		p = (cw + n1*p) / (ch + n1)
+		lambda = ch / (ch + n1)
 		depth = k + 1
 	}
-	return p, mixWeight(lambda, depth, t.order)
+	return p, mixWeight(lambda, depth)
 }
 
 // mixWeight is how much a level counts in the mixture: the Witten-Bell
 // confidence of its longest known context, growing with that context's
 // length, so the level that has seen the longest matching context leads.
 // Levels that know nothing of the context get no say.
-func mixWeight(lambda float64, depth, order int) float64 {
-	return mixWeightKnob(lambda, depth, order)
+func mixWeight(lambda float64, depth int) float64 {
+	if depth == 0 {
+		return 0
+	}
+	return lambda * float64(depth*depth)
 }
 
 // prob returns the mixed probability of tok and whether no level has ever
@@ -119,20 +127,30 @@ type scored struct {
 // Candidate enumeration bounds: per context node, how many followers are
 // kept and how many are looked at.
 const (
-	perNode  = 24
+	perNode  = 8
 	scanNode = 2048
 )
 
 // candidates returns up to n next tokens, most probable first. Candidates
-// are the per most frequent followers of every level's contexts (twice as
-// many for the empty context); keep, when not nil, filters them (the word
-// being typed).
-func (s *scorer) candidates(n, per int, keep func(uint32) bool) []scored {
+// are the per most frequent followers of each level's contexts (twice as
+// many for the empty context), from the longest down; deep, when positive,
+// limits how many contexts of each level are looked at, which is enough to
+// find the most likely token. keep, when not nil, filters the candidates
+// (the word being typed).
+func (s *scorer) candidates(n, per, deep int, keep func(uint32) bool) []scored {
 	seen := map[uint32]bool{unk: true}
 	var out []scored
 	for i := range s.levels {
 		l := &s.levels[i]
+		looked := 0
 		for k := l.t.order - 1; k >= 0; k-- {
+			if deep > 0 && looked == deep {
+				break
+			}
+			if l.w[k] == none || l.t.n[l.w[k]].kids == 0 {
+				continue
+			}
+			looked++
 			max := per
 			if k == 0 {
 				max = 2 * per

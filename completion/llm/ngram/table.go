@@ -216,8 +216,8 @@ func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yi
 				}
 			}
 		}
-		if keep == nil {
-			return
+		if keep == nil || node == 0 {
+			return // the root's children beyond the ranked are rare tokens
 		}
 		max -= n
 	}

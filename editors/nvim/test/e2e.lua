@@ -138,6 +138,31 @@ local steps = {
     end,
   },
   {
+    ':LodeContext shows the context bundle',
+    function()
+      vim.cmd('close')
+      vim.api.nvim_win_set_cursor(0, { 6, 5 })
+      vim.cmd('LodeContext')
+      return true
+    end,
+  },
+  {
+    'a float shows the bundle',
+    function()
+      for _, w in ipairs(vim.api.nvim_list_wins()) do
+        if vim.api.nvim_win_get_config(w).relative ~= '' then
+          local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
+          log('context float: %s', lines[3] or '')
+          if table.concat(lines, '\n'):find('%d+ snippets?, %d+ of %d+ tokens') then
+            return true
+          end
+          return 'the float does not show a context bundle'
+        end
+      end
+      return false
+    end,
+  },
+  {
     ':checkhealth lode reports the server',
     function()
       vim.cmd('close')

@@ -71,24 +71,25 @@ async function ghostText(page, editor) {
 }
 
 // findInFrames waits until some frame (webviews are nested iframes) shows
-// text, and returns that frame's text.
-async function findInFrames(page, text, timeout) {
+// want (a string or a RegExp), and returns that frame's text.
+async function findInFrames(page, want, timeout) {
+  const matches = (body) => (typeof want === 'string' ? body.includes(want) : want.test(body));
   const end = Date.now() + timeout;
   while (Date.now() < end) {
     for (const frame of page.frames()) {
       const body = await frame.evaluate(() => (document.body ? document.body.innerText : '')).catch(() => '');
-      if (body.includes(text)) {
+      if (matches(body)) {
         return body;
       }
     }
     await page.waitForTimeout(250);
   }
-  throw new Error(`no view shows ${JSON.stringify(text)}`);
+  throw new Error(`no view shows ${want}`);
 }
 
 async function runCommand(page, title) {
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
   await input.waitFor({ timeout: 10000 });
   await input.fill(`>${title}`);
   await page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor({ timeout: 10000 });
@@ -104,6 +105,17 @@ async function explain(page) {
   log(`the Explain view shows:\n${body.trim()}`);
   await page.waitForTimeout(500);
   await shot(page, '3-explain');
+}
+
+// showContext runs lode: Show context and waits for the bundle's summary.
+async function showContext(page) {
+  await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+  await gotoLineEnd(page, Number(env.LINE));
+  await runCommand(page, 'lode: Show context');
+  const summary = /\d+ snippets?, \d+ of \d+ tokens/;
+  const body = await findInFrames(page, summary, 30000);
+  log(`the Show context view shows ${JSON.stringify(summary.exec(body)[0])}`);
+  await shot(page, '4-context');
 }
 
 (async () => {
@@ -126,6 +138,7 @@ async function explain(page) {
     const editor = await openFile(page);
     await ghostText(page, editor);
     await explain(page);
+    await showContext(page);
     console.log('PASS');
   } catch (e) {
     await shot(page, 'failure').catch(() => {});

@@ -80,16 +80,26 @@ export interface Bundle {
 
 // bundleMarkdown lists the snippets of a bundle, best first, with where each
 // came from and why it was chosen.
+const languages: Record<string, string> = {
+  go: 'go', py: 'python', js: 'javascript', jsx: 'javascript', ts: 'typescript', tsx: 'typescript',
+  rs: 'rust', java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', hpp: 'cpp',
+};
+
+function fenceLanguage(path: string): string {
+  const ext = path.slice(path.lastIndexOf('.') + 1);
+  return languages[ext] ?? '';
+}
+
 export function bundleMarkdown(bundle: Bundle, root: string | undefined): string {
   const snippets = bundle.snippets ?? [];
-  const lines = [`**${snippets.length} snippets, ${bundle.tokens} of ${bundle.budget} tokens**`, ''];
+  const lines = [`**${snippets.length} snippet${snippets.length === 1 ? '' : 's'}, ${bundle.tokens} of ${bundle.budget} tokens**`, ''];
   for (const s of snippets) {
     const path = root !== undefined && s.path.startsWith(root + '/') ? s.path.slice(root.length + 1) : s.path;
     const why = s.symbol ? `${s.reason} of \`${s.symbol}\`` : s.reason;
     lines.push(`### ${path}:${s.startLine + 1}-${s.endLine + 1}`);
     lines.push(`${why} · ${s.tokens} tokens`, '');
     const fence = s.text.includes('```') ? '~~~~' : '```';
-    lines.push(fence, s.text.replace(/\n$/, ''), fence, '');
+    lines.push(fence + fenceLanguage(s.path), s.text.replace(/\n$/, ''), fence, '');
   }
   return lines.join('\n');
 }

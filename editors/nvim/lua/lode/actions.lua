@@ -219,7 +219,7 @@ function M.context()
     if snippets == nil or snippets == vim.NIL then
       snippets = {}
     end
-    local out = { string.format('%d snippets, %d of %d tokens', #snippets, bundle.tokens or 0, bundle.budget or 0), '' }
+    local out = { string.format('%d snippet%s, %d of %d tokens', #snippets, #snippets == 1 and '' or 's', bundle.tokens or 0, bundle.budget or 0), '' }
     local root = c.config.root_dir
     for _, s in ipairs(snippets) do
       local path = s.path

@@ -1,0 +1,331 @@
+package ngram
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+func lexString(t *testing.T, lang, src string, whole bool) []string {
+	t.Helper()
+	tree, err := syntax.Parse(context.Background(), syntax.ByName(lang), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	var out []string
+	for _, l := range lex(tree, whole) {
+		s := string(l.text([]byte(src)))
+		if l.space {
+			s = "_" + s
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestLex(t *testing.T) {
+	tests := []struct {
+		name, lang, src string
+		whole           bool
+		want            string // tokens joined by |, "_" marks a space before
+	}{
+		{"go statements", "go", "package p\n\n// doc\nfunc f(a, b int) {\n\tx := \"s t\" + `r\nr` // c\n\treturn\n}\n", true,
+			"package|_p|\n|func|_f|(|a|,|_b|_int|)|_{|\n|x|_:=|_\"s t\"|_+|_`r\nr`|\n|return|\n|}|\n"},
+		{"go prefix keeps no final newline", "go", "package p\nvar x = y.", false,
+			"package|_p|\n|var|_x|_=|_y|."},
+		{"go prefix ending a line", "go", "package p\nvar x = 1\n\t", false,
+			"package|_p|\n|var|_x|_=|_1|\n"},
+		{"python", "python", "def f(x):\n    return x  # c\n", true,
+			"def|_f|(|x|)|:|\n|return|_x|\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := strings.Join(lexString(t, tc.lang, tc.src, tc.whole), "|")
+			if got != tc.want {
+				t.Errorf("lex:\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTableCounts(t *testing.T) {
+	tb := newTable(3)
+	a, b, c := uint32(1), uint32(2), uint32(3)
+	stream := []uint32{a, b, a, b, c}
+	tb.addAll(stream, 1)
+	count := func(toks ...uint32) uint32 {
+		n := uint32(0)
+		for _, tok := range toks {
+			n = tb.child(n, tok)
+			if n == none {
+				return 0
+			}
+		}
+		return tb.n[n].count
+	}
+	checks := []struct {
+		gram []uint32
+		want uint32
+	}{
+		{[]uint32{a}, 2}, {[]uint32{b}, 2}, {[]uint32{c}, 1},
+		{[]uint32{a, b}, 2}, {[]uint32{b, a}, 1}, {[]uint32{b, c}, 1},
+		{[]uint32{a, b, a}, 1}, {[]uint32{a, b, c}, 1}, {[]uint32{c, a}, 0},
+	}
+	for _, ck := range checks {
+		if got := count(ck.gram...); got != ck.want {
+			t.Errorf("count%v = %d, want %d", ck.gram, got, ck.want)
+		}
+	}
+	if tb.n[0].count != 5 || tb.n[0].kids != 3 {
+		t.Errorf("root count %d kids %d, want 5 and 3", tb.n[0].count, tb.n[0].kids)
+	}
+	if ab := tb.child(tb.child(0, a), b); tb.n[ab].kids != 2 {
+		t.Errorf("kids(a b) = %d, want 2 (a, c)", tb.n[ab].kids)
+	}
+	tb.addAll(stream, -1)
+	for id := range tb.n {
+		if tb.n[id].count != 0 || tb.n[id].kids != 0 {
+			t.Fatalf("node %d after removal: count %d kids %d", id, tb.n[id].count, tb.n[id].kids)
+		}
+	}
+	tb.addAll(stream, 1)
+	if got := count(a, b); got != 2 {
+		t.Errorf("count(a b) after re-adding = %d, want 2", got)
+	}
+}
+
+const fileA = `package shop
+
+import "fmt"
+
+func Total(items []Item) (int, error) {
+	sum := 0
+	for _, it := range items {
+		if it.Price < 0 {
+			return 0, fmt.Errorf("negative price %d", it.Price)
+		}
+		sum += it.Price
+	}
+	return sum, nil
+}
+`
+
+const fileB = `package shop
+
+import "fmt"
+
+func Print(items []Item) error {
+	for _, it := range items {
+		if err := check(it); err != nil {
+			return err
+		}
+		fmt.Println(it.Name, it.Price)
+	}
+	return nil
+}
+
+func check(it Item) error {
+	if it.Name == "" {
+		return fmt.Errorf("no name")
+	}
+	fmt.Println(it.Name)
+	return nil
+}
+`
+
+func goLang() *syntax.Language { return syntax.ByName("go") }
+
+func trained(t testing.TB, files map[string]string) *Model {
+	t.Helper()
+	m := New(Options{})
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		if err := m.Learn(p, goLang(), []byte(files[p]), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// probAfter is the mixed probability of next after prefix at path.
+func probAfter(m *Model, path, prefix, next string) float64 {
+	var p float64
+	m.withQuery(context.Background(), &llm.Request{Prompt: prefix, Path: path, Language: "go"}, func(q *query) {
+		p, _ = q.s.prob(q.ov.id([]byte(next), classIdent))
+	})
+	return p
+}
+
+func TestLearnForget(t *testing.T) {
+	only := trained(t, map[string]string{"/w/a.go": fileA})
+	both := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	prefix := "package x\nfunc f() {\n\tfmt."
+	pOnly := probAfter(only, "/x/new.go", prefix, "Println")
+	pBoth := probAfter(both, "/x/new.go", prefix, "Println")
+	if !(pBoth > pOnly) {
+		t.Fatalf("learning b.go did not raise P(Println | fmt.): %g -> %g", pOnly, pBoth)
+	}
+	both.Forget("/w/b.go")
+	if got := probAfter(both, "/x/new.go", prefix, "Println"); got != pOnly {
+		t.Errorf("after Forget, P = %g, want %g as if b.go was never learned", got, pOnly)
+	}
+	// Learning a path again replaces its counts.
+	both.Learn("/w/a.go", goLang(), []byte(fileA), nil)
+	if got := probAfter(both, "/x/new.go", prefix, "Println"); got != pOnly {
+		t.Errorf("after re-learning a.go, P = %g, want %g", got, pOnly)
+	}
+	if st := both.Stats(); st.Files != 1 || st.Tokens == 0 {
+		t.Errorf("Stats = %+v, want 1 file", st)
+	}
+}
+
+func TestPredictNext(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	tests := []struct {
+		name, prefix string
+		want         string // the top prediction
+		none         bool   // no prediction at all
+	}{
+		{"member after dot", "package shop\nfunc g() {\n\tfmt.", "Println", false},
+		{"typed part of a word", "package shop\nfunc g() {\n\tfmt.Err", "Errorf", false},
+		{"keyword", "package shop\nfunc g(it Item) error {\n\tif err := check(it); err != nil {\n\t\t", "return", false},
+		{"inside a comment", "package shop\n// see fmt.", "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			preds, err := m.PredictNext(context.Background(), &llm.Request{Prompt: tc.prefix, Path: "/w/c.go", Language: "go"}, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.none {
+				if len(preds) != 0 {
+					t.Errorf("got %v, want nothing", preds)
+				}
+				return
+			}
+			if len(preds) == 0 || preds[0].Text != tc.want {
+				t.Fatalf("got %v, want %q first", preds, tc.want)
+			}
+			for _, p := range preds {
+				if !isWord(p.Text) && p.Text[0] != '"' {
+					t.Errorf("punctuation %q among completion items", p.Text)
+				}
+				if p.Score <= 0 || p.Score > 1 {
+					t.Errorf("score %g of %q out of (0, 1]", p.Score, p.Text)
+				}
+			}
+		})
+	}
+}
+
+func TestComplete(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	tests := []struct {
+		name, prefix, suffix string
+		want                 []string // acceptable answers; nil: no choice
+	}{
+		{"rest of line", "package shop\nfunc g(it Item) error {\n\tif err := check(it); err ", "\n}\n",
+			[]string{"!= nil {"}},
+		{"rest of word and line", "package shop\nfunc g(it Item) error {\n\tfor _, it := ran", "\n}\n",
+			[]string{"ge items {"}},
+		{"suffix not repeated", "package shop\nfunc g(it Item) {\n\tfmt.Println(", ")\n}\n",
+			[]string{"it.Name"}},
+		{"nothing rather than noise", "package shop\nfunc g() {\n\tzq := ", "\n}\n", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: tc.prefix, Suffix: tc.suffix,
+				Path: "/w/c.go", Language: "go"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Model != Name {
+				t.Errorf("model %q, want %q", resp.Model, Name)
+			}
+			if tc.want == nil {
+				if len(resp.Choices) != 0 {
+					t.Errorf("got %q, want no choice", resp.Text())
+				}
+				return
+			}
+			if !slices.Contains(tc.want, resp.Text()) {
+				t.Errorf("got %q, want one of %q", resp.Text(), tc.want)
+			}
+		})
+	}
+	if _, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeChat}); err == nil {
+		t.Error("a chat request succeeded; want an error wrapping llm.ErrUnavailable")
+	}
+}
+
+func TestUnknownLanguageAnswersEmpty(t *testing.T) {
+	m := New(Options{})
+	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: "hello wor", Path: "notes.txt"})
+	if err != nil || len(resp.Choices) != 0 {
+		t.Errorf("plain text: got %v, %v; want an empty response", resp, err)
+	}
+}
+
+func TestConcurrentLearnAndComplete(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for j := range 20 {
+				path := fmt.Sprintf("/w/d%d/f%d.go", i, j%3)
+				if err := m.Learn(path, goLang(), []byte(fileB), nil); err != nil {
+					t.Error(err)
+				}
+				if j%5 == 0 {
+					m.Forget(path)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for j := range 20 {
+				req := &llm.Request{Mode: llm.ModeFIM, Prompt: fileB[:150+j*5], Path: fmt.Sprintf("/w/d%d/f0.go", i), Language: "go"}
+				if _, err := m.Complete(context.Background(), req); err != nil {
+					t.Error(err)
+				}
+				if _, err := m.PredictNext(context.Background(), req, 5); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestEvaluateBeatsBaselines(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA})
+	r, err := m.Evaluate(context.Background(), []EvalFile{{Path: "/w/b.go", Lang: goLang(), Src: []byte(fileB)}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Files != 1 || r.Model.Tokens == 0 || r.Lines == 0 {
+		t.Fatalf("result %+v: nothing measured", r)
+	}
+	if r.Model.MRR() <= r.Frequency.MRR() || r.Model.MRR() <= r.Recency.MRR() {
+		t.Errorf("MRR %.3f does not beat the baselines (frequency %.3f, recency %.3f)",
+			r.Model.MRR(), r.Frequency.MRR(), r.Recency.MRR())
+	}
+	if e := r.Model.Entropy(); e <= 0 || e > 20 {
+		t.Errorf("entropy %.2f bits/token out of range", e)
+	}
+	if r.GapsRight*10 < r.Gaps*9 {
+		t.Errorf("spacing right on %d of %d gaps, want 90%%", r.GapsRight, r.Gaps)
+	}
+	if st := m.Stats(); st.Files != 2 {
+		t.Errorf("the held-out file was not learned after reading: %+v", st)
+	}
+}

@@ -1,0 +1,122 @@
+package retrieve
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+var (
+	stdOnce sync.Once
+	stdWS   *workspace.Workspace
+	stdIx   *index.Index
+	stdErr  error
+)
+
+// stdlib returns the Go standard library's workspace and index, loaded
+// from the user's cache when `lode index`, `lode context` or an earlier
+// run saved it (so only the first run pays the cold build).
+func stdlib(b *testing.B) (*workspace.Workspace, *index.Index) {
+	root := filepath.Join(runtime.GOROOT(), "src")
+	if _, err := os.Stat(root); err != nil {
+		b.Skip("no GOROOT sources")
+	}
+	stdOnce.Do(func() {
+		stdWS = workspace.New()
+		if stdErr = stdWS.AddFolder(root); stdErr != nil {
+			return
+		}
+		ix, cache := OpenIndex(root)
+		ir := StartIndexing(context.Background(), stdWS, ix, IndexOptions{CachePath: cache})
+		_, stdErr = ir.Wait(context.Background())
+		stdIx = ix
+	})
+	if stdErr != nil {
+		b.Fatal(stdErr)
+	}
+	return stdWS, stdIx
+}
+
+// BenchmarkRetrieve measures one Retrieve at seeded-random cursors of
+// standard library files, 20 cursors a file as when a user works in it
+// (the first of each file parses it cold), with a 1024-token budget and a
+// prompt window of 60 lines before and 20 after the cursor. It reports the
+// median and 99th percentile.
+func BenchmarkRetrieve(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds an index of the standard library")
+	}
+	ws, ix := stdlib(b)
+	r := New(ws, ix, tokens.New(), Options{})
+	defer r.Close()
+	reqs := benchRequests(b, ix, 20, 20)
+	var times []time.Duration
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := r.Retrieve(ctx, reqs[i%len(reqs)]); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
+}
+
+// benchRequests draws files and cursor positions with a fixed seed.
+func benchRequests(b *testing.B, ix *index.Index, files, perFile int) []Request {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var paths []string
+	for _, p := range ix.Files() {
+		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			paths = append(paths, p)
+		}
+	}
+	var reqs []Request
+	for len(reqs) < files*perFile {
+		path := paths[rng.IntN(len(paths))]
+		data, err := os.ReadFile(path)
+		if err != nil || len(data) < 2000 {
+			continue
+		}
+		s := string(data)
+		for range perFile {
+			off := rng.IntN(len(s))
+			ls := strings.LastIndexByte(s[:off], '\n') + 1
+			reqs = append(reqs, Request{Path: path, Content: s, Offset: ls, Budget: 1024,
+				PrefixStart: nthLineBefore(s, ls, 60), SuffixEnd: nthLineAfter(s, ls, 20)})
+		}
+	}
+	return reqs
+}
+
+func nthLineBefore(s string, off, n int) int {
+	for ; n > 0 && off > 0; n-- {
+		off = strings.LastIndexByte(s[:off-1], '\n') + 1
+	}
+	return off
+}
+
+func nthLineAfter(s string, off, n int) int {
+	for ; n > 0; n-- {
+		i := strings.IndexByte(s[off:], '\n')
+		if i < 0 {
+			return len(s)
+		}
+		off += i + 1
+	}
+	return off
+}

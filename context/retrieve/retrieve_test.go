@@ -1,0 +1,336 @@
+package retrieve
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// Secrets planted in the test workspace; none may reach a bundle.
+var planted = []string{
+	"sk-proj-Zx81kLmN0pQrStUvWxYz0123456789ab",
+	"AKIAZ7XJQ2M4N6P8R0TB",
+	"ghp_0123456789abcdefghijABCDEFGHIJ012345",
+	"hunter2-prod-password",
+	"MIIEowIBAAKCAQEA7planted",
+	"ENV_FILE_SECRET_VALUE",
+	"PEM_FILE_SECRET_VALUE",
+	"IGNORED_FILE_SECRET",
+}
+
+var testTree = map[string]string{
+	"go.mod": "module example.com/app\n",
+	"shop/cart.go": `package shop
+
+import "example.com/app/money"
+
+// Cart holds the items a customer is buying.
+type Cart struct {
+	Items []Item
+	Owner string
+}
+
+// Total adds up the prices of the items in the cart.
+func (c *Cart) Total() money.Amount {
+	var sum money.Amount
+	for _, it := range c.Items {
+		sum = money.Add(sum, it.Price)
+	}
+	return sum
+}
+
+func checkout(c *Cart) string {
+	total := c.Total()
+	return money.Format(total)
+}
+`,
+	"shop/item.go": `package shop
+
+import "example.com/app/money"
+
+// Item is one product in a cart.
+type Item struct {
+	Name  string
+	Price money.Amount
+}
+
+// apiKey is used to call the payment service.
+var apiKey = "sk-proj-Zx81kLmN0pQrStUvWxYz0123456789ab"
+
+// newItem returns an item with its price in cents.
+func newItem(name string, cents int64) Item {
+	password := "hunter2-prod-password"
+	_ = password
+	return Item{Name: name, Price: money.Amount(cents)}
+}
+`,
+	"money/money.go": `package money
+
+import "fmt"
+
+// Amount is a sum of money in cents.
+type Amount int64
+
+// Add returns a + b.
+func Add(a, b Amount) Amount { return a + b }
+
+// Format writes an amount as dollars and cents.
+func Format(a Amount) string {
+	return fmt.Sprintf("$%d.%02d", a/100, a%100)
+}
+
+const awsKey = "AKIAZ7XJQ2M4N6P8R0TB"
+const ghToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+`,
+	"money/key.go": `package money
+
+const signingKey = ` + "`" + `-----BEGIN RSA PRIVATE KEY-----
+MIIEowIBAAKCAQEA7planted
+-----END RSA PRIVATE KEY-----` + "`" + `
+`,
+	".env":           "STRIPE=ENV_FILE_SECRET_VALUE\n",
+	"deploy/tls.pem": "PEM_FILE_SECRET_VALUE\n",
+	".gitignore":     "generated/\n",
+	"generated/gen.go": `package generated
+
+// Format is generated; IGNORED_FILE_SECRET
+func Format() {}
+`,
+}
+
+// setup writes testTree, indexes it and returns a retriever over it.
+func setup(t *testing.T) (*Retriever, *workspace.Workspace, *index.Index, string) {
+	t.Helper()
+	root := t.TempDir()
+	for name, content := range testTree {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	ix := index.New()
+	t.Cleanup(ix.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	ir := StartIndexing(ctx, ws, ix, IndexOptions{Workers: 1})
+	if _, err := ir.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := New(ws, ix, tokens.New(), Options{})
+	t.Cleanup(r.Close)
+	return r, ws, ix, root
+}
+
+// at returns a request for path with the cursor at the end of the first
+// occurrence of marker, the prompt holding only the cursor's line.
+func at(t *testing.T, root, rel, marker string, budget int) Request {
+	t.Helper()
+	path := filepath.Join(root, rel)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	i := strings.Index(s, marker)
+	if i < 0 {
+		t.Fatalf("marker %q not in %s", marker, rel)
+	}
+	off := i + len(marker)
+	ls := strings.LastIndexByte(s[:off], '\n') + 1
+	le := off + max(0, strings.IndexByte(s[off:], '\n'))
+	return Request{Path: path, Content: s, Offset: off, Budget: budget, PrefixStart: ls, SuffixEnd: le}
+}
+
+func find(b Bundle, rel string, reason Reason, symbol string) *Snippet {
+	for i, s := range b.Snippets {
+		if strings.HasSuffix(filepath.ToSlash(s.Path), rel) && s.Reason == reason && (symbol == "" || s.Symbol == symbol) {
+			return &b.Snippets[i]
+		}
+	}
+	return nil
+}
+
+func TestRetrieveDefinitions(t *testing.T) {
+	r, _, _, root := setup(t)
+	req := at(t, root, "shop/cart.go", "return money.Format", 1024)
+	b, err := r.Retrieve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := find(b, "money/money.go", ReasonImport, "Format")
+	if f == nil || !strings.Contains(f.Text, "func Format(a Amount) string") || !strings.Contains(f.Text, "// Format writes") {
+		t.Fatalf("no imported definition of Format with its doc in %+v", b.Snippets)
+	}
+	if f.StartLine != 10 || f.EndLine != 11 {
+		t.Errorf("Format snippet lines %d-%d, want 10-11", f.StartLine, f.EndLine)
+	}
+	// The enclosing signature comes first, then the name before the cursor.
+	if len(b.Snippets) < 2 || b.Snippets[0].Reason != ReasonEnclosing || b.Snippets[1].Symbol != "Format" {
+		t.Errorf("bundle starts with %+v, want the enclosing signature then the definition of Format", b.Snippets[:min(2, len(b.Snippets))])
+	}
+	// The same-package method, through the local's type.
+	if find(b, "shop/cart.go", ReasonDefinition, "Total") == nil {
+		t.Errorf("no definition of Total (c.Total, c *Cart) in %+v", b.Snippets)
+	}
+	// The generated package's Format is ignored, never read.
+	for _, s := range b.Snippets {
+		if strings.Contains(s.Path, "generated") {
+			t.Errorf("snippet from an ignored file: %+v", s)
+		}
+	}
+	if b.Tokens > b.Budget {
+		t.Errorf("bundle holds %d tokens over its budget %d", b.Tokens, b.Budget)
+	}
+	sum := 0
+	for _, s := range b.Snippets {
+		sum += s.Tokens
+		if s.Tokens != tokens.New().CountTokens(s.Text) {
+			t.Errorf("snippet %s:%d counts %d tokens, text has %d", s.Path, s.StartLine, s.Tokens, tokens.New().CountTokens(s.Text))
+		}
+	}
+	if sum != b.Tokens {
+		t.Errorf("bundle Tokens %d, snippets sum to %d", b.Tokens, sum)
+	}
+}
+
+func TestRetrieveEnclosingAndWindow(t *testing.T) {
+	r, _, _, root := setup(t)
+	req := at(t, root, "shop/cart.go", "sum = money.Add", 1024)
+	b, err := r.Retrieve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := find(b, "shop/cart.go", ReasonEnclosing, "Total")
+	if enc == nil || !strings.HasPrefix(enc.Text, "func (c *Cart) Total() money.Amount") {
+		t.Fatalf("no enclosing signature of Total in %+v", b.Snippets)
+	}
+	// With the whole function in the prompt window, its signature is not
+	// repeated.
+	req.PrefixStart = 0
+	b, err = r.Retrieve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range b.Snippets {
+		if s.Path == req.Path && s.StartLine <= 14 {
+			t.Errorf("snippet %d-%d of the document inside the prompt window", s.StartLine, s.EndLine)
+		}
+	}
+}
+
+func TestRetrieveBudget(t *testing.T) {
+	r, _, _, root := setup(t)
+	for _, budget := range []int{10, 40, 100, 2048} {
+		b, err := r.Retrieve(context.Background(), at(t, root, "shop/cart.go", "return money.Format", budget))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Tokens > budget || b.Budget != budget {
+			t.Errorf("budget %d: bundle holds %d tokens (budget %d)", budget, b.Tokens, b.Budget)
+		}
+		if budget >= 40 && len(b.Snippets) == 0 {
+			t.Errorf("budget %d: empty bundle", budget)
+		}
+	}
+}
+
+// TestNoSecretReachesABundle plants secrets in files, in ignored files and
+// in secret files, asks for context everywhere, and checks that none of
+// them appears in any snippet.
+func TestNoSecretReachesABundle(t *testing.T) {
+	r, ws, _, root := setup(t)
+	var reqs []Request
+	for name, content := range testTree {
+		path := filepath.Join(root, filepath.FromSlash(name))
+		for off := 0; off < len(content); off += 37 {
+			reqs = append(reqs, Request{Path: path, Content: content, Offset: off, Budget: 4096,
+				PrefixStart: off, SuffixEnd: off + 1})
+		}
+	}
+	// The editor opens the secret file too: still nothing.
+	env := filepath.Join(root, ".env")
+	ws.Open(&workspace.Document{Path: env, Version: 1, Text: text.New(testTree[".env"])})
+	seen := 0
+	for _, req := range reqs {
+		b, err := r.Retrieve(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range b.Snippets {
+			seen++
+			for _, secret := range planted {
+				if strings.Contains(s.Text, secret) {
+					t.Fatalf("secret %q reached a bundle for %s:%d: %+v", secret, req.Path, req.Offset, s)
+				}
+			}
+		}
+	}
+	if seen < 100 {
+		t.Fatalf("only %d snippets in all: the test proves nothing", seen)
+	}
+}
+
+func TestRecentEdits(t *testing.T) {
+	r, ws, _, root := setup(t)
+	path := filepath.Join(root, "money", "money.go")
+	content := testTree["money/money.go"]
+	ws.Open(&workspace.Document{Path: path, Version: 1, Text: text.New(content)})
+	edited := strings.Replace(content, "return a + b", "return a + b + 0", 1)
+	ws.Update(&workspace.Document{Path: path, Version: 2, Text: text.New(edited)})
+	b, err := r.Retrieve(context.Background(), at(t, root, "shop/cart.go", "func checkout(", 2048))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := find(b, "money/money.go", ReasonRecentEdit, "")
+	if s == nil {
+		// Fused with another source, it keeps that source's reason; the
+		// range must still be there.
+		for _, sn := range b.Snippets {
+			if strings.Contains(sn.Text, "return a + b + 0") {
+				s = &sn
+			}
+		}
+	}
+	if s == nil || !strings.Contains(s.Text, "return a + b + 0") {
+		t.Fatalf("recent edit not in the bundle: %+v", b.Snippets)
+	}
+}
+
+func TestIndexerFollowsChanges(t *testing.T) {
+	_, ws, ix, root := setup(t)
+	path := filepath.Join(root, "money", "extra.go")
+	if err := os.WriteFile(path, []byte("package money\n\nfunc Subtract(a, b Amount) Amount { return a - b }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
+	deadline := time.Now().Add(5 * time.Second)
+	for len(ix.Lookup("Subtract")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("Subtract never indexed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	os.Remove(path)
+	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Deleted}})
+	for len(ix.Lookup("Subtract")) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("Subtract still indexed after its file was deleted")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
