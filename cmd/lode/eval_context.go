@@ -71,6 +71,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	seed := fl.Uint64("seed", 1, "seed of the draw")
 	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
+	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
 		fl.PrintDefaults()
@@ -103,6 +104,9 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
 		return 1
+	}
+	if *misses {
+		ev.misses = stderr
 	}
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
@@ -285,6 +289,7 @@ type ctxEval struct {
 	buildTime time.Duration
 	scores    map[string]*ctxScore // by method and mode: "lode/args"
 	latency   []time.Duration      // of lode's Retrieve, every call
+	misses    io.Writer            // where lode's misses are told, if set
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -405,9 +410,22 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 				return i + 1
 			}
 		}
+		if ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
+			ev.tellMiss(s, mode, content, b)
+		}
 		return 0
 	})
 	return err
+}
+
+// tellMiss describes a site where lode's bundle lacks the gold.
+func (ev *ctxEval) tellMiss(s ctxSite, mode, content string, b retrieve.Bundle) {
+	line := content[strings.LastIndexByte(content, '\n')+1:]
+	fmt.Fprintf(ev.misses, "miss %s %s:%d %q -> %s:%d (%d snippets, %d tokens)\n", mode,
+		filepath.Base(s.file), strings.Count(content, "\n")+1, strings.TrimSpace(line), s.goldFile, s.goldLine+1, len(b.Snippets), b.Tokens)
+	for _, sn := range b.Snippets[:min(len(b.Snippets), 6)] {
+		fmt.Fprintf(ev.misses, "\t%s %s %s:%d\n", sn.Reason, sn.Symbol, filepath.Base(sn.Path), sn.StartLine+1)
+	}
 }
 
 // score records one method's rank of the gold at each budget (0: absent).

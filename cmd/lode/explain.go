@@ -207,9 +207,10 @@ func workspaceRoot(dir string) string {
 	}
 }
 
-// loadCLIConfig loads the configuration for a command, printing problems.
-// A problem with a setting keeps its default and is only a warning.
-func loadCLIConfig(userFile, root, name string, stderr io.Writer) (*config.Config, bool) {
+// loadCLIConfig loads the configuration for a command, printing problems:
+// a bad setting keeps the value below it and is only a warning. ok is
+// false when no configuration could be made at all.
+func loadCLIConfig(userFile, root, name string, stderr io.Writer) (cfg *config.Config, ok bool) {
 	cfg, problems := config.Load(config.Inputs{UserFile: userFile, WorkspaceRoot: root})
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "lode %s: %v\n", name, p)

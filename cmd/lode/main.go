@@ -34,6 +34,8 @@ var commands = map[string]command{
 	"config":  {runConfig, "show the resolved settings and where each came from; `config docs` prints their reference"},
 	"version": {runVersion, "print lode's version"},
 	"doctor":  {runDoctor, "check the configuration and every model server it names; print the fix for each problem"},
+	"explain": {runExplain, "explain the code at FILE[:LINE[:COL]] (or FILE:START-END) as markdown"},
+	"suggest": {runSuggest, "suggest a patch as a unified diff: -m INSTRUCTION FILE[:START-END]... or --diagnostics FILE|-"},
 	"index":   {runIndex, "index a directory and print files, symbols, time and peak memory"},
 }
 

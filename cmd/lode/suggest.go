@@ -53,7 +53,10 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return code
 	}
-	cfg, _ := loadCLIConfig(*userConfig, root, "suggest", stderr)
+	cfg, ok := loadCLIConfig(*userConfig, root, "suggest", stderr)
+	if !ok {
+		return exitUsage
+	}
 	model, err := chatModel(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode suggest: %v\n", err)

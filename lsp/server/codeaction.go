@@ -105,6 +105,15 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		if len(diags) > 1 {
 			all := data
 			all.Diagnostics = diags
+			all.Range = diags[0].Range
+			for _, d := range diags[1:] {
+				if d.Range.Start.Line < all.Range.Start.Line {
+					all.Range.Start = d.Range.Start
+				}
+				if d.Range.End.Line > all.Range.End.Line {
+					all.Range.End = d.Range.End
+				}
+			}
 			actions = append(actions, s.fixAction(fmt.Sprintf("Fix all %d problems with lode", len(diags)), all))
 		}
 	}

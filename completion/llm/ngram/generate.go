@@ -57,9 +57,11 @@ func suffixLine(suffix string) string {
 // different first token, each at most limit tokens long. stop is the rest
 // of the line after the cursor: generation ends before repeating it.
 func (m *Model) generate(q *query, stop string, n, limit int) []string {
-	first := q.s.candidates(max(n, 8), perNode, 0, func(tok uint32) bool {
-		return tok != unk && strings.HasPrefix(q.ov.text(tok), q.partial)
-	})
+	var keep func(uint32) bool
+	if q.partial != "" {
+		keep = func(tok uint32) bool { return strings.HasPrefix(q.ov.text(tok), q.partial) }
+	}
+	first := q.s.candidates(max(n, 8), perNode, 0, keep)
 	if q.partial != "" {
 		// The typed part rules out every other token: rank among those
 		// that extend it.

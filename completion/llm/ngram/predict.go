@@ -31,7 +31,7 @@ func (m *Model) SupportsFIM() bool { return true }
 // tailBytes is how much of the prefix a request reads: enough for the
 // n-gram contexts and a cache of the tokens just written, small enough to
 // parse in well under a millisecond.
-const tailBytes = 1024
+const tailBytes = 512
 
 // query is the model's view of one request, valid while the read lock that
 // built it is held.

@@ -128,7 +128,7 @@ type scored struct {
 // kept and how many are looked at.
 const (
 	perNode  = 8
-	scanNode = 2048
+	scanNode = 512
 )
 
 // candidates returns up to n next tokens, most probable first. Candidates

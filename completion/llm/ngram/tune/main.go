@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,10 +43,19 @@ func main() {
 		}
 		return nil
 	})
-	m := ngram.New(ngram.Options{})
+	order, _ := strconv.Atoi(os.Getenv("NG_ORDER"))
+	m := ngram.New(ngram.Options{Order: order})
+	var parse, learn time.Duration
 	for _, f := range train {
-		m.Learn(f.Path, f.Lang, f.Src, nil)
+		t0 := time.Now()
+		tree, _ := syntax.Parse(context.Background(), f.Lang, f.Src)
+		t1 := time.Now()
+		m.Learn(f.Path, f.Lang, f.Src, tree)
+		learn += time.Since(t1)
+		parse += t1.Sub(t0)
+		tree.Close()
 	}
+	fmt.Printf("order %d parse %s learn %s stats %+v\n", order, parse, learn, m.Stats())
 	for _, cfg := range os.Args[4:] {
 		var mix int
 		var a float64
