@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,14 +33,28 @@ const (
 	completionReply = `Println("hello from lode")`
 	// explanationReply is the fake model's explanation of main.
 	explanationReply = "LODE-E2E: main prints a friendly greeting on standard output."
-	// modelName is the model lode is configured with; the VS Code status
-	// bar shows it once the server runs.
-	modelName = "fake-coder"
+	// The rewrite the editors ask for (Suggest fix on the greeting line,
+	// with an instruction), the fake model's search/replace answer, and
+	// the line it must give.
+	instruction  = "greet the world"
+	rewriteReply = "<<<<<<< SEARCH\n\tmsg := greeting(\"lode\")\n=======\n\tmsg := greeting(\"world\")\n>>>>>>> REPLACE\n"
+	rewritten    = "\tmsg := greeting(\"world\")"
+	// modelName is the model lode is configured with: a Qwen2.5-Coder
+	// name, so that lode asks for completions in that family's
+	// fill-in-the-middle format on /v1/completions and explanations on
+	// /v1/chat/completions. The VS Code status bar shows it once the server
+	// runs.
+	modelName = "qwen2.5-coder-e2e"
 )
 
-// mainGo is the workspace's one file; line 6 (1-based) is where the
-// editors type "fmt.".
-const mainGo = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\t\n}\n"
+// The workspace: main.go calls greeting, defined in greet.go, so that the
+// context bundle for a cursor in main has something to show. Line 7
+// (1-based) is where the editors type "fmt.".
+const (
+	mainGo   = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tmsg := greeting(\"lode\")\n\t\n\t_ = msg\n}\n"
+	greetGo  = "package main\n\n// greeting returns the greeting for name.\nfunc greeting(name string) string {\n\treturn \"hello, \" + name\n}\n"
+	typeLine = 7
+)
 
 // required reports whether missing tools fail the tests instead of
 // skipping them.
@@ -88,16 +103,20 @@ func lodeBinary(t *testing.T) string {
 	return lodeBin
 }
 
-// fakeModel starts the fake model server: completions get completionReply,
-// chat requests (explanations) get explanationReply.
+// fakeModel starts the fake model server: completions get completionReply;
+// chat requests get rewriteReply when they ask for search/replace blocks
+// (patches), else explanationReply.
 func fakeModel(t *testing.T) *llmtest.Server {
 	s := llmtest.NewServer(t)
 	s.SetModels(modelName)
 	s.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
-		if strings.HasSuffix(r.Path, "/chat/completions") {
-			return llmtest.Reply{Text: explanationReply}
+		switch {
+		case !strings.HasSuffix(r.Path, "/chat/completions"):
+			return llmtest.Reply{Text: completionReply}
+		case bytes.Contains(r.Body, []byte("SEARCH")):
+			return llmtest.Reply{Text: rewriteReply}
 		}
-		return llmtest.Reply{Text: completionReply}
+		return llmtest.Reply{Text: explanationReply}
 	})
 	return s
 }
@@ -116,8 +135,9 @@ func modelEnv(s *llmtest.Server) []string {
 func workspace(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
-		"go.mod":  "module example.com/hello\n\ngo 1.22\n",
-		"main.go": mainGo,
+		"go.mod":   "module example.com/hello\n\ngo 1.22\n",
+		"main.go":  mainGo,
+		"greet.go": greetGo,
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -192,6 +212,7 @@ func TestNeovim(t *testing.T) {
 	art := artifacts(t)
 
 	out, lodeLog := filepath.Join(art, "nvim-report.txt"), filepath.Join(art, "lode.log")
+	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
 	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
 		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"), "main.go")
 	cmd.Dir = ws
@@ -199,13 +220,14 @@ func TestNeovim(t *testing.T) {
 	cmd.Env = append(cmd.Env,
 		"LODE_BIN="+bin,
 		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
+		"LODE_E2E_LINE="+strconv.Itoa(typeLine),
 		"LODE_E2E_GHOST="+completionReply,
 		"LODE_E2E_EXPLAIN="+explanationReply,
+		"LODE_E2E_INSTRUCTION="+instruction,
+		"LODE_E2E_REWRITTEN="+rewritten,
 		"LODE_E2E_OUT="+out,
 		"LODE_E2E_LOG="+lodeLog,
-		"XDG_CONFIG_HOME="+filepath.Join(ws, ".xdg"),
-		"XDG_DATA_HOME="+filepath.Join(ws, ".xdg"),
-		"XDG_STATE_HOME="+filepath.Join(ws, ".xdg"),
+		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
 	)
 	output, err := run(t, 90*time.Second, cmd)
 	logFile(t, "Neovim report", out)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -143,7 +144,11 @@ func TestVSCode(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(ud, "User", "settings.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
+	// The model is configured twice, in the settings (to test that they
+	// reach lode) and in the environment (so that every part of lode finds
+	// it from its first configuration on).
+	env := append(os.Environ(), modelEnv(model)...)
+	env = append(env, "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
 	csArgs := []string{entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
 
 	install := exec.Command(node, append(csArgs, "--install-extension", vsix)...)
@@ -178,8 +183,9 @@ func TestVSCode(t *testing.T) {
 
 	pw := exec.Command(node, repoFile(t, "vscode/e2e/run.js"))
 	pw.Env = append(os.Environ(),
-		"URL="+url, "FILE=main.go", "LINE=6", "TYPED=fmt.",
+		"URL="+url, "FILE=main.go", "LINE="+strconv.Itoa(typeLine), "TYPED=fmt.",
 		"READY=lode: "+modelName, "GHOST="+completionReply, "EXPLAIN="+explanationReply,
+		"INSTRUCTION="+instruction, "REWRITTEN="+rewritten,
 		"SHOTS="+art, "CHROMIUM="+browser)
 	out, err := run(t, 4*time.Minute, pw)
 	t.Logf("Playwright:\n%s", out)

@@ -239,8 +239,9 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 			}
 			pos := fset.Position(fn.Origin().Pos())
 			gold := strings.Replace(pos.Filename, "$GOROOT", goroot, 1)
-			if gold == path || !strings.HasPrefix(gold, root+string(filepath.Separator)) {
-				return true
+			if gold == path || !strings.HasPrefix(gold, root+string(filepath.Separator)) ||
+				strings.Contains(gold, string(filepath.Separator)+"vendor"+string(filepath.Separator)) {
+				return true // outside the tree, or vendored: another module
 			}
 			lp := fset.Position(call.Lparen).Offset
 			ls := bytes.LastIndexByte(src[:lp], '\n') + 1

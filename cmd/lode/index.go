@@ -26,11 +26,12 @@ import (
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("index", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	workers := fl.Int("workers", runtime.GOMAXPROCS(0), "parse with `N` goroutines")
-	noCache := fl.Bool("no-cache", false, "neither load nor save the cache: a cold index")
-	exclude := fl.String("exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
-	codeOnly := fl.Bool("code", false, "index only files of the languages lode parses")
-	compare := fl.Bool("compare", false, "first parse the same files with tree-sitter alone, and report both times")
+	var o indexOptions
+	fl.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "parse with `N` goroutines")
+	fl.BoolVar(&o.noCache, "no-cache", false, "neither load nor save the cache: a cold index")
+	fl.StringVar(&o.exclude, "exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
+	fl.BoolVar(&o.codeOnly, "code", false, "index only files of the languages lode parses")
+	fl.BoolVar(&o.compare, "compare", false, "first parse the same files with tree-sitter alone, and report both times")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
 		fl.PrintDefaults()
@@ -45,84 +46,99 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fl.Usage()
 		return 2
 	}
-	dir := "."
+	o.dir = "."
 	if fl.NArg() == 1 {
-		dir = fl.Arg(0)
+		o.dir = fl.Arg(0)
 	}
-	ws := workspace.New()
-	if err := ws.AddFolder(dir); err != nil {
+	if err := indexRun(ctx, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "lode index: %v\n", err)
 		return 1
 	}
-	root := ws.Folders()[0]
+	return 0
+}
 
+type indexOptions struct {
+	dir, exclude               string
+	workers                    int
+	noCache, codeOnly, compare bool
+}
+
+// indexRun scans, (optionally) parses alone for comparison, loads the
+// cache, builds, saves, and prints what each step took.
+func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) error {
+	ws := workspace.New()
+	if err := ws.AddFolder(o.dir); err != nil {
+		return err
+	}
+	root := ws.Folders()[0]
 	t0 := time.Now()
 	scanned, err := ws.Scan(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode index: scanning: %v\n", err)
-		return 1
+		return fmt.Errorf("scanning: %w", err)
 	}
-	files := indexFiles(ws, scanned, *exclude, *codeOnly)
-	scanTime := time.Since(t0)
-	fmt.Fprintf(stdout, "%s: %d files (scan %v)\n", root, len(files), scanTime.Round(time.Millisecond))
-
-	if *compare {
+	files := indexFiles(ws, scanned, o.exclude, o.codeOnly)
+	fmt.Fprintf(stdout, "%s: %d files (scan %v)\n", root, len(files), time.Since(t0).Round(time.Millisecond))
+	if o.compare {
 		t, cpu := time.Now(), indexCPU()
-		n, err := indexBareParse(ctx, files, *workers)
+		n, err := indexBareParse(ctx, files, o.workers)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode index: %v\n", err)
-			return 1
+			return err
 		}
 		fmt.Fprintf(stdout, "bare tree-sitter parse: %d files in %v%s\n", n, time.Since(t).Round(time.Millisecond), indexCPUSince(cpu))
+		t0 = time.Now() // the comparison is not part of getting ready
 	}
-
 	cache := ""
-	x := index.New()
-	defer x.Close()
-	if !*noCache {
+	if !o.noCache {
 		if cache, err = index.CachePath(root); err != nil {
-			fmt.Fprintf(stderr, "lode index: %v\n", err)
-			return 1
-		}
-		t := time.Now()
-		switch loaded, err := index.Load(cache); {
-		case err == nil:
-			x.Close()
-			x = loaded
-			fmt.Fprintf(stdout, "cache: loaded %s in %v\n", cache, time.Since(t).Round(time.Millisecond))
-		case errors.Is(err, os.ErrNotExist):
-			fmt.Fprintf(stdout, "cache: none yet\n")
-		default:
-			fmt.Fprintf(stdout, "cache: %v; rebuilding\n", err)
+			return err
 		}
 	}
-
+	x := indexLoad(cache, stdout)
+	defer x.Close()
 	t, cpu := time.Now(), indexCPU()
 	bar := newIndexBar(stderr)
-	res, err := x.Build(ctx, files, *workers, bar.update)
+	res, err := x.Build(ctx, files, o.workers, bar.update)
 	bar.done()
-	indexTime := time.Since(t)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode index: %v\n", err)
-		return 1
+		return err
 	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(stderr, "lode index: %v\n", e)
 	}
 	st := x.Stats()
 	fmt.Fprintf(stdout, "index: %d files (%d indexed, %d unchanged, %d removed, %d failed) in %v%s\n",
-		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, indexTime.Round(time.Millisecond), indexCPUSince(cpu))
+		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, time.Since(t).Round(time.Millisecond), indexCPUSince(cpu))
 	fmt.Fprintf(stdout, "symbols: %d, chunks: %d, terms: %d\n", st.Symbols, st.Chunks, st.Terms)
+	fmt.Fprintf(stdout, "ready in %v\n", time.Since(t0).Round(time.Millisecond))
 	if cache != "" && (res.Indexed > 0 || res.Removed > 0) {
 		t := time.Now()
 		if err := x.Save(cache); err != nil {
-			fmt.Fprintf(stderr, "lode index: %v\n", err)
-			return 1
+			return err
 		}
 		fmt.Fprintf(stdout, "cache: saved in %v\n", time.Since(t).Round(time.Millisecond))
 	}
 	fmt.Fprintf(stdout, "total: %v, peak memory (RSS): %s\n", time.Since(t0).Round(time.Millisecond), indexPeakRSS())
-	return 0
+	return nil
+}
+
+// indexLoad returns the index saved in cache, or a new one when there is no
+// cache (cache == "" or no file) or it is damaged.
+func indexLoad(cache string, stdout io.Writer) *index.Index {
+	if cache == "" {
+		return index.New()
+	}
+	t := time.Now()
+	x, err := index.Load(cache)
+	switch {
+	case err == nil:
+		fmt.Fprintf(stdout, "cache: loaded %s in %v\n", cache, time.Since(t).Round(time.Millisecond))
+		return x
+	case errors.Is(err, os.ErrNotExist):
+		fmt.Fprintf(stdout, "cache: none yet\n")
+	default:
+		fmt.Fprintf(stdout, "cache: %v; rebuilding\n", err)
+	}
+	return index.New()
 }
 
 // indexFiles turns the scanned files into the index's, read through the

@@ -82,6 +82,8 @@ type Index struct {
 	postings [][]posting
 	dead     []int32
 	df       []int32
+	// deadBits has a bit set for each removed chunk, by id.
+	deadBits []uint64
 	// liveChunks and liveTokens are the BM25 collection statistics.
 	liveChunks, liveTokens int
 	deadChunks             int

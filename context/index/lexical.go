@@ -98,9 +98,16 @@ type chunk struct {
 
 const noFile = math.MaxUint32
 
+// posting is one chunk holding a term. It carries the chunk's length (in
+// what would otherwise be padding) so that BM25 never loads the chunk.
 type posting struct {
-	chunk uint32
-	tf    uint16
+	chunk  uint32
+	tf     uint16
+	length uint16 // the chunk's token count, capped
+}
+
+func newPosting(id uint32, tf uint16, length uint32) posting {
+	return posting{chunk: id, tf: tf, length: uint16(min(length, math.MaxUint16))}
 }
 
 // termDict interns terms. It has its own lock so that workers can intern
@@ -278,12 +285,11 @@ func (x *Index) BM25(query string, k int, skip Skip) []Hit {
 		}
 		idf := float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 		for _, p := range x.postings[t] {
-			ch := &x.chunks[p.chunk]
-			if ch.file == noFile {
+			if x.isDead(p.chunk) {
 				continue
 			}
 			tf := float64(p.tf)
-			s := idf * float32(tf*(bm25K1+1)/(tf+bm25K1*(1-bm25B+bm25B*float64(ch.length)/avg)))
+			s := idf * float32(tf*(bm25K1+1)/(tf+bm25K1*(1-bm25B+bm25B*float64(p.length)/avg)))
 			if scores[p.chunk] == 0 {
 				touched = append(touched, p.chunk)
 			}
@@ -361,6 +367,26 @@ func topIDs(ids []uint32, scores []float32, k int, keep func(uint32) bool) []uin
 	return top
 }
 
+// DocFreq returns how many chunks hold word: a cheap way to tell rare
+// words, which make good queries, from common ones.
+func (x *Index) DocFreq(word string) int {
+	id, ok := x.terms.lookup(word)
+	if !ok {
+		return 0
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if int(id) >= len(x.df) {
+		return 0
+	}
+	return int(x.df[id])
+}
+
+// isDead reports whether chunk c was removed. x.mu is held.
+func (x *Index) isDead(c uint32) bool {
+	return x.deadBits[c/64]&(1<<(c%64)) != 0
+}
+
 // Occurrences returns the chunks that contain the identifier name, at most
 // limit of them (all if limit <= 0), in index order.
 func (x *Index) Occurrences(name string, limit int) []Hit {
@@ -375,138 +401,14 @@ func (x *Index) Occurrences(name string, limit int) []Hit {
 	}
 	var hits []Hit
 	for _, p := range x.postings[id] {
-		ch := &x.chunks[p.chunk]
-		if ch.file == noFile {
+		if x.isDead(p.chunk) {
 			continue
 		}
+		ch := &x.chunks[p.chunk]
 		hits = append(hits, Hit{Path: x.fileByID[ch.file].path, StartLine: int(ch.startLine), EndLine: int(ch.endLine), Score: float64(p.tf)})
 		if len(hits) == limit {
 			break
 		}
 	}
 	return hits
-}
-
-// Similar returns the k windows of windowLines consecutive lines (rounded
-// up to whole chunks; windows slide by one chunk) whose sets of tokens are
-// most similar to query's by Jaccard index, best first: what Copilot and
-// Cody rank "similar code" with. Only windows sharing a token with query
-// are candidates; the exact index is computed for the most promising.
-func (x *Index) Similar(query string, windowLines, k int, skip Skip) []Hit {
-	w := max(1, (windowLines+ChunkLines-1)/ChunkLines)
-	terms := x.queryTerms(query)
-	if k <= 0 || len(terms) == 0 {
-		return nil
-	}
-	qsize := len(terms) + unknownTokens(query, x)
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	sp, bp := scorePool.Get().(*[]float32), scorePool.Get().(*[]float32)
-	defer scorePool.Put(sp)
-	defer scorePool.Put(bp)
-	shared, bound := x.scratch(sp), x.scratch(bp)
-	var touched, cands []uint32
-	for _, t := range terms {
-		if int(t) >= len(x.postings) {
-			continue
-		}
-		for _, p := range x.postings[t] {
-			if x.chunks[p.chunk].file != noFile {
-				if shared[p.chunk] == 0 {
-					touched = append(touched, p.chunk)
-				}
-				shared[p.chunk]++
-			}
-		}
-	}
-	// A window is named by its first chunk; bound estimates its index
-	// from the shared counts and sizes of its chunks.
-	for _, c := range touched {
-		ch := &x.chunks[c]
-		f := x.fileByID[ch.file]
-		for first := max(0, int(ch.pos)-w+1); first <= int(ch.pos); first++ {
-			if first > 0 && first+w > len(f.chunks) {
-				continue // no window hangs past the end, unless the file is shorter
-			}
-			id := f.chunks[first]
-			if bound[id] != 0 {
-				continue
-			}
-			inter, size := float32(0), 0
-			for i := first; i < min(first+w, len(f.chunks)); i++ {
-				inter += shared[f.chunks[i]]
-				size += len(x.chunks[f.chunks[i]].terms)
-			}
-			bound[id] = inter / float32(qsize+size-min(int(inter), size))
-			cands = append(cands, id)
-		}
-	}
-	for _, c := range touched {
-		shared[c] = 0
-	}
-	keep := func(id uint32) bool {
-		ch := &x.chunks[id]
-		f := x.fileByID[ch.file]
-		last := x.chunks[f.chunks[min(int(ch.pos)+w, len(f.chunks))-1]]
-		return skip == nil || !skip(f.path, int(ch.startLine), int(last.endLine))
-	}
-	best := topIDs(cands, bound, 4*k+16, keep)
-	for _, c := range cands {
-		bound[c] = 0
-	}
-	hits := make([]Hit, 0, len(best))
-	for _, id := range best {
-		ch := &x.chunks[id]
-		f := x.fileByID[ch.file]
-		lastPos := min(int(ch.pos)+w, len(f.chunks)) - 1
-		union, inter := x.windowOverlap(f.chunks[ch.pos:lastPos+1], terms)
-		hits = append(hits, Hit{
-			Path: f.path, StartLine: int(ch.startLine), EndLine: int(x.chunks[f.chunks[lastPos]].endLine),
-			Score: float64(inter) / float64(qsize+union-inter),
-		})
-	}
-	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
-	return hits[:min(k, len(hits))]
-}
-
-// scratch returns the pooled slice in p as a zeroed array of a score per
-// chunk. Users put back zeros where they wrote.
-func (x *Index) scratch(p *[]float32) []float32 {
-	if cap(*p) < len(x.chunks) {
-		*p = make([]float32, len(x.chunks)+len(x.chunks)/8)
-	}
-	return (*p)[:len(x.chunks)]
-}
-
-// windowOverlap returns the number of distinct terms of the chunks ids and
-// how many of them are in terms (sorted). x.mu is held.
-func (x *Index) windowOverlap(ids []uint32, terms []uint32) (union, inter int) {
-	var all []uint32
-	for _, id := range ids {
-		all = append(all, x.chunks[id].terms...)
-	}
-	slices.Sort(all)
-	all = slices.Compact(all)
-	i := 0
-	for _, t := range all {
-		for i < len(terms) && terms[i] < t {
-			i++
-		}
-		if i < len(terms) && terms[i] == t {
-			inter++
-		}
-	}
-	return len(all), inter
-}
-
-// unknownTokens counts the distinct tokens of query the index has never
-// seen: they belong to the query's set but to no window.
-func unknownTokens(query string, x *Index) int {
-	seen := make(map[string]bool)
-	eachToken([]byte(query), func(tok []byte, _ int) {
-		if _, ok := x.terms.lookup(string(tok)); !ok {
-			seen[string(tok)] = true
-		}
-	})
-	return len(seen)
 }

@@ -182,7 +182,10 @@ func (x *Index) encodeFile(e *encoder, f *fileEntry) {
 
 // decoder reads what encoder wrote; the first error sticks.
 type decoder struct {
-	b   []byte
+	b []byte
+	// all is the whole body as one string: strings are cut from it rather
+	// than allocated one by one (a cache holds about a million).
+	all string
 	err error
 }
 
@@ -217,9 +220,9 @@ func (d *decoder) count(max int) int {
 
 func (d *decoder) str() string {
 	n := d.count(len(d.b))
-	s := string(d.b[:n])
+	pos := len(d.all) - len(d.b)
 	d.b = d.b[n:]
-	return s
+	return d.all[pos : pos+n]
 }
 
 func (d *decoder) fail() {
@@ -230,7 +233,7 @@ func (d *decoder) fail() {
 }
 
 func (x *Index) decode(body []byte) error {
-	d := &decoder{b: body}
+	d := &decoder{b: body, all: string(body)}
 	nterms := d.count(len(body))
 	x.terms.names = make([]string, nterms)
 	x.terms.ids = make(map[string]uint32, nterms)
@@ -299,11 +302,10 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 		for j := range chunks[i] {
 			ch := chunks[i][j]
 			ch.file = e.id
-			id := uint32(len(x.chunks))
-			x.chunks = append(x.chunks, ch)
+			id := x.appendChunk(ch)
 			e.chunks[j] = id
 			for k, t := range ch.terms {
-				x.postings[t] = append(x.postings[t], posting{chunk: id, tf: ch.tfs[k]})
+				x.postings[t] = append(x.postings[t], newPosting(id, ch.tfs[k], ch.length))
 			}
 			x.liveChunks++
 			x.liveTokens += int(ch.length)
@@ -336,8 +338,10 @@ func (x *Index) decodeFile(d *decoder, nterms int) (*fileEntry, []chunk) {
 		im.End = d.int()
 	}
 	e.syms = make([]*Symbol, d.count(len(d.b)))
+	slab := make([]Symbol, len(e.syms))
 	for i := range e.syms {
-		s := &Symbol{Path: e.path, Language: e.lang}
+		s := &slab[i]
+		s.Path, s.Language = e.path, e.lang
 		def := &s.Definition
 		def.Name, def.Kind, def.Container = d.str(), syntax.Kind(d.str()), d.str()
 		def.Start = d.int()
@@ -349,6 +353,10 @@ func (x *Index) decodeFile(d *decoder, nterms int) (*fileEntry, []chunk) {
 		e.syms[i] = s
 	}
 	chunks := make([]chunk, d.count(len(d.b)))
+	// The terms of all chunks share two slabs, cut once they are full.
+	var terms []uint32
+	var tfs []uint16
+	ends := make([]int, len(chunks))
 	for i := range chunks {
 		ch := &chunks[i]
 		ch.pos = uint32(i)
@@ -356,16 +364,22 @@ func (x *Index) decodeFile(d *decoder, nterms int) (*fileEntry, []chunk) {
 		ch.endLine = ch.startLine + uint32(d.uint())
 		ch.length = uint32(d.uint())
 		n := d.count(len(d.b))
-		ch.terms, ch.tfs = make([]uint32, n), make([]uint16, n)
 		t := uint64(0)
-		for j := range n {
+		for range n {
 			t += d.uint()
 			if t >= uint64(nterms) {
 				d.fail()
 				return e, nil
 			}
-			ch.terms[j], ch.tfs[j] = uint32(t), uint16(d.uint())
+			terms, tfs = append(terms, uint32(t)), append(tfs, uint16(d.uint()))
 		}
+		ends[i] = len(terms)
+	}
+	start := 0
+	for i := range chunks {
+		chunks[i].terms = terms[start:ends[i]:ends[i]]
+		chunks[i].tfs = tfs[start:ends[i]:ends[i]]
+		start = ends[i]
 	}
 	return e, chunks
 }

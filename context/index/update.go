@@ -182,8 +182,10 @@ func (x *Index) callOnParsed(path string, lang *syntax.Language, src []byte, tre
 
 // Update re-indexes path with content src (an open document, or a file
 // changed on disk), parsed as lang (nil: plain text, lexical only). When the
-// index parsed path recently it reparses incrementally. The index keeps src:
-// the caller must not modify it afterwards.
+// index parsed path recently it reparses incrementally, and re-outlines and
+// re-tokenizes only around the edit. The index keeps src: the caller must
+// not modify it afterwards. Updates of one path must come one at a time
+// (in the order of the edits); different paths may be updated at once.
 func (x *Index) Update(ctx context.Context, path string, lang *syntax.Language, src []byte) error {
 	var tree *syntax.Tree
 	var ed *edit
@@ -337,11 +339,10 @@ func (x *Index) commit(e *fileEntry, chunks []chunk) {
 		}
 		ch := chunks[i]
 		ch.file = e.id
-		id := uint32(len(x.chunks))
-		x.chunks = append(x.chunks, ch)
+		id := x.appendChunk(ch)
 		e.chunks[i] = id
 		for j, t := range ch.terms {
-			x.postings[t] = append(x.postings[t], posting{chunk: id, tf: ch.tfs[j]})
+			x.postings[t] = append(x.postings[t], newPosting(id, ch.tfs[j], ch.length))
 			x.df[t]++
 		}
 		x.liveChunks++
@@ -369,6 +370,16 @@ func (x *Index) growTerms(chunks []chunk) {
 		x.df = append(x.df, make([]int32, n-len(x.df))...)
 		x.dead = append(x.dead, make([]int32, n-len(x.dead))...)
 	}
+}
+
+// appendChunk adds ch to the chunk table and returns its id. x.mu is held.
+func (x *Index) appendChunk(ch chunk) uint32 {
+	id := uint32(len(x.chunks))
+	x.chunks = append(x.chunks, ch)
+	if int(id/64) >= len(x.deadBits) {
+		x.deadBits = append(x.deadBits, 0)
+	}
+	return id
 }
 
 // minCompact is the number of dead chunks below which compact never runs.
@@ -402,7 +413,8 @@ func (x *Index) compact() {
 		out := list[:0]
 		for _, p := range list {
 			if n := renum[p.chunk]; n != noFile {
-				out = append(out, posting{chunk: n, tf: p.tf})
+				p.chunk = n
+				out = append(out, p)
 			}
 		}
 		x.postings[t] = slices.Clip(out)
@@ -410,6 +422,7 @@ func (x *Index) compact() {
 	x.chunks = live
 	clear(x.dead)
 	x.deadChunks = 0
+	x.deadBits = make([]uint64, len(live)/64+1)
 }
 
 func (x *Index) addName(s *Symbol) {
@@ -484,6 +497,7 @@ func (x *Index) removeLocked(e *fileEntry, keep map[uint32]bool, replaced int) {
 			x.dead[t]++
 			touched = append(touched, t)
 		}
+		x.deadBits[id/64] |= 1 << (id % 64)
 		x.liveChunks--
 		x.deadChunks++
 		x.liveTokens -= int(ch.length)
@@ -507,7 +521,7 @@ func (x *Index) purge(t uint32) {
 	list := x.postings[t]
 	live := list[:0:0]
 	for _, p := range list {
-		if x.chunks[p.chunk].file != noFile {
+		if !x.isDead(p.chunk) {
 			live = append(live, p)
 		}
 	}

@@ -80,7 +80,7 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 			add(id)
 		}
 		if a.lang == "go" {
-			a.types = goLocalTypes(a.content[fn.Start:min(fn.End, len(a.content))])
+			a.types = doc.localTypes(fn.Start, min(fn.End, len(a.content)))
 		}
 	}
 }

@@ -78,16 +78,21 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	goBare := a.lang == "go" && id.qualifier == ""
 	wantType := ""
 	if id.qualifier != "" {
-		wantType = a.types[id.qualifier]
+		wantType = r.typeOf(id.qualifier, path, dir, a, res)
 	}
 	var out []candidate
 	weigh := func(tier int, container string) float64 {
 		w := prox * tierWeight[tier]
-		if wantType != "" && container != wantType {
+		switch {
+		case wantType == "":
+		case container == wantType:
+			w = prox * max(tierWeight[tier], tierWeight[tierImport])
+		default:
 			w *= 0.3 // the value's type is known, and it is another
 		}
 		return w
 	}
+	goTests := a.lang == "go" && strings.HasSuffix(path, "_test.go")
 	for i := range a.own {
 		if d := a.own[i]; d.Name == id.name {
 			out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.name,
@@ -97,6 +102,9 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	for _, s := range r.ix.Lookup(id.name) {
 		if s.Path == path {
 			continue // the document's own definitions are fresher
+		}
+		if a.lang == "go" && !goTests && strings.HasSuffix(s.Path, "_test.go") {
+			continue // only tests see what tests declare
 		}
 		tier := tierElsewhere
 		switch sd := dirOf(s.Path); {
@@ -116,6 +124,73 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 			score: weigh(tier, d.Container)})
 	}
 	return out
+}
+
+// typeOf returns the type name of the value named q, as far as the text
+// says: a local or parameter of the enclosing function, else a field or
+// variable of the document's package (or of its imports) declared with a
+// type. It returns "" when it cannot tell.
+func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) string {
+	if t, ok := a.types[q]; ok {
+		return t
+	}
+	if a.lang != "go" {
+		return ""
+	}
+	if t, ok := res.valueTypes[q]; ok {
+		return t
+	}
+	best, bestTier := "", tierElsewhere
+	consider := func(d syntax.Definition, tier int) {
+		if d.Kind != syntax.KindField && d.Kind != syntax.KindVariable || tier >= bestTier {
+			return
+		}
+		if t := declaredType(d.Signature, q); t != "" {
+			best, bestTier = t, tier
+		}
+	}
+	for _, d := range a.own {
+		if d.Name == q {
+			consider(d, tierOwn)
+		}
+	}
+	for _, s := range r.ix.Lookup(q) {
+		switch sd := dirOf(s.Path); {
+		case sd == dir:
+			consider(s.Definition, tierPackage)
+		case res.imported(sd, s.Path):
+			consider(s.Definition, tierImport)
+		}
+	}
+	res.valueTypes[q] = best
+	return best
+}
+
+// declaredType returns the type that the Go declaration sig gives name
+// ("rd io.Reader", "var mu sync.RWMutex", "b *bytes.Buffer"), without
+// pointer, slice or package, or "".
+func declaredType(sig, name string) string {
+	for i := 0; ; {
+		k := strings.Index(sig[i:], name)
+		if k < 0 {
+			return ""
+		}
+		i += k
+		end := i + len(name)
+		if (i > 0 && isIdentByte(sig[i-1])) || end >= len(sig) || (sig[end] != ' ' && sig[end] != '\t') {
+			i = end
+			continue
+		}
+		rest := strings.TrimLeft(sig[end:], " \t*[]")
+		j := 0
+		for j < len(rest) && (isIdentByte(rest[j]) || rest[j] == '.') {
+			j++
+		}
+		if j == 0 || rest[0] >= '0' && rest[0] <= '9' {
+			return ""
+		}
+		return baseName(rest[:j])
+	}
 }
 
 var goMajorVersion = regexp.MustCompile(`^v[0-9]+$`)
@@ -188,11 +263,13 @@ type resolver struct {
 	lastElems map[string]bool
 	byFile    bool           // imports name files, not directories
 	seen      map[string]int // directory (or file) -> 1 imported, -1 not
+	// valueTypes caches typeOf for the names of fields and variables.
+	valueTypes map[string]string
 }
 
 func newResolver(a *analysis) *resolver {
 	res := &resolver{imports: importNames(a.imports, a.lang), byFile: a.lang != "go",
-		lastElems: make(map[string]bool), seen: make(map[string]int)}
+		lastElems: make(map[string]bool), seen: make(map[string]int), valueTypes: make(map[string]string)}
 	for _, imp := range a.imports {
 		if parts := splitImport(imp.Path); len(parts) > 0 {
 			res.lastElems[parts[len(parts)-1]] = true

@@ -152,3 +152,19 @@ func TestChange(t *testing.T) {
 		t.Errorf("change = %+v", c)
 	}
 }
+
+func TestDeclaredType(t *testing.T) {
+	tests := []struct{ sig, name, want string }{
+		{"rd  io.Reader", "rd", "Reader"},
+		{"var systemRootsMu sync.RWMutex", "systemRootsMu", "RWMutex"},
+		{"b *bytes.Buffer", "b", "Buffer"},
+		{"items []Item", "items", "Item"},
+		{"a = 1", "a", ""},
+		{"xrd io.Reader", "rd", ""},
+	}
+	for _, tc := range tests {
+		if got := declaredType(tc.sig, tc.name); got != tc.want {
+			t.Errorf("declaredType(%q, %q) = %q, want %q", tc.sig, tc.name, got, tc.want)
+		}
+	}
+}

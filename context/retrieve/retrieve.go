@@ -97,6 +97,11 @@ func (r *Retriever) observe(e workspace.Event) {
 	switch {
 	case open && e.Open:
 		r.edits.observe(e.Path, doc.Text.String())
+		if lang := syntax.Detect(doc.LanguageID, doc.Path); lang != nil && !r.trees.has(doc.Path) {
+			// Parse a newly opened document now, so that its first
+			// completion does not wait for it.
+			go r.trees.with(context.Background(), doc.Path, lang, doc.Text.String(), func(*docTree) {})
+		}
 	case !open:
 		r.edits.closed(e.Path)
 	}
@@ -145,6 +150,12 @@ func (r *Retriever) Retrieve(ctx context.Context, req Request) (Bundle, error) {
 		r.recentEdits(),
 	}
 	return r.pack(req, a, fuse(lists, sourceWeights)), nil
+}
+
+// Context is Retrieve under the name the language server's ContextSource
+// (lode/context) asks for.
+func (r *Retriever) Context(ctx context.Context, req Request) (Bundle, error) {
+	return r.Retrieve(ctx, req)
 }
 
 // analyze extracts what retrieval needs from the document's syntax tree,

@@ -68,9 +68,9 @@ type termCounts struct {
 const maxCounted = 2000
 
 // rare returns the words of query that are rare enough to query with:
-// held by fewer than 0.5% of the index's chunks (at least 100).
+// held by fewer than 0.25% of the index's chunks (at least 100).
 func (tc *termCounts) rare(ix *index.Index, query string) string {
-	limit := min(maxCounted, max(100, ix.Stats().Chunks/200))
+	limit := min(maxCounted, max(100, ix.Stats().Chunks/400))
 	var kept []string
 	seen := make(map[string]bool)
 	for _, w := range index.Tokens(query) {

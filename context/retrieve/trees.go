@@ -3,6 +3,7 @@ package retrieve
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 
@@ -20,6 +21,7 @@ const maxTrees = 8
 type docTrees struct {
 	mu      sync.Mutex
 	entries []*docTree // least recently used first
+	closed  bool
 }
 
 type docTree struct {
@@ -28,6 +30,22 @@ type docTree struct {
 	src     []byte
 	tree    *syntax.Tree
 	outline *syntax.Outline // of tree, once asked for
+	// types caches goLocalTypes by the start of the function it read.
+	types map[int]map[string]string
+}
+
+// localTypes returns goLocalTypes of the function at [start, end) of the
+// current version, computed once.
+func (e *docTree) localTypes(start, end int) map[string]string {
+	if t, ok := e.types[start]; ok {
+		return t
+	}
+	if e.types == nil {
+		e.types = make(map[int]map[string]string)
+	}
+	t := goLocalTypes(string(e.src[start:end]))
+	e.types[start] = t
+	return t
 }
 
 // Outline returns the tree's outline, computed once per version.
@@ -44,6 +62,9 @@ func (e *docTree) Outline() syntax.Outline {
 func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language, content string, fn func(*docTree)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return errors.New("retrieve: retriever closed")
+	}
 	var e *docTree
 	for i, x := range d.entries {
 		if x.path == path && x.lang == lang {
@@ -62,7 +83,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 			return err
 		}
 		e.tree.Close()
-		e.tree, e.src, e.outline = t, src, nil
+		e.tree, e.src, e.outline, e.types = t, src, nil, nil
 	default:
 		src := []byte(content)
 		t, err := syntax.Parse(ctx, lang, src)
@@ -78,6 +99,18 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 	}
 	fn(e)
 	return nil
+}
+
+// has reports whether a tree of path is kept.
+func (d *docTrees) has(path string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, x := range d.entries {
+		if x.path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // forget closes and drops the tree of path, if any.
@@ -100,7 +133,7 @@ func (d *docTrees) close() {
 	for _, x := range d.entries {
 		x.tree.Close()
 	}
-	d.entries = nil
+	d.entries, d.closed = nil, true
 }
 
 // change describes the edit from old to new as one replaced span: the

@@ -48,6 +48,7 @@ type Language struct {
 	kindOnce sync.Once
 	kinds    []kindInfo        // by node kind id
 	fields   map[string]uint16 // field ids by name
+	atomic   []byte            // by node kind id: 1 for kinds Leaves does not split
 }
 
 func (l *Language) String() string { return l.Name }

@@ -60,6 +60,12 @@ func (l *Language) kindTable() []kindInfo {
 			c := classify(name, named)
 			l.kinds[id] = kindInfo{name: name, class: c, atomic: named && (c == ClassString || c == ClassComment)}
 		}
+		l.atomic = make([]byte, max(1, len(l.kinds)))
+		for id, k := range l.kinds {
+			if k.atomic {
+				l.atomic[id] = 1
+			}
+		}
 		l.fields = make(map[string]uint16)
 		for id := uint16(1); id <= uint16(l.ts.FieldCount()); id++ {
 			l.fields[l.ts.FieldNameForId(id)] = id
@@ -124,34 +130,12 @@ type Leaf struct {
 
 // Leaves calls fn, in source order, for every non-empty leaf that overlaps
 // the byte range [start, end), until fn returns false. Missing nodes (zero
-// width, inserted by error recovery) are skipped.
+// width, inserted by error recovery) are skipped. The walk itself is one
+// call into the tree-sitter library, however many nodes there are.
 func (t *Tree) Leaves(start, end int, fn func(Leaf) bool) {
-	c := t.ts.Walk()
-	defer c.Close()
-	for {
-		n := c.Node()
-		s, e := int(n.StartByte()), int(n.EndByte())
-		if s >= end && s > start {
+	for _, l := range t.leaves(start, end) {
+		if !fn(l) {
 			return
-		}
-		descend := false
-		if e > start && e > s {
-			k := t.lang.kindOf(n.KindId())
-			if n.ChildCount() == 0 || k.atomic {
-				if !fn(Leaf{Kind: k.name, Class: k.class, Start: s, End: e}) {
-					return
-				}
-			} else {
-				descend = true
-			}
-		}
-		if descend && c.GotoFirstChild() {
-			continue
-		}
-		for !c.GotoNextSibling() {
-			if !c.GotoParent() {
-				return
-			}
 		}
 	}
 }

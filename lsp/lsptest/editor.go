@@ -399,11 +399,14 @@ func decodeAll[T any](e *Editor, method string) []T {
 	return out
 }
 
-// WaitFor waits until cond, called after every message the server sends
-// (and once at once), returns true. It fails the test after the timeout.
+// WaitFor waits until cond returns true. cond is called at once, after
+// every message the server sends and every 10ms (for state outside the
+// editor). It fails the test after the timeout.
 func (e *Editor) WaitFor(what string, cond func() bool) {
 	e.t.Helper()
 	deadline := time.After(e.opts.Timeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		e.mu.Lock()
 		ch := e.changed
@@ -413,6 +416,7 @@ func (e *Editor) WaitFor(what string, cond func() bool) {
 		}
 		select {
 		case <-ch:
+		case <-tick.C:
 		case <-deadline:
 			e.t.Fatalf("lsptest: timed out waiting for %s", what)
 		}

@@ -217,13 +217,13 @@ func freqRank(t *table, tok uint32, keep func(uint32) bool) int {
 	}
 	r := 0
 	for _, id := range t.ranked(0) {
-		if keep != nil && !keep(t.n[id].tok) {
+		if keep != nil && !keep(t.at(id).tok) {
 			continue
 		}
 		if r++; r > 10 {
 			return 0
 		}
-		if t.n[id].tok == tok {
+		if t.at(id).tok == tok {
 			return r
 		}
 	}

@@ -55,6 +55,7 @@ type fileTokens struct {
 	dir    string
 	toks   []uint32
 	spaces []uint64 // bit i: space before toks[i]
+	hash   uint64   // of the source (contentHash)
 }
 
 type dirKey struct{ lang, dir string }
@@ -120,7 +121,7 @@ func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 	for i, l := range lexemes {
 		toks[i] = m.vocab.intern(l.text(src), l.class)
 	}
-	f := &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes)}
+	f := &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)}
 	m.files[path] = f
 	m.spacing.add(m.vocab, toks, f.spaces, 1)
 	m.count(path, f, 1)

@@ -69,7 +69,7 @@ func TestTableCounts(t *testing.T) {
 				return 0
 			}
 		}
-		return tb.n[n].count
+		return tb.at(n).count
 	}
 	checks := []struct {
 		gram []uint32
@@ -84,16 +84,16 @@ func TestTableCounts(t *testing.T) {
 			t.Errorf("count%v = %d, want %d", ck.gram, got, ck.want)
 		}
 	}
-	if tb.n[0].count != 5 || tb.n[0].kids != 3 {
-		t.Errorf("root count %d kids %d, want 5 and 3", tb.n[0].count, tb.n[0].kids)
+	if tb.at(0).count != 5 || tb.at(0).kids != 3 {
+		t.Errorf("root count %d kids %d, want 5 and 3", tb.at(0).count, tb.at(0).kids)
 	}
-	if ab := tb.child(tb.child(0, a), b); tb.n[ab].kids != 2 {
-		t.Errorf("kids(a b) = %d, want 2 (a, c)", tb.n[ab].kids)
+	if ab := tb.child(tb.child(0, a), b); tb.at(ab).kids != 2 {
+		t.Errorf("kids(a b) = %d, want 2 (a, c)", tb.at(ab).kids)
 	}
 	tb.addAll(stream, -1)
-	for id := range tb.n {
-		if tb.n[id].count != 0 || tb.n[id].kids != 0 {
-			t.Fatalf("node %d after removal: count %d kids %d", id, tb.n[id].count, tb.n[id].kids)
+	for id := range tb.len {
+		if tb.at(id).count != 0 || tb.at(id).kids != 0 {
+			t.Fatalf("node %d after removal: count %d kids %d", id, tb.at(id).count, tb.at(id).kids)
 		}
 	}
 	tb.addAll(stream, 1)

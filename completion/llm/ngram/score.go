@@ -34,7 +34,7 @@ type scorer struct {
 func (s *scorer) setBase(global *table, extra int) {
 	v := extra + 1
 	if global != nil {
-		v += int(global.n[0].kids)
+		v += int(global.at(0).kids)
 	}
 	s.base = 1 / float64(v)
 }
@@ -48,10 +48,10 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 	lambda := 0.0
 	for k := 0; k < t.order; k++ {
 		h := l.w[k]
-		if h == none || t.n[h].count == 0 {
+		if h == none || t.at(h).count == 0 {
 			break
 		}
-		ch, n1 := float64(t.n[h].count), float64(t.n[h].kids)
+		ch, n1 := float64(t.at(h).count), float64(t.at(h).kids)
 		if l.open && k > 0 {
 			ch--
 		}
@@ -60,7 +60,7 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 		}
 		cw := 0.0
 		if id := t.child(h, tok); id != none {
-			cw = float64(t.n[id].count)
+			cw = float64(t.at(id).count)
 		}
 		p = (cw + n1*p) / (ch + n1)
 		lambda = ch / (ch + n1)
@@ -95,7 +95,7 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		sum += w * lp
 		wsum += w
 		if unseen {
-			if id := l.t.child(0, tok); id != none && l.t.n[id].count > 0 {
+			if id := l.t.child(0, tok); id != none && l.t.at(id).count > 0 {
 				unseen = false
 			}
 		}
@@ -147,7 +147,7 @@ func (s *scorer) candidates(n, per, deep int, keep func(uint32) bool) []scored {
 			if deep > 0 && looked == deep {
 				break
 			}
-			if l.w[k] == none || l.t.n[l.w[k]].kids == 0 {
+			if l.w[k] == none || l.t.at(l.w[k]).kids == 0 {
 				continue
 			}
 			looked++

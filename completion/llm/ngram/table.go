@@ -21,8 +21,10 @@ const none = ^uint32(0)
 type table struct {
 	order int
 
-	// n holds the nodes; node 0 is the root.
-	n []node
+	// pages hold the nodes (node 0 is the root), in fixed-size pages so
+	// that growing never copies them nor leaves a garbage copy behind.
+	pages []*[pageSize]node
+	len   uint32 // nodes in use
 
 	slots []uint32 // node ids, none when empty; len is a power of two
 	shift uint     // 64 - log2(len(slots))
@@ -41,11 +43,30 @@ type node struct {
 	first, next uint32 // first child; next sibling (children chain)
 }
 
+const (
+	pageBits = 10
+	pageSize = 1 << pageBits
+)
+
 func newTable(order int) *table {
 	t := &table{order: order}
-	t.n = []node{{parent: none, tok: none, first: none, next: none}}
+	t.newNode(node{parent: none, tok: none, first: none, next: none})
 	t.rehash(1 << 10)
 	return t
+}
+
+// at returns node id.
+func (t *table) at(id uint32) *node { return &t.pages[id>>pageBits][id&(pageSize-1)] }
+
+// newNode appends n and returns its id.
+func (t *table) newNode(n node) uint32 {
+	id := t.len
+	if int(id>>pageBits) == len(t.pages) {
+		t.pages = append(t.pages, new([pageSize]node))
+	}
+	*t.at(id) = n
+	t.len++
+	return id
 }
 
 func hashKey(parent, tok uint32) uint64 {
@@ -59,8 +80,8 @@ func (t *table) rehash(n int) {
 	}
 	t.shift = uint(64 - log2(n))
 	mask := uint64(n - 1)
-	for id := 1; id < len(t.n); id++ {
-		i := hashKey(t.n[id].parent, t.n[id].tok) >> t.shift
+	for id := uint32(1); id < t.len; id++ {
+		i := hashKey(t.at(id).parent, t.at(id).tok) >> t.shift
 		for t.slots[i] != none {
 			i = (i + 1) & mask
 		}
@@ -87,7 +108,7 @@ func (t *table) child(parent, tok uint32) uint32 {
 		if id == none {
 			return none
 		}
-		if n := &t.n[id]; n.parent == parent && n.tok == tok {
+		if n := t.at(id); n.parent == parent && n.tok == tok {
 			return id
 		}
 	}
@@ -102,15 +123,14 @@ func (t *table) childOrNew(parent, tok uint32) uint32 {
 		if id == none {
 			break
 		}
-		if n := &t.n[id]; n.parent == parent && n.tok == tok {
+		if n := t.at(id); n.parent == parent && n.tok == tok {
 			return id
 		}
 	}
-	id := uint32(len(t.n))
-	t.n = append(t.n, node{parent: parent, tok: tok, first: none, next: t.n[parent].first})
-	t.n[parent].first = id
+	id := t.newNode(node{parent: parent, tok: tok, first: none, next: t.at(parent).first})
+	t.at(parent).first = id
 	t.slots[i] = id
-	if 4*len(t.n) > 3*len(t.slots) {
+	if 4*int(t.len) > 3*len(t.slots) {
 		t.rehash(2 * len(t.slots))
 	}
 	return id
@@ -157,22 +177,22 @@ func (t *table) add(c window, tok uint32, delta int) window {
 			id = none
 		case delta > 0:
 			id = t.childOrNew(h, tok)
-			if t.n[id].count == 0 {
-				t.n[h].kids++
+			if t.at(id).count == 0 {
+				t.at(h).kids++
 			}
-			t.n[id].count++
+			t.at(id).count++
 			if k == 1 {
-				t.n[0].count++
+				t.at(0).count++
 			}
 		default:
 			id = t.child(h, tok)
-			if id != none && t.n[id].count > 0 {
-				t.n[id].count--
-				if t.n[id].count == 0 {
-					t.n[h].kids--
+			if id != none && t.at(id).count > 0 {
+				t.at(id).count--
+				if t.at(id).count == 0 {
+					t.at(h).kids--
 				}
 				if k == 1 {
-					t.n[0].count--
+					t.at(0).count--
 				}
 			}
 		}
@@ -192,25 +212,25 @@ func (t *table) addAll(toks []uint32, delta int) {
 }
 
 // nodes returns how many nodes the table holds, dead ones included.
-func (t *table) nodes() int { return len(t.n) - 1 }
+func (t *table) nodes() int { return int(t.len) - 1 }
 
 // bytes estimates the table's memory.
-func (t *table) bytes() int { return 24*cap(t.n) + 4*cap(t.slots) }
+func (t *table) bytes() int { return 24*pageSize*len(t.pages) + 4*cap(t.slots) }
 
 // followers calls yield with the live children of node, most frequent
 // first, at most max of them; keep, when not nil, filters them. Children of
 // a node with many come from a cached ranking (see ranked); when keep
 // rejects most of it, up to scan more children are looked at.
 func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yield func(tok uint32)) {
-	if node == none || t.n[node].kids == 0 {
+	if node == none || t.at(node).kids == 0 {
 		return
 	}
 	var ids []uint32
-	if t.n[node].kids > fewKids {
+	if t.at(node).kids > fewKids {
 		n := 0
 		for _, id := range t.ranked(node) {
-			if t.n[id].count > 0 && (keep == nil || keep(t.n[id].tok)) {
-				yield(t.n[id].tok)
+			if t.at(id).count > 0 && (keep == nil || keep(t.at(id).tok)) {
+				yield(t.at(id).tok)
 				if n++; n == max {
 					return
 				}
@@ -221,9 +241,9 @@ func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yi
 		}
 		max -= n
 	}
-	for id := t.n[node].first; id != none && scan > 0; id = t.n[id].next {
+	for id := t.at(node).first; id != none && scan > 0; id = t.at(id).next {
 		scan--
-		if t.n[id].count > 0 && (keep == nil || keep(t.n[id].tok)) {
+		if t.at(id).count > 0 && (keep == nil || keep(t.at(id).tok)) {
 			ids = append(ids, id)
 		}
 	}
@@ -232,7 +252,7 @@ func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yi
 		if i == max {
 			return
 		}
-		yield(t.n[id].tok)
+		yield(t.at(id).tok)
 	}
 }
 
@@ -241,7 +261,7 @@ func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yi
 const fewKids = 48
 
 func sortByCount(t *table, ids []uint32) {
-	slices.SortFunc(ids, func(a, b uint32) int { return int(t.n[b].count) - int(t.n[a].count) })
+	slices.SortFunc(ids, func(a, b uint32) int { return int(t.at(b).count) - int(t.at(a).count) })
 }
 
 // ranked returns the most frequent children of node (topRoot for the root,
@@ -251,12 +271,12 @@ func (t *table) ranked(node uint32) []uint32 {
 	t.topMu.Lock()
 	defer t.topMu.Unlock()
 	r := t.tops[node]
-	if r != nil && 4*uint64(t.n[node].count) <= 5*uint64(r.at) {
+	if r != nil && 4*uint64(t.at(node).count) <= 5*uint64(r.at) {
 		return r.ids
 	}
 	var ids []uint32
-	for id := t.n[node].first; id != none; id = t.n[id].next {
-		if t.n[id].count > 0 {
+	for id := t.at(node).first; id != none; id = t.at(id).next {
+		if t.at(id).count > 0 {
 			ids = append(ids, id)
 		}
 	}
@@ -271,7 +291,7 @@ func (t *table) ranked(node uint32) []uint32 {
 	if t.tops == nil {
 		t.tops = map[uint32]*ranking{}
 	}
-	t.tops[node] = &ranking{ids: ids, at: t.n[node].count}
+	t.tops[node] = &ranking{ids: ids, at: t.at(node).count}
 	return ids
 }
 

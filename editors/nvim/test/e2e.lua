@@ -3,10 +3,13 @@
 --
 --   nvim --headless --clean -u NONE -c 'luafile e2e.lua' main.go
 --
--- Environment: LODE_BIN (the lode binary), LODE_E2E_GHOST (the ghost text
+-- Environment: LODE_BIN (the lode binary), LODE_E2E_LINE (the empty line
+-- of main.go to type on), LODE_E2E_GHOST (the ghost text
 -- the fake model's completion must show), LODE_E2E_EXPLAIN (a string the
 -- explanation float must contain), LODE_E2E_OUT (the report file),
--- LODE_E2E_LOG (lode's log file), LODE_E2E_PLUGIN (editors/nvim).
+-- LODE_E2E_LOG (lode's log file), LODE_E2E_PLUGIN (editors/nvim),
+-- LODE_E2E_INSTRUCTION and LODE_E2E_REWRITTEN (the :LodeSuggest rewrite
+-- and the line it must produce).
 --
 -- Keys go through nvim_input, so they take the same path as typed keys:
 -- autocommands, mappings and timers run as they do for a person.
@@ -39,6 +42,8 @@ lode.setup({
 
 local ghost_ns = vim.api.nvim_create_namespace('lode.ghost')
 
+local line_nr = tonumber(env.LODE_E2E_LINE)
+
 local function line()
   return vim.api.nvim_get_current_line()
 end
@@ -54,9 +59,9 @@ local steps = {
     end,
   },
   {
-    'type "fmt." on the empty line of main',
+    'type "fmt." on the empty line in main',
     function()
-      vim.api.nvim_win_set_cursor(0, { 6, 0 })
+      vim.api.nvim_win_set_cursor(0, { line_nr, 0 })
       vim.api.nvim_input('A' .. 'fmt.')
       return true
     end,
@@ -114,7 +119,7 @@ local steps = {
     function()
       vim.api.nvim_input('<Esc>')
       vim.defer_fn(function()
-        vim.api.nvim_win_set_cursor(0, { 5, 5 })
+        vim.api.nvim_win_set_cursor(0, { line_nr - 1, 1 })
         vim.cmd('LodeExplain')
       end, 50)
       return true
@@ -141,7 +146,7 @@ local steps = {
     ':LodeContext shows the context bundle',
     function()
       vim.cmd('close')
-      vim.api.nvim_win_set_cursor(0, { 6, 5 })
+      vim.api.nvim_win_set_cursor(0, { line_nr, 5 })
       vim.cmd('LodeContext')
       return true
     end,
@@ -163,9 +168,30 @@ local steps = {
     end,
   },
   {
-    ':checkhealth lode reports the server',
+    ':LodeSuggest on the greeting line, with an instruction',
     function()
       vim.cmd('close')
+      vim.ui.input = function(_, on_confirm)
+        on_confirm(env.LODE_E2E_INSTRUCTION)
+      end
+      vim.cmd(string.format('%dLodeSuggest', line_nr - 1))
+      return true
+    end,
+  },
+  {
+    "lode's edit is applied",
+    function()
+      local got = vim.api.nvim_buf_get_lines(0, line_nr - 2, line_nr - 1, false)[1]
+      if got ~= env.LODE_E2E_REWRITTEN then
+        return false
+      end
+      log('line %d now reads %q', line_nr - 1, got)
+      return true
+    end,
+  },
+  {
+    ':checkhealth lode reports the server',
+    function()
       vim.cmd('checkhealth lode')
       local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
       log('checkhealth:\n%s', text)

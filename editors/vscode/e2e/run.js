@@ -9,6 +9,7 @@
 //   READY     text of lode's status bar item once the server runs
 //   GHOST     the ghost text lode must show
 //   EXPLAIN   text the Explain view must contain
+//   INSTRUCTION, REWRITTEN  the rewrite Suggest fix asks for, and the line it gives
 //   SHOTS     folder for screenshots
 //   CHROMIUM  the browser (default /usr/bin/chromium)
 const { chromium } = require('playwright-core');
@@ -118,6 +119,32 @@ async function showContext(page) {
   await shot(page, '4-context');
 }
 
+// suggestFix selects the greeting line, runs lode: Suggest fix, answers
+// its question with INSTRUCTION and waits for the line to read REWRITTEN.
+async function suggestFix(page) {
+  const editor = page.locator('.editor-group-container .monaco-editor .view-lines').first();
+  await editor.click();
+  await gotoLineEnd(page, Number(env.LINE) - 1);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await runCommand(page, 'lode: Suggest fix');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await page.locator('.quick-input-widget .quick-input-title:has-text("Rewrite")').first().waitFor({ timeout: 20000 });
+  await input.fill(env.INSTRUCTION);
+  await page.keyboard.press('Enter');
+  log(`asked to ${JSON.stringify(env.INSTRUCTION)}`);
+  const want = env.REWRITTEN.trim();
+  for (let i = 0; i < 100; i++) {
+    if ((await editor.innerText()).replace(/\u00a0/g, ' ').includes(want)) {
+      log(`the line now reads ${JSON.stringify(want)}`);
+      await shot(page, '5-suggest-fix');
+      return;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`after Suggest fix the document does not contain ${JSON.stringify(want)}`);
+}
+
 (async () => {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lode-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -139,6 +166,7 @@ async function showContext(page) {
     await ghostText(page, editor);
     await explain(page);
     await showContext(page);
+    await suggestFix(page);
     console.log('PASS');
   } catch (e) {
     await shot(page, 'failure').catch(() => {});

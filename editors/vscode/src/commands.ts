@@ -38,9 +38,6 @@ async function run(ref: ClientRef, f: (c: LanguageClient, e: vscode.TextEditor) 
 interface ExplainResult {
   markdown: string;
   title?: string;
-  structural?: boolean;
-  model?: string;
-  cached?: boolean;
 }
 
 async function explain(client: LanguageClient, editor: vscode.TextEditor): Promise<void> {
@@ -59,9 +56,7 @@ async function explain(client: LanguageClient, editor: vscode.TextEditor): Promi
     return;
   }
   const title = result.title ? `lode: ${result.title}` : 'lode: Explain';
-  const by = result.structural ? 'from the code structure' : result.model ? `by ${result.model}` : '';
-  const note = [by, result.cached ? 'cached' : ''].filter((s) => s !== '').join(', ');
-  await show('explain', title, note === '' ? result.markdown : `${result.markdown}\n\n---\n*${note}*`);
+  await show('explain', title, result.markdown);
 }
 
 // suggest offers lode's fixes for the diagnostics in the selection (an

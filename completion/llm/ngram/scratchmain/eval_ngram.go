@@ -70,11 +70,13 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	m := ngram.New(ngram.Options{Order: *order, MinProb: *minProb})
+	fmt.Fprintf(stdout, "lode eval ngram  %s  (%s, %s/%s)\nheld out: %s\n", root, runtime.Version(), runtime.GOOS, runtime.GOARCH, *held)
 	tr, err := ngramTrainTimed(ctx, m, train)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode eval ngram: %v\n", err)
 		return 1
 	}
+	printNgramTraining(stdout, tr, m.Stats())
 	evalFiles := make([]ngram.EvalFile, len(test))
 	for i, f := range test {
 		evalFiles[i] = ngram.EvalFile{Path: f.path, Lang: f.lang, Src: f.src}
@@ -87,7 +89,7 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	evalTime := time.Since(start)
 	lat := ngramMeasureLatency(ctx, m, test, *seed)
-	printNgramReport(stdout, root, *held, tr, res, evalTime, lat, m.Stats())
+	printNgramReport(stdout, res, evalTime, lat)
 	return 0
 }
 
@@ -239,15 +241,18 @@ func ngramQuantile(d []time.Duration, q float64) time.Duration {
 	return d[min(len(d)-1, int(q*float64(len(d))))]
 }
 
-func printNgramReport(w io.Writer, root, held string, tr ngramTraining, r *ngram.EvalResult, evalTime time.Duration, lat ngramLatency, st ngram.Stats) {
-	fmt.Fprintf(w, "lode eval ngram  %s  (%s, %s/%s)\n", root, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "held out: %s\n", held)
-	fmt.Fprintf(w, "ngramTraining: %d files, %.1f MB; tree-sitter parse %.2fs, learn (leaves + counts) %.2fs = %.0f%% of parse\n",
+func printNgramTraining(w io.Writer, tr ngramTraining, st ngram.Stats) {
+	fmt.Fprintf(w, "training: %d files, %.1f MB; tree-sitter parse %.2fs, learn (leaves + counts) %.2fs = %.0f%% of parse\n",
 		tr.files, float64(tr.bytes)/1e6, tr.parse.Seconds(), tr.learn.Seconds(), 100*tr.learn.Seconds()/tr.parse.Seconds())
 	fmt.Fprintf(w, "model: %d tokens, vocabulary %d, %d n-gram nodes, ~%.0f MB counts; Go heap %.0f MB, peak RSS %.0f MB\n",
 		st.Tokens, st.Vocabulary, st.Nodes, float64(st.Bytes)/(1<<20), tr.heapMB, tr.peakRSSMB)
-	fmt.Fprintf(w, "held-out: %d files, %d tokens (%d lexical), unseen tokens %.2f%% (each charged the smoothed unknown-token probability), eval %.1fs\n\n",
-		r.Files, r.Model.Tokens, r.Lexical.Tokens, 100*ngramRatio(r.Model.Unseen, r.Model.Tokens), evalTime.Seconds())
+}
+
+func printNgramReport(w io.Writer, r *ngram.EvalResult, evalTime time.Duration, lat ngramLatency) {
+	fmt.Fprintf(w, "held-out: %d files, %d tokens (%d lexical), eval %.1fs\n", r.Files, r.Model.Tokens, r.Lexical.Tokens, evalTime.Seconds())
+	fmt.Fprintf(w, "unseen tokens %.2f%%, each charged the smoothed unknown-token probability: %.2f of the bits/token; in-vocabulary tokens alone: %.2f bits/token\n\n",
+		100*ngramRatio(r.Model.Unseen, r.Model.Tokens), r.UnseenBits/float64(r.Model.Tokens),
+		(r.Model.Bits-r.UnseenBits)/float64(r.Model.Tokens-r.Model.Unseen))
 	fmt.Fprintf(w, "%-34s %9s %7s %7s %7s\n", "next token (rank > 10 = miss)", "bits/tok", "MRR", "top-1", "top-5")
 	row := func(name string, m ngram.Metrics, entropy bool) {
 		e := "-"
@@ -267,7 +272,7 @@ func printNgramReport(w io.Writer, root, held string, tr ngramTraining, r *ngram
 	fmt.Fprintf(w, "\nrest-of-line at a random cut of each line: %d lines, proposed %.1f%%, exact %.1f%% of lines, %.1f%% of proposals\n",
 		r.Lines, 100*ngramRatio(r.Proposed, r.Lines), 100*ngramRatio(r.Exact, r.Lines), 100*ngramRatio(r.Exact, r.Proposed))
 	fmt.Fprintf(w, "spacing reconstructed right: %.1f%% of %d gaps\n", 100*ngramRatio(r.GapsRight, r.Gaps), r.Gaps)
-	fmt.Fprintf(w, "ngramLatency over %d requests (tail parse included): Complete p50 %s p99 %s; PredictNext p50 %s p99 %s\n",
+	fmt.Fprintf(w, "latency over %d requests (tail parse included): Complete p50 %s p99 %s; PredictNext p50 %s p99 %s\n",
 		len(lat.complete), ngramQuantile(lat.complete, .5), ngramQuantile(lat.complete, .99), ngramQuantile(lat.predict, .5), ngramQuantile(lat.predict, .99))
 }
 

@@ -2,6 +2,8 @@
 -- with the answer shown in a floating window or applied to the buffer.
 local M = {}
 
+local compat = require('lode.compat')
+
 local function client_or_warn()
   local c = require('lode').client()
   if not c then
@@ -12,11 +14,7 @@ end
 
 local function lsp_position(c, row, col)
   local line = vim.api.nvim_buf_get_lines(0, row, row + 1, false)[1] or ''
-  if c.offset_encoding == 'utf-8' then
-    return { line = row, character = col }
-  end
-  local utf32, utf16 = vim.str_utfindex(line, math.min(col, #line))
-  return { line = row, character = c.offset_encoding == 'utf-32' and utf32 or utf16 }
+  return { line = row, character = compat.utf_index(line, col, c.offset_encoding) }
 end
 
 -- lsp_range is the range of lines {first, last} (1-based, inclusive), or
@@ -79,7 +77,7 @@ function M.explain(lines)
     position = range.start,
   }
   vim.notify('lode: explaining…', vim.log.levels.INFO)
-  c.request('lode/explain', params, function(err, result)
+  compat.request(c, 'lode/explain', params, function(err, result)
     if err then
       vim.notify('lode: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
       return
@@ -88,7 +86,7 @@ function M.explain(lines)
       vim.notify('lode: no explanation for this code', vim.log.levels.INFO)
       return
     end
-    M.float(result.markdown, result.title)
+    M.float(result.markdown)
   end, 0)
 end
 
@@ -100,7 +98,7 @@ local function apply(c, action, bufnr)
       vim.lsp.util.apply_workspace_edit(a.edit, c.offset_encoding)
     end
     if type(a.command) == 'table' then
-      c.request('workspace/executeCommand', a.command, function(err)
+      compat.request(c, 'workspace/executeCommand', a.command, function(err)
         if err then
           vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
         end
@@ -112,7 +110,7 @@ local function apply(c, action, bufnr)
     return
   end
   vim.notify('lode: computing the fix…', vim.log.levels.INFO)
-  c.request('codeAction/resolve', action, function(err, resolved)
+  compat.request(c, 'codeAction/resolve', action, function(err, resolved)
     if err then
       vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
       return
@@ -169,7 +167,7 @@ function M.suggest(lines)
     range = lsp_range(c, lines),
     context = { diagnostics = diagnostics(bufnr, lines), only = { 'quickfix', 'refactor.rewrite' }, triggerKind = 1 },
   }
-  c.request('textDocument/codeAction', params, function(err, actions)
+  compat.request(c, 'textDocument/codeAction', params, function(err, actions)
     if err then
       vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
       return
@@ -210,7 +208,7 @@ function M.context()
   end
   local cur = vim.api.nvim_win_get_cursor(0)
   local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = lsp_position(c, cur[1] - 1, cur[2]) }
-  c.request('lode/context', params, function(err, bundle)
+  compat.request(c, 'lode/context', params, function(err, bundle)
     if err then
       vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
       return

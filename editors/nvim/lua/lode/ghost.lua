@@ -5,6 +5,7 @@
 -- this module only maps the keys to it.
 local M = {}
 
+local compat = require('lode.compat')
 local ns = vim.api.nvim_create_namespace('lode.ghost')
 local has_inline = vim.fn.has('nvim-0.10') == 1
 
@@ -18,24 +19,6 @@ end
 local function native()
   local ic = vim.lsp.inline_completion
   return config().ghost.native and ic ~= nil and type(ic.enable) == 'function' and ic or nil
-end
-
--- Position conversions between Neovim's byte columns and the client's
--- offset encoding.
-local function to_lsp_col(line, col, encoding)
-  if encoding == 'utf-8' then
-    return col
-  end
-  local utf32, utf16 = vim.str_utfindex(line, col)
-  return encoding == 'utf-32' and utf32 or utf16
-end
-
-local function to_byte_col(line, character, encoding)
-  if encoding == 'utf-8' then
-    return math.min(character, #line)
-  end
-  local ok, col = pcall(vim.str_byteindex, line, character, encoding == 'utf-16')
-  return ok and col or #line
 end
 
 local function line_at(bufnr, row)
@@ -53,7 +36,7 @@ end
 
 local function cancel(s)
   if s.request and s.client then
-    s.client.cancel_request(s.request)
+    compat.cancel(s.client, s.request)
   end
   s.request = nil
 end
@@ -77,8 +60,8 @@ local function item_edit(s, bufnr, item)
       return nil
     end
     local enc = s.client.offset_encoding
-    start_col = to_byte_col(line, r.start.character, enc)
-    end_col = to_byte_col(line, r['end'].character, enc)
+    start_col = compat.byte_index(line, r.start.character, enc)
+    end_col = compat.byte_index(line, r['end'].character, enc)
   end
   local typed = line:sub(start_col + 1, s.col)
   if start_col > s.col or text:sub(1, #typed) ~= typed then
@@ -159,11 +142,11 @@ function M.request(bufnr, kind)
   local line = line_at(bufnr, s.row)
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    position = { line = s.row, character = to_lsp_col(line, s.col, s.client.offset_encoding) },
+    position = { line = s.row, character = compat.utf_index(line, s.col, s.client.offset_encoding) },
     context = { triggerKind = kind },
   }
   local tick = vim.api.nvim_buf_get_changedtick(bufnr)
-  local ok, id = s.client.request('textDocument/inlineCompletion', params, on_result(bufnr, tick, s.row, s.col), bufnr)
+  local ok, id = compat.request(s.client, 'textDocument/inlineCompletion', params, on_result(bufnr, tick, s.row, s.col), bufnr)
   if ok then
     s.request = id
   end
@@ -202,7 +185,7 @@ function M.accept(bufnr)
   local last = #lines == 1 and e.start_col + #lines[1] or #lines[#lines]
   vim.api.nvim_win_set_cursor(0, { row + #lines, last })
   if type(e.command) == 'table' and (e.command.command or '') ~= '' then
-    s.client.request('workspace/executeCommand', e.command, function() end, bufnr)
+    compat.request(s.client, 'workspace/executeCommand', e.command, function() end, bufnr)
   end
   return true
 end
@@ -278,7 +261,7 @@ function M.attach(client, bufnr)
     map_native(bufnr, ic)
     return
   end
-  state[bufnr] = { client = client, timer = vim.loop.new_timer() }
+  state[bufnr] = { client = client, timer = compat.uv.new_timer() }
   local keys = config().keymaps
   map(bufnr, keys.accept, M.accept)
   map(bufnr, keys.dismiss, M.dismiss)

@@ -7,7 +7,9 @@ local function reporter()
   if h and h.start then
     return h
   end
-  h = require('health')
+  if not (h and h.report_start) then
+    h = require('health')
+  end
   return {
     start = h.report_start,
     ok = h.report_ok,
@@ -44,12 +46,10 @@ function M.check()
   local native = vim.lsp.inline_completion ~= nil and lode.config.ghost.native
   h.info('ghost text: ' .. (native and "Neovim's vim.lsp.inline_completion" or 'extmarks by lode.nvim'))
   local running = 0
-  for _, c in pairs(vim.lsp.get_active_clients()) do
-    if c.name == 'lode' then
-      running = running + 1
-      local bufs = vim.tbl_count(c.attached_buffers or {})
-      h.ok(string.format('running: client %d for %s, %d buffer(s), %s positions', c.id, c.config.root_dir or '?', bufs, c.offset_encoding or 'utf-16'))
-    end
+  for _, c in ipairs(require('lode.compat').clients('lode')) do
+    running = running + 1
+    local bufs = vim.tbl_count(c.attached_buffers or {})
+    h.ok(string.format('running: client %d for %s, %d buffer(s), %s positions', c.id, c.config.root_dir or '?', bufs, c.offset_encoding or 'utf-16'))
   end
   if running == 0 then
     h.info('no lode server is running: open a file of a filetype lode attaches to')

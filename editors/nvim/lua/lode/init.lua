@@ -35,14 +35,13 @@ local defaults = {
 
 M.config = vim.deepcopy(defaults)
 
--- client ids by workspace root
-local clients = {}
+local compat = require('lode.compat')
 
 local function find_root(path)
   local dir = vim.fn.fnamemodify(path, ':p:h')
   while true do
     for _, marker in ipairs(M.config.root_markers) do
-      if vim.loop.fs_stat(dir .. '/' .. marker) then
+      if compat.uv.fs_stat(dir .. '/' .. marker) then
         return dir
       end
     end
@@ -79,8 +78,8 @@ local function on_attach(client, bufnr)
   end
 end
 
-local function start(root)
-  return vim.lsp.start_client({
+local function config_for(root)
+  return {
     name = 'lode',
     cmd = M.config.cmd,
     root_dir = root,
@@ -88,14 +87,11 @@ local function start(root)
     settings = { lode = settings() },
     capabilities = capabilities(),
     on_attach = on_attach,
-    on_exit = function()
-      clients[root] = nil
-    end,
-  })
+  }
 end
 
--- attach starts lode for the buffer's workspace (once per root) and attaches
--- the buffer to it.
+-- attach starts lode for the buffer's workspace (one server per root) and
+-- attaches the buffer to it.
 function M.attach(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   if vim.bo[bufnr].buftype ~= '' then
@@ -109,28 +105,15 @@ function M.attach(bufnr)
   if M.config.filetypes and not vim.tbl_contains(M.config.filetypes, ft) then
     return
   end
-  local root = find_root(name)
-  local id = clients[root]
-  if id == nil or vim.lsp.get_client_by_id(id) == nil then
-    id = start(root)
-    if id == nil then
-      vim.notify('lode: cannot start ' .. table.concat(M.config.cmd, ' '), vim.log.levels.ERROR)
-      return
-    end
-    clients[root] = id
+  if compat.start(config_for(find_root(name)), bufnr) == nil then
+    vim.notify('lode: cannot start ' .. table.concat(M.config.cmd, ' '), vim.log.levels.ERROR)
   end
-  vim.lsp.buf_attach_client(bufnr, id)
 end
 
 -- client returns lode's client for the buffer, or nil.
 function M.client(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
-  for _, c in pairs(vim.lsp.buf_get_clients(bufnr)) do
-    if c.name == 'lode' then
-      return c
-    end
-  end
-  return nil
+  return compat.clients('lode', bufnr)[1]
 end
 
 local function commands()
@@ -146,9 +129,8 @@ local function commands()
     actions.context()
   end, { desc = 'lode: show the context lode sends for the cursor' })
   cmd('LodeRestart', function()
-    for root, id in pairs(clients) do
-      vim.lsp.stop_client(id)
-      clients[root] = nil
+    for _, c in ipairs(compat.clients('lode')) do
+      vim.lsp.stop_client(c.id)
     end
     vim.defer_fn(function()
       for _, b in ipairs(vim.api.nvim_list_bufs()) do

@@ -1,0 +1,37 @@
+// Package ngram is lode's embedded code model: a nested cache n-gram
+// language model over code tokens (Hellendoorn & Devanbu, "Are deep neural
+// networks the best choice for modeling source code?", FSE 2017), trained
+// on the workspace as lode indexes it. It needs no network, no GPU and no
+// configuration, and answers in about a millisecond.
+//
+// Tokens are the leaves of the tree-sitter syntax tree, in the language's
+// own lexical units: string and character literals whole, comments
+// dropped, and a newline token wherever a line breaks between two tokens
+// (blank lines are not kept). The gaps between tokens on a line are
+// learned too (space or not, per pair of tokens), so generated code is
+// spaced like the project's.
+//
+// Counts are kept per language in a trie of n-grams (orders 1 to 6 by
+// default) with interned token ids and hashed (parent, token) children;
+// Learn adds a file's counts, replacing those of its previous version, and
+// Forget removes them. A prediction mixes four levels: the project
+// (everything learned in the language), the directory of the document, the
+// document as last learned, and a cache of the tokens just before the
+// cursor. Each level smooths its own estimate by interpolated Witten-Bell
+// down to a uniform distribution over the vocabulary, and the levels are
+// mixed by the confidence of their longest matching context (Witten-Bell's
+// weight times the squared context length), so the level that has seen the
+// longest match leads.
+//
+// Out-of-vocabulary policy: a token no level has seen is the unknown token,
+// whose probability is the mass the smoothing leaves to the uniform
+// distribution over the live vocabulary plus one; it can never be
+// proposed. An identifier typed in the document joins the vocabulary of
+// the cache level at once, and of the other levels once the file is
+// learned.
+//
+// The main type is Model, which implements llm.Model (rest-of-line
+// completion with a confidence cut-off), llm.FIMer, llm.Predictor (ranked
+// next words for completion items) and llm.Namer. Package ngram depends on
+// completion/llm, context/syntax and the tree-sitter binding only.
+package ngram
