@@ -30,13 +30,16 @@ type command struct {
 // commands is the table of subcommands, one line each. "help" is handled by
 // run itself.
 var commands = map[string]command{
-	"serve":   {runServe, "run the language server on stdio (or --listen ADDR)"},
-	"config":  {runConfig, "show the resolved settings and where each came from; `config docs` prints their reference"},
-	"version": {runVersion, "print lode's version"},
-	"doctor":  {runDoctor, "check the configuration and every model server it names; print the fix for each problem"},
-	"explain": {runExplain, "explain the code at FILE[:LINE[:COL]] (or FILE:START-END) as markdown"},
-	"suggest": {runSuggest, "suggest a patch as a unified diff: -m INSTRUCTION FILE[:START-END]... or --diagnostics FILE|-"},
-	"index":   {runIndex, "index a directory and print files, symbols, time and peak memory"},
+	"serve":    {runServe, "run the language server on stdio (or --listen ADDR)"},
+	"config":   {runConfig, "show the resolved settings and where each came from; `config docs` prints their reference"},
+	"version":  {runVersion, "print lode's version"},
+	"doctor":   {runDoctor, "check the configuration and every model server it names; print the fix for each problem"},
+	"explain":  {runExplain, "explain the code at FILE[:LINE[:COL]] (or FILE:START-END) as markdown"},
+	"suggest":  {runSuggest, "suggest a patch as a unified diff: -m INSTRUCTION FILE[:START-END]... or --diagnostics FILE|-"},
+	"complete": {runComplete, "complete the code at FILE:LINE:COL, as an editor would, and show what was sent"},
+	"context":  {runContext, "print the context bundle lode gathers for FILE:LINE:COL, with reasons and token counts"},
+	"eval":     {runEval, "measure lode: `eval context DIR` (retrieval) or `eval ngram DIR` (embedded model)"},
+	"index":    {runIndex, "index a directory and print files, symbols, time and peak memory"},
 }
 
 // version is set at link time (-ldflags "-X main.version=v1.2.3"); otherwise

@@ -56,15 +56,15 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 	return fuse([][]candidate{bm25, similar[:min(len(similar), similarWindows)]}, []float64{1, 1})
 }
 
-// termCounts remembers how many chunks of the index hold a word (up to
-// maxCounted). BM25 gives common words little weight, but walks all their
+// termCounts remembers how many chunks of the index hold a word (counted
+// up to the limit of the query that asked). BM25 gives common words little weight, but walks all their
 // postings: leaving them out of the query keeps it to a few short lists.
 type termCounts struct {
 	mu     sync.Mutex
 	counts map[string]int
 }
 
-// maxCounted caps the counts; a word this common is never queried.
+// maxCounted caps the limit; a word this common is never queried.
 const maxCounted = 2000
 
 // rare returns the words of query that are rare enough to query with:
@@ -82,7 +82,7 @@ func (tc *termCounts) rare(ix *index.Index, query string) string {
 		n, ok := tc.counts[w]
 		tc.mu.Unlock()
 		if !ok {
-			n = len(ix.Occurrences(w, maxCounted))
+			n = len(ix.Occurrences(w, limit))
 			tc.mu.Lock()
 			if len(tc.counts) > 1<<16 {
 				clear(tc.counts)

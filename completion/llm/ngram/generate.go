@@ -32,7 +32,6 @@ func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, 
 	err := m.withQuery(ctx, req, func(q *query) {
 		for _, text := range m.generate(q, suffixLine(req.Suffix), n, limit) {
 			resp.Choices = append(resp.Choices, llm.Choice{Text: text, FinishReason: "stop"})
-			resp.CompletionTokens += len(text) / 4
 		}
 	})
 	if errors.Is(err, errNoLanguage) {
