@@ -43,7 +43,7 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 			return Result{Items: items, Source: "type-through", Timing: Timing{Gather: time.Since(start)}}, nil
 		}
 	}
-	chk := newChecker(lang, doc, off)
+	chk := newChecker(&e.trees, lang, req.Path, doc, off)
 	defer chk.close()
 	if t.adopt != nil {
 		r, done, err := e.reuse(ctx, t, c, chk, start)

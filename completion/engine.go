@@ -92,6 +92,7 @@ type Engine struct {
 	flights map[string]*flight // by request key, while running
 
 	results *lru.Cache[string, flightResult] // recent answers by request key
+	trees   trees                            // last syntax tree per document
 	stats   counters
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -421,12 +422,14 @@ func BenchmarkEngine(b *testing.B) {
 	m := &llmtest.Model{Name: "m", FIM: true}
 	e := New(Options{Config: config.Default().Completion, Model: m, Tokens: tokens.New()})
 	var gather, post []time.Duration
-	i := 0
+	rng := rand.New(rand.NewPCG(1, 2))
+	i := rng.IntN(len(lines))
 	for b.Loop() {
-		// A line cut in its middle; the model answers the cut part.
+		// The next line worth completing, cut in its middle, as when one
+		// works down a file; the model answers the cut part.
 		var n int
 		for {
-			i = (i*7919 + 13) % len(lines)
+			i = (i + 1) % len(lines)
 			if l := strings.TrimSpace(lines[i]); len(l) > 12 && !strings.HasPrefix(l, "//") {
 				break
 			}

@@ -136,6 +136,7 @@ func (e *Engine) Forget(path string) {
 		delete(e.docs, key)
 	}
 	e.mu.Unlock()
+	e.trees.forget(path)
 }
 
 // typedAhead reports whether the document new, with its cursor at newOff,

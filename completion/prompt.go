@@ -13,7 +13,7 @@ import (
 
 // retrieveTimeout bounds the context search of one request: past it the
 // prompt goes without workspace context rather than late.
-const retrieveTimeout = 150 * time.Millisecond
+const retrieveTimeout = 50 * time.Millisecond
 
 // Formatter writes a Prompt as a request in a model family's format: a
 // fill-in-the-middle template, or a chat prompt when chat is true.
@@ -40,12 +40,10 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 	used := count(prefix) + count(suffix)
 	p := &Prompt{Path: c.path, Language: c.lang, Mode: c.mode, Budget: budget}
 	if rest := budget - used; e.retriever != nil && rest > 0 {
-		rctx, cancel := context.WithTimeout(ctx, retrieveTimeout)
-		b, err := e.retriever.Retrieve(rctx, retrieve.Request{
+		b, err := e.retrieve(ctx, retrieve.Request{
 			Path: c.path, Language: c.lang, Content: c.doc, Offset: c.off, Budget: rest,
 			PrefixStart: c.off - len(prefix), SuffixEnd: c.off + len(suffix),
 		})
-		cancel()
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -78,6 +76,29 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 	}
 	p.Request = req
 	return p, nil
+}
+
+// retrieve asks the retriever for context within retrieveTimeout: past it
+// the prompt goes without, even if the retriever does not stop at once
+// (it is told to, and its late answer is dropped).
+func (e *Engine) retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
+	ctx, cancel := context.WithTimeout(ctx, retrieveTimeout)
+	type answer struct {
+		b   retrieve.Bundle
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		defer cancel()
+		b, err := e.retriever.Retrieve(ctx, req)
+		ch <- answer{b, err}
+	}()
+	select {
+	case a := <-ch:
+		return a.b, a.err
+	case <-ctx.Done():
+		return retrieve.Bundle{}, ctx.Err()
+	}
 }
 
 func (e *Engine) redactText(s string) string {

@@ -15,22 +15,26 @@ import (
 // cursor is in a comment or a string, and how many errors a completion
 // adds (by incremental reparse).
 type checker struct {
-	lang *syntax.Language
-	doc  string
-	off  int
+	trees *trees
+	lang  *syntax.Language
+	path  string
+	doc   string
+	off   int
 
-	once sync.Once
-	done chan struct{}
-	tree *syntax.Tree // nil when parsing failed; valid once done is closed
+	once   sync.Once
+	done   chan struct{}
+	shared *sharedTree  // nil when parsing failed; valid once done is closed
+	tree   *syntax.Tree // shared.tree
 }
 
 // newChecker returns a checker for doc in lang, or nil when lang is
-// unknown.
-func newChecker(lang *syntax.Language, doc string, off int) *checker {
+// unknown. Its tree comes from ts, reparsed from the document's previous
+// one.
+func newChecker(ts *trees, lang *syntax.Language, path, doc string, off int) *checker {
 	if lang == nil {
 		return nil
 	}
-	return &checker{lang: lang, doc: doc, off: off, done: make(chan struct{})}
+	return &checker{trees: ts, lang: lang, path: path, doc: doc, off: off, done: make(chan struct{})}
 }
 
 // start begins parsing, once.
@@ -43,9 +47,9 @@ func (c *checker) start(ctx context.Context) {
 			defer close(c.done)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
-			t, err := syntax.Parse(context.WithoutCancel(ctx), c.lang, []byte(c.doc))
+			st, err := c.trees.get(context.WithoutCancel(ctx), c.lang, c.path, c.doc)
 			if err == nil {
-				c.tree = t
+				c.shared, c.tree = st, st.tree
 			}
 		}()
 	})
@@ -73,8 +77,8 @@ func (c *checker) close() {
 	c.once.Do(func() { close(c.done) }) // never started
 	go func() {
 		<-c.done
-		if c.tree != nil {
-			c.tree.Close()
+		if c.shared != nil {
+			c.trees.put(c.shared)
 		}
 	}()
 }

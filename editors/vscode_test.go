@@ -185,7 +185,7 @@ func TestVSCode(t *testing.T) {
 	pw.Env = append(os.Environ(),
 		"URL="+url, "FILE=main.go", "LINE="+strconv.Itoa(typeLine), "TYPED=fmt.",
 		"READY=lode: "+modelName, "GHOST="+completionReply, "EXPLAIN="+explanationReply,
-		"INSTRUCTION="+instruction, "REWRITTEN="+rewritten,
+		"CONTEXT_FILE=greet.go", "INSTRUCTION="+instruction, "REWRITTEN="+rewritten,
 		"SHOTS="+art, "CHROMIUM="+browser)
 	out, err := run(t, 4*time.Minute, pw)
 	t.Logf("Playwright:\n%s", out)

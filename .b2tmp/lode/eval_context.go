@@ -361,6 +361,7 @@ func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
 			return err
 		}
 		ev.ix.Remove(file)
+		ev.touched(ctx, file)
 		for ; i < len(sites) && sites[i].file == file; i++ {
 			for _, m := range ctxModes {
 				cursor := sites[i].lparen
@@ -375,8 +376,15 @@ func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
 		if err := ev.ix.Update(ctx, file, syntax.Detect("", file), src); err != nil {
 			return err
 		}
+		ev.touched(ctx, file)
 	}
 	return nil
+}
+
+// touched tells the workspace's subscribers (the retriever's caches) that
+// the index entry of file changed behind their back.
+func (ev *ctxEval) touched(ctx context.Context, file string) {
+	ev.ws.ApplyWatched(ctx, []workspace.Event{{Path: file, Kind: workspace.Changed}})
 }
 
 // site scores every method at one site, with content the file up to the

@@ -31,7 +31,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.BoolVar(&o.noCache, "no-cache", false, "neither load nor save the cache: a cold index")
 	fl.StringVar(&o.exclude, "exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
 	fl.BoolVar(&o.codeOnly, "code", false, "index only files of the languages lode parses")
-	fl.BoolVar(&o.compare, "compare", false, "first parse the same files with tree-sitter alone, and report both times")
+	fl.BoolVar(&o.compare, "compare", false, "build a cold index (no cache) alternating with a bare tree-sitter parse of the same files, and report both times")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
 		fl.PrintDefaults()
@@ -77,28 +77,33 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 		return fmt.Errorf("scanning: %w", err)
 	}
 	files := indexFiles(ws, scanned, o.exclude, o.codeOnly)
-	fmt.Fprintf(stdout, "%s: %d files (scan %v)\n", root, len(files), time.Since(t0).Round(time.Millisecond))
-	if o.compare {
-		t, cpu := time.Now(), indexCPU()
-		n, err := indexBareParse(ctx, files, o.workers)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "bare tree-sitter parse: %d files in %v%s\n", n, time.Since(t).Round(time.Millisecond), indexCPUSince(cpu))
-		t0 = time.Now() // the comparison is not part of getting ready
-	}
+	scan := time.Since(t0)
+	fmt.Fprintf(stdout, "%s: %d files (scan %v)\n", root, len(files), scan.Round(time.Millisecond))
 	cache := ""
-	if !o.noCache {
+	if !o.noCache && !o.compare {
 		if cache, err = index.CachePath(root); err != nil {
 			return err
 		}
 	}
 	x := indexLoad(cache, stdout)
 	defer x.Close()
-	t, cpu := time.Now(), indexCPU()
-	bar := newIndexBar(stderr)
-	res, err := x.Build(ctx, files, o.workers, bar.update)
-	bar.done()
+	var res index.BuildResult
+	var took, cpu time.Duration
+	if o.compare {
+		res, took, cpu, err = indexCompare(ctx, x, files, o.workers, stdout)
+	} else {
+		t, c := time.Now(), indexCPU()
+		bar := newIndexBar(stderr)
+		res, err = x.Build(ctx, files, o.workers, bar.update)
+		bar.done()
+		took, cpu = time.Since(t), indexCPUSince(c)
+	}
+	// Ready: scanned, loaded and built; the bare parses of -compare are not
+	// part of it.
+	ready := time.Since(t0)
+	if o.compare {
+		ready = scan + took
+	}
 	if err != nil {
 		return err
 	}
@@ -107,9 +112,9 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 	}
 	st := x.Stats()
 	fmt.Fprintf(stdout, "index: %d files (%d indexed, %d unchanged, %d removed, %d failed) in %v%s\n",
-		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, time.Since(t).Round(time.Millisecond), indexCPUSince(cpu))
+		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, took.Round(time.Millisecond), indexCPUText(cpu))
 	fmt.Fprintf(stdout, "symbols: %d, chunks: %d, terms: %d\n", st.Symbols, st.Chunks, st.Terms)
-	fmt.Fprintf(stdout, "ready in %v\n", time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "ready in %v\n", ready.Round(time.Millisecond))
 	if cache != "" && (res.Indexed > 0 || res.Removed > 0) {
 		t := time.Now()
 		if err := x.Save(cache); err != nil {
@@ -119,6 +124,43 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "total: %v, peak memory (RSS): %s\n", time.Since(t0).Round(time.Millisecond), indexPeakRSS())
 	return nil
+}
+
+// indexCompare builds x from files and parses the same files with
+// tree-sitter alone, alternating between the two a tenth of the files at a
+// time, so that a machine whose load changes during the run weighs on both
+// alike. It prints the bare parse's time and the ratio, and returns the
+// build's result and its wall and CPU time.
+func indexCompare(ctx context.Context, x *index.Index, files []index.File, workers int, stdout io.Writer) (res index.BuildResult, took, cpu time.Duration, err error) {
+	const steps = 10
+	var bareTook, bareCPU time.Duration
+	parsed := 0
+	for s := 1; s <= steps; s++ {
+		lo, hi := (s-1)*len(files)/steps, s*len(files)/steps
+		t, c := time.Now(), indexCPU()
+		n, err := indexBareParse(ctx, files[lo:hi], workers)
+		if err != nil {
+			return res, took, cpu, err
+		}
+		parsed += n
+		bareTook, bareCPU = bareTook+time.Since(t), bareCPU+indexCPUSince(c)
+		t, c = time.Now(), indexCPU()
+		r, err := x.Build(ctx, files[:hi], workers, nil)
+		if err != nil {
+			return res, took, cpu, err
+		}
+		took, cpu = took+time.Since(t), cpu+indexCPUSince(c)
+		res.Indexed += r.Indexed
+		res.Failed += r.Failed
+		res.Errors = append(res.Errors, r.Errors...)
+	}
+	fmt.Fprintf(stdout, "bare tree-sitter parse: %d files in %v%s\n", parsed, bareTook.Round(time.Millisecond), indexCPUText(bareCPU))
+	fmt.Fprintf(stdout, "index/bare: wall %.2fx", took.Seconds()/bareTook.Seconds())
+	if indexCPU() >= 0 && bareCPU > 0 {
+		fmt.Fprintf(stdout, ", cpu %.2fx", cpu.Seconds()/bareCPU.Seconds())
+	}
+	fmt.Fprintln(stdout)
+	return res, took, cpu, nil
 }
 
 // indexLoad returns the index saved in cache, or a new one when there is no
@@ -299,11 +341,19 @@ func indexCPU() time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-// indexCPUSince formats the CPU time used since start, or "" if unknown.
-func indexCPUSince(start time.Duration) string {
-	now := indexCPU()
-	if start < 0 || now < 0 {
+// indexCPUSince returns the CPU time used since start (from indexCPU), or
+// -1 if unknown.
+func indexCPUSince(start time.Duration) time.Duration {
+	if start < 0 {
+		return -1
+	}
+	return indexCPU() - start
+}
+
+// indexCPUText formats a CPU time, or "" if it is unknown (negative).
+func indexCPUText(cpu time.Duration) string {
+	if cpu < 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (cpu %v)", (now - start).Round(10*time.Millisecond))
+	return fmt.Sprintf(" (cpu %v)", cpu.Round(10*time.Millisecond))
 }

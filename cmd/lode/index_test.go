@@ -30,29 +30,28 @@ func TestIndexCommand(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	if code := runIndex(context.Background(), []string{"-exclude", "testdata", "-compare", ws}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s%s", code, out.String(), errb.String())
+	run := func(args ...string) string {
+		t.Helper()
+		out.Reset()
+		if code := runIndex(context.Background(), append(args, ws), &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s%s", args, code, out.String(), errb.String())
+		}
+		return out.String()
 	}
-	for _, want := range []string{
-		`bare tree-sitter parse: 2 files`,
-		`cache: none yet`,
-		`index: 4 files \(4 indexed, 0 unchanged`, // a.go, b.py, notes.txt, .gitignore
-		`symbols: 4,`,                             // F, T, X, g
-		`peak memory \(RSS\): `,
-	} {
-		if !regexp.MustCompile(want).MatchString(out.String()) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+	expect := func(output string, patterns ...string) {
+		t.Helper()
+		for _, p := range patterns {
+			if !regexp.MustCompile(p).MatchString(output) {
+				t.Errorf("output lacks %q:\n%s", p, output)
+			}
 		}
 	}
-	out.Reset()
-	if code := runIndex(context.Background(), []string{"-exclude", "testdata", ws}, &out, &errb); code != 0 {
-		t.Fatalf("second run: exit %d: %s", code, errb.String())
-	}
-	for _, want := range []string{`cache: loaded `, `\(0 indexed, 4 unchanged`} {
-		if !regexp.MustCompile(want).MatchString(out.String()) {
-			t.Errorf("warm run lacks %q:\n%s", want, out.String())
-		}
-	}
+	// a.go, b.py, notes.txt and .gitignore; F, T, X and g.
+	expect(run("-exclude", "testdata", "-compare"),
+		`bare tree-sitter parse: 2 files`, `index/bare: wall [0-9.]+x`,
+		`index: 4 files \(4 indexed, 0 unchanged`, `symbols: 4,`, `peak memory \(RSS\): `)
+	expect(run("-exclude", "testdata"), `cache: none yet`, `\(4 indexed, 0 unchanged`, `cache: saved`)
+	expect(run("-exclude", "testdata"), `cache: loaded `, `\(0 indexed, 4 unchanged`, `ready in `)
 	if code := runIndex(context.Background(), []string{"-bogus"}, &out, &errb); code != 2 {
 		t.Errorf("bad flag: exit %d, want 2", code)
 	}

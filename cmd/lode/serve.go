@@ -23,6 +23,7 @@ type session struct {
 	cfg       *config.Config  // configuration before the editor's settings
 	workspace *workspace.Workspace
 	logger    *slog.Logger
+	parts     sessionParts // the parts built so far, for later ones
 }
 
 // serveParts builds what a session offers, one line per part. Each part is
@@ -33,7 +34,11 @@ type session struct {
 //   - a part that is a server.FolderWatcher follows the workspace folders;
 //   - a part with Configure(*config.Config) is told every new configuration;
 //   - a part that is an io.Closer is closed when the session ends.
-var serveParts = []func(s *session) (any, error){}
+var serveParts = []func(s *session) (any, error){
+	newWorkspacePart,
+	newCompletionPart,
+	newExplainPart,
+}
 
 // configurer is a part that follows configuration changes.
 type configurer interface {
@@ -144,7 +149,7 @@ func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger
 // connect returns stdin/stdout, or the first client accepted at listen.
 func connect(ctx context.Context, listen string, logger *slog.Logger, stderr io.Writer) (io.ReadWriteCloser, error) {
 	if listen == "" {
-		return stdio{}, nil
+		return newStdio(), nil
 	}
 	addr := listenAddr(listen)
 	var lc net.ListenConfig
@@ -183,12 +188,25 @@ func logLevel(level string) slog.Level {
 	return l
 }
 
-// stdio is stdin and stdout as one connection. Close closes both, which
-// ends a read blocked on stdin.
-type stdio struct{}
+// stdio is stdin and stdout as one connection. Reads come through a pipe
+// fed by a goroutine, because closing a blocking stdin does not interrupt a
+// read in progress; Close ends pending reads at once and closes stdout.
+type stdio struct {
+	in *io.PipeReader
+}
 
-func (stdio) Read(p []byte) (int, error)  { return os.Stdin.Read(p) }
-func (stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
-func (stdio) Close() error {
-	return errors.Join(os.Stdin.Close(), os.Stdout.Close())
+func newStdio() *stdio {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, os.Stdin)
+		pw.CloseWithError(err)
+	}()
+	return &stdio{in: pr}
+}
+
+func (s *stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s *stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
+func (s *stdio) Close() error {
+	s.in.Close()
+	return os.Stdout.Close()
 }

@@ -121,7 +121,7 @@ bogus = 1
 `)
 	c, problems := Load(Inputs{UserFile: user, Getenv: noEnv, Editor: []byte(`{"log": {"level": 3}, "nope": true}`)})
 	want := []string{
-		`setting "provider": "gpt" is not one of embedded, openai, ollama, llamacpp; keeping "embedded"`,
+		`setting "provider": "gpt" is not one of embedded, openai, ollama, llamacpp`,
 		`setting "baseUrl": unknown setting (did you mean "base_url"?)`,
 		`setting "completion.enabled": want true or false, got the string "yes please"; keeping true`,
 		`setting "context.max_file_size": want an integer, got the number 1.5; keeping 1048576`,

@@ -58,6 +58,15 @@ func isWord(c byte) bool { return isWordStart(c) || c >= '0' && c <= '9' }
 
 // eachToken calls fn with each token of src and the line it is on.
 func eachToken(src []byte, fn func(tok []byte, line int)) {
+	eachWord(src, func(w []byte, line int) {
+		if !stopWords[string(w)] {
+			fn(w, line)
+		}
+	})
+}
+
+// eachWord is eachToken with the stop words.
+func eachWord(src []byte, fn func(tok []byte, line int)) {
 	line := 0
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -70,7 +79,7 @@ func eachToken(src []byte, fn func(tok []byte, line int)) {
 			for j < len(src) && isWord(src[j]) {
 				j++
 			}
-			if j-i >= 2 && !stopWords[string(src[i:j])] {
+			if j-i >= 2 {
 				fn(src[i:j], line)
 			}
 			i = j
@@ -158,8 +167,16 @@ type chunker struct {
 	ids   []uint32
 }
 
+// stopTerm marks the stop words in a chunker's cache, which thus answers
+// both questions with one lookup.
+const stopTerm = math.MaxUint32
+
 func newChunker(d *termDict) *chunker {
-	return &chunker{dict: d, cache: make(map[string]uint32)}
+	c := &chunker{dict: d, cache: make(map[string]uint32, 1024)}
+	for w := range stopWords {
+		c.cache[w] = stopTerm
+	}
+	return c
 }
 
 // chunks returns the chunks of src; their file field is unset.
@@ -185,12 +202,15 @@ func (c *chunker) chunksFrom(src []byte, base int) []chunk {
 		out = append(out, c.finish(uint32(base+cur*ChunkLines)))
 		c.ids = c.ids[:0]
 	}
-	eachToken(src, func(tok []byte, line int) {
+	eachWord(src, func(tok []byte, line int) {
+		id, ok := c.cache[string(tok)]
+		if id == stopTerm {
+			return
+		}
 		if n := line / ChunkLines; n != cur {
 			flush()
 			cur = n
 		}
-		id, ok := c.cache[string(tok)]
 		if !ok {
 			var s string
 			id, s = c.dict.intern(tok)

@@ -235,13 +235,23 @@ func (d *decoder) fail() {
 func (x *Index) decode(body []byte) error {
 	d := &decoder{b: body, all: string(body)}
 	nterms := d.count(len(body))
-	x.terms.names = make([]string, nterms)
-	x.terms.ids = make(map[string]uint32, nterms)
+	names := make([]string, nterms)
 	for i := range nterms {
-		s := d.str()
-		x.terms.names[i] = s
-		x.terms.ids[s] = uint32(i)
+		names[i] = d.str()
 	}
+	// The dictionary's map is built while the files are decoded.
+	dict := make(chan struct{})
+	go func() {
+		defer close(dict)
+		ids := make(map[string]uint32, len(names))
+		for i, s := range names {
+			ids[s] = uint32(i)
+		}
+		x.terms.mu.Lock()
+		x.terms.names, x.terms.ids = names, ids
+		x.terms.mu.Unlock()
+	}()
+	defer func() { <-dict }()
 	nfiles := d.count(len(body))
 	entries := make([]*fileEntry, nfiles)
 	chunks := make([][]chunk, nfiles)
@@ -293,6 +303,19 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 	x.files = make(map[string]*fileEntry, len(entries))
 	x.fileByID = make(map[uint32]*fileEntry, len(entries))
 	x.sortedDirty = true
+	// The name tables and the chunk tables are disjoint: fill them at once.
+	names := make(chan struct{})
+	go func() {
+		defer close(names)
+		for _, e := range entries {
+			for _, s := range e.syms {
+				x.addName(s)
+			}
+			x.symbols += len(e.syms)
+		}
+		x.rebuildSorted()
+	}()
+	defer func() { <-names }()
 	for i, e := range entries {
 		e.id = x.nextFile
 		x.nextFile++
@@ -310,12 +333,7 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 			x.liveChunks++
 			x.liveTokens += int(ch.length)
 		}
-		for _, s := range e.syms {
-			x.addName(s)
-		}
-		x.symbols += len(e.syms)
 	}
-	x.rebuildSorted()
 }
 
 func (x *Index) decodeFile(d *decoder, nterms int) (*fileEntry, []chunk) {

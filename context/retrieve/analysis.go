@@ -30,8 +30,6 @@ type analysis struct {
 	types map[string]string
 	// ownHidden keeps the document's own text out of the bundle.
 	ownHidden bool
-	// fault, when set, says why the tree could not be read.
-	fault string
 }
 
 // ident is an identifier to resolve, and what qualifies it ("x" in x.Name).
@@ -40,7 +38,7 @@ type ident struct {
 }
 
 // maxIdents bounds the identifiers looked up per request.
-const maxIdents = 48
+const maxIdents = 32
 
 // functionReach is how many bytes before the cursor the identifiers of
 // the enclosing function are read from (a quarter as many after it).

@@ -48,9 +48,10 @@ func stdlib(b *testing.B) (*workspace.Workspace, *index.Index) {
 	return stdWS, stdIx
 }
 
-// BenchmarkRetrieve measures one Retrieve at seeded-random cursors of
-// standard library files, 20 cursors a file as when a user works in it
-// with a 1024-token budget and a prompt window of 60 lines before and 20
+// BenchmarkRetrieve measures one Retrieve at seeded-random cursors of 100
+// standard library files, 20 cursors a file as when a user works in one
+// (2,000 distinct requests; more iterations repeat them), with a 1024-token
+// budget and a prompt window of 60 lines before and 20
 // after the cursor. It reports the median and 99th percentile of the wall
 // time and of the CPU time of the thread (Retrieve runs on one goroutine,
 // locked to its thread here; a loaded machine does not inflate it), over
@@ -63,7 +64,7 @@ func BenchmarkRetrieve(b *testing.B) {
 	ws, ix := stdlib(b)
 	r := New(ws, ix, tokens.New(), Options{})
 	defer r.Close()
-	reqs := benchRequests(b, ix, 20, 20)
+	reqs := benchRequests(b, ix, 100, 20)
 	var wall, cpu, cold []time.Duration
 	ctx := context.Background()
 	runtime.LockOSThread()

@@ -2,9 +2,13 @@
 // the workspace that a model should see, each with where it came from and
 // why, packed under a token budget.
 //
-// The main types are Request, Snippet, Bundle and Retriever. Package
-// retrieve depends on context/workspace, context/syntax, context/index and
-// context/text; it knows nothing of LSP, prompts or models.
+// The main types are Request, Snippet, Bundle, Retriever (one bundle per
+// cursor) and Indexer (fills and updates the index in the background).
+// Every snippet is read through the workspace (ignored and secret files
+// stay unread) and redacted (context/redact) before it is counted. Package
+// retrieve depends on context/workspace, context/syntax, context/index,
+// context/text and context/redact; it knows nothing of LSP, prompts or
+// models.
 package retrieve
 
 // Reason says why a snippet is in a bundle.

@@ -60,7 +60,7 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 // import imp names ("pkg.Name").
 func (r *Retriever) importedDefs(id ident, imp string, prox float64) []candidate {
 	var out []candidate
-	for _, s := range r.ix.Lookup(id.name) {
+	for _, s := range r.symbols.lookup(r.ix, id.name) {
 		if m := importMatch(s.Path, imp); m > 0 {
 			d := s.Definition
 			out = append(out, candidate{
@@ -99,7 +99,7 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 				score: weigh(tierOwn, d.Container)})
 		}
 	}
-	for _, s := range r.ix.Lookup(id.name) {
+	for _, s := range r.symbols.lookup(r.ix, id.name) {
 		if s.Path == path {
 			continue // the document's own definitions are fresher
 		}
@@ -154,7 +154,7 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) stri
 			consider(d, tierOwn)
 		}
 	}
-	for _, s := range r.ix.Lookup(q) {
+	for _, s := range r.symbols.lookup(r.ix, q) {
 		switch sd := dirOf(s.Path); {
 		case sd == dir:
 			consider(s.Definition, tierPackage)

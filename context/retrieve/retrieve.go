@@ -62,6 +62,7 @@ type Retriever struct {
 	edits    *edits
 	windows  *windowSets
 	terms    termCounts
+	symbols  symbolCache
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.
@@ -86,6 +87,7 @@ func (r *Retriever) Close() { r.trees.close() }
 
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
+	r.symbols.changes.Add(1)
 	r.contents.forget(e.Path)
 	r.windows.forget(e.Path)
 	if e.Kind == workspace.Deleted {
@@ -134,6 +136,7 @@ func (r *Retriever) Retrieve(ctx context.Context, req Request) (Bundle, error) {
 	if workspace.IsSecretFile(req.Path) {
 		return Bundle{Budget: req.Budget}, nil // nothing leaves a secret file
 	}
+	r.symbols.refresh(r.ix)
 	a, err := r.analyze(ctx, req)
 	if err != nil {
 		return Bundle{}, err
@@ -175,7 +178,7 @@ func (r *Retriever) analyze(ctx context.Context, req Request) (*analysis, error)
 			// with it: the bundle falls back to lexical context.
 			if p := recover(); p != nil {
 				*a = analysis{content: a.content, offset: a.offset, cursorLine: a.cursorLine,
-					windowFirst: a.windowFirst, windowLast: a.windowLast, lang: a.lang, fault: fmt.Sprint(p)}
+					windowFirst: a.windowFirst, windowLast: a.windowLast, lang: a.lang}
 			}
 		}()
 		a.read(t, r.opts.NearLines)

@@ -334,3 +334,34 @@ func TestIndexerFollowsChanges(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestRetrieveSeesNewDefinitions checks that the retriever's caches let a
+// definition added to the workspace reach the next bundle.
+func TestRetrieveSeesNewDefinitions(t *testing.T) {
+	r, ws, ix, root := setup(t)
+	cart := filepath.Join(root, "shop", "cart.go")
+	content := strings.Replace(testTree["shop/cart.go"], "return money.Format(total)", "return money.Round(total)", 1)
+	req := Request{Path: cart, Content: content, Offset: strings.Index(content, "money.Round") + len("money.Round"), Budget: 1024}
+	if b, _ := r.Retrieve(context.Background(), req); find(b, "money/round.go", ReasonImport, "Round") != nil {
+		t.Fatal("Round found before it exists")
+	}
+	path := filepath.Join(root, "money", "round.go")
+	if err := os.WriteFile(path, []byte("package money\n\n// Round rounds to whole dollars.\nfunc Round(a Amount) Amount { return a / 100 * 100 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := r.Retrieve(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := find(b, "money/round.go", ReasonImport, "Round"); s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -32,8 +32,10 @@ type Tree struct {
 	src    []byte
 	ts     *tree_sitter.Tree
 	closed atomic.Bool
-	// changed is the span Changed reports; changedOK is false for a tree
-	// from Parse.
+	// For a tree from Reparse: the edited copy of the tree it came from and
+	// the span of the edits, from which Changed computes its answer once.
+	changedMu                sync.Mutex
+	prev                     *tree_sitter.Tree
 	changedStart, changedEnd int
 	changedOK                bool
 }
@@ -54,6 +56,12 @@ func (t *Tree) Close() {
 		return
 	}
 	t.ts.Close()
+	t.changedMu.Lock()
+	if t.prev != nil {
+		t.prev.Close()
+		t.prev = nil
+	}
+	t.changedMu.Unlock()
 	openTrees.Add(-1)
 }
 
@@ -83,7 +91,6 @@ func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (
 		return nil, errors.New("syntax: reparse of a closed tree")
 	}
 	old := t.ts.Clone()
-	defer old.Close()
 	for _, c := range changes {
 		old.Edit(&tree_sitter.InputEdit{
 			StartByte:      uint(c.StartByte),
@@ -96,27 +103,37 @@ func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (
 	}
 	next, err := t.lang.pool.parse(ctx, src, old)
 	if err != nil {
+		old.Close()
 		return nil, err
 	}
 	start, end := len(src), 0
 	for _, c := range changes {
 		start, end = min(start, c.StartByte), max(end, c.NewEndByte)
 	}
-	for _, r := range old.ChangedRanges(next.ts) {
-		start, end = min(start, int(r.StartByte)), max(end, int(r.EndByte))
-	}
-	if start > end {
-		start, end = 0, 0
-	}
-	next.changedStart, next.changedEnd, next.changedOK = start, end, true
+	next.prev, next.changedStart, next.changedEnd = old, start, end
 	return next, nil
 }
 
 // Changed returns the byte span of the tree, from Reparse, that holds
 // every change and every node whose structure differs from the tree it was
 // reparsed from: outside it, the two trees have the same nodes (shifted by
-// the edits). ok is false for a tree from Parse.
+// the edits). ok is false for a tree from Parse. The first call does the
+// work (tree-sitter's changed ranges), which Reparse leaves undone for
+// callers that never ask.
 func (t *Tree) Changed() (start, end int, ok bool) {
+	t.changedMu.Lock()
+	defer t.changedMu.Unlock()
+	if t.prev != nil && !t.closed.Load() {
+		for _, r := range t.prev.ChangedRanges(t.ts) {
+			t.changedStart, t.changedEnd = min(t.changedStart, int(r.StartByte)), max(t.changedEnd, int(r.EndByte))
+		}
+		if t.changedStart > t.changedEnd {
+			t.changedStart, t.changedEnd = 0, 0
+		}
+		t.prev.Close()
+		t.prev = nil
+		t.changedOK = true
+	}
 	return t.changedStart, t.changedEnd, t.changedOK
 }
 

@@ -421,3 +421,31 @@ func TestBrokenCode(t *testing.T) {
 		}
 	}
 }
+
+func TestChanged(t *testing.T) {
+	src := "package p\n\nfunc a() {}\n\nfunc b() {}\n\nfunc c() {}\n"
+	tr, err := Parse(context.Background(), ByName("go"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if _, _, ok := tr.Changed(); ok {
+		t.Error("a fresh tree reports changes")
+	}
+	doc := text.New(src)
+	// Opening a brace in b changes the structure up to the end of the file.
+	next, changes, _ := doc.Apply([]text.Edit{{Range: &text.Range{
+		Start: text.Position{Line: 4, Character: 9}, End: text.Position{Line: 4, Character: 10}}, Text: "{ {"}}, text.UTF8)
+	nt, err := tr.Reparse(context.Background(), []byte(next.String()), changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nt.Close()
+	start, end, ok := nt.Changed()
+	if !ok || start > changes[0].StartByte || end < changes[0].NewEndByte {
+		t.Errorf("Changed = %d, %d, %v; the edit is %d-%d", start, end, ok, changes[0].StartByte, changes[0].NewEndByte)
+	}
+	if s2, e2, _ := nt.Changed(); s2 != start || e2 != end {
+		t.Error("a second call answers differently")
+	}
+}

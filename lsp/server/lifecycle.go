@@ -34,6 +34,7 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	if p.Trace != "" {
 		s.trace.Store(p.Trace)
 	}
+	s.setupWatching()
 	s.initFolders(ctx, p)
 
 	caps := protocol.ServerCapabilities{PositionEncoding: encodingKind(s.encoding)}
@@ -84,11 +85,15 @@ func encodingKind(e text.Encoding) protocol.PositionEncodingKind {
 }
 
 // initialized pulls the settings when the client supports
-// workspace/configuration. The pull is a call to the client, so it runs on
-// its own goroutine: the reading goroutine must stay free to read the answer.
+// workspace/configuration, and registers file watchers when it can watch
+// files. Both are calls to the client, so they run on their own goroutines:
+// the reading goroutine must stay free to read the answers.
 func (s *Server) initialized(ctx context.Context, p *protocol.InitializedParams) error {
 	if w := s.caps.Workspace; w != nil && w.Configuration != nil && *w.Configuration {
 		go s.pullSettings(s.ctx)
+	}
+	if clientWatches(s.caps) {
+		go s.registerWatchers(s.ctx)
 	}
 	return nil
 }

@@ -51,7 +51,11 @@
 //     workspace/applyEdit through s.Client().ApplyEdit); notifications may
 //     only notify it.
 //   - configured, when set, runs after every change of settings with the new
-//     configuration, on the reading goroutine.
+//     configuration, never concurrently with itself (on the reading
+//     goroutine, or on the goroutine of a workspace/configuration pull).
+//   - The ctx a handler gets is lode's own, not jsonrpc2's pooled request
+//     context: handlers never call jsonrpc2.Async, and work that outlives
+//     the handler uses a context of its own.
 package server
 
 import (
@@ -108,7 +112,7 @@ type Options struct {
 	Services []any
 
 	// OnConfig, when set, is called with every new configuration (after
-	// initialize and after each settings change), on the reading goroutine.
+	// initialize and after each settings change), never concurrently.
 	OnConfig func(cfg *config.Config)
 
 	// MaxMessageSize bounds an incoming message; 0 means the default.
@@ -163,10 +167,10 @@ func New(opts Options) *Server {
 	if opts.Workspace == nil {
 		opts.Workspace = workspace.New()
 	}
-	base := opts.Logger
-	if base == nil {
-		base = slog.New(slog.DiscardHandler)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	base := opts.Logger
 	s := &Server{
 		opts:     opts,
 		ws:       opts.Workspace,

@@ -1,6 +1,8 @@
 package ngram
 
 import (
+	"os"
+	"strconv"
 	"math"
 	"slices"
 )
@@ -92,6 +94,11 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		if w == 0 {
 			continue
 		}
+		if i == len(s.levels)-1 {
+			w *= knobBoostC
+		} else if i > 0 {
+			w *= knobBoost
+		}
 		sum += w * lp
 		wsum += w
 		if unseen {
@@ -181,3 +188,7 @@ func (s *scorer) candidates(n, per, deep int, keep func(uint32) bool) []scored {
 
 // bits is the information content of p in bits.
 func bits(p float64) float64 { return -math.Log2(p) }
+
+var knobBoost = func() float64 { f, err := strconv.ParseFloat(os.Getenv("NG_BOOST"), 64); if err != nil { return 1 }; return f }()
+
+var knobBoostC = func() float64 { f, err := strconv.ParseFloat(os.Getenv("NG_BOOSTC"), 64); if err != nil { return 1 }; return f }()

@@ -152,16 +152,20 @@ local steps = {
     end,
   },
   {
-    'a float shows the bundle',
+    'a float shows the bundle, with the definition of greeting',
     function()
       for _, w in ipairs(vim.api.nvim_list_wins()) do
         if vim.api.nvim_win_get_config(w).relative ~= '' then
           local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
-          log('context float: %s', lines[3] or '')
-          if table.concat(lines, '\n'):find('%d+ snippets?, %d+ of %d+ tokens') then
-            return true
+          local text = table.concat(lines, '\n')
+          log('context float:\n%s', text)
+          if not text:find('%d+ snippets?, %d+ of %d+ tokens') then
+            return 'the float does not show a context bundle'
           end
-          return 'the float does not show a context bundle'
+          if not text:find('greet.go', 1, true) then
+            return 'the bundle lacks greet.go, where greeting is defined'
+          end
+          return true
         end
       end
       return false

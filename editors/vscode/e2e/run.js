@@ -9,6 +9,7 @@
 //   READY     text of lode's status bar item once the server runs
 //   GHOST     the ghost text lode must show
 //   EXPLAIN   text the Explain view must contain
+//   CONTEXT_FILE  a file the Show context view must list
 //   INSTRUCTION, REWRITTEN  the rewrite Suggest fix asks for, and the line it gives
 //   SHOTS     folder for screenshots
 //   CHROMIUM  the browser (default /usr/bin/chromium)
@@ -113,9 +114,10 @@ async function showContext(page) {
   await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
   await gotoLineEnd(page, Number(env.LINE));
   await runCommand(page, 'lode: Show context');
+  // the bundle's summary, then the definition of greeting, from greet.go
   const summary = /\d+ snippets?, \d+ of \d+ tokens/;
-  const body = await findInFrames(page, summary, 30000);
-  log(`the Show context view shows ${JSON.stringify(summary.exec(body)[0])}`);
+  const body = await findInFrames(page, new RegExp(`${summary.source}[\\s\\S]*${env.CONTEXT_FILE.replace('.', '\\.')}`), 30000);
+  log(`the Show context view shows ${JSON.stringify(summary.exec(body)[0])}, with ${env.CONTEXT_FILE}`);
   await shot(page, '4-context');
 }
 

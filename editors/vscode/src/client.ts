@@ -86,7 +86,7 @@ export function watchState(client: LanguageClient, status: Status): vscode.Dispo
     } else if (e.newState === State.Running) {
       status.ready(modelName(client));
     } else if (e.newState === State.Stopped) {
-      status.failed('the language server stopped');
+      status.failed('the language server stopped', true);
     }
   });
 }

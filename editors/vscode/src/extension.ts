@@ -45,7 +45,7 @@ async function restart(channel: vscode.LogOutputChannel, status: Status): Promis
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     channel.error(`starting lode: ${msg}`);
-    status.failed(`cannot start lode: ${msg}. Set lode.path to the lode executable.`);
+    status.failed(`cannot start lode: ${msg}. Set lode.path to the lode executable.`, true);
     return;
   }
   clientSubs.push(...watchServer(c, status));

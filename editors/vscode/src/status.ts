@@ -7,6 +7,7 @@ export class Status implements vscode.Disposable {
   private model = '';
   private readonly tasks = new Map<string, string>();
   private error = '';
+  private errorTimer: NodeJS.Timeout | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('lode.status', vscode.StatusBarAlignment.Right, 100);
@@ -18,6 +19,7 @@ export class Status implements vscode.Disposable {
 
   starting(): void {
     this.error = '';
+    clearTimeout(this.errorTimer);
     this.tasks.clear();
     this.item.text = '$(loading~spin) lode';
     this.item.tooltip = 'lode: starting the language server';
@@ -39,8 +41,17 @@ export class Status implements vscode.Disposable {
     this.render();
   }
 
-  failed(message: string): void {
+  // failed shows an error: until the client restarts when sticky (the
+  // server is gone), else for a minute (a model call failed).
+  failed(message: string, sticky = false): void {
     this.error = message;
+    clearTimeout(this.errorTimer);
+    if (!sticky) {
+      this.errorTimer = setTimeout(() => {
+        this.error = '';
+        this.render();
+      }, 60_000);
+    }
     this.render();
   }
 
@@ -64,6 +75,7 @@ export class Status implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.errorTimer);
     this.item.dispose();
   }
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lode-ls/lode/completion/config"
+)
+
+func TestConfigCommand(t *testing.T) {
+	dir := t.TempDir()
+	user := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(user, []byte("api_key = \"sk-hidden\"\nmodel = \"m1\"\n[completion]\nenabled = 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LODE_MODEL", "from-env")
+	var out, errOut bytes.Buffer
+	code := runConfig(context.Background(), []string{"-config", user, "-root", dir}, &out, &errOut)
+	if code != 1 {
+		t.Errorf("exit code %d with a bad value, want 1", code)
+	}
+	got := out.String()
+	if strings.Contains(got+errOut.String(), "sk-hidden") {
+		t.Errorf("the API key was printed")
+	}
+	for _, want := range []string{"model", `"from-env"`, "environment LODE_MODEL", "api_key", "(set)", user} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if !strings.Contains(errOut.String(), `"completion.enabled"`) {
+		t.Errorf("stderr should name the bad key: %q", errOut.String())
+	}
+
+	out.Reset()
+	if code := runConfig(context.Background(), []string{"docs"}, &out, &errOut); code != 0 || out.String() != config.Reference() {
+		t.Errorf("config docs: code %d, output differs from config.Reference()", code)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"help"}, &out, &errOut); code != 0 {
+		t.Fatalf("help: %d", code)
+	}
+	for name := range commands {
+		if !strings.Contains(out.String(), "\t"+name) {
+			t.Errorf("help lacks %s", name)
+		}
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"version"}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "lode ") {
+		t.Errorf("version: %d %q", code, out.String())
+	}
+	if code := run(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if code := run(context.Background(), nil, &out, &errOut); code != 2 {
+		t.Errorf("no command: exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/lsp/lsptest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// lodeBinary builds the lode binary once per test run.
+func lodeBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the lode binary")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "lode-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "lode")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building lode: %v", buildErr)
+	}
+	return binPath
+}
+
+// binaryServe runs `lode serve args...` with its stdin and stdout joined to
+// the editor's connection; stderr goes to stderr.
+func binaryServe(bin string, stderr *syncBuffer, args ...string) lsptest.ServeFunc {
+	return func(ctx context.Context, rwc io.ReadWriteCloser) int {
+		defer rwc.Close()
+		cmd := exec.CommandContext(ctx, bin, append([]string{"serve"}, args...)...)
+		cmd.Stderr = stderr
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+os.TempDir()+"/lode-none", "LODE_PROVIDER=", "LODE_MODEL=")
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			return -1
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			return -1
+		}
+		if err := cmd.Start(); err != nil {
+			return -1
+		}
+		go func() { io.Copy(stdin, rwc); stdin.Close() }()
+		io.Copy(rwc, stdout) // until the process closes stdout
+		cmd.Wait()
+		return cmd.ProcessState.ExitCode()
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServeBinary(t *testing.T) {
+	bin := lodeBinary(t)
+	logFile := filepath.Join(t.TempDir(), "lode.log")
+	var stderr syncBuffer
+	e, res := lsptest.Connect(t, binaryServe(bin, &stderr, "--log", logFile), lsptest.Options{})
+	if res.ServerInfo.Name != "lode" {
+		t.Errorf("serverInfo %+v", res.ServerInfo)
+	}
+	if res.Capabilities.PositionEncoding != protocol.PositionEncodingKindUTF16 {
+		t.Errorf("positionEncoding %q", res.Capabilities.PositionEncoding)
+	}
+	e.Open("/w/main.go", "go", "package main\n")
+	e.Edit("/w/main.go", protocol.Range{End: protocol.Position{Line: 0, Character: 7}}, "PACKAGE")
+	err := e.Call("lode/nonexistent", nil, nil)
+	var we *jsonrpc2.Error
+	if !errors.As(err, &we) || we.Code != jsonrpc2.MethodNotFound {
+		t.Fatalf("unknown method: %v", err)
+	}
+	code, err := e.Shutdown()
+	if err != nil || code != 0 {
+		t.Fatalf("shutdown+exit: code %d, %v", code, err)
+	}
+	if s := stderr.String(); s != "" {
+		t.Errorf("with --log, stderr should stay empty, got %q", s)
+	}
+	log, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(log), "lode serve starting") {
+		t.Errorf("log file: %q, %v", log, err)
+	}
+}
+
+func TestServeBinaryExitWithoutShutdown(t *testing.T) {
+	bin := lodeBinary(t)
+	var stderr syncBuffer
+	e, _ := lsptest.Connect(t, binaryServe(bin, &stderr), lsptest.Options{})
+	code, err := e.Exit()
+	if err != nil || code != 1 {
+		t.Fatalf("exit without shutdown: code %d, %v", code, err)
+	}
+	if !strings.Contains(stderr.String(), "lode serve starting") {
+		t.Errorf("the log goes to stderr by default: %q", stderr.String())
+	}
+}
+
+func TestServeListen(t *testing.T) {
+	bin := lodeBinary(t)
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+os.TempDir()+"/lode-none")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	// The address is printed on stderr: "lode serve: listening on ADDR".
+	buf := make([]byte, 0, 4096)
+	var addr string
+	deadline := time.Now().Add(10 * time.Second)
+	for addr == "" && time.Now().Before(deadline) {
+		tmp := make([]byte, 512)
+		n, err := stderr.Read(tmp)
+		buf = append(buf, tmp[:n]...)
+		if i := strings.Index(string(buf), "listening on "); i >= 0 {
+			rest := string(buf[i+len("listening on "):])
+			if j := strings.IndexByte(rest, '\n'); j >= 0 {
+				addr = rest[:j]
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("no listening address in %q", buf)
+	}
+	go io.Copy(io.Discard, stderr)
+	e, _ := lsptest.Connect(t, dialServe(addr, cmd), lsptest.Options{})
+	code, err := e.Shutdown()
+	if err != nil || code != 0 {
+		t.Fatalf("shutdown over TCP: code %d, %v", code, err)
+	}
+}

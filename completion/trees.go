@@ -1,0 +1,136 @@
+package completion
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
+)
+
+// maxTrees bounds the documents whose last tree is kept.
+const maxTrees = 16
+
+// sharedTree is a tree shared by the cache and the requests that read it;
+// the last reference closes it.
+type sharedTree struct {
+	tree *syntax.Tree
+	lang *syntax.Language
+	text string
+	refs int // guarded by trees.mu
+	used uint64
+}
+
+// trees keeps the last tree of each recent document, so that a request
+// parses only what changed since the previous one (typing costs an
+// incremental reparse, not a parse of the whole file).
+type trees struct {
+	mu     sync.Mutex
+	tick   uint64
+	byPath map[string]*sharedTree
+}
+
+// get returns the tree of doc at path, with a reference the caller must
+// drop with put.
+func (ts *trees) get(ctx context.Context, lang *syntax.Language, path, doc string) (*sharedTree, error) {
+	ts.mu.Lock()
+	if ts.byPath == nil {
+		ts.byPath = make(map[string]*sharedTree)
+	}
+	ts.tick++
+	old := ts.byPath[path]
+	if old != nil && old.lang == lang {
+		old.refs++
+		old.used = ts.tick
+		if old.text == doc {
+			ts.mu.Unlock()
+			return old, nil
+		}
+	} else {
+		old = nil
+	}
+	ts.mu.Unlock()
+
+	var t *syntax.Tree
+	var err error
+	if old != nil {
+		t, err = old.tree.Reparse(ctx, []byte(doc), []text.Change{diff(old.text, doc)})
+		ts.put(old)
+	} else {
+		t, err = syntax.Parse(ctx, lang, []byte(doc))
+	}
+	if err != nil {
+		return nil, err
+	}
+	st := &sharedTree{tree: t, lang: lang, text: doc, refs: 2} // the cache's and the caller's
+	ts.mu.Lock()
+	st.used = ts.tick
+	if cur := ts.byPath[path]; cur != nil {
+		ts.dropLocked(cur)
+	}
+	ts.byPath[path] = st
+	if len(ts.byPath) > maxTrees {
+		ts.evictLocked()
+	}
+	ts.mu.Unlock()
+	return st, nil
+}
+
+// put drops a reference taken by get.
+func (ts *trees) put(st *sharedTree) {
+	ts.mu.Lock()
+	ts.dropLocked(st)
+	ts.mu.Unlock()
+}
+
+func (ts *trees) dropLocked(st *sharedTree) {
+	st.refs--
+	if st.refs == 0 {
+		st.tree.Close()
+	}
+}
+
+// evictLocked forgets the least recently used document.
+func (ts *trees) evictLocked() {
+	var oldest string
+	var min uint64
+	for p, st := range ts.byPath {
+		if oldest == "" || st.used < min {
+			oldest, min = p, st.used
+		}
+	}
+	ts.dropLocked(ts.byPath[oldest])
+	delete(ts.byPath, oldest)
+}
+
+// forget drops the tree of path.
+func (ts *trees) forget(path string) {
+	ts.mu.Lock()
+	if st := ts.byPath[path]; st != nil {
+		ts.dropLocked(st)
+		delete(ts.byPath, path)
+	}
+	ts.mu.Unlock()
+}
+
+// diff returns the one edit that turns old into new: the span between
+// their common prefix and common suffix.
+func diff(old, new string) text.Change {
+	p := 0
+	for p < len(old) && p < len(new) && old[p] == new[p] {
+		p++
+	}
+	s := 0
+	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
+		s++
+	}
+	return text.Change{
+		StartByte: p, OldEndByte: len(old) - s, NewEndByte: len(new) - s,
+		StartPoint: pointAt(old, p), OldEndPoint: pointAt(old, len(old)-s), NewEndPoint: pointAt(new, len(new)-s),
+	}
+}
+
+func pointAt(s string, off int) text.Point {
+	return text.Point{Row: strings.Count(s[:off], "\n"), Column: off - strings.LastIndexByte(s[:off], '\n') - 1}
+}

@@ -1,0 +1,53 @@
+package retrieve
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/lode-ls/lode/context/index"
+)
+
+// symbolCache remembers the index's answers to Lookup by name. The same
+// names come back request after request, and a common one ("String",
+// "Close") has hundreds of definitions to copy out of the index. It is
+// emptied when the workspace changes or the index's symbol count does,
+// which covers the index catching up with a change a moment later.
+type symbolCache struct {
+	changes atomic.Int64 // workspace events seen
+
+	mu      sync.Mutex
+	changed int64 // changes when the entries were valid
+	symbols int   // the index's symbol count then
+	byName  map[string][]index.Symbol
+}
+
+const maxCachedNames = 4096
+
+// lookup returns ix.Lookup(name), from the cache when it is current.
+func (c *symbolCache) lookup(ix *index.Index, name string) []index.Symbol {
+	c.mu.Lock()
+	syms, ok := c.byName[name]
+	c.mu.Unlock()
+	if ok {
+		return syms
+	}
+	syms = ix.Lookup(name)
+	c.mu.Lock()
+	if len(c.byName) < maxCachedNames {
+		c.byName[name] = syms
+	}
+	c.mu.Unlock()
+	return syms
+}
+
+// refresh empties the cache if the workspace or the index changed since
+// it was filled. Retrieve calls it once per request.
+func (c *symbolCache) refresh(ix *index.Index) {
+	changed, symbols := c.changes.Load(), ix.Stats().Symbols
+	c.mu.Lock()
+	if c.byName == nil || changed != c.changed || symbols != c.symbols || len(c.byName) >= maxCachedNames {
+		c.byName = make(map[string][]index.Symbol)
+		c.changed, c.symbols = changed, symbols
+	}
+	c.mu.Unlock()
+}
