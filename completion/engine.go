@@ -171,9 +171,12 @@ func (e *Engine) SetConfig(c config.Completion) {
 
 func (e *Engine) config() *config.Completion { return e.cfg.Load() }
 
-// Close flushes and closes the feedback log. Calls in flight are not
-// waited for.
-func (e *Engine) Close() error { return e.feedback.close() }
+// Close releases the cached syntax trees and closes the feedback log.
+// Calls in flight are not waited for.
+func (e *Engine) Close() error {
+	e.trees.close()
+	return e.feedback.close()
+}
 
 // ModelName returns the name of the completion model.
 func (e *Engine) ModelName() string { return e.model.name }

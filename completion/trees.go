@@ -114,6 +114,17 @@ func (ts *trees) forget(path string) {
 	ts.mu.Unlock()
 }
 
+// close drops every cached tree; trees still read by requests close when
+// those are done.
+func (ts *trees) close() {
+	ts.mu.Lock()
+	for p, st := range ts.byPath {
+		ts.dropLocked(st)
+		delete(ts.byPath, p)
+	}
+	ts.mu.Unlock()
+}
+
 // diff returns the one edit that turns old into new: the span between
 // their common prefix and common suffix.
 func diff(old, new string) text.Change {

@@ -144,11 +144,9 @@ func TestVSCode(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(ud, "User", "settings.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The model is configured twice, in the settings (to test that they
-	// reach lode) and in the environment (so that every part of lode finds
-	// it from its first configuration on).
-	env := append(os.Environ(), modelEnv(model)...)
-	env = append(env, "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
+	// The model is configured in the VS Code settings only: the ghost text
+	// can come from the fake model only if they reach lode.
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
 	csArgs := []string{entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
 
 	install := exec.Command(node, append(csArgs, "--install-extension", vsix)...)

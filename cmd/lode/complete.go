@@ -97,15 +97,15 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return printCompletion(stdout, stderr, res)
 }
 
-// completionOptions builds the engine's options from the configuration:
-// the completion model and its prompt format, the embedded model as a
-// fallback, and (with withContext) a retriever over the workspace at
-// root. closeAll releases what it opened.
-func completionOptions(ctx context.Context, cfg *config.Config, root, path string, withContext bool, stderr io.Writer) (completion.Options, func(), error) {
-	closeAll := func() {}
+// completionEngineOptions returns the engine's options for a configuration: the
+// completion model and its prompt format, and, when the model is a server
+// and fallback_embedded is on, embedded as the fallback (nil: none). It is
+// shared by lode complete and lode serve (which passes its workspace
+// retriever and trained embedded model).
+func completionEngineOptions(cfg *config.Config, r completion.Retriever, embedded llm.Model, logger *slog.Logger) (completion.Options, error) {
 	m, setup, err := featureModel(cfg, config.FeatureCompletion)
 	if err != nil {
-		return completion.Options{}, closeAll, err
+		return completion.Options{}, err
 	}
 	opts := completion.Options{
 		Config:    cfg.Completion,
@@ -113,26 +113,45 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 		ModelName: setup.ModelID,
 		Format:    newFormat(setup, m),
 		Tokens:    tokens.New(),
-		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Retriever: r,
+		Logger:    logger,
 	}
-	if ng, ok := m.(*ngram.Model); ok {
+	if setup.Provider == "embedded" {
 		opts.ModelName = "embedded"
-		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
-	} else if cfg.Completion.Fallback {
-		ng := ngram.New(ngram.Options{})
-		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
-		opts.Embedded = ng
+	} else if cfg.Completion.Fallback && embedded != nil {
+		opts.Embedded = embedded
 	}
-	if !withContext {
-		return opts, closeAll, nil
+	return opts, nil
+}
+
+// completionOptions builds the options of lode complete: a retriever over
+// the workspace at root (with withContext), and an embedded model taught
+// the files next to path. closeAll releases what it opened.
+func completionOptions(ctx context.Context, cfg *config.Config, root, path string, withContext bool, stderr io.Writer) (completion.Options, func(), error) {
+	closeAll := func() {}
+	var r completion.Retriever
+	if withContext {
+		wr, err := workspaceRetriever(ctx, root, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
+		} else {
+			r, closeAll = wr, wr.Close
+		}
 	}
-	r, err := workspaceRetriever(ctx, root, stderr)
+	ng := ngram.New(ngram.Options{})
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts, err := completionEngineOptions(cfg, r, ng, logger)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
-		return opts, closeAll, nil
+		closeAll()
+		return opts, func() {}, err
 	}
-	opts.Retriever = r
-	return opts, r.Close, nil
+	if m, ok := opts.Model.(*ngram.Model); ok {
+		ng = m
+	}
+	if opts.Embedded != nil || opts.Model == llm.Model(ng) {
+		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
+	}
+	return opts, closeAll, nil
 }
 
 // workspaceRetriever indexes the workspace at root (through the index
@@ -171,7 +190,7 @@ func learnDir(ctx context.Context, m *ngram.Model, dir, ext string) {
 		if err != nil {
 			tree = nil
 		}
-		m.Learn(p, lang, src, tree)
+		_ = m.Learn(p, lang, src, tree) // a file the model cannot learn is skipped
 		if tree != nil {
 			tree.Close()
 		}
@@ -243,4 +262,3 @@ func printCompletion(stdout, stderr io.Writer, res completion.Result) int {
 	}
 	return exitFailed
 }
-

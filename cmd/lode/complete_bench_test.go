@@ -131,11 +131,13 @@ func stdlibRetriever(b *testing.B) (*retrieve.Retriever, []string) {
 // site is a cursor in the middle of a real line whose rest was removed:
 // the model will answer that rest.
 type site struct {
-	path, doc, rest string
-	line, col       uint32
+	doc, rest string
+	line, col uint32
 }
 
-func pickSite(rng *rand.Rand, files []string) site {
+// fileSites returns up to n sites on successive lines of a random file,
+// as when one works down a file.
+func fileSites(rng *rand.Rand, files []string, n int) (string, []site) {
 	for {
 		p := files[rng.IntN(len(files))]
 		data, err := os.ReadFile(p)
@@ -143,21 +145,27 @@ func pickSite(rng *rand.Rand, files []string) site {
 			continue
 		}
 		lines := strings.Split(string(data), "\n")
-		i := rng.IntN(len(lines))
-		l := lines[i]
-		t := strings.TrimLeft(l, "\t ")
-		if len(t) < 12 || strings.HasPrefix(t, "//") {
-			continue
+		var sites []site
+		for i := rng.IntN(len(lines)); i < len(lines) && len(sites) < n; i++ {
+			l := lines[i]
+			t := strings.TrimLeft(l, "\t ")
+			if len(t) < 12 || strings.HasPrefix(t, "//") {
+				continue
+			}
+			col := len(l) - len(t) + len(t)/2
+			for col < len(l) && l[col] != ' ' && l[col] != '(' && l[col] != '.' {
+				col++
+			}
+			if col >= len(l)-1 {
+				continue
+			}
+			cut := slices.Clone(lines)
+			cut[i] = l[:col]
+			sites = append(sites, site{doc: strings.Join(cut, "\n"), rest: l[col:], line: uint32(i), col: uint32(col)})
 		}
-		col := len(l) - len(t) + len(t)/2
-		for col < len(l) && l[col] != ' ' && l[col] != '(' && l[col] != '.' {
-			col++
+		if len(sites) == n {
+			return p, sites
 		}
-		if col >= len(l)-1 {
-			continue
-		}
-		lines[i] = l[:col]
-		return site{path: p, doc: strings.Join(lines, "\n"), rest: l[col:], line: uint32(i), col: uint32(col)}
 	}
 }
 
@@ -176,30 +184,50 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // the server, the time from the request sent to the model call (context
 // retrieval over the standard library, prompt, policy) and from the model's
 // answer to the response received (post-processing with the syntax check),
-// with a fake model answering after 20ms. Run with -benchtime=300x.
+// with a fake model answering after 20ms. Each file is opened and completed
+// once untimed, then completed at 10 successive lines (the document edited
+// in between), as when one works in an open file. Run with -benchtime=300x.
 func BenchmarkServerOverhead(b *testing.B) {
 	r, files := stdlibRetriever(b)
 	model := &timedModel{delay: 20 * time.Millisecond}
 	cfg := config.Default().Completion
 	e, _ := benchSession(b, model, r, cfg, true)
 	rng := rand.New(rand.NewPCG(1, 2))
-	var before, after, gather, post []time.Duration
-	b.ResetTimer()
-	for range b.N {
-		b.StopTimer()
-		s := pickSite(rng, files)
-		model.text.Store(&s.rest)
-		e.Open(s.path, "go", s.doc)
-		b.StartTimer()
-		sent := time.Now()
+	var before, after []time.Duration
+	var path string
+	var sites []site
+	ask := func(s site) error {
 		var list protocol.InlineCompletionList
-		err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
+		return e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
 			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(s.path)},
+				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
 				Position:     protocol.Position{Line: s.line, Character: s.col},
 			},
 			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
 		}, &list)
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		if len(sites) == 0 {
+			if path != "" {
+				e.Close(path)
+			}
+			path, sites = fileSites(rng, files, 11)
+			model.text.Store(&sites[0].rest)
+			e.Open(path, "go", sites[0].doc)
+			if err := ask(sites[0]); err != nil {
+				b.Fatal(err)
+			}
+			sites = sites[1:]
+		}
+		s := sites[0]
+		sites = sites[1:]
+		model.text.Store(&s.rest)
+		e.Replace(path, s.doc)
+		b.StartTimer()
+		sent := time.Now()
+		err := ask(s)
 		got := time.Now()
 		b.StopTimer()
 		if err != nil {
@@ -207,11 +235,10 @@ func BenchmarkServerOverhead(b *testing.B) {
 		}
 		out, in := time.Unix(0, model.out.Load()), time.Unix(0, model.in.Load())
 		if out.Before(sent) {
-			b.Fatalf("no model call for %s:%d:%d", s.path, s.line+1, s.col+1)
+			b.Fatalf("no model call for %s:%d:%d", path, s.line+1, s.col+1)
 		}
 		before = append(before, out.Sub(sent))
 		after = append(after, got.Sub(in))
-		e.Close(s.path)
 		b.StartTimer()
 	}
 	b.StopTimer()
@@ -219,7 +246,6 @@ func BenchmarkServerOverhead(b *testing.B) {
 	b.ReportMetric(ms(percentile(before, 0.99)), "in-p99-ms")
 	b.ReportMetric(ms(percentile(after, 0.5)), "out-p50-ms")
 	b.ReportMetric(ms(percentile(after, 0.99)), "out-p99-ms")
-	_, _ = gather, post
 }
 
 // ollamaModel is a real HTTP provider talking to the fake server, so that
@@ -300,7 +326,6 @@ func callAsync(e *lsptest.Editor, ctx context.Context, path string, line, col ui
 	}()
 	return ch
 }
-
 
 // typingTarget is what the simulated user types, character by character,
 // into "package main\n\n" + typingTarget.

@@ -15,6 +15,7 @@ import (
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/lsp/server"
 )
 
@@ -50,7 +51,13 @@ func newWorkspacePart(s *session) (any, error) {
 		model: ngram.New(ngram.Options{}),
 	}
 	s.parts.workspace = w
+	w.Configure(s.cfg)
 	return w, nil
+}
+
+// Configure applies the workspace settings.
+func (w *workspacePart) Configure(cfg *config.Config) {
+	w.s.workspace.SetOptions(workspace.Options{MaxFileSize: int64(cfg.Context.MaxFileSize)})
 }
 
 // AddFolder adds a folder to the workspace; the first one starts the

@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
+	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -52,11 +53,17 @@ func lodeBinary(t *testing.T) string {
 // binaryServe runs `lode serve args...` with its stdin and stdout joined to
 // the editor's connection; stderr goes to stderr.
 func binaryServe(bin string, stderr *syncBuffer, args ...string) lsptest.ServeFunc {
+	return binaryServeEnv(bin, stderr, nil, args...)
+}
+
+// binaryServeEnv is binaryServe with extra environment variables.
+func binaryServeEnv(bin string, stderr *syncBuffer, env []string, args ...string) lsptest.ServeFunc {
 	return func(ctx context.Context, rwc io.ReadWriteCloser) int {
 		defer rwc.Close()
 		cmd := exec.CommandContext(ctx, bin, append([]string{"serve"}, args...)...)
 		cmd.Stderr = stderr
-		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+os.TempDir()+"/lode-none", "LODE_PROVIDER=", "LODE_MODEL=")
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+os.TempDir()+"/lode-none", "LODE_PROVIDER=", "LODE_MODEL=", "LODE_BASE_URL=", "LODE_API_KEY=")
+		cmd.Env = append(cmd.Env, env...)
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			return -1
@@ -174,5 +181,47 @@ func TestServeListen(t *testing.T) {
 	code, err := e.Shutdown()
 	if err != nil || code != 0 {
 		t.Fatalf("shutdown over TCP: code %d, %v", code, err)
+	}
+}
+
+// TestServeCancelAbortsModelCall cancels an inline completion while the
+// model server is still thinking: the model's HTTP request must be aborted
+// (the fake server sees its connection close), long before the completion's
+// own time budget would end it.
+func TestServeCancelAbortsModelCall(t *testing.T) {
+	bin := lodeBinary(t)
+	model := llmtest.NewServer(t)
+	model.Reply(llmtest.Reply{Text: "a + b", Delay: time.Minute})
+	var stderr syncBuffer
+	serve := func(ctx context.Context, rwc io.ReadWriteCloser) int {
+		return binaryServeEnv(bin, &stderr, []string{
+			"LODE_PROVIDER=openai", "LODE_BASE_URL=" + model.URL + "/v1", "LODE_MODEL=gpt-3.5-turbo-instruct", "LODE_API_KEY=sk-test",
+		})(ctx, rwc)
+	}
+	e, _ := lsptest.Connect(t, serve, lsptest.Options{
+		InitializationOptions: map[string]any{"completion": map[string]any{"timeout_ms": 60000, "fallback_embedded": false}},
+	})
+	const path = "/w/add.go"
+	e.Open(path, "go", "package main\n\nfunc add(a, b int) int {\n\treturn \n}\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
+			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
+				Position:     protocol.Position{Line: 3, Character: 8},
+			},
+			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
+		}, nil)
+	}()
+	e.WaitFor("the model request", func() bool { return model.Count() > 0 })
+	start := time.Now()
+	cancel()
+	if _, ok := model.WaitClosed(10 * time.Second); !ok {
+		t.Fatalf("the model request was not aborted after $/cancelRequest; log:\n%s", stderr.String())
+	}
+	t.Logf("model request aborted %v after the cancellation", time.Since(start))
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("call: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"hash/crc32"
+	"math"
 
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
@@ -76,15 +77,17 @@ func (x *Index) analyzeEdit(ck *chunker, path string, lang *syntax.Language, src
 	return e, x.editChunks(ck, src, prevChunks, c, e.lines)
 }
 
-// editChunks returns the chunks of src after change: when no line was added
-// or removed, the chunks of unchanged lines are those of before and only
-// the edited lines are tokenized; otherwise the whole file is.
+// editChunks returns the chunks of src after change. The chunks before the
+// edited lines are those of before. When no line was added or removed, so
+// are those after, and only the chunks of the edited lines are tokenized;
+// otherwise the lines after the edit moved across chunk boundaries and
+// everything from the edit on is tokenized.
 func (x *Index) editChunks(ck *chunker, src []byte, prev []chunk, c text.Change, lines int) []chunk {
-	if c.NewEndPoint.Row != c.OldEndPoint.Row {
-		return ck.chunks(src)
-	}
 	first := c.StartPoint.Row / ChunkLines * ChunkLines
 	end := (c.NewEndPoint.Row/ChunkLines + 1) * ChunkLines // exclusive
+	if c.NewEndPoint.Row != c.OldEndPoint.Row {
+		end = math.MaxInt
+	}
 	from, to := lineOffset(src, first), lineOffset(src, end)
 	var out []chunk
 	for _, ch := range prev {

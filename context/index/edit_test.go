@@ -44,7 +44,7 @@ func fileState(x *Index, path string) string {
 // fresh index of the same content after every edit.
 func TestIncrementalUpdateMatchesFresh(t *testing.T) {
 	samples, _ := filepath.Glob("../syntax/testdata/[sS]ample.*")
-	inserts := []string{"x", "\n", "// note\n", "func g() {}\n", "}", "{", " ", "\n\n", "def h():\n    pass\n", "int y;\n", "class Q {}\n"}
+	inserts := []string{"x", "\n", "// note\n", "func g() {}\n", "}", "{", " ", "\n\n", "def h():\n    pass\n", "int y;\n", "class Q {}\n", "é", "\r\n", "😀 ", "/* c */"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	ctx := context.Background()
 	for _, path := range append(samples, "big.go") {

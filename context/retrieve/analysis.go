@@ -2,6 +2,7 @@ package retrieve
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/lode-ls/lode/context/syntax"
@@ -61,26 +62,94 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 			a.idents = append(a.idents, x)
 		}
 	}
-	// The cursor's own line first, before the cursor: what is being typed.
-	lineStart := strings.LastIndexByte(a.content[:a.offset], '\n') + 1
-	line := t.Identifiers(lineStart, a.offset)
-	for i := len(line) - 1; i >= 0; i-- {
-		add(line[i])
-	}
-	for _, id := range t.IdentifiersNear(a.offset, nearLines) {
-		add(id)
-	}
-	if fn := innermostFunction(a.enclosing); fn != nil {
-		// The function's identifiers, but of a long one only the part
-		// around the cursor: the walk costs by the node.
-		start := max(fn.Start, a.offset-functionReach)
-		for _, id := range t.Identifiers(start, min(fn.End, a.offset+functionReach/4, len(a.content))) {
-			add(id)
-		}
+	// One walk reads the identifiers around the cursor: of the enclosing
+	// function (of a long one, only the part around the cursor; the walk
+	// costs by the node), else of the nearby lines.
+	start, end := a.offset, a.offset
+	fn := innermostFunction(a.enclosing)
+	if fn != nil {
+		start, end = max(fn.Start, a.offset-functionReach), min(fn.End, a.offset+functionReach/4, len(a.content))
 		if a.lang == "go" {
 			a.types = doc.localTypes(fn.Start, min(fn.End, len(a.content)))
 		}
 	}
+	start = min(start, lineStartBefore(a.content, a.offset, nearLines))
+	end = max(end, lineEndAfter(a.content, a.offset, nearLines))
+	ids := t.Identifiers(start, end)
+	// The cursor's own line first, before the cursor (what is being
+	// typed), then the lines around by distance, then the rest in order.
+	lineStart := strings.LastIndexByte(a.content[:a.offset], '\n') + 1
+	for i := len(ids) - 1; i >= 0; i-- {
+		if ids[i].Start >= lineStart && ids[i].End <= a.offset {
+			add(ids[i])
+		}
+	}
+	nls := newlines(a.content, start, end)
+	cursorLine := sort.SearchInts(nls, a.offset)
+	type near struct {
+		id   syntax.Ident
+		dist int
+	}
+	var byDist []near
+	for _, id := range ids {
+		d := abs(sort.SearchInts(nls, id.Start) - cursorLine)
+		if d <= nearLines {
+			byDist = append(byDist, near{id, d<<32 | abs(id.Start-a.offset)})
+		}
+	}
+	sort.SliceStable(byDist, func(i, j int) bool { return byDist[i].dist < byDist[j].dist })
+	for _, n := range byDist {
+		add(n.id)
+	}
+	for _, id := range ids {
+		add(id)
+	}
+}
+
+// newlines returns the offsets of the line breaks in s[start:end].
+func newlines(s string, start, end int) []int {
+	var out []int
+	for i := start; i < end; i++ {
+		if s[i] == '\n' {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// lineStartBefore returns the start of the line n lines above off's.
+func lineStartBefore(s string, off, n int) int {
+	i := off
+	for ; n >= 0 && i > 0; n-- {
+		i = strings.LastIndexByte(s[:i], '\n')
+		if i < 0 {
+			return 0
+		}
+	}
+	if i <= 0 {
+		return 0
+	}
+	return i + 1
+}
+
+// lineEndAfter returns the end of the line n lines below off's.
+func lineEndAfter(s string, off, n int) int {
+	i := off
+	for ; n >= 0; n-- {
+		k := strings.IndexByte(s[i:], '\n')
+		if k < 0 {
+			return len(s)
+		}
+		i += k + 1
+	}
+	return i - 1
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // innermostFunction returns the innermost named function or method scope.

@@ -324,10 +324,15 @@ const maxDocLines = 6
 // to maxLines. lines returns the text of a line range of the definition's
 // file, or "" when the file cannot be read.
 func definitionText(d *syntax.Definition, maxLines int, lines func(first, last int) string) (text string, first, last int) {
-	doc := d.Doc
-	if n := docLines(d); n > maxDocLines {
-		doc = strings.Join(strings.SplitN(doc, "\n", maxDocLines)[:maxDocLines-1], "\n")
+	// The doc arrives trimmed at its start only: align all its lines.
+	docs := strings.Split(d.Doc, "\n")
+	for i := range docs {
+		docs[i] = strings.TrimLeft(docs[i], " \t")
 	}
+	if len(docs) > maxDocLines {
+		docs = docs[:maxDocLines-1]
+	}
+	doc := strings.Join(docs, "\n")
 	first = d.StartLine - docLines(d)
 	switch d.Kind {
 	case syntax.KindFunction, syntax.KindMethod:

@@ -37,6 +37,7 @@ type Indexer struct {
 
 	mu      sync.Mutex
 	pending map[string]workspace.EventKind // paths changed, not yet re-indexed
+	rescan  bool                           // a new scan and build was asked for
 	wake    chan struct{}
 
 	done   chan struct{}
@@ -88,10 +89,31 @@ func (ir *Indexer) observe(e workspace.Event) {
 	}
 }
 
+// Rescan asks for a new scan of the workspace and a build over it, in the
+// background: after a folder was added, or when the caller knows that
+// changes went unreported. Files unchanged since they were indexed are not
+// read again.
+func (ir *Indexer) Rescan() {
+	ir.mu.Lock()
+	ir.rescan = true
+	ir.mu.Unlock()
+	select {
+	case ir.wake <- struct{}{}:
+	default:
+	}
+}
+
 func (ir *Indexer) run(ctx context.Context) {
 	ir.result, ir.err = ir.build(ctx)
 	close(ir.done)
 	for {
+		ir.mu.Lock()
+		rescan := ir.rescan
+		ir.rescan = false
+		ir.mu.Unlock()
+		if rescan {
+			ir.build(ctx) // a failure leaves the index as it was
+		}
 		ir.apply(ctx)
 		select {
 		case <-ctx.Done():

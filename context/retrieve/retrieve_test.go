@@ -365,3 +365,84 @@ func TestRetrieveSeesNewDefinitions(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestIndexerRescanAddsFolder(t *testing.T) {
+	_, ws, ix, _ := setup(t)
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "extra.go"), []byte("package extra\n\nfunc Multiply(a, b int) int { return a * b }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.AddFolder(other); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ir := StartIndexing(ctx, ws, ix, IndexOptions{}) // a second indexer: only Rescan matters here
+	if _, err := ir.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.Lookup("Multiply")) == 0 {
+		t.Fatal("the cold build missed the second folder")
+	}
+	third := t.TempDir()
+	os.WriteFile(filepath.Join(third, "more.go"), []byte("package more\n\nfunc Divide(a, b int) int { return a / b }\n"), 0o644)
+	ws.AddFolder(third)
+	ir.Rescan()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(ix.Lookup("Divide")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("Rescan did not index the added folder")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestRetrieveOtherLanguages(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"app/geometry.py": "def area(width, height):\n    \"\"\"Area of a rectangle.\"\"\"\n    return width * height\n",
+		"app/main.py":     "from geometry import area\n\n\ndef report(w, h):\n    return area(w, h)\n",
+		"web/util.ts":     "export function clamp(x: number, lo: number, hi: number): number {\n  return Math.min(Math.max(x, lo), hi);\n}\n",
+		"web/view.ts":     "import { clamp } from './util';\n\nexport function scroll(y: number): number {\n  return clamp(y, 0, 100);\n}\n",
+		"notes.txt":       "plain text has no syntax but still gets lexical context\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := workspace.New()
+	ws.AddFolder(root)
+	ix := index.New()
+	defer ix.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := StartIndexing(ctx, ws, ix, IndexOptions{}).Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := New(ws, ix, tokens.New(), Options{})
+	defer r.Close()
+	tests := []struct{ file, marker, want string }{
+		{"app/main.py", "return area", "def area(width, height)"},
+		{"web/view.ts", "return clamp", "function clamp(x: number, lo: number, hi: number): number"},
+	}
+	for _, tc := range tests {
+		req := at(t, root, tc.file, tc.marker, 1024)
+		b, err := r.Retrieve(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range b.Snippets {
+			found = found || strings.Contains(s.Text, tc.want)
+		}
+		if !found {
+			t.Errorf("%s: no %q in %+v", tc.file, tc.want, b.Snippets)
+		}
+	}
+	if _, err := r.Retrieve(ctx, at(t, root, "notes.txt", "plain", 1024)); err != nil {
+		t.Errorf("plain text: %v", err)
+	}
+}

@@ -88,9 +88,9 @@ type Editor struct {
 	changed       chan struct{} // closed and replaced on every recorded message
 }
 
+// doc is what the editor tracks of an open document: its version.
 type doc struct {
 	version int32
-	text    string
 }
 
 // New starts serve on one end of a pipe and returns the editor on the
@@ -192,7 +192,7 @@ func URI(path string) uri.URI { return uri.File(path) }
 func (e *Editor) Open(path, languageID, text string) {
 	e.t.Helper()
 	e.mu.Lock()
-	e.docs[path] = &doc{version: 1, text: text}
+	e.docs[path] = &doc{version: 1}
 	e.mu.Unlock()
 	err := e.Notify(protocol.MethodTextDocumentDidOpen, &protocol.DidOpenTextDocumentParams{
 		TextDocument: protocol.TextDocumentItem{URI: URI(path), LanguageID: protocol.LanguageKind(languageID), Version: 1, Text: text},

@@ -3,7 +3,6 @@ package protocol
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"go.lsp.dev/jsonrpc2"
 	lsp "go.lsp.dev/protocol"
@@ -60,9 +59,4 @@ func DecodeParams(method string, params []byte, v any) error {
 func IsCode(err error, c jsonrpc2.Code) bool {
 	var we *jsonrpc2.Error
 	return errors.As(err, &we) && we.Code == c
-}
-
-// Errorf returns a jsonrpc2 error with code c.
-func Errorf(c jsonrpc2.Code, format string, args ...any) error {
-	return &jsonrpc2.Error{Code: c, Message: fmt.Sprintf(format, args...)}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	protocol "go.lsp.dev/protocol"
 )
@@ -20,6 +21,9 @@ type Progress struct {
 
 var progressSeq atomic.Int64
 
+// progressCreateTimeout bounds the wait for window/workDoneProgress/create.
+const progressCreateTimeout = 5 * time.Second
+
 // Progress begins reporting work titled title. token is the client's
 // workDoneToken from the request params when it sent one; when it is nil a
 // token is created with window/workDoneProgress/create, which is a call to
@@ -33,7 +37,11 @@ func (s *Server) Progress(ctx context.Context, token protocol.ProgressToken, tit
 			return nil
 		}
 		token = protocol.String(fmt.Sprintf("lode-%d", progressSeq.Add(1)))
-		if err := s.client.WorkDoneProgressCreate(ctx, &protocol.WorkDoneProgressCreateParams{Token: token}); err != nil {
+		// A client that never answers must not hold up the work.
+		cctx, cancel := context.WithTimeout(ctx, progressCreateTimeout)
+		err := s.client.WorkDoneProgressCreate(cctx, &protocol.WorkDoneProgressCreateParams{Token: token})
+		cancel()
+		if err != nil {
 			s.opts.Logger.Debug("window/workDoneProgress/create failed", "err", err)
 			return nil
 		}

@@ -43,6 +43,7 @@ lode.setup({
 local ghost_ns = vim.api.nvim_create_namespace('lode.ghost')
 
 local line_nr = tonumber(env.LODE_E2E_LINE)
+local typed_again, dismissed, tabbed -- state of the multi-key steps
 
 local function line()
   return vim.api.nvim_get_current_line()
@@ -112,6 +113,41 @@ local steps = {
         return 'the cursor is not after the inserted text'
       end
       return true
+    end,
+  },
+  {
+    'on a new line, ghost text appears again',
+    function()
+      if not typed_again then
+        typed_again = true
+        vim.api.nvim_input('<CR>fmt.')
+        return false
+      end
+      local marks = vim.api.nvim_buf_get_extmarks(0, ghost_ns, 0, -1, {})
+      return #marks > 0 and line():find('fmt%.$') ~= nil
+    end,
+  },
+  {
+    'the dismiss mapping (<C-]>) hides it and leaves the line',
+    function()
+      if not dismissed then
+        dismissed = line()
+        vim.api.nvim_input('<C-]>')
+        return false
+      end
+      local marks = vim.api.nvim_buf_get_extmarks(0, ghost_ns, 0, -1, {})
+      return #marks == 0 and line() == dismissed
+    end,
+  },
+  {
+    'with no ghost text, <Tab> inserts a tab',
+    function()
+      if not tabbed then
+        tabbed = true
+        vim.api.nvim_input('<Tab>')
+        return false
+      end
+      return line() == dismissed .. '\t'
     end,
   },
   {
