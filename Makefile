@@ -55,8 +55,20 @@ eval: build ## measure retrieval and the embedded model on the Go standard libra
 
 .PHONY: e2e
 e2e: ## run the end-to-end tests in real editors (requires them: LODE_E2E=1)
-	LODE_E2E=1 $(GO) test -count=1 -timeout 15m ./editors/...
+	LODE_E2E=1 $(GO) test -count=1 -v -timeout 15m ./editors/...
+
+.PHONY: vscode
+vscode: ## build the VS Code extension (editors/vscode/lode.vsix)
+	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
+
+.PHONY: editors
+editors: vscode ## build the editor clients
+
+.PHONY: generate
+generate: ## regenerate docs/settings.md and the VS Code settings from the schema
+	$(GO) generate ./completion/config
+	$(GO) test ./editors -run TestVSCodeSettings -update
 
 .PHONY: clean
 clean: ## remove build outputs
-	rm -rf bin dist editors/vscode/dist editors/vscode/*.vsix
+	rm -rf bin dist editors/vscode/dist editors/vscode/*.vsix .ci/artifacts

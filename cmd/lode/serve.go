@@ -23,7 +23,8 @@ type session struct {
 	cfg       *config.Config  // configuration before the editor's settings
 	workspace *workspace.Workspace
 	logger    *slog.Logger
-	parts     sessionParts // the parts built so far, for later ones
+	parts     sessionParts   // the parts built so far, for later ones
+	server    *server.Server // set before the session is served
 }
 
 // serveParts builds what a session offers, one line per part. Each part is
@@ -141,7 +142,8 @@ func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger
 		}
 	}
 	logger.Info("lode serve starting", "version", versionString(), "pid", os.Getpid())
-	code := server.New(opts).Serve(ctx, rwc)
+	s.server = server.New(opts)
+	code := s.server.Serve(ctx, rwc)
 	logger.Info("lode serve exiting", "code", code)
 	return code
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/config"
@@ -19,6 +20,10 @@ import (
 	"github.com/lode-ls/lode/lsp/server"
 )
 
+// indexProgressDelay is how long indexing runs before progress is shown:
+// a small workspace is indexed without any.
+const indexProgressDelay = 500 * time.Millisecond
+
 // maxLearnFiles bounds how many workspace files the embedded model learns
 // at start, so a huge workspace does not keep a CPU busy for minutes.
 const maxLearnFiles = 5000
@@ -30,6 +35,8 @@ type workspacePart struct {
 	ix    *index.Index
 	retr  *retrieve.Retriever
 	model *ngram.Model // the embedded model, shared by every engine
+
+	indexed indexProgress
 
 	mu          sync.Mutex
 	indexer     *retrieve.Indexer
@@ -73,10 +80,59 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 		return
 	}
 	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, w.ix, retrieve.IndexOptions{
-		Watch: !w.clientWatch,
-		Warn:  w.warn,
+		Watch:    !w.clientWatch,
+		Warn:     w.warn,
+		Progress: w.indexed.note,
 	})
 	go w.learn(w.indexer)
+	go w.reportIndexing(w.indexer)
+}
+
+// indexProgress is the progress of the cold build, as the indexer reports it.
+type indexProgress struct {
+	done, total atomic.Int64
+}
+
+func (p *indexProgress) note(done, total int) {
+	p.done.Store(int64(done))
+	p.total.Store(int64(total))
+}
+
+// reportIndexing shows the cold build as $/progress once the client is
+// ready, unless the build is over by then.
+func (w *workspacePart) reportIndexing(ir *retrieve.Indexer) {
+	srv := w.s.server
+	if srv == nil {
+		return
+	}
+	ctx := w.s.ctx
+	select {
+	case <-srv.Ready():
+	case <-ctx.Done():
+		return
+	}
+	built := make(chan struct{})
+	go func() { ir.Wait(ctx); close(built) }()
+	select {
+	case <-built:
+		return
+	case <-time.After(indexProgressDelay):
+	}
+	prog := srv.Progress(ctx, nil, "lode: indexing")
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			done, total := w.indexed.done.Load(), w.indexed.total.Load()
+			if total > 0 {
+				prog.Report(ctx, fmt.Sprintf("%d/%d files", done, total), int(done*100/total))
+			}
+		case <-built:
+			prog.End(ctx, fmt.Sprintf("%d files", w.indexed.total.Load()))
+			return
+		}
+	}
 }
 
 // SetClientWatching leaves file watching to the editor, or takes it back.

@@ -89,6 +89,7 @@ func encodingKind(e text.Encoding) protocol.PositionEncodingKind {
 // files. Both are calls to the client, so they run on their own goroutines:
 // the reading goroutine must stay free to read the answers.
 func (s *Server) initialized(ctx context.Context, p *protocol.InitializedParams) error {
+	s.readyOnce.Do(func() { close(s.ready) })
 	if w := s.caps.Workspace; w != nil && w.Configuration != nil && *w.Configuration {
 		go s.pullSettings(s.ctx)
 	}

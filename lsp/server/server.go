@@ -154,9 +154,10 @@ type Server struct {
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
 
-	exitOnce sync.Once
-	exited   chan struct{}
-	exitCode int
+	readyOnce sync.Once
+	ready     chan struct{} // closed by initialized
+	exitOnce  sync.Once
+	exited    chan struct{}
 }
 
 // New returns a Server for one session.
@@ -175,8 +176,8 @@ func New(opts Options) *Server {
 		opts:     opts,
 		ws:       opts.Workspace,
 		level:    new(slog.LevelVar),
+		ready:    make(chan struct{}),
 		exited:   make(chan struct{}),
-		exitCode: 1,
 		problems: make(map[string]bool),
 		work:     make(map[string]*work),
 	}
@@ -227,6 +228,10 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	}
 	return 1
 }
+
+// Ready is closed when the client has sent initialized: from then on the
+// server may send it requests (progress, registrations) from any goroutine.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // Workspace returns the workspace the session feeds.
 func (s *Server) Workspace() *workspace.Workspace { return s.ws }
