@@ -42,7 +42,7 @@ fmt: ## format the Go code
 
 .PHONY: fuzz
 fuzz: ## run the fuzz targets for FUZZTIME each
-	$(GO) test ./lsp/protocol -run '^$$' -fuzz '^FuzzFraming$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./lsp/server -run '^$$' -fuzz '^FuzzServe$$' -fuzztime $(FUZZTIME) -parallel 1
 
 .PHONY: bench
 bench: ## run the benchmarks (count 6, for benchstat)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -78,16 +79,23 @@ func New(s string) *Text {
 
 func lineStarts(s string) []int {
 	starts := make([]int, 1, 1+len(s)/32)
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '\n':
-			starts = append(starts, i+1)
-		case '\r':
-			if i+1 < len(s) && s[i+1] == '\n' {
-				i++
-			}
-			starts = append(starts, i+1)
+	return scanLines(starts, s, 0, len(s))
+}
+
+// scanLines appends to starts the line starts that follow the terminators
+// beginning in s[from:to]; a CR at to-1 looks one byte past to for its LF.
+func scanLines(starts []int, s string, from, to int) []int {
+	for i := from; i < to; {
+		j := strings.IndexAny(s[i:to], "\r\n")
+		if j < 0 {
+			break
 		}
+		i += j
+		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+			i++
+		}
+		i++
+		starts = append(starts, i)
 	}
 	return starts
 }
@@ -246,8 +254,7 @@ func (t *Text) Apply(edits []Edit, enc Encoding) (*Text, []Change, error) {
 		if end < start {
 			return nil, nil, fmt.Errorf("edit %d: %w: end before start", i, ErrPosition)
 		}
-		s := cur.s[:start] + e.Text + cur.s[end:]
-		next := New(s)
+		next := cur.replace(start, end, e.Text)
 		changes = append(changes, Change{
 			StartByte: start, OldEndByte: end, NewEndByte: start + len(e.Text),
 			StartPoint: cur.Point(start), OldEndPoint: cur.Point(end), NewEndPoint: next.Point(start + len(e.Text)),
@@ -255,4 +262,27 @@ func (t *Text) Apply(edits []Edit, enc Encoding) (*Text, []Change, error) {
 		cur = next
 	}
 	return cur, changes, nil
+}
+
+// replace returns the Text with s[start:end] replaced by repl. It reuses the
+// line index outside the edit: lines are rescanned from the line before the
+// edit (a CR there may pair with an inserted LF) to one byte past the
+// inserted text (an inserted CR may pair with the LF after it), and the old
+// line starts after the edit are shifted.
+func (t *Text) replace(start, end int, repl string) *Text {
+	s := t.s[:start] + repl + t.s[end:]
+	first := max(t.LineOf(start)-1, 0)
+	newEnd := start + len(repl)
+	lines := make([]int, first+1, len(t.lines)+strings.Count(repl, "\n")+1)
+	copy(lines, t.lines[:first+1])
+	lines = scanLines(lines, s, t.lines[first], min(newEnd+1, len(s)))
+	last := lines[len(lines)-1]
+	delta := len(repl) - (end - start)
+	i := sort.SearchInts(t.lines, end+1)
+	for ; i < len(t.lines); i++ {
+		if at := t.lines[i] + delta; at > last {
+			lines = append(lines, at)
+		}
+	}
+	return &Text{s: s, lines: lines}
 }

@@ -110,7 +110,7 @@ func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 	s := scorer{}
 	s.setBase(m.langs[lang], 0)
 	from := max(0, len(ids)-m.opts.Order)
-	for _, t := range []*table{m.langs[lang], m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
+	for i, t := range []*table{m.langs[lang], m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
 		if t == nil {
 			continue
 		}
@@ -118,14 +118,18 @@ func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 		for _, id := range ids[from:] {
 			w = t.advance(w, id)
 		}
-		s.levels = append(s.levels, level{t: t, w: w})
+		boost := 1.0
+		if i == 2 {
+			boost = docBoost
+		}
+		s.levels = append(s.levels, level{t: t, w: w, boost: boost})
 	}
 	cache := newTable(m.opts.Order)
 	w := cache.start()
 	for _, id := range ids {
 		w = cache.add(w, id, 1)
 	}
-	s.levels = append(s.levels, level{t: cache, w: w, open: true})
+	s.levels = append(s.levels, level{t: cache, w: w, open: true, boost: docBoost})
 	return s
 }
 
