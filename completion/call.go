@@ -32,7 +32,11 @@ type builder func(ctx context.Context, budget int, chat bool) (*Prompt, error)
 // requests with the same prompt, and a request that typed ahead of the one
 // that started it. The call is aborted when the last of them leaves.
 type flight struct {
-	key    string
+	key string
+	// doc and off are the document and cursor the prompt was written for:
+	// a later request that only typed ahead of them may take the answer.
+	doc    string
+	off    int
 	prompt *Prompt
 	build  builder
 	in     postprocess.Input // for the early stop while streaming
@@ -62,6 +66,12 @@ func (f *flight) finished() bool {
 	}
 }
 
+// answered reports whether f is still running or answered with text: a
+// call worth handing over to a request that typed ahead of it.
+func (f *flight) answered() bool {
+	return !f.finished() || f.res.err == nil && len(f.res.texts) > 0
+}
+
 // requestKey identifies a request by everything that shapes the answer.
 func requestKey(r *llm.Request) string {
 	h := sha256.New()
@@ -80,11 +90,12 @@ func requestKey(r *llm.Request) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// call answers p: from the recent answers, by joining an identical call
-// in flight, or by starting one. t holds a reference to the call while it
-// waits, which the next request of the document takes over when it only
-// typed ahead (see begin).
-func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.Input, build builder) (flightResult, error) {
+// call answers p, written for c: from the recent answers, by joining an
+// identical call in flight, or by starting one. t holds a reference to the
+// call while it waits, which the next request of the document takes over
+// when it only typed ahead (see begin). A non-zero deadline bounds the
+// wait (see wait).
+func (e *Engine) call(ctx context.Context, t *ticket, c cursor, p *Prompt, in postprocess.Input, build builder, deadline time.Time) (flightResult, error) {
 	key := requestKey(p.Request)
 	e.mu.Lock()
 	if r, ok := e.results.Get(key); ok {
@@ -103,27 +114,49 @@ func (e *Engine) call(ctx context.Context, t *ticket, p *Prompt, in postprocess.
 		e.stats.deduped.Add(1)
 	} else {
 		fctx, cancel := context.WithTimeout(context.Background(), time.Duration(e.config().TimeoutMS)*time.Millisecond)
-		f = &flight{key: key, prompt: p, build: build, in: in, cancel: cancel, done: make(chan struct{}), refs: 1}
+		f = &flight{key: key, doc: c.doc, off: c.off, prompt: p, build: build, in: in, cancel: cancel, done: make(chan struct{}), refs: 1}
 		e.flights[key] = f
 		go e.run(fctx, f)
 	}
 	t.held = f
 	e.mu.Unlock()
-	return e.wait(ctx, t, f)
+	return e.wait(ctx, t, f, deadline)
 }
 
+// errLate ends the wait of a request whose deadline passed before its
+// model call answered. The call goes on: the request's ticket keeps its
+// reference, for the next request of the document to take over.
+var errLate = errors.New("completion: the model is still answering")
+
 // wait waits for f on behalf of t, then drops t's reference to it (unless
-// a newer request took it over or dropped it already).
-func (e *Engine) wait(ctx context.Context, t *ticket, f *flight) (flightResult, error) {
-	defer e.end(t)
+// a newer request took it over or dropped it already). When deadline is
+// not zero and passes first, t keeps the reference and wait returns
+// errLate.
+func (e *Engine) wait(ctx context.Context, t *ticket, f *flight, deadline time.Time) (flightResult, error) {
+	var late <-chan time.Time
+	if !deadline.IsZero() {
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		late = timer.C
+	}
 	select {
 	case <-f.done:
-		return f.res, f.res.err
 	case <-t.done:
+		e.end(t)
 		return flightResult{}, errSuperseded
 	case <-ctx.Done():
+		e.end(t)
 		return flightResult{}, ctx.Err()
+	case <-late:
+		if !f.finished() {
+			if !e.keep(t, f) {
+				return flightResult{}, errSuperseded
+			}
+			return flightResult{}, errLate
+		}
 	}
+	e.end(t)
+	return f.res, f.res.err
 }
 
 // releaseLocked drops one reference to f; the last one aborts the call.

@@ -37,22 +37,61 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 			c.n = min(req.Candidates, cfg.Candidates)
 		}
 	}
+	var preds <-chan []Item
+	if req.Predict && e.predictor != nil && cfg.NextTokens > 0 {
+		preds = e.predict(ctx, c, lang, cfg.NextTokens)
+	}
+	c.companion = cfg.Companion && e.embedded != nil
+	c.wait = patience(cfg, c.companion, preds != nil)
+	res, err := e.lines(ctx, t, c, lang, req, start)
+	if preds == nil || err != nil || res.Skipped == Superseded {
+		return res, err
+	}
+	if tokens := predictions(ctx, preds, start); len(tokens) > 0 {
+		e.stats.predicted.Add(1)
+		res.Items = withPredictions(res.Items, tokens)
+		if res.Source == "" {
+			res.Source = "predictor"
+		}
+	}
+	return res, nil
+}
+
+// lines answers the line candidates of a request: from the call of an
+// earlier request it typed ahead of, from the completion on screen, or
+// from a model call of its own.
+func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.Language, req Request, start time.Time) (Result, error) {
+	cfg := e.config()
+	chk := newChecker(&e.trees, lang, req.Path, c.doc, c.off)
+	defer chk.close()
+	var deadline time.Time
+	if c.wait != waitModel {
+		deadline = start.Add(c.wait)
+	}
+	// A call that answered after its request stopped waiting for it
+	// (companion, items) comes before the completion on screen: it is the
+	// answer the user was waiting for.
+	if t.adopt != nil && t.adopt.finished() {
+		if r, done, err := e.reuse(ctx, t, c, chk, start, time.Time{}); done {
+			return r, err
+		}
+	}
 	if t.shown != nil {
-		if items := t.shown.through(t.through, doc, off); len(items) > 0 {
+		if items := t.shown.through(t.through, c.doc, c.off); len(items) > 0 {
+			if t.adopt != nil {
+				e.keep(t, t.adopt) // still running: for the next keystroke
+			}
 			e.stats.typeThrough.Add(1)
 			return Result{Items: items, Source: "type-through", Timing: Timing{Gather: time.Since(start)}}, nil
 		}
 	}
-	chk := newChecker(&e.trees, lang, req.Path, doc, off)
-	defer chk.close()
 	if t.adopt != nil {
-		r, done, err := e.reuse(ctx, t, c, chk, start)
-		if done {
+		if r, done, err := e.reuse(ctx, t, c, chk, start, deadline); done {
 			return r, err
 		}
 	}
 	if req.Trigger == Automatic {
-		why := policy(cfg, doc[:off], doc[off:], req.Deleted || t.deleted,
+		why := policy(cfg, c.doc[:c.off], c.doc[c.off:], req.Deleted || t.deleted,
 			func() bool { return chk.inComment(ctx) }, func() bool { return chk.inString(ctx) })
 		if why != "" {
 			return Result{Skipped: why}, nil
@@ -60,6 +99,9 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 		if d := time.Duration(cfg.DebounceMS) * time.Millisecond; d > 0 {
 			if r, ok, err := e.debounce(ctx, t, d); !ok {
 				return r, err
+			}
+			if !deadline.IsZero() {
+				deadline = deadline.Add(d)
 			}
 		}
 	}
@@ -76,13 +118,15 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if !e.latest(t) {
 		return Result{Skipped: Superseded, Prompt: p}, nil
 	}
-	in := postprocess.Input{Prefix: doc[:off], Suffix: doc[off:], Mode: c.mode}
+	in := postprocess.Input{Prefix: c.doc[:c.off], Suffix: c.doc[c.off:], Mode: c.mode}
 	timing := Timing{Gather: time.Since(start)}
-	res, err := e.call(ctx, t, p, in, build)
+	res, err := e.call(ctx, t, c, p, in, build, deadline)
 	timing.Model = time.Since(start) - timing.Gather
 	switch {
 	case errors.Is(err, errSuperseded):
 		return Result{Skipped: Superseded, Prompt: p, Timing: timing}, nil
+	case errors.Is(err, errLate):
+		return e.late(ctx, t, c, chk, p, timing)
 	case ctx.Err() != nil:
 		return Result{}, ctx.Err()
 	case err != nil:
@@ -97,15 +141,19 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 
 // reuse answers from the call of the previous request, which t typed
 // ahead of, when the model's answer begins with what was typed. done is
-// false when the request must go on to a call of its own.
-func (e *Engine) reuse(ctx context.Context, t *ticket, c cursor, chk *checker, start time.Time) (r Result, done bool, err error) {
+// false when the request must go on to a call of its own. A non-zero
+// deadline bounds the wait, as for call.
+func (e *Engine) reuse(ctx context.Context, t *ticket, c cursor, chk *checker, start, deadline time.Time) (r Result, done bool, err error) {
 	f := t.adopt
 	t.adopt = nil
 	gather := time.Since(start)
-	res, err := e.wait(ctx, t, f)
+	res, err := e.wait(ctx, t, f, deadline)
 	switch {
 	case errors.Is(err, errSuperseded):
 		return Result{Skipped: Superseded}, true, nil
+	case errors.Is(err, errLate):
+		r, err := e.late(ctx, t, c, chk, nil, Timing{Gather: gather, Model: time.Since(start) - gather})
+		return r, true, err
 	case ctx.Err() != nil:
 		return Result{}, true, ctx.Err()
 	case err != nil:

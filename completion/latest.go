@@ -38,9 +38,13 @@ type ticket struct {
 	key  string        // surface and path
 	done chan struct{} // closed when superseded
 	held *flight       // the call this request holds a reference to; guarded by Engine.mu
+	// keep is set when the request answered without waiting for held: the
+	// reference stays, for the next request to take over (see begin),
+	// instead of being dropped when the request ends. Guarded by Engine.mu.
+	keep bool
 
 	deleted bool    // the request follows a deletion at the cursor
-	typed   string  // text typed since the previous request, when adopt is set
+	typed   string  // text typed since adopt's prompt was written, when adopt is set
 	adopt   *flight // the previous request's call, handed over to this request
 	through string  // text typed since shown was answered
 	shown   *shown  // the previous items, when this request typed through them
@@ -48,9 +52,11 @@ type ticket struct {
 
 // begin registers a request for key (surface and path) as the latest
 // one. The previous request is answered empty; its model call is handed
-// over to this request when this one only typed ahead of it, else its
-// reference is dropped here and now, which aborts the call at once unless
-// another request shares it.
+// over to this request when this one only typed ahead of the document the
+// call's prompt was written for (and the call is running, or answered
+// after the previous request stopped waiting for it); else its reference
+// is dropped here and now, which aborts the call at once unless another
+// request shares it.
 func (e *Engine) begin(key, doc string, off int) *ticket {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -66,7 +72,7 @@ func (e *Engine) begin(key, doc string, off int) *ticket {
 		t.deleted = deletedAt(st.text, st.off, doc, off)
 		if f := prev.held; f != nil {
 			prev.held = nil
-			if typed, ok := typedAhead(st.text, st.off, doc, off); ok && !f.finished() {
+			if typed, ok := typedAhead(f.doc, f.off, doc, off); ok && f.answered() {
 				t.typed, t.adopt, t.held = typed, f, f
 			} else {
 				e.releaseLocked(f)
@@ -87,14 +93,27 @@ func (e *Engine) begin(key, doc string, off int) *ticket {
 	return t
 }
 
-// end drops the call reference t still holds.
+// end drops the call reference t still holds, unless t keeps it.
 func (e *Engine) end(t *ticket) {
 	e.mu.Lock()
-	if f := t.held; f != nil {
+	if f := t.held; f != nil && !t.keep {
 		t.held = nil
 		e.releaseLocked(f)
 	}
 	e.mu.Unlock()
+}
+
+// keep makes t keep its reference to f when it ends, for the next
+// request of the document to take over. It reports false when a newer
+// request took the reference already (t is superseded).
+func (e *Engine) keep(t *ticket, f *flight) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t.held != f || f == nil {
+		return false
+	}
+	t.keep = true
+	return true
 }
 
 // latest reports whether t is still the latest request of its document.

@@ -49,6 +49,42 @@ type Request struct {
 	// request; zero means the configured number. Automatic requests get
 	// one.
 	Candidates int
+	// Predict asks, after the line candidates, for the model's ranked next
+	// tokens as items of their own (the completion item surface), from the
+	// model or else the embedded companion when one of them ranks tokens
+	// (llm.Predictor). The line candidates are then waited for at most
+	// the configured items wait: the items never block on a slow model.
+	Predict bool
+}
+
+// Kind says what an item completes.
+type Kind int
+
+const (
+	// KindLine is a model's generation: the rest of the line or a block.
+	KindLine Kind = iota
+	// KindIdentifier is a ranked next token that is a name.
+	KindIdentifier
+	// KindMember is a name after a member access (".", "->", "::").
+	KindMember
+	// KindKeyword is a keyword of the document's language.
+	KindKeyword
+	// KindValue is a literal: a number or a string.
+	KindValue
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindIdentifier:
+		return "identifier"
+	case KindMember:
+		return "member"
+	case KindKeyword:
+		return "keyword"
+	case KindValue:
+		return "value"
+	}
+	return "line"
 }
 
 // Item is one completion. Text replaces the byte range [Start, End) of
@@ -63,6 +99,12 @@ type Item struct {
 	FilterText string // the text an editor filters on: Text's first line
 	Model      string // the model that answered
 	Mode       postprocess.Mode
+	// Kind is KindLine for a model's generation, else what a ranked next
+	// token was guessed to be; Score is then the model's confidence in it,
+	// in [0, 1]. Ranked tokens have no ID: they are not in the feedback
+	// log and not typed through.
+	Kind  Kind
+	Score float64
 }
 
 // Result is the answer to a Request.
@@ -71,9 +113,15 @@ type Result struct {
 	// Skipped says why no model was asked ("" when one was, or when the
 	// answer came from a cache): a trigger-policy reason, or Superseded.
 	Skipped string
-	// Source says where the items come from: "model", "type-through",
-	// "in-flight", "cache" or "fallback".
+	// Source says where the line items come from: "model",
+	// "type-through", "in-flight", "cache", "fallback" (the embedded model,
+	// the server being unavailable) or "companion" (the embedded model, the
+	// server being slow); "predictor" when there are only ranked tokens.
 	Source string
+	// Pending reports that the model's call goes on after this answer (a
+	// companion answer, or items that did not wait for the line): the next
+	// request of the document that only typed ahead takes its answer over.
+	Pending bool
 	// Prompt is what was sent to the model, when one was asked.
 	Prompt *Prompt
 	// Err is the model's failure when the result is empty because of one
