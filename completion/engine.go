@@ -52,8 +52,11 @@ type Options struct {
 	// picks the prompt template.
 	Model     llm.Model
 	ModelName string
-	// Embedded, when set, answers instead of Model when Model is
-	// unavailable or rate limited (and Config.Fallback is on).
+	// Embedded, when set, is the embedded model beside a server model:
+	// it answers instead of Model when Model is unavailable or rate
+	// limited (Config.Fallback), first when Model is slow
+	// (Config.Companion), and ranks the next tokens of completion items
+	// when it is an llm.Predictor and Model is not.
 	Embedded llm.Model
 	// Retriever supplies workspace context; nil sends the windows around
 	// the cursor only.
@@ -74,17 +77,21 @@ type Options struct {
 
 // Engine answers completion requests. It is safe for concurrent use.
 type Engine struct {
-	cfg       atomic.Pointer[config.Completion]
-	model     *provider
-	embedded  *provider // nil without a companion
-	retriever Retriever
-	redact    func(string) string
-	tokens    llm.TokenCounter
-	format    Formatter
-	log       *slog.Logger
-	feedback  *feedbackLog
-	noFIM     atomic.Bool // the model rejected FIM: chat prompts from now on
-	warned    sync.Map    // error kinds already reported to the user
+	cfg      atomic.Pointer[config.Completion]
+	model    *provider
+	embedded *provider // nil without a companion
+	// predictor ranks next tokens for completion items: the model's own
+	// ranking, else the companion's; nil when neither ranks.
+	predictor     llm.Predictor
+	predictorName string
+	retriever     Retriever
+	redact        func(string) string
+	tokens        llm.TokenCounter
+	format        Formatter
+	log           *slog.Logger
+	feedback      *feedbackLog
+	noFIM         atomic.Bool // the model rejected FIM: chat prompts from now on
+	warned        sync.Map    // error kinds already reported to the user
 
 	mu      sync.Mutex
 	seq     uint64
@@ -124,6 +131,11 @@ func New(opts Options) *Engine {
 		}
 		e.embedded = newProvider(opts.Embedded, ename, cfg.MaxConcurrent)
 	}
+	if p, ok := opts.Model.(llm.Predictor); ok {
+		e.predictor, e.predictorName = p, e.model.name
+	} else if p, ok := opts.Embedded.(llm.Predictor); ok {
+		e.predictor, e.predictorName = p, e.embedded.name
+	}
 	if e.tokens == nil {
 		if c, ok := opts.Model.(llm.TokenCounter); ok {
 			e.tokens = c
@@ -159,6 +171,9 @@ func normalize(c config.Completion) config.Completion {
 	if c.TimeoutMS <= 0 {
 		c.TimeoutMS = 4000
 	}
+	c.CompanionWaitMS = max(c.CompanionWaitMS, 0)
+	c.ItemsWaitMS = max(c.ItemsWaitMS, 0)
+	c.NextTokens = max(c.NextTokens, 0)
 	return c
 }
 

@@ -135,7 +135,16 @@ func guessKind(lang *syntax.Language, before, word string) Kind {
 			return KindMember
 		}
 	}
-	if lang != nil && lang.TS().IdForNodeKind(word, false) != 0 {
+	if lang == nil {
+		return KindIdentifier
+	}
+	// A keyword is a token the grammar spells out, or one of the named
+	// literals it classes with them (nil, true, self).
+	ts := lang.TS()
+	if ts.IdForNodeKind(word, false) != 0 {
+		return KindKeyword
+	}
+	if id := ts.IdForNodeKind(word, true); id != 0 && lang.KindClass(id) == syntax.ClassKeyword {
 		return KindKeyword
 	}
 	return KindIdentifier

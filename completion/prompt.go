@@ -28,6 +28,11 @@ type cursor struct {
 	off        int
 	mode       postprocess.Mode
 	n          int // candidates
+	// companion is set when the embedded companion answers if the model
+	// is late; wait is how long the model is waited for (waitModel: as
+	// long as its call lasts).
+	companion bool
+	wait      time.Duration
 }
 
 // buildPrompt gathers the windows around the cursor and the workspace

@@ -11,11 +11,13 @@ type Stats struct {
 	Deduped     int64 // requests that joined an identical call in flight
 	Cached      int64 // requests answered from the recent answers
 	Fallbacks   int64 // calls that went to the embedded model instead
+	Companion   int64 // requests answered by the embedded companion while the model was still working
+	Predicted   int64 // requests answered with ranked next tokens
 	Accepted    int64 // items accepted (Accept)
 }
 
 type counters struct {
-	calls, aborted, typeThrough, reused, deduped, cached, fallbacks, accepted atomic.Int64
+	calls, aborted, typeThrough, reused, deduped, cached, fallbacks, companion, predicted, accepted atomic.Int64
 }
 
 // Stats returns the engine's counters.
@@ -24,6 +26,7 @@ func (e *Engine) Stats() Stats {
 	return Stats{
 		ModelCalls: c.calls.Load(), Aborted: c.aborted.Load(), TypeThrough: c.typeThrough.Load(),
 		Reused: c.reused.Load(), Deduped: c.deduped.Load(), Cached: c.cached.Load(),
-		Fallbacks: c.fallbacks.Load(), Accepted: c.accepted.Load(),
+		Fallbacks: c.fallbacks.Load(), Companion: c.companion.Load(), Predicted: c.predicted.Load(),
+		Accepted: c.accepted.Load(),
 	}
 }

@@ -64,7 +64,10 @@ func newWorkspacePart(s *session) (any, error) {
 
 // Configure applies the workspace settings.
 func (w *workspacePart) Configure(cfg *config.Config) {
-	w.s.workspace.SetOptions(workspace.Options{MaxFileSize: int64(cfg.Context.MaxFileSize)})
+	w.s.workspace.SetOptions(workspace.Options{
+		MaxFileSize: int64(cfg.Context.MaxFileSize),
+		Vendored:    cfg.Context.Vendored,
+	})
 }
 
 // AddFolder adds a folder to the workspace; the first one starts the
@@ -77,6 +80,7 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.indexer != nil {
+		w.indexer.Rescan() // index the new folder too
 		return
 	}
 	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, w.ix, retrieve.IndexOptions{

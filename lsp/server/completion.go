@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -79,11 +80,12 @@ func init() {
 	})
 }
 
-// complete runs the engine for one request on a surface. It returns the
+// complete runs the engine for req (its trigger, surface and options; the
+// document and cursor are filled in from p). It returns the
 // document the items refer to, or a nil document when there is nothing to
 // show: completion off, an engine failure (logged), or a document edited
 // since the request (its items would be stale).
-func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, trigger completion.Trigger, surface string) (*workspace.Document, []completion.Item, error) {
+func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request) (*workspace.Document, []completion.Item, error) {
 	c, _ := service[Completer](s)
 	if !s.Config().Completion.Enabled {
 		return nil, nil, nil
@@ -96,10 +98,8 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := c.Complete(ctx, completion.Request{
-		Path: doc.Path, LanguageID: doc.LanguageID, Text: doc.Text, Offset: off,
-		Version: doc.Version, Trigger: trigger, Surface: surface,
-	})
+	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, doc.Text, off, doc.Version
+	res, err := c.Complete(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
@@ -123,7 +123,7 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 		trigger = completion.Invoked
 	}
 	list := &protocol.InlineCompletionList{Items: []protocol.InlineCompletionItem{}}
-	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, trigger, surfaceInline)
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Request{Trigger: trigger, Surface: surfaceInline})
 	if err != nil || doc == nil {
 		return list, err
 	}
@@ -140,13 +140,16 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 	return list, nil
 }
 
-// completion answers textDocument/completion with one item per
-// candidate, whose edit replaces the identifier before the cursor. The
+// completion answers textDocument/completion with one item per line
+// candidate, then one per ranked next token, each with an edit that
+// replaces the identifier before the cursor, sorted in that order. The
 // list is incomplete so that the editor asks again as the user types (the
-// engine answers typing-through from its cache).
+// engine answers typing-through from its cache, and ranks the next tokens
+// again).
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
 	list := &protocol.CompletionList{IsIncomplete: true, Items: []protocol.CompletionItem{}}
-	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Automatic, surfaceItems)
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams,
+		completion.Request{Trigger: completion.Automatic, Surface: surfaceItems, Predict: true})
 	if err != nil || doc == nil {
 		return list, err
 	}
@@ -155,18 +158,35 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 		if strings.Contains(it.Text, "\n") {
 			label += " …"
 		}
-		list.Items = append(list.Items, protocol.CompletionItem{
+		detail := "lode · " + it.Model
+		if it.Kind != completion.KindLine {
+			detail += fmt.Sprintf(" · %.0f%%", 100*it.Score)
+		}
+		item := protocol.CompletionItem{
 			Label:            label,
-			Kind:             protocol.CompletionItemKindSnippet,
-			Detail:           protocol.NewOptional("lode · " + it.Model),
+			Kind:             itemKinds[it.Kind],
+			Detail:           protocol.NewOptional(detail),
 			FilterText:       protocol.NewOptional(it.FilterText),
-			SortText:         protocol.NewOptional(strconv.Itoa(i)),
+			SortText:         protocol.NewOptional(fmt.Sprintf("%04d", i)),
 			InsertTextFormat: protocol.InsertTextFormatPlainText,
 			TextEdit:         &protocol.TextEdit{Range: s.Range(doc, it.Start, it.End), NewText: it.Text},
-			Command:          s.acceptCommand(it.ID),
-		})
+		}
+		if it.ID != "" {
+			item.Command = s.acceptCommand(it.ID)
+		}
+		list.Items = append(list.Items, item)
 	}
 	return list, nil
+}
+
+// itemKinds shows what an item completes. A ranked name is only known to
+// be a name: Text says no more than that.
+var itemKinds = map[completion.Kind]protocol.CompletionItemKind{
+	completion.KindLine:       protocol.CompletionItemKindSnippet,
+	completion.KindIdentifier: protocol.CompletionItemKindText,
+	completion.KindMember:     protocol.CompletionItemKindField,
+	completion.KindKeyword:    protocol.CompletionItemKindKeyword,
+	completion.KindValue:      protocol.CompletionItemKindValue,
 }
 
 // acceptCommand returns the command that reports an accepted item, when

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
@@ -178,5 +180,85 @@ func TestAcceptCompletionCommand(t *testing.T) {
 	}
 	if strings.Join(events, ",") != "shown,accepted" {
 		t.Errorf("events = %v", events)
+	}
+}
+
+// ranker is a fake embedded model that ranks next tokens.
+type ranker struct {
+	*llmtest.Model
+	preds []llm.Prediction
+}
+
+func (r *ranker) PredictNext(ctx context.Context, req *llm.Request, n int) ([]llm.Prediction, error) {
+	return r.preds[:min(n, len(r.preds))], nil
+}
+
+func TestCompletionItemsWithRankedTokens(t *testing.T) {
+	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	local := &ranker{Model: &llmtest.Model{Name: "fake-ngram", FIM: true}, preds: []llm.Prediction{
+		{Text: "Println", Score: 0.6}, {Text: "Printf", Score: 0.3}, {Text: "Errorf", Score: 0.1},
+	}}
+	cfg := config.Default().Completion
+	cfg.SyntaxCheck = false
+	eng := completion.New(completion.Options{Config: cfg, Model: remote, Embedded: local})
+	opts := testOptions(t)
+	opts.Services = []any{eng}
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{"/w"}})
+	e.Open(mainPath, "go", mainDoc)
+	params := &protocol.CompletionParams{TextDocumentPositionParams: inlineParams(5, 8, 0).TextDocumentPositionParams}
+
+	var list protocol.CompletionList
+	if err := e.Call(protocol.MethodTextDocumentCompletion, params, &list); err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		label, kind, sort string
+	}
+	want := []row{
+		{`Println("hi")`, "snippet", "0000"},
+		{"Println", "field", "0001"},
+		{"Printf", "field", "0002"},
+	}
+	if len(list.Items) != len(want) {
+		t.Fatalf("items = %+v", list.Items)
+	}
+	word := protocol.Range{Start: protocol.Position{Line: 5, Character: 5}, End: protocol.Position{Line: 5, Character: 8}}
+	for i, it := range list.Items {
+		sort, _ := it.SortText.Get()
+		got := row{it.Label, map[protocol.CompletionItemKind]string{
+			protocol.CompletionItemKindSnippet: "snippet", protocol.CompletionItemKindField: "field"}[it.Kind], sort}
+		if got != want[i] {
+			t.Errorf("item %d = %+v, want %+v", i, got, want[i])
+		}
+		edit, ok := it.TextEdit.(*protocol.TextEdit)
+		if f, _ := it.FilterText.Get(); !ok || edit.Range != word || edit.NewText != f {
+			t.Errorf("item %d: textEdit %+v, filterText %q: want the word replaced", i, it.TextEdit, f)
+		}
+	}
+	if d, _ := list.Items[1].Detail.Get(); d != "lode · fake-ngram · 60%" {
+		t.Errorf("token detail = %q", d)
+	}
+	if d, _ := list.Items[0].Detail.Get(); !strings.Contains(d, "fake-coder") {
+		t.Errorf("line detail = %q", d)
+	}
+
+	// A server slower than the items wait: the ranked tokens come at once,
+	// without the line.
+	remote.Delay = 10 * time.Second
+	e.Edit(mainPath, protocol.Range{Start: protocol.Position{Line: 5, Character: 5}, End: protocol.Position{Line: 5, Character: 8}}, "E")
+	params.Position.Character = 6
+	start := time.Now()
+	if err := e.Call(protocol.MethodTextDocumentCompletion, params, &list); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("items waited %v for a slow server", took)
+	}
+	var labels []string
+	for _, it := range list.Items {
+		labels = append(labels, it.Label)
+	}
+	if strings.Join(labels, " ") != "Errorf" {
+		t.Errorf("items from a slow server = %q, want the ranked tokens", labels)
 	}
 }

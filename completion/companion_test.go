@@ -1,0 +1,413 @@
+package completion
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
+)
+
+// ranker is a fake embedded model that also ranks next tokens.
+type ranker struct {
+	*llmtest.Model
+	preds []llm.Prediction
+
+	mu   sync.Mutex
+	reqs []llm.Request
+}
+
+var _ llm.Predictor = (*ranker)(nil)
+
+func (r *ranker) PredictNext(ctx context.Context, req *llm.Request, n int) ([]llm.Prediction, error) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, *req)
+	r.mu.Unlock()
+	return r.preds[:min(n, len(r.preds))], nil
+}
+
+func (r *ranker) requests() []llm.Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]llm.Request(nil), r.reqs...)
+}
+
+func newRanker(line string, preds ...llm.Prediction) *ranker {
+	return &ranker{Model: &llmtest.Model{Name: "fake-ngram", FIM: true, Text: line}, preds: preds}
+}
+
+// printPreds are the ranked tokens after "fmt.Pr": two that extend it,
+// and three to leave out (not extending it, equal to it, repeated).
+var printPreds = []llm.Prediction{
+	{Text: "Println", Score: 0.5}, {Text: "Sprint", Score: 0.2}, {Text: "Printf", Score: 0.15},
+	{Text: "Pr", Score: 0.1}, {Text: "Println", Score: 0.05},
+}
+
+func itemsAt(doc, mark string) Request {
+	req := at(doc, mark)
+	req.Surface, req.Predict = "items", true
+	return req
+}
+
+// insertsOf returns the items' kinds and inserts, for messages and
+// comparisons.
+func insertsOf(items []Item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.Kind.String()+":"+it.Insert)
+	}
+	return out
+}
+
+func TestPredictedItemsAfterTheLine(t *testing.T) {
+	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
+	tests := []struct {
+		name     string
+		model    llm.Model
+		embedded llm.Model
+		want     []string
+		detail   string // the model named by the token items
+	}{
+		{"the model ranks", newRanker(`intln("x")`, printPreds...), nil,
+			[]string{`line:intln("x")`, "member:intln", "member:intf"}, "fake-ngram"},
+		{"the companion ranks", &llmtest.Model{Name: "remote", FIM: true, Text: `intln("x")`}, newRanker("", printPreds...),
+			[]string{`line:intln("x")`, "member:intln", "member:intf"}, "fake-ngram"},
+		{"nobody ranks", &llmtest.Model{Name: "remote", FIM: true, Text: `intln("x")`}, nil,
+			[]string{`line:intln("x")`}, ""},
+		{"a token equal to the line is left out", newRanker("intln", printPreds...), nil,
+			[]string{"line:intln", "member:intf"}, "fake-ngram"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := New(Options{Config: testConfig(), Model: tc.model, Embedded: tc.embedded})
+			res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := insertsOf(res.Items); strings.Join(got, " ") != strings.Join(tc.want, " ") {
+				t.Fatalf("items = %q, want %q", got, tc.want)
+			}
+			start := strings.Index(doc, "fmt.Pr") + len("fmt.")
+			for _, it := range res.Items[1:] {
+				if it.Start != start || it.End != start+2 || it.Text != "Pr"+it.Insert || it.FilterText != it.Text {
+					t.Errorf("token item %+v does not replace the word typed (%d-%d)", it, start, start+2)
+				}
+				if it.Model != tc.detail || it.ID != "" || it.Score <= 0 {
+					t.Errorf("token item %+v: want model %q, no ID, a score", it, tc.detail)
+				}
+			}
+			if len(res.Items) > 1 && res.Items[1].Score < res.Items[len(res.Items)-1].Score {
+				t.Errorf("token items not in rank order: %+v", res.Items[1:])
+			}
+		})
+	}
+}
+
+func TestPredictorRequest(t *testing.T) {
+	r := newRanker("", printPreds...)
+	cfg := testConfig()
+	cfg.NextTokens = 2
+	e := New(Options{Config: cfg, Model: r})
+	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
+	res, _ := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
+	reqs := r.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("predictor asked %d times", len(reqs))
+	}
+	req := reqs[0]
+	off := strings.Index(doc, "fmt.Pr") + len("fmt.Pr")
+	if req.Prompt != doc[:off] || req.Suffix != doc[off:] || req.Path != "/w/main.go" || req.Language != "go" {
+		t.Errorf("predictor request = %+v", req)
+	}
+	// n = 2 asks for Println and Sprint; only Println extends "Pr".
+	if got := insertsOf(res.Items); strings.Join(got, " ") != "member:intln" {
+		t.Errorf("items = %q", got)
+	}
+	// The inline surface does not ask for ranked tokens, nor does a
+	// configuration that turns them off.
+	e.Complete(context.Background(), at(doc, "fmt.Pr"))
+	cfg.NextTokens = 0
+	e.SetConfig(cfg)
+	e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
+	if n := len(r.requests()); n != 1 {
+		t.Errorf("predictor asked %d times, want 1", n)
+	}
+}
+
+func TestPredictionsDespiteTheTriggerPolicy(t *testing.T) {
+	r := newRanker("never", llm.Prediction{Text: "b", Score: 0.4}, llm.Prediction{Text: "nil", Score: 0.3})
+	e := New(Options{Config: testConfig(), Model: r})
+	// The rest of the line is more than closing punctuation: no line
+	// candidate, but the ranked arguments.
+	doc := "package p\n\nfunc f() { g(a, , c) }\n"
+	res, err := e.Complete(context.Background(), itemsAt(doc, "g(a, "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != SkipMidLine || res.Source != "predictor" {
+		t.Errorf("skipped %q, source %q", res.Skipped, res.Source)
+	}
+	if got := insertsOf(res.Items); strings.Join(got, " ") != "identifier:b keyword:nil" {
+		t.Errorf("items = %q", got)
+	}
+	if n := len(r.Calls()); n != 0 {
+		t.Errorf("line model called %d times", n)
+	}
+}
+
+func TestGuessKind(t *testing.T) {
+	golang, python := syntax.ByName("go"), syntax.ByName("python")
+	if golang == nil || python == nil {
+		t.Fatal("go or python grammar missing")
+	}
+	tests := []struct {
+		lang         *syntax.Language
+		before, word string
+		want         Kind
+	}{
+		{golang, "\tfmt.", "Println", KindMember},
+		{golang, "\tp->", "next", KindMember},
+		{golang, "\tstd::", "vector", KindMember},
+		{golang, "\tx := ", "func", KindKeyword},
+		{golang, "\t", "return", KindKeyword},
+		{golang, "\tx := ", "count", KindIdentifier},
+		{golang, "\tx := ", "42", KindValue},
+		{golang, "\timport ", `"fmt"`, KindValue},
+		{golang, "\tf(xs", "...", KindIdentifier},
+		{golang, "\tf(xs..", "x", KindIdentifier},
+		{python, "    ", "def", KindKeyword},
+		{python, "    x = ", "self", KindIdentifier},
+		{nil, "\t", "return", KindIdentifier},
+	}
+	for _, tc := range tests {
+		if got := guessKind(tc.lang, tc.before, tc.word); got != tc.want {
+			t.Errorf("guessKind(%v, %q, %q) = %v, want %v", tc.lang, tc.before, tc.word, got, tc.want)
+		}
+	}
+}
+
+func TestItemsDoNotWaitForASlowModel(t *testing.T) {
+	g := newGated(`intln("remote")`)
+	cfg := testConfig()
+	cfg.ItemsWaitMS = 20
+	e := New(Options{Config: cfg, Model: g, Embedded: newRanker("", printPreds...)})
+	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
+	start := time.Now()
+	res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("items took %v with a model that does not answer", took)
+	}
+	if got := insertsOf(res.Items); strings.Join(got, " ") != "member:intln member:intf" || !res.Pending || res.Source != "predictor" {
+		t.Fatalf("items = %q, pending %v, source %q", got, res.Pending, res.Source)
+	}
+	// The call goes on; once it answers, the next request (the user typed
+	// "i") takes its line over, with no second call.
+	g.open()
+	cfg.ItemsWaitMS = 5000
+	e.SetConfig(cfg)
+	typed := strings.Replace(goDoc, "fmt.", "fmt.Pri", 1)
+	res, err = e.Complete(context.Background(), itemsAt(typed, "fmt.Pri"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := insertsOf(res.Items); strings.Join(got, " ") != `line:ntln("remote") member:ntln member:ntf` || res.Source != "in-flight" {
+		t.Errorf("items = %q from %q", got, res.Source)
+	}
+	if n, c := g.calls.Load(), g.canceled.Load(); n != 1 || c != 0 {
+		t.Errorf("model calls = %d, canceled = %d; want 1, 0", n, c)
+	}
+}
+
+// companionEngine completes with a remote model that waits for the test
+// and an embedded companion that answers at once.
+func companionEngine(wait int) (*Engine, *gated, *llmtest.Model) {
+	g := newGated(`Println("remote")`)
+	local := &llmtest.Model{Name: "embedded", FIM: true, Text: `Print("local")`}
+	cfg := testConfig()
+	cfg.Companion, cfg.CompanionWaitMS = true, wait
+	return New(Options{Config: cfg, Model: g, Embedded: local}), g, local
+}
+
+func TestCompanionAnswersFirst(t *testing.T) {
+	e, g, local := companionEngine(20)
+	res, err := e.Complete(context.Background(), at(goDoc, "fmt."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].Insert != `Print("local")` || res.Source != "companion" || !res.Pending {
+		t.Fatalf("first answer: %+v", res)
+	}
+	if res.Items[0].Model != "embedded" {
+		t.Errorf("companion item names model %q", res.Items[0].Model)
+	}
+	// Typing through the companion's line while the server works: from
+	// the cache, the server's call still running.
+	doc, off := goDoc, strings.Index(goDoc, "fmt.")+len("fmt.")
+	for _, ch := range "Pr" {
+		doc, off = doc[:off]+string(ch)+doc[off:], off+1
+		res, _ = e.Complete(context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: off, Surface: "inline"})
+		if len(res.Items) != 1 || res.Source != "type-through" || res.Items[0].Text != `Print("local")` {
+			t.Fatalf("typing %q: %+v", string(ch), res)
+		}
+	}
+	// The server answers: the next keystroke shows its line.
+	g.open()
+	waitKept(t, e, "inline\x00/w/main.go")
+	cfg := *e.config()
+	cfg.CompanionWaitMS = 5000
+	e.SetConfig(cfg)
+	doc, off = doc[:off]+"i"+doc[off:], off+1
+	res, _ = e.Complete(context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: off, Surface: "inline"})
+	if len(res.Items) != 1 || res.Items[0].Insert != `ntln("remote")` || res.Source != "in-flight" || res.Pending {
+		t.Fatalf("after the server answered: %+v", res)
+	}
+	if n, c, l := g.calls.Load(), g.canceled.Load(), len(local.Calls()); n != 1 || c != 0 || l != 1 {
+		t.Errorf("server calls %d (canceled %d), companion calls %d; want 1 (0), 1", n, c, l)
+	}
+	if s := e.Stats(); s.Companion != 1 || s.TypeThrough != 2 || s.Reused != 1 {
+		t.Errorf("stats = %+v", s)
+	}
+}
+
+func TestCompanionCallAbortedWhenTheUserMovesOn(t *testing.T) {
+	e, g, _ := companionEngine(10)
+	if res, _ := e.Complete(context.Background(), at(goDoc, "fmt.")); res.Source != "companion" {
+		t.Fatalf("first answer: %+v", res)
+	}
+	// Elsewhere in the document: the server's answer is of no use now.
+	other := strings.Replace(goDoc, "fmt.", "x := ", 1)
+	ch := async(e, context.Background(), at(other, "x := "))
+	deadline := time.Now().Add(2 * time.Second)
+	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if g.canceled.Load() != 1 {
+		t.Error("the kept server call was not aborted")
+	}
+	if o := <-ch; o.res.Source != "companion" {
+		t.Errorf("second answer: %+v", o.res)
+	}
+	g.open()
+}
+
+func TestCompanionOffWaitsForTheModel(t *testing.T) {
+	e, g, local := companionEngine(10)
+	cfg := *e.config()
+	cfg.Companion = false
+	e.SetConfig(cfg)
+	ch := async(e, context.Background(), at(goDoc, "fmt."))
+	<-g.started
+	time.Sleep(30 * time.Millisecond) // past the companion wait
+	g.open()
+	if o := <-ch; len(o.res.Items) != 1 || o.res.Source != "model" || o.res.Pending {
+		t.Errorf("got %+v", o.res)
+	}
+	if n := len(local.Calls()); n != 0 {
+		t.Errorf("companion called %d times while off", n)
+	}
+}
+
+// waitKept waits until the call that the latest request of key kept has
+// answered.
+func waitKept(t *testing.T, e *Engine, key string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		e.mu.Lock()
+		st := e.docs[key]
+		done := st != nil && st.t != nil && st.t.held != nil && st.t.held.finished()
+		e.mu.Unlock()
+		if done {
+			return
+		}
+	}
+	t.Fatal("the kept call did not answer")
+}
+
+// oracle is a fake model that knows the file being typed: it answers the
+// rest of the cursor's line (its first cut bytes when cut > 0) after
+// delay.
+type oracle struct {
+	target string
+	delay  time.Duration
+	cut    int
+}
+
+func (o *oracle) SupportsFIM() bool { return true }
+
+func (o *oracle) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+	select {
+	case <-time.After(o.delay):
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	k := len(o.target)
+	for k > 0 && !strings.HasSuffix(req.Prompt, o.target[:k]) {
+		k--
+	}
+	rest := lineRest(o.target, k)
+	if o.cut > 0 {
+		rest = rest[:min(o.cut, len(rest))]
+	}
+	return &llm.Response{Choices: []llm.Choice{{Text: rest}}}, nil
+}
+
+func lineRest(s string, k int) string {
+	line, _, _ := strings.Cut(s[k:], "\n")
+	return line
+}
+
+// TestCompanionTypingShowsNothingStale types a file at a steady pace,
+// each keystroke an automatic request that does not wait for the previous
+// one, with a slow server and an instant but weaker companion: every line
+// answered must continue the document it was asked for.
+func TestCompanionTypingShowsNothingStale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("types for about two seconds")
+	}
+	const target = "func sum(xs []int) int {\n\ttotal := 0\n\tfor _, x := range xs {\n\t\ttotal += x\n"
+	cfg := testConfig()
+	cfg.Companion, cfg.CompanionWaitMS = true, 15
+	e := New(Options{Config: cfg, Model: &oracle{target: target, delay: 80 * time.Millisecond},
+		Embedded: &oracle{target: target, cut: 4}})
+	type sent struct {
+		k  int
+		ch <-chan outcome
+	}
+	var all []sent
+	for k := 1; k <= len(target); k++ {
+		req := Request{Path: "/w/sim.go", Text: text.New(target[:k]), Offset: k, Surface: "inline"}
+		all = append(all, sent{k, async(e, context.Background(), req)})
+		time.Sleep(25 * time.Millisecond)
+	}
+	shown, stale := map[string]int{}, 0
+	for _, s := range all {
+		o := <-s.ch
+		if o.err != nil {
+			t.Fatalf("keystroke %d: %v", s.k, o.err)
+		}
+		for _, it := range o.res.Items {
+			shown[o.res.Source]++
+			if it.Insert == "" || !strings.HasPrefix(lineRest(target, s.k), it.Insert) {
+				stale++
+				t.Errorf("after %q: shown %q (%s), which does not continue the line %q",
+					target[:s.k], it.Insert, o.res.Source, lineRest(target, s.k))
+			}
+		}
+	}
+	st := e.Stats()
+	t.Logf("shown by source %v; stats %+v", shown, st)
+	if shown["companion"] == 0 || shown["in-flight"]+shown["model"]+shown["cache"] == 0 {
+		t.Errorf("want answers from both the companion and the server: %v", shown)
+	}
+	if stale != 0 {
+		t.Errorf("%d stale completions shown", stale)
+	}
+}
