@@ -73,7 +73,6 @@ var allowed = map[string][]string{
 	"completion/llm/llmtest":  {"completion/llm"},
 	"completion/llm/ngram":    {"completion/llm", "context/syntax", treeSitter},
 	// Tools of the embedded model (tuning runs).
-	"completion/llm/ngram/tune": {"completion/llm", "completion/llm/ngram", "context/syntax", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
@@ -18,6 +19,28 @@ type provider struct {
 	model llm.Model
 	name  string
 	sem   chan struct{} // one token per call in flight
+	// typical is a moving average of the model's answer times, in
+	// nanoseconds (0 before the first answer).
+	typical atomic.Int64
+}
+
+// observe adds the time of an answer to the moving average.
+func (pv *provider) observe(d time.Duration) {
+	for {
+		old := pv.typical.Load()
+		avg := int64(d)
+		if old > 0 {
+			avg = old + (int64(d)-old)/4
+		}
+		if pv.typical.CompareAndSwap(old, avg) {
+			return
+		}
+	}
+}
+
+// slowerThan reports whether the model typically answers after d.
+func (pv *provider) slowerThan(d time.Duration) bool {
+	return time.Duration(pv.typical.Load()) > d
 }
 
 func newProvider(m llm.Model, name string, n int) *provider {
@@ -180,6 +203,9 @@ func (e *Engine) run(ctx context.Context, f *flight) {
 	start := time.Now()
 	res := e.attempt(ctx, f)
 	res.elapsed = time.Since(start)
+	if res.err == nil && res.source == "model" {
+		e.model.observe(res.elapsed)
+	}
 	e.mu.Lock()
 	if e.flights[f.key] == f {
 		delete(e.flights, f.key)

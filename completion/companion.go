@@ -15,7 +15,8 @@ const waitModel time.Duration = -1
 // patience returns how long a request waits for its model call before
 // answering without it: the companion wait when the embedded companion
 // can answer instead, the items wait when ranked tokens can (the shorter
-// when both), else waitModel.
+// when both), else waitModel. (Complete does not wait at all for a model
+// whose answers typically take longer.)
 func patience(cfg *config.Completion, companion, predict bool) time.Duration {
 	wait := waitModel
 	if companion {

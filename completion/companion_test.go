@@ -2,15 +2,21 @@ package completion
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/tokens"
 )
 
 // ranker is a fake embedded model that also ranks next tokens.
@@ -194,7 +200,7 @@ func TestGuessKind(t *testing.T) {
 func TestItemsDoNotWaitForASlowModel(t *testing.T) {
 	g := newGated(`intln("remote")`)
 	cfg := testConfig()
-	cfg.ItemsWaitMS = 20
+	cfg.ItemsWaitMS = 80 // past predictTimeout: the ranked tokens are in already
 	e := New(Options{Config: cfg, Model: g, Embedded: newRanker("", printPreds...)})
 	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
 	start := time.Now()
@@ -298,20 +304,34 @@ func TestCompanionCallAbortedWhenTheUserMovesOn(t *testing.T) {
 	g.open()
 }
 
-func TestCompanionOffWaitsForTheModel(t *testing.T) {
-	e, g, local := companionEngine(10)
-	cfg := *e.config()
-	cfg.Companion = false
-	e.SetConfig(cfg)
-	ch := async(e, context.Background(), at(goDoc, "fmt."))
-	<-g.started
-	time.Sleep(30 * time.Millisecond) // past the companion wait
-	g.open()
-	if o := <-ch; len(o.res.Items) != 1 || o.res.Source != "model" || o.res.Pending {
-		t.Errorf("got %+v", o.res)
+func TestCompanionWaitsForTheModel(t *testing.T) {
+	tests := []struct {
+		name      string
+		companion bool
+		trigger   Trigger
+	}{
+		{"companion off", false, Automatic},
+		{"explicit invocation", true, Invoked},
 	}
-	if n := len(local.Calls()); n != 0 {
-		t.Errorf("companion called %d times while off", n)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, g, local := companionEngine(10)
+			cfg := *e.config()
+			cfg.Companion = tc.companion
+			e.SetConfig(cfg)
+			req := at(goDoc, "fmt.")
+			req.Trigger = tc.trigger
+			ch := async(e, context.Background(), req)
+			<-g.started
+			time.Sleep(30 * time.Millisecond) // past the companion wait
+			g.open()
+			if o := <-ch; len(o.res.Items) != 1 || o.res.Source != "model" || o.res.Pending {
+				t.Errorf("got %+v", o.res)
+			}
+			if n := len(local.Calls()); n != 0 {
+				t.Errorf("companion called %d times", n)
+			}
+		})
 	}
 }
 
@@ -409,5 +429,135 @@ func TestCompanionTypingShowsNothingStale(t *testing.T) {
 	}
 	if stale != 0 {
 		t.Errorf("%d stale completions shown", stale)
+	}
+}
+
+func TestNoWaitForAModelKnownToBeSlow(t *testing.T) {
+	for _, companion := range []bool{false, true} {
+		g := newGated(`intln("remote")`)
+		cfg := testConfig()
+		cfg.ItemsWaitMS, cfg.Companion, cfg.CompanionWaitMS = 10_000, companion, 10_000
+		e := New(Options{Config: cfg, Model: g, Embedded: newRanker(`intf("local")`, printPreds...)})
+		e.model.observe(time.Minute) // its answers take longer than the waits
+		doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
+		start := time.Now()
+		res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
+		if took := time.Since(start); err != nil || took > 5*time.Second || !res.Pending || len(res.Items) == 0 {
+			t.Errorf("companion %v: %+v, %v after %v; want an answer at once", companion, res, err, took)
+		}
+		if companion && res.Items[0].Insert != `intf("local")` {
+			t.Errorf("companion answer = %q", insertsOf(res.Items))
+		}
+		g.open()
+	}
+}
+
+func TestTypicalAnswerTime(t *testing.T) {
+	var pv provider
+	if pv.slowerThan(0) {
+		t.Error("slow before any answer")
+	}
+	pv.observe(100 * time.Millisecond)
+	if !pv.slowerThan(99*time.Millisecond) || pv.slowerThan(100*time.Millisecond) {
+		t.Errorf("after one answer: typical %v", time.Duration(pv.typical.Load()))
+	}
+	for range 20 {
+		pv.observe(10 * time.Millisecond)
+	}
+	if pv.slowerThan(12 * time.Millisecond) {
+		t.Errorf("after 20 fast answers: typical %v", time.Duration(pv.typical.Load()))
+	}
+}
+
+// BenchmarkSlowServer measures what a user of a slow server waits for
+// with the embedded model beside it: completion items (ranked tokens) and
+// companion inline answers, on a large Go file completed line after line,
+// with a server known to take a second (so neither waits for it) and an
+// instant fake embedded model. Every request aborts the previous
+// request's server call (another line: latest wins). inline-nocheck
+// turns the syntax check off, to show its share.
+func BenchmarkSlowServer(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	for _, name := range []string{"items", "inline", "inline-nocheck"} {
+		surface, _, _ := strings.Cut(name, "-")
+		b.Run(name, func(b *testing.B) {
+			cfg := config.Default().Completion
+			cfg.Companion = surface == "inline"
+			cfg.SyntaxCheck = name != "inline-nocheck"
+			remote := &llmtest.Model{Name: "remote", FIM: true, Text: "x", Delay: time.Second}
+			local := newRanker("", printPreds...)
+			e := New(Options{Config: cfg, Model: remote, Embedded: local, Tokens: tokens.New()})
+			defer e.Close()
+			e.model.observe(time.Second)
+			var took []time.Duration
+			i := 0
+			for b.Loop() {
+				for {
+					i = (i + 1) % len(lines)
+					if l := strings.TrimSpace(lines[i]); len(l) > 12 && !strings.HasPrefix(l, "//") {
+						break
+					}
+				}
+				l := lines[i]
+				n := len(l) - len(strings.TrimLeft(l, "\t")) + len(strings.TrimSpace(l))/2
+				local.Text = l[n:]
+				doc := strings.Join(lines[:i], "\n") + "\n" + l[:n] + "\n" + strings.Join(lines[i+1:], "\n")
+				req := Request{Path: "/w/server.go", Text: text.New(doc), Offset: len(strings.Join(lines[:i], "\n")) + 1 + n,
+					Surface: surface, Predict: surface == "items"}
+				start := time.Now()
+				res, err := e.Complete(context.Background(), req)
+				took = append(took, time.Since(start))
+				if err != nil || !res.Pending {
+					b.Fatalf("%+v, %v", res, err)
+				}
+			}
+			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}
+
+func TestCloseAbortsKeptCalls(t *testing.T) {
+	e, g, _ := companionEngine(10)
+	if res, _ := e.Complete(context.Background(), at(goDoc, "fmt.")); !res.Pending {
+		t.Fatalf("first answer: %+v", res)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if g.canceled.Load() != 1 {
+		t.Error("the kept server call outlived the engine")
+	}
+}
+
+func TestPatience(t *testing.T) {
+	cfg := testConfig()
+	cfg.CompanionWaitMS, cfg.ItemsWaitMS = 150, 40
+	tests := []struct {
+		companion, predict bool
+		want               time.Duration
+	}{
+		{false, false, waitModel},
+		{true, false, 150 * time.Millisecond},
+		{false, true, 40 * time.Millisecond},
+		{true, true, 40 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		if got := patience(&cfg, tc.companion, tc.predict); got != tc.want {
+			t.Errorf("patience(companion %v, predict %v) = %v, want %v", tc.companion, tc.predict, got, tc.want)
+		}
+	}
+	cfg.ItemsWaitMS = 0 // items that never wait
+	if got := patience(&cfg, true, true); got != 0 {
+		t.Errorf("with items_wait_ms 0: %v", got)
 	}
 }

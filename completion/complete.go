@@ -41,8 +41,13 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if req.Predict && e.predictor != nil && cfg.NextTokens > 0 {
 		preds = e.predict(ctx, c, lang, cfg.NextTokens)
 	}
-	c.companion = cfg.Companion && e.embedded != nil
+	// An explicit invocation waits for the server: nothing would show its
+	// answer later, as the next keystroke does for automatic requests.
+	c.companion = cfg.Companion && e.embedded != nil && req.Trigger == Automatic
 	c.wait = patience(cfg, c.companion, preds != nil)
+	if c.wait > 0 && e.model.slowerThan(c.wait) {
+		c.wait = 0 // waiting would only delay the answer the model is not going to give in time
+	}
 	res, err := e.lines(ctx, t, c, lang, req, start)
 	if preds == nil || err != nil || res.Skipped == Superseded {
 		return res, err
@@ -61,7 +66,6 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 // earlier request it typed ahead of, from the completion on screen, or
 // from a model call of its own.
 func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.Language, req Request, start time.Time) (Result, error) {
-	cfg := e.config()
 	chk := newChecker(&e.trees, lang, req.Path, c.doc, c.off)
 	defer chk.close()
 	var deadline time.Time
@@ -90,6 +94,13 @@ func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.La
 			return r, err
 		}
 	}
+	return e.fresh(ctx, t, c, chk, req, start, deadline)
+}
+
+// fresh answers the line candidates of a request with a model call of its
+// own, when the trigger policy lets it.
+func (e *Engine) fresh(ctx context.Context, t *ticket, c cursor, chk *checker, req Request, start, deadline time.Time) (Result, error) {
+	cfg := e.config()
 	if req.Trigger == Automatic {
 		why := policy(cfg, c.doc[:c.off], c.doc[c.off:], req.Deleted || t.deleted,
 			func() bool { return chk.inComment(ctx) }, func() bool { return chk.inString(ctx) })
@@ -105,7 +116,10 @@ func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.La
 			}
 		}
 	}
-	if cfg.SyntaxCheck {
+	if cfg.SyntaxCheck && (c.wait != 0 || c.companion) {
+		// Parse while the model works; not for a request that answers
+		// without waiting (its line comes from a later request), unless
+		// the companion's line is to be checked.
 		chk.start(ctx)
 	}
 	build := func(ctx context.Context, budget int, chat bool) (*Prompt, error) {

@@ -9,6 +9,10 @@
 // request is answered empty and its model call aborted), a type-through
 // cache, reuse of an in-flight call the new request extends, deduplication
 // of identical prompts, a debounce and a concurrency limit per model.
+// Beside a server model, the embedded model answers first when the server
+// is slow (companion mode), and ranks the next tokens offered as
+// completion items; a request that answers without waiting for the
+// server leaves its call running for the next request to take over.
 //
 // The main types are Engine, Options, Request, Result, Item and Prompt.
 // Package completion depends on context/..., completion/llm,
@@ -187,8 +191,17 @@ func (e *Engine) SetConfig(c config.Completion) {
 func (e *Engine) config() *config.Completion { return e.cfg.Load() }
 
 // Close releases the cached syntax trees and closes the feedback log.
-// Calls in flight are not waited for.
+// Calls in flight are not waited for; those that no request waits for
+// any more (kept for the next request) are aborted.
 func (e *Engine) Close() error {
+	e.mu.Lock()
+	for _, st := range e.docs {
+		if t := st.t; t != nil && t.keep && t.held != nil {
+			e.releaseLocked(t.held)
+			t.held = nil
+		}
+	}
+	e.mu.Unlock()
 	e.trees.close()
 	return e.feedback.close()
 }

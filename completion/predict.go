@@ -85,6 +85,11 @@ func (e *Engine) predict(ctx context.Context, c cursor, lang *syntax.Language, n
 // predictions waits for the items of predict until predictTimeout after
 // since, the time predict was called.
 func predictions(ctx context.Context, ch <-chan []Item, since time.Time) []Item {
+	select {
+	case items := <-ch:
+		return items
+	default:
+	}
 	timer := time.NewTimer(predictTimeout - time.Since(since))
 	defer timer.Stop()
 	select {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -29,37 +31,56 @@ const indexProgressDelay = 500 * time.Millisecond
 const maxLearnFiles = 5000
 
 // workspacePart follows the workspace folders: it indexes them in the
-// background, answers lode/context and feeds the embedded model.
+// background, answers lode/context, grounds explanations and trains the
+// embedded model. Until the first folder's saved index is loaded, an empty
+// index serves: open documents still get context at once.
 type workspacePart struct {
 	s     *session
-	ix    *index.Index
-	retr  *retrieve.Retriever
 	model *ngram.Model // the embedded model, shared by every engine
+
+	// mem is the index and its retriever; it is replaced once, when the
+	// saved index of the first folder has been loaded.
+	mem atomic.Pointer[memory]
 
 	indexed indexProgress
 
 	mu          sync.Mutex
 	indexer     *retrieve.Indexer
-	clientWatch bool // the editor reports file changes; no watcher of our own
+	modelCache  string // where the embedded model is saved; "" for nowhere
+	clientWatch bool   // the editor reports file changes; no watcher of our own
+}
+
+// memory is an index with the retriever over it.
+type memory struct {
+	ix   *index.Index
+	retr *retrieve.Retriever
 }
 
 var (
 	_ server.FolderWatcher  = (*workspacePart)(nil)
 	_ server.ClientWatching = (*workspacePart)(nil)
 	_ server.ContextSource  = (*workspacePart)(nil)
+	_ completion.Retriever  = (*workspacePart)(nil)
+	_ explain.Lookup        = (*workspacePart)(nil)
 )
 
 func newWorkspacePart(s *session) (any, error) {
-	ix := index.New()
-	w := &workspacePart{
-		s:     s,
-		ix:    ix,
-		retr:  retrieve.New(s.workspace, ix, tokens.New(), retrieve.Options{}),
-		model: ngram.New(ngram.Options{}),
-	}
+	w := &workspacePart{s: s, model: ngram.New(ngram.Options{})}
+	w.mem.Store(w.newMemory(index.New()))
 	s.parts.workspace = w
 	w.Configure(s.cfg)
 	return w, nil
+}
+
+func (w *workspacePart) newMemory(ix *index.Index) *memory {
+	// The embedded model learns every file the index parses, from the same
+	// tree: no second parse.
+	ix.OnParsed(func(path string, lang *syntax.Language, src []byte, tree *syntax.Tree) {
+		if err := w.model.Learn(path, lang, src, tree); err != nil {
+			w.s.logger.Debug("embedded model: learning", "path", path, "err", err)
+		}
+	})
+	return &memory{ix: ix, retr: retrieve.New(w.s.workspace, ix, tokens.New(), retrieve.Options{})}
 }
 
 // Configure applies the workspace settings.
@@ -83,12 +104,23 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 		w.indexer.Rescan() // index the new folder too
 		return
 	}
-	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, w.ix, retrieve.IndexOptions{
-		Watch:    !w.clientWatch,
-		Warn:     w.warn,
-		Progress: w.indexed.note,
+	ix, indexCache := retrieve.OpenIndex(path)
+	old := w.mem.Swap(w.newMemory(ix))
+	old.ix.OnParsed(nil)
+	old.retr.Close()
+	if p, err := ngram.CachePath(path); err == nil {
+		w.modelCache = p
+		if err := w.model.Load(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.s.logger.Info("embedded model: saved state not used; learning again", "err", err)
+		}
+	}
+	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, ix, retrieve.IndexOptions{
+		CachePath: indexCache,
+		Watch:     !w.clientWatch,
+		Warn:      w.warn,
+		Progress:  w.indexed.note,
 	})
-	go w.learn(w.indexer)
+	go w.learn(w.indexer, w.modelCache)
 	go w.reportIndexing(w.indexer)
 }
 
@@ -157,14 +189,36 @@ func (w *workspacePart) RemoveFolder(path string) { w.s.workspace.RemoveFolder(p
 
 // Context implements server.ContextSource.
 func (w *workspacePart) Context(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
-	return w.retr.Context(ctx, req)
+	return w.mem.Load().retr.Context(ctx, req)
 }
 
-// learn teaches the embedded model the workspace files once the index is
-// built.
-func (w *workspacePart) learn(ir *retrieve.Indexer) {
+// Retrieve implements completion.Retriever.
+func (w *workspacePart) Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
+	return w.mem.Load().retr.Retrieve(ctx, req)
+}
+
+// Definitions implements explain.Lookup over the current index.
+func (w *workspacePart) Definitions(ctx context.Context, name string) []retrieve.Snippet {
+	return w.lookup().Definitions(ctx, name)
+}
+
+// Callers implements explain.Lookup over the current index.
+func (w *workspacePart) Callers(ctx context.Context, name string) []retrieve.Snippet {
+	return w.lookup().Callers(ctx, name)
+}
+
+func (w *workspacePart) lookup() explain.IndexLookup {
+	return explain.IndexLookup{Index: w.mem.Load().ix, Read: w.s.workspace.ReadFile}
+}
+
+// learn completes the embedded model once the index is built: files the
+// index did not parse (it reuses its saved state for unchanged ones) and
+// that the model's saved state lacks are learned now; files gone from the
+// workspace are forgotten. The model is then saved for the next start.
+func (w *workspacePart) learn(ir *retrieve.Indexer, cachePath string) {
 	ctx := w.s.ctx
-	if _, err := ir.Wait(ctx); err != nil {
+	built, err := ir.Wait(ctx)
+	if err != nil {
 		return
 	}
 	files, err := w.s.workspace.Scan(ctx)
@@ -172,37 +226,47 @@ func (w *workspacePart) learn(ir *retrieve.Indexer) {
 		w.s.logger.Warn("embedded model: scanning the workspace", "err", err)
 		return
 	}
-	n := 0
+	present := make(map[string]bool, len(files))
+	learned := 0
 	for _, f := range files {
-		if ctx.Err() != nil || n >= maxLearnFiles {
-			break
+		if ctx.Err() != nil {
+			return
 		}
+		present[f.Path] = true
 		lang := syntax.Detect("", f.Path)
-		if lang == nil {
+		if lang == nil || len(present) > maxLearnFiles {
 			continue
 		}
 		src, err := w.s.workspace.ReadFile(f.Path)
-		if err != nil {
+		if err != nil || w.model.Learned(f.Path, src) {
 			continue
 		}
-		tree, err := syntax.Parse(ctx, lang, src)
-		if err != nil {
-			tree = nil
-		}
-		if err := w.model.Learn(f.Path, lang, src, tree); err == nil {
-			n++
-		}
-		if tree != nil {
-			tree.Close()
+		if err := w.model.Learn(f.Path, lang, src, nil); err == nil {
+			learned++
 		}
 	}
-	w.s.logger.Info("embedded model learned the workspace", "files", n)
+	forgot := 0
+	for _, p := range w.model.Paths() {
+		if !present[p] {
+			w.model.Forget(p)
+			forgot++
+		}
+	}
+	w.s.logger.Info("embedded model ready", "files", len(w.model.Paths()), "learned after indexing", learned)
+	changed := built.Indexed+built.Removed+learned+forgot > 0
+	if cachePath != "" && changed {
+		if err := w.model.Save(cachePath); err != nil {
+			w.s.logger.Warn("embedded model: saving", "err", err)
+		}
+	}
 }
 
 // Close stops the watcher and releases the retriever's trees.
 func (w *workspacePart) Close() error {
 	w.s.workspace.StopWatching()
-	w.retr.Close()
+	m := w.mem.Load()
+	m.ix.OnParsed(nil)
+	m.retr.Close()
 	return nil
 }
 
@@ -236,7 +300,7 @@ func (c *completionPart) Configure(cfg *config.Config) {
 		Logger: c.logger,
 	}
 	if c.ws != nil {
-		opts.Retriever = c.ws.retr
+		opts.Retriever = c.ws
 	}
 	m, setup, err := featureModel(cfg, config.FeatureCompletion)
 	key := "embedded"
@@ -286,7 +350,7 @@ func (c *completionPart) Close() error { return c.engine.Load().Close() }
 func newExplainPart(s *session) (any, error) {
 	var lookup explain.Lookup
 	if w := s.parts.workspace; w != nil {
-		lookup = explain.IndexLookup{Index: w.ix, Read: s.workspace.ReadFile}
+		lookup = w
 	}
 	return newExplainService(s.cfg, lookup, s.logger), nil
 }

@@ -34,12 +34,12 @@ type Completion struct {
 	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"When the model server is unavailable, complete with the embedded offline model."`
 
 	// The embedded model beside a server model.
-	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer at once with the embedded offline model's line if the server has not answered within companion_wait_ms; the server's answer is kept for the next request (typing on, or asking again). Needs fallback_embedded, which loads the embedded model beside the server's."`
+	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer automatic inline completions with the embedded offline model's line if the server has not answered within companion_wait_ms (at once when the server's recent answers took longer than that); the server's answer is kept for the next request (typing on, or asking again). Needs fallback_embedded, which loads the embedded model beside the server's."`
 	CompanionWaitMS int  `toml:"companion_wait_ms" default:"150" doc:"How long, in milliseconds, to wait for the server before answering with the embedded model when companion is on."`
 
 	// Completion items (textDocument/completion).
 	NextTokens  int `toml:"next_tokens" default:"8" doc:"Most ranked next tokens (members after a dot, arguments, keywords, identifiers) offered as completion items, after the model's line, when the model or the embedded companion ranks tokens (the embedded model does); 0 offers none."`
-	ItemsWaitMS int `toml:"items_wait_ms" default:"150" doc:"How long, in milliseconds, completion items wait for the model's line when ranked next tokens can be offered without it; the model's answer is kept for the next request."`
+	ItemsWaitMS int `toml:"items_wait_ms" default:"150" doc:"How long, in milliseconds, completion items wait for the model's line when ranked next tokens can be offered without it (not at all when the model's recent answers took longer than that); the model's answer is kept for the next request."`
 
 	FeedbackLog string `toml:"feedback_log" doc:"Path of a local JSONL log of shown, accepted and rejected completions, to measure your own acceptance rate; empty turns it off. Nothing leaves the machine."`
 }

@@ -262,3 +262,42 @@ func TestCompletionItemsWithRankedTokens(t *testing.T) {
 		t.Errorf("items from a slow server = %q, want the ranked tokens", labels)
 	}
 }
+
+func TestInlineCompanion(t *testing.T) {
+	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("remote")`, Delay: 300 * time.Millisecond}
+	local := &llmtest.Model{Name: "fake-ngram", FIM: true, Text: `nt("local")`}
+	settings := map[string]any{"completion": map[string]any{"companion": true, "companion_wait_ms": 20, "syntax_check": false}}
+	eng := completion.New(completion.Options{Config: config.Default().Completion, Model: remote, Embedded: local})
+	opts := testOptions(t)
+	opts.Services = []any{eng}
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: inlineCaps(), Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
+	e.Open(mainPath, "go", mainDoc)
+	ask := func() string {
+		var list protocol.InlineCompletionList
+		if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Items) != 1 {
+			t.Fatalf("items = %+v", list.Items)
+		}
+		s, _ := list.Items[0].InsertText.(protocol.String)
+		return string(s)
+	}
+	if got := ask(); got != `Print("local")` {
+		t.Fatalf("first answer = %q, want the companion's", got)
+	}
+	// Asking again shows the companion's line until the server has
+	// answered, then the server's, from the one call.
+	got := ""
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if got = ask(); got != `Print("local")` {
+			break
+		}
+	}
+	if got != `Println("remote")` {
+		t.Errorf("later answer = %q, want the server's", got)
+	}
+	if n := len(remote.Calls()); n != 1 {
+		t.Errorf("server calls = %d, want 1", n)
+	}
+}

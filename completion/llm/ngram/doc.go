@@ -21,7 +21,7 @@
 // down to a uniform distribution over the vocabulary, and the levels are
 // mixed by the confidence of their longest matching context (Witten-Bell's
 // weight times the squared context length), so the level that has seen the
-// longest match leads.
+// longest match leads; the document's own two levels weigh six times more.
 //
 // Out-of-vocabulary policy: a token no level has seen is the unknown token,
 // whose probability is the mass the smoothing leaves to the uniform

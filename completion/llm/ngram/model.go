@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -45,9 +44,10 @@ type Model struct {
 	fileTabs  *lru
 	building  map[string]bool // keys of tables being built in the background
 
-	// gen counts changes (Learn, Forget), so that a table built in the
+	// changed counts, per directory and file table key, the Learn and
+	// Forget calls that touched it, so that a table built in the
 	// background from an older state is not cached.
-	gen atomic.Uint64
+	changed map[string]uint64
 }
 
 type fileTokens struct {
@@ -88,6 +88,7 @@ func New(opts Options) *Model {
 		dirTables: newLRU(8),
 		fileTabs:  newLRU(32),
 		building:  map[string]bool{},
+		changed:   map[string]uint64{},
 	}
 }
 
@@ -147,7 +148,6 @@ func (m *Model) forget(path string) {
 // count adds (delta 1) or removes (-1) the file's counts at every level
 // where they are kept. It runs under the write lock.
 func (m *Model) count(path string, f *fileTokens, delta int) {
-	m.gen.Add(1)
 	g := m.langs[f.lang]
 	if g == nil {
 		g = newTable(m.opts.Order)
@@ -176,6 +176,8 @@ func (m *Model) count(path string, f *fileTokens, delta int) {
 		t.addAll(f.toks, delta)
 	}
 	m.fileTabs.remove(path)
+	m.changed[key.String()]++
+	m.changed[path]++
 	m.cacheMu.Unlock()
 }
 
@@ -240,7 +242,7 @@ func (m *Model) fileTable(path string, wait bool) *table {
 // token streams that streams returns (nil: no such level). It runs under
 // the read or write lock; a background build counts the streams without
 // the lock (token slices are never modified) and is dropped if the model
-// learned or forgot anything meanwhile.
+// learned or forgot a file of that table meanwhile.
 func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uint32) *table {
 	m.cacheMu.Lock()
 	t := c.get(key)
@@ -270,16 +272,16 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		m.cacheMu.Unlock()
 		return t
 	}
-	gen := m.gen.Load()
 	m.cacheMu.Lock()
 	m.building[key] = true
+	gen := m.changed[key]
 	m.cacheMu.Unlock()
 	go func() {
 		t := build()
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
 		delete(m.building, key)
-		if m.gen.Load() == gen {
+		if m.changed[key] == gen {
 			c.put(key, t)
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/syntax"
@@ -327,5 +328,36 @@ func TestEvaluateBeatsBaselines(t *testing.T) {
 	}
 	if st := m.Stats(); st.Files != 2 {
 		t.Errorf("the held-out file was not learned after reading: %+v", st)
+	}
+}
+
+func TestDirectoryLevelBuiltInBackground(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	cached := func() bool {
+		m.cacheMu.Lock()
+		defer m.cacheMu.Unlock()
+		return m.dirTables.get(dirKey{"go", "/w"}.String()) != nil && m.fileTabs.get("/w/b.go") != nil
+	}
+	if cached() {
+		t.Fatal("directory level cached before any request")
+	}
+	req := &llm.Request{Mode: llm.ModeFIM, Prompt: fileB[:120], Path: "/w/b.go", Language: "go"}
+	if _, err := m.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !cached() {
+		if time.Now().After(deadline) {
+			t.Fatal("the directory and file levels were never built")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Learning a file of the directory keeps the cached level up to date.
+	m.Learn("/w/c.go", goLang(), []byte(fileA), nil)
+	m.mu.RLock()
+	got := m.dirTable("go", "/w/c.go", false).at(0).count
+	m.mu.RUnlock()
+	if want := uint32(m.Stats().Tokens); got != want {
+		t.Errorf("directory level counts %d tokens, want %d", got, want)
 	}
 }

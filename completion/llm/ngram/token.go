@@ -15,6 +15,8 @@ import (
 // newline token. In Go it coincides with the automatic semicolon.
 const newline = "\n"
 
+var newlineBytes = []byte(newline)
+
 // class groups tokens by what they are, for the spacing rules and for the
 // completion items (which show words, not punctuation).
 type class uint8
@@ -39,7 +41,7 @@ type lexeme struct {
 // text returns the token's text in src.
 func (l lexeme) text(src []byte) []byte {
 	if l.class == classNewline {
-		return []byte(newline)
+		return newlineBytes
 	}
 	return src[l.start:l.end]
 }
