@@ -130,16 +130,17 @@ func completionEngineOptions(cfg *config.Config, r completion.Retriever, embedde
 func completionOptions(ctx context.Context, cfg *config.Config, root, path string, withContext bool, stderr io.Writer) (completion.Options, func(), error) {
 	closeAll := func() {}
 	var r completion.Retriever
+	ng := ngram.New(ngram.Options{})
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	learned := false
 	if withContext {
-		wr, err := workspaceRetriever(ctx, root, stderr)
+		wr, err := workspaceRetriever(ctx, root, ng, logger)
 		if err != nil {
 			fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
 		} else {
-			r, closeAll = wr, wr.Close
+			r, closeAll, learned = wr, wr.Close, true
 		}
 	}
-	ng := ngram.New(ngram.Options{})
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts, err := completionEngineOptions(cfg, r, ng, logger)
 	if err != nil {
 		closeAll()
@@ -148,24 +149,28 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 	if m, ok := opts.Model.(*ngram.Model); ok {
 		ng = m
 	}
-	if opts.Embedded != nil || opts.Model == llm.Model(ng) {
+	if !learned && (opts.Embedded != nil || opts.Model == llm.Model(ng)) {
 		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
 	}
 	return opts, closeAll, nil
 }
 
 // workspaceRetriever indexes the workspace at root (through the index
-// cache) and returns a retriever over it.
-func workspaceRetriever(ctx context.Context, root string, stderr io.Writer) (*retrieve.Retriever, error) {
+// cache), teaches the embedded model model the workspace (through its own
+// cache) and returns a retriever over the index.
+func workspaceRetriever(ctx context.Context, root string, model *ngram.Model, logger *slog.Logger) (*retrieve.Retriever, error) {
 	ws := workspace.New()
 	if err := ws.AddFolder(root); err != nil {
 		return nil, err
 	}
 	ix, cachePath := retrieve.OpenIndex(root)
+	teach(ix, model, logger)
+	modelCache := loadEmbedded(model, root, logger)
 	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{CachePath: cachePath})
 	if _, err := ir.Wait(ctx); err != nil {
 		return nil, fmt.Errorf("indexing: %w", err)
 	}
+	learnWorkspace(ctx, ws, ir, model, modelCache, logger)
 	return retrieve.New(ws, ix, tokens.New(), retrieve.Options{}), nil
 }
 

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -16,7 +14,6 @@ import (
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
-	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/lsp/server"
@@ -25,10 +22,6 @@ import (
 // indexProgressDelay is how long indexing runs before progress is shown:
 // a small workspace is indexed without any.
 const indexProgressDelay = 500 * time.Millisecond
-
-// maxLearnFiles bounds how many workspace files the embedded model learns
-// at start, so a huge workspace does not keep a CPU busy for minutes.
-const maxLearnFiles = 5000
 
 // workspacePart follows the workspace folders: it indexes them in the
 // background, answers lode/context, grounds explanations and trains the
@@ -73,13 +66,7 @@ func newWorkspacePart(s *session) (any, error) {
 }
 
 func (w *workspacePart) newMemory(ix *index.Index) *memory {
-	// The embedded model learns every file the index parses, from the same
-	// tree: no second parse.
-	ix.OnParsed(func(path string, lang *syntax.Language, src []byte, tree *syntax.Tree) {
-		if err := w.model.Learn(path, lang, src, tree); err != nil {
-			w.s.logger.Debug("embedded model: learning", "path", path, "err", err)
-		}
-	})
+	teach(ix, w.model, w.s.logger)
 	return &memory{ix: ix, retr: retrieve.New(w.s.workspace, ix, tokens.New(), retrieve.Options{})}
 }
 
@@ -108,19 +95,14 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 	old := w.mem.Swap(w.newMemory(ix))
 	old.ix.OnParsed(nil)
 	old.retr.Close()
-	if p, err := ngram.CachePath(path); err == nil {
-		w.modelCache = p
-		if err := w.model.Load(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			w.s.logger.Info("embedded model: saved state not used; learning again", "err", err)
-		}
-	}
+	w.modelCache = loadEmbedded(w.model, path, w.s.logger)
 	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, ix, retrieve.IndexOptions{
 		CachePath: indexCache,
 		Watch:     !w.clientWatch,
 		Warn:      w.warn,
 		Progress:  w.indexed.note,
 	})
-	go w.learn(w.indexer, w.modelCache)
+	go learnWorkspace(w.s.ctx, w.s.workspace, w.indexer, w.model, w.modelCache, w.s.logger)
 	go w.reportIndexing(w.indexer)
 }
 
@@ -209,56 +191,6 @@ func (w *workspacePart) Callers(ctx context.Context, name string) []retrieve.Sni
 
 func (w *workspacePart) lookup() explain.IndexLookup {
 	return explain.IndexLookup{Index: w.mem.Load().ix, Read: w.s.workspace.ReadFile}
-}
-
-// learn completes the embedded model once the index is built: files the
-// index did not parse (it reuses its saved state for unchanged ones) and
-// that the model's saved state lacks are learned now; files gone from the
-// workspace are forgotten. The model is then saved for the next start.
-func (w *workspacePart) learn(ir *retrieve.Indexer, cachePath string) {
-	ctx := w.s.ctx
-	built, err := ir.Wait(ctx)
-	if err != nil {
-		return
-	}
-	files, err := w.s.workspace.Scan(ctx)
-	if err != nil {
-		w.s.logger.Warn("embedded model: scanning the workspace", "err", err)
-		return
-	}
-	present := make(map[string]bool, len(files))
-	learned := 0
-	for _, f := range files {
-		if ctx.Err() != nil {
-			return
-		}
-		present[f.Path] = true
-		lang := syntax.Detect("", f.Path)
-		if lang == nil || len(present) > maxLearnFiles {
-			continue
-		}
-		src, err := w.s.workspace.ReadFile(f.Path)
-		if err != nil || w.model.Learned(f.Path, src) {
-			continue
-		}
-		if err := w.model.Learn(f.Path, lang, src, nil); err == nil {
-			learned++
-		}
-	}
-	forgot := 0
-	for _, p := range w.model.Paths() {
-		if !present[p] {
-			w.model.Forget(p)
-			forgot++
-		}
-	}
-	w.s.logger.Info("embedded model ready", "files", len(w.model.Paths()), "learned after indexing", learned)
-	changed := built.Indexed+built.Removed+learned+forgot > 0
-	if cachePath != "" && changed {
-		if err := w.model.Save(cachePath); err != nil {
-			w.s.logger.Warn("embedded model: saving", "err", err)
-		}
-	}
 }
 
 // Close stops the watcher and releases the retriever's trees.
