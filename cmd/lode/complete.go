@@ -32,6 +32,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	n := fl.Int("n", 1, "candidates to ask for (an explicit invocation)")
 	auto := fl.Bool("auto", false, "apply the automatic trigger policy, as when typing")
 	noContext := fl.Bool("no-context", false, "send no workspace context (no indexing)")
+	replay := fl.Bool("replay", false, "complete as if the rest of the line after COL were not written yet, then show what the file has there")
 	timeout := fl.Duration("timeout", 30*time.Second, "give up after this long")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
@@ -70,6 +71,11 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	off := min(doc.LineStart(line-1)+max(col, 1)-1, doc.LineEnd(line-1))
+	written := ""
+	if *replay {
+		written = doc.String()[off:doc.LineEnd(line-1)]
+		doc = text.New(doc.String()[:off] + doc.String()[doc.LineEnd(line-1):])
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -94,7 +100,11 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *showPrompt {
 		printPrompt(stdout, res.Prompt, root)
 	}
-	return printCompletion(stdout, stderr, res)
+	code := printCompletion(stdout, stderr, res)
+	if *replay {
+		fmt.Fprintf(stdout, "## written in %s:%d\n%s\n", filepath.Base(path), line, written)
+	}
+	return code
 }
 
 // completionEngineOptions returns the engine's options for a configuration: the

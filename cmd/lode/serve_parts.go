@@ -242,7 +242,9 @@ func (c *completionPart) Configure(cfg *config.Config) {
 	case setup.Provider != "embedded":
 		key = fmt.Sprintf("%+v", setup.ResolvedModel)
 		opts.Model, opts.ModelName, opts.Format = m, setup.ModelID, newFormat(setup, m)
-		if cfg.Completion.Fallback && c.ws != nil {
+		if c.ws != nil {
+			// The engine consults it per setting: fallback_embedded,
+			// companion, and ranked tokens for completion items.
 			opts.Embedded = c.ws.model
 		}
 	}

@@ -34,7 +34,7 @@ type Completion struct {
 	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"When the model server is unavailable, complete with the embedded offline model."`
 
 	// The embedded model beside a server model.
-	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer automatic inline completions with the embedded offline model's line if the server has not answered within companion_wait_ms (at once when the server's recent answers took longer than that); the server's answer is kept for the next request (typing on, or asking again). Needs fallback_embedded, which loads the embedded model beside the server's."`
+	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer automatic inline completions with the embedded offline model's line if the server has not answered within companion_wait_ms (at once when the server's recent answers took longer than that); the server's answer is kept for the next request (typing on, or asking again)."`
 	CompanionWaitMS int  `toml:"companion_wait_ms" default:"150" doc:"How long, in milliseconds, to wait for the server before answering with the embedded model when companion is on."`
 
 	// Completion items (textDocument/completion).
