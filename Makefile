@@ -18,8 +18,10 @@ build: ## build bin/lode
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/lode
 
 .PHONY: demo
-demo: build ## build lode and complete a file of this repository with the embedded model
-	./$(BIN) complete --explain-context completion/llm/llm.go:105:2
+demo: build ## build lode, then let its embedded model complete a line of lode's own code
+	@line=$$(grep -n 'return fmt.Errorf("index: saving: %w", err)' context/index/persist.go | sed -n 2p | cut -d: -f1); \
+	echo "\$$ bin/lode complete --replay context/index/persist.go:$$line:7"; \
+	./$(BIN) complete --replay context/index/persist.go:$$line:7
 
 .PHONY: test
 test: ## run the whole test suite (vet, race, end-to-end when editors are present)

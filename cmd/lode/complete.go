@@ -85,6 +85,9 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	defer closeAll()
+	if *replay {
+		unlearnLine(opts, path, doc.String())
+	}
 	opts.Config.TimeoutMS = int(timeout.Milliseconds())
 	e := completion.New(opts)
 	defer e.Close()
@@ -100,11 +103,30 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *showPrompt {
 		printPrompt(stdout, res.Prompt, root)
 	}
+	if *replay {
+		printReplayHead(stdout, res, doc, off)
+	}
 	code := printCompletion(stdout, stderr, res)
 	if *replay {
-		fmt.Fprintf(stdout, "## written in %s:%d\n%s\n", filepath.Base(path), line, written)
+		fmt.Fprintf(stdout, "## what the file has there\n%s\n", written)
 	}
 	return code
+}
+
+// printReplayHead introduces a replayed completion: the line up to the
+// cursor, and what went into the prompt.
+func printReplayHead(w io.Writer, res completion.Result, doc *text.Text, off int) {
+	line := doc.LineOf(off)
+	fmt.Fprintf(w, "## line %d up to the cursor (the rest hidden)\n%s\n", line+1, doc.String()[doc.LineStart(line):off])
+	model := "no model call"
+	if len(res.Items) > 0 {
+		model = res.Items[0].Model
+	}
+	if p := res.Prompt; p != nil {
+		fmt.Fprintf(w, "## lode's completion (%s; prompt of %d tokens with %d context snippets)\n", model, p.Tokens, len(p.Context))
+	} else {
+		fmt.Fprintf(w, "## lode's completion (%s)\n", model)
+	}
 }
 
 // completionEngineOptions returns the engine's options for a configuration: the
@@ -128,8 +150,12 @@ func completionEngineOptions(cfg *config.Config, r completion.Retriever, embedde
 	}
 	if setup.Provider == "embedded" {
 		opts.ModelName = "embedded"
-	} else if cfg.Completion.Fallback && embedded != nil {
-		opts.Embedded = embedded
+		if embedded != nil {
+			// The model the caller trained, not the empty one featureModel made.
+			opts.Model, opts.Format = embedded, newFormat(setup, embedded)
+		}
+	} else if embedded != nil {
+		opts.Embedded = embedded // consulted per setting, as in lode serve
 	}
 	return opts, nil
 }
@@ -162,6 +188,7 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 	if !learned && (opts.Embedded != nil || opts.Model == llm.Model(ng)) {
 		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
 	}
+	ng.Prepare("", path) // a single request: build the document's levels first
 	return opts, closeAll, nil
 }
 
@@ -208,6 +235,18 @@ func learnDir(ctx context.Context, m *ngram.Model, dir, ext string) {
 		_ = m.Learn(p, lang, src, tree) // a file the model cannot learn is skipped
 		if tree != nil {
 			tree.Close()
+		}
+	}
+}
+
+// unlearnLine makes the embedded model of opts (if any) learn the
+// document as replayed, without the rest of the line it hides, so that the
+// completion is not copied from the file the model was taught.
+func unlearnLine(opts completion.Options, path, content string) {
+	for _, m := range []llm.Model{opts.Model, opts.Embedded} {
+		if ng, ok := m.(*ngram.Model); ok {
+			_ = ng.Learn(path, syntax.Detect("", path), []byte(content), nil) // a file it cannot learn stays as it was
+			ng.Prepare("", path)
 		}
 	}
 }

@@ -35,7 +35,8 @@ type workspacePart struct {
 	// saved index of the first folder has been loaded.
 	mem atomic.Pointer[memory]
 
-	indexed indexProgress
+	indexed  indexProgress
+	prepared sync.Map // paths whose document levels the model has built
 
 	mu          sync.Mutex
 	indexer     *retrieve.Indexer
@@ -60,6 +61,7 @@ var (
 func newWorkspacePart(s *session) (any, error) {
 	w := &workspacePart{s: s, model: ngram.New(ngram.Options{})}
 	w.mem.Store(w.newMemory(index.New()))
+	s.workspace.Subscribe(w.prepare)
 	s.parts.workspace = w
 	w.Configure(s.cfg)
 	return w, nil
@@ -68,6 +70,23 @@ func newWorkspacePart(s *session) (any, error) {
 func (w *workspacePart) newMemory(ix *index.Index) *memory {
 	teach(ix, w.model, w.s.logger)
 	return &memory{ix: ix, retr: retrieve.New(w.s.workspace, ix, tokens.New(), retrieve.Options{})}
+}
+
+// prepare has the embedded model build its directory and file levels for
+// a document when it is first opened, in the background, so that the first
+// completion in it has them.
+func (w *workspacePart) prepare(e workspace.Event) {
+	if !e.Open {
+		return
+	}
+	if _, seen := w.prepared.LoadOrStore(e.Path, true); seen {
+		return
+	}
+	lang := ""
+	if d, ok := w.s.workspace.Document(e.Path); ok {
+		lang = d.LanguageID
+	}
+	go w.model.Prepare(lang, e.Path)
 }
 
 // Configure applies the workspace settings.
