@@ -9,7 +9,9 @@
 // dropped, and a newline token wherever a line breaks between two tokens
 // (blank lines are not kept). The gaps between tokens on a line are
 // learned too (space or not, per pair of tokens), so generated code is
-// spaced like the project's.
+// spaced like the project's; a request counts the gaps before its cursor
+// as well, so that pairs the model has not learned (or everything, while
+// it has learned nothing yet) are spaced like the document.
 //
 // Counts are kept per language in a trie of n-grams (orders 1 to 6 by
 // default) with interned token ids and hashed (parent, token) children;

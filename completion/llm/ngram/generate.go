@@ -120,5 +120,5 @@ func (m *Model) extend(q *query, s scorer, prev uint32, b *strings.Builder, stop
 }
 
 func (m *Model) space(q *query, a, b uint32) bool {
-	return m.spacing.space(m.vocab, a, q.ov.class(a), b, q.ov.class(b))
+	return m.spacing.space(a, q.ov.class(a), b, q.ov.class(b), q.gaps)
 }

@@ -133,6 +133,9 @@ func (m *Model) Forget(path string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(path)
+	m.cacheMu.Lock()
+	m.fileTabs.remove(path)
+	m.cacheMu.Unlock()
 }
 
 func (m *Model) forget(path string) {
@@ -172,13 +175,30 @@ func (m *Model) count(path string, f *fileTokens, delta int) {
 		}
 	}
 	m.cacheMu.Lock()
-	if t := m.dirTables.get(key.String()); t != nil {
-		t.addAll(f.toks, delta)
-	}
-	m.fileTabs.remove(path)
+	// The cached levels follow the change in place: a document re-learned
+	// at every edit keeps its file level for the next request instead of
+	// losing it until a background rebuild.
+	m.recount(m.dirTables, key.String(), d.tokens, f.toks, delta)
+	m.recount(m.fileTabs, path, len(f.toks), f.toks, delta)
 	m.changed[key.String()]++
 	m.changed[path]++
 	m.cacheMu.Unlock()
+}
+
+// recount adds toks (delta 1) or removes them (-1) in the table cached
+// under key, if any; live is how many tokens the level holds after the
+// change. A table whose dead n-grams (counts fallen to zero, which stay in
+// the trie) outnumber what its live tokens need by far is dropped, to be
+// rebuilt afresh when next needed. It runs under cacheMu.
+func (m *Model) recount(c *lru, key string, live int, toks []uint32, delta int) {
+	t := c.get(key)
+	if t == nil {
+		return
+	}
+	t.addAll(toks, delta)
+	if delta > 0 && t.nodes() > 4*m.opts.Order*live+4*pageSize {
+		c.remove(key)
+	}
 }
 
 // Stats describes what a model holds.
@@ -236,6 +256,25 @@ func (m *Model) fileTable(path string, wait bool) *table {
 		}
 		return nil
 	})
+}
+
+// Prepare builds the directory and file levels of the document at path
+// now, when they are not cached, instead of in the background at the first
+// request, which goes on without them. It is for a one-shot request (lode
+// complete) and for a document just opened. language is the request's
+// (llm.Request.Language); an unknown language does nothing.
+func (m *Model) Prepare(language, path string) {
+	lang := syntax.Detect(language, path)
+	if lang == nil {
+		lang = syntax.ByName(language)
+	}
+	if lang == nil {
+		return
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	m.dirTable(lang.Name, path, true)
+	m.fileTable(path, true)
 }
 
 // levelTable returns the table cached under key, or builds it from the

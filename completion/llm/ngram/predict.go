@@ -43,6 +43,9 @@ type query struct {
 	// spaced is set when the prefix ends with horizontal space, lineStart
 	// when it ends at the start of a line.
 	spaced, lineStart bool
+	// gaps are the spacing of the tokens before the cursor (see
+	// localGaps); nil in the evaluation, which measures the model's own.
+	gaps spacing
 }
 
 // errNoLanguage is returned when a request names no language the model
@@ -96,6 +99,7 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	if len(ids) > 0 {
 		q.last = ids[len(ids)-1]
 	}
+	q.gaps = localGaps(&q.ov, ids, lexemes)
 	q.s = m.scorer(lang.Name, req.Path, ids, false)
 	f(&q)
 	return nil

@@ -14,9 +14,11 @@ type spacing map[[2]uint32]*[2]int32
 // anyToken is the wildcard spacing key of the fallback counts.
 const anyToken = 1<<31 | 0xff
 
-// spaceKey is tok's key in the spacing table.
-func spaceKey(v *vocab, tok uint32, c class) uint32 {
-	if c == classIdent || c == classLiteral || tok == unk || int(tok) >= len(v.classes) {
+// spaceKey is tok's key in the spacing table. A punctuation or keyword
+// token only a request has seen (an overlay id) is keyed by its id too:
+// the model's table has no such key, the request's own gaps may.
+func spaceKey(tok uint32, c class) uint32 {
+	if c == classIdent || c == classLiteral || tok == unk {
 		return 1<<31 | uint32(c)
 	}
 	return tok
@@ -40,38 +42,64 @@ func (s spacing) add(v *vocab, toks []uint32, spaces []uint64, delta int32) {
 		if v.classes[a] == classNewline || v.classes[b] == classNewline {
 			continue
 		}
-		ka, kb := spaceKey(v, a, v.classes[a]), spaceKey(v, b, v.classes[b])
-		sp := 0
-		if spaces[i/64]&(1<<(i%64)) != 0 {
-			sp = 1
-		}
-		for _, key := range [...][2]uint32{{ka, kb}, {ka, anyToken}, {anyToken, kb}} {
-			n := s[key]
-			if n == nil {
-				n = new([2]int32)
-				s[key] = n
-			}
-			n[sp] += delta
-		}
+		s.count(spaceKey(a, v.classes[a]), spaceKey(b, v.classes[b]), spaces[i/64]&(1<<(i%64)) != 0, delta)
 	}
+}
+
+// count adds delta to the pair (ka, kb) and to its two fallbacks.
+func (s spacing) count(ka, kb uint32, space bool, delta int32) {
+	sp := 0
+	if space {
+		sp = 1
+	}
+	for _, key := range [...][2]uint32{{ka, kb}, {ka, anyToken}, {anyToken, kb}} {
+		n := s[key]
+		if n == nil {
+			n = new([2]int32)
+			s[key] = n
+		}
+		n[sp] += delta
+	}
+}
+
+// localGaps counts the gaps of a request's own tokens (ids of the overlay
+// ov), keyed like the model's spacing, so that the document's spacing is
+// known even for pairs the model never learned, or when it has learned
+// nothing yet.
+func localGaps(ov *overlay, ids []uint32, lexemes []lexeme) spacing {
+	s := spacing{}
+	for i := 1; i < len(ids); i++ {
+		a, b := ids[i-1], ids[i]
+		ca, cb := ov.class(a), ov.class(b)
+		if ca == classNewline || cb == classNewline {
+			continue
+		}
+		s.count(spaceKey(a, ca), spaceKey(b, cb), lexemes[i].space, 1)
+	}
+	return s
 }
 
 // space reports whether a space goes between tokens a and b (of classes
 // ca and cb) on one line: what the source did most often for the pair, or
 // around either token, or, for tokens never seen, a space between two
-// words only.
-func (s spacing) space(v *vocab, a uint32, ca class, b uint32, cb class) bool {
-	ka, kb := spaceKey(v, a, ca), spaceKey(v, b, cb)
-	if n := s[[2]uint32{ka, kb}]; n != nil && n[0]+n[1] > 0 {
-		return n[1] > n[0]
-	}
+// words only. local, which may be nil, holds the request's own gaps and
+// counts beside the model's: it decides the pairs the model never saw.
+func (s spacing) space(a uint32, ca class, b uint32, cb class, local spacing) bool {
+	ka, kb := spaceKey(a, ca), spaceKey(b, cb)
 	var sum [2]int32
-	for _, key := range [...][2]uint32{{ka, anyToken}, {anyToken, kb}} {
-		if n := s[key]; n != nil {
-			sum[0] += n[0]
-			sum[1] += n[1]
+	tally := func(key [2]uint32) {
+		for _, t := range [...]spacing{s, local} {
+			if n := t[key]; n != nil {
+				sum[0] += n[0]
+				sum[1] += n[1]
+			}
 		}
 	}
+	if tally([2]uint32{ka, kb}); sum[0]+sum[1] > 0 {
+		return sum[1] > sum[0]
+	}
+	tally([2]uint32{ka, anyToken})
+	tally([2]uint32{anyToken, kb})
 	if sum[0]+sum[1] > 0 {
 		return sum[1] > sum[0]
 	}

@@ -1,6 +1,7 @@
 package ngram
 
 import (
+	"cmp"
 	"slices"
 	"sync"
 )
@@ -260,8 +261,16 @@ func (t *table) followers(node uint32, max, scan int, keep func(uint32) bool, yi
 // scanned at each request rather than ranked once and cached.
 const fewKids = 48
 
+// sortByCount sorts nodes by decreasing count, ties by token id, so that
+// the followers kept do not depend on the order the n-grams were counted
+// in (a directory level counts its files in map order).
 func sortByCount(t *table, ids []uint32) {
-	slices.SortFunc(ids, func(a, b uint32) int { return int(t.at(b).count) - int(t.at(a).count) })
+	slices.SortFunc(ids, func(a, b uint32) int {
+		if c := cmp.Compare(t.at(b).count, t.at(a).count); c != 0 {
+			return c
+		}
+		return cmp.Compare(t.at(a).tok, t.at(b).tok)
+	})
 }
 
 // ranked returns the most frequent children of node (topRoot for the root,
