@@ -116,18 +116,22 @@ func (e *Engine) fresh(ctx context.Context, t *ticket, c cursor, chk *checker, r
 			}
 		}
 	}
-	if cfg.SyntaxCheck && (c.wait != 0 || c.companion) {
-		// Parse while the model works; not for a request that answers
-		// without waiting (its line comes from a later request), unless
-		// the companion's line is to be checked.
-		chk.start(ctx)
-	}
 	build := func(ctx context.Context, budget int, chat bool) (*Prompt, error) {
 		return e.buildPrompt(ctx, c, budget, chat || e.noFIM.Load())
 	}
 	p, err := build(ctx, cfg.Budget, false)
 	if err != nil {
 		return Result{}, err
+	}
+	if cfg.SyntaxCheck && (c.wait != 0 || c.companion) {
+		// Parse while the model works; not for a request that answers
+		// without waiting (its line comes from a later request), unless
+		// the companion's line is to be checked. Not before the prompt
+		// is built either: on a loaded machine the parse of a document
+		// broken at the cursor (tree-sitter's error recovery can take
+		// tens of milliseconds) would take the CPU from the retrieval
+		// the model call waits for.
+		chk.start(ctx)
 	}
 	if !e.latest(t) {
 		return Result{Skipped: Superseded, Prompt: p}, nil

@@ -2,8 +2,10 @@ package retrieve
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -106,6 +108,96 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 	}
 }
 
+// readStale fills a from the tree of an earlier version of the document
+// (its reparse ran past the budget): it reads that version around the
+// cursor's place in it, then moves the lines it found below the edit to
+// where they are now. The identifiers, types and signatures are the
+// earlier version's, one edit behind.
+func (a *analysis) readStale(doc *docTree, nearLines int) {
+	now, cur := a.content, a.offset
+	c := change(doc.src, []byte(now))
+	off := cur
+	switch {
+	case off <= c.StartByte:
+	case off >= c.NewEndByte:
+		off -= c.NewEndByte - c.OldEndByte
+	default:
+		off = c.StartByte + min(off-c.StartByte, c.OldEndByte-c.StartByte)
+	}
+	a.content, a.offset = string(doc.src), off
+	a.read(doc, nearLines)
+	a.content, a.offset = now, cur
+	// What the earlier version lacks is what was just typed: the edited
+	// lines' words up to the cursor come first, read lexically.
+	if lo, hi := c.StartByte, min(cur, c.NewEndByte); lo < hi {
+		lo = strings.LastIndexByte(now[:lo], '\n') + 1
+		a.idents = append(typedIdents(now, lo, hi), a.idents...)
+		seen := make(map[ident]bool)
+		a.idents = slices.DeleteFunc(a.idents, func(x ident) bool {
+			dup := seen[x]
+			seen[x] = true
+			return dup
+		})
+		a.idents = a.idents[:min(len(a.idents), maxIdents)]
+	}
+	delta, below := c.NewEndPoint.Row-c.OldEndPoint.Row, c.OldEndPoint.Row
+	if delta == 0 {
+		return
+	}
+	own := make([]syntax.Definition, len(a.own))
+	for i, d := range a.own {
+		if d.StartLine > below {
+			d.StartLine, d.EndLine = d.StartLine+delta, d.EndLine+delta
+		} else if d.EndLine >= below {
+			d.EndLine = max(d.StartLine, d.EndLine+delta)
+		}
+		own[i] = d
+	}
+	a.own = own
+	for i := range a.enclosing {
+		if sc := &a.enclosing[i]; sc.StartLine > below {
+			sc.StartLine, sc.EndLine = sc.StartLine+delta, sc.EndLine+delta
+		} else if sc.EndLine >= below {
+			sc.EndLine = max(sc.StartLine, sc.EndLine+delta)
+		}
+	}
+}
+
+// typedIdents returns the identifier-like words of s[lo:hi], the last
+// first, without keywords and words shorter than two bytes.
+func typedIdents(s string, lo, hi int) []ident {
+	var out []ident
+	for i := hi; i > lo; {
+		if !isIdentByte(s[i-1]) {
+			i--
+			continue
+		}
+		j := i
+		for j > lo && isIdentByte(s[j-1]) {
+			j--
+		}
+		if w := s[j:i]; len(w) >= 2 && (w[0] < '0' || w[0] > '9') && !keywords[w] {
+			out = append(out, ident{name: w, qualifier: qualifier(s, j)})
+		}
+		i = j
+	}
+	return out
+}
+
+// keywords are the reserved words of the languages lode parses that look
+// like identifiers, skipped by typedIdents.
+var keywords = make(map[string]bool)
+
+func init() {
+	for _, w := range strings.Fields(`break case chan const continue default defer else fallthrough for func go goto if
+		import interface map package range return select struct switch type var nil true false
+		def class self this let function new None True False null undefined async await yield
+		lambda pass raise try except finally with as from elif while in is not and or fn impl
+		pub use mut match trait enum where static void int char public private protected`) {
+		keywords[w] = true
+	}
+}
+
 // newlines returns the offsets of the line breaks in s[start:end].
 func newlines(s string, start, end int) []int {
 	var out []int
@@ -194,13 +286,85 @@ var (
 // goLocalTypes maps the locals, parameters and receiver of a Go function
 // to their type name (without package or pointer), where the text says so
 // plainly: "var x T", "x *T" in a parameter list, "x := &T{", "x := new(T)",
-// and "x := pkg.NewT(" (constructors by convention).
+// and "x := pkg.NewT(" (constructors by convention). It reads the function
+// line by line, each line's declarations memoized: the function around
+// the cursor changes with every keystroke, its lines mostly do not.
 func goLocalTypes(fn string) map[string]string {
 	types := make(map[string]string)
-	for _, m := range goTypedDecl.FindAllStringSubmatch(fn, -1) {
-		types[m[1]] = baseName(m[2])
+	var short []typeDecl
+	carry := ""
+	for fn != "" {
+		line := fn
+		if i := strings.IndexByte(fn, '\n'); i >= 0 {
+			line, fn = fn[:i], fn[i+1:]
+		} else {
+			fn = ""
+		}
+		ds := lineDecls.get(carry + line)
+		for _, d := range ds {
+			if d.short {
+				short = append(short, d)
+			} else {
+				types[d.name] = d.typ
+			}
+		}
+		// A parameter list continues on the next line after "(" or ",".
+		carry = ""
+		if t := strings.TrimRight(line, " \t"); t != "" && (t[len(t)-1] == '(' || t[len(t)-1] == ',') {
+			carry = t[len(t)-1:]
+		}
 	}
-	for _, m := range goShortDecl.FindAllStringSubmatch(fn, -1) {
+	for _, d := range short {
+		types[d.name] = d.typ
+	}
+	return types
+}
+
+// typeDecl is a declaration of a local's type found on one line.
+type typeDecl struct {
+	name, typ string
+	short     bool // from "x := ...", which goLocalTypes applies last
+}
+
+// declMemo memoizes the declarations of lines.
+type declMemo struct {
+	mu sync.Mutex
+	m  map[string][]typeDecl
+}
+
+const maxDeclLines = 1 << 15
+
+var lineDecls = declMemo{m: make(map[string][]typeDecl)}
+
+func (c *declMemo) get(line string) []typeDecl {
+	c.mu.Lock()
+	ds, ok := c.m[line]
+	c.mu.Unlock()
+	if ok {
+		return ds
+	}
+	ds = lineTypeDecls(line)
+	c.mu.Lock()
+	if len(c.m) >= maxDeclLines {
+		clear(c.m)
+	}
+	c.m[strings.Clone(line)] = ds
+	c.mu.Unlock()
+	return ds
+}
+
+// lineTypeDecls returns the declarations of one line, in order.
+func lineTypeDecls(line string) []typeDecl {
+	var out []typeDecl
+	if strings.ContainsAny(line, "(,") || strings.Contains(line, "var") {
+		for _, m := range goTypedDecl.FindAllStringSubmatch(line, -1) {
+			out = append(out, typeDecl{name: m[1], typ: baseName(m[2])})
+		}
+	}
+	if !strings.Contains(line, ":=") {
+		return out
+	}
+	for _, m := range goShortDecl.FindAllStringSubmatch(line, -1) {
 		ty := baseName(m[2])
 		switch {
 		case m[3] == "(" && strings.HasPrefix(ty, "New") && len(ty) > 3:
@@ -208,9 +372,9 @@ func goLocalTypes(fn string) map[string]string {
 		case m[3] == "(":
 			continue // a call of something else: the type is unknown
 		}
-		types[m[1]] = ty
+		out = append(out, typeDecl{name: m[1], typ: ty, short: true})
 	}
-	return types
+	return out
 }
 
 // baseName drops a package qualifier: "bytes.Buffer" -> "Buffer".

@@ -168,3 +168,19 @@ func TestDeclaredType(t *testing.T) {
 		}
 	}
 }
+
+func TestGoLocalTypesAcrossLines(t *testing.T) {
+	fn := `func serve(
+	ctx context.Context,
+	l net.Listener) error {
+	var (
+		mu sync.Mutex
+	)
+	srv := &http.Server{}
+	srv := http.NewServer()
+}`
+	want := map[string]string{"ctx": "Context", "l": "Listener", "mu": "Mutex", "srv": "Server"}
+	if diff := cmp.Diff(want, goLocalTypes(fn)); diff != "" {
+		t.Errorf("goLocalTypes (-want +got):\n%s", diff)
+	}
+}

@@ -61,7 +61,6 @@ type Retriever struct {
 	redacted *redactCache
 	edits    *edits
 	windows  *windowSets
-	terms    termCounts
 	symbols  symbolCache
 }
 
@@ -76,7 +75,6 @@ func New(ws *workspace.Workspace, ix *index.Index, counter Counter, opts Options
 		redacted: newRedactCache(),
 		edits:    newEdits(opts.RecentEdits),
 		windows:  newWindowSets(),
-		terms:    termCounts{counts: make(map[string]int)},
 	}
 	ws.Subscribe(r.observe)
 	return r
@@ -181,6 +179,10 @@ func (r *Retriever) analyze(ctx context.Context, req Request) (*analysis, error)
 					windowFirst: a.windowFirst, windowLast: a.windowLast, lang: a.lang}
 			}
 		}()
+		if string(t.src) != a.content {
+			a.readStale(t, r.opts.NearLines)
+			return
+		}
 		a.read(t, r.opts.NearLines)
 	})
 	if err != nil && ctx.Err() != nil {

@@ -2,7 +2,6 @@ package retrieve
 
 import (
 	"strings"
-	"sync"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/lode-ls/lode/context/index"
@@ -31,7 +30,7 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 		return path == req.Path && s <= a.windowLast && e >= a.windowFirst
 	}
 	var bm25, similar []candidate
-	for _, h := range r.ix.BM25(r.terms.rare(r.ix, query), similarChunks, inWindow) {
+	for _, h := range r.ix.BM25(rareWords(r.ix, query), similarChunks, inWindow) {
 		bm25 = append(bm25, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
 	}
 	q := make(map[string]bool)
@@ -56,20 +55,14 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 	return fuse([][]candidate{bm25, similar[:min(len(similar), similarWindows)]}, []float64{1, 1})
 }
 
-// termCounts remembers how many chunks of the index hold a word (counted
-// up to the limit of the query that asked). BM25 gives common words little weight, but walks all their
-// postings: leaving them out of the query keeps it to a few short lists.
-type termCounts struct {
-	mu     sync.Mutex
-	counts map[string]int
-}
-
 // maxCounted caps the limit; a word this common is never queried.
 const maxCounted = 2000
 
-// rare returns the words of query that are rare enough to query with:
-// held by fewer than 0.25% of the index's chunks (at least 100).
-func (tc *termCounts) rare(ix *index.Index, query string) string {
+// rareWords returns the words of query that are rare enough to query
+// with: held by fewer than 0.25% of the index's chunks (at least 100).
+// BM25 gives common words little weight, but walks all their postings:
+// leaving them out keeps the query to a few short lists.
+func rareWords(ix *index.Index, query string) string {
 	limit := min(maxCounted, max(100, ix.Stats().Chunks/400))
 	var kept []string
 	seen := make(map[string]bool)
@@ -78,19 +71,7 @@ func (tc *termCounts) rare(ix *index.Index, query string) string {
 			continue
 		}
 		seen[w] = true
-		tc.mu.Lock()
-		n, ok := tc.counts[w]
-		tc.mu.Unlock()
-		if !ok {
-			n = len(ix.Occurrences(w, limit))
-			tc.mu.Lock()
-			if len(tc.counts) > 1<<16 {
-				clear(tc.counts)
-			}
-			tc.counts[w] = n
-			tc.mu.Unlock()
-		}
-		if n < limit {
+		if ix.DocFreq(w) < limit {
 			kept = append(kept, w)
 		}
 	}

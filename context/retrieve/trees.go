@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
@@ -14,10 +15,20 @@ import (
 // maxTrees is how many documents keep their last syntax tree.
 const maxTrees = 8
 
+// parseBudget is how long a request waits for the reparse of an edited
+// document (and its outline). Reparsing is usually well under a
+// millisecond, but tree-sitter's error recovery can take tens of
+// milliseconds on the broken line being typed ("f(g(x" in a long file).
+// Past the budget the request reads the document's previous tree, one
+// edit behind, while the reparse finishes in the background for the next
+// request.
+const parseBudget = 3 * time.Millisecond
+
 // docTrees keeps the last syntax tree of the documents asked about most
 // recently, so that the next request on an edited document reparses
 // incrementally instead of from scratch. Trees are C memory: an evicted
-// tree is closed at once, and trees never leave the lock.
+// tree is closed at once (or, while a reparse reads it, when that reparse
+// ends), and trees never leave the lock.
 type docTrees struct {
 	mu      sync.Mutex
 	entries []*docTree // least recently used first
@@ -32,6 +43,11 @@ type docTree struct {
 	outline *syntax.Outline // of tree, once asked for
 	// types caches goLocalTypes by the start of the function it read.
 	types map[int]map[string]string
+	// parsing is closed when the reparse in progress ends; nil when none
+	// is. dropped is set when the entry was evicted during that reparse,
+	// which then closes the trees.
+	parsing chan struct{}
+	dropped bool
 }
 
 // localTypes returns goLocalTypes of the function at [start, end) of the
@@ -57,8 +73,10 @@ func (e *docTree) Outline() syntax.Outline {
 	return *e.outline
 }
 
-// with calls fn with the tree of content, parsed as lang. The tree is
-// valid only during fn; fn must not keep it or any node of it.
+// with calls fn with the tree of content, parsed as lang, or with the
+// document's previous tree when reparsing content takes longer than
+// parseBudget (fn then sees a docTree whose src is not content). The tree
+// is valid only during fn; fn must not keep it or any node of it.
 func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language, content string, fn func(*docTree)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -77,13 +95,9 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 	case e != nil && string(e.src) == content:
 		// unchanged: reuse as is
 	case e != nil:
-		src := []byte(content)
-		t, err := e.tree.Reparse(ctx, src, []text.Change{change(e.src, src)})
-		if err != nil {
+		if err := d.update(ctx, e, content); err != nil {
 			return err
 		}
-		e.tree.Close()
-		e.tree, e.src, e.outline, e.types = t, src, nil, nil
 	default:
 		src := []byte(content)
 		t, err := syntax.Parse(ctx, lang, src)
@@ -93,12 +107,136 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 		e = &docTree{path: path, lang: lang, src: src, tree: t}
 		d.entries = append(d.entries, e)
 		if len(d.entries) > maxTrees {
-			d.entries[0].tree.Close()
+			d.drop(d.entries[0])
 			d.entries = d.entries[1:]
 		}
 	}
 	fn(e)
 	return nil
+}
+
+// maxStaleLines is the largest edit, in lines, after which a request may
+// read the previous tree: typing changes a line or two; a larger change
+// (another part of the file, a paste) waits for its reparse.
+const maxStaleLines = 8
+
+// update brings e to content, reparsing in the background: it waits up to
+// parseBudget for a small edit, else until the reparse ends. It returns
+// with d.mu held and e at content, or at an earlier version when the
+// reparse of a small edit ran past the budget (or when ctx is done). A
+// reparse started by an earlier request is not waited for when the edit
+// is small: it has run past its own budget already.
+func (d *docTrees) update(ctx context.Context, e *docTree, content string) error {
+	for string(e.src) != content {
+		c := change(e.src, []byte(content))
+		small := c.OldEndPoint.Row-c.StartPoint.Row <= maxStaleLines && c.NewEndPoint.Row-c.StartPoint.Row <= maxStaleLines
+		mine := e.parsing == nil
+		if mine {
+			e.parsing = make(chan struct{})
+			go d.reparse(context.WithoutCancel(ctx), e, []byte(content))
+		} else if small {
+			return nil
+		}
+		done := e.parsing
+		d.mu.Unlock()
+		var budget <-chan time.Time
+		if small {
+			timer := time.NewTimer(parseBudget)
+			defer timer.Stop()
+			budget = timer.C
+		}
+		select {
+		case <-done:
+		case <-budget:
+		case <-ctx.Done():
+		}
+		d.mu.Lock()
+		if d.closed || e.dropped {
+			return errors.New("retrieve: document tree dropped")
+		}
+		if small || mine || ctx.Err() != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// reparse reparses e's tree to src and outlines it, then makes it e's
+// current version. It runs on its own goroutine, without the lock: e's
+// tree stays open meanwhile, since drop leaves it to reparse to close.
+func (d *docTrees) reparse(ctx context.Context, e *docTree, src []byte) {
+	d.mu.Lock()
+	base, old, prev := e.tree, e.src, e.outline
+	d.mu.Unlock()
+	c := change(old, src)
+	t, err := base.Reparse(ctx, src, []text.Change{c})
+	var o syntax.Outline
+	if err == nil {
+		o = outlineAfter(t, prev, c)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case e.dropped:
+		base.Close()
+		if err == nil {
+			t.Close()
+		}
+	case err == nil:
+		base.Close()
+		e.tree, e.src, e.outline, e.types = t, src, &o, nil
+	}
+	close(e.parsing)
+	e.parsing = nil
+}
+
+// outlineAfter returns the outline of t, reparsed after change c from a
+// tree whose outline was prev (nil if never computed): only the
+// declarations around the edit are outlined again, the others are
+// prev's, moved by the edit.
+func outlineAfter(t *syntax.Tree, prev *syntax.Outline, c text.Change) syntax.Outline {
+	start, end, ok := t.Changed()
+	if prev == nil || !ok {
+		return t.Outline()
+	}
+	o, rs, re := t.OutlineRange(min(start, c.StartByte), max(end, c.NewEndByte))
+	delta, ldelta := c.NewEndByte-c.OldEndByte, c.NewEndPoint.Row-c.OldEndPoint.Row
+	out := syntax.Outline{Package: o.Package}
+	for _, d := range prev.Definitions {
+		if d.Start < rs {
+			out.Definitions = append(out.Definitions, d)
+		}
+	}
+	out.Definitions = append(out.Definitions, o.Definitions...)
+	for _, d := range prev.Definitions {
+		if d.Start >= re-delta {
+			d.Start, d.End, d.NameStart = d.Start+delta, d.End+delta, d.NameStart+delta
+			d.StartLine, d.EndLine = d.StartLine+ldelta, d.EndLine+ldelta
+			out.Definitions = append(out.Definitions, d)
+		}
+	}
+	for _, im := range prev.Imports {
+		if im.Start < rs {
+			out.Imports = append(out.Imports, im)
+		}
+	}
+	out.Imports = append(out.Imports, o.Imports...)
+	for _, im := range prev.Imports {
+		if im.Start >= re-delta {
+			im.Start, im.End = im.Start+delta, im.End+delta
+			out.Imports = append(out.Imports, im)
+		}
+	}
+	return out
+}
+
+// drop closes e's tree, or leaves it to the reparse in progress.
+func (d *docTrees) drop(e *docTree) {
+	if e.parsing != nil {
+		e.dropped = true
+		return
+	}
+	e.tree.Close()
 }
 
 // has reports whether a tree of path is kept.
@@ -119,7 +257,7 @@ func (d *docTrees) forget(path string) {
 	defer d.mu.Unlock()
 	for i, x := range d.entries {
 		if x.path == path {
-			x.tree.Close()
+			d.drop(x)
 			d.entries = append(d.entries[:i], d.entries[i+1:]...)
 			return
 		}
@@ -131,7 +269,7 @@ func (d *docTrees) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, x := range d.entries {
-		x.tree.Close()
+		d.drop(x)
 	}
 	d.entries, d.closed = nil, true
 }

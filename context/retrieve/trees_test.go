@@ -1,0 +1,174 @@
+package retrieve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// slowGo returns a Go file of n small functions calling syscall-like
+// helpers: cutting one of their lines in the middle of nested calls
+// sends tree-sitter into a long error recovery.
+func slowGo(n int) string {
+	var b strings.Builder
+	b.WriteString("package slow\n\nimport \"unsafe\"\n\n")
+	for i := range n {
+		fmt.Fprintf(&b, "// F%d calls the system.\nfunc F%d(fd int, p *byte) (err error) {\n", i, i)
+		fmt.Fprintf(&b, "\t_, _, e1 := Syscall6(SYS_%d, uintptr(fd), uintptr(unsafe.Pointer(p)), 0, 0, 0, 0)\n", i)
+		b.WriteString("\tif e1 != 0 {\n\t\terr = errnoErr(e1)\n\t}\n\treturn\n}\n\n")
+	}
+	return b.String()
+}
+
+func TestOutlineAfterEdits(t *testing.T) {
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	src := slowGo(40)
+	var d docTrees
+	defer d.close()
+	edits := []struct{ old, new string }{
+		{"func F3(", "func F3b("}, // a name changes
+		{"\treturn\n}\n\n// F10", "\treturn\n}\n\nvar X = 1\n\n// F10"},                               // a declaration appears
+		{"func F20(fd int, p *byte) (err error) {\n", "func F20(fd int,\n\tp *byte) (err error) {\n"}, // lines move
+		{"// F30 calls the system.\n", ""},                                                            // a doc comment goes
+		{"uintptr(unsafe.Pointer(p)), 0, 0, 0, 0)\n\tif e1 != 0 {\n\t\terr = errnoErr(e1)\n\t}\n\treturn\n}\n\n// F35", "uintptr(unsafe.Pointer\n\n// F35"}, // broken
+	}
+	if err := d.with(ctx, "/s.go", lang, src, func(*docTree) {}); err != nil {
+		t.Fatal(err)
+	}
+	for _, ed := range edits {
+		if !strings.Contains(src, ed.old) {
+			t.Fatalf("no %q in the source", ed.old)
+		}
+		src = strings.Replace(src, ed.old, ed.new, 1)
+		var got syntax.Outline
+		for deadline := time.Now().Add(5 * time.Second); ; {
+			fresh := false
+			d.with(ctx, "/s.go", lang, src, func(e *docTree) {
+				if fresh = string(e.src) == src; fresh {
+					got = e.Outline()
+				}
+			})
+			if fresh {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the reparse never caught up")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		tree, err := syntax.Parse(ctx, lang, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := tree.Outline()
+		tree.Close()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("after %q -> %q, outline (-full +incremental):\n%s", ed.old, ed.new, diff)
+		}
+	}
+}
+
+// TestSlowReparseReadsPreviousTree checks that a request whose reparse
+// runs past parseBudget is answered from the previous tree, with the
+// definitions below the edit moved to their new lines, and that the
+// reparse finishes for the next request.
+func TestSlowReparseReadsPreviousTree(t *testing.T) {
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	src := slowGo(1500)
+	var d docTrees
+	defer d.close()
+	if err := d.with(ctx, "/s.go", lang, src, func(e *docTree) { e.Outline() }); err != nil {
+		t.Fatal(err)
+	}
+	// Add a line and cut the next in the middle of nested calls: a small
+	// edit, as when typing.
+	cut := "\t_, _, e1 := Syscall6(SYS_700, uintptr(fd), uintptr(unsafe.Pointer"
+	at := strings.Index(src, cut)
+	i := at + len(cut)
+	j := i + strings.IndexByte(src[i:], '\n')
+	const note = "\t// one more line\n"
+	edited := src[:at] + note + src[at:i] + src[j:]
+	off := i + len(note)
+	a := &analysis{content: edited, offset: off, lang: "go"}
+	a.cursorLine, _ = lineRange(edited, off, off)
+	start := time.Now()
+	stale := false
+	err := d.with(ctx, "/s.go", lang, edited, func(e *docTree) {
+		if stale = string(e.src) != edited; stale {
+			a.readStale(e, 8)
+		} else {
+			a.read(e, 8)
+		}
+	})
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stale {
+		t.Skipf("the reparse took %s, within the budget: nothing to check", took)
+	}
+	if took > 200*time.Millisecond {
+		t.Errorf("the request waited %s for a reparse past its budget", took)
+	}
+	// The outline is the previous version's, moved one line down below
+	// the edit.
+	k := slices.IndexFunc(a.own, func(d syntax.Definition) bool { return d.Name == "F1000" })
+	if k < 0 {
+		t.Fatal("F1000 is not among the document's definitions")
+	}
+	if got, want := a.own[k].StartLine, strings.Count(edited[:strings.Index(edited, "func F1000(")], "\n"); got != want {
+		t.Errorf("F1000 on line %d, want %d", got, want)
+	}
+	if len(a.enclosing) == 0 || a.enclosing[0].Name != "F700" {
+		t.Errorf("enclosing scopes %+v, want F700 first", a.enclosing)
+	}
+	// What was typed comes first, though the tree does not have it yet.
+	if len(a.idents) == 0 || a.idents[0] != (ident{name: "Pointer", qualifier: "unsafe"}) {
+		t.Errorf("identifiers %v do not begin with unsafe.Pointer", a.idents)
+	}
+	if !slices.Contains(a.idents, ident{name: "Syscall6"}) {
+		t.Errorf("identifiers %v lack Syscall6", a.idents)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		fresh := false
+		d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = string(e.src) == edited })
+		if fresh {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the reparse never caught up")
+		}
+	}
+}
+
+// TestLargeEditWaitsForReparse checks that a request after a large edit
+// (not typing) waits for the reparse instead of reading a tree of
+// another part of the file.
+func TestLargeEditWaitsForReparse(t *testing.T) {
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	src := slowGo(1500)
+	var d docTrees
+	defer d.close()
+	if err := d.with(ctx, "/s.go", lang, src, func(*docTree) {}); err != nil {
+		t.Fatal(err)
+	}
+	cut := "SYS_700, uintptr(fd), uintptr(unsafe.Pointer"
+	edited := src[:strings.Index(src, cut)+len(cut)] // the file up to a cursor
+	fresh := false
+	if err := d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = string(e.src) == edited }); err != nil {
+		t.Fatal(err)
+	}
+	if !fresh {
+		t.Error("a request after a large edit read an earlier tree")
+	}
+}
