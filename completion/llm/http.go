@@ -383,3 +383,16 @@ func Call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
 		return nil, err
 	}
 }
+
+// BaseURL returns raw (or fallback when raw is empty) without a trailing
+// slash, or an error when it is not an http or https URL.
+func BaseURL(raw, fallback string) (string, error) {
+	if raw == "" {
+		raw = fallback
+	}
+	raw = strings.TrimRight(raw, "/")
+	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		return "", fmt.Errorf("base URL %q must start with http:// or https://", raw)
+	}
+	return raw, nil
+}

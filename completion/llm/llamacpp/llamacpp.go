@@ -60,13 +60,11 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	if o.BaseURL == "" {
-		o.BaseURL = "http://localhost:8080"
+	u, err := llm.BaseURL(o.BaseURL, "http://localhost:8080")
+	if err != nil {
+		return nil, fmt.Errorf("llamacpp: %w", err)
 	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if !strings.HasPrefix(o.BaseURL, "http://") && !strings.HasPrefix(o.BaseURL, "https://") {
-		return nil, fmt.Errorf("llamacpp: base URL %q must start with http:// or https://", o.BaseURL)
-	}
+	o.BaseURL = u
 	o.Timeouts = o.Timeouts.WithDefaults()
 	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers)}
 	c.noFIM.Store(o.NoFIM)

@@ -94,13 +94,11 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	if o.BaseURL == "" {
-		o.BaseURL = Presets["openai"].BaseURL
+	u, err := llm.BaseURL(o.BaseURL, Presets["openai"].BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("openai: %w", err)
 	}
-	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	if !strings.HasPrefix(o.BaseURL, "http://") && !strings.HasPrefix(o.BaseURL, "https://") {
-		return nil, fmt.Errorf("openai: base URL %q must start with http:// or https://", o.BaseURL)
-	}
+	o.BaseURL = u
 	switch o.FIM {
 	case "":
 		o.FIM = FIMSuffix
