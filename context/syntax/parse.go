@@ -90,6 +90,11 @@ func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (
 	if t.closed.Load() {
 		return nil, errors.New("syntax: reparse of a closed tree")
 	}
+	if !editsFit(len(t.src), len(src), changes) {
+		// Edits that contradict the lengths of the sources would make
+		// tree-sitter reuse nodes at the wrong places: parse afresh.
+		return t.lang.pool.parse(ctx, src, nil)
+	}
 	old := t.ts.Clone()
 	for _, c := range changes {
 		old.Edit(&tree_sitter.InputEdit{
@@ -117,9 +122,10 @@ func (t *Tree) Reparse(ctx context.Context, src []byte, changes []text.Change) (
 // Changed returns the byte span of the tree, from Reparse, that holds
 // every change and every node whose structure differs from the tree it was
 // reparsed from: outside it, the two trees have the same nodes (shifted by
-// the edits). ok is false for a tree from Parse. The first call does the
-// work (tree-sitter's changed ranges), which Reparse leaves undone for
-// callers that never ask.
+// the edits). ok is false for a tree from Parse, or from a Reparse whose
+// changes did not fit its source (which parses afresh). The first call
+// does the work (tree-sitter's changed ranges), which Reparse leaves
+// undone for callers that never ask.
 func (t *Tree) Changed() (start, end int, ok bool) {
 	t.changedMu.Lock()
 	defer t.changedMu.Unlock()
@@ -135,6 +141,19 @@ func (t *Tree) Changed() (start, end int, ok bool) {
 		t.changedOK = true
 	}
 	return t.changedStart, t.changedEnd, t.changedOK
+}
+
+// editsFit reports whether changes, applied in order to a source of oldLen
+// bytes, are in range and give a source of newLen bytes.
+func editsFit(oldLen, newLen int, changes []text.Change) bool {
+	n := oldLen
+	for _, c := range changes {
+		if c.StartByte < 0 || c.StartByte > c.OldEndByte || c.OldEndByte > n || c.StartByte > c.NewEndByte {
+			return false
+		}
+		n += c.NewEndByte - c.OldEndByte
+	}
+	return n == newLen
 }
 
 func point(p text.Point) tree_sitter.Point {
@@ -180,6 +199,7 @@ func (pp *parserPool) get() (*parser, error) {
 	return p, nil
 }
 
+// put returns p, whose last parse finished, to the pool.
 func (pp *parserPool) put(p *parser) {
 	p.p.Reset()
 	atomic.StoreUintptr(p.flag, 0)
@@ -190,10 +210,15 @@ func (pp *parserPool) put(p *parser) {
 	}
 	pp.mu.Unlock()
 	if p != nil {
-		p.p.SetCancellationFlag(nil)
-		p.p.Close()
-		p.pinner.Unpin()
+		p.close()
 	}
+}
+
+// close releases the parser's C memory.
+func (p *parser) close() {
+	p.p.SetCancellationFlag(nil)
+	p.p.Close()
+	p.pinner.Unpin()
 }
 
 func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tree) (*Tree, error) {
@@ -204,7 +229,20 @@ func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tr
 	if err != nil {
 		return nil, err
 	}
-	defer pp.put(p)
+	// A parser whose parse returned no tree is closed, never reused: a
+	// parse cancelled while tree-sitter rebalances the finished tree leaves
+	// the parser's canceled_balancing set, which Reset (ts_parser_reset of
+	// v0.25) does not clear, so its next parse, of any input, would resume
+	// the balancing of a tree Reset released and abort the process
+	// (parser.c: Assertion 'self->finished_tree.ptr' failed).
+	var ts *tree_sitter.Tree
+	defer func() {
+		if ts != nil {
+			pp.put(p)
+		} else {
+			p.close()
+		}
+	}()
 	if ctx.Done() != nil {
 		flag, fired := p.flag, make(chan struct{})
 		stop := context.AfterFunc(ctx, func() {
@@ -218,7 +256,7 @@ func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tr
 			}
 		}()
 	}
-	ts := p.p.Parse(src, old)
+	ts = p.p.Parse(src, old)
 	if ts == nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
