@@ -152,7 +152,8 @@ func (c *checker) check(ctx context.Context) postprocess.Checker {
 	return func(src string) postprocess.Score {
 		t := c.wait(ctx)
 		n := len(src) - len(c.doc)
-		if t == nil || n < 0 || src[:c.off] != c.doc[:c.off] {
+		// Only a pure insertion at the cursor fits the edit below.
+		if t == nil || n < 0 || src[:c.off] != c.doc[:c.off] || src[c.off+n:] != c.doc[c.off:] {
 			return unknown
 		}
 		ins := src[c.off : c.off+n]
