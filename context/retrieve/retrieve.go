@@ -85,7 +85,11 @@ func (r *Retriever) Close() { r.trees.close() }
 
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
-	r.symbols.changes.Add(1)
+	if e.Open {
+		r.symbols.edited(e.Path)
+	} else {
+		r.symbols.changes.Add(1)
+	}
 	r.contents.forget(e.Path)
 	r.windows.forget(e.Path)
 	if e.Kind == workspace.Deleted {
