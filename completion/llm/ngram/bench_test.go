@@ -149,3 +149,62 @@ func BenchmarkLearn(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrain measures learning the 1,500 training files of benchSetup
+// beside tree-sitter's parse of the same files (single thread), the ratio
+// the index pays for the model; lex-s is the part of learning spent
+// collecting the tokens.
+func BenchmarkTrain(b *testing.B) {
+	if testing.Short() {
+		b.Skip("trains on the Go standard library")
+	}
+	type file struct {
+		path string
+		src  []byte
+	}
+	var files []file
+	root := filepath.Join(runtime.GOROOT(), "src")
+	for _, dir := range []string{"net", "crypto", "go"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || len(files) >= 1500 {
+				return filepath.SkipDir
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if strings.HasSuffix(p, ".go") {
+				if src, err := os.ReadFile(p); err == nil {
+					files = append(files, file{p, src})
+				}
+			}
+			return nil
+		})
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var parse, learn, lexing time.Duration
+	for b.Loop() {
+		m := New(Options{})
+		for _, f := range files {
+			t0 := time.Now()
+			tree, err := syntax.Parse(context.Background(), goLang(), f.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := m.Learn(f.path, goLang(), f.src, tree); err != nil {
+				b.Fatal(err)
+			}
+			t2 := time.Now()
+			lex(tree, true)
+			lexing += time.Since(t2)
+			tree.Close()
+			parse += t1.Sub(t0)
+			learn += t2.Sub(t1)
+		}
+	}
+	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s")
+	b.ReportMetric(learn.Seconds()/float64(b.N), "learn-s")
+	b.ReportMetric(lexing.Seconds()/float64(b.N), "lex-s")
+	b.ReportMetric(100*learn.Seconds()/parse.Seconds(), "learn-%-of-parse")
+}

@@ -5,8 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	tree_sitter "github.com/tree-sitter/go-tree-sitter"
-
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -54,32 +52,17 @@ func (l lexeme) text(src []byte) []byte {
 // every context but the last has a follower; for a prefix it ends with one
 // only if the source ends with a line break.
 //
-// The walk is the hot part of training: it makes as few calls into the
-// tree-sitter library as it can (the node kind, then the byte range of
-// leaves only).
+// The walk is the hot part of training: Tree.Leaves collects the leaves in
+// one call into the tree-sitter library, where a walk in Go would make
+// several per node.
 func lex(tree *syntax.Tree, whole bool) []lexeme {
 	src := tree.Source()
-	lang := tree.Language()
-	c := tree.Root().Walk()
-	defer c.Close()
 	l := lexer{src: src, out: make([]lexeme, 0, len(src)/5)}
-	for {
-		n := c.Node()
-		kc := lang.KindClass(n.KindId())
-		atomic := kc == syntax.ClassString || kc == syntax.ClassComment
-		if atomic || !c.GotoFirstChild() {
-			l.leaf(n, kc)
-			for !c.GotoNextSibling() {
-				if !c.GotoParent() {
-					l.gap(len(src))
-					if k := len(l.out); whole && (k == 0 || l.out[k-1].class != classNewline) {
-						l.out = append(l.out, lexeme{start: int32(len(src)), end: int32(len(src)), class: classNewline})
-					}
-					return l.out
-				}
-			}
-		}
-	}
+	tree.Leaves(0, len(src), func(lf syntax.Leaf) bool {
+		l.leaf(lf.Start, lf.End, lf.Class)
+		return true
+	})
+	return l.finish(whole)
 }
 
 type lexer struct {
@@ -91,9 +74,19 @@ type lexer struct {
 	brokeLine bool
 }
 
-// leaf handles a token of the tree.
-func (l *lexer) leaf(n *tree_sitter.Node, kc syntax.Class) {
-	start, end := int(n.StartByte()), int(n.EndByte())
+// finish closes the token stream at the end of the source: a newline token
+// if the source breaks the line after the last token, or always for a whole
+// file.
+func (l *lexer) finish(whole bool) []lexeme {
+	l.gap(len(l.src))
+	if k := len(l.out); whole && (k == 0 || l.out[k-1].class != classNewline) {
+		l.out = append(l.out, lexeme{start: int32(len(l.src)), end: int32(len(l.src)), class: classNewline})
+	}
+	return l.out
+}
+
+// leaf handles a token of the tree, the leaf [start, end) of class kc.
+func (l *lexer) leaf(start, end int, kc syntax.Class) {
 	if start >= end || end > len(l.src) {
 		return // missing nodes inserted by error recovery
 	}
