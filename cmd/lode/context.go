@@ -52,7 +52,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	if *root == "" {
-		*root = findRoot(filepath.Dir(path))
+		*root = workspaceRoot(filepath.Dir(path))
 	}
 	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root,
 		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
@@ -149,21 +149,6 @@ func parsePosition(s string) (path string, line, col int, err error) {
 	}
 	path, err = filepath.Abs(strings.Join(parts, ":"))
 	return path, line, max(col, 1), err
-}
-
-// findRoot returns the nearest directory at or above dir holding .git or
-// go.mod, else dir.
-func findRoot(dir string) string {
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, marker := range []string{".git", "go.mod"} {
-			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-				return d
-			}
-		}
-		if filepath.Dir(d) == d {
-			return dir
-		}
-	}
 }
 
 // printBundle prints a bundle for people: one header per snippet (reason,
