@@ -189,6 +189,10 @@ func TestLearnForget(t *testing.T) {
 
 func TestPredictNext(t *testing.T) {
 	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	// Build the directory level now: otherwise the first requests run
+	// without it while it is built in the background, and the ranking
+	// depends on the timing.
+	m.Prepare("go", "/w/c.go")
 	tests := []struct {
 		name, prefix string
 		want         string // the top prediction
