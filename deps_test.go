@@ -36,13 +36,14 @@ var allowed = map[string][]string{
 
 	// The context engine.
 	"context/text":      {},
+	"context/cache":     {},
 	"context/redact":    {},
 	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
 	"context/workspace": {"context/text", "github.com/fsnotify/fsnotify"},
 	"context/syntax":    {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
-	"context/index": {"context/syntax", "context/text", treeSitter},
+	"context/index": {"context/cache", "context/syntax", "context/text", treeSitter},
 	"context/retrieve": {
 		"context/workspace", "context/syntax", "context/index", "context/text", "context/redact", "context/tokens",
 		treeSitter, lru,
@@ -71,8 +72,7 @@ var allowed = map[string][]string{
 	"completion/llm/ollama":   {"completion/llm"},
 	"completion/llm/llamacpp": {"completion/llm"},
 	"completion/llm/llmtest":  {"completion/llm"},
-	"completion/llm/ngram":    {"completion/llm", "context/syntax", treeSitter},
-	// Tools of the embedded model (tuning runs).
+	"completion/llm/ngram":    {"completion/llm", "context/cache", "context/syntax", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},

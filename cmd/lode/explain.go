@@ -190,18 +190,32 @@ func trimLeftSpace(s string) string {
 	return s
 }
 
-// workspaceRoot returns the nearest directory at or above dir holding .git
-// or .lode.toml, else dir.
+// workspaceRoot returns the workspace of the command line: the nearest
+// directory at or above dir holding .git or .lode.toml (where settings
+// live), else the nearest holding go.mod, else dir. Every command uses it,
+// so they share one index cache.
 func workspaceRoot(dir string) string {
+	if root, ok := markedDir(dir, ".git", config.WorkspaceFile); ok {
+		return root
+	}
+	if root, ok := markedDir(dir, "go.mod"); ok {
+		return root
+	}
+	return dir
+}
+
+// markedDir returns the nearest directory at or above dir holding one of
+// markers.
+func markedDir(dir string, markers ...string) (string, bool) {
 	for d := dir; ; {
-		for _, marker := range []string{".git", config.WorkspaceFile} {
+		for _, marker := range markers {
 			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-				return d
+				return d, true
 			}
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			return "", false
 		}
 		d = parent
 	}

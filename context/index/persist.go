@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/lode-ls/lode/context/cache"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -28,47 +27,13 @@ const (
 // CachePath returns the cache file of the workspace rooted at root, in the
 // user's cache directory (os.UserCacheDir()/lode/index).
 func CachePath(root string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("index: %w", err)
-	}
-	abs, err := filepath.Abs(root)
-	if err != nil {
-		return "", fmt.Errorf("index: %w", err)
-	}
-	name := fmt.Sprintf("%s-%08x.idx", sanitize(filepath.Base(abs)), crc32.Checksum([]byte(abs), castagnoli))
-	return filepath.Join(dir, "lode", "index", name), nil
-}
-
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '_'
-	}, s)
+	return cache.Path("index", root, ".idx")
 }
 
 // Save writes the index to path atomically (a temporary file renamed over
 // it), creating its directory.
 func (x *Index) Save(path string) error {
-	buf := x.encode()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("index: saving: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idx-*")
-	if err != nil {
-		return fmt.Errorf("index: saving: %w", err)
-	}
-	_, err = tmp.Write(buf)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := cache.WriteFile(path, x.encode()); err != nil {
 		return fmt.Errorf("index: saving: %w", err)
 	}
 	return nil

@@ -6,13 +6,13 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/lode-ls/lode/context/cache"
 	"hash/crc32"
 	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // ErrCorrupt reports a saved model that is truncated, damaged, or written
@@ -29,22 +29,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // CachePath returns where the model of the workspace rooted at root is
 // saved: os.UserCacheDir()/lode/ngram/NAME-CRC.ngram.
 func CachePath(root string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("ngram: %w", err)
-	}
-	abs, err := filepath.Abs(root)
-	if err != nil {
-		return "", fmt.Errorf("ngram: %w", err)
-	}
-	base := strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || r == '.' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '_'
-	}, filepath.Base(abs))
-	name := fmt.Sprintf("%s-%08x.ngram", base, crc32.Checksum([]byte(abs), castagnoli))
-	return filepath.Join(dir, "lode", "ngram", name), nil
+	return cache.Path("ngram", root, ".ngram")
 }
 
 // contentHash identifies the source a file's tokens were learned from.
@@ -114,22 +99,7 @@ func (m *Model) Save(path string) error {
 	m.mu.RUnlock()
 	buf.Write(binary.LittleEndian.AppendUint32(nil, crc32.Checksum(buf.Bytes(), castagnoli)))
 
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("ngram: saving: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ngram-*")
-	if err != nil {
-		return fmt.Errorf("ngram: saving: %w", err)
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := cache.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("ngram: saving: %w", err)
 	}
 	return nil
