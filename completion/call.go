@@ -164,6 +164,14 @@ func (e *Engine) wait(ctx context.Context, t *ticket, f *flight, deadline time.T
 	}
 	select {
 	case <-f.done:
+		// A newer request or Forget may have dropped t and, with it, the
+		// call (which then ends cancelled): superseded wins.
+		select {
+		case <-t.done:
+			e.end(t)
+			return flightResult{}, errSuperseded
+		default:
+		}
 	case <-t.done:
 		e.end(t)
 		return flightResult{}, errSuperseded
