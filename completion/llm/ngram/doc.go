@@ -25,12 +25,16 @@
 // weight times the squared context length), so the level that has seen the
 // longest match leads; the document's own two levels weigh six times more.
 //
-// Out-of-vocabulary policy: a token no level has seen is the unknown token,
-// whose probability is the mass the smoothing leaves to the uniform
-// distribution over the live vocabulary plus one; it can never be
-// proposed. An identifier typed in the document joins the vocabulary of
-// the cache level at once, and of the other levels once the file is
-// learned.
+// Out-of-vocabulary policy: every token no level has seen is the unknown
+// token, a class the project level learns like any other token: where a
+// learned file uses a name or literal first that no other learned file
+// holds, the project level counts the unknown token instead (keywords and
+// punctuation are never new). Its estimate there is the chance that the
+// next token is new (after "func", far more than after "fmt."); a seen
+// token gets the levels' mixture scaled by the chance that it is not. The
+// unknown token is never proposed. An identifier typed in the document
+// joins the vocabulary of the cache level at once, and of the other levels
+// once the file is learned.
 //
 // The main type is Model, which implements llm.Model (rest-of-line
 // completion with a confidence cut-off), llm.FIMer, llm.Predictor (ranked

@@ -109,7 +109,6 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 	defer m.mu.RUnlock()
 	q := query{ov: overlay{v: m.vocab}}
 	q.s = m.scorer(lang, path, nil, true)
-	cache := &q.s.levels[len(q.s.levels)-1]
 	freq := m.langs[lang]
 	var recent []uint32 // the buffer's tokens, most recent last, unique
 	cut := -1           // the token of the current line where a completion is asked
@@ -152,11 +151,7 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 			m.evalLine(&q, src, lexemes[i:], lx.space || i == 0 || lexemes[i-1].class == classNewline, r)
 		}
 
-		cache.w = cache.t.add(cache.w, tok, 1)
-		for k := range q.s.levels[:len(q.s.levels)-1] {
-			l := &q.s.levels[k]
-			l.w = l.t.advance(l.w, tok)
-		}
+		q.s.read(tok)
 		q.last = tok
 		recent = slices.DeleteFunc(recent, func(t uint32) bool { return t == tok })
 		recent = append(recent, tok)

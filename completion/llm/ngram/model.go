@@ -3,6 +3,7 @@ package ngram
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/lode-ls/lode/context/syntax"
@@ -56,6 +57,22 @@ type fileTokens struct {
 	toks   []uint32
 	spaces []uint64 // bit i: space before toks[i]
 	hash   uint64   // of the source (contentHash)
+	// novel are the positions the project level counts as the unknown
+	// token (see vocab.note), fixed when the file is learned.
+	novel []int32
+}
+
+// projectToks returns the stream the project level counts: the file's
+// tokens with its novel positions read as the unknown token.
+func (f *fileTokens) projectToks() []uint32 {
+	if len(f.novel) == 0 {
+		return f.toks
+	}
+	toks := slices.Clone(f.toks)
+	for _, i := range f.novel {
+		toks[i] = unk
+	}
+	return toks
 }
 
 type dirKey struct{ lang, dir string }
@@ -122,9 +139,15 @@ func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 	for i, l := range lexemes {
 		toks[i] = m.vocab.intern(l.text(src), l.class)
 	}
-	f := &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)}
+	m.add(path, &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)})
+}
+
+// add counts f, the tokens of path, under the write lock. path must not be
+// counted already.
+func (m *Model) add(path string, f *fileTokens) {
+	f.novel = m.vocab.note(f.toks, 1)
 	m.files[path] = f
-	m.spacing.add(m.vocab, toks, f.spaces, 1)
+	m.spacing.add(m.vocab, f.toks, f.spaces, 1)
 	m.count(path, f, 1)
 }
 
@@ -145,6 +168,7 @@ func (m *Model) forget(path string) {
 	}
 	m.count(path, f, -1)
 	m.spacing.add(m.vocab, f.toks, f.spaces, -1)
+	m.vocab.note(f.toks, -1)
 	delete(m.files, path)
 }
 
@@ -156,7 +180,7 @@ func (m *Model) count(path string, f *fileTokens, delta int) {
 		g = newTable(m.opts.Order)
 		m.langs[f.lang] = g
 	}
-	g.addAll(f.toks, delta)
+	g.addAll(f.projectToks(), delta)
 
 	key := dirKey{f.lang, f.dir}
 	d := m.dirs[key]

@@ -133,10 +133,7 @@ func (m *Model) Load(path string) error {
 		for j, t := range f.toks {
 			f.toks[j] = ids[t]
 		}
-		ft := &fileTokens{lang: f.lang, dir: filepath.Dir(f.path), toks: f.toks, spaces: f.spaces, hash: f.hash}
-		m.files[f.path] = ft
-		m.spacing.add(m.vocab, ft.toks, ft.spaces, 1)
-		m.count(f.path, ft, 1)
+		m.add(f.path, &fileTokens{lang: f.lang, dir: filepath.Dir(f.path), toks: f.toks, spaces: f.spaces, hash: f.hash})
 	}
 	return nil
 }

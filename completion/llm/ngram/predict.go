@@ -113,27 +113,27 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 	s := scorer{}
 	s.setBase(m.langs[lang], 0)
-	from := max(0, len(ids)-m.opts.Order)
 	for i, t := range []*table{m.langs[lang], m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
 		if t == nil {
 			continue
-		}
-		w := t.start()
-		for _, id := range ids[from:] {
-			w = t.advance(w, id)
 		}
 		boost := 1.0
 		if i == 2 {
 			boost = docBoost
 		}
-		s.levels = append(s.levels, level{t: t, w: w, boost: boost})
+		s.levels = append(s.levels, level{t: t, w: t.start(), boost: boost, novel: i == 0})
 	}
 	cache := newTable(m.opts.Order)
 	w := cache.start()
-	for _, id := range ids {
+	// The other levels need only the last tokens as context.
+	from := max(0, len(ids)-m.opts.Order)
+	for _, id := range ids[:from] {
 		w = cache.add(w, id, 1)
 	}
 	s.levels = append(s.levels, level{t: cache, w: w, open: true, boost: docBoost})
+	for _, id := range ids[from:] {
+		s.read(id)
+	}
 	return s
 }
 

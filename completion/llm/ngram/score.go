@@ -20,6 +20,28 @@ type level struct {
 	open bool
 	// boost multiplies the level's weight in the mixture (see docBoost).
 	boost float64
+	// novel is set for the project level, which counts the unknown token
+	// where files use new names: it reads a token it has not seen as the
+	// unknown token, and its estimate of that token is the mixture's
+	// probability that the next token is new (see scorer.novelty).
+	novel bool
+}
+
+// next returns the level's contexts after tok, without counting it.
+func (l *level) next(tok uint32) window {
+	if l.novel && !l.t.seen(tok) {
+		tok = unk
+	}
+	return l.t.advance(l.w, tok)
+}
+
+// read moves the level past tok, counting it in an open level.
+func (l *level) read(tok uint32) {
+	if l.open {
+		l.w = l.t.add(l.w, tok, 1)
+		return
+	}
+	l.w = l.next(tok)
 }
 
 // docBoost is the extra weight of the document's own levels (the file as
@@ -34,6 +56,35 @@ const docBoost = 6
 type scorer struct {
 	levels []level
 	base   float64 // the uniform distribution under every level: 1/(V+1)
+
+	// pNovel caches novelty() at the current position when novelSet.
+	pNovel   float64
+	novelSet bool
+}
+
+// read moves every level past tok, the document's next token (counted by
+// the cache).
+func (s *scorer) read(tok uint32) {
+	for i := range s.levels {
+		s.levels[i].read(tok)
+	}
+	s.novelSet = false
+}
+
+// novelty returns the probability that the next token is one no level has
+// seen: the project level's estimate of the unknown token, which it
+// counts where the files it learned used a name first. It is 0 when no
+// level knows the unknown token (a model that learned nothing yet).
+func (s *scorer) novelty() float64 {
+	if !s.novelSet {
+		s.novelSet, s.pNovel = true, 0
+		for i := range s.levels {
+			if l := &s.levels[i]; l.novel && l.t.seen(unk) {
+				s.pNovel, _ = l.estimate(unk, s.base)
+			}
+		}
+	}
+	return s.pNovel
 }
 
 // setBase sets the distribution under every level: uniform over the
@@ -45,6 +96,7 @@ func (s *scorer) setBase(global *table, extra int) {
 		v += int(global.at(0).kids)
 	}
 	s.base = 1 / float64(v)
+	s.novelSet = false
 }
 
 // estimate is one level's Witten-Bell interpolated probability of tok and
@@ -88,10 +140,14 @@ func mixWeight(lambda float64, depth int) float64 {
 	return lambda * float64(depth*depth)
 }
 
-// prob returns the mixed probability of tok and whether no level has ever
-// seen it (an out-of-vocabulary token, which gets the mass the smoothing
-// reserves for unseen tokens).
+// prob returns the probability of tok and whether no level has ever seen
+// it (an out-of-vocabulary token). A seen token gets the mixture of the
+// levels' estimates, scaled by the chance that the next token is not new;
+// every unseen token is the unknown token, whose probability is the
+// novelty. A model that knows no novelty (nothing learned) gives unseen
+// tokens the mass the smoothing reserves for them.
 func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
+	pn := s.novelty()
 	sum, wsum := 0.0, 0.0
 	unseen = true
 	for i := range s.levels {
@@ -100,29 +156,34 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		if w == 0 {
 			continue
 		}
+		if l.novel && pn > 0 {
+			lp /= 1 - pn // the project's estimate among the tokens seen
+		}
 		sum += w * lp
 		wsum += w
-		if unseen {
-			if id := l.t.child(0, tok); id != none && l.t.at(id).count > 0 {
-				unseen = false
-			}
+		if unseen && l.t.seen(tok) {
+			unseen = false
 		}
+	}
+	if unseen && pn > 0 {
+		return pn, true
 	}
 	if wsum == 0 {
 		return s.base, unseen
 	}
-	return sum / wsum, unseen
+	return (1 - pn) * sum / wsum, unseen
 }
 
 // advance moves every level past tok.
 func (s scorer) advance(tok uint32) scorer {
 	levels := make([]level, len(s.levels))
 	for i, l := range s.levels {
-		levels[i] = level{t: l.t, w: l.t.advance(l.w, tok), boost: l.boost}
 		// Generated tokens are not counted: the cache stays as it was and
 		// its contexts are no longer the stream's last.
+		levels[i] = level{t: l.t, w: l.next(tok), boost: l.boost, novel: l.novel}
 	}
 	s.levels = levels
+	s.novelSet = false
 	return s
 }
 

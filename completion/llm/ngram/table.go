@@ -115,6 +115,12 @@ func (t *table) child(parent, tok uint32) uint32 {
 	}
 }
 
+// seen reports whether the table counts tok.
+func (t *table) seen(tok uint32) bool {
+	id := t.child(0, tok)
+	return id != none && t.at(id).count > 0
+}
+
 // childOrNew returns the node of n-gram (node, tok), creating it.
 func (t *table) childOrNew(parent, tok uint32) uint32 {
 	mask := uint64(len(t.slots) - 1)

@@ -1,7 +1,9 @@
 package ngram
 
-// unk is the id of every token the model has never learned. It is never
-// counted, so it only ever gets the smoothing's share for unseen tokens.
+// unk is the id of every token the model has never learned. The project
+// level counts it where a file uses a token first that no other learned
+// file holds (see vocab.note), so it learns where new names appear; no
+// other level counts it, and it is never proposed.
 const unk = 0
 
 // vocab interns token texts. Ids are never reused: a forgotten token keeps
@@ -10,10 +12,39 @@ type vocab struct {
 	ids     map[string]uint32
 	texts   []string
 	classes []class
+	docs    []uint32 // by id: how many learned files hold the token
+	stamp   []uint32 // by id: scratch of note, the serial of the last file that held it
+	serial  uint32
 }
 
 func newVocab() *vocab {
-	return &vocab{ids: map[string]uint32{}, texts: []string{"<unk>"}, classes: []class{classPunct}}
+	return &vocab{ids: map[string]uint32{}, texts: []string{"<unk>"}, classes: []class{classPunct},
+		docs: []uint32{0}, stamp: []uint32{0}}
+}
+
+// note adds delta (1 or -1) to the file count of each distinct token of
+// toks, a file being learned or forgotten. When adding, it returns the
+// novel positions: where a name or literal occurs first in toks while no
+// other learned file holds it. Those are the events the unknown token
+// stands for when the model reads a file it has not learned. Keywords and
+// punctuation are a closed set that the grammar fixes: never novel.
+func (v *vocab) note(toks []uint32, delta int) (novel []int32) {
+	v.serial++
+	if v.serial == 0 { // wrapped: no stamp may match by chance
+		clear(v.stamp)
+		v.serial = 1
+	}
+	for i, t := range toks {
+		if v.stamp[t] == v.serial {
+			continue
+		}
+		v.stamp[t] = v.serial
+		if delta > 0 && v.docs[t] == 0 && (v.classes[t] == classIdent || v.classes[t] == classLiteral) {
+			novel = append(novel, int32(i))
+		}
+		v.docs[t] = uint32(int(v.docs[t]) + delta)
+	}
+	return novel
 }
 
 func (v *vocab) intern(text []byte, c class) uint32 {
@@ -25,6 +56,8 @@ func (v *vocab) intern(text []byte, c class) uint32 {
 	v.ids[s] = id
 	v.texts = append(v.texts, s)
 	v.classes = append(v.classes, c)
+	v.docs = append(v.docs, 0)
+	v.stamp = append(v.stamp, 0)
 	return id
 }
 
