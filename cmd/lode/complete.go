@@ -188,6 +188,7 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 	if !learned && (opts.Embedded != nil || opts.Model == llm.Model(ng)) {
 		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
 	}
+	ng.Flush()           // count what was learned in bulk
 	ng.Prepare("", path) // a single request: build the document's levels first
 	return opts, closeAll, nil
 }

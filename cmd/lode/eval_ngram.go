@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,7 +40,7 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	held := fl.String("heldout", strings.Join(ngramHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "hold out the tuning packages instead of the test packages")
 	limit := fl.Int("train", 0, "train on at most this many files (0: all), for quick runs")
-	order := fl.Int("order", 6, "n-gram order")
+	order := fl.Int("order", 0, "n-gram order of the project level (0: the model's default)")
 	minProb := fl.Float64("minprob", ngram.DefaultMinProb, "confidence cut-off of line completion")
 	seed := fl.Uint64("seed", 1, "seed of the line cuts and ngramLatency positions")
 	fl.Usage = func() {
@@ -89,7 +90,7 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	evalTime := time.Since(start)
 	lat := ngramMeasureLatency(ctx, m, test, *seed)
-	printNgramReport(stdout, res, evalTime, lat)
+	printNgramReport(stdout, res, m.Stats().Vocabulary, evalTime, lat)
 	return 0
 }
 
@@ -182,6 +183,9 @@ func ngramTrainTimed(ctx context.Context, m *ngram.Model, files []ngramCorpusFil
 		tr.files++
 		tr.bytes += len(f.src)
 	}
+	t0 := time.Now()
+	m.Flush() // the counts Learn leaves to a bulk build
+	tr.learn += time.Since(t0)
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -248,11 +252,13 @@ func printNgramTraining(w io.Writer, tr ngramTraining, st ngram.Stats) {
 		st.Tokens, st.Vocabulary, st.Nodes, float64(st.Bytes)/(1<<20), tr.heapMB, tr.peakRSSMB)
 }
 
-func printNgramReport(w io.Writer, r *ngram.EvalResult, evalTime time.Duration, lat ngramLatency) {
+func printNgramReport(w io.Writer, r *ngram.EvalResult, vocabulary int, evalTime time.Duration, lat ngramLatency) {
 	fmt.Fprintf(w, "held-out: %d files, %d tokens (%d lexical), eval %.1fs\n", r.Files, r.Model.Tokens, r.Lexical.Tokens, evalTime.Seconds())
-	fmt.Fprintf(w, "unseen tokens %.2f%%, each charged the smoothed unknown-token probability: %.2f of the bits/token; in-vocabulary tokens alone: %.2f bits/token\n\n",
+	fmt.Fprintf(w, "unseen tokens %.2f%%, each charged the unknown token's probability (the chance of a new name there): %.2f of the bits/token; in-vocabulary tokens alone: %.2f bits/token\n",
 		100*ngramRatio(r.Model.Unseen, r.Model.Tokens), r.UnseenBits/float64(r.Model.Tokens),
 		(r.Model.Bits-r.UnseenBits)/float64(r.Model.Tokens-r.Model.Unseen))
+	fmt.Fprintf(w, "stricter: charging each unseen token also log2(vocabulary + 1) = %.1f bits for its spelling: %.2f bits/token\n\n",
+		math.Log2(float64(vocabulary+1)), (r.Model.Bits+float64(r.Model.Unseen)*math.Log2(float64(vocabulary+1)))/float64(r.Model.Tokens))
 	fmt.Fprintf(w, "%-34s %9s %7s %7s %7s\n", "next token (rank > 10 = miss)", "bits/tok", "MRR", "top-1", "top-5")
 	row := func(name string, m ngram.Metrics, entropy bool) {
 		e := "-"
@@ -263,6 +269,9 @@ func printNgramReport(w io.Writer, r *ngram.EvalResult, evalTime time.Duration, 
 	}
 	row("nested cache n-gram, all tokens", r.Model, true)
 	row("  without newline tokens", r.Lexical, true)
+	for i, name := range []string{"punctuation", "keywords", "identifiers", "literals", "newlines"} {
+		row(fmt.Sprintf("  %s (%.0f%%)", name, 100*ngramRatio(r.ByClass[i].Tokens, r.Model.Tokens)), r.ByClass[i], true)
+	}
 	row("baseline: workspace frequency", r.Frequency, false)
 	row("baseline: buffer words by recency", r.Recency, false)
 	fmt.Fprintf(w, "identifier positions (%d), identifiers ranked only:\n", r.Ident.Tokens)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
@@ -32,6 +34,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.exclude, "exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
 	fl.BoolVar(&o.codeOnly, "code", false, "index only files of the languages lode parses")
 	fl.BoolVar(&o.compare, "compare", false, "build a cold index (no cache) alternating with a bare tree-sitter parse of the same files, and report both times")
+	fl.BoolVar(&o.learn, "learn", false, "teach the embedded model from the index's parses, as the server does (with -compare: also build a second index that teaches it, and report what learning adds)")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
 		fl.PrintDefaults()
@@ -61,6 +64,7 @@ type indexOptions struct {
 	dir, exclude               string
 	workers                    int
 	noCache, codeOnly, compare bool
+	learn                      bool
 }
 
 // indexRun scans, (optionally) parses alone for comparison, loads the
@@ -89,13 +93,24 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 	defer x.Close()
 	var res index.BuildResult
 	var took, cpu time.Duration
-	if o.compare {
-		res, took, cpu, err = indexCompare(ctx, x, files, o.workers, stdout)
-	} else {
+	switch {
+	case o.compare:
+		res, took, cpu, err = indexCompare(ctx, x, files, o, stdout)
+	default:
+		var model *ngram.Model
+		if o.learn {
+			model = ngram.New(ngram.Options{})
+			teach(x, model, slog.New(slog.DiscardHandler))
+		}
 		t, c := time.Now(), indexCPU()
 		bar := newIndexBar(stderr)
 		res, err = x.Build(ctx, files, o.workers, bar.update)
 		bar.done()
+		if model != nil {
+			model.Flush()
+			st := model.Stats()
+			fmt.Fprintf(stdout, "embedded model: %d files, %d tokens, %d n-grams (~%d MB)\n", st.Files, st.Tokens, st.Nodes, st.Bytes>>20)
+		}
 		took, cpu = time.Since(t), indexCPUSince(c)
 	}
 	// Ready: scanned, loaded and built; the bare parses of -compare are not
@@ -131,10 +146,16 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 // time, so that a machine whose load changes during the run weighs on both
 // alike. It prints the bare parse's time and the ratio, and returns the
 // build's result and its wall and CPU time.
-func indexCompare(ctx context.Context, x *index.Index, files []index.File, workers int, stdout io.Writer) (res index.BuildResult, took, cpu time.Duration, err error) {
+func indexCompare(ctx context.Context, x *index.Index, files []index.File, o indexOptions, stdout io.Writer) (res index.BuildResult, took, cpu time.Duration, err error) {
 	const steps = 10
+	workers := o.workers
 	var bareTook, bareCPU time.Duration
 	parsed := 0
+	var learning *indexLearning
+	if o.learn {
+		learning = newIndexLearning()
+		defer learning.x.Close()
+	}
 	for s := 1; s <= steps; s++ {
 		lo, hi := (s-1)*len(files)/steps, s*len(files)/steps
 		t, c := time.Now(), indexCPU()
@@ -153,6 +174,14 @@ func indexCompare(ctx context.Context, x *index.Index, files []index.File, worke
 		res.Indexed += r.Indexed
 		res.Failed += r.Failed
 		res.Errors = append(res.Errors, r.Errors...)
+		if learning != nil {
+			if err := learning.build(ctx, files[:hi], workers); err != nil {
+				return res, took, cpu, err
+			}
+		}
+	}
+	if learning != nil {
+		learning.report(stdout, took, cpu)
 	}
 	fmt.Fprintf(stdout, "bare tree-sitter parse: %d files in %v%s\n", parsed, bareTook.Round(time.Millisecond), indexCPUText(bareCPU))
 	fmt.Fprintf(stdout, "index/bare: wall %.2fx", took.Seconds()/bareTook.Seconds())
@@ -161,6 +190,43 @@ func indexCompare(ctx context.Context, x *index.Index, files []index.File, worke
 	}
 	fmt.Fprintln(stdout)
 	return res, took, cpu, nil
+}
+
+// indexLearning is the second index of `lode index -compare -learn`, which
+// teaches the embedded model as it parses, and the time it took.
+type indexLearning struct {
+	x         *index.Index
+	model     *ngram.Model
+	took, cpu time.Duration
+}
+
+func newIndexLearning() *indexLearning {
+	l := &indexLearning{x: index.New(), model: ngram.New(ngram.Options{})}
+	teach(l.x, l.model, slog.New(slog.DiscardHandler))
+	return l
+}
+
+func (l *indexLearning) build(ctx context.Context, files []index.File, workers int) error {
+	t, c := time.Now(), indexCPU()
+	_, err := l.x.Build(ctx, files, workers, nil)
+	l.took, l.cpu = l.took+time.Since(t), l.cpu+indexCPUSince(c)
+	return err
+}
+
+// report flushes the model (the bulk count that ends a cold start) and
+// prints what learning added to the index alone (took and cpu).
+func (l *indexLearning) report(w io.Writer, took, cpu time.Duration) {
+	t, c := time.Now(), indexCPU()
+	l.model.Flush()
+	l.took, l.cpu = l.took+time.Since(t), l.cpu+indexCPUSince(c)
+	st := l.model.Stats()
+	fmt.Fprintf(w, "index teaching the embedded model: %v%s (%d files, %d tokens, %d n-grams)\n",
+		l.took.Round(time.Millisecond), indexCPUText(l.cpu), st.Files, st.Tokens, st.Nodes)
+	fmt.Fprintf(w, "learning adds: wall %+.0f%%", 100*(l.took.Seconds()/took.Seconds()-1))
+	if indexCPU() >= 0 && cpu > 0 {
+		fmt.Fprintf(w, ", cpu %+.0f%%", 100*(l.cpu.Seconds()/cpu.Seconds()-1))
+	}
+	fmt.Fprintln(w)
 }
 
 // indexLoad returns the index saved in cache, or a new one when there is no

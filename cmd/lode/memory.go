@@ -82,6 +82,7 @@ func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.I
 			forgot++
 		}
 	}
+	model.Flush() // count in bulk what the index taught it
 	logger.Info("embedded model ready", "files", len(model.Paths()), "learned after indexing", learned)
 	changed := built.Indexed+built.Removed+learned+forgot > 0
 	if cachePath != "" && changed {

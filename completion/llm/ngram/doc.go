@@ -13,13 +13,16 @@
 // as well, so that pairs the model has not learned (or everything, while
 // it has learned nothing yet) are spaced like the document.
 //
-// Counts are kept per language in a trie of n-grams (orders 1 to 6 by
-// default) with interned token ids and hashed (parent, token) children;
-// Learn adds a file's counts, replacing those of its previous version, and
-// Forget removes them. A prediction mixes four levels: the project
-// (everything learned in the language), the directory of the document, the
-// document as last learned, and a cache of the tokens just before the
-// cursor. Each level smooths its own estimate by interpolated Witten-Bell
+// Counts are kept per language in a trie of n-grams with interned token
+// ids and hashed (parent, token) children; Learn adds a file's counts,
+// replacing those of its previous version, and Forget removes them. A
+// prediction mixes four levels: the project (everything learned in the
+// language, n-grams up to 7 tokens by default), the directory of the
+// document, the document as last learned, and a cache of the tokens just
+// before the cursor (these three, small and repetitive, up to 10 tokens).
+// A cold start counts the project level in bulk (see Model.Flush): sorting
+// the token streams once costs a fifth of counting them one n-gram at a
+// time. Each level smooths its own estimate by interpolated Witten-Bell
 // down to a uniform distribution over the vocabulary, and the levels are
 // mixed by the confidence of their longest matching context (Witten-Bell's
 // weight times the squared context length), so the level that has seen the

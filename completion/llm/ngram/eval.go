@@ -65,6 +65,9 @@ type EvalResult struct {
 	// many lines were tried, how many got a proposal, how many proposals
 	// were exactly the rest of the line (text, spacing included).
 	Lines, Proposed, Exact int
+	// ByClass splits Model by the class of the token to predict:
+	// punctuation, keywords, identifiers, literals, newlines.
+	ByClass [5]Metrics
 	// UnseenBits is the part of Model.Bits spent on unseen tokens.
 	UnseenBits float64
 	// Spacing reconstruction: token gaps on a line predicted right.
@@ -84,6 +87,7 @@ type EvalFile struct {
 // before; after a file is read the model learns it. Files are read in the
 // given order; seed fixes the line cuts.
 func (m *Model) Evaluate(ctx context.Context, files []EvalFile, seed uint64) (*EvalResult, error) {
+	m.Flush()
 	r := &EvalResult{}
 	rng := rand.New(rand.NewPCG(seed, 1))
 	for _, f := range files {
@@ -109,7 +113,7 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 	defer m.mu.RUnlock()
 	q := query{ov: overlay{v: m.vocab}}
 	q.s = m.scorer(lang, path, nil, true)
-	freq := m.langs[lang]
+	freq := m.projectTable(lang)
 	var recent []uint32 // the buffer's tokens, most recent last, unique
 	cut := -1           // the token of the current line where a completion is asked
 	for i, lx := range lexemes {
@@ -125,6 +129,8 @@ func (m *Model) evalFile(path, lang string, src []byte, lexemes []lexeme, r *Eva
 		rank := rankOf(cands, tok)
 		r.Model.rank(rank)
 		r.Model.Bits += bits(p)
+		r.ByClass[lx.class].rank(rank)
+		r.ByClass[lx.class].Bits += bits(p)
 		if unseen {
 			r.Model.Unseen++
 			r.UnseenBits += bits(p)

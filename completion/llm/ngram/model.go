@@ -11,7 +11,9 @@ import (
 
 // Options configure a Model. The zero value is valid.
 type Options struct {
-	// Order is the longest n-gram counted, 2 to 8. Zero means 6.
+	// Order is the longest n-gram the project level counts, 2 to 12.
+	// Zero means 7. The document's own levels count up to 10 tokens (or
+	// Order, if longer).
 	Order int
 	// MinProb is the confidence cut-off of rest-of-line generation: a
 	// token whose mixed probability is below it ends the completion, and a
@@ -33,7 +35,7 @@ type Model struct {
 
 	mu      sync.RWMutex
 	vocab   *vocab
-	langs   map[string]*table      // the project level, per language
+	langs   map[string]*project    // the project level, per language
 	files   map[string]*fileTokens // by path
 	dirs    map[dirKey]*dirFiles
 	spacing spacing
@@ -87,7 +89,7 @@ type dirFiles struct {
 // New returns an empty model.
 func New(opts Options) *Model {
 	if opts.Order < 2 || opts.Order > maxOrder {
-		opts.Order = 6
+		opts.Order = 7
 	}
 	if opts.MinProb <= 0 {
 		opts.MinProb = DefaultMinProb
@@ -98,7 +100,7 @@ func New(opts Options) *Model {
 	return &Model{
 		opts:      opts,
 		vocab:     newVocab(),
-		langs:     map[string]*table{},
+		langs:     map[string]*project{},
 		files:     map[string]*fileTokens{},
 		dirs:      map[dirKey]*dirFiles{},
 		spacing:   spacing{},
@@ -177,10 +179,10 @@ func (m *Model) forget(path string) {
 func (m *Model) count(path string, f *fileTokens, delta int) {
 	g := m.langs[f.lang]
 	if g == nil {
-		g = newTable(m.opts.Order)
+		g = newProject(m.opts.Order)
 		m.langs[f.lang] = g
 	}
-	g.addAll(f.projectToks(), delta)
+	g.add(path, f, delta)
 
 	key := dirKey{f.lang, f.dir}
 	d := m.dirs[key]
@@ -220,7 +222,7 @@ func (m *Model) recount(c *lru, key string, live int, toks []uint32, delta int) 
 		return
 	}
 	t.addAll(toks, delta)
-	if delta > 0 && t.nodes() > 4*m.opts.Order*live+4*pageSize {
+	if delta > 0 && t.nodes() > 4*m.localOrder()*live+4*pageSize {
 		c.remove(key)
 	}
 }
@@ -240,7 +242,11 @@ func (m *Model) Stats() Stats {
 		s.Tokens += len(f.toks)
 		s.Bytes += 4 * cap(f.toks)
 	}
-	for _, t := range m.langs {
+	for _, p := range m.langs {
+		t := p.t
+		if t == nil {
+			continue
+		}
 		s.Nodes += t.nodes()
 		s.Bytes += t.bytes()
 	}
@@ -321,13 +327,7 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	if toks == nil {
 		return nil
 	}
-	build := func() *table {
-		t := newTable(m.opts.Order)
-		for _, s := range toks {
-			t.addAll(s, 1)
-		}
-		return t
-	}
+	build := func() *table { return buildTable(m.localOrder(), toks) }
 	if wait {
 		t = build()
 		m.cacheMu.Lock()
@@ -350,3 +350,11 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	}()
 	return nil
 }
+
+// localOrder is the longest n-gram the document's own levels count (the
+// directory, the file and the cache): code repeats itself closely within a
+// package, and these levels are small.
+func (m *Model) localOrder() int { return max(m.opts.Order, docOrder) }
+
+// docOrder is the order of the document's levels; see localOrder.
+const docOrder = 10

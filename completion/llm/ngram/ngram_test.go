@@ -234,6 +234,7 @@ func TestPredictNext(t *testing.T) {
 
 func TestComplete(t *testing.T) {
 	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	m.Prepare("go", "/w/c.go") // the levels a background build would add mid-test
 	tests := []struct {
 		name, prefix, suffix string
 		want                 []string // acceptable answers; nil: no choice

@@ -112,8 +112,9 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 // levels when they must be built (see levelTable).
 func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 	s := scorer{}
-	s.setBase(m.langs[lang], 0)
-	for i, t := range []*table{m.langs[lang], m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
+	project := m.projectTable(lang)
+	s.setBase(project, 0)
+	for i, t := range []*table{project, m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
 		if t == nil {
 			continue
 		}
@@ -123,10 +124,10 @@ func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 		}
 		s.levels = append(s.levels, level{t: t, w: t.start(), boost: boost, novel: i == 0})
 	}
-	cache := newTable(m.opts.Order)
+	cache := newTable(m.localOrder())
 	w := cache.start()
 	// The other levels need only the last tokens as context.
-	from := max(0, len(ids)-m.opts.Order)
+	from := max(0, len(ids)-maxOrder)
 	for _, id := range ids[:from] {
 		w = cache.add(w, id, 1)
 	}

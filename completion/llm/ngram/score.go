@@ -6,7 +6,7 @@ import (
 )
 
 // maxOrder bounds Options.Order: windows are fixed-size arrays.
-const maxOrder = 8
+const maxOrder = 12
 
 // level is one of the nested models at one position: the project's model
 // of the language, the directory's, the file's, or the cache of the tokens

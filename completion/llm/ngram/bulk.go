@@ -1,0 +1,378 @@
+package ngram
+
+import "slices"
+
+// buildTable returns a table of the given order (2..maxOrder) that counts
+// every n-gram (orders 1..order) of each stream exactly as calling
+// t.addAll(s, 1) on a new table for each stream would.
+//
+// Rather than looking every n-gram up in the hash (several dependent cache
+// misses per token), it builds the trie depth first: the occurrences of an
+// n-gram are sorted by the token that follows them, so that each run of
+// equal tokens is one child, created with its final count, whose own
+// occurrences are the run. An n-gram that occurs once needs no sorting: its
+// longer n-grams occur once too, and are created as a chain. The hash of
+// children is filled last, in the order of the slots. The table differs
+// from the incremental one only in node ids and in the order of siblings
+// (here by token, each parent's children in a row), which readers do not
+// depend on.
+//
+// Besides the table, it needs about 13 bytes per token while it works.
+// Tokens and stream ends together must number fewer than 1<<32.
+func buildTable(order int, streams [][]uint32) *table {
+	t := &table{order: order}
+	t.newNode(node{parent: none, tok: none, first: none, next: none})
+	b := newBuilder(t, streams)
+	b.root()
+	t.fillSlots(b.buf(), b.hist)
+	return t
+}
+
+// A builder holds the temporary state of buildTable.
+type builder struct {
+	t *table
+
+	// toks holds the streams one after the other, each followed by end,
+	// so that an n-gram never runs into the next stream.
+	toks []uint32
+	end  uint32 // above every token, so that it sorts last
+	// names are the tokens that toks holds the ranks of, when the ids
+	// were too sparse to be counted in a histogram; nil when toks holds
+	// the tokens.
+	names []uint32
+
+	// occ holds the positions in toks of every token, each (low 32 bits)
+	// under a sort key (high 32 bits): the token after the n-gram that
+	// starts there. The occurrences of an n-gram are contiguous.
+	occ  []uint64
+	sort scratch // for grow's sorts
+
+	// hist counts the nodes by their bucket in fillSlots (the top 8 bits
+	// of their hash), per chunk of len(buf()) ids; cur is the last
+	// chunk's, which has room for left more.
+	hist []*[256]uint32
+	cur  *[256]uint32
+	left int
+}
+
+// buf returns the memory that fillSlots works in, once the trie is built.
+func (b *builder) buf() []uint64 {
+	if cap(b.occ) < minBuf {
+		return make([]uint64, minBuf)
+	}
+	return b.occ[:cap(b.occ)]
+}
+
+// minBuf is the least memory fillSlots works in.
+const minBuf = 1 << 12
+
+// count counts a new node of parent and tok for fillSlots.
+func (b *builder) count(parent, tok uint32) {
+	if b.left == 0 {
+		b.cur = new([256]uint32)
+		b.hist = append(b.hist, b.cur)
+		b.left = max(cap(b.occ), minBuf)
+	}
+	b.left--
+	b.cur[hashKey(parent, tok)>>56]++
+}
+
+// newBuilder concatenates the streams.
+func newBuilder(t *table, streams [][]uint32) *builder {
+	n, maxTok := 0, uint32(0)
+	for _, s := range streams {
+		n += len(s)
+		for _, tok := range s {
+			maxTok = max(maxTok, tok)
+		}
+	}
+	b := &builder{t: t, toks: make([]uint32, 0, n+len(streams)), end: maxTok + 1, occ: make([]uint64, n)}
+	for _, s := range streams {
+		b.toks = append(b.toks, s...)
+		b.toks = append(b.toks, b.end)
+	}
+	if int(maxTok) > 4*n {
+		b.renumber()
+	}
+	return b
+}
+
+// renumber replaces the tokens in toks (ends of streams aside) by their
+// ranks, keeping the tokens in names, and end by the number of tokens.
+func (b *builder) renumber() {
+	for _, tok := range b.toks {
+		if tok != b.end {
+			b.names = append(b.names, tok)
+		}
+	}
+	slices.Sort(b.names)
+	b.names = slices.Compact(b.names)
+	for i, tok := range b.toks {
+		if tok == b.end {
+			b.toks[i] = uint32(len(b.names))
+		} else {
+			r, _ := slices.BinarySearch(b.names, tok)
+			b.toks[i] = uint32(r)
+		}
+	}
+	b.end = uint32(len(b.names))
+}
+
+// name returns the token of a key.
+func (b *builder) name(key uint32) uint32 {
+	if b.names == nil {
+		return key
+	}
+	return b.names[key]
+}
+
+// root creates the root's children, one per token, and their subtrees. A
+// counting sort by token lists the occurrences of each in occ.
+func (b *builder) root() {
+	t := b.t
+	at := make([]uint32, b.end)
+	for _, tok := range b.toks {
+		if tok != b.end {
+			at[tok]++
+		}
+	}
+	first := t.len
+	sum, most := uint32(0), uint32(0)
+	for tok, c := range at {
+		at[tok] = sum
+		sum += c
+		most = max(most, c)
+		if c > 0 {
+			t.newNode(node{parent: 0, tok: b.name(uint32(tok)), count: c, first: none, next: t.len + 1})
+			b.count(0, b.name(uint32(tok)))
+		}
+	}
+	t.at(0).count = sum
+	t.adopt(0, first)
+	if most >= radixMin {
+		// The largest group sorted is that of the most frequent token.
+		b.sort.tmp = make([]uint64, most)
+	}
+	for p, tok := range b.toks {
+		if tok != b.end {
+			b.occ[at[tok]] = uint64(b.toks[p+1])<<32 | uint64(p)
+			at[tok]++
+		}
+	}
+	b.descend(first, 1, b.occ)
+}
+
+// descend creates the subtrees of the nodes of depth k from first on,
+// whose occurrences are the successive runs of seg, keyed by the token
+// after the node.
+func (b *builder) descend(first uint32, k int, seg []uint64) {
+	if k == b.t.order {
+		return
+	}
+	id := first
+	for i := 0; i < len(seg); id++ {
+		j := i + int(b.t.at(id).count)
+		if j-i == 1 {
+			b.chain(id, uint32(seg[i]), k)
+		} else {
+			b.grow(id, k, seg[i:j])
+		}
+		i = j
+	}
+}
+
+// grow creates the children of node par, of depth k, and their subtrees,
+// from the occurrences seg of par, keyed by the token after par. It
+// leaves seg in any order.
+func (b *builder) grow(par uint32, k int, seg []uint64) {
+	t := b.t
+	sortByKey(seg, &b.sort)
+	// The children come first, one after the other, so that the chain of
+	// siblings that readers walk is contiguous; a child's count is the
+	// length of its run.
+	first := t.len
+	for i := 0; i < len(seg); {
+		key := uint32(seg[i] >> 32)
+		if key == b.end {
+			seg = seg[:i] // the stream ends
+			break
+		}
+		j := i + 1
+		for j < len(seg) && uint32(seg[j]>>32) == key {
+			j++
+		}
+		t.newNode(node{parent: par, tok: b.name(key), count: uint32(j - i), first: none, next: t.len + 1})
+		b.count(par, b.name(key))
+		i = j
+	}
+	t.adopt(par, first)
+	if k+1 == t.order {
+		return
+	}
+	for i, o := range seg {
+		p := uint32(o)
+		seg[i] = uint64(b.toks[p+uint32(k+1)])<<32 | uint64(p)
+	}
+	b.descend(first, k+1, seg)
+}
+
+// adopt makes the nodes from first on, created in a row with each the
+// next as its sibling, the children of par.
+func (t *table) adopt(par, first uint32) {
+	if t.len == first {
+		return
+	}
+	t.at(t.len - 1).next = none
+	n := t.at(par)
+	n.first, n.kids = first, t.len-first
+}
+
+// chain creates the n-grams that extend the only occurrence, at position
+// p, of node id of depth d: each occurs once and has one child.
+func (b *builder) chain(id, p uint32, d int) {
+	for ; d < b.t.order; d++ {
+		tok := b.toks[p+uint32(d)]
+		if tok == b.end {
+			return
+		}
+		c := b.t.newNode(node{parent: id, tok: b.name(tok), count: 1, first: none, next: none})
+		b.count(id, b.name(tok))
+		n := b.t.at(id)
+		n.first, n.kids = c, 1
+		id = c
+	}
+}
+
+// Radix sorting pays from radixMin elements, up to digitBits of the key
+// at a time.
+const (
+	radixMin  = 192
+	digitBits = 11
+)
+
+// A scratch holds the memory of sortByKey's radix sort.
+type scratch struct {
+	tmp []uint64 // as long as the longest slice sorted by radix
+	at  [1 << digitBits]uint32
+}
+
+// sortByKey sorts seg by key, the high 32 bits of each element, using s
+// when it sorts by radix. Only the bits in which the keys differ are
+// sorted on.
+func sortByKey(seg []uint64, s *scratch) {
+	if len(seg) < 2 {
+		return
+	}
+	first, prev := seg[0]>>32, seg[0]>>32
+	diff, sorted := uint64(0), true
+	for _, o := range seg[1:] {
+		k := o >> 32
+		diff |= k ^ first
+		sorted = sorted && k >= prev
+		prev = k
+	}
+	switch {
+	case sorted:
+		return // often: a long n-gram is followed by one token
+	case len(seg) <= 16:
+		for i := 1; i < len(seg); i++ {
+			for j := i; j > 0 && seg[j] < seg[j-1]; j-- {
+				seg[j], seg[j-1] = seg[j-1], seg[j]
+			}
+		}
+		return
+	case len(seg) < radixMin:
+		slices.Sort(seg)
+		return
+	}
+	width := log2(int(diff) + 1)
+	passes := (width + digitBits - 1) / digitBits
+	digit := (width + passes - 1) / passes
+	mask := uint64(1)<<digit - 1
+	at := &s.at
+	src, dst := seg, s.tmp[:len(seg)]
+	for shift := 32; shift < 32+width; shift += digit {
+		if diff>>(shift-32)&mask == 0 {
+			continue // one digit for all
+		}
+		clear(at[:mask+1])
+		for _, o := range src {
+			at[o>>shift&mask]++
+		}
+		sum := uint32(0)
+		for d, c := range at[:mask+1] {
+			at[d] = sum
+			sum += c
+		}
+		for _, o := range src {
+			d := o >> shift & mask
+			dst[at[d]] = o
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &seg[0] {
+		copy(seg, src)
+	}
+}
+
+// fillSlots makes the hash of children hold every node, with as many
+// slots as childOrNew would have grown it to. Inserting the nodes in the
+// order of their home slots, rather than of their ids, turns random
+// accesses into a sweep: the nodes are taken in chunks of len(buf) ids,
+// bucketed in buf by the top 8 bits of their hash (hist holds the counts
+// of each chunk, taken as the nodes were made), and each bucket is sorted
+// by slot and inserted.
+func (t *table) fillSlots(buf []uint64, hist []*[256]uint32) {
+	size := 1 << 10
+	for 4*int(t.len) > 3*size {
+		size *= 2
+	}
+	t.slots = make([]uint32, size)
+	for i := range t.slots {
+		t.slots[i] = none
+	}
+	t.shift = uint(64 - log2(size))
+	var s scratch
+	for c, at := range hist {
+		lo := 1 + uint32(c*len(buf))
+		hi := min(t.len, lo+uint32(len(buf)))
+		sum := uint32(0)
+		for i, n := range at {
+			at[i] = sum
+			sum += n
+			if int(n) > len(s.tmp) {
+				s.tmp = make([]uint64, 2*n)
+			}
+		}
+		for id := lo; id < hi; id++ {
+			n := t.at(id)
+			h := hashKey(n.parent, n.tok)
+			at[h>>56]++
+			buf[at[h>>56]-1] = h>>t.shift<<32 | uint64(id)
+		}
+		start := uint32(0)
+		for _, end := range at {
+			sortByKey(buf[start:end], &s)
+			start = end
+		}
+		t.insertSlots(buf[:hi-lo])
+	}
+}
+
+// insertSlots inserts the nodes of ids, sorted by home slot (high 32
+// bits), into slots. An id goes to the first free slot from its home; when
+// its home is before the slot where the previous id went, the slots in
+// between are full, and the search starts after it.
+func (t *table) insertSlots(ids []uint64) {
+	mask := uint64(len(t.slots) - 1)
+	next := uint64(0)
+	for _, o := range ids {
+		i := max(o>>32, next)
+		for t.slots[i&mask] != none {
+			i++
+		}
+		t.slots[i&mask] = uint32(o)
+		next = i + 1
+	}
+}

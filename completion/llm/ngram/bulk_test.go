@@ -1,0 +1,343 @@
+package ngram
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// incrementalTable builds the table of streams the way the model does, one
+// addAll per stream.
+func incrementalTable(order int, streams [][]uint32) *table {
+	t := newTable(order)
+	for _, s := range streams {
+		t.addAll(s, 1)
+	}
+	return t
+}
+
+// gramOf returns the n-gram of node id, first token first.
+func gramOf(t *table, id uint32) []uint32 {
+	var g []uint32
+	for ; id != 0; id = t.at(id).parent {
+		g = append(g, t.at(id).tok)
+	}
+	slices.Reverse(g)
+	return g
+}
+
+// findGram returns the node of n-gram g, found through child, or none.
+func findGram(t *table, g []uint32) uint32 {
+	id := uint32(0)
+	for _, tok := range g {
+		if id = t.child(id, tok); id == none {
+			break
+		}
+	}
+	return id
+}
+
+// followerList returns what followers yields for node, all of them, and
+// only the even tokens.
+func followerList(t *table, node uint32) (all, even []uint32) {
+	t.followers(node, 1<<30, 1<<30, nil, func(tok uint32) { all = append(all, tok) })
+	keep := func(tok uint32) bool { return tok%2 == 0 }
+	t.followers(node, 1<<30, 1<<30, keep, func(tok uint32) { even = append(even, tok) })
+	return all, even
+}
+
+// diffTables returns the first difference between table got and table
+// want, built incrementally from the same n-grams, or nil.
+func diffTables(want, got *table) error {
+	if got.order != want.order || got.nodes() != want.nodes() || len(got.slots) != len(want.slots) || got.shift != want.shift {
+		return fmt.Errorf("order %d, %d nodes, %d slots (shift %d); want %d, %d, %d (%d)",
+			got.order, got.nodes(), len(got.slots), got.shift, want.order, want.nodes(), len(want.slots), want.shift)
+	}
+	for id := range want.len {
+		g := gramOf(want, id)
+		gid := findGram(got, g)
+		if gid == none {
+			return fmt.Errorf("n-gram %v missing", g)
+		}
+		w, n := want.at(id), got.at(gid)
+		if n.count != w.count || n.kids != w.kids {
+			return fmt.Errorf("n-gram %v: count %d kids %d, want %d and %d", g, n.count, n.kids, w.count, w.kids)
+		}
+		wantAll, wantEven := followerList(want, id)
+		all, even := followerList(got, gid)
+		if !slices.Equal(all, wantAll) || !slices.Equal(even, wantEven) {
+			return fmt.Errorf("followers of %v: %v (even %v), want %v (%v)", g, all, even, wantAll, wantEven)
+		}
+	}
+	return checkLinks(got)
+}
+
+// checkLinks checks the structure of t on its own: every node is found in
+// the hash under its parent and token, and every child, and no other node,
+// is on its parent's chain, whose live nodes are the parent's kids.
+func checkLinks(t *table) error {
+	if 4*int(t.len) > 3*len(t.slots) {
+		return fmt.Errorf("%d nodes in %d slots", t.len, len(t.slots))
+	}
+	children := make([]int, t.len)
+	for id := uint32(1); id < t.len; id++ {
+		n := t.at(id)
+		if got := t.child(n.parent, n.tok); got != id {
+			return fmt.Errorf("node %d (%v): child(%d, %d) = %d", id, gramOf(t, id), n.parent, n.tok, got)
+		}
+		children[n.parent]++
+	}
+	for id := range t.len {
+		chained, live := 0, uint32(0)
+		for c := t.at(id).first; c != none; c = t.at(c).next {
+			if t.at(c).parent != id {
+				return fmt.Errorf("node %d on the chain of %d, its parent is %d", c, id, t.at(c).parent)
+			}
+			if chained++; chained > children[id] {
+				return fmt.Errorf("chain of node %d longer than its %d children", id, children[id])
+			}
+			if t.at(c).count > 0 {
+				live++
+			}
+		}
+		if chained != children[id] || live != t.at(id).kids {
+			return fmt.Errorf("node %d: %d chained (%d live), want %d (%d kids)", id, chained, live, children[id], t.at(id).kids)
+		}
+	}
+	return nil
+}
+
+// randomStreams returns n streams of up to maxLen tokens in 1..vocab,
+// with some empty and some of length one.
+func randomStreams(r *rand.Rand, n, maxLen, vocab int) [][]uint32 {
+	streams := make([][]uint32, n)
+	for i := range streams {
+		size := r.IntN(maxLen + 1)
+		switch i % 7 {
+		case 3:
+			size = 0
+		case 5:
+			size = 1
+		}
+		for range size {
+			// Skewed, as code is: small ids are frequent.
+			streams[i] = append(streams[i], 1+uint32(r.IntN(1+r.IntN(vocab))))
+		}
+	}
+	return streams
+}
+
+// checkBulk checks that buildTable counts streams as the incremental build
+// does, and that both stay the same under the same later changes.
+func checkBulk(t *testing.T, r *rand.Rand, order int, streams [][]uint32, vocab int) {
+	t.Helper()
+	want, got := incrementalTable(order, streams), buildTable(order, streams)
+	if err := diffTables(want, got); err != nil {
+		t.Fatalf("built: %v", err)
+	}
+	for step := range 6 {
+		var s []uint32
+		delta := 1
+		switch {
+		case step%2 == 1 && len(streams) > 0:
+			s, delta = streams[r.IntN(len(streams))], -1
+		case step == 4:
+			s, delta = []uint32{1, 2, 3, 1, 2, 3}, -1 // maybe never added
+		default:
+			s = randomStreams(r, 1, 40, vocab)[0]
+		}
+		want.addAll(s, delta)
+		got.addAll(s, delta)
+		if err := diffTables(want, got); err != nil {
+			t.Fatalf("after addAll(%v, %d): %v", s, delta, err)
+		}
+	}
+}
+
+func TestBulkRandom(t *testing.T) {
+	tests := []struct {
+		name                   string
+		order                  int
+		streams, maxLen, vocab int
+	}{
+		{"nothing", 3, 0, 0, 2},
+		{"empty streams", 4, 5, 0, 2},
+		{"one token", 2, 1, 1, 2},
+		{"bigrams of two tokens", 2, 20, 30, 2},
+		{"order 3", 3, 10, 50, 3},
+		{"order 6", 6, 30, 80, 4},
+		{"max order", maxOrder, 30, 100, 3},
+		{"max order, larger vocab", maxOrder, 40, 200, 50},
+		{"many short streams", 5, 300, 6, 3},
+		{"past the first rehash", 6, 50, 400, 8},
+		{"radix sorts", 3, 3, 20000, 3000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(tc.order), uint64(tc.streams)))
+			for range 3 {
+				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab)
+			}
+		})
+	}
+}
+
+func TestBulkRepeats(t *testing.T) {
+	same := slices.Repeat([]uint32{7}, 3000)
+	cycle := slices.Repeat([]uint32{1, 2, 3}, 500)
+	sparse := []uint32{1 << 30, 5, 1 << 30, 5, 1<<31 + 1}
+	r := rand.New(rand.NewPCG(1, 2))
+	checkBulk(t, r, maxOrder, [][]uint32{same, cycle, same[:5]}, 3)
+	checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3)
+}
+
+func TestBulkSortByKey(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 3, 16, 17, radixMin - 1, radixMin, 1000, 5000} {
+		for _, width := range []int{0, 1, 5, 9, 18, 32} {
+			seg := make([]uint64, n)
+			for i := range seg {
+				key := r.Uint64() & (1<<width - 1)
+				seg[i] = key<<32 | uint64(r.Uint32())
+			}
+			want := slices.Clone(seg)
+			slices.Sort(want)
+			sortByKey(seg, &scratch{tmp: make([]uint64, n)})
+			if !slices.IsSortedFunc(seg, func(a, b uint64) int { return cmp.Compare(a>>32, b>>32) }) {
+				t.Fatalf("%d keys of %d bits: not sorted by key", n, width)
+			}
+			got := slices.Clone(seg)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d keys of %d bits: elements changed", n, width)
+			}
+		}
+	}
+}
+
+// lexFiles returns the tokens of the Go files of dir, up to n of them,
+// interned in v.
+func lexFiles(tb testing.TB, v *vocab, dir string, n int) [][]uint32 {
+	tb.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(paths) == 0 {
+		tb.Skipf("no Go files in %s: %v", dir, err)
+	}
+	var streams [][]uint32
+	for _, p := range paths[:min(n, len(paths))] {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		streams = append(streams, internFile(tb, v, src))
+	}
+	return streams
+}
+
+// internFile returns the tokens of Go source src, interned in v.
+func internFile(tb testing.TB, v *vocab, src []byte) []uint32 {
+	tree, err := syntax.Parse(context.Background(), goLang(), src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tree.Close()
+	var toks []uint32
+	for _, l := range lex(tree, true) {
+		toks = append(toks, v.intern(l.text(src), l.class))
+	}
+	return toks
+}
+
+func TestBulkGoFiles(t *testing.T) {
+	v := newVocab()
+	streams := lexFiles(t, v, filepath.Join(runtime.GOROOT(), "src", "bufio"), 4)
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, order := range []int{2, 6, maxOrder} {
+		checkBulk(t, r, order, streams, len(v.texts))
+	}
+}
+
+// BenchmarkBuildTable measures buildTable beside the addAll loop it
+// replaces, on the 1,500 files of BenchmarkTrain: bulk-s and addall-s are
+// the seconds each takes (wall), bulk-cpu-s and addall-cpu-s the CPU
+// seconds of the thread (what a loaded machine does not change much), the
+// speedups their ratios, and temp-B/token what buildTable allocates beyond
+// the table it returns.
+func BenchmarkBuildTable(b *testing.B) {
+	if testing.Short() {
+		b.Skip("lexes part of the Go standard library")
+	}
+	streams, tokens := benchStreams(b)
+	const order = 6
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var bulk, inc, bulkCPU, incCPU time.Duration
+	var temp uint64
+	for b.Loop() {
+		// Each build starts from a collected heap, without the other's table.
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		t0, c0 := time.Now(), threadCPU()
+		got := buildTable(order, streams)
+		bulk, bulkCPU = bulk+time.Since(t0), bulkCPU+threadCPU()-c0
+		runtime.ReadMemStats(&after)
+		temp += after.TotalAlloc - before.TotalAlloc - uint64(got.bytes())
+		nodes, count := got.nodes(), got.at(0).count
+		got = nil
+
+		runtime.GC()
+		t0, c0 = time.Now(), threadCPU()
+		want := incrementalTable(order, streams)
+		inc, incCPU = inc+time.Since(t0), incCPU+threadCPU()-c0
+		if nodes != want.nodes() || count != want.at(0).count {
+			b.Fatalf("bulk: %d nodes, %d tokens; incremental: %d, %d", nodes, count, want.nodes(), want.at(0).count)
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(bulk.Seconds()/n, "bulk-s")
+	b.ReportMetric(inc.Seconds()/n, "addall-s")
+	b.ReportMetric(inc.Seconds()/bulk.Seconds(), "speedup")
+	b.ReportMetric(bulkCPU.Seconds()/n, "bulk-cpu-s")
+	b.ReportMetric(incCPU.Seconds()/n, "addall-cpu-s")
+	b.ReportMetric(incCPU.Seconds()/bulkCPU.Seconds(), "cpu-speedup")
+	b.ReportMetric(float64(temp)/n/float64(tokens), "temp-B/token")
+}
+
+// benchStreams returns the tokens of the training files of BenchmarkTrain,
+// interned in one vocab, and how many there are.
+func benchStreams(b *testing.B) (streams [][]uint32, tokens int) {
+	v := newVocab()
+	root := filepath.Join(runtime.GOROOT(), "src")
+	for _, dir := range []string{"net", "crypto", "go"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || len(streams) >= 1500 {
+				return filepath.SkipDir
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if strings.HasSuffix(p, ".go") {
+				if src, err := os.ReadFile(p); err == nil {
+					streams = append(streams, internFile(b, v, src))
+				}
+			}
+			return nil
+		})
+	}
+	for _, s := range streams {
+		tokens += len(s)
+	}
+	return streams, tokens
+}
