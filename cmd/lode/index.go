@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.exclude, "exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
 	fl.BoolVar(&o.codeOnly, "code", false, "index only files of the languages lode parses")
 	fl.BoolVar(&o.compare, "compare", false, "build a cold index (no cache) alternating with a bare tree-sitter parse of the same files, and report both times")
+	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
 	fl.BoolVar(&o.learn, "learn", false, "teach the embedded model from the index's parses, as the server does (with -compare: also build a second index that teaches it, and report what learning adds)")
 	fl.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
@@ -53,6 +55,19 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if fl.NArg() == 1 {
 		o.dir = fl.Arg(0)
 	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "lode index: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "lode index: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := indexRun(ctx, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "lode index: %v\n", err)
 		return 1
@@ -65,6 +80,7 @@ type indexOptions struct {
 	workers                    int
 	noCache, codeOnly, compare bool
 	learn                      bool
+	cpuProfile                 string
 }
 
 // indexRun scans, (optionally) parses alone for comparison, loads the
@@ -107,9 +123,11 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 		res, err = x.Build(ctx, files, o.workers, bar.update)
 		bar.done()
 		if model != nil {
+			t := time.Now()
 			model.Flush()
 			st := model.Stats()
-			fmt.Fprintf(stdout, "embedded model: %d files, %d tokens, %d n-grams (~%d MB)\n", st.Files, st.Tokens, st.Nodes, st.Bytes>>20)
+			fmt.Fprintf(stdout, "embedded model: %d files, %d tokens, %d n-grams (~%d MB); bulk count %v\n",
+				st.Files, st.Tokens, st.Nodes, st.Bytes>>20, time.Since(t).Round(time.Millisecond))
 		}
 		took, cpu = time.Since(t), indexCPUSince(c)
 	}

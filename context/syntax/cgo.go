@@ -42,24 +42,21 @@ static lode_leaf *lode_leaves(const TSNode *root, const uint8_t *atomic, uint32_
 		if (s >= to && s > from) {
 			break;
 		}
-		bool descend = false;
 		if (e > from && e > s) {
+			// A node is a leaf when it is atomic or has no child to go to;
+			// otherwise the cursor is now on its first child.
 			uint16_t sym = ts_node_symbol(node);
-			if ((sym < nsym && atomic[sym]) || ts_node_child_count(node) == 0) {
-				if (n == cap) {
-					cap *= 2;
-					out = realloc(out, cap * sizeof *out);
-				}
-				out[n].start = s;
-				out[n].end = e;
-				out[n].symbol = sym;
-				n++;
-			} else {
-				descend = true;
+			if (!(sym < nsym && atomic[sym]) && ts_tree_cursor_goto_first_child(&c)) {
+				continue;
 			}
-		}
-		if (descend && ts_tree_cursor_goto_first_child(&c)) {
-			continue;
+			if (n == cap) {
+				cap *= 2;
+				out = realloc(out, cap * sizeof *out);
+			}
+			out[n].start = s;
+			out[n].end = e;
+			out[n].symbol = sym;
+			n++;
 		}
 		bool done = false;
 		while (!ts_tree_cursor_goto_next_sibling(&c)) {

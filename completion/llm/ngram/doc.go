@@ -17,7 +17,7 @@
 // ids and hashed (parent, token) children; Learn adds a file's counts,
 // replacing those of its previous version, and Forget removes them. A
 // prediction mixes four levels: the project (everything learned in the
-// language, n-grams up to 7 tokens by default), the directory of the
+// language, n-grams up to 6 tokens by default), the directory of the
 // document, the document as last learned, and a cache of the tokens just
 // before the cursor (these three, small and repetitive, up to 10 tokens).
 // A cold start counts the project level in bulk (see Model.Flush): sorting

@@ -12,7 +12,7 @@ import (
 // Options configure a Model. The zero value is valid.
 type Options struct {
 	// Order is the longest n-gram the project level counts, 2 to 12.
-	// Zero means 7. The document's own levels count up to 10 tokens (or
+	// Zero means 6. The document's own levels count up to 10 tokens (or
 	// Order, if longer).
 	Order int
 	// MinProb is the confidence cut-off of rest-of-line generation: a
@@ -89,7 +89,7 @@ type dirFiles struct {
 // New returns an empty model.
 func New(opts Options) *Model {
 	if opts.Order < 2 || opts.Order > maxOrder {
-		opts.Order = 7
+		opts.Order = 6
 	}
 	if opts.MinProb <= 0 {
 		opts.MinProb = DefaultMinProb

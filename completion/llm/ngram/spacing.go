@@ -9,7 +9,10 @@ package ngram
 // their own id, identifiers and literals by their class, so `x (` and
 // `Foo (` share what was learned. A pair never seen falls back on what
 // follows the first token and what precedes the second, whatever the other.
-type spacing map[[2]uint32]*[2]int32
+type spacing map[uint64]*[2]int32
+
+// pair is the spacing key of token keys a then b.
+func pair(a, b uint32) uint64 { return uint64(a)<<32 | uint64(b) }
 
 // anyToken is the wildcard spacing key of the fallback counts.
 const anyToken = 1<<31 | 0xff
@@ -52,7 +55,7 @@ func (s spacing) count(ka, kb uint32, space bool, delta int32) {
 	if space {
 		sp = 1
 	}
-	for _, key := range [...][2]uint32{{ka, kb}, {ka, anyToken}, {anyToken, kb}} {
+	for _, key := range [...]uint64{pair(ka, kb), pair(ka, anyToken), pair(anyToken, kb)} {
 		n := s[key]
 		if n == nil {
 			n = new([2]int32)
@@ -87,7 +90,7 @@ func localGaps(ov *overlay, ids []uint32, lexemes []lexeme) spacing {
 func (s spacing) space(a uint32, ca class, b uint32, cb class, local spacing) bool {
 	ka, kb := spaceKey(a, ca), spaceKey(b, cb)
 	var sum [2]int32
-	tally := func(key [2]uint32) {
+	tally := func(key uint64) {
 		for _, t := range [...]spacing{s, local} {
 			if n := t[key]; n != nil {
 				sum[0] += n[0]
@@ -95,11 +98,11 @@ func (s spacing) space(a uint32, ca class, b uint32, cb class, local spacing) bo
 			}
 		}
 	}
-	if tally([2]uint32{ka, kb}); sum[0]+sum[1] > 0 {
+	if tally(pair(ka, kb)); sum[0]+sum[1] > 0 {
 		return sum[1] > sum[0]
 	}
-	tally([2]uint32{ka, anyToken})
-	tally([2]uint32{anyToken, kb})
+	tally(pair(ka, anyToken))
+	tally(pair(anyToken, kb))
 	if sum[0]+sum[1] > 0 {
 		return sum[1] > sum[0]
 	}

@@ -15,11 +15,29 @@ type vocab struct {
 	docs    []uint32 // by id: how many learned files hold the token
 	stamp   []uint32 // by id: scratch of note, the serial of the last file that held it
 	serial  uint32
+	recent  *[recentSize]recentToken // see intern
+}
+
+// recentToken is one entry of vocab.recent.
+type recentToken struct {
+	text string
+	id   uint32
+}
+
+const recentSize = 1 << 12
+
+// recentSlot hashes a token's text (FNV-1a) to its slot in vocab.recent.
+func recentSlot(text []byte) uint32 {
+	h := uint32(2166136261)
+	for _, b := range text {
+		h = (h ^ uint32(b)) * 16777619
+	}
+	return h & (recentSize - 1)
 }
 
 func newVocab() *vocab {
 	return &vocab{ids: map[string]uint32{}, texts: []string{"<unk>"}, classes: []class{classPunct},
-		docs: []uint32{0}, stamp: []uint32{0}}
+		docs: []uint32{0}, stamp: []uint32{0}, recent: new([recentSize]recentToken)}
 }
 
 // note adds delta (1 or -1) to the file count of each distinct token of
@@ -48,7 +66,15 @@ func (v *vocab) note(toks []uint32, delta int) (novel []int32) {
 }
 
 func (v *vocab) intern(text []byte, c class) uint32 {
+	// Most tokens are a few frequent ones (punctuation, keywords, common
+	// names): a small direct-mapped cache answers them without a lookup in
+	// the large map, whose misses dominate the cost of learning a file.
+	slot := &v.recent[recentSlot(text)]
+	if slot.text == string(text) && slot.id != 0 {
+		return slot.id
+	}
 	if id, ok := v.ids[string(text)]; ok {
+		slot.text, slot.id = v.texts[id], id
 		return id
 	}
 	id := uint32(len(v.texts))
