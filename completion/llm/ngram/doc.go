@@ -32,10 +32,10 @@
 // token, a class the project level learns like any other token: where a
 // learned file uses a name or literal first that no other learned file
 // holds, the project level counts the unknown token instead (keywords and
-// punctuation are never new). Its estimate there is the chance that the
-// next token is new (after "func", far more than after "fmt."); a seen
-// token gets the levels' mixture scaled by the chance that it is not. The
-// unknown token is never proposed. An identifier typed in the document
+// punctuation are never new). The levels' mixture for the unknown token is
+// the chance that the next token is new: high after "func", low after
+// "fmt.", and low wherever the document's own levels know what follows.
+// The unknown token is never proposed. An identifier typed in the document
 // joins the vocabulary of the cache level at once, and of the other levels
 // once the file is learned.
 //

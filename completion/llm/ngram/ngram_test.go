@@ -368,3 +368,33 @@ func TestDirectoryLevelBuiltInBackground(t *testing.T) {
 		t.Errorf("directory level counts %d tokens, want %d", got, want)
 	}
 }
+
+// TestCompleteRepeatsTheDocument checks that where the project often uses
+// a new name or literal (a fresh error message after "Fprintf(stderr,"),
+// a line the document itself has written before is still completed
+// whole: the document's levels know what follows, so the chance of a new
+// token does not cut the line short.
+func TestCompleteRepeatsTheDocument(t *testing.T) {
+	files := map[string]string{}
+	for i := range 20 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p%d\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\n", i)
+		for j := range 5 {
+			fmt.Fprintf(&b, "func f%d(err error) {\n\tfmt.Fprintf(os.Stderr, \"message %d of %d: %%v\\n\", err)\n}\n\n", j, j, i)
+		}
+		files[fmt.Sprintf("/w/p%d/p.go", i)] = b.String()
+	}
+	doc := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nfunc a(err error) {\n\tfmt.Fprintf(os.Stderr, \"lode explain: %v\\n\", err)\n}\n\nfunc b(err error) {\n\tfmt.Fprintf(os.Stderr, \"lode explain: %v\\n\", err)\n}\n"
+	files["/w/main/main.go"] = doc
+	m := trained(t, files)
+	m.Prepare("go", "/w/main/main.go")
+	cut := strings.LastIndex(doc, "fmt.") + len("fmt.")
+	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: doc[:cut], Suffix: "\n}\n",
+		Path: "/w/main/main.go", Language: "go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `Fprintf(os.Stderr, "lode explain: %v\n", err)`; resp.Text() != want {
+		t.Errorf("got %q, want %q", resp.Text(), want)
+	}
+}

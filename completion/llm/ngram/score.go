@@ -72,16 +72,25 @@ func (s *scorer) read(tok uint32) {
 }
 
 // novelty returns the probability that the next token is one no level has
-// seen: the project level's estimate of the unknown token, which it
-// counts where the files it learned used a name first. It is 0 when no
-// level knows the unknown token (a model that learned nothing yet).
+// seen: the levels' mixture for the unknown token, which the project level
+// counts where the files it learned used a name first. The document's own
+// levels never count it, so where they know what follows (a line seen
+// before), the chance of a new name is small. It is 0 when no level knows
+// the unknown token (a model that learned nothing yet).
 func (s *scorer) novelty() float64 {
 	if !s.novelSet {
 		s.novelSet, s.pNovel = true, 0
+		known := false
+		sum, wsum := 0.0, 0.0
 		for i := range s.levels {
-			if l := &s.levels[i]; l.novel && l.t.seen(unk) {
-				s.pNovel, _ = l.estimate(unk, s.base)
-			}
+			l := &s.levels[i]
+			lp, w := l.estimate(unk, s.base)
+			sum += w * lp
+			wsum += w
+			known = known || l.novel && l.t.seen(unk)
+		}
+		if known && wsum > 0 {
+			s.pNovel = sum / wsum
 		}
 	}
 	return s.pNovel
@@ -142,12 +151,10 @@ func mixWeight(lambda float64, depth int) float64 {
 
 // prob returns the probability of tok and whether no level has ever seen
 // it (an out-of-vocabulary token). A seen token gets the mixture of the
-// levels' estimates, scaled by the chance that the next token is not new;
-// every unseen token is the unknown token, whose probability is the
-// novelty. A model that knows no novelty (nothing learned) gives unseen
-// tokens the mass the smoothing reserves for them.
+// levels' estimates; every unseen token is the unknown token, whose
+// probability is the novelty. A model that knows no novelty (nothing
+// learned) gives unseen tokens the mass the smoothing reserves for them.
 func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
-	pn := s.novelty()
 	sum, wsum := 0.0, 0.0
 	unseen = true
 	for i := range s.levels {
@@ -156,22 +163,21 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		if w == 0 {
 			continue
 		}
-		if l.novel && pn > 0 {
-			lp /= 1 - pn // the project's estimate among the tokens seen
-		}
 		sum += w * lp
 		wsum += w
 		if unseen && l.t.seen(tok) {
 			unseen = false
 		}
 	}
-	if unseen && pn > 0 {
-		return pn, true
+	if unseen {
+		if pn := s.novelty(); pn > 0 {
+			return pn, true
+		}
 	}
 	if wsum == 0 {
 		return s.base, unseen
 	}
-	return (1 - pn) * sum / wsum, unseen
+	return sum / wsum, unseen
 }
 
 // advance moves every level past tok.
