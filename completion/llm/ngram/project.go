@@ -145,14 +145,19 @@ func (m *Model) flush(lang string) {
 	if files == nil {
 		return
 	}
+	t := buildProject(m.opts.Order, files)
+	m.mu.Lock()
+	p.install(t, files)
+	m.mu.Unlock()
+}
+
+// buildProject counts the project streams of files in a new table.
+func buildProject(order int, files map[string]*fileTokens) *table {
 	streams := make([][]uint32, 0, len(files))
 	for _, f := range files {
 		streams = append(streams, f.projectToks())
 	}
-	t := buildTable(m.opts.Order, streams)
-	m.mu.Lock()
-	p.install(t, files)
-	m.mu.Unlock()
+	return buildTable(order, streams)
 }
 
 // projectTable returns the project level of lang, or nil, starting a flush

@@ -129,11 +129,7 @@ func TestFlushWhileLearning(t *testing.T) {
 		t.Fatal("a second flush started while one is building")
 	}
 
-	var streams [][]uint32
-	for _, f := range snap {
-		streams = append(streams, f.projectToks())
-	}
-	built := buildTable(m.opts.Order, streams)
+	built := buildProject(m.opts.Order, snap)
 	m.mu.Lock()
 	p.install(built, snap)
 	m.mu.Unlock()
