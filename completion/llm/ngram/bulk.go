@@ -1,6 +1,9 @@
 package ngram
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+)
 
 // buildTable returns a table of the given order (2..maxOrder) that counts
 // every n-gram (orders 1..order) of each stream exactly as calling
@@ -17,14 +20,46 @@ import "slices"
 // (here by token, each parent's children in a row), which readers do not
 // depend on.
 //
-// Besides the table, it needs about 13 bytes per token while it works.
-// Tokens and stream ends together must number fewer than 1<<32.
+// It uses up to GOMAXPROCS goroutines (see buildParallel) when the streams
+// hold at least parallelMin tokens. Besides the table, it needs about 13
+// bytes per token while it works (15 with two goroutines). Tokens and
+// stream ends together must number fewer than 1<<32.
 func buildTable(order int, streams [][]uint32) *table {
+	n := 0
+	for _, s := range streams {
+		n += len(s)
+	}
+	workers := 1
+	if n >= parallelMin {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return buildTableP(order, streams, workers)
+}
+
+// buildTableP is buildTable with the given number of goroutines, whatever
+// the size of the streams; with one, it uses none besides the caller's.
+func buildTableP(order int, streams [][]uint32, workers int) *table {
 	t := &table{order: order}
 	t.newNode(node{parent: none, tok: none, first: none, next: none})
-	b := newBuilder(t, streams)
-	b.root()
-	t.fillSlots(b.buf(), b.hist)
+	b := newBuilder(t, streams, workers)
+	b.tally = workers <= 1
+	first, most := b.root(workers)
+	if workers > 1 {
+		b.buildParallel(first, workers)
+		return t
+	}
+	if most >= radixMin {
+		// The largest group sorted is that of the most frequent token.
+		b.sort.tmp = make([]uint64, most)
+	}
+	b.descend(first, 1, b.occ)
+	buf := b.buf()
+	for c, s := range b.spans { // count made one per chunk, in id order
+
+		s.lo = 1 + uint32(c*len(buf))
+		s.hi = min(t.len, s.lo+uint32(len(buf)))
+	}
+	t.fillSlots(buf, b.spans, 1)
 	return t
 }
 
@@ -47,12 +82,13 @@ type builder struct {
 	occ  []uint64
 	sort scratch // for grow's sorts
 
-	// hist counts the nodes by their bucket in fillSlots (the top 8 bits
-	// of their hash), per chunk of len(buf()) ids; cur is the last
-	// chunk's, which has room for left more.
-	hist []*[256]uint32
-	cur  *[256]uint32
-	left int
+	// When tally is set, spans count the nodes by their bucket in
+	// fillSlots, per chunk of len(buf()) ids, as they are made; cur is the
+	// last chunk's, which has room for left more.
+	tally bool
+	spans []*span
+	cur   *span
+	left  int
 }
 
 // buf returns the memory that fillSlots works in, once the trie is built.
@@ -66,30 +102,45 @@ func (b *builder) buf() []uint64 {
 // minBuf is the least memory fillSlots works in.
 const minBuf = 1 << 12
 
-// count counts a new node of parent and tok for fillSlots.
+// count counts a new node of parent and tok for fillSlots, if b.tally.
 func (b *builder) count(parent, tok uint32) {
+	if !b.tally {
+		return
+	}
 	if b.left == 0 {
-		b.cur = new([256]uint32)
-		b.hist = append(b.hist, b.cur)
+		b.cur = new(span)
+		b.spans = append(b.spans, b.cur)
 		b.left = max(cap(b.occ), minBuf)
 	}
 	b.left--
-	b.cur[hashKey(parent, tok)>>56]++
+	b.cur.at[hashKey(parent, tok)>>56]++
 }
 
-// newBuilder concatenates the streams.
-func newBuilder(t *table, streams [][]uint32) *builder {
-	n, maxTok := 0, uint32(0)
-	for _, s := range streams {
-		n += len(s)
-		for _, tok := range s {
-			maxTok = max(maxTok, tok)
-		}
+// newBuilder concatenates the streams, with up to workers goroutines,
+// each copying a part of them.
+func newBuilder(t *table, streams [][]uint32, workers int) *builder {
+	at := make([]int, len(streams)+1) // where each stream starts in toks
+	for i, s := range streams {
+		at[i+1] = at[i] + len(s) + 1
 	}
-	b := &builder{t: t, toks: make([]uint32, 0, n+len(streams)), end: maxTok + 1, occ: make([]uint64, n)}
-	for _, s := range streams {
-		b.toks = append(b.toks, s...)
-		b.toks = append(b.toks, b.end)
+	n := at[len(streams)] - len(streams)
+	b := &builder{t: t, toks: make([]uint32, at[len(streams)]), occ: make([]uint64, n)}
+	parts := max(1, min(workers, len(streams)))
+	most := make([]uint32, parts) // the largest token of each part
+	spread(workers, parts, func(_, i int) {
+		m := uint32(0)
+		for j := i * len(streams) / parts; j < (i+1)*len(streams)/parts; j++ {
+			copy(b.toks[at[j]:], streams[j])
+			for _, tok := range streams[j] {
+				m = max(m, tok)
+			}
+		}
+		most[i] = m
+	})
+	maxTok := slices.Max(most)
+	b.end = maxTok + 1
+	for _, end := range at[1:] {
+		b.toks[end-1] = b.end
 	}
 	if int(maxTok) > 4*n {
 		b.renumber()
@@ -126,40 +177,51 @@ func (b *builder) name(key uint32) uint32 {
 	return b.names[key]
 }
 
-// root creates the root's children, one per token, and their subtrees. A
-// counting sort by token lists the occurrences of each in occ.
-func (b *builder) root() {
+// root creates the root's children, one per token, and lists the
+// occurrences of each in occ, by a counting sort by token, with up to
+// workers goroutines, each counting and then placing a part of toks. It
+// returns the first child and the largest count.
+func (b *builder) root(workers int) (first, most uint32) {
 	t := b.t
-	at := make([]uint32, b.end)
-	for _, tok := range b.toks {
-		if tok != b.end {
-			at[tok]++
+	// Each part counts in a uint32 per token id: few enough parts that
+	// their counts take at most about 2 bytes per token of toks.
+	parts := max(1, min(workers, len(b.toks)/(2*int(b.end)+1)))
+	ats := make([][]uint32, parts)
+	spread(workers, parts, func(_, i int) {
+		at := make([]uint32, b.end)
+		for _, tok := range b.toks[i*len(b.toks)/parts : (i+1)*len(b.toks)/parts] {
+			if tok != b.end {
+				at[tok]++
+			}
 		}
-	}
-	first := t.len
-	sum, most := uint32(0), uint32(0)
-	for tok, c := range at {
-		at[tok] = sum
+		ats[i] = at
+	})
+	first = t.len
+	sum := uint32(0)
+	for tok := range b.end {
+		c := uint32(0)
+		for _, at := range ats {
+			at[tok], c = sum+c, c+at[tok]
+		}
 		sum += c
 		most = max(most, c)
 		if c > 0 {
-			t.newNode(node{parent: 0, tok: b.name(uint32(tok)), count: c, first: none, next: t.len + 1})
-			b.count(0, b.name(uint32(tok)))
+			t.newNode(node{parent: 0, tok: b.name(tok), count: c, first: none, next: t.len + 1})
+			b.count(0, b.name(tok))
 		}
 	}
 	t.at(0).count = sum
 	t.adopt(0, first)
-	if most >= radixMin {
-		// The largest group sorted is that of the most frequent token.
-		b.sort.tmp = make([]uint64, most)
-	}
-	for p, tok := range b.toks {
-		if tok != b.end {
-			b.occ[at[tok]] = uint64(b.toks[p+1])<<32 | uint64(p)
-			at[tok]++
+	spread(workers, parts, func(_, i int) {
+		at, lo := ats[i], i*len(b.toks)/parts
+		for p, tok := range b.toks[lo : (i+1)*len(b.toks)/parts] {
+			if tok != b.end {
+				b.occ[at[tok]] = uint64(b.toks[lo+p+1])<<32 | uint64(lo+p)
+				at[tok]++
+			}
 		}
-	}
-	b.descend(first, 1, b.occ)
+	})
+	return first, most
 }
 
 // descend creates the subtrees of the nodes of depth k from first on,
@@ -313,66 +375,5 @@ func sortByKey(seg []uint64, s *scratch) {
 	}
 	if &src[0] != &seg[0] {
 		copy(seg, src)
-	}
-}
-
-// fillSlots makes the hash of children hold every node, with as many
-// slots as childOrNew would have grown it to. Inserting the nodes in the
-// order of their home slots, rather than of their ids, turns random
-// accesses into a sweep: the nodes are taken in chunks of len(buf) ids,
-// bucketed in buf by the top 8 bits of their hash (hist holds the counts
-// of each chunk, taken as the nodes were made), and each bucket is sorted
-// by slot and inserted.
-func (t *table) fillSlots(buf []uint64, hist []*[256]uint32) {
-	size := 1 << 10
-	for 4*int(t.len) > 3*size {
-		size *= 2
-	}
-	t.slots = make([]uint32, size)
-	for i := range t.slots {
-		t.slots[i] = none
-	}
-	t.shift = uint(64 - log2(size))
-	var s scratch
-	for c, at := range hist {
-		lo := 1 + uint32(c*len(buf))
-		hi := min(t.len, lo+uint32(len(buf)))
-		sum := uint32(0)
-		for i, n := range at {
-			at[i] = sum
-			sum += n
-			if int(n) > len(s.tmp) {
-				s.tmp = make([]uint64, 2*n)
-			}
-		}
-		for id := lo; id < hi; id++ {
-			n := t.at(id)
-			h := hashKey(n.parent, n.tok)
-			at[h>>56]++
-			buf[at[h>>56]-1] = h>>t.shift<<32 | uint64(id)
-		}
-		start := uint32(0)
-		for _, end := range at {
-			sortByKey(buf[start:end], &s)
-			start = end
-		}
-		t.insertSlots(buf[:hi-lo])
-	}
-}
-
-// insertSlots inserts the nodes of ids, sorted by home slot (high 32
-// bits), into slots. An id goes to the first free slot from its home; when
-// its home is before the slot where the previous id went, the slots in
-// between are full, and the search starts after it.
-func (t *table) insertSlots(ids []uint64) {
-	mask := uint64(len(t.slots) - 1)
-	next := uint64(0)
-	for _, o := range ids {
-		i := max(o>>32, next)
-		for t.slots[i&mask] != none {
-			i++
-		}
-		t.slots[i&mask] = uint32(o)
-		next = i + 1
 	}
 }

@@ -1,6 +1,7 @@
 package ngram
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,11 +140,12 @@ func randomStreams(r *rand.Rand, n, maxLen, vocab int) [][]uint32 {
 	return streams
 }
 
-// checkBulk checks that buildTable counts streams as the incremental build
-// does, and that both stay the same under the same later changes.
-func checkBulk(t *testing.T, r *rand.Rand, order int, streams [][]uint32, vocab int) {
+// checkBulk checks that build (buildTable or a variant) counts streams as
+// the incremental build does, and that both stay the same under the same
+// later changes.
+func checkBulk(t *testing.T, r *rand.Rand, order int, streams [][]uint32, vocab int, build func(int, [][]uint32) *table) {
 	t.Helper()
-	want, got := incrementalTable(order, streams), buildTable(order, streams)
+	want, got := incrementalTable(order, streams), build(order, streams)
 	if err := diffTables(want, got); err != nil {
 		t.Fatalf("built: %v", err)
 	}
@@ -165,29 +168,32 @@ func checkBulk(t *testing.T, r *rand.Rand, order int, streams [][]uint32, vocab 
 	}
 }
 
+// bulkCases are the random inputs of TestBulkRandom and TestBulkParallel:
+// streams streams of up to maxLen tokens in 1..vocab.
+var bulkCases = []struct {
+	name                   string
+	order                  int
+	streams, maxLen, vocab int
+}{
+	{"nothing", 3, 0, 0, 2},
+	{"empty streams", 4, 5, 0, 2},
+	{"one token", 2, 1, 1, 2},
+	{"bigrams of two tokens", 2, 20, 30, 2},
+	{"order 3", 3, 10, 50, 3},
+	{"order 6", 6, 30, 80, 4},
+	{"max order", maxOrder, 30, 100, 3},
+	{"max order, larger vocab", maxOrder, 40, 200, 50},
+	{"many short streams", 5, 300, 6, 3},
+	{"past the first rehash", 6, 50, 400, 8},
+	{"radix sorts", 3, 3, 20000, 3000},
+}
+
 func TestBulkRandom(t *testing.T) {
-	tests := []struct {
-		name                   string
-		order                  int
-		streams, maxLen, vocab int
-	}{
-		{"nothing", 3, 0, 0, 2},
-		{"empty streams", 4, 5, 0, 2},
-		{"one token", 2, 1, 1, 2},
-		{"bigrams of two tokens", 2, 20, 30, 2},
-		{"order 3", 3, 10, 50, 3},
-		{"order 6", 6, 30, 80, 4},
-		{"max order", maxOrder, 30, 100, 3},
-		{"max order, larger vocab", maxOrder, 40, 200, 50},
-		{"many short streams", 5, 300, 6, 3},
-		{"past the first rehash", 6, 50, 400, 8},
-		{"radix sorts", 3, 3, 20000, 3000},
-	}
-	for _, tc := range tests {
+	for _, tc := range bulkCases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.order), uint64(tc.streams)))
 			for range 3 {
-				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab)
+				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab, buildTable)
 			}
 		})
 	}
@@ -198,8 +204,8 @@ func TestBulkRepeats(t *testing.T) {
 	cycle := slices.Repeat([]uint32{1, 2, 3}, 500)
 	sparse := []uint32{1 << 30, 5, 1 << 30, 5, 1<<31 + 1}
 	r := rand.New(rand.NewPCG(1, 2))
-	checkBulk(t, r, maxOrder, [][]uint32{same, cycle, same[:5]}, 3)
-	checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3)
+	checkBulk(t, r, maxOrder, [][]uint32{same, cycle, same[:5]}, 3, buildTable)
+	checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3, buildTable)
 }
 
 func TestBulkSortByKey(t *testing.T) {
@@ -264,55 +270,123 @@ func TestBulkGoFiles(t *testing.T) {
 	streams := lexFiles(t, v, filepath.Join(runtime.GOROOT(), "src", "bufio"), 4)
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, order := range []int{2, 6, maxOrder} {
-		checkBulk(t, r, order, streams, len(v.texts))
+		checkBulk(t, r, order, streams, len(v.texts), buildTable)
 	}
 }
 
-// BenchmarkBuildTable measures buildTable beside the addAll loop it
-// replaces, on the 1,500 files of BenchmarkTrain: bulk-s and addall-s are
-// the seconds each takes (wall), bulk-cpu-s and addall-cpu-s the CPU
-// seconds of the thread (what a loaded machine does not change much), the
-// speedups their ratios, and temp-B/token what buildTable allocates beyond
-// the table it returns.
+// TestBulkParallel checks buildTableP against the incremental build with
+// several goroutines on small inputs, where buildTable would use one: the
+// random cases, plus streams that make no node below the root's children,
+// that cut the hash filling into chunks, that end the root's children at a
+// page boundary, that renumber sparse tokens, and Go files.
+func TestBulkParallel(t *testing.T) {
+	cases := append(slices.Clone(bulkCases), []struct {
+		name                   string
+		order                  int
+		streams, maxLen, vocab int
+	}{
+		{"single tokens", 3, 50, 1, 40},
+		{"several chunks", maxOrder, 60, 400, 50},
+	}...)
+	aligned := make([]uint32, 1023) // with the root, 1024 nodes: a page
+	for i := range aligned {
+		aligned[i] = uint32(i + 1)
+	}
+	sparse := []uint32{1 << 30, 5, 1 << 30, 5, 1<<31 + 1}
+	v := newVocab()
+	goFiles := lexFiles(t, v, filepath.Join(runtime.GOROOT(), "src", "bufio"), 4)
+	for _, workers := range []int{1, 2, 3, 8} {
+		build := func(order int, streams [][]uint32) *table { return buildTableP(order, streams, workers) }
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%d/%s", workers, tc.name), func(t *testing.T) {
+				r := rand.New(rand.NewPCG(uint64(tc.order), uint64(workers)))
+				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab, build)
+			})
+		}
+		t.Run(fmt.Sprintf("%d/fixed", workers), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(7, uint64(workers)))
+			checkBulk(t, r, 4, [][]uint32{aligned, aligned, {1, 2, 1, 2}}, 1023, build)
+			checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3, build)
+			checkBulk(t, r, maxOrder, goFiles, len(v.texts), build)
+		})
+	}
+}
+
+// BenchmarkBuildTable measures buildTable, with one goroutine and with
+// GOMAXPROCS, beside the addAll loop it replaces, on the 1,500 files of
+// BenchmarkTrain: bulk-s, par-s and addall-s are the seconds each takes
+// (wall), the -cpu-s metrics the CPU seconds of the process meanwhile (all
+// threads, the garbage collector's too), speedup and cpu-speedup the
+// ratios of addall's to the single goroutine's, par-speedup that of the
+// single goroutine's wall time to the parallel one's, and temp-B/token and
+// par-temp-B/token what the builds allocate beyond the table they return.
 func BenchmarkBuildTable(b *testing.B) {
 	if testing.Short() {
 		b.Skip("lexes part of the Go standard library")
 	}
 	streams, tokens := benchStreams(b)
 	const order = 6
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var bulk, inc, bulkCPU, incCPU time.Duration
-	var temp uint64
+	var bulk, par, inc bulkRun
 	for b.Loop() {
-		// Each build starts from a collected heap, without the other's table.
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		t0, c0 := time.Now(), threadCPU()
-		got := buildTable(order, streams)
-		bulk, bulkCPU = bulk+time.Since(t0), bulkCPU+threadCPU()-c0
-		runtime.ReadMemStats(&after)
-		temp += after.TotalAlloc - before.TotalAlloc - uint64(got.bytes())
-		nodes, count := got.nodes(), got.at(0).count
-		got = nil
-
-		runtime.GC()
-		t0, c0 = time.Now(), threadCPU()
-		want := incrementalTable(order, streams)
-		inc, incCPU = inc+time.Since(t0), incCPU+threadCPU()-c0
-		if nodes != want.nodes() || count != want.at(0).count {
-			b.Fatalf("bulk: %d nodes, %d tokens; incremental: %d, %d", nodes, count, want.nodes(), want.at(0).count)
+		// Each build starts from a collected heap, without another's table.
+		nodes, count := bulk.measure(func() *table { return buildTableP(order, streams, 1) })
+		pnodes, pcount := par.measure(func() *table { return buildTableP(order, streams, runtime.GOMAXPROCS(0)) })
+		inodes, icount := inc.measure(func() *table { return incrementalTable(order, streams) })
+		if nodes != inodes || count != icount || pnodes != inodes || pcount != icount {
+			b.Fatalf("bulk: %d nodes, %d tokens; parallel: %d, %d; incremental: %d, %d",
+				nodes, count, pnodes, pcount, inodes, icount)
 		}
 	}
 	n := float64(b.N)
-	b.ReportMetric(bulk.Seconds()/n, "bulk-s")
-	b.ReportMetric(inc.Seconds()/n, "addall-s")
-	b.ReportMetric(inc.Seconds()/bulk.Seconds(), "speedup")
-	b.ReportMetric(bulkCPU.Seconds()/n, "bulk-cpu-s")
-	b.ReportMetric(incCPU.Seconds()/n, "addall-cpu-s")
-	b.ReportMetric(incCPU.Seconds()/bulkCPU.Seconds(), "cpu-speedup")
-	b.ReportMetric(float64(temp)/n/float64(tokens), "temp-B/token")
+	b.ReportMetric(bulk.wall.Seconds()/n, "bulk-s")
+	b.ReportMetric(bulk.cpu.Seconds()/n, "bulk-cpu-s")
+	b.ReportMetric(par.wall.Seconds()/n, "par-s")
+	b.ReportMetric(par.cpu.Seconds()/n, "par-cpu-s")
+	b.ReportMetric(bulk.wall.Seconds()/par.wall.Seconds(), "par-speedup")
+	b.ReportMetric(inc.wall.Seconds()/n, "addall-s")
+	b.ReportMetric(inc.cpu.Seconds()/n, "addall-cpu-s")
+	b.ReportMetric(inc.wall.Seconds()/bulk.wall.Seconds(), "speedup")
+	b.ReportMetric(inc.cpu.Seconds()/bulk.cpu.Seconds(), "cpu-speedup")
+	b.ReportMetric(float64(bulk.temp)/n/float64(tokens), "temp-B/token")
+	b.ReportMetric(float64(par.temp)/n/float64(tokens), "par-temp-B/token")
+}
+
+// A bulkRun sums the measures of one way of building a table.
+type bulkRun struct {
+	wall, cpu time.Duration
+	temp      uint64 // bytes allocated beyond the tables
+}
+
+// measure adds to r the measures of build, run on a collected heap, and
+// returns the size of the table built.
+func (r *bulkRun) measure(build func() *table) (nodes int, count uint32) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	t0, c0 := time.Now(), processCPU()
+	t := build()
+	r.wall, r.cpu = r.wall+time.Since(t0), r.cpu+processCPU()-c0
+	runtime.ReadMemStats(&after)
+	r.temp += after.TotalAlloc - before.TotalAlloc - uint64(t.bytes())
+	return t.nodes(), t.at(0).count
+}
+
+// processCPU returns the CPU time of the process, all threads, or 0 when
+// /proc/self/stat (Linux) does not tell it.
+func processCPU() time.Duration {
+	stat, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	// After the command, in parentheses: utime and stime are the 12th and
+	// 13th fields, in ticks of 1/100 s.
+	f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	sys, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+sys) * 10 * time.Millisecond
 }
 
 // benchStreams returns the tokens of the training files of BenchmarkTrain,
