@@ -97,9 +97,11 @@ func init() {
 var _ [unsafe.Sizeof(tree_sitter.Node{}) - unsafe.Sizeof(C.TSNode{})]struct{}
 var _ [unsafe.Sizeof(C.TSNode{}) - unsafe.Sizeof(tree_sitter.Node{})]struct{}
 
-// leaves returns the leaves of t that overlap [start, end) in one call
-// into C, where a walk in Go makes several calls per node.
-func (t *Tree) leaves(start, end int) []Leaf {
+// leaves calls fn with the leaves of t that overlap [start, end), walked
+// in one call into C (a walk in Go makes several calls per node), until
+// fn returns false. Nothing is allocated in Go: a file's leaves, handed out
+// one by one, do not become garbage.
+func (t *Tree) leaves(start, end int, fn func(Leaf) bool) {
 	l := t.lang
 	l.kindTable()
 	root := t.ts.RootNode()
@@ -107,11 +109,10 @@ func (t *Tree) leaves(start, end int) []Leaf {
 	raw := C.lode_leaves((*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&l.atomic[0])),
 		C.uint32_t(len(l.atomic)), C.uint32_t(max(0, start)), C.uint32_t(max(0, end)), &count)
 	defer C.free(unsafe.Pointer(raw))
-	cl := unsafe.Slice(raw, int(count))
-	out := make([]Leaf, len(cl))
-	for i, x := range cl {
+	for _, x := range unsafe.Slice(raw, int(count)) {
 		k := l.kindOf(uint16(x.symbol))
-		out[i] = Leaf{Kind: k.name, Class: k.class, Start: int(x.start), End: int(x.end)}
+		if !fn(Leaf{Kind: k.name, Class: k.class, Start: int(x.start), End: int(x.end)}) {
+			return
+		}
 	}
-	return out
 }

@@ -133,11 +133,7 @@ type Leaf struct {
 // width, inserted by error recovery) are skipped. The walk itself is one
 // call into the tree-sitter library, however many nodes there are.
 func (t *Tree) Leaves(start, end int, fn func(Leaf) bool) {
-	for _, l := range t.leaves(start, end) {
-		if !fn(l) {
-			return
-		}
-	}
+	t.leaves(start, end, fn)
 }
 
 // Ident is one occurrence of an identifier.

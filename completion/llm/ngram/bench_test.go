@@ -32,22 +32,9 @@ func benchSetup(b *testing.B) {
 	benchOnce.Do(func() {
 		root := filepath.Join(runtime.GOROOT(), "src")
 		benchM = New(Options{})
-		n := 0
-		for _, dir := range []string{"net", "crypto", "go"} {
-			filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-				if err != nil || n >= 1500 {
-					return filepath.SkipDir
-				}
-				if d.IsDir() && d.Name() == "testdata" {
-					return filepath.SkipDir
-				}
-				if strings.HasSuffix(p, ".go") {
-					if src, err := os.ReadFile(p); err == nil && benchM.Learn(p, goLang(), src, nil) == nil {
-						n++
-					}
-				}
-				return nil
-			})
+		paths, srcs := benchCorpus()
+		for i, p := range paths {
+			benchM.Learn(p, goLang(), srcs[i], nil)
 		}
 		benchFiles = map[string][]byte{}
 		for _, dir := range []string{"bufio", "strconv"} {
@@ -159,41 +146,20 @@ func BenchmarkTrain(b *testing.B) {
 	if testing.Short() {
 		b.Skip("trains on the Go standard library")
 	}
-	type file struct {
-		path string
-		src  []byte
-	}
-	var files []file
-	root := filepath.Join(runtime.GOROOT(), "src")
-	for _, dir := range []string{"net", "crypto", "go"} {
-		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || len(files) >= 1500 {
-				return filepath.SkipDir
-			}
-			if d.IsDir() && d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			if strings.HasSuffix(p, ".go") {
-				if src, err := os.ReadFile(p); err == nil {
-					files = append(files, file{p, src})
-				}
-			}
-			return nil
-		})
-	}
+	paths, srcs := benchCorpus()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var parse, learn, lexing time.Duration
 	for b.Loop() {
 		m := New(Options{})
-		for _, f := range files {
+		for i, path := range paths {
 			t0 := time.Now()
-			tree, err := syntax.Parse(context.Background(), goLang(), f.src)
+			tree, err := syntax.Parse(context.Background(), goLang(), srcs[i])
 			if err != nil {
 				b.Fatal(err)
 			}
 			t1 := time.Now()
-			if err := m.Learn(f.path, goLang(), f.src, tree); err != nil {
+			if err := m.Learn(path, goLang(), srcs[i], tree); err != nil {
 				b.Fatal(err)
 			}
 			t2 := time.Now()
@@ -211,4 +177,27 @@ func BenchmarkTrain(b *testing.B) {
 	b.ReportMetric(learn.Seconds()/float64(b.N), "learn-s")
 	b.ReportMetric(lexing.Seconds()/float64(b.N), "lex-s")
 	b.ReportMetric(100*learn.Seconds()/parse.Seconds(), "learn-%-of-parse")
+}
+
+// benchCorpus returns the training set of the benchmarks: up to 1,500 Go
+// files under $GOROOT/src/{net,crypto,go}, testdata left out.
+func benchCorpus() (paths []string, srcs [][]byte) {
+	root := filepath.Join(runtime.GOROOT(), "src")
+	for _, dir := range []string{"net", "crypto", "go"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || len(paths) >= 1500 {
+				return filepath.SkipDir
+			}
+			if d.IsDir() && d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			if strings.HasSuffix(p, ".go") {
+				if src, err := os.ReadFile(p); err == nil {
+					paths, srcs = append(paths, p), append(srcs, src)
+				}
+			}
+			return nil
+		})
+	}
+	return paths, srcs
 }

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -393,22 +392,9 @@ func processCPU() time.Duration {
 // interned in one vocab, and how many there are.
 func benchStreams(b *testing.B) (streams [][]uint32, tokens int) {
 	v := newVocab()
-	root := filepath.Join(runtime.GOROOT(), "src")
-	for _, dir := range []string{"net", "crypto", "go"} {
-		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || len(streams) >= 1500 {
-				return filepath.SkipDir
-			}
-			if d.IsDir() && d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			if strings.HasSuffix(p, ".go") {
-				if src, err := os.ReadFile(p); err == nil {
-					streams = append(streams, internFile(b, v, src))
-				}
-			}
-			return nil
-		})
+	_, srcs := benchCorpus()
+	for _, src := range srcs {
+		streams = append(streams, internFile(b, v, src))
 	}
 	for _, s := range streams {
 		tokens += len(s)

@@ -128,10 +128,16 @@ func (m *Model) Learn(path string, lang *syntax.Language, src []byte, tree *synt
 		defer t.Close()
 		tree = t
 	}
-	lexemes := lex(tree, true)
-	m.learn(path, tree.Language().Name, tree.Source(), lexemes)
+	buf := lexemes.Get().(*[]lexeme)
+	*buf = lexInto(tree, true, (*buf)[:0])
+	m.learn(path, tree.Language().Name, tree.Source(), *buf)
+	lexemes.Put(buf)
 	return nil
 }
+
+// lexemes recycles the token buffers of Learn: a cold start learns
+// thousands of files, whose tokens are needed only while they are counted.
+var lexemes = sync.Pool{New: func() any { return new([]lexeme) }}
 
 func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 	m.mu.Lock()

@@ -56,8 +56,13 @@ func (l lexeme) text(src []byte) []byte {
 // one call into the tree-sitter library, where a walk in Go would make
 // several per node.
 func lex(tree *syntax.Tree, whole bool) []lexeme {
+	return lexInto(tree, whole, make([]lexeme, 0, len(tree.Source())/5))
+}
+
+// lexInto is lex appending to buf.
+func lexInto(tree *syntax.Tree, whole bool, buf []lexeme) []lexeme {
 	src := tree.Source()
-	l := lexer{src: src, out: make([]lexeme, 0, len(src)/5)}
+	l := lexer{src: src, out: buf}
 	tree.Leaves(0, len(src), func(lf syntax.Leaf) bool {
 		l.leaf(lf.Start, lf.End, lf.Class)
 		return true
