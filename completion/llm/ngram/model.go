@@ -38,7 +38,7 @@ type Model struct {
 	langs   map[string]*project    // the project level, per language
 	files   map[string]*fileTokens // by path
 	dirs    map[dirKey]*dirFiles
-	spacing spacing
+	spacing *spacing
 
 	// cacheMu guards the lazily built directory and file tables. It is
 	// taken under mu (read or write), never the other way round.
@@ -103,7 +103,7 @@ func New(opts Options) *Model {
 		langs:     map[string]*project{},
 		files:     map[string]*fileTokens{},
 		dirs:      map[dirKey]*dirFiles{},
-		spacing:   spacing{},
+		spacing:   newSpacing(true),
 		dirTables: newLRU(8),
 		fileTabs:  newLRU(32),
 		building:  map[string]bool{},

@@ -45,7 +45,7 @@ type query struct {
 	spaced, lineStart bool
 	// gaps are the spacing of the tokens before the cursor (see
 	// localGaps); nil in the evaluation, which measures the model's own.
-	gaps spacing
+	gaps *spacing
 }
 
 // errNoLanguage is returned when a request names no language the model

@@ -24,7 +24,7 @@ type recentToken struct {
 	id   uint32
 }
 
-const recentSize = 1 << 12
+const recentSize = 1 << 14
 
 // recentSlot hashes a token's text (FNV-1a) to its slot in vocab.recent.
 func recentSlot(text []byte) uint32 {
