@@ -101,8 +101,29 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	}
 	q.gaps = localGaps(&q.ov, ids, lexemes)
 	q.s = m.scorer(lang.Name, req.Path, ids, false)
+	if self, ok := selfToken(&q, req.Suffix); ok {
+		q.s.leaveOut(self)
+	}
 	f(&q)
 	return nil
+}
+
+// selfToken returns the token that follows the cursor in the request's
+// buffer, when it is known simply: the word at the cursor (the typed part
+// and its rest in the suffix), or the line break when the rest of the line
+// is blank.
+func selfToken(q *query, suffix string) (uint32, bool) {
+	if q.partial != "" {
+		end := strings.IndexFunc(suffix, func(r rune) bool { return !isWordRune(r) })
+		if end < 0 {
+			end = len(suffix)
+		}
+		return q.ov.id([]byte(q.partial+suffix[:end]), classIdent), true
+	}
+	if line, _, _ := strings.Cut(suffix, "\n"); strings.TrimSpace(line) == "" && strings.Contains(suffix, "\n") {
+		return q.ov.id(newlineBytes, classNewline), true
+	}
+	return 0, false
 }
 
 // scorer returns the nested models positioned after ids, the end of the
@@ -122,7 +143,7 @@ func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 		if i == 2 {
 			boost = docBoost
 		}
-		s.levels = append(s.levels, level{t: t, w: t.start(), boost: boost, novel: i == 0})
+		s.levels = append(s.levels, level{t: t, w: t.start(), boost: boost, novel: i == 0, file: i > 0})
 	}
 	cache := newTable(m.localOrder())
 	w := cache.start()

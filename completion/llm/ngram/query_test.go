@@ -165,3 +165,28 @@ func TestPrepareBuildsLevels(t *testing.T) {
 		t.Errorf("the first request after Prepare has %d levels, want 4", len(s.levels))
 	}
 }
+
+// TestHalfTypedLineLearned checks the case of an editor whose document the
+// model learned while the user paused in the middle of a line: the file
+// level then holds the half line followed by a line break, at the very
+// place of the cursor, and must not take it as evidence that the line ends
+// there.
+func TestHalfTypedLineLearned(t *testing.T) {
+	files := map[string]string{}
+	for i := range 8 {
+		files[fmt.Sprintf("/w/p%d/t.go", i)] = fmt.Sprintf("package p%d\n\nimport \"errors\"\n\nfunc check%d(x int) error {\n\tif x < 0 {\n\t\treturn errors.New(\"negative\")\n\t}\n\treturn nil\n}\n", i, i)
+	}
+	prefix := "package main\n\nimport \"errors\"\n\nfunc (c *Client) check(x int) error {\n\tif x < 0 {\n\t\treturn errors."
+	suffix := "\n\t}\n\treturn nil\n}\n"
+	files["/w/main/client.go"] = prefix + suffix // learned as the buffer is now
+	m := trained(t, files)
+	m.Prepare("go", "/w/main/client.go")
+	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: prefix, Suffix: suffix,
+		Path: "/w/main/client.go", Language: "go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := resp.Text(), `New("negative")`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

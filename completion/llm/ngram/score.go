@@ -20,6 +20,14 @@ type level struct {
 	open bool
 	// boost multiplies the level's weight in the mixture (see docBoost).
 	boost float64
+	// file marks the levels that hold the document as learned (its
+	// directory's and its own), which may be the very buffer of the
+	// request: selfOn then says that the learned document has self right
+	// at the cursor, an occurrence that estimate leaves out (see
+	// scorer.leaveOut).
+	file   bool
+	selfOn bool
+	self   uint32
 	// novel is set for the project level, which counts the unknown token
 	// where files use new names: it reads a token it has not seen as the
 	// unknown token, and its estimate of that token is the mixture's
@@ -131,6 +139,20 @@ func (l *level) estimate(tok uint32, base float64) (p, weight float64) {
 		if id := t.child(h, tok); id != none {
 			cw = float64(t.at(id).count)
 		}
+		if l.selfOn {
+			if id := t.child(h, l.self); id != none && t.at(id).count > 0 {
+				ch--
+				if t.at(id).count == 1 {
+					n1--
+				}
+				if tok == l.self {
+					cw--
+				}
+			}
+		}
+		if n1 <= 0 || ch <= 0 {
+			break
+		}
 		p = (cw + n1*p) / (ch + n1)
 		lambda = ch / (ch + n1)
 		depth = k + 1
@@ -178,6 +200,30 @@ func (s *scorer) prob(tok uint32) (p float64, unseen bool) {
 		return s.base, unseen
 	}
 	return sum / wsum, unseen
+}
+
+// leaveOut makes the document's levels leave out the occurrence of self at the
+// cursor when the document as learned is the request's own buffer: the
+// half-typed line followed by a line break, learned while the user paused,
+// would otherwise predict that the line ends where the cursor is. The
+// buffer is taken to be the learned version when a level has seen
+// the whole context before the cursor, as long as the level counts, and
+// self after it.
+func (s *scorer) leaveOut(self uint32) {
+	for i := range s.levels {
+		l := &s.levels[i]
+		if !l.file {
+			continue
+		}
+		h := l.w[l.t.order-1]
+		if h == none {
+			continue
+		}
+		if id := l.t.child(h, self); id != none && l.t.at(id).count > 0 {
+			l.self, l.selfOn = self, true
+		}
+	}
+	s.novelSet = false
 }
 
 // advance moves every level past tok.
