@@ -102,10 +102,16 @@ func TestFileLevelKeptWhenRelearned(t *testing.T) {
 	if _, err := m.Complete(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
+	dirLevel := func() *table {
+		m.cacheMu.Lock()
+		defer m.cacheMu.Unlock()
+		return m.dirTables.get(dirKey{"go", "/w"}.String())
+	}
+	// Both levels are built in the background after the first request.
 	deadline := time.Now().Add(10 * time.Second)
-	for fileLevel() == nil {
+	for fileLevel() == nil || dirLevel() == nil {
 		if time.Now().After(deadline) {
-			t.Fatal("the file level was never built")
+			t.Fatal("the file and directory levels were never built")
 		}
 		time.Sleep(time.Millisecond)
 	}
