@@ -9,7 +9,7 @@ package ngram
 // level holds most of the workspace (an edited document) is counted at once.
 type project struct {
 	order int
-	t     *table // counts the files of counted; nil until the first is
+	t     *table // counts the files of counted; nil until one is counted
 
 	counted map[string]*fileTokens // the files t counts, by path
 	pending map[string]*fileTokens // learned, not yet counted
