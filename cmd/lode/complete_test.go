@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,4 +62,52 @@ func TestCompleteCLIFailures(t *testing.T) {
 			t.Errorf("exit %d, calls %d, stderr:\n%s", code, srv.Count(), errs)
 		}
 	})
+}
+
+// TestCompleteEmbeddedLargeWorkspace completes with the embedded model in
+// a workspace larger than the model counts file by file: after one large
+// file (first in path order, so first indexed), the cold index leaves every
+// count to the bulk flush at its end. The completion must come from what
+// the rest of the workspace taught it: the document, in a directory of its
+// own, never names "parts". It holds the half-typed line itself, as a
+// buffer learned while the user paused would.
+func TestCompleteEmbeddedLargeWorkspace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes a 100,000-token workspace")
+	}
+	dir := t.TempDir()
+	write := func(name, src string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var big strings.Builder
+	big.WriteString("package big\n")
+	for k := range 6000 {
+		fmt.Fprintf(&big, "\nfunc f%d(x int) int { return x*%d + 1 }\n", k, k)
+	}
+	write("a_big/big.go", big.String())
+	for i := range 100 {
+		write(fmt.Sprintf("pkg%d/p.go", i), fmt.Sprintf("package pkg%d\n\nimport \"strings\"\n\nfunc join%d(parts []string) string {\n\treturn strings.Join(parts, \", \")\n}\n", i, i))
+	}
+	write(".lode.toml", "provider = \"embedded\"\n")
+	write("app/main.go", "package main\n\nimport \"strings\"\n\nfunc label(items []string) string {\n\treturn strings.\n}\n")
+	for _, env := range []string{"LODE_PROVIDER", "LODE_BASE_URL", "LODE_MODEL"} {
+		t.Setenv(env, "")
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Chdir(dir)
+	// Line 6 is "\treturn strings.": complete after the dot.
+	code, out, errs := runCLI(t, completeCmd, "app/main.go:6:17")
+	if code != exitOK {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	if want := `Join(parts, ", ")`; !strings.Contains(out, want) {
+		t.Errorf("completion %q, want %q", out, want)
+	}
 }
