@@ -2,7 +2,6 @@ package completion
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/lode-ls/lode/context/syntax"
@@ -55,7 +54,7 @@ func (ts *trees) get(ctx context.Context, lang *syntax.Language, path, doc strin
 	var t *syntax.Tree
 	var err error
 	if old != nil {
-		t, err = old.tree.Reparse(ctx, []byte(doc), []text.Change{diff(old.text, doc)})
+		t, err = old.tree.Reparse(ctx, []byte(doc), []text.Change{text.Diff(old.text, doc)})
 		ts.put(old)
 	} else {
 		t, err = syntax.Parse(ctx, lang, []byte(doc))
@@ -123,25 +122,4 @@ func (ts *trees) close() {
 		delete(ts.byPath, p)
 	}
 	ts.mu.Unlock()
-}
-
-// diff returns the one edit that turns old into new: the span between
-// their common prefix and common suffix.
-func diff(old, new string) text.Change {
-	p := 0
-	for p < len(old) && p < len(new) && old[p] == new[p] {
-		p++
-	}
-	s := 0
-	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
-		s++
-	}
-	return text.Change{
-		StartByte: p, OldEndByte: len(old) - s, NewEndByte: len(new) - s,
-		StartPoint: pointAt(old, p), OldEndPoint: pointAt(old, len(old)-s), NewEndPoint: pointAt(new, len(new)-s),
-	}
-}
-
-func pointAt(s string, off int) text.Point {
-	return text.Point{Row: strings.Count(s[:off], "\n"), Column: off - strings.LastIndexByte(s[:off], '\n') - 1}
 }

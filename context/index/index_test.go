@@ -346,18 +346,6 @@ func TestCompactKeepsResults(t *testing.T) {
 	}
 }
 
-func TestDiff(t *testing.T) {
-	a := []byte("line one\nline two\nline three\n")
-	b := []byte("line one\nline 2\nline three\n")
-	c := diff(a, b)
-	if c.StartByte != 14 || c.OldEndByte != 17 || c.NewEndByte != 15 || c.StartPoint.Row != 1 || c.StartPoint.Column != 5 || c.OldEndPoint.Column != 8 {
-		t.Errorf("diff = %+v", c)
-	}
-	if c := diff(a, a); c.StartByte != len(a) || c.OldEndByte != len(a) || c.NewEndByte != len(a) {
-		t.Errorf("diff of equal = %+v", c)
-	}
-}
-
 func TestResolve(t *testing.T) {
 	files := map[string]string{
 		"/ws/geo/shape.go":        "package geo\n",

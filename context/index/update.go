@@ -193,7 +193,7 @@ func (x *Index) Update(ctx context.Context, path string, lang *syntax.Language, 
 		old := x.trees.take(path)
 		var err error
 		if old != nil && old.Language() == lang {
-			ch := diff(old.Source(), src)
+			ch := text.Diff(old.Source(), src)
 			ed = &edit{change: ch, oldHash: crc32.Checksum(old.Source(), castagnoli)}
 			tree, err = old.Reparse(ctx, src, []text.Change{ch})
 		} else {
@@ -248,41 +248,6 @@ func (x *Index) Remove(path string) {
 		x.removeLocked(e, nil, 0)
 	}
 	x.mu.Unlock()
-}
-
-// diff returns the single change that turns a into b: everything between
-// their common prefix and common suffix.
-func diff(a, b []byte) text.Change {
-	p := 0
-	for p < len(a) && p < len(b) && a[p] == b[p] {
-		p++
-	}
-	s := 0
-	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
-	start := pointAt(a, p, text.Point{}, 0)
-	return text.Change{
-		StartByte: p, OldEndByte: len(a) - s, NewEndByte: len(b) - s,
-		StartPoint:  start,
-		OldEndPoint: pointAt(a, len(a)-s, start, p),
-		NewEndPoint: pointAt(b, len(b)-s, start, p),
-	}
-}
-
-// pointAt returns the point of offset off in src, counting from point from
-// at offset base (base <= off).
-func pointAt(src []byte, off int, from text.Point, base int) text.Point {
-	pt := from
-	for i := base; i < off; i++ {
-		if src[i] == '\n' {
-			pt.Row++
-			pt.Column = 0
-		} else {
-			pt.Column++
-		}
-	}
-	return pt
 }
 
 // commit replaces the entry of e.path with e and its chunks. A chunk

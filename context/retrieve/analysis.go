@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
 )
 
 // analysis is what retrieval learned from the document around the cursor.
@@ -115,7 +116,7 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 // earlier version's, one edit behind.
 func (a *analysis) readStale(doc *docTree, nearLines int) {
 	now, cur := a.content, a.offset
-	c := change(doc.src, []byte(now))
+	c := text.Diff(doc.src, []byte(now))
 	off := cur
 	switch {
 	case off <= c.StartByte:

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/lode-ls/lode/context/text"
 )
 
 // edit is a range of lines changed recently in an open document.
@@ -97,18 +99,9 @@ func (e *edits) files() []string {
 // changedLines returns the lines of now that differ from old (between
 // their common prefix and suffix) and how many lines now has more.
 func changedLines(old, now string) (first, last, delta int) {
-	p := 0
-	for p < len(old) && p < len(now) && old[p] == now[p] {
-		p++
-	}
-	s := 0
-	for s < len(old)-p && s < len(now)-p && old[len(old)-1-s] == now[len(now)-1-s] {
-		s++
-	}
-	first = strings.Count(now[:p], "\n")
-	span := now[p : len(now)-s]
-	last = first + strings.Count(span, "\n")
-	if strings.HasSuffix(span, "\n") {
+	c := text.Diff(old, now)
+	first, last = c.StartPoint.Row, c.NewEndPoint.Row
+	if span := now[c.StartByte:c.NewEndByte]; strings.HasSuffix(span, "\n") {
 		last = max(first, last-1) // an inserted line ends on its own line
 	}
 	delta = strings.Count(now, "\n") - strings.Count(old, "\n")

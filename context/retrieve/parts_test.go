@@ -146,13 +146,6 @@ func TestEdits(t *testing.T) {
 	}
 }
 
-func TestChange(t *testing.T) {
-	c := change([]byte("ab\ncd\nef"), []byte("ab\ncXd\nef"))
-	if c.StartByte != 4 || c.OldEndByte != 4 || c.NewEndByte != 5 || c.StartPoint.Row != 1 || c.StartPoint.Column != 1 {
-		t.Errorf("change = %+v", c)
-	}
-}
-
 func TestDeclaredType(t *testing.T) {
 	tests := []struct{ sig, name, want string }{
 		{"rd  io.Reader", "rd", "Reader"},

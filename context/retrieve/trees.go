@@ -1,7 +1,6 @@
 package retrieve
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -128,7 +127,7 @@ const maxStaleLines = 8
 // is small: it has run past its own budget already.
 func (d *docTrees) update(ctx context.Context, e *docTree, content string) error {
 	for string(e.src) != content {
-		c := change(e.src, []byte(content))
+		c := text.Diff(e.src, []byte(content))
 		small := c.OldEndPoint.Row-c.StartPoint.Row <= maxStaleLines && c.NewEndPoint.Row-c.StartPoint.Row <= maxStaleLines
 		mine := e.parsing == nil
 		if mine {
@@ -168,7 +167,7 @@ func (d *docTrees) reparse(ctx context.Context, e *docTree, src []byte) {
 	d.mu.Lock()
 	base, old, prev := e.tree, e.src, e.outline
 	d.mu.Unlock()
-	c := change(old, src)
+	c := text.Diff(old, src)
 	t, err := base.Reparse(ctx, src, []text.Change{c})
 	var o syntax.Outline
 	if err == nil {
@@ -272,29 +271,6 @@ func (d *docTrees) close() {
 		d.drop(x)
 	}
 	d.entries, d.closed = nil, true
-}
-
-// change describes the edit from old to new as one replaced span: the
-// bytes between their common prefix and common suffix.
-func change(old, new []byte) text.Change {
-	p := 0
-	for p < len(old) && p < len(new) && old[p] == new[p] {
-		p++
-	}
-	s := 0
-	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
-		s++
-	}
-	return text.Change{
-		StartByte: p, OldEndByte: len(old) - s, NewEndByte: len(new) - s,
-		StartPoint: pointAt(old, p), OldEndPoint: pointAt(old, len(old)-s), NewEndPoint: pointAt(new, len(new)-s),
-	}
-}
-
-func pointAt(src []byte, off int) text.Point {
-	row := bytes.Count(src[:off], []byte{'\n'})
-	col := off - (bytes.LastIndexByte(src[:off], '\n') + 1)
-	return text.Point{Row: row, Column: col}
 }
 
 // lineRange returns the zero-based lines that hold bytes [start, end) of s.
