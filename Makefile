@@ -69,7 +69,7 @@ editors: vscode ## build the editor clients
 
 .PHONY: generate
 generate: ## regenerate docs/settings.md and the VS Code settings from the schema
-	$(GO) generate ./completion/config
+	$(GO) generate ./internal/config
 	$(GO) test ./editors -run TestVSCodeSettings -update
 
 .PHONY: clean

@@ -26,24 +26,25 @@ var allowed = map[string][]string{
 
 	// The server knows LSP; below it nothing does. It uses the engines
 	// through their interfaces and types, never a concrete provider.
-	"lsp/protocol": {"go.lsp.dev/..."},
+	"lsp/lode": {"go.lsp.dev/..."},
 	"lsp/server": {
-		"lsp/protocol", "go.lsp.dev/...",
-		"completion", "completion/config", "completion/explain", "completion/patch", "completion/llm",
+		"lsp/lode", "go.lsp.dev/...",
+		"completion", "internal/config", "completion/explain", "completion/patch", "completion/llm",
 		"context/workspace", "context/text", "context/retrieve",
 	},
 	"lsp/lsptest": {"lsp/...", "go.lsp.dev/..."},
 
 	// The context engine.
 	"context/text":      {},
-	"context/cache":     {},
+	"internal/store":    {},
+	"internal/wire":     {"completion/llm"},
 	"context/redact":    {},
 	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
 	"context/workspace": {"context/text", "github.com/fsnotify/fsnotify"},
 	"context/syntax":    {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
-	"context/index": {"context/cache", "context/syntax", "context/text", treeSitter},
+	"context/index": {"internal/store", "context/syntax", "context/text", treeSitter},
 	"context/retrieve": {
 		"context/workspace", "context/syntax", "context/index", "context/text", "context/redact", "context/tokens",
 		treeSitter, lru,
@@ -51,28 +52,28 @@ var allowed = map[string][]string{
 
 	// The completion engine and its stages.
 	"completion": {
-		"context/...", "completion/config", "completion/llm", "completion/prompt", "completion/postprocess",
+		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru,
 	},
-	"completion/config":      {"github.com/BurntSushi/toml"},
+	"internal/config":        {"github.com/BurntSushi/toml"},
 	"completion/prompt":      {"completion/llm"},
 	"completion/postprocess": {"context/syntax", "context/text", treeSitter},
 	"completion/explain": {
-		"context/...", "completion/config", "completion/llm", "completion/prompt", "completion/postprocess",
+		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru,
 	},
 	"completion/patch": {
-		"context/...", "completion/config", "completion/llm", "completion/prompt", "completion/postprocess",
+		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru, "github.com/aymanbagabas/go-udiff/...", "github.com/bluekeyes/go-gitdiff/...",
 	},
 
 	// The model contract and one package per wire format.
 	"completion/llm":          {},
-	"completion/llm/openai":   {"completion/llm", "github.com/sashabaranov/go-openai"},
-	"completion/llm/ollama":   {"completion/llm"},
-	"completion/llm/llamacpp": {"completion/llm"},
-	"completion/llm/llmtest":  {"completion/llm"},
-	"completion/llm/ngram":    {"completion/llm", "context/cache", "context/syntax", treeSitter},
+	"completion/llm/openai":   {"completion/llm", "internal/wire", "github.com/sashabaranov/go-openai"},
+	"completion/llm/ollama":   {"completion/llm", "internal/wire"},
+	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
+	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
+	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // waitModel is cursor.wait when a request waits for its model call as

@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // ranker is a fake embedded model that also ranks next tokens.

@@ -16,7 +16,7 @@
 //
 // The main types are Engine, Options, Request, Result, Item and Prompt.
 // Package completion depends on context/..., completion/llm,
-// completion/prompt, completion/postprocess and completion/config; never
+// completion/prompt, completion/postprocess and internal/config; never
 // on lsp/ nor on a concrete model provider.
 package completion
 
@@ -30,9 +30,9 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // Retriever finds the workspace context for a cursor; context/retrieve

@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // gated is a fake model whose calls wait until the test opens the gate

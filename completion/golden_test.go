@@ -14,12 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 var update = flag.Bool("update", false, "rewrite the prompt and result sections of testdata/golden/*.txtar")

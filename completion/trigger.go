@@ -5,8 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // Skip reasons, reported in Result.Skipped when the trigger policy declines

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 var update = flag.Bool("update", false, "rewrite the lode.* settings of editors/vscode/package.json from the configuration schema")

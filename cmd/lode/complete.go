@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/context/retrieve"
@@ -20,6 +19,7 @@ import (
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // runComplete is `lode complete FILE:LINE:COL`: the inline completion at a

@@ -27,13 +27,13 @@ import (
 	protocol "go.lsp.dev/protocol"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/llm/ollama"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/lsptest"
 	"github.com/lode-ls/lode/lsp/server"
 )

@@ -9,7 +9,7 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 func TestConfigCommand(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"flag"
@@ -11,10 +13,10 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
 	"github.com/lode-ls/lode/completion/prompt"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // runDoctor implements `lode doctor`: where each setting came from, the
@@ -255,7 +257,7 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 	baseURL := fmt.Sprintf("base_url (now %q, from %s)", s.BaseURL, d.source(s, "base_url"))
 	msg := err.Error()
 	var rl *llm.RateLimitError
-	var se *llm.StatusError
+	var se *wire.StatusError
 	switch {
 	case errors.Is(err, llm.ErrUnauthorized):
 		key := "no API key is set"

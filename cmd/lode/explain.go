@@ -14,13 +14,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
 

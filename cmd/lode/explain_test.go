@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/patch"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 func explainCmd(ctx context.Context, args []string, stdout, stderr *bytes.Buffer) int {

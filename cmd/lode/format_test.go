@@ -6,12 +6,12 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/llm/ollama"
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // TestTemplateFormat checks the engine's prompts per fim mode, and the

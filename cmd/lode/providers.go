@@ -1,13 +1,14 @@
 package main
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
 	"github.com/lode-ls/lode/completion/llm/ngram"
@@ -15,6 +16,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm/openai"
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/completion/prompt"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // providers is the explicit table of model providers, by the name the
@@ -122,8 +124,8 @@ func (s *modelSetup) fimMode() string {
 	return fimRaw
 }
 
-func (s *modelSetup) timeouts() llm.Timeouts {
-	return llm.Timeouts{Connect: s.ConnectTimeout, FirstByte: s.FirstByteTimeout, Request: s.RequestTimeout}
+func (s *modelSetup) timeouts() wire.Timeouts {
+	return wire.Timeouts{Connect: s.ConnectTimeout, FirstByte: s.FirstByteTimeout, Request: s.RequestTimeout}
 }
 
 // newModel returns the model a resolved configuration describes.

@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/completion/llm/ollama"
 	"github.com/lode-ls/lode/completion/llm/openai"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 func resolved(m config.Model) config.ResolvedModel {

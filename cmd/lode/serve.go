@@ -11,8 +11,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
 

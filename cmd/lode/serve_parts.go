@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
 

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/lode-ls/lode/context/cache"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/store"
 )
 
 // ErrCorrupt reports a cache file that is truncated, damaged or written by
@@ -27,13 +27,13 @@ const (
 // CachePath returns the cache file of the workspace rooted at root, in the
 // user's cache directory (os.UserCacheDir()/lode/index).
 func CachePath(root string) (string, error) {
-	return cache.Path("index", root, ".idx")
+	return store.Path("index", root, ".idx")
 }
 
 // Save writes the index to path atomically (a temporary file renamed over
 // it), creating its directory.
 func (x *Index) Save(path string) error {
-	if err := cache.WriteFile(path, x.encode()); err != nil {
+	if err := store.WriteFile(path, x.encode()); err != nil {
 		return fmt.Errorf("index: saving: %w", err)
 	}
 	return nil

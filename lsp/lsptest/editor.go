@@ -25,7 +25,7 @@ import (
 	protocol "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	lode "github.com/lode-ls/lode/lsp/protocol"
+	"github.com/lode-ls/lode/lsp/lode"
 )
 
 // ServeFunc runs a server over rwc until the session ends and returns its

@@ -15,7 +15,7 @@ import (
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/workspace"
-	lode "github.com/lode-ls/lode/lsp/protocol"
+	"github.com/lode-ls/lode/lsp/lode"
 )
 
 // Patcher suggests patches; completion/patch's *Suggester is one.

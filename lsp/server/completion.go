@@ -10,8 +10,8 @@ import (
 	protocol "go.lsp.dev/protocol"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // Completer answers completion requests; completion's *Engine is one.

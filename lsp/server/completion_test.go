@@ -13,9 +13,9 @@ import (
 	protocol "go.lsp.dev/protocol"
 
 	"github.com/lode-ls/lode/completion"
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 

@@ -6,7 +6,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 
 	"github.com/lode-ls/lode/context/retrieve"
-	lode "github.com/lode-ls/lode/lsp/protocol"
+	"github.com/lode-ls/lode/lsp/lode"
 )
 
 func init() {

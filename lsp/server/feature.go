@@ -5,8 +5,8 @@ import (
 
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/completion/config"
-	lode "github.com/lode-ls/lode/lsp/protocol"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/lsp/lode"
 )
 
 // requestFunc answers one request; params is the raw JSON (may be nil).

@@ -15,10 +15,10 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/lsptest"
-	lode "github.com/lode-ls/lode/lsp/protocol"
 )
 
 // testOptions returns Options that read no user file and no environment.

@@ -7,8 +7,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
+	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/lsptest"
-	lode "github.com/lode-ls/lode/lsp/protocol"
 )
 
 func TestLifecycle(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 
+	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/lsptest"
-	lode "github.com/lode-ls/lode/lsp/protocol"
 )
 
 // rawInit initializes a server through a raw client.

@@ -4,8 +4,8 @@
 // folders) and turns protocol types into the engine's own small types at
 // the edge.
 //
-// Package server depends on lsp/protocol, go.lsp.dev/*, context/workspace,
-// context/text, context/retrieve (types only), completion/config and the
+// Package server depends on lsp/lode, go.lsp.dev/*, context/workspace,
+// context/text, context/retrieve (types only), internal/config and the
 // interfaces of completion/...; never on a concrete model provider.
 //
 // # Adding a method family
@@ -70,11 +70,11 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/completion/config"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
-	lode "github.com/lode-ls/lode/lsp/protocol"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/lsp/lode"
 )
 
 // ContextSource finds the context bundle for a cursor (lode/context).

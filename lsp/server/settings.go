@@ -7,7 +7,7 @@ import (
 
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // settingsSection is the section lode's settings live in, in the editor's

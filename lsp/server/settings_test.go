@@ -11,7 +11,7 @@ import (
 
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/completion/config"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 

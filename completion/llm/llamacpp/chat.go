@@ -1,6 +1,8 @@
 package llamacpp
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,7 +63,7 @@ func (c *Client) chat(ctx context.Context, req *llm.Request, yield func(string) 
 	if yield == nil {
 		var a chatAnswer
 		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-			return nil, llm.StreamError(ctx, err)
+			return nil, wire.StreamError(ctx, err)
 		}
 		out := &llm.Response{Model: a.Model, PromptTokens: a.Usage.PromptTokens, CompletionTokens: a.Usage.CompletionTokens}
 		for _, ch := range a.Choices {
@@ -72,7 +74,7 @@ func (c *Client) chat(ctx context.Context, req *llm.Request, yield func(string) 
 	var text strings.Builder
 	model, finish := "", ""
 	stopped := false
-	err = llm.ReadEvents(resp.Body, false, func(data []byte) (bool, error) {
+	err = wire.ReadEvents(resp.Body, false, func(data []byte) (bool, error) {
 		if string(data) == "[DONE]" {
 			return false, nil
 		}
@@ -100,9 +102,9 @@ func (c *Client) chat(ctx context.Context, req *llm.Request, yield func(string) 
 	})
 	switch {
 	case err != nil:
-		return nil, llm.StreamError(ctx, err)
+		return nil, wire.StreamError(ctx, err)
 	case !stopped && finish == "":
-		return nil, llm.StreamError(ctx, errors.New("stream ended before a finish reason"))
+		return nil, wire.StreamError(ctx, errors.New("stream ended before a finish reason"))
 	}
 	return &llm.Response{Model: model, Choices: []llm.Choice{{Text: text.String(), FinishReason: finish}}}, nil
 }

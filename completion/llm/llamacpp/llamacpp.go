@@ -18,6 +18,8 @@
 package llamacpp
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -37,7 +39,7 @@ type Options struct {
 	APIKey   string // llama-server's --api-key, sent as a bearer token
 	Model    string // informational: llama-server serves the model it loaded
 	Headers  map[string]string
-	Timeouts llm.Timeouts
+	Timeouts wire.Timeouts
 	NoFIM    bool // the model has no infill tokens: refuse ModeFIM
 	NoCache  bool // do not ask the server to reuse its prompt cache
 }
@@ -46,7 +48,7 @@ type Options struct {
 type Client struct {
 	opts  Options
 	http  *http.Client
-	gate  llm.Gate
+	gate  wire.Gate
 	noFIM atomic.Bool
 }
 
@@ -60,13 +62,13 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := llm.BaseURL(o.BaseURL, "http://localhost:8080")
+	u, err := wire.BaseURL(o.BaseURL, "http://localhost:8080")
 	if err != nil {
 		return nil, fmt.Errorf("llamacpp: %w", err)
 	}
 	o.BaseURL = u
 	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers)}
+	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers)}
 	c.noFIM.Store(o.NoFIM)
 	return c, nil
 }
@@ -83,7 +85,7 @@ func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 // Health returns nil when the server is up with its model loaded, else an
 // error wrapping llm.ErrUnavailable (503 while loading).
 func (c *Client) Health(ctx context.Context) error {
-	ctx, cancel := llm.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
 	defer cancel()
 	resp, err := c.do(ctx, http.MethodGet, "/health", nil)
 	if err != nil {
@@ -95,7 +97,7 @@ func (c *Client) Health(ctx context.Context) error {
 
 // ListModels returns the model names /v1/models lists.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := llm.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
 	defer cancel()
 	resp, err := c.do(ctx, http.MethodGet, "/v1/models", nil)
 	if err != nil {
@@ -108,7 +110,7 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 		} `json:"data"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return nil, fmt.Errorf("llamacpp: listing models: %w", llm.StreamError(ctx, err))
+		return nil, fmt.Errorf("llamacpp: listing models: %w", wire.StreamError(ctx, err))
 	}
 	var names []string
 	for _, m := range list.Data {
@@ -134,7 +136,7 @@ func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) 
 	if req.Mode == llm.ModeFIM && c.opts.NoFIM {
 		return nil, fmt.Errorf("llamacpp: %w: configured without infill support", llm.ErrNoFIM)
 	}
-	resp, err := llm.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
+	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
 		if req.Mode == llm.ModeChat {
 			return c.chat(ctx, req, y)
 		}
@@ -214,14 +216,14 @@ func (c *Client) complete(ctx context.Context, req *llm.Request, yield func(stri
 	if yield == nil {
 		var a answer
 		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-			return nil, llm.StreamError(ctx, err)
+			return nil, wire.StreamError(ctx, err)
 		}
 		return a.response(a.Content), nil
 	}
 	var text strings.Builder
 	var last answer
 	stopped := false
-	err = llm.ReadEvents(resp.Body, false, func(data []byte) (bool, error) {
+	err = wire.ReadEvents(resp.Body, false, func(data []byte) (bool, error) {
 		var a answer
 		if err := json.Unmarshal(data, &a); err != nil {
 			return false, fmt.Errorf("decoding stream: %w", err)
@@ -238,9 +240,9 @@ func (c *Client) complete(ctx context.Context, req *llm.Request, yield func(stri
 	})
 	switch {
 	case err != nil:
-		return nil, llm.StreamError(ctx, err)
+		return nil, wire.StreamError(ctx, err)
 	case !stopped && !last.Stop:
-		return nil, llm.StreamError(ctx, errors.New("stream ended before \"stop\""))
+		return nil, wire.StreamError(ctx, errors.New("stream ended before \"stop\""))
 	}
 	return last.response(text.String()), nil
 }
@@ -263,12 +265,12 @@ func (c *Client) do(ctx context.Context, method, path string, data []byte) (*htt
 	}
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, llm.TransportError(ctx, err)
+		return nil, wire.TransportError(ctx, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return nil, llm.HTTPError(resp.StatusCode, resp.Header, llm.ErrorMessage(b), c.opts.APIKey)
+		return nil, wire.HTTPError(resp.StatusCode, resp.Header, wire.ErrorMessage(b), c.opts.APIKey)
 	}
 	return resp, nil
 }

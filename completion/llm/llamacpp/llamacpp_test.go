@@ -1,6 +1,8 @@
 package llamacpp
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"testing"
@@ -38,7 +40,7 @@ func TestConformance(t *testing.T) {
 	for name, req := range reqs {
 		t.Run(name, func(t *testing.T) {
 			llmtest.RunConformance(t, llmtest.Suite{
-				New: func(t *testing.T, baseURL, key string, to llm.Timeouts) llm.Model {
+				New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
 					return newClient(t, Options{BaseURL: baseURL, APIKey: key, Timeouts: to})
 				},
 				Request: req,

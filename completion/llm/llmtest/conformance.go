@@ -1,6 +1,8 @@
 package llmtest
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"strings"
@@ -15,7 +17,7 @@ import (
 type Suite struct {
 	// New returns the model under test, calling baseURL with apiKey (sent
 	// as "Authorization: Bearer apiKey") and timeouts.
-	New func(t *testing.T, baseURL, apiKey string, timeouts llm.Timeouts) llm.Model
+	New func(t *testing.T, baseURL, apiKey string, timeouts wire.Timeouts) llm.Model
 	// Request returns a fresh request the model sends to one of the fake
 	// server's endpoints.
 	Request func() *llm.Request
@@ -45,7 +47,7 @@ type env struct {
 	suite Suite
 }
 
-func (e *env) model(url string, to llm.Timeouts) llm.Model {
+func (e *env) model(url string, to wire.Timeouts) llm.Model {
 	m := e.suite.New(e.t, url, conformanceKey, to)
 	if c, ok := m.(interface{ CloseIdleConnections() }); ok {
 		e.t.Cleanup(c.CloseIdleConnections)
@@ -54,7 +56,7 @@ func (e *env) model(url string, to llm.Timeouts) llm.Model {
 }
 
 func (e *env) defaultModel() llm.Model {
-	return e.model(e.srv.URL, llm.Timeouts{Connect: time.Second, FirstByte: 5 * time.Second, Request: 10 * time.Second})
+	return e.model(e.srv.URL, wire.Timeouts{Connect: time.Second, FirstByte: 5 * time.Second, Request: 10 * time.Second})
 }
 
 func (e *env) streamer(m llm.Model) llm.Streamer {
@@ -222,15 +224,15 @@ var conformanceCases = []conformanceCase{
 		e.wantErr(err, llm.ErrContextTooLong)
 	}},
 	{"connection-refused", func(e *env) {
-		_, err := e.model(RefusedURL(e.t), llm.Timeouts{}).Complete(context.Background(), e.suite.Request())
+		_, err := e.model(RefusedURL(e.t), wire.Timeouts{}).Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
 	}},
 	{"name-resolution", func(e *env) {
-		_, err := e.model(UnresolvableURL, llm.Timeouts{Connect: 2 * time.Second}).Complete(context.Background(), e.suite.Request())
+		_, err := e.model(UnresolvableURL, wire.Timeouts{Connect: 2 * time.Second}).Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
 	}},
 	{"connect-timeout", func(e *env) {
-		m := e.model(BlackholeURL(e.t), llm.Timeouts{Connect: 200 * time.Millisecond})
+		m := e.model(BlackholeURL(e.t), wire.Timeouts{Connect: 200 * time.Millisecond})
 		start := time.Now()
 		_, err := m.Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
@@ -240,7 +242,7 @@ var conformanceCases = []conformanceCase{
 	}},
 	{"first-byte-timeout", func(e *env) {
 		e.srv.Reply(Reply{Delay: 5 * time.Second, Text: "late"})
-		m := e.model(e.srv.URL, llm.Timeouts{FirstByte: 200 * time.Millisecond})
+		m := e.model(e.srv.URL, wire.Timeouts{FirstByte: 200 * time.Millisecond})
 		_, err := m.Complete(context.Background(), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
 		if errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "first-byte") {
@@ -249,7 +251,7 @@ var conformanceCases = []conformanceCase{
 	}},
 	{"request-timeout", func(e *env) {
 		e.srv.Reply(Reply{Chunks: []string{"a", "b", "c", "d", "e"}, ChunkDelay: 300 * time.Millisecond})
-		m := e.model(e.srv.URL, llm.Timeouts{Request: 400 * time.Millisecond})
+		m := e.model(e.srv.URL, wire.Timeouts{Request: 400 * time.Millisecond})
 		_, _, err := collect(context.Background(), e.streamer(m), e.suite.Request())
 		e.wantErr(err, llm.ErrUnavailable)
 		if errors.Is(err, context.DeadlineExceeded) {

@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/lode-ls/lode/context/cache"
+	"github.com/lode-ls/lode/internal/store"
 	"hash/crc32"
 	"hash/fnv"
 	"io"
@@ -29,7 +29,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // CachePath returns where the model of the workspace rooted at root is
 // saved: os.UserCacheDir()/lode/ngram/NAME-CRC.ngram.
 func CachePath(root string) (string, error) {
-	return cache.Path("ngram", root, ".ngram")
+	return store.Path("ngram", root, ".ngram")
 }
 
 // contentHash identifies the source a file's tokens were learned from.
@@ -99,7 +99,7 @@ func (m *Model) Save(path string) error {
 	m.mu.RUnlock()
 	buf.Write(binary.LittleEndian.AppendUint32(nil, crc32.Checksum(buf.Bytes(), castagnoli)))
 
-	if err := cache.WriteFile(path, buf.Bytes()); err != nil {
+	if err := store.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("ngram: saving: %w", err)
 	}
 	return nil

@@ -18,6 +18,8 @@
 package ollama
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -37,7 +39,7 @@ type Options struct {
 	APIKey    string // optional bearer token (Ollama behind a proxy)
 	Model     string
 	Headers   map[string]string
-	Timeouts  llm.Timeouts
+	Timeouts  wire.Timeouts
 	NoFIM     bool   // the model has no insert support: refuse ModeFIM
 	KeepAlive string // how long Ollama keeps the model loaded, e.g. "30m"; empty: Ollama's default
 }
@@ -46,7 +48,7 @@ type Options struct {
 type Client struct {
 	opts  Options
 	http  *http.Client
-	gate  llm.Gate
+	gate  wire.Gate
 	noFIM atomic.Bool
 }
 
@@ -60,13 +62,13 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := llm.BaseURL(o.BaseURL, "http://localhost:11434")
+	u, err := wire.BaseURL(o.BaseURL, "http://localhost:11434")
 	if err != nil {
 		return nil, fmt.Errorf("ollama: %w", err)
 	}
 	o.BaseURL = u
 	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers)}
+	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers)}
 	c.noFIM.Store(o.NoFIM)
 	return c, nil
 }
@@ -83,7 +85,7 @@ func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // ListModels returns the names /api/tags lists.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := llm.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
 	defer cancel()
 	resp, err := c.do(ctx, http.MethodGet, "/api/tags", nil)
 	if err != nil {
@@ -96,7 +98,7 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 		} `json:"models"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&tags); err != nil {
-		return nil, fmt.Errorf("ollama: listing models: %w", llm.StreamError(ctx, err))
+		return nil, fmt.Errorf("ollama: listing models: %w", wire.StreamError(ctx, err))
 	}
 	names := make([]string, 0, len(tags.Models))
 	for _, m := range tags.Models {
@@ -122,7 +124,7 @@ func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) 
 	if req.Mode == llm.ModeFIM && c.opts.NoFIM {
 		return nil, fmt.Errorf("ollama: %w: configured without insert support", llm.ErrNoFIM)
 	}
-	resp, err := llm.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
+	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
 		return c.once(ctx, req, y)
 	})
 	if err != nil {
@@ -202,10 +204,10 @@ func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) 
 	if yield == nil {
 		var a answer
 		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-			return nil, llm.StreamError(ctx, err)
+			return nil, wire.StreamError(ctx, err)
 		}
 		if a.Error != "" {
-			return nil, llm.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
+			return nil, wire.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
 		}
 		return &llm.Response{Model: a.Model, PromptTokens: a.Prompt, CompletionTokens: a.Eval,
 			Choices: []llm.Choice{{Text: a.text(), FinishReason: a.Reason}}}, nil
@@ -217,13 +219,13 @@ func (c *Client) stream(ctx context.Context, r io.Reader, yield func(string) boo
 	var text strings.Builder
 	var last answer
 	stopped := false
-	err := llm.ReadEvents(r, true, func(line []byte) (bool, error) {
+	err := wire.ReadEvents(r, true, func(line []byte) (bool, error) {
 		var a answer
 		if err := json.Unmarshal(line, &a); err != nil {
 			return false, fmt.Errorf("decoding stream: %w", err)
 		}
 		if a.Error != "" {
-			return false, llm.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
+			return false, wire.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
 		}
 		last = a
 		if t := a.text(); t != "" {
@@ -235,14 +237,14 @@ func (c *Client) stream(ctx context.Context, r io.Reader, yield func(string) boo
 		}
 		return !a.Done, nil
 	})
-	var se *llm.StatusError
+	var se *wire.StatusError
 	switch {
 	case errors.As(err, &se):
 		return nil, err
 	case err != nil:
-		return nil, llm.StreamError(ctx, err)
+		return nil, wire.StreamError(ctx, err)
 	case !stopped && !last.Done:
-		return nil, llm.StreamError(ctx, errors.New("stream ended before \"done\""))
+		return nil, wire.StreamError(ctx, errors.New("stream ended before \"done\""))
 	}
 	return &llm.Response{Model: last.Model, PromptTokens: last.Prompt, CompletionTokens: last.Eval,
 		Choices: []llm.Choice{{Text: text.String(), FinishReason: last.Reason}}}, nil
@@ -266,12 +268,12 @@ func (c *Client) do(ctx context.Context, method, path string, data []byte) (*htt
 	}
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, llm.TransportError(ctx, err)
+		return nil, wire.TransportError(ctx, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return nil, llm.HTTPError(resp.StatusCode, resp.Header, llm.ErrorMessage(b), c.opts.APIKey)
+		return nil, wire.HTTPError(resp.StatusCode, resp.Header, wire.ErrorMessage(b), c.opts.APIKey)
 	}
 	return resp, nil
 }

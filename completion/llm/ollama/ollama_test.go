@@ -1,6 +1,8 @@
 package ollama
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"slices"
@@ -39,7 +41,7 @@ func TestConformance(t *testing.T) {
 	for name, req := range reqs {
 		t.Run(name, func(t *testing.T) {
 			llmtest.RunConformance(t, llmtest.Suite{
-				New: func(t *testing.T, baseURL, key string, to llm.Timeouts) llm.Model {
+				New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
 					return newClient(t, Options{BaseURL: baseURL, APIKey: key, Model: "qwen2.5-coder:1.5b", Timeouts: to})
 				},
 				Request: req,

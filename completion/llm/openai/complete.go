@@ -1,6 +1,8 @@
 package openai
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"io"
@@ -147,7 +149,7 @@ func (a *accumulator) response() *llm.Response {
 // end is the stream's clean end: complete only if a finish reason came.
 func (a *accumulator) end(ctx context.Context) (*llm.Response, error) {
 	if a.finish == "" {
-		return nil, llm.StreamError(ctx, errEarlyEnd)
+		return nil, wire.StreamError(ctx, errEarlyEnd)
 	}
 	return a.response(), nil
 }

@@ -1,6 +1,8 @@
 package openai
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -61,17 +63,17 @@ func (c *Client) mistralFIM(ctx context.Context, model string, req *llm.Request,
 	}
 	hresp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, llm.TransportError(ctx, err)
+		return nil, wire.TransportError(ctx, err)
 	}
 	defer hresp.Body.Close()
 	if hresp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(hresp.Body, 64<<10))
-		return nil, llm.HTTPError(hresp.StatusCode, hresp.Header, llm.ErrorMessage(b), c.opts.APIKey)
+		return nil, wire.HTTPError(hresp.StatusCode, hresp.Header, wire.ErrorMessage(b), c.opts.APIKey)
 	}
 	if yield == nil {
 		var a mistralAnswer
 		if err := json.NewDecoder(hresp.Body).Decode(&a); err != nil {
-			return nil, llm.StreamError(ctx, err)
+			return nil, wire.StreamError(ctx, err)
 		}
 		resp := &llm.Response{Model: a.Model, PromptTokens: a.Usage.PromptTokens, CompletionTokens: a.Usage.CompletionTokens}
 		for _, ch := range a.Choices {
@@ -81,7 +83,7 @@ func (c *Client) mistralFIM(ctx context.Context, model string, req *llm.Request,
 	}
 	var acc accumulator
 	stopped := false
-	err = llm.ReadEvents(hresp.Body, false, func(data []byte) (bool, error) {
+	err = wire.ReadEvents(hresp.Body, false, func(data []byte) (bool, error) {
 		if string(data) == "[DONE]" {
 			return false, nil
 		}
@@ -100,7 +102,7 @@ func (c *Client) mistralFIM(ctx context.Context, model string, req *llm.Request,
 	})
 	switch {
 	case err != nil:
-		return nil, llm.StreamError(ctx, err)
+		return nil, wire.StreamError(ctx, err)
 	case stopped:
 		return acc.response(), nil
 	}

@@ -23,6 +23,8 @@
 package openai
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"context"
 	"errors"
 	"fmt"
@@ -50,7 +52,7 @@ type Options struct {
 	APIKey   string // sent as a bearer token to BaseURL only
 	Model    string // default model name
 	Headers  map[string]string
-	Timeouts llm.Timeouts
+	Timeouts wire.Timeouts
 	FIM      FIMStyle // default FIMSuffix
 }
 
@@ -78,7 +80,7 @@ type Client struct {
 	opts  Options
 	http  *http.Client
 	api   *goopenai.Client
-	gate  llm.Gate
+	gate  wire.Gate
 	noFIM atomic.Bool // the server rejected a suffix once
 	// completions is false for a model go-openai refuses on /completions.
 	completions bool
@@ -94,7 +96,7 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := llm.BaseURL(o.BaseURL, Presets["openai"].BaseURL)
+	u, err := wire.BaseURL(o.BaseURL, Presets["openai"].BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("openai: %w", err)
 	}
@@ -107,7 +109,7 @@ func New(o Options) (*Client, error) {
 		return nil, fmt.Errorf("openai: unknown fim style %q (want suffix, mistral or none)", o.FIM)
 	}
 	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: llm.NewHTTPClient(o.Timeouts, o.Headers), completions: completionsAllowed(o.Model)}
+	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers), completions: completionsAllowed(o.Model)}
 	cfg := goopenai.DefaultConfig(o.APIKey)
 	cfg.BaseURL = o.BaseURL
 	cfg.HTTPClient = &recorder{c.http}
@@ -136,7 +138,7 @@ func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // ListModels returns the models the server lists at {base}/models.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := llm.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
 	defer cancel()
 	ctx, ex := withExchange(ctx)
 	list, err := c.api.ListModels(ctx)
@@ -163,9 +165,9 @@ func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string
 	return c.call(ctx, req, yield)
 }
 
-// call runs one request through llm.Call, and remembers a rejected suffix.
+// call runs one request through wire.Call, and remembers a rejected suffix.
 func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	resp, err := llm.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
+	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
 		return c.once(ctx, req, y)
 	})
 	if err != nil {
@@ -238,14 +240,14 @@ func (c *Client) mapError(ctx context.Context, ex *exchange, err error) error {
 	var reqErr *goopenai.RequestError
 	switch {
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode != 0:
-		return llm.HTTPError(apiErr.HTTPStatusCode, ex.header(), apiErr.Message, c.opts.APIKey)
+		return wire.HTTPError(apiErr.HTTPStatusCode, ex.header(), apiErr.Message, c.opts.APIKey)
 	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode != 0:
-		return llm.HTTPError(reqErr.HTTPStatusCode, ex.header(), string(reqErr.Body), c.opts.APIKey)
+		return wire.HTTPError(reqErr.HTTPStatusCode, ex.header(), string(reqErr.Body), c.opts.APIKey)
 	case errors.As(err, &apiErr):
 		// An error event inside a stream.
-		return llm.HTTPError(http.StatusInternalServerError, nil, apiErr.Message, c.opts.APIKey)
+		return wire.HTTPError(http.StatusInternalServerError, nil, apiErr.Message, c.opts.APIKey)
 	case ex.sent() == nil:
-		return llm.TransportError(ctx, err)
+		return wire.TransportError(ctx, err)
 	}
-	return llm.StreamError(ctx, errors.New(llm.Redact(err.Error(), c.opts.APIKey)))
+	return wire.StreamError(ctx, errors.New(wire.Redact(err.Error(), c.opts.APIKey)))
 }

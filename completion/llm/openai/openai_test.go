@@ -1,6 +1,8 @@
 package openai
 
 import (
+	"github.com/lode-ls/lode/internal/wire"
+
 	"testing"
 
 	"go.uber.org/goleak"
@@ -23,7 +25,7 @@ func newClient(t *testing.T, o Options) *Client {
 
 func suite(style FIMStyle, req func() *llm.Request) llmtest.Suite {
 	return llmtest.Suite{
-		New: func(t *testing.T, baseURL, key string, to llm.Timeouts) llm.Model {
+		New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
 			return newClient(t, Options{BaseURL: baseURL + "/v1", APIKey: key, Model: "fake-coder", Timeouts: to, FIM: style})
 		},
 		Request: req,

@@ -1,10 +1,10 @@
-// Package cache places and writes the files lode keeps between runs (the
+// Package store places and writes the files lode keeps between runs (the
 // workspace index, the embedded model's counts) under the user's cache
 // directory. Files are written atomically, so a crash leaves the old file
 // or the new one, never half of one; their readers still check them.
 //
-// Package cache depends on the standard library alone.
-package cache
+// Package store depends on the standard library alone.
+package store
 
 import (
 	"fmt"

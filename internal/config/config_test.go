@@ -208,10 +208,10 @@ func TestReferenceUpToDate(t *testing.T) {
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run `go generate ./completion/config`)", err)
+		t.Fatalf("%v (run `go generate ./internal/config`)", err)
 	}
 	if string(got) != want {
-		t.Errorf("docs/settings.md is stale: run `go generate ./completion/config`")
+		t.Errorf("docs/settings.md is stale: run `go generate ./internal/config`")
 	}
 	for _, f := range schema() {
 		if !f.section && !strings.Contains(want, "`"+f.key+"`") {

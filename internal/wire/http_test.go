@@ -1,6 +1,8 @@
-package llm
+package wire
 
 import (
+	"github.com/lode-ls/lode/completion/llm"
+
 	"errors"
 	"net/http"
 	"strings"
@@ -14,20 +16,20 @@ func TestHTTPError(t *testing.T) {
 		msg    string
 		want   error
 	}{
-		{401, "Incorrect API key provided", ErrUnauthorized},
-		{403, "forbidden", ErrUnauthorized},
-		{429, "", ErrRateLimited},
-		{500, "boom", ErrUnavailable},
-		{503, "Loading model", ErrUnavailable},
-		{400, "This model's maximum context length is 4096 tokens", ErrContextTooLong},
-		{400, "the request exceeds the available context size", ErrContextTooLong},
-		{413, "", ErrContextTooLong},
-		{400, "suffix is not currently supported", ErrNoFIM},
-		{400, "llama3 does not support insert", ErrNoFIM},
-		{501, "Infill is not supported by this model", ErrNoFIM},
-		{404, "The model `x` does not exist", ErrUnknownModel},
-		{404, `model "x" not found, try pulling it first`, ErrUnknownModel},
-		{404, "404 page not found", ErrUnavailable},
+		{401, "Incorrect API key provided", llm.ErrUnauthorized},
+		{403, "forbidden", llm.ErrUnauthorized},
+		{429, "", llm.ErrRateLimited},
+		{500, "boom", llm.ErrUnavailable},
+		{503, "Loading model", llm.ErrUnavailable},
+		{400, "This model's maximum context length is 4096 tokens", llm.ErrContextTooLong},
+		{400, "the request exceeds the available context size", llm.ErrContextTooLong},
+		{413, "", llm.ErrContextTooLong},
+		{400, "suffix is not currently supported", llm.ErrNoFIM},
+		{400, "llama3 does not support insert", llm.ErrNoFIM},
+		{501, "Infill is not supported by this model", llm.ErrNoFIM},
+		{404, "The model `x` does not exist", llm.ErrUnknownModel},
+		{404, `model "x" not found, try pulling it first`, llm.ErrUnknownModel},
+		{404, "404 page not found", llm.ErrUnavailable},
 		{400, "invalid value for top_p", nil},
 	}
 	for _, tc := range tests {
@@ -73,13 +75,13 @@ func TestGate(t *testing.T) {
 	if g.Err() != nil {
 		t.Fatal("gate closed by an unrelated error")
 	}
-	g.Observe(&RateLimitError{RetryAfter: time.Minute})
-	var rl *RateLimitError
+	g.Observe(&llm.RateLimitError{RetryAfter: time.Minute})
+	var rl *llm.RateLimitError
 	if err := g.Err(); !errors.As(err, &rl) || rl.RetryAfter <= 50*time.Second {
 		t.Errorf("gate after 429 = %v", err)
 	}
 	g = Gate{}
-	g.Observe(&RateLimitError{RetryAfter: time.Nanosecond})
+	g.Observe(&llm.RateLimitError{RetryAfter: time.Nanosecond})
 	time.Sleep(time.Millisecond)
 	if g.Err() != nil {
 		t.Error("gate still closed after Retry-After passed")

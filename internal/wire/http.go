@@ -1,6 +1,8 @@
-package llm
+package wire
 
 import (
+	"github.com/lode-ls/lode/completion/llm"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -128,7 +130,7 @@ func HTTPError(status int, header http.Header, message, key string) error {
 		message = message[:300] + "…"
 	}
 	if status == http.StatusTooManyRequests {
-		return &RateLimitError{RetryAfter: ParseRetryAfter(header.Get("Retry-After"), time.Now())}
+		return &llm.RateLimitError{RetryAfter: ParseRetryAfter(header.Get("Retry-After"), time.Now())}
 	}
 	e := &StatusError{Status: status, Message: message, Sentinel: classify(status, strings.ToLower(message))}
 	return e
@@ -145,21 +147,21 @@ func classify(status int, msg string) error {
 	}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return ErrUnauthorized
+		return llm.ErrUnauthorized
 	case status == http.StatusRequestEntityTooLarge:
-		return ErrContextTooLong
+		return llm.ErrContextTooLong
 	case status >= 500 && status != http.StatusNotImplemented:
-		return ErrUnavailable
+		return llm.ErrUnavailable
 	case has("context length", "context size", "context window", "maximum context", "too many tokens", "prompt is too long", "exceeds the available context"):
-		return ErrContextTooLong
+		return llm.ErrContextTooLong
 	case has("suffix", "does not support insert", "infill", "fill-in-the-middle", "fim "):
-		return ErrNoFIM
+		return llm.ErrNoFIM
 	case has("model") && (status == http.StatusNotFound || has("not found", "does not exist", "unknown model", "no such model")):
-		return ErrUnknownModel
+		return llm.ErrUnknownModel
 	case status == http.StatusNotFound:
-		return ErrUnavailable // wrong base URL or path: nothing to call there
+		return llm.ErrUnavailable // wrong base URL or path: nothing to call there
 	case status == http.StatusNotImplemented:
-		return ErrUnavailable
+		return llm.ErrUnavailable
 	}
 	return nil
 }
@@ -206,18 +208,18 @@ func TransportError(ctx context.Context, err error) error {
 	}
 	switch {
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("%w: cannot resolve host %q", ErrUnavailable, dnsErr.Name)
+		return fmt.Errorf("%w: cannot resolve host %q", llm.ErrUnavailable, dnsErr.Name)
 	case isTimeout(err) && strings.Contains(err.Error(), "awaiting response headers"):
-		return fmt.Errorf("%w: %s: no answer within the first-byte timeout", ErrUnavailable, host)
+		return fmt.Errorf("%w: %s: no answer within the first-byte timeout", llm.ErrUnavailable, host)
 	case errors.As(err, &opErr) && opErr.Op == "dial":
 		if isTimeout(err) {
-			return fmt.Errorf("%w: %s: connection timed out", ErrUnavailable, host)
+			return fmt.Errorf("%w: %s: connection timed out", llm.ErrUnavailable, host)
 		}
-		return fmt.Errorf("%w: %s: connection refused (is the server running?)", ErrUnavailable, host)
+		return fmt.Errorf("%w: %s: connection refused (is the server running?)", llm.ErrUnavailable, host)
 	case isTimeout(err):
-		return fmt.Errorf("%w: %s: timed out", ErrUnavailable, host)
+		return fmt.Errorf("%w: %s: timed out", llm.ErrUnavailable, host)
 	}
-	return fmt.Errorf("%w: %s: %v", ErrUnavailable, host, errors.Unwrap(err))
+	return fmt.Errorf("%w: %s: %v", llm.ErrUnavailable, host, errors.Unwrap(err))
 }
 
 func isTimeout(err error) bool {
@@ -231,7 +233,7 @@ func StreamError(ctx context.Context, err error) error {
 	if cerr := ctxError(ctx); cerr != nil {
 		return cerr
 	}
-	return fmt.Errorf("%w: %v", ErrBadResponse, err)
+	return fmt.Errorf("%w: %v", llm.ErrBadResponse, err)
 }
 
 // ctxError is ctx's error, with the request timeout's deadline mapped to
@@ -242,7 +244,7 @@ func ctxError(ctx context.Context) error {
 		return nil
 	}
 	if errors.Is(context.Cause(ctx), errRequestTimeout) {
-		return fmt.Errorf("%w: no complete answer within the request timeout", ErrUnavailable)
+		return fmt.Errorf("%w: no complete answer within the request timeout", llm.ErrUnavailable)
 	}
 	return cerr
 }
@@ -294,8 +296,8 @@ func (g *Gate) Err() error {
 	if left <= 0 {
 		return nil
 	}
-	if errors.Is(g.err, ErrRateLimited) {
-		return &RateLimitError{RetryAfter: left}
+	if errors.Is(g.err, llm.ErrRateLimited) {
+		return &llm.RateLimitError{RetryAfter: left}
 	}
 	return g.err
 }
@@ -303,7 +305,7 @@ func (g *Gate) Err() error {
 // Observe closes the gate after a rate-limit or unauthorized error.
 func (g *Gate) Observe(err error) {
 	var wait time.Duration
-	var rl *RateLimitError
+	var rl *llm.RateLimitError
 	switch {
 	case errors.As(err, &rl):
 		wait = rl.RetryAfter
@@ -311,7 +313,7 @@ func (g *Gate) Observe(err error) {
 			wait = 2 * time.Second
 		}
 		wait = min(wait, 10*time.Minute)
-	case errors.Is(err, ErrUnauthorized):
+	case errors.Is(err, llm.ErrUnauthorized):
 		wait = 30 * time.Second
 	default:
 		return
@@ -357,7 +359,7 @@ func ErrorMessage(body []byte) string {
 // nothing was yielded yet, and closes g after a 429 or 401/403. yield is
 // nil for a non-streamed call; once receives a yield that notes delivery.
 func Call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
-	once func(ctx context.Context, yield func(string) bool) (*Response, error)) (*Response, error) {
+	once func(ctx context.Context, yield func(string) bool) (*llm.Response, error)) (*llm.Response, error) {
 	if err := g.Err(); err != nil {
 		return nil, err
 	}
