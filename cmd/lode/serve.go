@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"strings"
 
@@ -50,7 +49,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
-	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio")
+	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
+	listenAny := fs.Bool("listen-any", false, "allow --listen on an address other machines can reach")
+	tokenFile := fs.String("token-file", "", "with --listen, read the token from `FILE` (private to you), or write a new one there if it does not exist; without it the token is printed on stderr")
 	userConfig := fs.String("config", "", "read user settings from `FILE` instead of "+config.UserFile()+" (\"-\" for none)")
 	fs.Bool("stdio", true, "serve on stdin/stdout (the default; accepted for editors that pass it)")
 	fs.Usage = func() {
@@ -81,7 +82,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 
-	rwc, err := connect(ctx, *listen, logger, stderr)
+	var lo listenOptions
+	if *listen != "" {
+		lo = listenOptions{addr: listenAddr(*listen), anyAddr: *listenAny, tokenFile: *tokenFile}
+	}
+	rwc, err := connect(ctx, lo, logger, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode serve: %v\n", err)
 		return 1
@@ -146,29 +151,6 @@ func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger
 	code := s.server.Serve(ctx, rwc)
 	logger.Info("lode serve exiting", "code", code)
 	return code
-}
-
-// connect returns stdin/stdout, or the first client accepted at listen.
-func connect(ctx context.Context, listen string, logger *slog.Logger, stderr io.Writer) (io.ReadWriteCloser, error) {
-	if listen == "" {
-		return newStdio(), nil
-	}
-	addr := listenAddr(listen)
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer ln.Close()
-	logger.Info("waiting for one client", "addr", ln.Addr().String())
-	fmt.Fprintf(stderr, "lode serve: listening on %s\n", ln.Addr())
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	conn, err := ln.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return conn, nil
 }
 
 // listenAddr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
