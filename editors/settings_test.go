@@ -35,8 +35,8 @@ func schemaSettings(t reflect.Type, prefix string) []setting {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
-			continue
+		if !sf.IsExported() || name == "" || name == "-" || sf.Tag.Get("user") == "true" {
+			continue // user-only settings cannot come from the editor
 		}
 		key := prefix + name
 		if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeFor[time.Duration]() {

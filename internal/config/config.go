@@ -21,6 +21,7 @@ type Config struct {
 	Context    Context          `toml:"context" doc:"What lode reads from the workspace and sends as context."`
 	Explain    Explain          `toml:"explain" doc:"Explanations and patch suggestions."`
 	Log        Log              `toml:"log" doc:"Logging."`
+	Workspace  Workspace        `toml:"workspace" doc:"Which folders an editor may open."`
 
 	// sources maps the dotted key of every setting a layer set to that
 	// layer (see Source).

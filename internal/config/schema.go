@@ -16,6 +16,7 @@ type field struct {
 	def     string
 	enum    []string
 	secret  bool
+	user    bool // only the user's file may set it
 	typ     reflect.Type
 	env     string // environment variable that sets it, if any
 	section bool   // a table (struct or map of structs), not a leaf
@@ -49,6 +50,7 @@ func walkType(t reflect.Type, prefix string, out *[]field) {
 			doc:    sf.Tag.Get("doc"),
 			def:    sf.Tag.Get("default"),
 			secret: sf.Tag.Get("secret") == "true",
+			user:   sf.Tag.Get("user") == "true",
 			typ:    sf.Type,
 		}
 		if e := sf.Tag.Get("enum"); e != "" {
