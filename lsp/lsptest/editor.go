@@ -326,6 +326,8 @@ func (e *Editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		return &protocol.ApplyWorkspaceEditResult{Applied: true}, nil
 	case protocol.MethodWindowShowMessageRequest:
 		return nil, nil
+	case protocol.MethodWindowShowDocument:
+		return &protocol.ShowDocumentResult{Success: true}, nil
 	}
 	return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "lsptest: %s not supported", n.Method)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -184,10 +183,11 @@ func (s *Server) explainResult(doc *workspace.Document, ex *explain.Explanation)
 // code when the client can show documents, else as a message.
 func (s *Server) showMarkdown(ctx context.Context, doc *workspace.Document, ex *explain.Explanation) {
 	if w := s.caps.Window; w != nil && w.ShowDocument != nil && w.ShowDocument.Support {
-		dir := filepath.Join(os.TempDir(), "lode-explain")
 		name := fmt.Sprintf("%s-%d.md", strings.TrimSuffix(filepath.Base(doc.Path), filepath.Ext(doc.Path)), ex.Subject.StartLine+1)
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(dir, 0o700); err == nil && os.WriteFile(path, []byte(ex.Markdown), 0o600) == nil {
+		path, err := s.explainFiles.write(name, []byte(ex.Markdown))
+		if err != nil {
+			s.logger.Warn("explanation not shown as a document", "err", err)
+		} else {
 			res, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), TakeFocus: ptr(false)})
 			if err == nil && res != nil && res.Success {
 				return

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +158,69 @@ func TestExplainTimeoutFallsBack(t *testing.T) {
 	}
 	if !got.Structural || !strings.Contains(got.Markdown, "no answer within 100ms") {
 		t.Errorf("after the timeout: %+v", got)
+	}
+}
+
+// TestExplainFilePlantedSymlink: another user made $TMPDIR/lode-explain
+// (mode 0777) and planted a symlink where an explanation used to be
+// written. lode writes in a private directory of its own, never through
+// the link, and removes it when the session ends.
+func TestExplainFilePlantedSymlink(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	planted := filepath.Join(tmp, "lode-explain")
+	os.Mkdir(planted, 0o777)
+	os.Chmod(planted, 0o777)
+	victim := filepath.Join(t.TempDir(), "victim")
+	os.WriteFile(victim, []byte("precious"), 0o600)
+	for _, name := range []string{"calc-8.md", "calc-4.md"} {
+		if err := os.Symlink(victim, filepath.Join(planted, name)); err != nil {
+			t.Skip("symlinks unsupported:", err)
+		}
+	}
+	caps := lsptest.DefaultCapabilities()
+	caps.Window.ShowDocument = &protocol.ShowDocumentClientCapabilities{Support: true}
+	e, _ := explainEditor(t, &llmtest.Model{Text: "Adds twice."}, &caps, nil)
+	r := protocol.Range{Start: pos(7, 0), End: pos(9, 1)}
+	for range 2 { // the second explanation replaces the first file
+		arg := explainParams{TextDocument: doc(), Range: &r}
+		if err := e.Call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandExplain, "arguments": []any{arg}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown := e.Requests(protocol.MethodWindowShowDocument)
+	if len(shown) != 2 {
+		t.Fatalf("showDocument requests: %d, want 2", len(shown))
+	}
+	var p protocol.ShowDocumentParams
+	if err := protocol.Unmarshal(shown[1].Params, &p); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Path(p.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	if data, _ := os.ReadFile(victim); string(data) != "precious" {
+		t.Errorf("the symlink's target was overwritten: %q", data)
+	}
+	if within := strings.HasPrefix(path, planted+string(filepath.Separator)); within {
+		t.Errorf("explanation written in the planted directory: %s", path)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("explanation directory %s: %v, %v; want mode 0700", dir, fi, err)
+	}
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "Adds twice.") {
+		t.Errorf("explanation file: %q, %v", data, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("explanation directory holds %d files, want 1", len(entries))
+	}
+	if code, err := e.Shutdown(); err != nil || code != 0 {
+		t.Fatalf("shutdown: %d, %v", code, err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("explanation directory left after the session: %v", err)
 	}
 }

@@ -154,6 +154,8 @@ type Server struct {
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
 
+	explainFiles explainFiles // shown explanations, removed at the end
+
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized
 	exitOnce  sync.Once
@@ -219,6 +221,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 		s.opts.Logger.Warn("lsp: connection did not close in 5s")
 	}
 	s.cancelAllWork()
+	s.explainFiles.removeAll()
 	if s.state.Load() == stateShutdown {
 		select {
 		case <-s.exited:
