@@ -201,14 +201,17 @@ func workspaceRetriever(ctx context.Context, root string, model *ngram.Model, lo
 	if err := ws.AddFolder(root); err != nil {
 		return nil, err
 	}
-	ix, cachePath := retrieve.OpenIndex(root)
+	caches := logCaches(logger)
+	ix, cachePath, err := retrieve.OpenIndex(root)
+	caches.Load("index", cachePath, err)
 	teach(ix, model, logger)
-	modelCache := loadEmbedded(model, root, logger)
-	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{CachePath: cachePath})
+	modelCache := loadEmbedded(model, root, caches)
+	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{CachePath: cachePath,
+		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
 	if _, err := ir.Wait(ctx); err != nil {
 		return nil, fmt.Errorf("indexing: %w", err)
 	}
-	learnWorkspace(ctx, ws, ir, model, modelCache, logger)
+	learnWorkspace(ctx, ws, ir, model, modelCache, logger, caches)
 	return retrieve.New(ws, ix, tokens.New(), retrieve.Options{}), nil
 }
 

@@ -104,7 +104,7 @@ func stdlibRetriever(b *testing.B) (*retrieve.Retriever, []string) {
 		if stdlib.err = ws.AddFolder(root); stdlib.err != nil {
 			return
 		}
-		ix, cache := retrieve.OpenIndex(root)
+		ix, cache, _ := retrieve.OpenIndex(root)
 		start := time.Now()
 		ir := retrieve.StartIndexing(context.Background(), ws, ix, retrieve.IndexOptions{CachePath: cache})
 		if _, stdlib.err = ir.Wait(context.Background()); stdlib.err != nil {

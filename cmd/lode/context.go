@@ -101,7 +101,9 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
 	}
 	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
-	ix, cachePath := retrieve.OpenIndex(q.root)
+	ix, cachePath, err := retrieve.OpenIndex(q.root)
+	caches := stderrCaches(stderr)
+	caches.Load("index", cachePath, err)
 	if !q.cache {
 		cachePath = ""
 	}
@@ -110,7 +112,8 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
 		}
 	}
-	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{Progress: progress, CachePath: cachePath})
+	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{Progress: progress, CachePath: cachePath,
+		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
 	if _, err := ir.Wait(ctx); err != nil {
 		return retrieve.Bundle{}, 0, fmt.Errorf("indexing: %w", err)
 	}

@@ -332,7 +332,7 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 	// cold build of repeated runs; what the cache lacks or has changed is
 	// indexed now, and files not offered here (testdata) leave it.
 	start := time.Now()
-	ix, _ := retrieve.OpenIndex(root)
+	ix, _, _ := retrieve.OpenIndex(root)
 	res, err := ix.Build(ctx, files, 0, func(done, total int) {
 		if done%1000 == 0 || done == total {
 			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)

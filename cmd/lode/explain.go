@@ -285,10 +285,13 @@ func workspaceLookup(ctx context.Context, root string, cfg *config.Config, stder
 		fmt.Fprintf(stderr, "lode: %v; going without project context\n", err)
 		return nil
 	}
-	ix, cachePath := retrieve.OpenIndex(root)
+	caches := stderrCaches(stderr)
+	ix, cachePath, err := retrieve.OpenIndex(root)
+	caches.Load("index", cachePath, err)
 	ictx, stop := context.WithCancel(ctx)
 	defer stop() // the index is built: stop following changes
-	ir := retrieve.StartIndexing(ictx, ws, ix, retrieve.IndexOptions{CachePath: cachePath})
+	ir := retrieve.StartIndexing(ictx, ws, ix, retrieve.IndexOptions{CachePath: cachePath,
+		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
 	if _, err := ir.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode: indexing %s: %v; going without project context\n", root, err)
 		return nil

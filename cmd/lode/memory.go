@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"log/slog"
 
 	"github.com/lode-ls/lode/completion/llm/ngram"
@@ -11,6 +9,7 @@ import (
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/store"
 )
 
 // maxLearnFiles bounds how many workspace files the embedded model learns
@@ -30,14 +29,12 @@ func teach(ix *index.Index, model *ngram.Model, logger *slog.Logger) {
 // loadEmbedded loads the embedded model's saved state for the workspace at
 // root and returns where to save it ("" when there is no cache directory).
 // A missing, stale or corrupt state is not used: the model learns again.
-func loadEmbedded(model *ngram.Model, root string, logger *slog.Logger) string {
+func loadEmbedded(model *ngram.Model, root string, caches *store.Reporter) string {
 	p, err := ngram.CachePath(root)
 	if err != nil {
 		return ""
 	}
-	if err := model.Load(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		logger.Info("embedded model: saved state not used; learning again", "err", err)
-	}
+	caches.Load("embedded model", p, model.Load(p))
 	return p
 }
 
@@ -46,7 +43,7 @@ func loadEmbedded(model *ngram.Model, root string, logger *slog.Logger) string {
 // ones) and that the model's saved state lacks are learned now; files gone
 // from the workspace are forgotten. The model is then saved at cachePath
 // (unless empty) for the next start, when anything changed.
-func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.Indexer, model *ngram.Model, cachePath string, logger *slog.Logger) {
+func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.Indexer, model *ngram.Model, cachePath string, logger *slog.Logger, caches *store.Reporter) {
 	built, err := ir.Wait(ctx)
 	if err != nil {
 		return
@@ -86,8 +83,6 @@ func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.I
 	logger.Info("embedded model ready", "files", len(model.Paths()), "learned after indexing", learned)
 	changed := built.Indexed+built.Removed+learned+forgot > 0
 	if cachePath != "" && changed {
-		if err := model.Save(cachePath); err != nil {
-			logger.Warn("embedded model: saving", "err", err)
-		}
+		caches.Save("embedded model", cachePath, model.Save(cachePath))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/store"
 	"github.com/lode-ls/lode/lsp/server"
 )
 
@@ -35,6 +36,7 @@ type workspacePart struct {
 	// saved index of the first folder has been loaded.
 	mem atomic.Pointer[memory]
 
+	caches   *store.Reporter // cache problems, told once
 	indexed  indexProgress
 	prepared sync.Map // paths whose document levels the model has built
 
@@ -59,7 +61,7 @@ var (
 )
 
 func newWorkspacePart(s *session) (any, error) {
-	w := &workspacePart{s: s, model: ngram.New(ngram.Options{})}
+	w := &workspacePart{s: s, model: ngram.New(ngram.Options{}), caches: sessionCaches(s)}
 	w.mem.Store(w.newMemory(index.New()))
 	s.workspace.Subscribe(w.prepare)
 	s.parts.workspace = w
@@ -110,18 +112,20 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 		w.indexer.Rescan() // index the new folder too
 		return
 	}
-	ix, indexCache := retrieve.OpenIndex(path)
+	ix, indexCache, err := retrieve.OpenIndex(path)
+	w.caches.Load("index", indexCache, err)
 	old := w.mem.Swap(w.newMemory(ix))
 	old.ix.OnParsed(nil)
 	old.retr.Close()
-	w.modelCache = loadEmbedded(w.model, path, w.s.logger)
+	w.modelCache = loadEmbedded(w.model, path, w.caches)
 	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, ix, retrieve.IndexOptions{
-		CachePath: indexCache,
-		Watch:     !w.clientWatch,
-		Warn:      w.warn,
-		Progress:  w.indexed.note,
+		CachePath:  indexCache,
+		CacheError: func(err error) { w.caches.Save("index", indexCache, err) },
+		Watch:      !w.clientWatch,
+		Warn:       w.warn,
+		Progress:   w.indexed.note,
 	})
-	go learnWorkspace(w.s.ctx, w.s.workspace, w.indexer, w.model, w.modelCache, w.s.logger)
+	go learnWorkspace(w.s.ctx, w.s.workspace, w.indexer, w.model, w.modelCache, w.s.logger, w.caches)
 	go w.reportIndexing(w.indexer)
 }
 

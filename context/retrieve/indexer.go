@@ -2,6 +2,8 @@ package retrieve
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"sync"
 
 	"github.com/lode-ls/lode/context/index"
@@ -19,6 +21,9 @@ type IndexOptions struct {
 	// CachePath, if set, is where the index is saved after the cold build
 	// (see index.CachePath and OpenIndex).
 	CachePath string
+	// CacheError, if set, is told when the index cannot be saved at
+	// CachePath (the build itself succeeded).
+	CacheError func(err error)
 	// Watch starts the workspace's own file watcher after the scan (see
 	// workspace.Watch), with Warn told when it falls back to polling. A
 	// server whose client reports file changes leaves it off.
@@ -139,7 +144,9 @@ func (ir *Indexer) build(ctx context.Context) (index.BuildResult, error) {
 	}
 	res, err := ir.ix.Build(ctx, files, ir.opts.Workers, ir.opts.Progress)
 	if err == nil && ir.opts.CachePath != "" {
-		err = ir.ix.Save(ir.opts.CachePath)
+		if serr := ir.ix.Save(ir.opts.CachePath); serr != nil && ir.opts.CacheError != nil {
+			ir.opts.CacheError(serr)
+		}
 	}
 	return res, err
 }
@@ -175,17 +182,22 @@ func languageOf(ws *workspace.Workspace, path string) string {
 }
 
 // OpenIndex returns the index saved for the workspace folder root in the
-// user's cache directory, and the path to save it to. A missing or corrupt
-// cache gives a new, empty index (the cold build then fills it); a cache
-// that loads is brought up to date by the build, which re-reads only files
-// whose size or time changed.
-func OpenIndex(root string) (*index.Index, string) {
+// user's cache directory, the path to save it to, and why a saved index
+// could not be used (nil when it was loaded or there was none). A missing,
+// corrupt or unreadable cache gives a new, empty index (the cold build then
+// fills it); a cache that loads is brought up to date by the build, which
+// re-reads only files whose size or time changed.
+func OpenIndex(root string) (*index.Index, string, error) {
 	path, err := index.CachePath(root)
 	if err != nil {
-		return index.New(), ""
+		return index.New(), "", err
 	}
-	if ix, err := index.Load(path); err == nil {
-		return ix, path
+	ix, err := index.Load(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return index.New(), path, err
 	}
-	return index.New(), path
+	return ix, path, nil
 }
