@@ -64,6 +64,7 @@ func newWorkspacePart(s *session) (any, error) {
 	w := &workspacePart{s: s, model: ngram.New(ngram.Options{}), caches: sessionCaches(s)}
 	w.mem.Store(w.newMemory(index.New()))
 	s.workspace.Subscribe(w.prepare)
+	s.workspace.Subscribe(w.forget)
 	s.parts.workspace = w
 	w.Configure(s.cfg)
 	return w, nil
@@ -72,6 +73,16 @@ func newWorkspacePart(s *session) (any, error) {
 func (w *workspacePart) newMemory(ix *index.Index) *memory {
 	teach(ix, w.model, w.s.logger)
 	return &memory{ix: ix, retr: retrieve.New(w.s.workspace, ix, tokens.New(), retrieve.Options{})}
+}
+
+// forget makes the embedded model forget a file gone from the workspace:
+// deleted, or a document outside the workspace folders that was closed
+// (the model learned it from the index while it was open).
+func (w *workspacePart) forget(e workspace.Event) {
+	if e.Kind == workspace.Deleted {
+		w.model.Forget(e.Path)
+		w.prepared.Delete(e.Path)
+	}
 }
 
 // prepare has the embedded model build its directory and file levels for
