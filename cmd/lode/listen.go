@@ -389,3 +389,37 @@ func privateFile(fi fs.FileInfo) error {
 	}
 	return nil
 }
+
+// listenAddr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
+func listenAddr(listen string) string {
+	if !strings.Contains(listen, ":") {
+		return "127.0.0.1:" + listen
+	}
+	if strings.HasPrefix(listen, ":") {
+		return "127.0.0.1" + listen
+	}
+	return listen
+}
+
+// stdio is stdin and stdout as one connection. Reads come through a pipe
+// fed by a goroutine, because closing a blocking stdin does not interrupt a
+// read in progress; Close ends pending reads at once and closes stdout.
+type stdio struct {
+	in *io.PipeReader
+}
+
+func newStdio() *stdio {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := io.Copy(pw, os.Stdin)
+		pw.CloseWithError(err)
+	}()
+	return &stdio{in: pr}
+}
+
+func (s *stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s *stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
+func (s *stdio) Close() error {
+	s.in.Close()
+	return os.Stdout.Close()
+}

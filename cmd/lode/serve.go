@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/config"
@@ -153,44 +152,10 @@ func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger
 	return code
 }
 
-// listenAddr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
-func listenAddr(listen string) string {
-	if !strings.Contains(listen, ":") {
-		return "127.0.0.1:" + listen
-	}
-	if strings.HasPrefix(listen, ":") {
-		return "127.0.0.1" + listen
-	}
-	return listen
-}
-
 func logLevel(level string) slog.Level {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return slog.LevelInfo
 	}
 	return l
-}
-
-// stdio is stdin and stdout as one connection. Reads come through a pipe
-// fed by a goroutine, because closing a blocking stdin does not interrupt a
-// read in progress; Close ends pending reads at once and closes stdout.
-type stdio struct {
-	in *io.PipeReader
-}
-
-func newStdio() *stdio {
-	pr, pw := io.Pipe()
-	go func() {
-		_, err := io.Copy(pw, os.Stdin)
-		pw.CloseWithError(err)
-	}()
-	return &stdio{in: pr}
-}
-
-func (s *stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
-func (s *stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
-func (s *stdio) Close() error {
-	s.in.Close()
-	return os.Stdout.Close()
 }
