@@ -150,7 +150,8 @@ func acceptOwner(ctx context.Context, ln net.Listener, tok string, timeout time.
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
-		pending = make(map[net.Conn]bool)
+		pending = make(map[net.Conn]bool) // clients authenticating
+		over    bool                      // the owner is in, or lode gave up
 	)
 	acceptErr := make(chan error, 1)
 	wg.Go(func() {
@@ -162,10 +163,15 @@ func acceptOwner(ctx context.Context, ln net.Listener, tok string, timeout time.
 			}
 			mu.Lock()
 			full := len(pending) >= maxPending
-			if !full {
+			if !full && !over {
 				pending[conn] = true
 			}
+			closed := over
 			mu.Unlock()
+			if closed {
+				conn.Close()
+				continue
+			}
 			if full {
 				logger.Warn("tcp: too many clients authenticating; refused", "remote", conn.RemoteAddr().String())
 				conn.Close()
@@ -199,7 +205,9 @@ func acceptOwner(ctx context.Context, ln net.Listener, tok string, timeout time.
 	case err = <-acceptErr:
 	}
 	cancel()
+	ln.Close()
 	mu.Lock()
+	over = true
 	for c := range pending {
 		c.Close()
 	}
