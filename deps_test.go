@@ -73,7 +73,10 @@ var allowed = map[string][]string{
 	"completion/llm/ollama":   {"completion/llm", "internal/wire"},
 	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
 	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
-	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", treeSitter},
+	"completion/llm/provider": {
+		"completion/llm/...", "completion/prompt", "internal/config", "internal/wire", "github.com/sashabaranov/go-openai",
+	},
+	"completion/llm/ngram": {"completion/llm", "internal/store", "context/syntax", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},
