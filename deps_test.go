@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	// The context engine.
 	"context/text":      {},
 	"internal/store":    {},
+	"internal/session":  {"*"},
 	"internal/wire":     {"completion/llm"},
 	"context/redact":    {},
 	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},

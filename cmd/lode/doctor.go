@@ -13,12 +13,13 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"os"
+
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
 	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/prompt"
 	"github.com/lode-ls/lode/internal/config"
-	"os"
 )
 
 // runDoctor implements `lode doctor`: where each setting came from, the

@@ -17,6 +17,8 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // maxReportLines bounds the verification output printed per attempt.
@@ -45,7 +47,12 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return usageExit(err)
 	}
 	wd, _ := os.Getwd()
-	root := workspaceRoot(wd)
+	root := session.Root(wd)
+	if len(rest) > 0 {
+		if loc, err := parseLocation(rest[0]); err == nil {
+			root = session.Root(loc.path) // the first file's project, as every command
+		}
+	}
 	req, code := suggestRequest(*instruction, *diagFile, rest, root, stderr)
 	if req == nil {
 		if code == exitUsage {
@@ -53,11 +60,11 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return code
 	}
-	cfg, ok := loadCLIConfig(*userConfig, root, "suggest", stderr)
-	if !ok {
-		return exitUsage
-	}
-	model, err := chatModel(cfg)
+	sess, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: root, NoLearn: true})
+	defer sess.Close()
+	printProblems("suggest", problems, stderr)
+	cfg := sess.Config()
+	model, err := sess.ChatModel()
 	if err != nil {
 		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
 		return exitUsage
@@ -67,8 +74,10 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			"Set provider, base_url and model (or explain.model) in %s or LODE_PROVIDER, LODE_BASE_URL, LODE_MODEL.\n", filepath.Join(root, ".lode.toml"))
 		return exitUsage
 	}
-	ground := explain.New(nil, explain.Options{Lookup: workspaceLookup(ctx, root, cfg, stderr), Budget: cfg.Explain.ContextBudget})
-	req.Context = projectContext(ctx, ground, root, req.Targets)
+	if err := sess.Wait(ctx); err != nil {
+		fmt.Fprintf(stderr, "lode suggest: %v; going without project context\n", err)
+	}
+	req.Context = projectContext(ctx, sess.Structural(), root, req.Targets)
 
 	s := &patch.Suggester{
 		Model:     timeoutModel{model, cfg.Explain.Timeout},
