@@ -143,6 +143,14 @@ func printPrompt(w io.Writer, p *completion.Prompt, root string) {
 		}
 		fmt.Fprintf(w, "# context %s:%d-%d (%s%s, %d tokens)\n", rel, s.StartLine+1, s.EndLine+1, s.Reason, symbolNote(s.Symbol), s.Tokens)
 	}
+	printRequest(w, r)
+	fmt.Fprintln(w, "## completion")
+}
+
+// printRequest prints a model request as lode sent it: the chat
+// messages, or the other files, prefix and suffix of a native
+// fill-in-the-middle request, or the raw prompt.
+func printRequest(w io.Writer, r *llm.Request) {
 	switch r.Mode {
 	case llm.ModeChat:
 		for _, m := range r.Messages {
@@ -156,7 +164,6 @@ func printPrompt(w io.Writer, p *completion.Prompt, root string) {
 	default:
 		fmt.Fprintf(w, "## prompt\n%s\n", r.Prompt)
 	}
-	fmt.Fprintln(w, "## completion")
 }
 
 func symbolNote(s string) string {
