@@ -79,7 +79,7 @@ type Options struct {
 	// completion/llm/provider resolves all three from a configuration.
 	Template, FIM string
 	ExtraFiles    bool
-	Logger *slog.Logger
+	Logger        *slog.Logger
 }
 
 // Engine answers completion requests. It is safe for concurrent use.

@@ -2,10 +2,10 @@ package session
 
 import (
 	"context"
-	"log/slog"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync/atomic"
