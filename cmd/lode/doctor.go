@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"flag"
@@ -20,6 +18,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/prompt"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // runDoctor implements `lode doctor`: where each setting came from, the

@@ -23,8 +23,6 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +33,7 @@ import (
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // FIMStyle says how a server takes a fill-in-the-middle request.
