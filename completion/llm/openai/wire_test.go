@@ -122,3 +122,14 @@ func TestReasoningModelChat(t *testing.T) {
 		t.Errorf("body = %s", got.Body)
 	}
 }
+
+// TestAnswerWithoutUsage: a /completions answer may leave out "usage".
+func TestAnswerWithoutUsage(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Body: `{"model":"m","choices":[{"index":0,"text":"x := 1","finish_reason":"stop"}]}`})
+	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "m"})
+	resp, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"})
+	if err != nil || resp.Text() != "x := 1" || resp.PromptTokens != 0 {
+		t.Errorf("Complete = %+v, %v", resp, err)
+	}
+}
