@@ -49,4 +49,11 @@
 // timeouts,
 // and concurrent calls. Errors must wrap the llm sentinels and never show
 // the API key.
+//
+// # Provider tests
+//
+// Open(t, New, Options{...}) builds a provider's client for one test and
+// closes its idle connections at the end; RunConformanceEach runs the
+// suite once per kind of request, and BenchmarkClient measures one call
+// through a provider against the fake server.
 package llmtest
