@@ -14,7 +14,8 @@
 // A model without fill-in-the-middle tokens makes /infill answer 501; the
 // client then reports llm.ErrNoFIM and SupportsFIM turns false.
 //
-// The package depends on completion/llm and the standard library.
+// The package depends on completion/llm, internal/wire and the standard
+// library.
 package llamacpp
 
 import (

@@ -1,7 +1,7 @@
 // Package llmtest holds test doubles for code models: a fake model server
 // speaking every wire format lode uses, an in-memory fake llm.Model, and
 // the conformance suite every provider passes. It is for tests only and
-// depends on completion/llm and the standard library.
+// depends on completion/llm, internal/wire and the standard library.
 //
 // # Fake server
 //

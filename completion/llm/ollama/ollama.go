@@ -14,7 +14,8 @@
 // Ollama streams newline-delimited JSON unless told "stream": false; the
 // last object says "done": true, and a stream without it was cut.
 //
-// The package depends on completion/llm and the standard library.
+// The package depends on completion/llm, internal/wire and the standard
+// library.
 package ollama
 
 import (

@@ -19,7 +19,8 @@
 // chat-only model names on /completions before any request: that is
 // reported as llm.ErrNoFIM, and SupportsFIM is false for them.
 //
-// The package depends on completion/llm, go-openai and the standard library.
+// The package depends on completion/llm, internal/wire, go-openai and the
+// standard library.
 package openai
 
 import (
