@@ -140,8 +140,8 @@ func (c *Chunk) Response() *llm.Response {
 }
 
 // Step notes in s what the streamed chunk c says of the first choice and
-// returns its text; it never fails (its signature is ReadStream's step).
-func (c *Chunk) Step(s *Stream) (string, error) {
+// returns its text.
+func (c *Chunk) Step(s *Stream) string {
 	if c.Model != "" {
 		s.Model = c.Model
 	}
@@ -158,7 +158,7 @@ func (c *Chunk) Step(s *Stream) (string, error) {
 		}
 		text += ch.Text + ch.Delta.Content
 	}
-	return text, nil
+	return text
 }
 
 // ReadChunks reads an OpenAI-style answer from r: a whole Chunk when yield
@@ -171,5 +171,5 @@ func ReadChunks(ctx context.Context, r io.Reader, yield func(string) bool) (*llm
 		}
 		return c.Response(), nil
 	}
-	return ReadStream(ctx, r, false, yield, (*Chunk).Step)
+	return ReadStream(ctx, r, false, yield, func(c *Chunk, s *Stream) (string, error) { return c.Step(s), nil })
 }

@@ -75,12 +75,16 @@ func (c *Client) answer(ctx context.Context, ex *exchange, ch wire.Chunk, err er
 	return ch.Response(), nil
 }
 
-// read gathers a go-openai stream, each of its answers turned into a
-// wire.Chunk by chunk, and closes it.
-func read[R any](ctx context.Context, c *Client, ex *exchange, st interface {
+// stream is what go-openai's completion and chat streams share.
+type stream[R any] interface {
 	Recv() (R, error)
 	Close() error
-}, chunk func(R) wire.Chunk, yield func(string) bool) (*llm.Response, error) {
+}
+
+// read gathers st, each of its answers turned into a wire.Chunk by chunk,
+// and closes it.
+func read[R any](ctx context.Context, c *Client, ex *exchange, st stream[R], chunk func(R) wire.Chunk,
+	yield func(string) bool) (*llm.Response, error) {
 	defer st.Close()
 	var s wire.Stream
 	for {
@@ -92,8 +96,7 @@ func read[R any](ctx context.Context, c *Client, ex *exchange, st interface {
 			return nil, c.mapError(ctx, ex, err)
 		}
 		ch := chunk(r)
-		text, _ := ch.Step(&s)
-		if !s.Add(text, yield) {
+		if !s.Add(ch.Step(&s), yield) {
 			return s.Response(), nil
 		}
 	}
