@@ -177,7 +177,10 @@ func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) 
 	defer resp.Body.Close()
 	if yield != nil {
 		return wire.ReadStream(ctx, resp.Body, true, yield, func(a *answer, s *wire.Stream) (string, error) {
-			return a.step(s), a.err(c.opts.APIKey)
+			if err := a.err(c.opts.APIKey); err != nil {
+				return "", err
+			}
+			return a.step(s), nil
 		})
 	}
 	var a answer

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -108,5 +109,24 @@ func TestListModels(t *testing.T) {
 	}
 	if srv.Last(t).Path != "/api/tags" {
 		t.Errorf("path = %s", srv.Last(t).Path)
+	}
+}
+
+// TestErrorInStream: Ollama reports a failure in the middle of a stream as
+// a line {"error": ...}.
+func TestErrorInStream(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Body: `{"model":"m","response":"a","done":false}` + "\n" + `{"error":"llama runner process has terminated"}` + "\n"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL, Model: "m"})
+	var got []string
+	_, err := c.Stream(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"}, func(s string) bool {
+		got = append(got, s)
+		return true
+	})
+	if !errors.Is(err, llm.ErrUnavailable) || !strings.Contains(err.Error(), "runner process has terminated") {
+		t.Errorf("error = %v, want ErrUnavailable with the server's message", err)
+	}
+	if len(got) != 1 || srv.Count() != 1 {
+		t.Errorf("yielded %q in %d requests, want one piece and no retry", got, srv.Count())
 	}
 }
