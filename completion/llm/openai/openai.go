@@ -19,7 +19,8 @@
 // chat-only model names on /completions before any request: that is
 // reported as llm.ErrNoFIM, and SupportsFIM is false for them.
 //
-// The package depends on completion/llm, go-openai and the standard library.
+// The package depends on completion/llm, internal/wire, go-openai and the
+// standard library.
 package openai
 
 import (
@@ -28,7 +29,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	goopenai "github.com/sashabaranov/go-openai"
 
@@ -61,11 +61,9 @@ const defaultBaseURL = "https://api.openai.com/v1"
 
 // Client calls one OpenAI-compatible server. It is safe for concurrent use.
 type Client struct {
-	opts  Options
-	http  *http.Client
-	api   *goopenai.Client
-	gate  wire.Gate
-	noFIM atomic.Bool // the server rejected a suffix once
+	opts Options
+	w    *wire.Client
+	api  *goopenai.Client
 	// completions is false for a model go-openai refuses on /completions.
 	completions bool
 }
@@ -80,11 +78,6 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := wire.BaseURL(o.BaseURL, defaultBaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("openai: %w", err)
-	}
-	o.BaseURL = u
 	switch o.FIM {
 	case "":
 		o.FIM = FIMSuffix
@@ -92,13 +85,16 @@ func New(o Options) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("openai: unknown fim style %q (want suffix, mistral or none)", o.FIM)
 	}
-	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers), completions: completionsAllowed(o.Model)}
+	w, err := wire.NewClient(wire.Config{Name: "openai", BaseURL: o.BaseURL, Default: defaultBaseURL,
+		APIKey: o.APIKey, Headers: o.Headers, Timeouts: o.Timeouts})
+	if err != nil {
+		return nil, err
+	}
+	o.BaseURL = w.BaseURL
 	cfg := goopenai.DefaultConfig(o.APIKey)
 	cfg.BaseURL = o.BaseURL
-	cfg.HTTPClient = &recorder{c.http}
-	c.api = goopenai.NewClientWithConfig(cfg)
-	return c, nil
+	cfg.HTTPClient = &recorder{w.HTTP}
+	return &Client{opts: o, w: w, api: goopenai.NewClientWithConfig(cfg), completions: completionsAllowed(o.Model)}, nil
 }
 
 // ModelName returns the configured model.
@@ -109,7 +105,7 @@ func (c *Client) ModelName() string { return c.opts.Model }
 // /completions, and the server has not rejected a suffix.
 func (c *Client) SupportsFIM() bool {
 	switch {
-	case c.opts.FIM == FIMNone || c.noFIM.Load():
+	case c.opts.FIM == FIMNone || c.w.NoFIM():
 		return false
 	case c.opts.FIM == FIMMistral:
 		return true
@@ -118,11 +114,11 @@ func (c *Client) SupportsFIM() bool {
 }
 
 // CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // ListModels returns the models the server lists at {base}/models.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.w.Timeouts)
 	defer cancel()
 	ctx, ex := withExchange(ctx)
 	list, err := c.api.ListModels(ctx)
@@ -138,29 +134,12 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 
 // Complete sends req and returns the whole answer.
 func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.call(ctx, req, nil)
+	return c.w.Complete(ctx, req, c.once)
 }
 
 // Stream sends req and yields the first choice's text as it arrives.
 func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if yield == nil {
-		yield = func(string) bool { return true }
-	}
-	return c.call(ctx, req, yield)
-}
-
-// call runs one request through wire.Call, and remembers a rejected suffix.
-func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
-		return c.once(ctx, req, y)
-	})
-	if err != nil {
-		if errors.Is(err, llm.ErrNoFIM) && req.Mode == llm.ModeFIM {
-			c.noFIM.Store(true)
-		}
-		return nil, fmt.Errorf("openai: %w", err)
-	}
-	return resp, nil
+	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {

@@ -15,7 +15,7 @@ import (
 
 func TestZeroTemperatureIsSent(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "m"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "m"})
 	for _, req := range []*llm.Request{{Mode: llm.ModeRaw, Prompt: "x"}, {Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "x"}}}} {
 		if _, err := c.Complete(context.Background(), req); err != nil {
 			t.Fatal(err)
@@ -29,7 +29,7 @@ func TestZeroTemperatureIsSent(t *testing.T) {
 
 func TestChatOnlyModelOnCompletions(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "o1-mini"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "o1-mini"})
 	if c.SupportsFIM() {
 		t.Error("SupportsFIM = true for a model go-openai refuses on /completions")
 	}
@@ -47,7 +47,7 @@ func TestChatOnlyModelOnCompletions(t *testing.T) {
 func TestSuffixRejected(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Status: 400, Error: "suffix is not currently supported"})
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "Qwen/Qwen2.5-Coder-7B"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "Qwen/Qwen2.5-Coder-7B"})
 	if !c.SupportsFIM() {
 		t.Fatal("SupportsFIM = false before any answer")
 	}
@@ -69,7 +69,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 	}))
 	defer other.Close()
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", APIKey: "secret-key", Model: "m",
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", APIKey: "secret-key", Model: "m",
 		Headers: map[string]string{"X-Team": "lode"}})
 	if _, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"}); err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	defer redirect.Close()
-	c2 := newClient(t, Options{BaseURL: redirect.URL + "/v1", APIKey: "secret-key", Model: "m"})
+	c2 := llmtest.Open(t, New, Options{BaseURL: redirect.URL + "/v1", APIKey: "secret-key", Model: "m"})
 	_, err := c2.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"})
 	if err == nil || strings.Contains(err.Error(), "secret-key") {
 		t.Errorf("error = %v, want a refused redirect without the key", err)
@@ -92,7 +92,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 func TestListModels(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.SetModels("a", "b")
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1"})
 	names, err := c.ListModels(context.Background())
 	if err != nil || !slices.Equal(names, []string{"a", "b"}) {
 		t.Errorf("ListModels = %v, %v", names, err)
@@ -111,7 +111,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 // reasoning models; the client sends max_completion_tokens instead.
 func TestReasoningModelChat(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "o3-mini"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "o3-mini"})
 	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeChat, MaxTokens: 100,
 		Messages: []llm.Message{{Role: "user", Content: "explain"}}})
 	if err != nil {
@@ -120,5 +120,16 @@ func TestReasoningModelChat(t *testing.T) {
 	got := srv.Last(t)
 	if got.Field("max_completion_tokens") != 100.0 || got.Field("max_tokens") != nil || got.Field("temperature") != nil {
 		t.Errorf("body = %s", got.Body)
+	}
+}
+
+// TestAnswerWithoutUsage: a /completions answer may leave out "usage".
+func TestAnswerWithoutUsage(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Body: `{"model":"m","choices":[{"index":0,"text":"x := 1","finish_reason":"stop"}]}`})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "m"})
+	resp, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"})
+	if err != nil || resp.Text() != "x := 1" || resp.PromptTokens != 0 {
+		t.Errorf("Complete = %+v, %v", resp, err)
 	}
 }
