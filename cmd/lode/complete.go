@@ -14,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
@@ -167,7 +168,7 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 	closeAll := func() {}
 	var r completion.Retriever
 	ng := ngram.New(ngram.Options{})
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	learned := false
 	if withContext {
 		wr, err := workspaceRetriever(ctx, root, ng, logger)

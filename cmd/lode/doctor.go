@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/wire"
 
 	"context"
@@ -41,7 +42,9 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	cfg, cfgProblems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	d := &doctor{cfg: cfg, out: stdout, timeout: *timeout, offline: *offline}
+	out := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer out.Flush()
+	d := &doctor{cfg: cfg, out: out, timeout: *timeout, offline: *offline}
 	for _, p := range cfgProblems {
 		d.problem("configuration", p.Error(), "correct or remove the setting in "+p.Source)
 	}
