@@ -164,16 +164,24 @@ const minKeyLine = 40
 // key material by itself.
 func base64Line(line string) (a, b int, long, ok bool) {
 	a, b = 0, len(line)
-	a += len(line) - len(strings.TrimLeft(line, " \t"))
-	for _, m := range []string{"//", "#", "*", ";", "--"} {
-		if strings.HasPrefix(line[a:], m) {
-			a += len(m)
-			break
-		}
+	for a < b && (line[a] == ' ' || line[a] == '\t') {
+		a++
 	}
-	a += len(line[a:]) - len(strings.TrimLeft(line[a:], " \t\"'`"))
-	b = a + len(strings.TrimRight(line[a:b], " \t\r,;+"))
-	b = a + len(strings.TrimRight(line[a:b], "\"'`"))
+	switch {
+	case strings.HasPrefix(line[a:], "//"), strings.HasPrefix(line[a:], "--"):
+		a += 2
+	case a < b && (line[a] == '#' || line[a] == '*' || line[a] == ';'):
+		a++
+	}
+	for a < b && (line[a] == ' ' || line[a] == '\t' || line[a] == '"' || line[a] == '\'' || line[a] == '`') {
+		a++
+	}
+	for b > a && strings.IndexByte(" \t\r,;+", line[b-1]) >= 0 {
+		b--
+	}
+	for b > a && (line[b-1] == '"' || line[b-1] == '\'' || line[b-1] == '`') {
+		b--
+	}
 	if strings.HasSuffix(line[a:b], `\n`) {
 		b -= 2
 	}

@@ -140,3 +140,24 @@ func TestMask(t *testing.T) {
 		t.Errorf("Mask copied a clean text")
 	}
 }
+
+// BenchmarkFindPackage finds the secrets of a whole package of ordinary
+// code, as the index and the embedded model do for every file they learn.
+func BenchmarkFindPackage(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "net", "http", "*.go"))
+	var src []byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Skip(err)
+		}
+		src = append(src, data...)
+	}
+	if len(src) == 0 {
+		b.Skip("no GOROOT sources")
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		FindBytes(src)
+	}
+}
