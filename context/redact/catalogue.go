@@ -28,6 +28,9 @@ const (
 	keyLines = "private key lines"
 )
 
+// proseWords name a secret in a sentence.
+const proseWords = `passw(?:or)?d|passphrase|pwd|pass(?:code)?|secret|token|api[ _\-]?key`
+
 // noQuote is a character class of what an unquoted value may not hold.
 const noQuote = "[^\\s\"'`]"
 
@@ -104,7 +107,8 @@ var catalogue = []shape{
 		`(?:"([A-Za-z_][\w.\-]*)"|'([A-Za-z_][\w.\-]*)'|\b([A-Za-z_][\w.\-]*))\s*(:=|=>|===?|!==?|=|:|,)[ \t]*` +
 			"(?:\"([^\"\\n]*)\"|'([^'\\n]*)'|`([^`\\n]*)`|([^\\s\"'`,;]+))")},
 	{name: "secret in prose", trigger: []string{"pass", "pwd", "secret", "token", "api"}, accept: acceptProse, re: regexp.MustCompile(
-		`(?i)\b(?:passw(?:or)?d|passphrase|pwd|pass(?:code)?|secret|token|api[ _\-]?key)\s+(?:is\s+|was\s+|for\s+\S+\s+is\s+)?["'` + "`" + `]?(` + noQuote + `+)`)},
+		`(?i)\b(?:` + proseWords + `)(?:\s+(?:for|of|on|to)(?:\s+[\w.\-@]+){1,4}?)?\s+(is|was|are)\s+["'` + "`" + `]?(` + noQuote + `+)` +
+			`|\b(?:passw(?:or)?d|passwd|passphrase|pwd|secret|token|api[ _\-]?key)\s+["'` + "`" + `]?(` + noQuote + `+)`)},
 }
 
 // byName finds a shape of the catalogue.

@@ -139,13 +139,20 @@ func acceptAssignment(s string, loc []int) (int, int, bool) {
 	return 0, 0, false
 }
 
-// acceptProse takes a secret named in words ("the password is x2y3z4"):
-// the value must look like one, with letters and digits, since the words
-// are common in prose.
+// acceptProse takes a secret named in words ("the password is x2y3z4",
+// "staging token 7f3c9a1e5b2d"): the value must look like one, since the
+// words are common in prose; without "is", one that looks generated.
 func acceptProse(s string, loc []int) (int, int, bool) {
-	a, b := loc[2], loc[3]
+	a, b := loc[4], loc[5] // after "is"
+	said := a >= 0
+	if !said {
+		a, b = loc[6], loc[7]
+	}
 	v := strings.TrimRight(s[a:b], ".,;:)]}>")
-	if len(v) < 8 || !bareSecret(v) || !strings.ContainsAny(v, "0123456789") || strings.Contains(v, "://") {
+	if !bareSecret(v) || strings.Contains(v, "://") {
+		return 0, 0, false
+	}
+	if !said && !random(v) {
 		return 0, 0, false
 	}
 	return a, a + len(v), true
@@ -187,6 +194,9 @@ func secretValue(v string, class nameClass, quoted bool) bool {
 	// holds the secret's word (encodeUserPassword: "encodeUserPassword").
 	if len(v) < 4 || strings.ContainsAny(v, " \t") && !strings.ContainsAny(v, "0123456789") {
 		return false
+	}
+	if len(v) <= 5 && strings.IndexFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		return false // a word such as "true" or "none", not a password worth the context
 	}
 	return !(identifier(v) && namesSecret(v)) && !strings.HasPrefix(v, `\`)
 }
