@@ -161,3 +161,21 @@ func BenchmarkFindPackage(b *testing.B) {
 		FindBytes(src)
 	}
 }
+
+// FuzzWindow checks that redaction never fails on any text and window, and
+// keeps the window's lines.
+func FuzzWindow(f *testing.F) {
+	f.Add("password := \"hunter2-horse\"\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", 3, 40)
+	f.Add("postgres://u:p4ss@h/db token is 7f3c9a1e5b2d8f4a6c0e", 0, 100)
+	f.Fuzz(func(t *testing.T, doc string, start, end int) {
+		w := Window(doc, start, end)
+		start, end = max(0, min(start, len(doc))), max(0, min(end, len(doc)))
+		if start < end && strings.Count(w, "\n") != strings.Count(doc[start:end], "\n") {
+			t.Errorf("Window(%q, %d, %d) = %q changed the line count", doc, start, end, w)
+		}
+		if s := String(doc); strings.Count(s, "\n") != strings.Count(doc, "\n") {
+			t.Errorf("String(%q) = %q changed the line count", doc, s)
+		}
+		Mask([]byte(doc))
+	})
+}
