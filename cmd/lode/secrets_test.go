@@ -227,8 +227,15 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 		bodies.Write(r.Body)
 		bodies.WriteString("\n")
 	}
+	var shown strings.Builder // what the editor showed and logged
+	for _, m := range e.LogMessages() {
+		shown.WriteString(m.Message + "\n")
+	}
+	for _, m := range e.ShownMessages() {
+		shown.WriteString(m.Message + "\n")
+	}
 	cached := readTree(t, cache)
-	where := map[string]string{"model requests": bodies.String(), "log": stderr.String(), "caches": cached}
+	where := map[string]string{"model requests": bodies.String(), "log": stderr.String(), "editor's messages": shown.String(), "caches": cached}
 	for place, ss := range secrets {
 		for _, s := range ss {
 			for what, text := range where {
