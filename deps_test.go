@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	// The context engine.
 	"context/text":      {},
 	"internal/store":    {},
+	"internal/session":  {"*"},
 	"internal/wire":     {"completion/llm"},
 	"context/redact":    {},
 	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
@@ -73,7 +74,10 @@ var allowed = map[string][]string{
 	"completion/llm/ollama":   {"completion/llm", "internal/wire"},
 	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
 	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
-	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
+	"completion/llm/provider": {
+		"completion/llm/...", "completion/prompt", "internal/config", "internal/wire", "github.com/sashabaranov/go-openai",
+	},
+	"completion/llm/ngram": {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},

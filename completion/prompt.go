@@ -15,12 +15,6 @@ import (
 // prompt goes without workspace context rather than late.
 const retrieveTimeout = 50 * time.Millisecond
 
-// Formatter writes a Prompt as a request in a model family's format: a
-// fill-in-the-middle template, or a chat prompt when chat is true.
-type Formatter interface {
-	Format(p *Prompt, chat bool) *llm.Request
-}
-
 // cursor is one request's document and cursor, as the prompt needs them.
 type cursor struct {
 	path, lang string

@@ -8,8 +8,9 @@ import (
 	protocol "go.lsp.dev/protocol"
 )
 
-func init() {
-	register(feature{
+// foldersFeature is the feature of workspace folders.
+func foldersFeature() *feature {
+	return &feature{
 		name: "folders",
 		notifications: map[string]notificationFunc{
 			protocol.MethodWorkspaceDidChangeWorkspaceFolders: notification((*Server).didChangeWorkspaceFolders),
@@ -23,7 +24,7 @@ func init() {
 				ChangeNotifications: protocol.Boolean(true),
 			}
 		},
-	})
+	}
 }
 
 // initFolders records the folders of initialize: workspaceFolders, else

@@ -15,8 +15,9 @@ import (
 	"github.com/lode-ls/lode/context/workspace"
 )
 
-func init() {
-	register(feature{
+// textSyncFeature is the feature of the open documents.
+func textSyncFeature() *feature {
+	return &feature{
 		name: "textsync",
 		notifications: map[string]notificationFunc{
 			protocol.MethodTextDocumentDidOpen:   notification((*Server).didOpen),
@@ -32,7 +33,7 @@ func init() {
 				Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
 			}
 		},
-	})
+	}
 }
 
 // docSet is an immutable set of open documents by path. The reading

@@ -1,8 +1,6 @@
 package llamacpp
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 type chatMessage struct {

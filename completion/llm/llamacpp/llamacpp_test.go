@@ -1,8 +1,6 @@
 package llamacpp
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"testing"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

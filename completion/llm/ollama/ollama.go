@@ -18,8 +18,6 @@
 package ollama
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -31,6 +29,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // Options configure a Client.

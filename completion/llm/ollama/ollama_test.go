@@ -1,8 +1,6 @@
 package ollama
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"slices"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -1,8 +1,6 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"io"
@@ -12,6 +10,7 @@ import (
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // errEarlyEnd reports a stream that ended without a finish reason: the

@@ -1,8 +1,6 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // mistralRequest is the body of Mistral's /v1/fim/completions. Unlike

@@ -23,8 +23,6 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +33,7 @@ import (
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // FIMStyle says how a server takes a fill-in-the-middle request.
@@ -57,23 +56,8 @@ type Options struct {
 }
 
 // Preset is a known OpenAI-compatible service.
-type Preset struct {
-	Name    string
-	BaseURL string
-	FIM     FIMStyle
-	Model   string // a sensible default model
-	KeyEnv  string // the environment variable its users usually set
-}
-
-// Presets are the hosted services lode knows by name. DeepSeek takes
-// fill-in-the-middle (suffix) on its beta base URL only; Mistral's
-// Codestral has its own /fim/completions; Zhipu GLM is chat only.
-var Presets = map[string]Preset{
-	"openai":   {Name: "openai", BaseURL: "https://api.openai.com/v1", FIM: FIMSuffix, Model: "gpt-3.5-turbo-instruct", KeyEnv: "OPENAI_API_KEY"},
-	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com/beta", FIM: FIMSuffix, Model: "deepseek-chat", KeyEnv: "DEEPSEEK_API_KEY"},
-	"mistral":  {Name: "mistral", BaseURL: "https://codestral.mistral.ai/v1", FIM: FIMMistral, Model: "codestral-latest", KeyEnv: "MISTRAL_API_KEY"},
-	"zhipu":    {Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", FIM: FIMNone, Model: "glm-4-plus", KeyEnv: "ZHIPUAI_API_KEY"},
-}
+// defaultBaseURL is OpenAI's own API, for a client given no base URL.
+const defaultBaseURL = "https://api.openai.com/v1"
 
 // Client calls one OpenAI-compatible server. It is safe for concurrent use.
 type Client struct {
@@ -96,7 +80,7 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := wire.BaseURL(o.BaseURL, Presets["openai"].BaseURL)
+	u, err := wire.BaseURL(o.BaseURL, defaultBaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("openai: %w", err)
 	}

@@ -1,14 +1,13 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -13,59 +13,6 @@ import (
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 )
 
-// TestPresetWireFormats checks the path and body each hosted service gets,
-// with the fake server standing in for the preset's host.
-func TestPresetWireFormats(t *testing.T) {
-	fim := &llm.Request{Mode: llm.ModeFIM, Prompt: "pre", Suffix: "suf", MaxTokens: 16, Stop: []string{"\n\n"}}
-	chat := &llm.Request{Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "hi"}}}
-	tests := []struct {
-		preset   string
-		req      *llm.Request
-		path     string
-		fields   map[string]any
-		supports bool
-	}{
-		{"deepseek", fim, "/beta/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "deepseek-chat"}, true},
-		{"mistral", fim, "/v1/fim/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "codestral-latest", "temperature": 0.0}, true},
-		{"zhipu", chat, "/api/paas/v4/chat/completions", map[string]any{"model": "glm-4-plus"}, false},
-		{"openai", fim, "/v1/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "gpt-3.5-turbo-instruct"}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.preset, func(t *testing.T) {
-			srv := llmtest.NewServer(t)
-			srv.Reply(llmtest.Reply{Text: "mid"})
-			p := Presets[tc.preset]
-			base := srv.URL + strings.TrimPrefix(p.BaseURL, "https://"+hostOf(p.BaseURL))
-			c := newClient(t, Options{BaseURL: base, APIKey: "k", Model: p.Model, FIM: p.FIM})
-			if got := c.SupportsFIM(); got != tc.supports {
-				t.Errorf("SupportsFIM = %v, want %v", got, tc.supports)
-			}
-			resp, err := c.Complete(context.Background(), tc.req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if resp.Text() != "mid" {
-				t.Errorf("text = %q", resp.Text())
-			}
-			got := srv.Last(t)
-			if got.Path != tc.path {
-				t.Errorf("path = %s, want %s", got.Path, tc.path)
-			}
-			for k, want := range tc.fields {
-				if v := got.Field(k); v != want {
-					t.Errorf("field %s = %v, want %v (body %s)", k, v, want, got.Body)
-				}
-			}
-		})
-	}
-}
-
-func hostOf(u string) string {
-	u = strings.TrimPrefix(u, "https://")
-	host, _, _ := strings.Cut(u, "/")
-	return host
-}
-
 func TestZeroTemperatureIsSent(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "m"})
