@@ -58,7 +58,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 			p.Context = append(p.Context, s)
 		}
 	}
-	p.Prefix, p.Suffix, p.Tokens = e.redactText(prefix), e.redactText(suffix), used
+	p.Prefix, p.Suffix, p.Tokens = e.redactWindow(c.doc, c.off-len(prefix), c.off), e.redactWindow(c.doc, c.off, c.off+len(suffix)), used
 	req := e.format.Format(p, chat)
 	req.Path, req.Language = c.path, c.lang
 	req.Temperature = cfg.Temperature

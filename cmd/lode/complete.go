@@ -13,6 +13,7 @@ import (
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
@@ -71,7 +72,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	root := session.Root(path)
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userFile}, Root: root, Logger: logger, NoIndex: *noContext})
 	defer s.Close()
 	printProblems("complete", problems, stderr)

@@ -17,6 +17,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
 	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/prompt"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/wire"
 )
@@ -43,7 +44,9 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	cfg, cfgProblems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	d := &doctor{cfg: cfg, out: stdout, timeout: *timeout, offline: *offline}
+	out := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer out.Flush()
+	d := &doctor{cfg: cfg, out: out, timeout: *timeout, offline: *offline}
 	for _, p := range cfgProblems {
 		d.problem("configuration", p.Error(), "correct or remove the setting in "+p.Source)
 	}

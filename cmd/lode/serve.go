@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logOut = f
 	}
 	level := new(slog.LevelVar)
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})))
 
 	rwc, err := connect(ctx, *listen, logger, stderr)
 	if err != nil {

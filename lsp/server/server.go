@@ -69,6 +69,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
@@ -186,7 +187,7 @@ func New(opts Options) *Server {
 	if err := checkFeatures(s.features); err != nil {
 		panic(err)
 	}
-	s.logger = slog.New(&clientHandler{base: base.Handler(), s: s})
+	s.logger = slog.New(redact.Handler(&clientHandler{base: base.Handler(), s: s})) // logs leave too
 	s.docs.Store(&docSet{})
 	s.trace.Store(protocol.TraceValueOff)
 	cfg, _ := config.Load(opts.Config)

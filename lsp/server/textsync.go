@@ -10,6 +10,7 @@ import (
 	protocol "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
 )
@@ -139,6 +140,11 @@ func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentPar
 	}
 	s.docs.Store(s.docs.Load().with(doc))
 	s.ws.Open(doc)
+	if workspace.IsSecretFile(path) {
+		// Completions, explanations and suggestions answer nothing in it:
+		// say why once, when it opens.
+		s.ShowMessage(ctx, protocol.MessageTypeInfo, "lode: "+redact.SecretFileError(path).Error())
+	}
 	return nil
 }
 
