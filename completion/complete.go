@@ -21,6 +21,9 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if !cfg.Enabled || req.Text == nil {
 		return Result{Skipped: SkipDisabled}, nil
 	}
+	if why, ok := secretFile(req.Path); ok {
+		return Result{Skipped: why}, nil
+	}
 	doc := req.Text.String()
 	off := max(0, min(req.Offset, len(doc)))
 	t := e.begin(req.Surface+"\x00"+req.Path, doc, off)

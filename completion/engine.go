@@ -71,12 +71,15 @@ type Options struct {
 	// Tokens counts tokens for the budget; nil uses the model's own
 	// counter (llm.TokenCounter) or else an estimate of 4 bytes a token.
 	Tokens llm.TokenCounter
-	// Template and FIM choose the prompt format (the model's template and
-	// fim settings); see NewFormatter.
+	// Template and FIM choose the prompt format: the model's template
+	// setting (empty: detected from the model's name) and its fim way
+	// (see the FIM constants; empty is FIMAuto). ExtraFiles puts other
+	// files apart from the prefix in native fill-in-the-middle requests
+	// (llama.cpp's input_extra; the embedded model). Package
+	// completion/llm/provider resolves all three from a configuration.
 	Template, FIM string
-	// Format writes a Prompt for a model; nil uses NewFormatter.
-	Format Formatter
-	Logger *slog.Logger
+	ExtraFiles    bool
+	Logger        *slog.Logger
 }
 
 // Engine answers completion requests. It is safe for concurrent use.
@@ -91,7 +94,7 @@ type Engine struct {
 	retriever     Retriever
 	redact        func(string) string
 	tokens        llm.TokenCounter
-	format        Formatter
+	format        *formatter
 	log           *slog.Logger
 	feedback      *feedbackLog
 	noFIM         atomic.Bool // the model rejected FIM: chat prompts from now on
@@ -113,7 +116,6 @@ func New(opts Options) *Engine {
 		retriever: opts.Retriever,
 		redact:    opts.Redact,
 		tokens:    opts.Tokens,
-		format:    opts.Format,
 		log:       opts.Logger,
 		docs:      make(map[string]*docState),
 		flights:   make(map[string]*flight),
@@ -147,9 +149,7 @@ func New(opts Options) *Engine {
 			e.tokens = estimate{}
 		}
 	}
-	if e.format == nil {
-		e.format = NewFormatter(opts.Model, name, opts.Template, opts.FIM, e.tokens)
-	}
+	e.format = newFormatter(opts.Model, name, opts.Template, opts.FIM, opts.ExtraFiles, e.tokens)
 	e.results, _ = lru.New[string, flightResult](max(cfg.CacheSize, 1))
 	e.feedback = newFeedbackLog(cfg.FeedbackLog, e.log)
 	return e

@@ -50,7 +50,8 @@ func (e *Engine) localPrompt(c cursor) *Prompt {
 		}
 		suffix = suffix[:end]
 	}
-	p := &Prompt{Path: c.path, Language: c.lang, Prefix: e.redactText(prefix), Suffix: e.redactText(suffix), Mode: c.mode}
+	p := &Prompt{Path: c.path, Language: c.lang, Prefix: e.redactWindow(c.doc, c.off-len(prefix), c.off),
+		Suffix: e.redactWindow(c.doc, c.off, c.off+len(suffix)), Mode: c.mode}
 	req := &llm.Request{
 		Mode: llm.ModeFIM, Prompt: p.Prefix, Suffix: p.Suffix, Path: c.path, Language: c.lang,
 		MaxTokens: cfg.MaxLineTokens, Temperature: cfg.Temperature, N: c.n,

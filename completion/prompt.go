@@ -15,12 +15,6 @@ import (
 // prompt goes without workspace context rather than late.
 const retrieveTimeout = 50 * time.Millisecond
 
-// Formatter writes a Prompt as a request in a model family's format: a
-// fill-in-the-middle template, or a chat prompt when chat is true.
-type Formatter interface {
-	Format(p *Prompt, chat bool) *llm.Request
-}
-
 // cursor is one request's document and cursor, as the prompt needs them.
 type cursor struct {
 	path, lang string
@@ -64,7 +58,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 			p.Context = append(p.Context, s)
 		}
 	}
-	p.Prefix, p.Suffix, p.Tokens = e.redactText(prefix), e.redactText(suffix), used
+	p.Prefix, p.Suffix, p.Tokens = e.redactWindow(c.doc, c.off-len(prefix), c.off), e.redactWindow(c.doc, c.off, c.off+len(suffix)), used
 	req := e.format.Format(p, chat)
 	req.Path, req.Language = c.path, c.lang
 	req.Temperature = cfg.Temperature

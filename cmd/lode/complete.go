@@ -13,13 +13,10 @@ import (
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
-	"github.com/lode-ls/lode/completion/llm/ngram"
-	"github.com/lode-ls/lode/context/retrieve"
-	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/tokens"
-	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runComplete is `lode complete FILE:LINE:COL`: the inline completion at a
@@ -55,11 +52,6 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "lode complete: %v\n", err)
 		return exitUsage
 	}
-	root := workspaceRoot(filepath.Dir(path))
-	cfg, ok := loadCLIConfig(*userFile, root, "complete", stderr)
-	if !ok {
-		return exitUsage
-	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode complete: %v\n", err)
@@ -79,23 +71,30 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	opts, closeAll, err := completionOptions(ctx, cfg, root, path, !*noContext, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
-		return exitUsage
+	root := session.Root(path)
+	logger := slog.New(redact.Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userFile}, Root: root, Logger: logger, NoIndex: *noContext})
+	defer s.Close()
+	printProblems("complete", problems, stderr)
+	cfg := *s.Config()
+	cfg.Completion.TimeoutMS = int(timeout.Milliseconds())
+	s.Configure(&cfg)
+	if err := s.Wait(ctx); err != nil {
+		fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
 	}
-	defer closeAll()
+	if *noContext {
+		s.LearnNear(ctx, path)
+	}
 	if *replay {
-		unlearnLine(opts, path, doc.String())
+		s.LearnDocument(path, doc.String())
+	} else {
+		s.Prepare(path)
 	}
-	opts.Config.TimeoutMS = int(timeout.Milliseconds())
-	e := completion.New(opts)
-	defer e.Close()
 	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
 	if *auto {
 		req.Trigger = completion.Automatic
 	}
-	res, err := e.Complete(ctx, req)
+	res, err := s.Completion().Complete(ctx, req)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode complete: %v\n", err)
 		return exitFailed
@@ -129,132 +128,6 @@ func printReplayHead(w io.Writer, res completion.Result, doc *text.Text, off int
 	}
 }
 
-// completionEngineOptions returns the engine's options for a configuration: the
-// completion model and its prompt format, and, when the model is a server
-// and fallback_embedded is on, embedded as the fallback (nil: none). It is
-// shared by lode complete and lode serve (which passes its workspace
-// retriever and trained embedded model).
-func completionEngineOptions(cfg *config.Config, r completion.Retriever, embedded llm.Model, logger *slog.Logger) (completion.Options, error) {
-	m, setup, err := featureModel(cfg, config.FeatureCompletion)
-	if err != nil {
-		return completion.Options{}, err
-	}
-	opts := completion.Options{
-		Config:    cfg.Completion,
-		Model:     m,
-		ModelName: setup.ModelID,
-		Format:    newFormat(setup, m),
-		Tokens:    tokens.New(),
-		Retriever: r,
-		Logger:    logger,
-	}
-	if setup.Provider == "embedded" {
-		opts.ModelName = "embedded"
-		if embedded != nil {
-			// The model the caller trained, not the empty one featureModel made.
-			opts.Model, opts.Format = embedded, newFormat(setup, embedded)
-		}
-	} else if embedded != nil {
-		opts.Embedded = embedded // consulted per setting, as in lode serve
-	}
-	return opts, nil
-}
-
-// completionOptions builds the options of lode complete: a retriever over
-// the workspace at root (with withContext), and an embedded model taught
-// the files next to path. closeAll releases what it opened.
-func completionOptions(ctx context.Context, cfg *config.Config, root, path string, withContext bool, stderr io.Writer) (completion.Options, func(), error) {
-	closeAll := func() {}
-	var r completion.Retriever
-	ng := ngram.New(ngram.Options{})
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	learned := false
-	if withContext {
-		wr, err := workspaceRetriever(ctx, root, ng, logger)
-		if err != nil {
-			fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
-		} else {
-			r, closeAll, learned = wr, wr.Close, true
-		}
-	}
-	opts, err := completionEngineOptions(cfg, r, ng, logger)
-	if err != nil {
-		closeAll()
-		return opts, func() {}, err
-	}
-	if m, ok := opts.Model.(*ngram.Model); ok {
-		ng = m
-	}
-	if !learned && (opts.Embedded != nil || opts.Model == llm.Model(ng)) {
-		learnDir(ctx, ng, filepath.Dir(path), filepath.Ext(path))
-	}
-	ng.Flush()           // count what was learned in bulk
-	ng.Prepare("", path) // a single request: build the document's levels first
-	return opts, closeAll, nil
-}
-
-// workspaceRetriever indexes the workspace at root (through the index
-// cache), teaches the embedded model model the workspace (through its own
-// cache) and returns a retriever over the index.
-func workspaceRetriever(ctx context.Context, root string, model *ngram.Model, logger *slog.Logger) (*retrieve.Retriever, error) {
-	ws := workspace.New()
-	if err := ws.AddFolder(root); err != nil {
-		return nil, err
-	}
-	caches := logCaches(logger)
-	ix, cachePath, err := retrieve.OpenIndex(root)
-	caches.Load("index", cachePath, err)
-	teach(ix, model, logger)
-	modelCache := loadEmbedded(model, root, caches)
-	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{CachePath: cachePath,
-		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
-	if _, err := ir.Wait(ctx); err != nil {
-		return nil, fmt.Errorf("indexing: %w", err)
-	}
-	learnWorkspace(ctx, ws, ir, model, modelCache, logger, caches)
-	return retrieve.New(ws, ix, tokens.New(), retrieve.Options{}), nil
-}
-
-// learnDir teaches the embedded model the files of dir with extension ext,
-// so that it has something to predict from on the command line.
-func learnDir(ctx context.Context, m *ngram.Model, dir, ext string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		if e.IsDir() || filepath.Ext(p) != ext || workspace.IsSecretFile(p) || ctx.Err() != nil {
-			continue
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		lang := syntax.Detect("", p)
-		tree, err := syntax.Parse(ctx, lang, src)
-		if err != nil {
-			tree = nil
-		}
-		_ = m.Learn(p, lang, src, tree) // a file the model cannot learn is skipped
-		if tree != nil {
-			tree.Close()
-		}
-	}
-}
-
-// unlearnLine makes the embedded model of opts (if any) learn the
-// document as replayed, without the rest of the line it hides, so that the
-// completion is not copied from the file the model was taught.
-func unlearnLine(opts completion.Options, path, content string) {
-	for _, m := range []llm.Model{opts.Model, opts.Embedded} {
-		if ng, ok := m.(*ngram.Model); ok {
-			_ = ng.Learn(path, syntax.Detect("", path), []byte(content), nil) // a file it cannot learn stays as it was
-			ng.Prepare("", path)
-		}
-	}
-}
-
 // printPrompt prints what the engine sent: the parts, then the request in
 // the model's format.
 func printPrompt(w io.Writer, p *completion.Prompt, root string) {
@@ -271,6 +144,14 @@ func printPrompt(w io.Writer, p *completion.Prompt, root string) {
 		}
 		fmt.Fprintf(w, "# context %s:%d-%d (%s%s, %d tokens)\n", rel, s.StartLine+1, s.EndLine+1, s.Reason, symbolNote(s.Symbol), s.Tokens)
 	}
+	printRequest(w, r)
+	fmt.Fprintln(w, "## completion")
+}
+
+// printRequest prints a model request as lode sent it: the chat
+// messages, or the other files, prefix and suffix of a native
+// fill-in-the-middle request, or the raw prompt.
+func printRequest(w io.Writer, r *llm.Request) {
 	switch r.Mode {
 	case llm.ModeChat:
 		for _, m := range r.Messages {
@@ -284,7 +165,6 @@ func printPrompt(w io.Writer, p *completion.Prompt, root string) {
 	default:
 		fmt.Fprintf(w, "## prompt\n%s\n", r.Prompt)
 	}
-	fmt.Fprintln(w, "## completion")
 }
 
 func symbolNote(s string) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
 )
 
@@ -41,7 +42,9 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	cfg, problems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	clean := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer clean.Flush()
+	tw := tabwriter.NewWriter(clean, 0, 4, 2, ' ', 0)
 	for _, s := range cfg.Settings() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.Value, s.Source)
 	}

@@ -3,20 +3,14 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	protocol "go.lsp.dev/protocol"
 
-	"github.com/lode-ls/lode/context/syntax"
-	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/workspace"
-	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -75,30 +69,5 @@ func TestServeSymlinksAfterScan(t *testing.T) {
 	}
 	if code, err := e.Shutdown(); err != nil || code != 0 {
 		t.Fatalf("shutdown: %d, %v", code, err)
-	}
-}
-
-// TestOutsideDocumentForgotten: the embedded model learns an open document
-// outside the workspace (from the index) and forgets it when it is closed,
-// so that it is neither used nor saved afterwards.
-func TestOutsideDocumentForgotten(t *testing.T) {
-	ws := workspace.New()
-	ws.AddFolder(t.TempDir())
-	s := &session{ctx: context.Background(), cfg: config.Default(), workspace: ws, logger: slog.New(slog.DiscardHandler)}
-	part, err := newWorkspacePart(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := part.(*workspacePart)
-	defer w.Close()
-	p := filepath.Join(t.TempDir(), "notes.go")
-	const src = "package notes\n\nfunc Private() {}\n"
-	ws.Open(&workspace.Document{Path: p, LanguageID: "go", Version: 1, Text: text.New(src)})
-	if err := w.model.Learn(p, syntax.ByName("go"), []byte(src), nil); err != nil {
-		t.Fatal(err)
-	}
-	ws.Close(p)
-	if paths := w.model.Paths(); slices.Contains(paths, p) {
-		t.Errorf("the model still holds the closed outside document: %q", paths)
 	}
 }

@@ -15,8 +15,9 @@ import (
 
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runContext implements `lode context FILE:LINE:COL`: it indexes the
@@ -26,9 +27,10 @@ import (
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("context", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	budget := fl.Int("budget", 1024, "token budget of the bundle")
+	budget := fl.Int("budget", 0, "token budget of the bundle (default: the context.budget setting, 1024 unless configured)")
+	userFile := fl.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	asJSON := fl.Bool("json", false, "print the bundle as JSON")
-	root := fl.String("root", "", "workspace folder (default: the nearest directory above FILE holding .git or go.mod, else FILE's directory)")
+	root := fl.String("root", "", "workspace folder (default: FILE's project: the nearest directory above it holding .git or .lode.toml, else go.mod or another project file, else FILE's directory)")
 	prefixLines := fl.Int("prefix-lines", 40, "lines before the cursor that the prompt holds (snippets there are dropped)")
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
@@ -47,14 +49,17 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 	path, line, col, err := parsePosition(fl.Arg(0))
+	if err == nil {
+		path, err = filepath.Abs(path)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lode context: %v\n", err)
 		return 2
 	}
 	if *root == "" {
-		*root = workspaceRoot(filepath.Dir(path))
+		*root = session.Root(path)
 	}
-	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root,
+	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root, userFile: *userFile,
 		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode context: %v\n", err)
@@ -76,8 +81,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 type contextQuery struct {
 	path                     string
 	line, col                int // one-based
-	root                     string
-	budget                   int
+	root, userFile           string
+	budget                   int // 0: the configured one
 	prefixLines, suffixLines int
 	cache                    bool
 }
@@ -85,10 +90,6 @@ type contextQuery struct {
 // contextBundle indexes the workspace and retrieves the bundle; elapsed is
 // the retrieval's own time.
 func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retrieve.Bundle, time.Duration, error) {
-	ws := workspace.New()
-	if err := ws.AddFolder(q.root); err != nil {
-		return retrieve.Bundle{}, 0, err
-	}
 	if workspace.IsSecretFile(q.path) {
 		return retrieve.Bundle{}, 0, fmt.Errorf("%s holds secrets: no context is built from it", q.path)
 	}
@@ -101,25 +102,22 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
 	}
 	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
-	ix, cachePath, err := retrieve.OpenIndex(q.root)
-	caches := stderrCaches(stderr)
-	caches.Load("index", cachePath, err)
-	if !q.cache {
-		cachePath = ""
-	}
 	progress := func(done, total int) {
 		if done == total || done%500 == 0 {
 			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
 		}
 	}
-	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{Progress: progress, CachePath: cachePath,
-		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
-	if _, err := ir.Wait(ctx); err != nil {
-		return retrieve.Bundle{}, 0, fmt.Errorf("indexing: %w", err)
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: q.userFile}, Root: q.root,
+		NoCache: !q.cache, NoLearn: true, Progress: progress})
+	defer s.Close()
+	printProblems("context", problems, stderr)
+	if err := s.Wait(ctx); err != nil {
+		return retrieve.Bundle{}, 0, err
 	}
 	fmt.Fprint(stderr, "\r\033[K")
-	r := retrieve.New(ws, ix, tokens.New(), retrieve.Options{})
-	defer r.Close()
+	if q.budget <= 0 {
+		q.budget = s.Config().Context.Budget
+	}
 	line0 := q.line - 1
 	req := retrieve.Request{
 		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,
@@ -127,7 +125,7 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		SuffixEnd:   doc.LineEnd(min(doc.LineCount()-1, line0+q.suffixLines)),
 	}
 	start := time.Now()
-	b, err := r.Retrieve(ctx, req)
+	b, err := s.Retrieve(ctx, req)
 	return b, time.Since(start), err
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"flag"
@@ -13,10 +11,15 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"os"
+
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
+	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/prompt"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // runDoctor implements `lode doctor`: where each setting came from, the
@@ -41,7 +44,9 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	cfg, cfgProblems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	d := &doctor{cfg: cfg, out: stdout, timeout: *timeout, offline: *offline}
+	out := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer out.Flush()
+	d := &doctor{cfg: cfg, out: out, timeout: *timeout, offline: *offline}
 	for _, p := range cfgProblems {
 		d.problem("configuration", p.Error(), "correct or remove the setting in "+p.Source)
 	}
@@ -120,7 +125,7 @@ func (d *doctor) line(label, format string, args ...any) {
 
 // checkModel prints what a model resolves to and checks its server.
 func (d *doctor) checkModel(ctx context.Context, feature string, r config.ResolvedModel) {
-	m, s, err := newModel(r)
+	m, s, err := provider.New(r, os.Getenv)
 	where := feature + " (" + r.Label() + ")"
 	if err != nil {
 		d.line("error", "%v", err)
@@ -130,11 +135,11 @@ func (d *doctor) checkModel(ctx context.Context, feature string, r config.Resolv
 	if c, ok := m.(interface{ CloseIdleConnections() }); ok {
 		defer c.CloseIdleConnections()
 	}
-	if s.Provider == "embedded" {
+	if s.Embedded() {
 		d.line("provider", "embedded offline model (no server, learns from the workspace)")
 		return
 	}
-	d.line("provider", "%s at %s (base_url from %s)", s.Provider, s.BaseURL, d.source(s, "base_url"))
+	d.line("provider", "%s at %s (base_url from %s)", s.Provider.Name, s.BaseURL, d.source(s, "base_url"))
 	d.line("model", "%q (from %s)", s.ModelID, d.source(s, "model"))
 	d.line("template", "%s (%s)", s.Template.Name, s.TemplateSource)
 	d.line("completion prompts", "%s", describeFIM(s))
@@ -153,7 +158,7 @@ func (d *doctor) checkModel(ctx context.Context, feature string, r config.Resolv
 }
 
 // reach checks that the server answers and serves the model.
-func (d *doctor) reach(ctx context.Context, where string, m llm.Model, s *modelSetup) bool {
+func (d *doctor) reach(ctx context.Context, where string, m llm.Model, s *provider.Setup) bool {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	start := time.Now()
@@ -208,13 +213,13 @@ func listSome(names []string) string {
 
 // tryCompletion sends one small completion the way the engine would and
 // reports whether fill-in-the-middle works.
-func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s *modelSetup) {
+func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s *provider.Setup) {
 	in := prompt.Input{Path: "doctor.go", Language: "go", Prefix: "package main\n\nfunc add(a, b int) int {\n\treturn ", Suffix: "\n}\n"}
 	var req *llm.Request
 	switch s.FIM {
-	case fimNative:
-		req = s.Template.FIM(in, s.Provider == "llamacpp")
-	case fimRaw:
+	case provider.FIMNative:
+		req = s.Template.FIM(in, s.ExtraFiles())
+	case provider.FIMRaw:
 		req = s.Template.Request(in)
 	default:
 		chat, _ := prompt.Lookup("chat")
@@ -227,7 +232,7 @@ func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s
 	resp, err := m.Complete(ctx, req)
 	if err != nil {
 		d.line("completion", "failed: %v", err)
-		if s.FIM == fimNative {
+		if s.FIM == provider.FIMNative {
 			d.line("fill-in-the-middle", "%s", fimVerdict(err))
 		}
 		d.diagnose(where, s, err)
@@ -235,9 +240,9 @@ func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s
 	}
 	d.line("completion", "ok, %s: %q", since(start), clipText(resp.Text(), 40))
 	switch s.FIM {
-	case fimNative:
+	case provider.FIMNative:
 		d.line("fill-in-the-middle", "works (native)")
-	case fimRaw:
+	case provider.FIMRaw:
 		d.line("fill-in-the-middle", "works (template %s in the prompt)", s.Template.Name)
 	default:
 		d.line("fill-in-the-middle", "not used: chat prompts")
@@ -252,7 +257,7 @@ func fimVerdict(err error) string {
 }
 
 // diagnose records a problem with the fix for err.
-func (d *doctor) diagnose(where string, s *modelSetup, err error) {
+func (d *doctor) diagnose(where string, s *provider.Setup, err error) {
 	sec, msec := sectionName(s.ResolvedModel), modelSection(s.ResolvedModel)
 	baseURL := fmt.Sprintf("base_url (now %q, from %s)", s.BaseURL, d.source(s, "base_url"))
 	msg := err.Error()
@@ -274,7 +279,7 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 		d.problem(where, "the server is rate limiting: "+rl.Error(), "wait and retry; if it persists, check the account's quota or plan")
 	case errors.Is(err, llm.ErrUnknownModel):
 		fix := fmt.Sprintf("set model in %s (now %q, from %s) to a model the server serves", sec, s.ModelID, d.source(s, "model"))
-		if s.Provider == "ollama" {
+		if s.Provider.Name == "ollama" {
 			fix += fmt.Sprintf(", or run `ollama pull %s`", s.ModelID)
 		}
 		d.problem(where, "the server does not serve the model: "+msg, fix)
@@ -285,8 +290,8 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 		}
 		d.problem(where, "the model does not take fill-in-the-middle: "+msg, fmt.Sprintf("set %s in %s; lode falls back to it by itself, but says so at every start", alt, msec))
 	case errors.Is(err, llm.ErrBadResponse):
-		d.problem(where, "the answer is not in the "+s.Provider+" wire format: "+msg,
-			fmt.Sprintf("check that %s points at a %s server (OpenAI-compatible servers usually need the /v1 suffix), and that no proxy cuts the connection", baseURL, s.Provider))
+		d.problem(where, "the answer is not in the "+s.Provider.Name+" wire format: "+msg,
+			fmt.Sprintf("check that %s points at a %s server (OpenAI-compatible servers usually need the /v1 suffix), and that no proxy cuts the connection", baseURL, s.Provider.Name))
 	case errors.Is(err, llm.ErrContextTooLong):
 		d.problem(where, "even a tiny prompt is too long for the model: "+msg, "start the server with a larger context (llama-server -c, Ollama num_ctx)")
 	case strings.Contains(msg, "cannot resolve host"):
@@ -310,8 +315,8 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 	}
 }
 
-func startHint(s *modelSetup) string {
-	switch s.Provider {
+func startHint(s *provider.Setup) string {
+	switch s.Provider.Name {
 	case "ollama":
 		return "start Ollama (`ollama serve`)"
 	case "llamacpp":
@@ -321,7 +326,7 @@ func startHint(s *modelSetup) string {
 }
 
 // source names where a model field's value came from.
-func (d *doctor) source(s *modelSetup, field string) string {
+func (d *doctor) source(s *provider.Setup, field string) string {
 	if s.ResolvedModel.Key != "" {
 		if src := d.cfg.Source(s.ResolvedModel.Key + field); src != config.SourceDefault {
 			return src
@@ -349,11 +354,11 @@ func modelSection(r config.ResolvedModel) string {
 	return "[models." + r.Name + "]"
 }
 
-func describeFIM(s *modelSetup) string {
+func describeFIM(s *provider.Setup) string {
 	switch s.FIM {
-	case fimNative:
+	case provider.FIMNative:
 		return "native fill-in-the-middle (fim = \"" + s.ResolvedModel.FIM + "\")"
-	case fimRaw:
+	case provider.FIMRaw:
 		return "template " + s.Template.Name + " written into the prompt (fim = \"" + s.ResolvedModel.FIM + "\")"
 	}
 	return "hole-filling chat prompt (fim = \"" + s.ResolvedModel.FIM + "\")"

@@ -6,22 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
-	"github.com/lode-ls/lode/completion/patch"
-	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/config"
-	"github.com/lode-ls/lode/lsp/server"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // Exit codes of explain and suggest.
@@ -64,28 +59,25 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 	abs, _ := filepath.Abs(loc.path)
-	root := workspaceRoot(filepath.Dir(abs))
-	cfg, ok := loadCLIConfig(*userConfig, root, "explain", stderr)
-	if !ok {
-		return exitUsage
-	}
 	t, err := loc.target(abs, string(content))
 	if err != nil {
 		fmt.Fprintf(stderr, "lode explain: %v\n", err)
 		return exitUsage
 	}
-	var model llm.Model
-	if !*structural {
-		if model, err = chatModel(cfg); err != nil {
-			fmt.Fprintf(stderr, "lode explain: %v\n", err)
-			return exitUsage
-		}
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: session.Root(abs), NoLearn: true})
+	defer s.Close()
+	printProblems("explain", problems, stderr)
+	e := s.Explainer()
+	if *structural {
+		e = s.Structural()
+	} else if _, err := s.ChatModel(); err != nil {
+		fmt.Fprintf(stderr, "lode explain: %v\n", err)
+		return exitUsage
 	}
-	e := explain.New(model, explain.Options{
-		Lookup: workspaceLookup(ctx, root, cfg, stderr), Budget: cfg.Explain.ContextBudget,
-		MaxTokens: cfg.Explain.MaxTokens, CacheSize: 1,
-	})
-	return explainTo(ctx, e, t, cfg.Explain.Timeout, stdout, stderr)
+	if err := s.Wait(ctx); err != nil {
+		fmt.Fprintf(stderr, "lode explain: %v; going without project context\n", err)
+	}
+	return explainTo(ctx, e, t, s.Config().Explain.Timeout, stdout, stderr)
 }
 
 // explainTo explains t within timeout and prints the markdown; a model
@@ -190,46 +182,12 @@ func trimLeftSpace(s string) string {
 	return s
 }
 
-// workspaceRoot returns the workspace of the command line: the nearest
-// directory at or above dir holding .git or .lode.toml (where settings
-// live), else the nearest holding go.mod, else dir. Every command uses it,
-// so they share one index cache.
-func workspaceRoot(dir string) string {
-	if root, ok := markedDir(dir, ".git", config.WorkspaceFile); ok {
-		return root
-	}
-	if root, ok := markedDir(dir, "go.mod"); ok {
-		return root
-	}
-	return dir
-}
-
-// markedDir returns the nearest directory at or above dir holding one of
-// markers.
-func markedDir(dir string, markers ...string) (string, bool) {
-	for d := dir; ; {
-		for _, marker := range markers {
-			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
-				return d, true
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", false
-		}
-		d = parent
-	}
-}
-
-// loadCLIConfig loads the configuration for a command, printing problems:
-// a bad setting keeps the value below it and is only a warning. ok is
-// false when no configuration could be made at all.
-func loadCLIConfig(userFile, root, name string, stderr io.Writer) (cfg *config.Config, ok bool) {
-	cfg, problems := config.Load(config.Inputs{UserFile: userFile, WorkspaceRoot: root})
+// printProblems prints the configuration's problems: a bad setting keeps
+// the value below it and is only a warning.
+func printProblems(name string, problems []config.Problem, stderr io.Writer) {
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "lode %s: %v\n", name, p)
 	}
-	return cfg, cfg != nil
 }
 
 // parseInterleaved parses flags that may come after positional arguments
@@ -258,112 +216,4 @@ func usageExit(err error) int {
 		return exitOK
 	}
 	return exitUsage
-}
-
-// chatModel returns the model explanations and patches use, or nil when
-// that is the embedded model, which ranks tokens and does not chat.
-func chatModel(cfg *config.Config) (llm.Model, error) {
-	m, s, err := featureModel(cfg, config.FeatureExplain)
-	if err != nil {
-		return nil, err
-	}
-	if s.Provider == "embedded" {
-		return nil, nil
-	}
-	return m, nil
-}
-
-// workspaceLookup indexes the workspace at root (starting from the index
-// cached by earlier runs, and saving it back) and returns a lookup of its
-// definitions and callers that reads files through the workspace's rules,
-// so that ignored and secret files stay out. On failure it warns and
-// returns nil: explanations then go without project context.
-func workspaceLookup(ctx context.Context, root string, cfg *config.Config, stderr io.Writer) explain.Lookup {
-	ws := workspace.New()
-	ws.SetOptions(workspace.Options{MaxFileSize: int64(cfg.Context.MaxFileSize)})
-	if err := ws.AddFolder(root); err != nil {
-		fmt.Fprintf(stderr, "lode: %v; going without project context\n", err)
-		return nil
-	}
-	caches := stderrCaches(stderr)
-	ix, cachePath, err := retrieve.OpenIndex(root)
-	caches.Load("index", cachePath, err)
-	ictx, stop := context.WithCancel(ctx)
-	defer stop() // the index is built: stop following changes
-	ir := retrieve.StartIndexing(ictx, ws, ix, retrieve.IndexOptions{CachePath: cachePath,
-		CacheError: func(err error) { caches.Save("index", cachePath, err) }})
-	if _, err := ir.Wait(ctx); err != nil {
-		fmt.Fprintf(stderr, "lode: indexing %s: %v; going without project context\n", root, err)
-		return nil
-	}
-	return explain.IndexLookup{Index: ix, Read: ws.ReadFile}
-}
-
-// explainService is the serve part behind explanations and patches: it
-// implements lsp/server's Explainer and Patcher, and rebuilds its model
-// when the configuration changes.
-type explainService struct {
-	lookup explain.Lookup
-	logger *slog.Logger
-	cur    atomic.Pointer[explainEngines]
-}
-
-var (
-	_ server.Explainer = (*explainService)(nil)
-	_ server.Patcher   = (*explainService)(nil)
-)
-
-// explainEngines are the engines of one configuration.
-type explainEngines struct {
-	explainer *explain.Explainer
-	suggester *patch.Suggester
-}
-
-// newExplainService returns the service for cfg. lookup (the workspace
-// index) may be nil: explanations then go without project context.
-func newExplainService(cfg *config.Config, lookup explain.Lookup, logger *slog.Logger) *explainService {
-	s := &explainService{lookup: lookup, logger: logger}
-	s.Configure(cfg)
-	return s
-}
-
-// Configure rebuilds the engines for a new configuration. A model that
-// cannot be built leaves explanations structural and patches failing with
-// the reason.
-func (s *explainService) Configure(cfg *config.Config) {
-	model, err := chatModel(cfg)
-	if err != nil {
-		s.logger.Warn("explain: no chat model", "err", err)
-	}
-	var sug llm.Model = unconfigured{err}
-	if model != nil {
-		sug = model
-	}
-	s.cur.Store(&explainEngines{
-		explainer: explain.New(model, explain.Options{Lookup: s.lookup, Budget: cfg.Explain.ContextBudget,
-			MaxTokens: cfg.Explain.MaxTokens, CacheSize: cfg.Explain.CacheSize}),
-		suggester: &patch.Suggester{Model: sug, Syntax: patch.TreeSitter{}, MaxTokens: max(cfg.Explain.MaxTokens, 2048)},
-	})
-}
-
-func (s *explainService) Explain(ctx context.Context, t explain.Target, progress explain.Progress) (*explain.Explanation, error) {
-	return s.cur.Load().explainer.Explain(ctx, t, progress)
-}
-
-func (s *explainService) Fallback(ctx context.Context, t explain.Target, note string) (*explain.Explanation, error) {
-	return s.cur.Load().explainer.Fallback(ctx, t, note)
-}
-
-func (s *explainService) Suggest(ctx context.Context, req *patch.Request) (*patch.Result, error) {
-	return s.cur.Load().suggester.Suggest(ctx, req)
-}
-
-// unconfigured stands for a missing chat model: every call says why.
-type unconfigured struct{ err error }
-
-func (u unconfigured) Complete(context.Context, *llm.Request) (*llm.Response, error) {
-	if u.err != nil {
-		return nil, fmt.Errorf("%w: %v", llm.ErrUnknownModel, u.err)
-	}
-	return nil, fmt.Errorf("%w: patches need a chat model; the embedded model only completes code (set provider and model, or explain.model)", llm.ErrUnknownModel)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runIndex implements `lode index [DIR]`: index a directory as the server
@@ -116,7 +117,7 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 		var model *ngram.Model
 		if o.learn {
 			model = ngram.New(ngram.Options{})
-			teach(x, model, slog.New(slog.DiscardHandler))
+			session.Teach(x, model, slog.New(slog.DiscardHandler))
 		}
 		t, c := time.Now(), indexCPU()
 		bar := newIndexBar(stderr)
@@ -220,7 +221,7 @@ type indexLearning struct {
 
 func newIndexLearning() *indexLearning {
 	l := &indexLearning{x: index.New(), model: ngram.New(ngram.Options{})}
-	teach(l.x, l.model, slog.New(slog.DiscardHandler))
+	session.Teach(l.x, l.model, slog.New(slog.DiscardHandler))
 	return l
 }
 

@@ -9,40 +9,10 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
-	"github.com/lode-ls/lode/lsp/server"
+	"github.com/lode-ls/lode/internal/session"
 )
-
-// session is what the constructors in serveParts get: the pieces one
-// editor session shares.
-type session struct {
-	ctx       context.Context // lives as long as the session
-	cfg       *config.Config  // configuration before the editor's settings
-	workspace *workspace.Workspace
-	logger    *slog.Logger
-	parts     sessionParts   // the parts built so far, for later ones
-	server    *server.Server // set before the session is served
-}
-
-// serveParts builds what a session offers, one line per part. Each part is
-// put in server.Options.Services, where the server's feature files find
-// it by the interface they declare (a completion engine, an explainer...).
-// Besides:
-//   - a part that is a server.ContextSource answers lode/context;
-//   - a part that is a server.FolderWatcher follows the workspace folders;
-//   - a part with Configure(*config.Config) is told every new configuration;
-//   - a part that is an io.Closer is closed when the session ends.
-var serveParts = []func(s *session) (any, error){
-	newWorkspacePart,
-	newCompletionPart,
-	newExplainPart,
-}
-
-// configurer is a part that follows configuration changes.
-type configurer interface {
-	Configure(cfg *config.Config)
-}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -79,7 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logOut = f
 	}
 	level := new(slog.LevelVar)
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})))
 
 	var lo listenOptions
 	if *listen != "" {
@@ -96,66 +66,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // serve runs one session over rwc and returns the exit code.
 func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger *slog.Logger, level *slog.LevelVar) int {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cfg, problems := config.Load(in)
+	s, problems := session.Open(session.Options{Config: in, Logger: logger, Watch: true})
+	defer s.Close()
 	for _, p := range problems {
 		logger.Warn(p.Error())
 	}
-	level.Set(logLevel(cfg.Log.Level))
-
-	s := &session{ctx: ctx, cfg: cfg, workspace: workspace.New(), logger: logger}
-	opts := server.Options{
-		Name:      "lode",
-		Version:   versionString(),
-		Workspace: s.workspace,
-		Config:    in,
-		Logger:    logger,
-	}
-	var parts []any
-	defer func() {
-		for _, p := range parts {
-			if c, ok := p.(io.Closer); ok {
-				if err := c.Close(); err != nil {
-					logger.Warn("closing", "part", fmt.Sprintf("%T", p), "err", err)
-				}
-			}
-		}
-	}()
-	for _, build := range serveParts {
-		p, err := build(s)
-		if err != nil {
-			logger.Error("lode serve: starting", "err", err)
-			return 1
-		}
-		parts = append(parts, p)
-		if c, ok := p.(server.ContextSource); ok && opts.Context == nil {
-			opts.Context = c
-		}
-		if f, ok := p.(server.FolderWatcher); ok && opts.Folders == nil {
-			opts.Folders = f
-		}
-	}
-	opts.Services = parts
-	opts.OnConfig = func(cfg *config.Config) {
-		level.Set(logLevel(cfg.Log.Level))
-		for _, p := range parts {
-			if c, ok := p.(configurer); ok {
-				c.Configure(cfg)
-			}
-		}
-	}
 	logger.Info("lode serve starting", "version", versionString(), "pid", os.Getpid())
-	s.server = server.New(opts)
-	code := s.server.Serve(ctx, rwc)
+	code := s.Serve(ctx, rwc, session.ServeOptions{Name: "lode", Version: versionString(), Level: level})
 	logger.Info("lode serve exiting", "code", code)
 	return code
-}
-
-func logLevel(level string) slog.Level {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return slog.LevelInfo
-	}
-	return l
 }

@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,6 +14,8 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // maxReportLines bounds the verification output printed per attempt.
@@ -45,7 +44,12 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return usageExit(err)
 	}
 	wd, _ := os.Getwd()
-	root := workspaceRoot(wd)
+	root := session.Root(wd)
+	if len(rest) > 0 {
+		if loc, err := parseLocation(rest[0]); err == nil {
+			root = session.Root(loc.path) // the first file's project, as every command
+		}
+	}
 	req, code := suggestRequest(*instruction, *diagFile, rest, root, stderr)
 	if req == nil {
 		if code == exitUsage {
@@ -53,11 +57,11 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 		return code
 	}
-	cfg, ok := loadCLIConfig(*userConfig, root, "suggest", stderr)
-	if !ok {
-		return exitUsage
-	}
-	model, err := chatModel(cfg)
+	sess, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: root, NoLearn: true})
+	defer sess.Close()
+	printProblems("suggest", problems, stderr)
+	cfg := sess.Config()
+	model, err := sess.ChatModel()
 	if err != nil {
 		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
 		return exitUsage
@@ -67,8 +71,10 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			"Set provider, base_url and model (or explain.model) in %s or LODE_PROVIDER, LODE_BASE_URL, LODE_MODEL.\n", filepath.Join(root, ".lode.toml"))
 		return exitUsage
 	}
-	ground := explain.New(nil, explain.Options{Lookup: workspaceLookup(ctx, root, cfg, stderr), Budget: cfg.Explain.ContextBudget})
-	req.Context = projectContext(ctx, ground, root, req.Targets)
+	if err := sess.Wait(ctx); err != nil {
+		fmt.Fprintf(stderr, "lode suggest: %v; going without project context\n", err)
+	}
+	req.Context = projectContext(ctx, sess.Structural(), root, req.Targets)
 
 	s := &patch.Suggester{
 		Model:     timeoutModel{model, cfg.Explain.Timeout},
@@ -76,7 +82,7 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		MaxTokens: max(cfg.Explain.MaxTokens, 2048),
 	}
 	if *verify != "" {
-		s.Verify = verifier(root, wd, *verify, *verifyTimeout)
+		s.Verify = patch.CommandVerifier(root, wd, *verify, *verifyTimeout)
 	}
 	res, err := s.Suggest(ctx, req)
 	if res != nil {
@@ -94,7 +100,7 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *apply {
 		for _, c := range res.Patch.Changes {
 			p := filepath.Join(root, filepath.FromSlash(c.Path))
-			if err := writeKeepMode(p, c.New); err != nil {
+			if err := patch.WriteFile(p, c.New); err != nil {
 				fmt.Fprintf(stderr, "lode suggest: applying: %v\n", err)
 				return exitFailed
 			}
@@ -257,97 +263,4 @@ func (m timeoutModel) Complete(ctx context.Context, req *llm.Request) (*llm.Resp
 		defer cancel()
 	}
 	return m.Model.Complete(ctx, req)
-}
-
-// verifier runs command in a temporary copy of the workspace at root with
-// the changes written, from the copy of dir.
-func verifier(root, dir, command string, timeout time.Duration) patch.VerifyFunc {
-	return func(ctx context.Context, changes []patch.FileChange) (string, error) {
-		tmp, err := os.MkdirTemp("", "lode-verify-")
-		if err != nil {
-			return "", err
-		}
-		defer os.RemoveAll(tmp)
-		if err := copyTree(root, tmp); err != nil {
-			return "", fmt.Errorf("copying the workspace: %w", err)
-		}
-		for _, c := range changes {
-			if err := writeKeepMode(filepath.Join(tmp, filepath.FromSlash(c.Path)), c.New); err != nil {
-				return "", err
-			}
-		}
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		rel, err := filepath.Rel(root, dir)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			rel = "."
-		}
-		cmd := exec.CommandContext(ctx, "sh", "-c", command)
-		cmd.Dir = filepath.Join(tmp, rel)
-		out, err := cmd.CombinedOutput()
-		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("timed out after %s", timeout)
-		}
-		return string(out), err
-	}
-}
-
-// copyTree copies the regular files and symlinks under src to dst,
-// leaving out version control and dependency directories.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			if p != src && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case d.Type().IsRegular():
-			return copyFile(p, target)
-		}
-		return nil
-	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, fi.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// writeKeepMode replaces a file's content, keeping its permissions.
-func writeKeepMode(path, content string) error {
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), mode)
 }

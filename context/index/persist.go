@@ -21,7 +21,7 @@ var ErrCorrupt = errors.New("index: cache corrupt or from another version")
 // format or what the index extracts changes.
 const (
 	cacheMagic   = "LODEIDX\n"
-	cacheVersion = 1
+	cacheVersion = 2 // 2: secrets are no longer kept
 )
 
 // CachePath returns the cache file of the workspace rooted at root, in the

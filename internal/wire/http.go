@@ -1,8 +1,6 @@
 package wire
 
 import (
-	"github.com/lode-ls/lode/completion/llm"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
 )
 
 // This file holds what every HTTP provider shares: timeouts, the mapping of
@@ -354,11 +354,11 @@ func ErrorMessage(body []byte) string {
 	return strings.TrimSpace(string(body))
 }
 
-// Call runs one provider call: it fails fast while g is closed, bounds the
+// call runs one provider call: it fails fast while g is closed, bounds the
 // call by t.Request, retries once after a retryable server fault when
 // nothing was yielded yet, and closes g after a 429 or 401/403. yield is
 // nil for a non-streamed call; once receives a yield that notes delivery.
-func Call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
+func call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
 	once func(ctx context.Context, yield func(string) bool) (*llm.Response, error)) (*llm.Response, error) {
 	if err := g.Err(); err != nil {
 		return nil, err

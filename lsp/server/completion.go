@@ -11,7 +11,6 @@ import (
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/context/workspace"
-	"github.com/lode-ls/lode/internal/config"
 )
 
 // Completer answers completion requests; completion's *Engine is one.
@@ -23,16 +22,7 @@ type Completer interface {
 	Complete(ctx context.Context, req completion.Request) (completion.Result, error)
 	// Accept records that the user accepted the item with id.
 	Accept(id string) bool
-}
-
-// configurable is implemented by completers that follow settings changes.
-type configurable interface {
-	SetConfig(c config.Completion)
-}
-
-// forgetter is implemented by completers that keep state per document, to
-// be dropped when the document closes.
-type forgetter interface {
+	// Forget drops what the completer keeps of a document that closed.
 	Forget(path string)
 }
 
@@ -46,10 +36,11 @@ const (
 	surfaceItems  = "items"
 )
 
-func init() {
-	register(feature{
+// completionFeature is the feature of inline completion and completion items, when a Completer is given.
+func completionFeature() *feature {
+	return &feature{
 		name:      "completion",
-		available: func(s *Server) bool { _, ok := service[Completer](s); return ok },
+		available: func(s *Server) bool { return s.opts.Completer != nil },
 		requests: map[string]requestFunc{
 			protocol.MethodTextDocumentInlineCompletion: request((*Server).inlineCompletion),
 			protocol.MethodTextDocumentCompletion:       request((*Server).completion),
@@ -64,20 +55,14 @@ func init() {
 			}
 			// capabilities runs once per session: the place to start
 			// following closed documents.
-			if f, ok := service[forgetter](s); ok {
-				s.ws.Subscribe(func(ev workspace.Event) {
-					if _, open := s.ws.Document(ev.Path); !open {
-						f.Forget(ev.Path)
-					}
-				})
-			}
+			completer := s.opts.Completer
+			s.ws.Subscribe(func(ev workspace.Event) {
+				if _, open := s.ws.Document(ev.Path); !open {
+					completer.Forget(ev.Path)
+				}
+			})
 		},
-		configured: func(s *Server, cfg *config.Config) {
-			if c, ok := service[configurable](s); ok {
-				c.SetConfig(cfg.Completion)
-			}
-		},
-	})
+	}
 }
 
 // complete runs the engine for req (its trigger, surface and options; the
@@ -86,7 +71,7 @@ func init() {
 // show: completion off, an engine failure (logged), or a document edited
 // since the request (its items would be stale).
 func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request) (*workspace.Document, []completion.Item, error) {
-	c, _ := service[Completer](s)
+	c := s.opts.Completer
 	if !s.Config().Completion.Enabled {
 		return nil, nil, nil
 	}
@@ -110,6 +95,7 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if res.Skipped != "" {
 		s.logger.Debug("completion skipped", "path", doc.Path, "why", res.Skipped)
 	}
+	s.tracePrompt(ctx, res.Prompt)
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return nil, nil, nil // edited meanwhile: never show a stale completion
 	}
@@ -212,6 +198,6 @@ func (s *Server) acceptCompletion(ctx context.Context, args []protocol.LSPAny) (
 	if err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: the item ID must be a string", commandAccept)
 	}
-	c, _ := service[Completer](s)
+	c := s.opts.Completer
 	return c.Accept(id), nil
 }

@@ -34,7 +34,8 @@ func completionEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapab
 	}
 	eng := completion.New(completion.Options{Config: cfg, Model: m})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
 	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
 	return e, res, eng
@@ -202,7 +203,8 @@ func TestCompletionItemsWithRankedTokens(t *testing.T) {
 	cfg.SyntaxCheck = false
 	eng := completion.New(completion.Options{Config: cfg, Model: remote, Embedded: local})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
 	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
 	params := &protocol.CompletionParams{TextDocumentPositionParams: inlineParams(5, 8, 0).TextDocumentPositionParams}
@@ -269,7 +271,8 @@ func TestInlineCompanion(t *testing.T) {
 	settings := map[string]any{"completion": map[string]any{"companion": true, "companion_wait_ms": 20, "syntax_check": false}}
 	eng := completion.New(completion.Options{Config: config.Default().Completion, Model: remote, Embedded: local})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
 	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: inlineCaps(), Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
 	ask := func() string {

@@ -9,14 +9,15 @@ import (
 	"github.com/lode-ls/lode/lsp/lode"
 )
 
-func init() {
-	register(feature{
+// contextFeature is the feature of lode/context, when a ContextSource is given.
+func contextFeature() *feature {
+	return &feature{
 		name:      "context",
 		available: func(s *Server) bool { return s.opts.Context != nil },
 		requests: map[string]requestFunc{
 			lode.MethodContext: request((*Server).context),
 		},
-	})
+	}
 }
 
 // context answers lode/context: the bundle of workspace snippets lode would

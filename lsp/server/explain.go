@@ -57,10 +57,11 @@ type explainResult struct {
 	Sources    []retrieve.Snippet `json:"sources"`
 }
 
-func init() {
-	register(feature{
+// explainFeature is the feature of explanations, hovers and code lenses, when an Explainer is given.
+func explainFeature() *feature {
+	return &feature{
 		name:      "explain",
-		available: func(s *Server) bool { _, ok := service[Explainer](s); return ok },
+		available: func(s *Server) bool { return s.opts.Explainer != nil },
 		requests: map[string]requestFunc{
 			methodExplain:                       request((*Server).explain),
 			protocol.MethodTextDocumentHover:    request((*Server).hover),
@@ -71,7 +72,7 @@ func init() {
 			c.HoverProvider = protocol.Boolean(true)
 			c.CodeLensProvider = &protocol.CodeLensOptions{}
 		},
-	})
+	}
 }
 
 // explain answers lode/explain.
@@ -108,7 +109,7 @@ func (s *Server) explainCommand(ctx context.Context, args []protocol.LSPAny) (an
 // timeout, reporting progress when asked to. A model that fails gives a
 // structural explanation saying why.
 func (s *Server) explainDocument(ctx context.Context, p *explainParams, token protocol.ProgressToken, progress bool) (*workspace.Document, *explain.Explanation, error) {
-	e, _ := service[Explainer](s)
+	e := s.opts.Explainer
 	doc, err := s.Document(ctx, p.TextDocument.URI)
 	if err != nil {
 		return nil, nil, err

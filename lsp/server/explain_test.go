@@ -36,10 +36,8 @@ func Twice(x int) int {
 func explainEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapabilities, settings any) (*lsptest.Editor, *protocol.InitializeResult) {
 	opts := testOptions(t)
 	opts.Context = nil
-	opts.Services = []any{
-		explain.New(m, explain.Options{}),
-		&patch.Suggester{Model: m, Syntax: patch.TreeSitter{}},
-	}
+	opts.Explainer = explain.New(m, explain.Options{})
+	opts.Patcher = &patch.Suggester{Model: m, Syntax: patch.TreeSitter{}}
 	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, InitializationOptions: settings, Settings: settings, Folders: []string{"/w"}})
 	e.Open(calcPath, "go", calcDoc)
 	return e, res

@@ -10,8 +10,9 @@ import (
 	"github.com/lode-ls/lode/context/workspace"
 )
 
-func init() {
-	register(feature{
+// foldersFeature is the feature of workspace folders.
+func foldersFeature() *feature {
+	return &feature{
 		name: "folders",
 		notifications: map[string]notificationFunc{
 			protocol.MethodWorkspaceDidChangeWorkspaceFolders: notification((*Server).didChangeWorkspaceFolders),
@@ -25,7 +26,7 @@ func init() {
 				ChangeNotifications: protocol.Boolean(true),
 			}
 		},
-	})
+	}
 }
 
 // initFolders records the folders of initialize: workspaceFolders, else

@@ -10,8 +10,9 @@ import (
 	"github.com/lode-ls/lode/context/text"
 )
 
-func init() {
-	register(feature{
+// lifecycleFeature is the feature of initialize, shutdown, exit and tracing.
+func lifecycleFeature() *feature {
+	return &feature{
 		name: "lifecycle",
 		requests: map[string]requestFunc{
 			protocol.MethodInitialize: request((*Server).initialize),
@@ -22,7 +23,7 @@ func init() {
 			protocol.MethodExit:        (*Server).exit,
 			protocol.MethodSetTrace:    notification((*Server).setTrace),
 		},
-	})
+	}
 }
 
 func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
@@ -38,13 +39,13 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	s.initFolders(ctx, p)
 
 	caps := protocol.ServerCapabilities{PositionEncoding: encodingKind(s.encoding)}
-	for _, f := range features {
+	for _, f := range s.features {
 		if f.capabilities != nil && f.on(s) {
 			f.capabilities(s, &caps)
 		}
 	}
 	var commands []string
-	for _, f := range features {
+	for _, f := range s.features {
 		if f.on(s) {
 			for c := range f.commands {
 				commands = append(commands, c)

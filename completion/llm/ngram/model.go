@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -140,12 +141,17 @@ func (m *Model) Learn(path string, lang *syntax.Language, src []byte, tree *synt
 var lexemes = sync.Pool{New: func() any { return new([]lexeme) }}
 
 func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
+	secrets := redact.FindBytes(src)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(path)
 	toks := make([]uint32, len(lexemes))
 	for i, l := range lexemes {
-		toks[i] = m.vocab.intern(l.text(src), l.class)
+		text := l.text(src)
+		if len(secrets) > 0 {
+			text, secrets = redactLexeme(src, l, text, secrets)
+		}
+		toks[i] = m.vocab.intern(text, l.class)
 	}
 	m.add(path, &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)})
 }
