@@ -73,6 +73,7 @@ var allowed = map[string][]string{
 	"completion/llm/ollama":   {"completion/llm", "internal/wire"},
 	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
 	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
+	"completion/llm/health":   {"completion/llm"},
 	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
