@@ -20,7 +20,7 @@ import (
 )
 
 // providers is the explicit table of model providers, by the name the
-// configuration's provider setting uses. deepseek, mistral and zhipu are
+// configuration's provider setting uses. deepseek, mistral, zhipu and ernie are
 // OpenAI-compatible services with their own base URL, key variable and
 // fill-in-the-middle style (see openai.Presets).
 var providers = map[string]func(s *modelSetup) (llm.Model, error){
@@ -29,6 +29,7 @@ var providers = map[string]func(s *modelSetup) (llm.Model, error){
 	"deepseek": newOpenAI,
 	"mistral":  newOpenAI,
 	"zhipu":    newOpenAI,
+	"ernie":    newOpenAI,
 	"ollama":   newOllama,
 	"llamacpp": newLlamacpp,
 }
@@ -59,7 +60,7 @@ type modelSetup struct {
 func setupModel(r config.ResolvedModel, getenv func(string) string) (*modelSetup, error) {
 	s := &modelSetup{ResolvedModel: r, BaseURL: r.BaseURL}
 	if _, ok := providers[r.Provider]; !ok {
-		return nil, fmt.Errorf("%s: unknown provider %q (want one of embedded, openai, deepseek, mistral, zhipu, ollama, llamacpp)", r.Label(), r.Provider)
+		return nil, fmt.Errorf("%s: unknown provider %q (want one of embedded, openai, deepseek, mistral, zhipu, ernie, ollama, llamacpp)", r.Label(), r.Provider)
 	}
 	preset, isPreset := openai.Presets[r.Provider]
 	if s.BaseURL == "" {
@@ -112,7 +113,7 @@ func (s *modelSetup) fimMode() string {
 	switch s.Provider {
 	case "embedded", "ollama", "llamacpp", "deepseek", "mistral":
 		return fimNative
-	case "zhipu":
+	case "zhipu", "ernie":
 		return fimChat
 	}
 	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() == "api.openai.com" {

@@ -35,6 +35,7 @@ func TestSetupModel(t *testing.T) {
 		{"deepseek-preset", config.Model{Provider: "deepseek"}, "https://api.deepseek.com/beta", "deepseek-chat", "chat", fimNative, "environment DEEPSEEK_API_KEY"},
 		{"mistral-preset", config.Model{Provider: "mistral", KeyEnv: "MY_KEY"}, "https://codestral.mistral.ai/v1", "codestral-latest", "codestral", fimNative, "environment MY_KEY"},
 		{"zhipu-preset", config.Model{Provider: "zhipu"}, "https://open.bigmodel.cn/api/paas/v4", "glm-4-plus", "chat", fimChat, ""},
+		{"ernie-preset", config.Model{Provider: "ernie"}, "https://qianfan.baidubce.com/v2", "ernie-4.0-turbo-8k", "chat", fimChat, ""},
 		{"template-override", config.Model{Provider: "ollama", ModelID: "my-finetune", Template: "StarCoder2", FIM: "raw"}, "http://localhost:11434", "my-finetune", "starcoder", fimRaw, ""},
 	}
 	for _, tc := range tests {
@@ -71,6 +72,7 @@ func TestProviderTable(t *testing.T) {
 		"openai":   func(m llm.Model) bool { _, ok := m.(*openai.Client); return ok },
 		"mistral":  func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && c.SupportsFIM() },
 		"zhipu":    func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && !c.SupportsFIM() },
+		"ernie":    func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && !c.SupportsFIM() },
 		"ollama":   func(m llm.Model) bool { _, ok := m.(*ollama.Client); return ok },
 		"llamacpp": func(m llm.Model) bool { _, ok := m.(*llamacpp.Client); return ok },
 	}

@@ -1,6 +1,6 @@
 // Package openai is lode's provider for OpenAI-compatible servers (OpenAI,
 // vLLM, SGLang, LM Studio, Ollama's /v1, llama.cpp's /v1, DeepSeek, Zhipu
-// GLM, Mistral), built on go-openai. Its main type is Client, an
+// GLM, Baidu ERNIE, Mistral), built on go-openai. Its main type is Client, an
 // llm.Model that also streams, lists models and reports native
 // fill-in-the-middle support.
 //
@@ -10,8 +10,8 @@
 //	llm.ModeRaw   POST {base}/completions, the template in "prompt"
 //	llm.ModeFIM   FIMSuffix:  POST {base}/completions with "suffix"
 //	              FIMMistral: POST {base}/fim/completions (prompt + suffix)
-//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang and
-//	                          Zhipu reject a suffix: send the model's raw
+//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang,
+//	                          Zhipu and ERNIE reject a suffix: send the model's raw
 //	                          template with ModeRaw, or a chat prompt)
 //
 // go-openai drops a zero temperature (the JSON field is omitempty), so a
@@ -67,12 +67,15 @@ type Preset struct {
 
 // Presets are the hosted services lode knows by name. DeepSeek takes
 // fill-in-the-middle (suffix) on its beta base URL only; Mistral's
-// Codestral has its own /fim/completions; Zhipu GLM is chat only.
+// Codestral has its own /fim/completions; Zhipu GLM and Baidu ERNIE
+// (Qianfan's OpenAI-compatible v2 API, bearer key "bce-v3/...") are chat
+// only.
 var Presets = map[string]Preset{
 	"openai":   {Name: "openai", BaseURL: "https://api.openai.com/v1", FIM: FIMSuffix, Model: "gpt-3.5-turbo-instruct", KeyEnv: "OPENAI_API_KEY"},
 	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com/beta", FIM: FIMSuffix, Model: "deepseek-chat", KeyEnv: "DEEPSEEK_API_KEY"},
 	"mistral":  {Name: "mistral", BaseURL: "https://codestral.mistral.ai/v1", FIM: FIMMistral, Model: "codestral-latest", KeyEnv: "MISTRAL_API_KEY"},
 	"zhipu":    {Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", FIM: FIMNone, Model: "glm-4-plus", KeyEnv: "ZHIPUAI_API_KEY"},
+	"ernie":    {Name: "ernie", BaseURL: "https://qianfan.baidubce.com/v2", FIM: FIMNone, Model: "ernie-4.0-turbo-8k", KeyEnv: "QIANFAN_API_KEY"},
 }
 
 // Client calls one OpenAI-compatible server. It is safe for concurrent use.

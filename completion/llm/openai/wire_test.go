@@ -28,6 +28,7 @@ func TestPresetWireFormats(t *testing.T) {
 		{"deepseek", fim, "/beta/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "deepseek-chat"}, true},
 		{"mistral", fim, "/v1/fim/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "codestral-latest", "temperature": 0.0}, true},
 		{"zhipu", chat, "/api/paas/v4/chat/completions", map[string]any{"model": "glm-4-plus"}, false},
+		{"ernie", chat, "/v2/chat/completions", map[string]any{"model": "ernie-4.0-turbo-8k"}, false},
 		{"openai", fim, "/v1/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "gpt-3.5-turbo-instruct"}, true},
 	}
 	for _, tc := range tests {
