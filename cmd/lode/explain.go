@@ -24,14 +24,6 @@ import (
 	"github.com/lode-ls/lode/lsp/server"
 )
 
-// Exit codes of explain and suggest.
-const (
-	exitOK          = 0
-	exitFailed      = 1 // no valid patch, nothing to explain
-	exitUsage       = 2 // usage or configuration error
-	exitUnavailable = 3 // the model could not be reached
-)
-
 func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
