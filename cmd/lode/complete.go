@@ -2,17 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
+	"strings"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
@@ -26,33 +27,35 @@ import (
 // position, as an editor would get it, with what was sent on request.
 func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("complete", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	userFile := fl.String("config", "", "user configuration file (default: the usual place; - for none)")
 	showPrompt := fl.Bool("show-prompt", false, "print what was sent to the model before the completion")
 	n := fl.Int("n", 1, "candidates to ask for (an explicit invocation)")
 	auto := fl.Bool("auto", false, "apply the automatic trigger policy, as when typing")
 	noContext := fl.Bool("no-context", false, "send no workspace context (no indexing)")
 	replay := fl.Bool("replay", false, "complete as if the rest of the line after COL were not written yet, then show what the file has there")
-	timeout := fl.Duration("timeout", 30*time.Second, "give up after this long")
+	timeout := fl.Duration("timeout", 0, "give up on the model after this long (default: completion.timeout_ms)")
+	asJSON := fl.Bool("json", false, "print the result as JSON (see docs/cli.md)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fmt.Fprintf(fl.Output(), "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+			"Print the inline completion an editor would get at the position. When the model\n"+
+			"server fails, the embedded model answers (completion.fallback_embedded) and the\n"+
+			"exit status is 3.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fl, args)
-	if err != nil {
-		return usageExit(err)
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(rest) != 1 {
-		fl.Usage()
-		return exitUsage
+		return usageError(stderr, "complete", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		printErr(stderr, "complete", err)
 		return exitUsage
 	}
 	if path, err = filepath.Abs(path); err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		printErr(stderr, "complete", err)
 		return exitUsage
 	}
 	root := workspaceRoot(filepath.Dir(path))
@@ -60,10 +63,10 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if !ok {
 		return exitUsage
 	}
-	data, err := os.ReadFile(path)
+	data, err := readSource(path, cfg.Context.MaxFileSize, false)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
-		return exitFailed
+		printErr(stderr, "complete", err)
+		return exitOf(err)
 	}
 	doc := text.New(string(data))
 	if line < 1 || line > doc.LineCount() {
@@ -77,18 +80,30 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		doc = text.New(doc.String()[:off] + doc.String()[doc.LineEnd(line-1):])
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
 	opts, closeAll, err := completionOptions(ctx, cfg, root, path, !*noContext, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		printErr(stderr, "complete", err)
 		return exitUsage
 	}
 	defer closeAll()
 	if *replay {
 		unlearnLine(opts, path, doc.String())
 	}
-	opts.Config.TimeoutMS = int(timeout.Milliseconds())
+	if *timeout > 0 {
+		opts.Config.TimeoutMS = int(timeout.Milliseconds())
+	}
+	var downMsg atomic.Pointer[string] // the message of the model's failure, if it failed
+	if opts.Embedded != nil {
+		// A server model: the same breaker as in lode serve, so that a
+		// failure falls back to the embedded model.
+		h := watchModel(opts.Model, cfg, config.FeatureCompletion, func(st health.Status, msg string) {
+			if msg != "" {
+				downMsg.Store(&msg)
+			}
+		})
+		defer h.Close()
+		opts.Model = h
+	}
 	e := completion.New(opts)
 	defer e.Close()
 	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
@@ -96,9 +111,21 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		req.Trigger = completion.Automatic
 	}
 	res, err := e.Complete(ctx, req)
+	if err == nil && res.Err != nil && modelFault(res.Err) && opts.Embedded != nil && opts.Config.Fallback {
+		// The model failed after its budget (a hang): the next request
+		// is answered from the embedded model at once, as in the server.
+		res, err = e.Complete(ctx, req)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
-		return exitFailed
+		printErr(stderr, "complete", err)
+		return exitOf(err)
+	}
+	down := ""
+	if p := downMsg.Load(); p != nil {
+		down = *p
+	}
+	if *asJSON {
+		return printCompletionJSON(stdout, stderr, res, down)
 	}
 	if *showPrompt {
 		printPrompt(stdout, res.Prompt, root)
@@ -106,7 +133,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *replay {
 		printReplayHead(stdout, res, doc, off)
 	}
-	code := printCompletion(stdout, stderr, res)
+	code = printCompletion(stdout, stderr, res, down)
 	if *replay {
 		fmt.Fprintf(stdout, "## what the file has there\n%s\n", written)
 	}
@@ -292,28 +319,74 @@ func symbolNote(s string) string {
 }
 
 // printCompletion prints the candidates, separated by a line of dashes,
-// and returns the exit code: a model failure is exitUnavailable, nothing
-// to show is exitFailed.
-func printCompletion(stdout, stderr io.Writer, res completion.Result) int {
+// and returns the exit code: a model that failed is exitUnavailable (with
+// its message, and the embedded model's candidates when it answered),
+// nothing to show is exitFailed, with the reason.
+func printCompletion(stdout, stderr io.Writer, res completion.Result, down string) int {
 	for i, it := range res.Items {
 		if i > 0 {
 			fmt.Fprintln(stdout, "----")
 		}
 		fmt.Fprintln(stdout, it.Insert)
 	}
+	if down != "" {
+		fmt.Fprintln(stderr, strings.Replace(down, "lode: ", "lode complete: ", 1))
+	}
+	reason := noCompletionReason(res)
 	switch {
+	case down != "" || res.Err != nil && modelFault(res.Err):
+		if res.Err != nil && down == "" {
+			printErr(stderr, "complete", res.Err)
+		}
+		return exitUnavailable
 	case len(res.Items) > 0:
 		return exitOK
 	case res.Err != nil:
-		fmt.Fprintf(stderr, "lode complete: %v\n", res.Err)
-		if errors.Is(res.Err, llm.ErrUnavailable) {
-			return exitUnavailable
-		}
+		printErr(stderr, "complete", res.Err)
 		return exitFailed
-	case res.Skipped != "":
-		fmt.Fprintf(stderr, "lode complete: no completion: %s\n", res.Skipped)
-	default:
-		fmt.Fprintln(stderr, "lode complete: no completion")
 	}
+	fmt.Fprintf(stderr, "lode complete: no completion: %s\n", reason)
 	return exitFailed
+}
+
+// noCompletionReason says why a result has no candidates.
+func noCompletionReason(res completion.Result) string {
+	switch {
+	case len(res.Items) > 0:
+		return ""
+	case res.Err != nil:
+		return res.Err.Error()
+	case res.Skipped != "":
+		return res.Skipped
+	case res.Prompt == nil:
+		return "no model was asked"
+	}
+	return "the model's answer was empty, or post-processing dropped it (it repeated the text after the cursor, or broke the syntax)"
+}
+
+// completeJSON is the output of lode complete --json.
+type completeJSON struct {
+	Items  []completeItem `json:"items"`                 // the candidates, best first
+	Source string         `json:"source,omitempty"`      // "model", "fallback" (the embedded model), "cache", ...
+	Reason string         `json:"reason,omitempty"`      // why there is no candidate
+	Down   string         `json:"model_error,omitempty"` // the model's failure, as told to the user
+	Exit   int            `json:"exit"`                  // the exit status
+}
+
+type completeItem struct {
+	Insert string `json:"insert"` // the text inserted at the cursor
+	Model  string `json:"model"`  // the model that wrote it
+}
+
+func printCompletionJSON(stdout, stderr io.Writer, res completion.Result, down string) int {
+	out := completeJSON{Items: []completeItem{}, Source: res.Source, Reason: noCompletionReason(res), Down: down}
+	for _, it := range res.Items {
+		out.Items = append(out.Items, completeItem{Insert: it.Insert, Model: it.Model})
+	}
+	out.Exit = printCompletion(io.Discard, io.Discard, res, down)
+	if out.Down == "" && res.Err != nil && modelFault(res.Err) {
+		out.Down = res.Err.Error()
+	}
+	writeJSON(stdout, out)
+	return out.Exit
 }

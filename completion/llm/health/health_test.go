@@ -288,7 +288,8 @@ func TestRefusedConnection(t *testing.T) {
 
 func TestMessageNamesTheSetting(t *testing.T) {
 	a := health.Advice{What: "the completion model m", Key: "the environment variable LODE_API_KEY",
-		URL: "base_url", Model: "model in [completion.model]", Timeout: "completion.timeout_ms"}
+		URL: "base_url", Model: "model in [completion.model]", Timeout: "completion.timeout_ms",
+		Meanwhile: "No completions from it until it answers again."}
 	for _, tc := range []struct {
 		err  error
 		want string

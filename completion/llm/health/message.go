@@ -19,6 +19,9 @@ type Advice struct {
 	// Fallback is true when the embedded model answers while the model
 	// is down.
 	Fallback bool
+	// Meanwhile says what lode does while the model is down, when it is
+	// not Fallback's embedded model; "" says nothing.
+	Meanwhile string
 }
 
 // Message is the one message shown to the user when a model goes down:
@@ -50,10 +53,13 @@ func Message(st Status, a Advice) string {
 		cause = fmt.Sprintf("cannot reach %s (%v); check %s and that the server is running",
 			what, st.Err, orSetting(a.URL, "the base_url setting"))
 	}
-	if a.Fallback {
+	switch {
+	case a.Fallback:
 		return "lode: " + cause + ". Completing with the embedded model until it answers again."
+	case a.Meanwhile != "":
+		return "lode: " + cause + ". " + a.Meanwhile
 	}
-	return "lode: " + cause + ". No completions from it until it answers again."
+	return "lode: " + cause + "."
 }
 
 func orSetting(s, def string) string {
