@@ -91,7 +91,7 @@ func message(name string, err error) string {
 // usageError prints a usage error and the way to the command's help, and
 // returns exitUsage.
 func usageError(stderr io.Writer, name, format string, args ...any) int {
-	fmt.Fprintf(stderr, "lode %s: %s\nRun 'lode help %s' for usage.\n", name, fmt.Sprintf(format, args...), name)
+	fmt.Fprintf(stderr, "lode %s: %s\nRun 'lode %s -h' for usage.\n", name, fmt.Sprintf(format, args...), name)
 	return exitUsage
 }
 

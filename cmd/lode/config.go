@@ -13,7 +13,7 @@ import (
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
 	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	out := fs.String("o", "", "with docs: write the reference to `FILE` instead of stdout")

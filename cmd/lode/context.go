@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // runContext implements `lode context FILE:LINE:COL`: it indexes the
@@ -25,7 +23,6 @@ import (
 // and token count of every snippet.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("context", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	budget := fl.Int("budget", 1024, "token budget of the bundle")
 	asJSON := fl.Bool("json", false, "print the bundle as JSON")
 	root := fl.String("root", "", "workspace folder (default: the nearest directory above FILE holding .git or go.mod, else FILE's directory)")
@@ -33,43 +30,41 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fmt.Fprintf(fl.Output(), "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+			"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
+	if len(rest) != 1 {
+		return usageError(stderr, "context", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
-	path, line, col, err := parsePosition(fl.Arg(0))
+	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 2
+		printErr(stderr, "context", err)
+		return exitUsage
 	}
 	if *root == "" {
 		*root = workspaceRoot(filepath.Dir(path))
 	}
+	cfg, _ := config.Load(config.Inputs{WorkspaceRoot: *root}) // for context.max_file_size; problems are lode config's
 	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root,
-		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
+		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache,
+		maxSize: cfg.Context.MaxFileSize}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 1
+		printErr(stderr, "context", err)
+		return exitOf(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(b); err != nil {
-			return 1
+		if err := writeJSON(stdout, b); err != nil {
+			return exitFailed
 		}
-		return 0
+		return exitOK
 	}
-	printBundle(stdout, b, *root, fl.Arg(0), elapsed)
-	return 0
+	printBundle(stdout, b, *root, rest[0], elapsed)
+	return exitOK
 }
 
 // contextQuery is one `lode context` request.
@@ -80,6 +75,7 @@ type contextQuery struct {
 	budget                   int
 	prefixLines, suffixLines int
 	cache                    bool
+	maxSize                  int // context.max_file_size; 0 for no limit
 }
 
 // contextBundle indexes the workspace and retrieves the bundle; elapsed is
@@ -90,23 +86,24 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		return retrieve.Bundle{}, 0, err
 	}
 	if workspace.IsSecretFile(q.path) {
-		return retrieve.Bundle{}, 0, fmt.Errorf("%s holds secrets: no context is built from it", q.path)
+		return retrieve.Bundle{}, 0, inputError("%s holds secrets: no context is built from it", q.path)
 	}
-	data, err := os.ReadFile(q.path)
+	data, err := readSource(q.path, q.maxSize, false)
 	if err != nil {
 		return retrieve.Bundle{}, 0, err
 	}
 	doc := text.New(string(data))
 	if q.line < 1 || q.line > doc.LineCount() {
-		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
+		return retrieve.Bundle{}, 0, inputError("line %d out of range (1-%d)", q.line, doc.LineCount())
 	}
 	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
 	ix, cachePath := retrieve.OpenIndex(q.root)
 	if !q.cache {
 		cachePath = ""
 	}
+	tty := isTerminal(stderr)
 	progress := func(done, total int) {
-		if done == total || done%500 == 0 {
+		if tty && (done == total || done%500 == 0) {
 			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
 		}
 	}
@@ -114,7 +111,9 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 	if _, err := ir.Wait(ctx); err != nil {
 		return retrieve.Bundle{}, 0, fmt.Errorf("indexing: %w", err)
 	}
-	fmt.Fprint(stderr, "\r\033[K")
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
 	r := retrieve.New(ws, ix, tokens.New(), retrieve.Options{})
 	defer r.Close()
 	line0 := q.line - 1

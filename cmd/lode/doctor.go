@@ -28,7 +28,7 @@ import (
 // each problem the exact fix. It exits 1 when it found a problem.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
 	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	timeout := fs.Duration("timeout", 20*time.Second, "give up on each check after this long")

@@ -267,14 +267,6 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// usageExit is the exit code of a flag parsing error: 0 for -h.
-func usageExit(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	return exitUsage
-}
-
 // chatModel returns the model explanations and patches use, or nil when
 // that is the embedded model, which ranks tokens and does not chat.
 func chatModel(cfg *config.Config) (llm.Model, error) {

@@ -47,7 +47,7 @@ type configurer interface {
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
 	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio")
 	userConfig := fs.String("config", "", "read user settings from `FILE` instead of "+config.UserFile()+" (\"-\" for none)")
