@@ -104,6 +104,10 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		defer h.Close()
 		opts.Model = h
 	}
+	if opts.Embedded != nil {
+		// The breaker's message says what the engine's warnings would.
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
 	e := completion.New(opts)
 	defer e.Close()
 	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}

@@ -16,7 +16,8 @@ var evaluations = map[string]command{
 
 // runEval is `lode eval WHAT DIR`: it dispatches to one evaluation.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || isHelp(args[0]) {
+	_, known := evaluations[append(args, "")[0]]
+	if len(args) == 0 || isHelp(args[0]) || !known && slices.ContainsFunc(args, isHelp) {
 		w := stdout
 		if len(args) == 0 {
 			w = stderr

@@ -237,14 +237,19 @@ func markedDir(dir string, markers ...string) (string, bool) {
 }
 
 // loadCLIConfig loads the configuration for a command, printing problems:
-// a bad setting keeps the value below it and is only a warning. ok is
-// false when no configuration could be made at all.
+// a bad setting keeps the value below it and is only a warning, except an
+// unknown provider, which would silently put another model in its place.
+// ok is false when the command must stop (exitUsage).
 func loadCLIConfig(userFile, root, name string, stderr io.Writer) (cfg *config.Config, ok bool) {
 	cfg, problems := config.Load(config.Inputs{UserFile: userFile, WorkspaceRoot: root})
+	ok = cfg != nil
 	for _, p := range problems {
-		fmt.Fprintf(stderr, "lode %s: %v\n", name, p)
+		printErr(stderr, name, p)
+		if p.Key == "provider" || strings.HasSuffix(p.Key, ".provider") {
+			ok = false
+		}
 	}
-	return cfg, cfg != nil
+	return cfg, ok
 }
 
 // parseInterleaved parses flags that may come after positional arguments
