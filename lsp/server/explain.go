@@ -67,11 +67,9 @@ func init() {
 			protocol.MethodTextDocumentHover:    request((*Server).hover),
 			protocol.MethodTextDocumentCodeLens: request((*Server).codeLens),
 		},
-		commands: map[string]commandFunc{commandExplain: (*Server).explainCommand},
-		capabilities: func(s *Server, c *protocol.ServerCapabilities) {
-			c.HoverProvider = protocol.Boolean(true)
-			c.CodeLensProvider = &protocol.CodeLensOptions{}
-		},
+		commands:     map[string]commandFunc{commandExplain: (*Server).explainCommand},
+		capabilities: explainCapabilities, // only what explain.hover and explain.code_lens turn on
+		configured:   explainConfigured,
 	})
 }
 
