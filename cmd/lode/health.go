@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/health"
@@ -18,7 +19,11 @@ import (
 // model is back). The caller closes the returned Model.
 func watchModel(m llm.Model, cfg *config.Config, feature string, onChange func(st health.Status, msg string)) *health.Model {
 	advice := modelAdvice(cfg, feature)
-	o := health.Options{}
+	// A probe waits as long as a request would.
+	o := health.Options{ProbeTimeout: time.Duration(cfg.Completion.TimeoutMS) * time.Millisecond}
+	if feature != config.FeatureCompletion {
+		o.ProbeTimeout = cfg.Explain.Timeout
+	}
 	if onChange != nil {
 		o.OnChange = func(st health.Status) {
 			msg := ""

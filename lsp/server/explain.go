@@ -112,6 +112,9 @@ func (s *Server) explainDocument(ctx context.Context, p *explainParams, token pr
 	if err != nil {
 		return nil, nil, err
 	}
+	if why := s.refusedDocument(doc); why != "" {
+		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s is %s: lode does not explain it", filepath.Base(doc.Path), why)
+	}
 	t, err := s.explainTarget(doc, p)
 	if err != nil {
 		return nil, nil, err
@@ -233,6 +236,9 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, err
 	}
 	lenses := []protocol.CodeLens{}
+	if s.refusedDocument(doc) != "" {
+		return lenses, nil
+	}
 	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
 		start := s.Position(doc, sp.Start)
 		arg, err := protocol.Marshal(explainParams{TextDocument: p.TextDocument, Position: &start})

@@ -91,7 +91,9 @@ type Options struct {
 	// doubles after each failed probe, up to MaxBackoff. A rate limit's
 	// Retry-After, when longer, is waited instead. Defaults 1s and 30s.
 	Backoff, MaxBackoff time.Duration
-	// ProbeTimeout bounds one probe; default 10s.
+	// ProbeTimeout bounds one probe; default 5s. A model that cannot
+	// answer within the callers' own budget (completion.timeout_ms) is no
+	// use to them: set it to that budget.
 	ProbeTimeout time.Duration
 	// OnChange, when set, is called with the new Status each time the
 	// state changes, from the goroutine that noticed it; it must not block
@@ -107,7 +109,7 @@ func (o Options) withDefaults() Options {
 		o.MaxBackoff = max(30*time.Second, o.Backoff)
 	}
 	if o.ProbeTimeout <= 0 {
-		o.ProbeTimeout = 10 * time.Second
+		o.ProbeTimeout = 5 * time.Second
 	}
 	return o
 }

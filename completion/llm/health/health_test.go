@@ -207,7 +207,8 @@ func TestFaultMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			ch := newChanges()
-			m := health.New(client, health.Options{Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, OnChange: ch.note})
+			m := health.New(client, health.Options{Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+				ProbeTimeout: time.Second, OnChange: ch.note})
 			defer m.Close()
 			srv.Reply(tc.reply)
 			// Calls ask for 100 tokens, probes for 16: the server tells them apart.
