@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,66 @@ func TestModelHealthMatrix(t *testing.T) {
 				t.Errorf("%d messages shown for one episode", n)
 			}
 			e.WaitFor("connections to the fake closed", func() bool { return fake.OpenConns() <= 1 })
+		})
+	}
+}
+
+// BenchmarkInlineWhileModelDown measures an automatic inline completion
+// through the server while the model server is down (it answers 401, or
+// never answers: timeout_ms is 1 s), once the breaker is open, against the
+// same request served by the embedded model alone. They should be alike: a
+// request never waits for a model that is down.
+//
+//	go test -run '^$' -bench InlineWhileModelDown -benchtime 200x ./lsp/server
+func BenchmarkInlineWhileModelDown(b *testing.B) {
+	for _, fault := range []string{"401", "hang", ""} {
+		name := "embedded only"
+		if fault != "" {
+			name = "model down (" + fault + "), embedded answers"
+		}
+		down := fault != ""
+		b.Run(name, func(b *testing.B) {
+			embedded := &llmtest.Model{Name: "embedded", Text: `ntln("embedded")`}
+			cfg := config.Default().Completion
+			cfg.SyntaxCheck, cfg.TimeoutMS = false, 1000
+			opts := completion.Options{Config: cfg, Model: embedded, ModelName: "embedded"}
+			if down {
+				fake := llmtest.NewServer(b)
+				fake.Reply(llmtest.Reply{Status: 401, Hang: fault == "hang"})
+				client, err := openai.New(openai.Options{BaseURL: fake.URL + "/v1", Model: "qwen2.5-coder-1.5b", FIM: openai.FIMNone})
+				if err != nil {
+					b.Fatal(err)
+				}
+				h := health.New(client, health.Options{Backoff: time.Hour})
+				defer h.Close()
+				opts.Model, opts.ModelName, opts.FIM, opts.Embedded = h, "qwen2.5-coder-1.5b", completion.FIMRaw, embedded
+			}
+			eng := completion.New(opts)
+			defer eng.Close()
+			sopts := testOptions(b)
+			sopts.Services = []any{eng}
+			e, _ := lsptest.Connect(b, serveWith(sopts), lsptest.Options{Capabilities: inlineCaps(), Folders: []string{"/w"}})
+			e.Open(mainPath, "go", mainDoc)
+			// The first request meets the fault and opens the breaker.
+			var first protocol.InlineCompletionList
+			if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &first); err != nil {
+				b.Fatal(err)
+			}
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				e.Replace(mainPath, strings.Replace(mainDoc, "fmt.Pri", fmt.Sprintf("x%d := 1\n\tfmt.Pri", i), 1))
+				start := time.Now()
+				var list protocol.InlineCompletionList
+				if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(6, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
 	}
 }
