@@ -135,6 +135,12 @@ func TestInputsRefused(t *testing.T) {
 		{[]string{"context", "blob.go:1:1"}, "binary file"},
 		{[]string{"suggest", "-m", "fix", "blob.go"}, "binary file"},
 		{[]string{"suggest", "-m", "fix", "hello.cob"}, "unsupported language"},
+		{[]string{"complete", "calc/calc.go:99:1"}, "line 99 out of range"},
+		{[]string{"context", "calc/calc.go:99:1"}, "line 99 out of range"},
+		{[]string{"explain", "calc/calc.go:99"}, "line 99 out of range"},
+		{[]string{"suggest", "-m", "fix", "calc/calc.go:90-99"}, "line 99 out of range"},
+		{[]string{"explain", "missing.go"}, "no such file"},
+		{[]string{"complete", "missing.go:1:1"}, "no such file"},
 	} {
 		code, out, errs := runLode(tc.args...)
 		if code != exitUsage || out != "" || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") != 1 {

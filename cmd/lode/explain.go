@@ -179,7 +179,7 @@ func (l location) target(path, content string) (explain.Target, error) {
 	}
 	doc := text.New(content)
 	if l.line > doc.LineCount() || l.endLine > doc.LineCount() {
-		return t, fmt.Errorf("%s has %d lines", l.path, doc.LineCount())
+		return t, inputError("line %d out of range (1-%d)", max(l.line, l.endLine), doc.LineCount())
 	}
 	switch {
 	case l.endLine > 0:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	protocol "go.lsp.dev/protocol"
+	"go.uber.org/goleak"
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm/health"
@@ -43,6 +44,10 @@ var serverFaults = []struct {
 func TestModelHealthMatrix(t *testing.T) {
 	for _, tc := range serverFaults {
 		t.Run(tc.name, func(t *testing.T) {
+			// Registered first, run last: after the editor, the server and
+			// the fake are gone, nothing this test started may be left.
+			running := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, running) })
 			fake := llmtest.NewServer(t)
 			client, err := openai.New(openai.Options{BaseURL: fake.URL + "/v1", APIKey: "sk-test", Model: "qwen2.5-coder-1.5b",
 				FIM: openai.FIMNone, Timeouts: wire.Timeouts{Request: time.Minute}})

@@ -307,3 +307,20 @@ func TestMessageNamesTheSetting(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	for _, tc := range []struct {
+		st       health.Status
+		fallback bool
+		want     string
+	}{
+		{health.Status{}, true, "ok"},
+		{health.Status{State: health.Down, Err: fmt.Errorf("%w: refused", llm.ErrUnavailable)}, true, "model unreachable, using embedded"},
+		{health.Status{State: health.Down, Err: &wire.StatusError{Status: 401, Sentinel: llm.ErrUnauthorized}}, false, "model refused the key, no completions"},
+		{health.Status{State: health.Down, Err: context.DeadlineExceeded}, true, "model not answering, using embedded"},
+	} {
+		if got := health.Summary(tc.st, tc.fallback); got != tc.want {
+			t.Errorf("Summary(%v, %v) = %q, want %q", tc.st.Err, tc.fallback, got, tc.want)
+		}
+	}
+}

@@ -68,3 +68,23 @@ func orSetting(s, def string) string {
 	}
 	return s
 }
+
+// Summary is the state in a few words, for a status bar: "ok", or what is
+// wrong and what answers meanwhile ("model unreachable, using embedded").
+func Summary(st Status, fallback bool) string {
+	if st.State == Up {
+		return "ok"
+	}
+	what := map[string]string{
+		"key":         "model refused the key",
+		"model":       "model not served",
+		"rate":        "model rate limited",
+		"timeout":     "model not answering",
+		"response":    "model answer unreadable",
+		"unreachable": "model unreachable",
+	}[st.Fault()]
+	if fallback {
+		return what + ", using embedded"
+	}
+	return what + ", no completions"
+}
