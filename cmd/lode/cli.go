@@ -91,7 +91,11 @@ func message(name string, err error) string {
 // usageError prints a usage error and the way to the command's help, and
 // returns exitUsage.
 func usageError(stderr io.Writer, name, format string, args ...any) int {
-	fmt.Fprintf(stderr, "lode %s: %s\nRun 'lode %s -h' for usage.\n", name, fmt.Sprintf(format, args...), name)
+	hint := "Run 'lode " + name + " -h' for usage."
+	if name == "help" {
+		hint = "Run 'lode help' for the list of commands."
+	}
+	fmt.Fprintf(stderr, "lode %s: %s\n%s\n", name, fmt.Sprintf(format, args...), hint)
 	return exitUsage
 }
 

@@ -383,7 +383,7 @@ type completeItem struct {
 }
 
 func printCompletionJSON(stdout, stderr io.Writer, res completion.Result, down string) int {
-	out := completeJSON{Items: []completeItem{}, Source: res.Source, Reason: noCompletionReason(res), Down: down}
+	out := completeJSON{Items: []completeItem{}, Source: res.Source, Reason: noCompletionReason(res), Down: strings.TrimPrefix(down, "lode: ")}
 	for _, it := range res.Items {
 		out.Items = append(out.Items, completeItem{Insert: it.Insert, Model: it.Model})
 	}

@@ -136,7 +136,7 @@ func explainTo(ctx context.Context, e *explain.Explainer, t explain.Target, time
 		return exitOf(err)
 	}
 	if out.json {
-		j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: modelErr, Exit: code}
+		j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(modelErr, "lode: "), Exit: code}
 		if ex.Subject != nil {
 			j.Title = ex.Subject.Name
 		}
