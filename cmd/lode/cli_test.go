@@ -306,3 +306,16 @@ func TestDocumentedFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleteJSONWhenTheModelIsDown(t *testing.T) {
+	cliWorkspace(t, llmtest.RefusedURL(t)+"/v1", "")
+	code, out, errs := runLode("complete", "-config", "-", "-no-context", "-json", "calc/calc.go:5:9")
+	var got completeJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON (%v): %s", err, out)
+	}
+	if code != exitUnavailable || got.Exit != exitUnavailable || got.Source != "fallback" ||
+		!strings.HasPrefix(got.Down, "cannot reach the completion model") || errs != "" {
+		t.Errorf("exit %d, %+v, stderr %q", code, got, errs)
+	}
+}
