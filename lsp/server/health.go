@@ -26,8 +26,9 @@ func (s *Server) ModelHealth(down bool, msg string) {
 
 // refusedDocument says why lode leaves a document alone (no completion,
 // no explanation, nothing of it sent to a model): larger than
-// context.max_file_size, or binary (a NUL byte, or more than 1 byte in 20
-// of its start not UTF-8). "" when it serves it.
+// context.max_file_size, or binary (a NUL byte, or more than 1 character
+// in 20 of its start not UTF-8 or U+FFFD, which JSON turns invalid bytes
+// into). "" when it serves it.
 func (s *Server) refusedDocument(doc *workspace.Document) string {
 	text := doc.Text.String()
 	if limit := s.Config().Context.MaxFileSize; limit > 0 && len(text) > limit {
@@ -40,7 +41,8 @@ func (s *Server) refusedDocument(doc *workspace.Document) string {
 	bad := 0
 	for i := 0; i < len(head); {
 		r, n := utf8.DecodeRuneInString(head[i:])
-		if r == utf8.RuneError && n == 1 && (len(head) == len(text) || i < len(head)-utf8.UTFMax) {
+		// Invalid bytes arrive over JSON as U+FFFD: both count.
+		if r == utf8.RuneError && (n > 1 || len(head) == len(text) || i < len(head)-utf8.UTFMax) {
 			bad++
 		}
 		i += n
