@@ -51,8 +51,7 @@ func exitOf(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission),
-		errors.Is(err, errUsage):
+	case errors.Is(err, errInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
 		return exitUsage
 	case modelFault(err):
 		return exitUnavailable
@@ -67,9 +66,6 @@ func modelFault(err error) bool {
 		errors.Is(err, llm.ErrBadResponse) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// errUsage marks a usage error found after the flags were parsed.
-var errUsage = errors.New("usage")
-
 // printErr prints err as "lode NAME: message" on stderr, with one prefix
 // however many layers named the command, and without the wrapping of the
 // exit-code sentinels.
@@ -80,7 +76,7 @@ func printErr(stderr io.Writer, name string, err error) {
 // message is err's text without the prefixes printErr adds itself.
 func message(name string, err error) string {
 	msg := err.Error()
-	for _, p := range []string{errInput.Error() + ": ", errUsage.Error() + ": ", "lode " + name + ": ", name + ": "} {
+	for _, p := range []string{errInput.Error() + ": ", "lode " + name + ": ", name + ": "} {
 		for strings.HasPrefix(msg, p) {
 			msg = strings.TrimPrefix(msg, p)
 		}
