@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -266,12 +268,13 @@ func TestFaultMatrix(t *testing.T) {
 }
 
 func TestRefusedConnection(t *testing.T) {
-	client, err := openai.New(openai.Options{BaseURL: llmtest.RefusedURL(t) + "/v1", Model: "fake-coder"})
+	url := llmtest.RefusedURL(t)
+	client, err := openai.New(openai.Options{BaseURL: url + "/v1", Model: "fake-coder"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ch := newChanges()
-	m := health.New(client, health.Options{Backoff: time.Hour, OnChange: ch.note})
+	m := health.New(client, health.Options{Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, OnChange: ch.note})
 	defer m.Close()
 	if _, err := m.Complete(context.Background(), &llm.Request{Prompt: "x"}); !errors.Is(err, llm.ErrUnavailable) {
 		t.Fatal(err)
@@ -285,6 +288,23 @@ func TestRefusedConnection(t *testing.T) {
 			t.Errorf("message %q does not say %q", msg, want)
 		}
 	}
+
+	// The server starts: the probe finds it.
+	l, err := net.Listen("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Skipf("the port was taken meanwhile: %v", err)
+	}
+	fake := llmtest.NewServer(t)
+	hs := &http.Server{Handler: fake}
+	go hs.Serve(l)
+	defer hs.Close()
+	if s := ch.next(t); s.State != health.Up {
+		t.Fatalf("change = %+v, want up", s)
+	}
+	if _, err := m.Complete(context.Background(), &llm.Request{Prompt: "x"}); err != nil {
+		t.Errorf("after the server started: %v", err)
+	}
+	client.CloseIdleConnections()
 }
 
 func TestMessageNamesTheSetting(t *testing.T) {
