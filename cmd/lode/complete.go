@@ -92,41 +92,14 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *timeout > 0 {
 		opts.Config.TimeoutMS = int(timeout.Milliseconds())
 	}
-	var downMsg atomic.Pointer[string] // the message of the model's failure, if it failed
-	if opts.Embedded != nil {
-		// A server model: the same breaker as in lode serve, so that a
-		// failure falls back to the embedded model.
-		h := watchModel(opts.Model, cfg, config.FeatureCompletion, func(st health.Status, msg string) {
-			if msg != "" {
-				downMsg.Store(&msg)
-			}
-		})
-		defer h.Close()
-		opts.Model = h
-	}
-	if opts.Embedded != nil {
-		// The breaker's message says what the engine's warnings would.
-		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	}
-	e := completion.New(opts)
-	defer e.Close()
 	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
 	if *auto {
 		req.Trigger = completion.Automatic
 	}
-	res, err := e.Complete(ctx, req)
-	if err == nil && res.Err != nil && modelFault(res.Err) && opts.Embedded != nil && opts.Config.Fallback {
-		// The model failed after its budget (a hang): the next request
-		// is answered from the embedded model at once, as in the server.
-		res, err = e.Complete(ctx, req)
-	}
+	res, down, err := completeOnce(ctx, opts, cfg, req, stderr)
 	if err != nil {
 		printErr(stderr, "complete", err)
 		return exitOf(err)
-	}
-	down := ""
-	if p := downMsg.Load(); p != nil {
-		down = *p
 	}
 	if *asJSON {
 		return printCompletionJSON(stdout, stderr, res, down)
@@ -142,6 +115,37 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "## what the file has there\n%s\n", written)
 	}
 	return code
+}
+
+// completeOnce answers req as the server would: a server model sits behind
+// the same circuit breaker, so that when it fails the embedded model
+// answers. down is the one message of the model's failure, "" when it did
+// not fail.
+func completeOnce(ctx context.Context, opts completion.Options, cfg *config.Config, req completion.Request, stderr io.Writer) (res completion.Result, down string, err error) {
+	var downMsg atomic.Pointer[string]
+	if opts.Embedded != nil {
+		h := watchModel(opts.Model, cfg, config.FeatureCompletion, func(st health.Status, msg string) {
+			if msg != "" {
+				downMsg.Store(&msg)
+			}
+		})
+		defer h.Close()
+		opts.Model = h
+		// The breaker's message says what the engine's warnings would.
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
+	e := completion.New(opts)
+	defer e.Close()
+	res, err = e.Complete(ctx, req)
+	if err == nil && res.Err != nil && modelFault(res.Err) && opts.Embedded != nil && opts.Config.Fallback {
+		// The model failed after its budget (a hang): the next request
+		// is answered from the embedded model at once, as in the server.
+		res, err = e.Complete(ctx, req)
+	}
+	if p := downMsg.Load(); p != nil {
+		down = *p
+	}
+	return res, down, err
 }
 
 // printReplayHead introduces a replayed completion: the line up to the
