@@ -75,6 +75,8 @@ type Session struct {
 	prepared sync.Map // paths whose document levels the model has built
 
 	completion completionPart
+	healthMu   sync.Mutex
+	onHealth   func(ModelHealth)
 	explain    atomic.Pointer[explainEngines]
 
 	mu          sync.Mutex

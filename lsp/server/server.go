@@ -156,6 +156,8 @@ type Server struct {
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
 
+	explainRegs explainRegs // hover and code lens registrations (explaincaps.go)
+
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized
 	exitOnce  sync.Once
