@@ -77,7 +77,9 @@ func (s *Session) watchModel(m llm.Model, cfg *config.Config, feature string) *h
 
 // ModelAdvice names a feature's model and the settings that fix its
 // faults, for the messages of a command.
-func (s *Session) ModelAdvice(feature string) health.Advice { return s.modelAdvice(s.Config(), feature) }
+func (s *Session) ModelAdvice(feature string) health.Advice {
+	return s.modelAdvice(s.Config(), feature)
+}
 
 // modelAdvice names a feature's model and the settings that fix its
 // faults, in the words of the configuration, for health.Message.
