@@ -77,7 +77,8 @@ var allowed = map[string][]string{
 	"completion/llm/provider": {
 		"completion/llm/...", "completion/prompt", "internal/config", "internal/wire", "github.com/sashabaranov/go-openai",
 	},
-	"completion/llm/ngram": {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
+	"completion/llm/health": {"completion/llm"},
+	"completion/llm/ngram":  {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},

@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"time"
+	"strings"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
@@ -23,39 +22,56 @@ import (
 // position, as an editor would get it, with what was sent on request.
 func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("complete", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	userFile := fl.String("config", "", "user configuration file (default: the usual place; - for none)")
 	showPrompt := fl.Bool("show-prompt", false, "print what was sent to the model before the completion")
 	n := fl.Int("n", 1, "candidates to ask for (an explicit invocation)")
 	auto := fl.Bool("auto", false, "apply the automatic trigger policy, as when typing")
 	noContext := fl.Bool("no-context", false, "send no workspace context (no indexing)")
 	replay := fl.Bool("replay", false, "complete as if the rest of the line after COL were not written yet, then show what the file has there")
-	timeout := fl.Duration("timeout", 30*time.Second, "give up after this long")
+	timeout := fl.Duration("timeout", 0, "give up on the model after this long (default: completion.timeout_ms)")
+	asJSON := fl.Bool("json", false, "print the result as JSON (see docs/cli.md)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fmt.Fprintf(fl.Output(), "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+			"Print the inline completion an editor would get at the position. When the model\n"+
+			"server fails, the embedded model answers (completion.fallback_embedded) and the\n"+
+			"exit status is 3.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fl, args)
-	if err != nil {
-		return usageExit(err)
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(rest) != 1 {
-		fl.Usage()
-		return exitUsage
+		return usageError(stderr, "complete", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		printErr(stderr, "complete", err)
 		return exitUsage
 	}
 	if path, err = filepath.Abs(path); err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
+		printErr(stderr, "complete", err)
 		return exitUsage
 	}
-	data, err := os.ReadFile(path)
+	root := session.Root(path)
+	// Errors only: the breaker's one message says what the engine's
+	// warnings would.
+	logger := slog.New(redact.Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})))
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userFile}, Root: root, Logger: logger, NoIndex: *noContext})
+	defer s.Close()
+	if !printProblems("complete", problems, stderr) {
+		return exitUsage
+	}
+	var down atomic.Pointer[string]
+	s.OnModelHealth(func(h session.ModelHealth) {
+		if h.Message != "" {
+			down.Store(&h.Message)
+		}
+	})
+	data, err := readSource(path, s.Config().Context.MaxFileSize, false)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
-		return exitFailed
+		printErr(stderr, "complete", err)
+		return exitOf(err)
 	}
 	doc := text.New(string(data))
 	if line < 1 || line > doc.LineCount() {
@@ -69,16 +85,11 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		doc = text.New(doc.String()[:off] + doc.String()[doc.LineEnd(line-1):])
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	root := session.Root(path)
-	logger := slog.New(redact.Handler(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userFile}, Root: root, Logger: logger, NoIndex: *noContext})
-	defer s.Close()
-	printProblems("complete", problems, stderr)
-	cfg := *s.Config()
-	cfg.Completion.TimeoutMS = int(timeout.Milliseconds())
-	s.Configure(&cfg)
+	if *timeout > 0 {
+		cfg := *s.Config()
+		cfg.Completion.TimeoutMS = int(timeout.Milliseconds())
+		s.Configure(&cfg)
+	}
 	if err := s.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
 	}
@@ -94,10 +105,17 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *auto {
 		req.Trigger = completion.Automatic
 	}
-	res, err := s.Completion().Complete(ctx, req)
+	res, err := completeOnce(ctx, s, req)
+	downMsg := ""
+	if p := down.Load(); p != nil {
+		downMsg = *p
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lode complete: %v\n", err)
-		return exitFailed
+		printErr(stderr, "complete", err)
+		return exitOf(err)
+	}
+	if *asJSON {
+		return printCompletionJSON(stdout, stderr, res, downMsg)
 	}
 	if *showPrompt {
 		printPrompt(stdout, res.Prompt, root)
@@ -105,11 +123,24 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *replay {
 		printReplayHead(stdout, res, doc, off)
 	}
-	code := printCompletion(stdout, stderr, res)
+	code = printCompletion(stdout, stderr, res, downMsg)
 	if *replay {
 		fmt.Fprintf(stdout, "## what the file has there\n%s\n", written)
 	}
 	return code
+}
+
+// completeOnce answers req as the server would: a server model sits
+// behind the session's circuit breaker, so that when it fails the
+// embedded model answers. A model that failed only after its budget (a
+// hang) is asked once more, which the breaker, now open, answers from the
+// embedded model at once, as the server's next request would be.
+func completeOnce(ctx context.Context, s *session.Session, req completion.Request) (completion.Result, error) {
+	res, err := s.Completion().Complete(ctx, req)
+	if err == nil && res.Err != nil && modelFault(res.Err) && s.Config().Completion.Fallback {
+		res, err = s.Completion().Complete(ctx, req)
+	}
+	return res, err
 }
 
 // printReplayHead introduces a replayed completion: the line up to the
@@ -175,28 +206,74 @@ func symbolNote(s string) string {
 }
 
 // printCompletion prints the candidates, separated by a line of dashes,
-// and returns the exit code: a model failure is exitUnavailable, nothing
-// to show is exitFailed.
-func printCompletion(stdout, stderr io.Writer, res completion.Result) int {
+// and returns the exit code: a model that failed is exitUnavailable (with
+// its message, and the embedded model's candidates when it answered),
+// nothing to show is exitFailed, with the reason.
+func printCompletion(stdout, stderr io.Writer, res completion.Result, down string) int {
 	for i, it := range res.Items {
 		if i > 0 {
 			fmt.Fprintln(stdout, "----")
 		}
 		fmt.Fprintln(stdout, it.Insert)
 	}
+	if down != "" {
+		fmt.Fprintln(stderr, strings.Replace(down, "lode: ", "lode complete: ", 1))
+	}
+	reason := noCompletionReason(res)
 	switch {
+	case down != "" || res.Err != nil && modelFault(res.Err):
+		if res.Err != nil && down == "" {
+			printErr(stderr, "complete", res.Err)
+		}
+		return exitUnavailable
 	case len(res.Items) > 0:
 		return exitOK
 	case res.Err != nil:
-		fmt.Fprintf(stderr, "lode complete: %v\n", res.Err)
-		if errors.Is(res.Err, llm.ErrUnavailable) {
-			return exitUnavailable
-		}
+		printErr(stderr, "complete", res.Err)
 		return exitFailed
-	case res.Skipped != "":
-		fmt.Fprintf(stderr, "lode complete: no completion: %s\n", res.Skipped)
-	default:
-		fmt.Fprintln(stderr, "lode complete: no completion")
 	}
+	fmt.Fprintf(stderr, "lode complete: no completion: %s\n", reason)
 	return exitFailed
+}
+
+// noCompletionReason says why a result has no candidates.
+func noCompletionReason(res completion.Result) string {
+	switch {
+	case len(res.Items) > 0:
+		return ""
+	case res.Err != nil:
+		return res.Err.Error()
+	case res.Skipped != "":
+		return res.Skipped
+	case res.Prompt == nil:
+		return "no model was asked"
+	}
+	return "the model's answer was empty, or post-processing dropped it (it repeated the text after the cursor, or broke the syntax)"
+}
+
+// completeJSON is the output of lode complete --json.
+type completeJSON struct {
+	Items  []completeItem `json:"items"`                 // the candidates, best first
+	Source string         `json:"source,omitempty"`      // "model", "fallback" (the embedded model), "cache", ...
+	Reason string         `json:"reason,omitempty"`      // why there is no candidate
+	Down   string         `json:"model_error,omitempty"` // the model's failure, as told to the user
+	Exit   int            `json:"exit"`                  // the exit status
+}
+
+type completeItem struct {
+	Insert string `json:"insert"` // the text inserted at the cursor
+	Model  string `json:"model"`  // the model that wrote it
+}
+
+func printCompletionJSON(stdout, stderr io.Writer, res completion.Result, down string) int {
+	out := completeJSON{Items: []completeItem{}, Source: res.Source, Reason: noCompletionReason(res), Down: strings.TrimPrefix(down, "lode: ")}
+	for _, it := range res.Items {
+		out.Items = append(out.Items, completeItem{Insert: it.Insert, Model: it.Model})
+	}
+	out.Exit = printCompletion(io.Discard, io.Discard, res, down)
+	if out.Down == "" && res.Err != nil && modelFault(res.Err) {
+		out.Down = res.Err.Error()
+	}
+	writeJSON(stdout, out)
+	return out.Exit
 }

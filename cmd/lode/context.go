@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -26,7 +23,6 @@ import (
 // and token count of every snippet.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("context", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	budget := fl.Int("budget", 0, "token budget of the bundle (default: the context.budget setting, 1024 unless configured)")
 	userFile := fl.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	asJSON := fl.Bool("json", false, "print the bundle as JSON")
@@ -35,26 +31,21 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fmt.Fprintf(fl.Output(), "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+			"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
+	if len(rest) != 1 {
+		return usageError(stderr, "context", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
-	path, line, col, err := parsePosition(fl.Arg(0))
-	if err == nil {
-		path, err = filepath.Abs(path)
-	}
+	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 2
+		printErr(stderr, "context", err)
+		return exitUsage
 	}
 	if *root == "" {
 		*root = session.Root(path)
@@ -62,19 +53,17 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root, userFile: *userFile,
 		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 1
+		printErr(stderr, "context", err)
+		return exitOf(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(b); err != nil {
-			return 1
+		if err := writeJSON(stdout, b); err != nil {
+			return exitFailed
 		}
-		return 0
+		return exitOK
 	}
-	printBundle(stdout, b, *root, fl.Arg(0), elapsed)
-	return 0
+	printBundle(stdout, b, *root, rest[0], elapsed)
+	return exitOK
 }
 
 // contextQuery is one `lode context` request.
@@ -91,19 +80,11 @@ type contextQuery struct {
 // the retrieval's own time.
 func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retrieve.Bundle, time.Duration, error) {
 	if workspace.IsSecretFile(q.path) {
-		return retrieve.Bundle{}, 0, fmt.Errorf("%s holds secrets: no context is built from it", q.path)
+		return retrieve.Bundle{}, 0, inputError("%s holds secrets: no context is built from it", q.path)
 	}
-	data, err := os.ReadFile(q.path)
-	if err != nil {
-		return retrieve.Bundle{}, 0, err
-	}
-	doc := text.New(string(data))
-	if q.line < 1 || q.line > doc.LineCount() {
-		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
-	}
-	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
+	tty := isTerminal(stderr)
 	progress := func(done, total int) {
-		if done == total || done%500 == 0 {
+		if tty && (done == total || done%500 == 0) {
 			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
 		}
 	}
@@ -111,10 +92,21 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		NoCache: !q.cache, NoLearn: true, Progress: progress})
 	defer s.Close()
 	printProblems("context", problems, stderr)
+	data, err := readSource(q.path, s.Config().Context.MaxFileSize, false)
+	if err != nil {
+		return retrieve.Bundle{}, 0, err
+	}
+	doc := text.New(string(data))
+	if q.line < 1 || q.line > doc.LineCount() {
+		return retrieve.Bundle{}, 0, inputError("line %d out of range (1-%d)", q.line, doc.LineCount())
+	}
+	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
 	if err := s.Wait(ctx); err != nil {
 		return retrieve.Bundle{}, 0, err
 	}
-	fmt.Fprint(stderr, "\r\033[K")
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
 	if q.budget <= 0 {
 		q.budget = s.Config().Context.Budget
 	}

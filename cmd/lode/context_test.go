@@ -69,7 +69,7 @@ func TestRunContext(t *testing.T) {
 		!strings.Contains(out.String(), "imported symbol Double  util/util.go:3-4") {
 		t.Errorf("text output (exit %d):\n%s", code, out.String())
 	}
-	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != 1 {
-		t.Errorf("context of a secret file: exit %d, want 1", code)
+	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != exitUsage {
+		t.Errorf("context of a secret file: exit %d, want %d (an input refused)", code, exitUsage)
 	}
 }

@@ -16,10 +16,15 @@ var evaluations = map[string]command{
 
 // runEval is `lode eval WHAT DIR`: it dispatches to one evaluation.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "usage: lode eval context|ngram [flags] DIR")
+	_, known := evaluations[append(args, "")[0]]
+	if len(args) == 0 || isHelp(args[0]) || !known && slices.ContainsFunc(args, isHelp) {
+		w := stdout
+		if len(args) == 0 {
+			w = stderr
+		}
+		fmt.Fprintln(w, "usage: lode eval context|ngram [flags] DIR")
 		for _, name := range slices.Sorted(maps.Keys(evaluations)) {
-			fmt.Fprintf(stderr, "\t%-8s %s\n", name, evaluations[name].help)
+			fmt.Fprintf(w, "\t%-8s %s\n", name, evaluations[name].help)
 		}
 		if len(args) == 0 {
 			return exitUsage
@@ -28,8 +33,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	e, ok := evaluations[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "lode eval: unknown evaluation %q (context or ngram)\n", args[0])
-		return exitUsage
+		return usageError(stderr, "eval", "unknown evaluation %q (context or ngram)", args[0])
 	}
 	return e.run(ctx, args[1:], stdout, stderr)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -63,7 +62,6 @@ var ctxModes = []struct{ name, doc string }{
 // callee's declaration, for lode's retriever and the baselines, in one run.
 func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	held := fl.String("heldout", strings.Join(ctxHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
 	n := fl.Int("n", 400, "call sites to draw")
@@ -73,24 +71,24 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
+		fmt.Fprintf(fl.Output(), "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	budgets, err := parseInts(*budgetList)
-	if fl.NArg() != 1 || err != nil || len(budgets) == 0 {
-		fl.Usage()
-		return 2
+	if err != nil || len(budgets) == 0 {
+		return usageError(stderr, "eval context", "bad -budgets %q: want comma-separated integers", *budgetList)
 	}
-	root, err := filepath.Abs(fl.Arg(0))
+	if len(rest) != 1 {
+		return usageError(stderr, "eval context", "want one DIR, got %d arguments", len(rest))
+	}
+	root, err := filepath.Abs(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
-		return 1
+		printErr(stderr, "eval context", err)
+		return exitUsage
 	}
 	if *dev {
 		*held = strings.Join(ctxDevGo, ",")
@@ -333,15 +331,18 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 	// indexed now, and files not offered here (testdata) leave it.
 	start := time.Now()
 	ix, _, _ := retrieve.OpenIndex(root)
+	tty := isTerminal(stderr)
 	res, err := ix.Build(ctx, files, 0, func(done, total int) {
-		if done%1000 == 0 || done == total {
+		if tty && (done%1000 == 0 || done == total) {
 			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintln(stderr)
+	if tty {
+		fmt.Fprintln(stderr)
+	}
 	counter := tokens.New()
 	return &ctxEval{
 		ws: ws, ix: ix, r: retrieve.New(ws, ix, counter, retrieve.Options{}), counter: counter,

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,7 +15,7 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
 	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
 	listenAny := fs.Bool("listen-any", false, "allow --listen on an address other machines can reach")
@@ -24,26 +23,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	userConfig := fs.String("config", "", "read user settings from `FILE` instead of "+config.UserFile()+" (\"-\" for none)")
 	fs.Bool("stdio", true, "serve on stdin/stdout (the default; accepted for editors that pass it)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
+	if len(rest) > 0 {
+		return usageError(stderr, "serve", "unexpected argument %q", rest[0])
 	}
 
 	logOut := stderr
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode serve: %v\n", err)
-			return 1
+			printErr(stderr, "serve", err)
+			return exitUsage
 		}
 		defer f.Close()
 		logOut = f

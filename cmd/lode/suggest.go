@@ -12,6 +12,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/internal/config"
@@ -23,7 +24,6 @@ const maxReportLines = 30
 
 func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	instruction := fs.String("m", "", "the `instruction`: what to change")
 	diagFile := fs.String("diagnostics", "", "fix the problems in `FILE` (\"-\" for stdin): compiler or linter output such as go vet's, path:line[:col]: message")
 	apply := fs.Bool("apply", false, "also write the patched files")
@@ -31,17 +31,16 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	verifyTimeout := fs.Duration("verify-timeout", 5*time.Minute, "give up on the verification command after this long")
 	userConfig := fs.String("config", "", "user settings `FILE` (\"-\" for none)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
 			"Ask the model for a patch of the files (or of lines START-END) following the instruction,\n"+
 			"or fixing the diagnostics, and print it as a unified diff that `git apply` takes at the\n"+
-			"workspace root. A patch that does not apply or adds syntax errors is never printed.\n"+
-			"Exit status: 0 a patch was printed, 1 no valid patch, 2 usage or configuration error,\n"+
-			"3 the model could not be reached.\n\nFlags:\n")
+			"workspace root. A patch that does not apply, adds syntax errors or changes lines outside\n"+
+			"START-END is never printed.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageExit(err)
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	wd, _ := os.Getwd()
 	root := session.Root(wd)
@@ -50,20 +49,19 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			root = session.Root(loc.path) // the first file's project, as every command
 		}
 	}
-	req, code := suggestRequest(*instruction, *diagFile, rest, root, stderr)
-	if req == nil {
-		if code == exitUsage {
-			fs.Usage()
-		}
-		return code
-	}
 	sess, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: root, NoLearn: true})
 	defer sess.Close()
-	printProblems("suggest", problems, stderr)
+	if !printProblems("suggest", problems, stderr) {
+		return exitUsage
+	}
 	cfg := sess.Config()
+	req, code := suggestRequest(*instruction, *diagFile, rest, root, cfg.Context.MaxFileSize, stderr)
+	if req == nil {
+		return code
+	}
 	model, err := sess.ChatModel()
 	if err != nil {
-		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		printErr(stderr, "suggest", err)
 		return exitUsage
 	}
 	if model == nil {
@@ -89,8 +87,13 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		report(res, *verify, stderr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
-		return modelExit(err)
+		if modelFault(err) {
+			fmt.Fprintln(stderr, strings.Replace(health.Message(health.Status{State: health.Down, Err: err},
+				sess.ModelAdvice(config.FeatureExplain)), "lode: ", "lode suggest: ", 1))
+		} else {
+			printErr(stderr, "suggest", err)
+		}
+		return exitOf(err)
 	}
 	if res.Patch == nil {
 		fmt.Fprintf(stderr, "lode suggest: no valid patch after %d attempts\n", len(res.Attempts))
@@ -112,12 +115,12 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // suggestRequest reads the targets and diagnostics. A nil request comes
 // with the exit code to return.
-func suggestRequest(instruction, diagFile string, args []string, root string, stderr io.Writer) (*patch.Request, int) {
+func suggestRequest(instruction, diagFile string, args []string, root string, maxSize int, stderr io.Writer) (*patch.Request, int) {
 	req := &patch.Request{Instruction: strings.TrimSpace(instruction)}
 	if diagFile != "" {
 		ds, err := readDiagnostics(diagFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+			printErr(stderr, "suggest", err)
 			return nil, exitUsage
 		}
 		if len(ds) == 0 {
@@ -127,19 +130,21 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		req.Diagnostics = ds
 	}
 	if req.Instruction == "" && len(req.Diagnostics) == 0 {
-		fmt.Fprintf(stderr, "lode suggest: give an instruction (-m) or diagnostics (--diagnostics)\n")
-		return nil, exitUsage
+		return nil, usageError(stderr, "suggest", "give an instruction (-m) or diagnostics (--diagnostics)")
 	}
 	seen := map[string]bool{}
 	for _, a := range args {
 		loc, err := parseLocation(a)
 		if err != nil || loc.col > 0 {
-			fmt.Fprintf(stderr, "lode suggest: bad file argument %q: want FILE, FILE:LINE or FILE:START-END\n", a)
+			return nil, usageError(stderr, "suggest", "bad file argument %q: want FILE, FILE:LINE or FILE:START-END", a)
+		}
+		t, err := readTarget(root, loc.path, maxSize)
+		if err != nil {
+			printErr(stderr, "suggest", err)
 			return nil, exitUsage
 		}
-		t, err := readTarget(root, loc.path)
-		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		if n := strings.Count(t.Content, "\n") + 1; loc.line > n || loc.endLine > n {
+			fmt.Fprintf(stderr, "lode suggest: line %d out of range (1-%d)\n", max(loc.line, loc.endLine), n)
 			return nil, exitUsage
 		}
 		t.StartLine, t.EndLine = loc.line, max(loc.line, loc.endLine)
@@ -147,9 +152,9 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		req.Targets = append(req.Targets, t)
 	}
 	for i, d := range req.Diagnostics {
-		t, err := readTarget(root, d.Path)
+		t, err := readTarget(root, d.Path, maxSize)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %v\n", d, err)
+			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %s\n", d, message("suggest", err))
 			return nil, exitUsage
 		}
 		req.Diagnostics[i].Path = t.Path
@@ -159,8 +164,7 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		}
 	}
 	if len(req.Targets) == 0 {
-		fmt.Fprintf(stderr, "lode suggest: name the files to change\n")
-		return nil, exitUsage
+		return nil, usageError(stderr, "suggest", "name the files to change")
 	}
 	return req, exitOK
 }
@@ -179,7 +183,7 @@ func readDiagnostics(name string) ([]patch.Diagnostic, error) {
 
 // readTarget reads a file to patch, named relative to the working
 // directory, as a target whose path is relative to root.
-func readTarget(root, name string) (patch.Target, error) {
+func readTarget(root, name string, maxSize int) (patch.Target, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return patch.Target{}, err
@@ -188,7 +192,7 @@ func readTarget(root, name string) (patch.Target, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return patch.Target{}, fmt.Errorf("%s is outside the workspace %s", name, root)
 	}
-	data, err := os.ReadFile(abs)
+	data, err := readSource(abs, maxSize, true)
 	if err != nil {
 		return patch.Target{}, err
 	}

@@ -25,13 +25,13 @@ type Completion struct {
 	Temperature   float64 `toml:"temperature" default:"0.1" doc:"Sampling temperature; explicit invocations with several candidates use at least 0.6."`
 	Stream        bool    `toml:"stream" default:"true" doc:"Stream the answer and stop the model as soon as the line or block is complete."`
 	SyntaxCheck   bool    `toml:"syntax_check" default:"true" doc:"Keep only the longest part of a completion that adds no syntax error to the file."`
-	TimeoutMS     int     `toml:"timeout_ms" default:"4000" doc:"Give up on a model call after this many milliseconds."`
+	TimeoutMS     int     `toml:"timeout_ms" default:"4000" doc:"Give up on a model call after this many milliseconds; the model is then marked down (requests stop waiting for it) until a background probe sees it answer. lode complete --timeout overrides it."`
 
 	// Latency.
 	DebounceMS    int  `toml:"debounce_ms" default:"0" doc:"Wait this many milliseconds before calling the model for an automatic request, for editors that do not debounce; a newer request in the meantime wins."`
 	MaxConcurrent int  `toml:"max_concurrent" default:"2" doc:"Most model calls in flight at once per provider."`
 	CacheSize     int  `toml:"cache_size" default:"256" doc:"Number of recent prompts whose answers are kept for reuse."`
-	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"When the model server is unavailable, complete with the embedded offline model."`
+	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"While the model server is down (unreachable, timed out, refused the key, rate limited, answering garbage), complete with the embedded offline model at once."`
 
 	// The embedded model beside a server model.
 	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer automatic inline completions with the embedded offline model's line if the server has not answered within companion_wait_ms (at once when the server's recent answers took longer than that); the server's answer is kept for the next request (typing on, or asking again)."`

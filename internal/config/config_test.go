@@ -246,3 +246,15 @@ func TestUserOnly(t *testing.T) {
 		t.Errorf("without a user file the editor set allowed_roots = %q", c.Workspace.AllowedRoots)
 	}
 }
+
+func TestEnumIgnoresCase(t *testing.T) {
+	dir := t.TempDir()
+	user := writeFile(t, dir, "config.toml", "provider = \"DeepSeek\"\n[log]\nlevel = \"DEBUG\"\n")
+	c, problems := Load(Inputs{UserFile: user, Getenv: noEnv})
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	if c.Provider != "deepseek" || c.Log.Level != "debug" {
+		t.Errorf("provider %q, level %q: want them as the schema spells them", c.Provider, c.Log.Level)
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,8 +123,14 @@ func setValue(v reflect.Value, raw any, enum string) error {
 		if !ok {
 			return fmt.Errorf("want a string, got %s", describe(raw))
 		}
-		if enum != "" && !contains(strings.Split(enum, ","), s) {
-			return fmt.Errorf("%q is not one of %s", s, strings.ReplaceAll(enum, ",", ", "))
+		if enum != "" {
+			// Enumerated names are matched without regard to case
+			// ("DeepSeek", "INFO") and stored as the schema spells them.
+			i := slices.IndexFunc(strings.Split(enum, ","), func(e string) bool { return strings.EqualFold(e, s) })
+			if i < 0 {
+				return fmt.Errorf("%q is not one of %s", s, strings.ReplaceAll(enum, ",", ", "))
+			}
+			s = strings.Split(enum, ",")[i]
 		}
 		v.SetString(s)
 	case reflect.Bool:
@@ -275,13 +282,4 @@ func clip(s string) string {
 		return s[:60] + "…"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/tokens"
@@ -18,8 +19,9 @@ import (
 // completionPart is the session's completion engine. It is rebuilt when
 // the model configuration changes, and reconfigured otherwise.
 type completionPart struct {
-	mu     sync.Mutex // serializes configureCompletion
-	key    string     // the model configuration the engine was built for
+	mu     sync.Mutex    // serializes configureCompletion
+	key    string        // the model configuration the engine was built for
+	health *health.Model // the breaker of the engine's server model; nil for the embedded model
 	engine atomic.Pointer[completion.Engine]
 }
 
@@ -70,9 +72,18 @@ func (s *Session) configureCompletion(cfg *config.Config) {
 		return
 	}
 	c.key = key
+	var hm *health.Model
+	if opts.Embedded != nil { // a server model
+		hm = s.watchModel(opts.Model, cfg, config.FeatureCompletion)
+		opts.Model = hm
+	}
 	if old := c.engine.Swap(completion.New(opts)); old != nil {
 		old.Close()
 	}
+	if c.health != nil {
+		c.health.Close()
+	}
+	c.health = hm
 }
 
 // featureModel returns the model of a feature and its setup; the
@@ -97,10 +108,16 @@ func (s *Session) featureModel(cfg *config.Config, feature string) (llm.Model, *
 }
 
 func (p *completionPart) close() error {
+	var err error
 	if e := p.engine.Load(); e != nil {
-		return e.Close()
+		err = e.Close()
 	}
-	return nil
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.health != nil {
+		p.health.Close()
+	}
+	return err
 }
 
 // Completion returns the completion engine of the configuration in

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
@@ -61,6 +62,7 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 	})
 	s.srv.Store(srv)
 	defer s.srv.Store(nil)
+	s.OnModelHealth(func(h ModelHealth) { srv.ModelHealth(h.Status.State == health.Down, h.Message) })
 	s.goOwned(func() { s.reportIndexing(srv) })
 	return srv.Serve(ctx, rwc)
 }

@@ -77,6 +77,8 @@ type Session struct {
 	prepared sync.Map // paths whose document levels the model has built
 
 	completion completionPart
+	healthMu   sync.Mutex
+	onHealth   func(ModelHealth)
 	explain    atomic.Pointer[explainEngines]
 
 	caches *store.Reporter               // cache problems, told once

@@ -281,7 +281,10 @@ func Backoff(ctx context.Context, err error) bool {
 
 // Gate keeps a provider from calling a server that told it to stop: after
 // a 429 it fails fast until Retry-After has passed (2s when the server did
-// not say), after a 401/403 for 30s. The zero Gate is open.
+// not say), after a 401/403 for 5s (long enough to spare a server a burst
+// of refused calls, short enough that a key fixed on the server side is
+// used soon; completion/llm/health keeps lode from calling meanwhile).
+// The zero Gate is open.
 type Gate struct {
 	mu    sync.Mutex
 	until time.Time
@@ -314,7 +317,7 @@ func (g *Gate) Observe(err error) {
 		}
 		wait = min(wait, 10*time.Minute)
 	case errors.Is(err, llm.ErrUnauthorized):
-		wait = 30 * time.Second
+		wait = 5 * time.Second
 	default:
 		return
 	}

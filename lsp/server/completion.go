@@ -79,6 +79,10 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if err != nil {
 		return nil, nil, err
 	}
+	if why := s.refusedDocument(doc); why != "" {
+		s.logger.Debug("completion: document refused", "path", doc.Path, "why", why)
+		return nil, nil, nil
+	}
 	off, err := s.Offset(doc, p.Position)
 	if err != nil {
 		return nil, nil, err

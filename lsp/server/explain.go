@@ -67,11 +67,9 @@ func explainFeature() *feature {
 			protocol.MethodTextDocumentHover:    request((*Server).hover),
 			protocol.MethodTextDocumentCodeLens: request((*Server).codeLens),
 		},
-		commands: map[string]commandFunc{commandExplain: (*Server).explainCommand},
-		capabilities: func(s *Server, c *protocol.ServerCapabilities) {
-			c.HoverProvider = protocol.Boolean(true)
-			c.CodeLensProvider = &protocol.CodeLensOptions{}
-		},
+		commands:     map[string]commandFunc{commandExplain: (*Server).explainCommand},
+		capabilities: explainCapabilities, // only what explain.hover and explain.code_lens turn on
+		configured:   explainConfigured,
 	}
 }
 
@@ -113,6 +111,9 @@ func (s *Server) explainDocument(ctx context.Context, p *explainParams, token pr
 	doc, err := s.Document(ctx, p.TextDocument.URI)
 	if err != nil {
 		return nil, nil, err
+	}
+	if why := s.refusedDocument(doc); why != "" {
+		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s is %s: lode does not explain it", filepath.Base(doc.Path), why)
 	}
 	t, err := s.explainTarget(doc, p)
 	if err != nil {
@@ -236,6 +237,9 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, err
 	}
 	lenses := []protocol.CodeLens{}
+	if s.refusedDocument(doc) != "" {
+		return lenses, nil
+	}
 	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
 		start := s.Position(doc, sp.Start)
 		arg, err := protocol.Marshal(explainParams{TextDocument: p.TextDocument, Position: &start})

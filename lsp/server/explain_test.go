@@ -52,8 +52,11 @@ func doc() protocol.TextDocumentIdentifier {
 func TestExplainRequest(t *testing.T) {
 	m := &llmtest.Model{Name: "fake-chat", Text: "Subtracts `b` from `a`, although the doc says it adds."}
 	e, res := explainEditor(t, m, nil, nil)
-	if res.Capabilities.HoverProvider == nil || res.Capabilities.CodeLensProvider == nil || res.Capabilities.CodeActionProvider == nil {
+	if res.Capabilities.CodeActionProvider == nil {
 		t.Errorf("capabilities: %+v", res.Capabilities)
+	}
+	if res.Capabilities.HoverProvider != nil || res.Capabilities.CodeLensProvider != nil {
+		t.Errorf("hover or code lenses advertised while explain.hover and explain.code_lens are off: %+v", res.Capabilities)
 	}
 	var got explainResult
 	p := pos(4, 3)
@@ -221,4 +224,44 @@ func TestExplainFilePlantedSymlink(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("explanation directory left after the session: %v", err)
 	}
+}
+
+func TestExplainCapabilitiesFollowSettings(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-chat", Text: "Adds."}
+	t.Run("advertised when on at initialize", func(t *testing.T) {
+		_, res := explainEditor(t, m, nil, map[string]any{"explain": map[string]any{"hover": true}})
+		if res.Capabilities.HoverProvider == nil || res.Capabilities.CodeLensProvider != nil {
+			t.Errorf("hover %v, code lens %v: want hover only", res.Capabilities.HoverProvider, res.Capabilities.CodeLensProvider)
+		}
+	})
+	t.Run("registered when turned on later", func(t *testing.T) {
+		caps := lsptest.DefaultCapabilities()
+		yes := true
+		caps.TextDocument = &protocol.TextDocumentClientCapabilities{
+			Hover:    &protocol.HoverClientCapabilities{DynamicRegistration: &yes},
+			CodeLens: &protocol.CodeLensClientCapabilities{DynamicRegistration: &yes},
+		}
+		e, res := explainEditor(t, m, &caps, map[string]any{})
+		if res.Capabilities.HoverProvider != nil || res.Capabilities.CodeLensProvider != nil {
+			t.Fatalf("advertised while off: %+v", res.Capabilities)
+		}
+		e.SetSettings(map[string]any{"explain": map[string]any{"hover": true, "code_lens": true}})
+		e.WaitFor("hover and code lenses registered", func() bool {
+			regs := e.Requests(protocol.MethodClientRegisterCapability)
+			all := ""
+			for _, r := range regs {
+				all += string(r.Params)
+			}
+			return strings.Contains(all, protocol.MethodTextDocumentHover) && strings.Contains(all, protocol.MethodTextDocumentCodeLens)
+		})
+		e.SetSettings(map[string]any{"explain": map[string]any{"hover": false, "code_lens": true}})
+		e.WaitFor("hover unregistered", func() bool {
+			for _, r := range e.Requests(protocol.MethodClientUnregisterCapability) {
+				if strings.Contains(string(r.Params), protocol.MethodTextDocumentHover) && !strings.Contains(string(r.Params), protocol.MethodTextDocumentCodeLens) {
+					return true
+				}
+			}
+			return false
+		})
+	})
 }

@@ -37,6 +37,8 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	}
 	s.setupWatching()
 	s.initFolders(ctx, p)
+	// The settings come first: some capabilities follow them.
+	s.applySettings(ctx, []byte(p.InitializationOptions))
 
 	caps := protocol.ServerCapabilities{PositionEncoding: encodingKind(s.encoding)}
 	for _, f := range s.features {
@@ -58,7 +60,6 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	}
 
 	s.state.Store(stateInitialized)
-	s.applySettings(ctx, []byte(p.InitializationOptions))
 	result := &protocol.InitializeResult{
 		Capabilities: caps,
 		ServerInfo:   protocol.ServerInfo{Name: s.opts.Name},

@@ -157,6 +157,7 @@ type Server struct {
 	problems   map[string]bool // configuration problems already shown
 
 	explainFiles explainFiles // shown explanations, removed at the end
+	explainRegs  explainRegs  // hover and code lens registrations (explaincaps.go)
 
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized

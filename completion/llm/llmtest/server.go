@@ -37,6 +37,7 @@ type Server struct {
 	closed chan Request
 
 	mu       sync.Mutex
+	conns    map[net.Conn]bool // open client connections
 	requests []Request
 	queue    []Reply
 	answer   func(Request) Reply
@@ -90,7 +91,9 @@ func NewServer(t testing.TB) *Server {
 		answer: func(Request) Reply { return Reply{Text: "ok"} },
 		models: []string{"fake-coder"},
 	}
-	s.srv = httptest.NewServer(s)
+	s.srv = httptest.NewUnstartedServer(s)
+	s.srv.Config.ConnState = s.track
+	s.srv.Start()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
@@ -126,6 +129,30 @@ func (s *Server) SetModels(names ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.models = append([]string(nil), names...)
+}
+
+// track follows the client connections for OpenConns.
+func (s *Server) track(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conns == nil {
+		s.conns = make(map[net.Conn]bool)
+	}
+	switch st {
+	case http.StateNew:
+		s.conns[c] = true
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+	}
+}
+
+// OpenConns returns how many client connections are open now, idle ones
+// included: a client that forgets a response body or a connection keeps
+// them open.
+func (s *Server) OpenConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // Requests returns every request received so far, in order.

@@ -1,6 +1,6 @@
 // Package openai is lode's provider for OpenAI-compatible servers (OpenAI,
 // vLLM, SGLang, LM Studio, Ollama's /v1, llama.cpp's /v1, DeepSeek, Zhipu
-// GLM, Mistral), built on go-openai. Its main type is Client, an
+// GLM, Baidu ERNIE, Mistral), built on go-openai. Its main type is Client, an
 // llm.Model that also streams, lists models and reports native
 // fill-in-the-middle support.
 //
@@ -10,8 +10,8 @@
 //	llm.ModeRaw   POST {base}/completions, the template in "prompt"
 //	llm.ModeFIM   FIMSuffix:  POST {base}/completions with "suffix"
 //	              FIMMistral: POST {base}/fim/completions (prompt + suffix)
-//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang and
-//	                          Zhipu reject a suffix: send the model's raw
+//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang,
+//	                          Zhipu and ERNIE reject a suffix: send the model's raw
 //	                          template with ModeRaw, or a chat prompt)
 //
 // go-openai drops a zero temperature (the JSON field is omitempty), so a

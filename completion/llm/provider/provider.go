@@ -72,6 +72,10 @@ var providers = []Provider{
 	// Zhipu GLM is chat only.
 	{Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", KeyEnv: "ZHIPUAI_API_KEY", Model: "glm-4-plus",
 		openai: openai.FIMNone, build: newOpenAI},
+	// Baidu ERNIE, through Qianfan's OpenAI-compatible v2 API (bearer key
+	// "bce-v3/..."), is chat only.
+	{Name: "ernie", BaseURL: "https://qianfan.baidubce.com/v2", KeyEnv: "QIANFAN_API_KEY", Model: "ernie-4.0-turbo-8k",
+		openai: openai.FIMNone, build: newOpenAI},
 }
 
 // Names returns the provider names, in the table's order.

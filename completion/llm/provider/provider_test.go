@@ -39,6 +39,7 @@ func TestResolve(t *testing.T) {
 		{"deepseek-preset", config.Model{Provider: "deepseek"}, "https://api.deepseek.com/beta", "deepseek-chat", "chat", FIMNative, "environment DEEPSEEK_API_KEY"},
 		{"mistral-preset", config.Model{Provider: "mistral", KeyEnv: "MY_KEY"}, "https://codestral.mistral.ai/v1", "codestral-latest", "codestral", FIMNative, "environment MY_KEY"},
 		{"zhipu-preset", config.Model{Provider: "zhipu"}, "https://open.bigmodel.cn/api/paas/v4", "glm-4-plus", "chat", FIMChat, ""},
+		{"ernie-preset", config.Model{Provider: "ernie"}, "https://qianfan.baidubce.com/v2", "ernie-4.0-turbo-8k", "chat", FIMChat, ""},
 		{"template-override", config.Model{Provider: "ollama", ModelID: "my-finetune", Template: "StarCoder2", FIM: "raw"}, "http://localhost:11434", "my-finetune", "starcoder", FIMRaw, ""},
 	}
 	for _, tc := range tests {
@@ -83,6 +84,7 @@ func TestTable(t *testing.T) {
 		"deepseek": func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && c.SupportsFIM() },
 		"mistral":  func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && c.SupportsFIM() },
 		"zhipu":    func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && !c.SupportsFIM() },
+		"ernie":    func(m llm.Model) bool { c, ok := m.(*openai.Client); return ok && !c.SupportsFIM() },
 		"ollama":   func(m llm.Model) bool { _, ok := m.(*ollama.Client); return ok },
 		"llamacpp": func(m llm.Model) bool { _, ok := m.(*llamacpp.Client); return ok },
 	}
@@ -127,6 +129,7 @@ func TestPresetWireFormats(t *testing.T) {
 		{"deepseek", fim, "/beta/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "deepseek-chat"}, true},
 		{"mistral", fim, "/v1/fim/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "codestral-latest", "temperature": 0.0}, true},
 		{"zhipu", chat, "/api/paas/v4/chat/completions", map[string]any{"model": "glm-4-plus"}, false},
+		{"ernie", chat, "/v2/chat/completions", map[string]any{"model": "ernie-4.0-turbo-8k"}, false},
 		{"openai", fim, "/v1/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "gpt-3.5-turbo-instruct"}, true},
 	}
 	for _, tc := range tests {
