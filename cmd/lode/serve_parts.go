@@ -164,9 +164,11 @@ func (w *workspacePart) reportIndexing(ir *retrieve.Indexer) {
 			done, total := w.indexed.done.Load(), w.indexed.total.Load()
 			if total > 0 {
 				prog.Report(ctx, fmt.Sprintf("%d/%d files", done, total), int(done*100/total))
+				srv.SetIndexing(int(done), int(total))
 			}
 		case <-built:
 			prog.End(ctx, fmt.Sprintf("%d files", w.indexed.total.Load()))
+			srv.SetIndexing(0, -1)
 			return
 		}
 	}

@@ -154,6 +154,8 @@ type Server struct {
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
 
+	status status // what lode/status reports (status.go)
+
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized
 	exitOnce  sync.Once
