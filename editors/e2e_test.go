@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,26 +104,53 @@ func lodeBinary(t *testing.T) string {
 	return lodeBin
 }
 
-// fakeModel starts the fake model server: completions get completionReply;
-// chat requests get rewriteReply when they ask for search/replace blocks
-// (patches), else explanationReply.
-func fakeModel(t *testing.T) *llmtest.Server {
-	s := llmtest.NewServer(t)
-	s.SetModels(modelName)
-	s.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
+// What the fake model answers in the other scenarios.
+const (
+	// selectedReply completes after the item "greeting" that the
+	// suggestion widget selects when "gree" is typed.
+	selectedReply = `("from the widget")`
+	// candidateReplies answer an explicit request for several candidates.
+	candidateA, candidateB, candidateC = `Println("first")`, `Printf("second")`, `Print("third")`
+)
+
+// fake is the fake model server with its controls.
+type fake struct {
+	*llmtest.Server
+	completions atomic.Int64 // completion requests (not explanations, not model lists)
+	delayMS     atomic.Int64 // added before each completion's answer
+}
+
+// fakeModel starts the fake model server: completions get completionReply
+// (selectedReply after "greeting", three candidates when several are
+// asked for); chat requests get rewriteReply when they ask for
+// search/replace blocks (patches), else explanationReply.
+func fakeModel(t *testing.T) *fake {
+	f := &fake{Server: llmtest.NewServer(t)}
+	f.SetModels(modelName)
+	f.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
 		switch {
 		case !strings.HasSuffix(r.Path, "/chat/completions"):
-			return llmtest.Reply{Text: completionReply}
+			f.completions.Add(1)
+			delay := time.Duration(f.delayMS.Load()) * time.Millisecond
+			body := r.JSON()
+			prompt, _ := body["prompt"].(string)
+			if n, _ := body["n"].(float64); n > 1 {
+				return llmtest.Reply{Text: candidateA, More: []string{candidateB, candidateC}, Delay: delay}
+			}
+			if strings.Contains(prompt, "\tgreeting<|fim_suffix|>") {
+				return llmtest.Reply{Text: selectedReply, Delay: delay}
+			}
+			return llmtest.Reply{Text: completionReply, Delay: delay}
 		case bytes.Contains(r.Body, []byte("SEARCH")):
 			return llmtest.Reply{Text: rewriteReply}
 		}
 		return llmtest.Reply{Text: explanationReply}
 	})
-	return s
+	return f
 }
 
 // modelEnv configures lode for the fake model through the environment.
-func modelEnv(s *llmtest.Server) []string {
+func modelEnv(s *fake) []string {
 	return []string{
 		"LODE_PROVIDER=openai",
 		"LODE_BASE_URL=" + s.URL + "/v1",

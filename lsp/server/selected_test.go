@@ -79,3 +79,20 @@ func TestSelectedInsertText(t *testing.T) {
 func completionItem(start, end int, text string) completion.Item {
 	return completion.Item{Start: start, End: end, Text: text}
 }
+
+// An explicit request where a completion is on screen asks the model for
+// several candidates, so that the editor can cycle through them.
+func TestInvokedAfterShownGivesCandidates(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("a")`, More: []string{`ntf("b")`, `nt("c")`}}
+	e, _, _ := completionEditor(t, m, inlineCaps(), nil)
+	var list protocol.InlineCompletionList
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil || len(list.Items) != 1 {
+		t.Fatalf("automatic: %+v, %v", list.Items, err)
+	}
+	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindInvoked), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 3 {
+		t.Fatalf("invoked after a shown completion: %d items %+v, want 3 candidates", len(list.Items), list.Items)
+	}
+}
