@@ -165,6 +165,13 @@ local function push()
   end
 end
 
+-- configure changes lode's settings (keyed like its configuration file)
+-- and sends them to every running lode.
+function M.configure(settings)
+  M.config.settings = vim.tbl_deep_extend('force', M.config.settings, settings)
+  push()
+end
+
 -- toggle turns completion off or on: for every language, or for the
 -- language (filetype) ft.
 function M.toggle(ft)
