@@ -39,6 +39,7 @@ type status struct {
 	fallback    string
 	detail      string
 	indexing    *lode.IndexingProgress
+	modelKey    string // the model the derived state is about
 
 	// sendMu orders the notifications as their states were computed: it
 	// only serializes the writes of lode/status.
@@ -157,6 +158,20 @@ func (s *Server) noteCompletion(res completion.Result) {
 	}
 }
 
+// modelChanged forgets the state derived from completions when the
+// settings name another model: nothing is known of the new one yet.
+func (s *Server) modelChanged(cfg *config.Config) {
+	m, _ := cfg.FeatureModel(config.FeatureCompletion)
+	key := m.Provider + "\x00" + m.BaseURL + "\x00" + m.ModelID
+	st := &s.status
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if key != st.modelKey {
+		st.modelKey = key
+		st.unreachable, st.fallback, st.detail = false, "", ""
+	}
+}
+
 // SetIndexing reports how far the workspace's indexing is; total < 0
 // means it is over.
 func (s *Server) SetIndexing(done, total int) {
@@ -180,6 +195,7 @@ func init() {
 	register(feature{
 		name: "status",
 		configured: func(s *Server, cfg *config.Config) {
+			s.modelChanged(cfg)
 			s.publishStatus(s.ctx)
 		},
 	})

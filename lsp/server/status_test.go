@@ -105,6 +105,17 @@ func TestStatusFollowsTheModel(t *testing.T) {
 		t.Errorf("unreachable status %+v, want the embedded model standing in for fake-coder", p)
 	}
 
+	// Another model: nothing known of it yet.
+	e.SetSettings(map[string]any{"provider": "openai", "model": "other-coder", "base_url": "http://127.0.0.1:1/v1"})
+	p = waitStatus(t, e, "the other model", func(p lode.StatusParams) bool { return p.Model == "other-coder" })
+	if p.State != lode.StatusReady {
+		t.Errorf("status after switching models %+v, want ready", p)
+	}
+	e.SetSettings(serverSettings)
+	e.Replace(mainPath, mainDoc+"\n\n\n")
+	complete(`Println("embedded")`)
+	waitStatus(t, e, "unreachable again", func(p lode.StatusParams) bool { return p.State == lode.StatusUnreachable })
+
 	down.Store(false)
 	e.Replace(mainPath, mainDoc+"\n\n")
 	complete(`Println("server")`)

@@ -309,11 +309,18 @@ async function suggestFix(page) {
   await input.fill(env.INSTRUCTION);
   await page.keyboard.press('Enter');
   log(`asked to ${JSON.stringify(env.INSTRUCTION)}`);
+  // lode's edit is shown as a diff first, and applied on Apply.
+  await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30000 });
+  const apply = page.locator('.notifications-toasts .monaco-button:has-text("Apply")').first();
+  await apply.waitFor({ timeout: 30000 });
+  await shot(page, '5c-fix-preview');
+  await apply.click();
+  log('the fix was shown as a diff; applied it');
   const want = env.REWRITTEN.trim();
   for (let i = 0; i < 100; i++) {
     if ((await lineText(editor)).includes(want)) {
       log(`the line now reads ${JSON.stringify(want)}`);
-      await shot(page, '5c-suggest-fix');
+      await shot(page, '5d-suggest-fix');
       return;
     }
     await page.waitForTimeout(200);

@@ -10,6 +10,7 @@ import {
   ShowMessageNotification,
   MessageType,
 } from 'vscode-languageclient/node';
+import { previewEdit } from './preview';
 import { Status } from './status';
 
 // Settings only the extension uses; everything else under `lode.` is lode's
@@ -96,6 +97,18 @@ export function createClient(setup: ClientSetup): LanguageClient {
       provideInlineCompletionItems: (document, position, context, token, next) =>
         setup.enabled(document.languageId) ? next(document, position, context, token) : null,
       workspace: {
+        // lode's edits (a fix, a rewrite) are shown as a diff first.
+        handleApplyEdit: async (params) => {
+          const c = clientRef;
+          if (c === undefined) {
+            return { applied: false, failureReason: 'the client is not running' };
+          }
+          const edit = await c.protocol2CodeConverter.asWorkspaceEdit(params.edit);
+          if (!(await previewEdit(edit, `lode${params.label && params.label !== 'lode' ? `: ${params.label}` : ''}`))) {
+            return { applied: false, failureReason: 'the fix was discarded' };
+          }
+          return { applied: await vscode.workspace.applyEdit(edit) };
+        },
         // Answer workspace/configuration pulls for "lode" without the
         // client-only settings.
         configuration: async (params, token, next) => {
@@ -108,8 +121,12 @@ export function createClient(setup: ClientSetup): LanguageClient {
       },
     },
   };
-  return new LanguageClient('lode', 'lode', serverOptions, clientOptions);
+  const client = new LanguageClient('lode', 'lode', serverOptions, clientOptions);
+  clientRef = client;
+  return client;
 }
+
+let clientRef: LanguageClient | undefined;
 
 // watchState follows the client's state and lode/status in the status
 // bar. Call it before the client starts: lode sends its first status as

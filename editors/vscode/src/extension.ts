@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient } from 'vscode-languageclient/node';
 import { createClient, serverSettings, watchServer, watchState } from './client';
 import { register } from './commands';
+import { registerPreview } from './preview';
 import { resolveServer } from './server';
 import { Status } from './status';
 import { enabled, menu, toggleGlobal, toggleLanguage } from './toggle';
@@ -28,7 +29,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       void client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings(apiKey) });
     }
   };
-  ctx.subscriptions.push(channel, status, ...register(() => client));
+  ctx.subscriptions.push(channel, status, registerPreview(), ...register(() => client));
   ctx.subscriptions.push(
     vscode.commands.registerCommand('lode.showOutput', () => channel.show(true)),
     vscode.commands.registerCommand('lode.restart', () => restart(ctx, channel, status)),
