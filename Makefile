@@ -82,4 +82,4 @@ generate: ## regenerate docs/settings.md and the VS Code settings from the schem
 
 .PHONY: clean
 clean: ## remove build outputs
-	rm -rf bin dist editors/vscode/dist editors/vscode/*.vsix .ci/artifacts
+	rm -rf bin dist editors/vscode/dist editors/vscode/bin editors/vscode/*.vsix .ci/artifacts

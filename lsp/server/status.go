@@ -158,6 +158,17 @@ func (s *Server) noteCompletion(res completion.Result) {
 	}
 }
 
+// StatusChanged sends lode/status if it changed: for a ModelStatus whose
+// state changes outside completions (a circuit breaker closing after its
+// cool-down).
+func (s *Server) StatusChanged() {
+	select {
+	case <-s.ready: // s.ctx is set
+		s.publishStatus(s.ctx)
+	default:
+	}
+}
+
 // modelChanged forgets the state derived from completions when the
 // settings name another model: nothing is known of the new one yet.
 func (s *Server) modelChanged(cfg *config.Config) {
