@@ -276,6 +276,7 @@ func TestNeovim(t *testing.T) {
 		"LODE_E2E_CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
 		"LODE_E2E_CONTROL="+control(t, model),
 		"LODE_E2E_OUT="+out,
+		"LODE_E2E_SHOTS="+art,
 		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
 	)
 	output, err := run(t, 4*time.Minute, cmd)

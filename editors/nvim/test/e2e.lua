@@ -12,7 +12,8 @@
 -- LODE_E2E_REWRITTEN (the :LodeSuggest rewrite and the line it must
 -- produce), LODE_E2E_MODEL (the model the status names),
 -- LODE_E2E_CANDIDATES (an explicit request's candidates, one a line),
--- LODE_E2E_CONTROL (the fake model's controls: /count, /delay?ms=N, /stop).
+-- LODE_E2E_CONTROL (the fake model's controls: /count, /delay?ms=N, /stop),
+-- LODE_E2E_SHOTS (where text snapshots of each state go).
 --
 -- Keys go through nvim_input, so they take the same path as typed keys:
 -- autocommands, mappings and timers run as they do for a person.
@@ -121,6 +122,52 @@ local ghost_ns = vim.api.nvim_create_namespace('lode.ghost')
 local line_nr = tonumber(env.LODE_E2E_LINE)
 local typed_again, dismissed, tabbed, previewed, partial, cycled, toggled, stopped, switched -- state of the multi-key steps
 
+-- snapshot writes what the screen shows into $LODE_E2E_SHOTS/nvim-NAME.txt
+-- (headless Neovim has no screen to capture): the lines around the cursor
+-- with the ghost text in ⟦ ⟧, every float, and the status line.
+local function snapshot(name)
+  if not env.LODE_E2E_SHOTS then
+    return
+  end
+  local out = {}
+  local buf = vim.api.nvim_get_current_buf()
+  local cur = vim.api.nvim_win_get_cursor(0)
+  local first = math.max(0, cur[1] - 8)
+  local lines = vim.api.nvim_buf_get_lines(buf, first, cur[1] + 3, false)
+  local marks = vim.api.nvim_buf_get_extmarks(buf, vim.api.nvim_create_namespace('lode.ghost'), 0, -1, { details = true })
+  for _, m in ipairs(marks) do
+    local row, col, d = m[2], m[3], m[4]
+    local i = row - first + 1
+    if lines[i] then
+      local virt = {}
+      for _, chunk in ipairs(d.virt_text or {}) do
+        table.insert(virt, chunk[1])
+      end
+      lines[i] = lines[i]:sub(1, col) .. '⟦' .. table.concat(virt) .. '⟧' .. lines[i]:sub(col + 1)
+      for j, vl in ipairs(d.virt_lines or {}) do
+        table.insert(lines, i + j, '⟦' .. vl[1][1] .. '⟧')
+      end
+    end
+  end
+  for i, l in ipairs(lines) do
+    table.insert(out, string.format('%3d%s %s', first + i, first + i == cur[1] and '>' or ' ', l))
+  end
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      table.insert(out, '+-- float ----------------------------------------')
+      for _, l in ipairs(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)) do
+        table.insert(out, '| ' .. l)
+      end
+      table.insert(out, '+--------------------------------------------------')
+    end
+  end
+  table.insert(out, string.rep('-', 50))
+  table.insert(out, string.format('mode %s | %s', vim.api.nvim_get_mode().mode, lode.status()))
+  local f = io.open(env.LODE_E2E_SHOTS .. '/nvim-' .. name .. '.txt', 'w')
+  f:write(table.concat(out, '\n') .. '\n')
+  f:close()
+end
+
 local function line()
   return vim.api.nvim_get_current_line()
 end
@@ -157,6 +204,7 @@ local steps = {
       local cur = vim.api.nvim_win_get_cursor(0)
       local text = d.virt_text and d.virt_text[1][1] or ''
       log('ghost extmark at %d:%d (cursor %d:%d, %s): %q', row, col, cur[1] - 1, cur[2], d.virt_text_pos, text)
+      snapshot('1-ghost-text')
       if row ~= cur[1] - 1 or col ~= cur[2] then
         return 'the ghost text is not at the cursor'
       end
@@ -245,6 +293,7 @@ local steps = {
           local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
           local text = table.concat(lines, '\n')
           log('float %d (%dx%d):\n%s', w, vim.api.nvim_win_get_width(w), vim.api.nvim_win_get_height(w), text)
+          snapshot('2-explain')
           if text:find(env.LODE_E2E_EXPLAIN, 1, true) then
             return true
           end
@@ -298,6 +347,7 @@ local steps = {
           end
         end
         log('%s %s; preview:\n%s', opts.prompt, vim.inspect(items), previewed or '(none)')
+        snapshot('3-fix-preview')
         on_choice('Apply')
       end
       vim.cmd(string.format('%dLodeSuggest', line_nr - 1))
@@ -323,6 +373,7 @@ local steps = {
     function()
       local st = lode.status()
       log('status: %q', st)
+      snapshot('4-ready')
       return st == 'lode: ' .. env.LODE_E2E_MODEL
     end,
   },
@@ -364,6 +415,7 @@ local steps = {
           return false
         end
         log('after <M-Right>: %q, ghost %q', line(), ghost_text() or '')
+        snapshot('5-accepted-word')
         if ghost_text() ~= env.LODE_E2E_GHOST:sub(#word + 1) then
           return 'the rest of the completion is not shown after a word'
         end
@@ -399,6 +451,7 @@ local steps = {
         cycled[g] = true
         cycled.n = (cycled.n or 0) + 1
         log('candidate %d: %q', cycled.n, g)
+        snapshot('6-candidate-' .. cycled.n)
         if cycled.n >= 2 then
           vim.api.nvim_input('<C-]>')
           return true
@@ -433,6 +486,7 @@ local steps = {
       end
       local count = control('/count')
       log('status %q, model requests %s then %s, ghost %q', lode.status(), toggled.count, count, ghost_text() or '')
+      snapshot('7-toggled-off')
       if lode.status() ~= 'lode: off' then
         return 'the status does not say lode is off'
       end
@@ -458,6 +512,7 @@ local steps = {
         return false
       end
       log('status: %q', lode.status())
+      snapshot('8-unreachable')
       return true
     end,
   },
