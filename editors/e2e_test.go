@@ -261,7 +261,7 @@ func TestNeovim(t *testing.T) {
 	path, starts := lodeOnPath(t, bin, lodeLog)
 	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
 	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
-		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"), "main.go")
+		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"))
 	cmd.Dir = ws
 	cmd.Env = append(os.Environ(), modelEnv(model)...)
 	cmd.Env = append(cmd.Env,

@@ -1,7 +1,7 @@
 -- End-to-end check of lode.nvim in a real, headless Neovim, run by
 -- editors/e2e_test.go:
 --
---   nvim --headless --clean -u NONE -c 'luafile e2e.lua' main.go
+--   nvim --headless --clean -u NONE -c 'luafile e2e.lua'
 --
 -- lode is found on PATH (the test puts it there). Environment:
 -- LODE_E2E_LINE (the empty line
@@ -42,6 +42,9 @@ local lode = require('lode')
 lode.setup({
   settings = { log = { level = 'debug' } },
 })
+-- Opened after setup, as from a user's init.lua: BufReadPost and FileType
+-- both attach it, the second before the server has initialized.
+vim.cmd('edit main.go')
 
 local function control(what)
   return vim.fn.system({ 'curl', '-sf', env.LODE_E2E_CONTROL .. what })
