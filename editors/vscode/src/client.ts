@@ -83,7 +83,8 @@ export interface ClientSetup {
 export function createClient(setup: ClientSetup): LanguageClient {
   const config = vscode.workspace.getConfiguration('lode');
   const extra = config.get<string[]>('serverArgs', []);
-  const args = ['serve', ...(extra.includes('--log') ? [] : ['--log', setup.logFile]), ...extra];
+  const logged = extra.some((a) => a === '--log' || a === '-log' || a.startsWith('--log=') || a.startsWith('-log='));
+  const args = ['serve', ...(logged ? [] : ['--log', setup.logFile]), ...extra];
   const serverOptions: ServerOptions = {
     run: { command: setup.command, args },
     debug: { command: setup.command, args },
