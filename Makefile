@@ -64,11 +64,11 @@ e2e: ## run the end-to-end tests in real editors (requires them: LODE_E2E=1)
 vscode: build ## build the VS Code extension for this platform, lode inside (editors/vscode/lode-PLATFORM.vsix)
 	cd editors/vscode && npm ci --no-audit --no-fund && node scripts/package.mjs --lode ../../$(BIN)
 
-# Other platforms: VSCODE_TARGET=linux-arm64 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc make vscode-target
-# (lode needs cgo for tree-sitter: a C cross compiler for the target).
+# Another platform: GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc make vscode-target
+# (lode needs cgo for tree-sitter: CC must be a C cross compiler for it).
+VSCODE_TARGET = $(strip $(subst windows,win32,$(shell GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) env GOOS))-$(subst amd64,x64,$(shell GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) env GOARCH)))
 .PHONY: vscode-target
-vscode-target: ## build the VS Code extension for VSCODE_TARGET from GOOS/GOARCH (CC: a cross compiler)
-	@test -n "$(VSCODE_TARGET)" || { echo 'set VSCODE_TARGET (linux-x64, linux-arm64, darwin-arm64, win32-x64...)'; exit 1; }
+vscode-target: ## build the VS Code extension for GOOS/GOARCH (with CC a cross compiler): editors/vscode/lode-TARGET.vsix
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/lode-$(VSCODE_TARGET) ./cmd/lode
 	cd editors/vscode && npm ci --no-audit --no-fund && node scripts/package.mjs --lode ../../bin/lode-$(VSCODE_TARGET) --target $(VSCODE_TARGET)
 
