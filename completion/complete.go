@@ -83,7 +83,9 @@ func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.La
 			return r, err
 		}
 	}
-	if t.shown != nil {
+	// A request for several candidates asks the model: the completion on
+	// screen is one candidate, and cycling would show only it.
+	if t.shown != nil && c.n == 1 {
 		if items := t.shown.through(t.through, c.doc, c.off); len(items) > 0 {
 			if t.adopt != nil {
 				e.keep(t, t.adopt) // still running: for the next keystroke

@@ -4,6 +4,9 @@ package config
 type Completion struct {
 	Enabled bool   `toml:"enabled" default:"true" doc:"Answer inline completion and completion requests."`
 	Model   string `toml:"model" doc:"Name of a [models.NAME] entry for completions; empty uses the default model."`
+	// DisabledLanguages turns completion off per language, as the editors'
+	// toggles do.
+	DisabledLanguages []string `toml:"disabled_languages" doc:"Language IDs (as the editor names them: go, python, typescript...) for which completion is off."`
 
 	// Trigger policy for automatic requests; an explicit invocation always
 	// completes.

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/completion/llm/health"
+	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/server"
 )
 
@@ -54,6 +56,7 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 		Patcher:        s,
 		Context:        s,
 		Folders:        folders{s},
+		ModelStatus:    modelStatus{s},
 		MaxMessageSize: o.MaxMessageSize,
 		OnConfig: func(cfg *config.Config) {
 			setLevel(o.Level, cfg.Log.Level)
@@ -62,7 +65,10 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 	})
 	s.srv.Store(srv)
 	defer s.srv.Store(nil)
-	s.OnModelHealth(func(h ModelHealth) { srv.ModelHealth(h.Status.State == health.Down, h.Message) })
+	s.OnModelHealth(func(h ModelHealth) {
+		srv.ModelHealth(h.Status.State == health.Down, h.Message)
+		srv.StatusChanged()
+	})
 	s.goOwned(func() { s.reportIndexing(srv) })
 	return srv.Serve(ctx, rwc)
 }
@@ -118,10 +124,30 @@ func (s *Session) reportIndexing(srv *server.Server) {
 			done, total := s.indexed.done.Load(), s.indexed.total.Load()
 			if total > 0 {
 				prog.Report(ctx, fmt.Sprintf("%d/%d files", done, total), int(done*100/total))
+				srv.SetIndexing(int(done), int(total))
 			}
 		case <-built:
 			prog.End(ctx, fmt.Sprintf("%d files", s.indexed.total.Load()))
+			srv.SetIndexing(0, -1)
 			return
 		}
 	}
+}
+
+// modelStatus is the session as the server's ModelStatus: the health of
+// the completion model's circuit breaker.
+type modelStatus struct{ s *Session }
+
+func (m modelStatus) Status() (model, state, detail string) {
+	name, st, fallback := m.s.ModelStatus()
+	if st.State != health.Down {
+		return name, lode.StatusReady, ""
+	}
+	if st.Err != nil {
+		detail = st.Err.Error()
+	}
+	if fallback {
+		name = provider.Embedded
+	}
+	return name, lode.StatusUnreachable, detail
 }

@@ -16,3 +16,49 @@ type ContextParams struct {
 	// Budget is the token budget of the bundle; zero uses the configured one.
 	Budget int `json:"budget,omitzero"`
 }
+
+// MethodStatus is the server's lode/status notification: what lode is
+// doing and which model answers, sent after initialized and whenever that
+// changes. StatusParams is its params.
+const MethodStatus = "lode/status"
+
+// The states of StatusParams, most important first: a client shows one.
+const (
+	// StatusDisabled: completion is turned off (completion.enabled).
+	StatusDisabled = "disabled"
+	// StatusUnreachable: the model server does not answer; Fallback names
+	// the model answering instead, or is empty when none does.
+	StatusUnreachable = "unreachable"
+	// StatusWorking: completion requests are in flight.
+	StatusWorking = "working"
+	// StatusIndexing: the workspace is being indexed (Progress says how far).
+	StatusIndexing = "indexing"
+	// StatusReady: idle, the model reachable as far as lode knows.
+	StatusReady = "ready"
+)
+
+// StatusParams are the params of MethodStatus.
+type StatusParams struct {
+	State string `json:"state"`
+	// Model names the configured completion model ("embedded" for the
+	// offline model); Provider is its provider.
+	Model    string `json:"model"`
+	Provider string `json:"provider,omitempty"`
+	// Fallback names the model answering while State is unreachable.
+	Fallback string `json:"fallback,omitempty"`
+	// Detail says why, for a tooltip (the model server's error).
+	Detail string `json:"detail,omitempty"`
+	// InFlight counts the completion requests being answered.
+	InFlight int `json:"inFlight"`
+	// Indexing is set while the workspace is indexed, whatever State is.
+	Indexing *IndexingProgress `json:"indexing,omitempty"`
+	// DisabledLanguages lists the language IDs completion is off for
+	// (completion.disabled_languages).
+	DisabledLanguages []string `json:"disabledLanguages,omitempty"`
+}
+
+// IndexingProgress is how far the workspace's indexing is.
+type IndexingProgress struct {
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}

@@ -70,7 +70,10 @@ func completionFeature() *feature {
 // document the items refer to, or a nil document when there is nothing to
 // show: completion off, an engine failure (logged), or a document edited
 // since the request (its items would be stale).
-func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request) (*workspace.Document, []completion.Item, error) {
+//
+// sel, when not nil, is the item selected in the editor's completion
+// widget: the engine completes after it, as if it were inserted.
+func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request, sel *selected) (*workspace.Document, []completion.Item, error) {
 	c := s.opts.Completer
 	if !s.Config().Completion.Enabled {
 		return nil, nil, nil
@@ -83,12 +86,20 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 		s.logger.Debug("completion: document refused", "path", doc.Path, "why", why)
 		return nil, nil, nil
 	}
+	if languageDisabled(s.Config(), doc.LanguageID) {
+		return nil, nil, nil
+	}
 	off, err := s.Offset(doc, p.Position)
 	if err != nil {
 		return nil, nil, err
 	}
 	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, doc.Text, off, doc.Version
+	if sel != nil && !sel.apply(s, doc, &req) {
+		return nil, nil, nil
+	}
+	defer s.completing(ctx)()
 	res, err := c.Complete(ctx, req)
+	s.noteCompletion(res)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
@@ -113,7 +124,10 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 		trigger = completion.Invoked
 	}
 	list := &protocol.InlineCompletionList{Items: []protocol.InlineCompletionItem{}}
-	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Request{Trigger: trigger, Surface: surfaceInline})
+	if sel := p.Context.SelectedCompletionInfo; sel != (protocol.SelectedCompletionInfo{}) {
+		return s.inlineAfterSelected(ctx, p, trigger, sel)
+	}
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Request{Trigger: trigger, Surface: surfaceInline}, nil)
 	if err != nil || doc == nil {
 		return list, err
 	}
@@ -139,7 +153,7 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
 	list := &protocol.CompletionList{IsIncomplete: true, Items: []protocol.CompletionItem{}}
 	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams,
-		completion.Request{Trigger: completion.Automatic, Surface: surfaceItems, Predict: true})
+		completion.Request{Trigger: completion.Automatic, Surface: surfaceItems, Predict: true}, nil)
 	if err != nil || doc == nil {
 		return list, err
 	}

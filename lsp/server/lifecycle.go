@@ -92,6 +92,7 @@ func encodingKind(e text.Encoding) protocol.PositionEncodingKind {
 // the reading goroutine must stay free to read the answers.
 func (s *Server) initialized(ctx context.Context, p *protocol.InitializedParams) error {
 	s.readyOnce.Do(func() { close(s.ready) })
+	s.publishStatus(ctx)
 	if w := s.caps.Workspace; w != nil && w.Configuration != nil && *w.Configuration {
 		go s.pullSettings(s.ctx)
 	}

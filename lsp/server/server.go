@@ -110,6 +110,9 @@ type Options struct {
 	Patcher   Patcher       // Suggest fix and rewrite actions
 	Context   ContextSource // lode/context
 	Folders   FolderWatcher // nil: folders are only recorded (see also ClientWatching)
+	// ModelStatus, when set, reports the completion model's health for
+	// lode/status; nil derives it from completion results.
+	ModelStatus ModelStatus
 
 	// OnConfig, when set, is called with every new configuration (after
 	// initialize and after each settings change), never concurrently.
@@ -158,6 +161,7 @@ type Server struct {
 
 	explainFiles explainFiles // shown explanations, removed at the end
 	explainRegs  explainRegs  // hover and code lens registrations (explaincaps.go)
+	status       status       // what lode/status reports (status.go)
 
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized

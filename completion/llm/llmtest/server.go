@@ -68,6 +68,7 @@ func (r Request) Field(name string) any { return r.JSON()[name] }
 // Reply scripts one answer. The zero Reply answers "" successfully.
 type Reply struct {
 	Text         string   // the completion
+	More         []string // further choices, after Text (OpenAI /completions, not streamed)
 	Chunks       []string // streamed pieces; default: Text cut after each space
 	FinishReason string   // default "stop"
 	Model        string   // model named in the answer; default the request's
@@ -398,9 +399,12 @@ func usage(fields map[string]any, text string) map[string]any {
 func whole(ep endpoint, model string, rep Reply, fields map[string]any) any {
 	switch ep {
 	case epOpenAICompletion:
+		choices := []any{map[string]any{"index": 0, "text": rep.Text, "finish_reason": rep.finish()}}
+		for i, t := range rep.More {
+			choices = append(choices, map[string]any{"index": i + 1, "text": t, "finish_reason": rep.finish()})
+		}
 		return map[string]any{"id": "cmpl-1", "object": "text_completion", "created": 1, "model": model,
-			"choices": []any{map[string]any{"index": 0, "text": rep.Text, "finish_reason": rep.finish()}},
-			"usage":   usage(fields, rep.Text)}
+			"choices": choices, "usage": usage(fields, rep.Text)}
 	case epOpenAIChat, epMistralFIM:
 		return map[string]any{"id": "chat-1", "object": "chat.completion", "created": 1, "model": model,
 			"choices": []any{map[string]any{"index": 0, "finish_reason": rep.finish(),
