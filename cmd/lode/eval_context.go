@@ -47,8 +47,10 @@ type ctxSite struct {
 	lparen    int // offset of the call's "(": the cursor of mode "args"
 	lineStart int // offset of the first non-blank byte of the call's line: mode "line"
 	callee    string
+	symbol    string // the callee as written, with the name that qualifies it: "x.Close"
 	goldFile  string
-	goldLine  int // zero-based line of the callee's name in its declaration
+	goldLine  int  // zero-based line of the callee's name in its declaration
+	dep       bool // the callee is declared outside the tree: the standard library or a module dependency
 }
 
 // ctxModes are the cursor placements measured.
@@ -225,11 +227,18 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 				return true
 			}
 			var id *ast.Ident
+			qual := ""
 			switch fun := call.Fun.(type) {
 			case *ast.Ident:
 				id = fun
 			case *ast.SelectorExpr:
 				id = fun.Sel
+				switch x := fun.X.(type) {
+				case *ast.Ident:
+					qual = x.Name + "."
+				case *ast.SelectorExpr:
+					qual = x.Sel.Name + "."
+				}
 			default:
 				return true
 			}
@@ -239,16 +248,18 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 			}
 			pos := fset.Position(fn.Origin().Pos())
 			gold := strings.Replace(pos.Filename, "$GOROOT", goroot, 1)
-			if gold == path || !strings.HasPrefix(gold, root+string(filepath.Separator)) ||
-				strings.Contains(gold, string(filepath.Separator)+"vendor"+string(filepath.Separator)) {
-				return true // outside the tree, or vendored: another module
+			if gold == path {
+				return true
 			}
+			// Outside the tree, or vendored: another module.
+			dep := !strings.HasPrefix(gold, root+string(filepath.Separator)) ||
+				strings.Contains(gold, string(filepath.Separator)+"vendor"+string(filepath.Separator))
 			lp := fset.Position(call.Lparen).Offset
 			ls := bytes.LastIndexByte(src[:lp], '\n') + 1
 			for ls < lp && (src[ls] == ' ' || src[ls] == '\t') {
 				ls++
 			}
-			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), goldFile: gold, goldLine: pos.Line - 1})
+			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), symbol: qual + fn.Name(), goldFile: gold, goldLine: pos.Line - 1, dep: dep})
 			return true
 		})
 	}
@@ -266,8 +277,24 @@ func drawSites(all []ctxSite, seed uint64, n, perFile int) []ctxSite {
 		if len(out) == n {
 			break
 		}
+		if s.dep {
+			continue
+		}
 		if count[s.file] < perFile {
 			count[s.file]++
+			out = append(out, s)
+		}
+	}
+	// Calls into dependencies are drawn apart, as many, and scored apart.
+	clear(count)
+	deps := 0
+	for _, s := range all {
+		if deps == n {
+			break
+		}
+		if s.dep && count[s.file] < perFile {
+			count[s.file]++
+			deps++
 			out = append(out, s)
 		}
 	}
@@ -288,9 +315,10 @@ type ctxEval struct {
 	files     int
 	built     index.BuildResult
 	buildTime time.Duration
-	scores    map[string]*ctxScore // by method and mode: "lode/args"
-	latency   []time.Duration      // of lode's Retrieve, every call
-	misses    io.Writer            // where lode's misses are told, if set
+	scores    map[string]*ctxScore     // by method and mode: "lode/args", "lode/args dep"
+	precision map[string]*ctxPrecision // lode's, by mode: "args", "args dep"
+	latency   []time.Duration          // of lode's Retrieve, every call
+	misses    io.Writer                // where lode's misses are told, if set
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -301,6 +329,16 @@ type ctxScore struct {
 	rr    float64
 	sites int
 }
+
+// ctxPrecision counts, at one budget, lode's definition snippets of the
+// called name: all of them, and those that are the declaration the call
+// resolves to. Sites counts the sites where the name got any.
+type ctxPrecision struct {
+	right, all, sites int
+}
+
+// ctxPrecisionBudget is the budget whose bundles precision is measured on.
+const ctxPrecisionBudget = 1024
 
 // ctxMethods are the rows of the report, in order.
 var ctxMethods = []struct{ key, name string }{
@@ -347,6 +385,7 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 		ws: ws, ix: ix, r: retrieve.New(ws, ix, counter, retrieve.Options{}), counter: counter,
 		budgets: budgets, window: window, texts: make(map[string]*text.Text),
 		files: len(files), built: res, buildTime: time.Since(start), scores: make(map[string]*ctxScore),
+		precision: make(map[string]*ctxPrecision),
 	}, nil
 }
 
@@ -368,7 +407,11 @@ func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
 				if m.name == "line" {
 					cursor = sites[i].lineStart
 				}
-				if err := ev.site(ctx, sites[i], m.name, string(src[:cursor])); err != nil {
+				mode := m.name
+				if sites[i].dep {
+					mode += " dep"
+				}
+				if err := ev.site(ctx, sites[i], mode, string(src[:cursor])); err != nil {
 					return err
 				}
 			}
@@ -414,6 +457,9 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 			err = rerr
 			return 0
 		}
+		if budget == ctxPrecisionBudget || budget == ev.budgets[len(ev.budgets)-1] && !slices.Contains(ev.budgets, ctxPrecisionBudget) {
+			ev.countPrecision(s, mode, b, covers)
+		}
 		for i, sn := range b.Snippets {
 			if covers(sn.Path, sn.StartLine, sn.EndLine) {
 				return i + 1
@@ -425,6 +471,33 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 		return 0
 	})
 	return err
+}
+
+// countPrecision counts the definition snippets of the callee's name in b,
+// and those that are its declaration.
+func (ev *ctxEval) countPrecision(s ctxSite, mode string, b retrieve.Bundle, covers func(string, int, int) bool) {
+	pr := ev.precision[mode]
+	if pr == nil {
+		pr = &ctxPrecision{}
+		ev.precision[mode] = pr
+	}
+	any := false
+	for _, sn := range b.Snippets {
+		if sn.Symbol != s.symbol || sn.Reason != retrieve.ReasonDefinition && sn.Reason != retrieve.ReasonImport {
+			continue
+		}
+		any = true
+		pr.all++
+		if covers(sn.Path, sn.StartLine, sn.EndLine) {
+			pr.right++
+		} else if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "wrong %s %s %s -> %s:%d, gold %s:%d\n", mode, filepath.Base(s.file), s.symbol,
+				sn.Path, sn.StartLine+1, s.goldFile, s.goldLine+1)
+		}
+	}
+	if any {
+		pr.sites++
+	}
 }
 
 // tellMiss describes a site where lode's bundle lacks the gold.
@@ -494,7 +567,14 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond), ev.built.Indexed, ev.built.Unchanged)
 	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
 		held, sites, seed, ev.window)
+	modes := slices.Clone(ctxModes)
 	for _, m := range ctxModes {
+		if ev.scores["lode/"+m.name+" dep"] != nil {
+			modes = append(modes, struct{ name, doc string }{m.name + " dep",
+				m.doc + ", callee declared outside the tree (standard library or a module dependency)"})
+		}
+	}
+	for _, m := range modes {
 		fmt.Fprintf(w, "\n%s\n%-30s", m.doc, "method")
 		for _, b := range ev.budgets {
 			fmt.Fprintf(w, " %11s", fmt.Sprintf("recall@%d", b))
@@ -510,6 +590,10 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 				fmt.Fprintf(w, " %10.1f%%", 100*float64(sc.hits[i])/float64(sc.sites))
 			}
 			fmt.Fprintf(w, " %8.3f\n", sc.rr/float64(sc.sites))
+		}
+		if pr := ev.precision[m.name]; pr != nil && pr.all > 0 {
+			fmt.Fprintf(w, "lode's definition snippets of the called name at %d tokens: %d at %d sites, precision %.1f%% (the declaration the call resolves to, per go/types)\n",
+				ctxPrecisionBudget, pr.all, pr.sites, 100*float64(pr.right)/float64(pr.all))
 		}
 		lode, jac := ev.scores["lode/"+m.name], ev.scores["jaccard/"+m.name]
 		for i, b := range ev.budgets {
