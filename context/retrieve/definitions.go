@@ -437,3 +437,17 @@ func definitionText(d *syntax.Definition, maxLines int, lines func(first, last i
 	}
 	return body, d.StartLine, last
 }
+
+// ImportNames maps the names a document of lang uses for its imports (the
+// package name a Go import is used by, a module's alias) to the import
+// paths.
+func ImportNames(imports []syntax.Import, lang string) map[string]string {
+	return importNames(imports, lang)
+}
+
+// ImportMatch reports whether file belongs to the import imp: how many
+// trailing components of imp its directory (or its path without its
+// extension, for languages that import files) ends with; 0 for none.
+func ImportMatch(file, imp string) int {
+	return importMatch(file, imp)
+}
