@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
@@ -117,6 +118,12 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 	fmt.Fprint(stderr, "\r\033[K")
 	r := retrieve.New(ws, ix, tokens.New(), retrieve.Options{})
 	defer r.Close()
+	if strings.HasSuffix(q.path, ".go") {
+		surface := deps.New(q.root, deps.Options{})
+		defer surface.Close()
+		surface.Preload(ctx, data)
+		r.SetDependencies(surface)
+	}
 	line0 := q.line - 1
 	req := retrieve.Request{
 		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,

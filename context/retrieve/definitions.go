@@ -40,6 +40,9 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 		}
 		if qualified {
 			cands = r.importedDefs(a, id, imp, prox)
+			if len(cands) == 0 {
+				cands = r.depDefs(id, imp, "", false, prox)
+			}
 		} else {
 			cands = r.localDefs(req.Path, dir, a, id, res, prox)
 		}
@@ -176,6 +179,9 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	}
 	if goMember && want.name == "" {
 		return oneOwner(out)
+	}
+	if goMember && len(out) == 0 && want.imp != "" {
+		return r.depDefs(id, want.imp, want.name, true, prox)
 	}
 	return out
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/syntax"
 )
 
 // precisionTree has same-named definitions that a name near the cursor
@@ -81,5 +84,50 @@ func TestRetrieveDefinitionPrecision(t *testing.T) {
 				t.Errorf("definitions of %s: %+v, want only %s in %s", tc.symbol, got, tc.wantText, tc.wantFile)
 			}
 		})
+	}
+}
+
+// fakeDeps declares zap.String and (*zap.Logger).Info.
+type fakeDeps struct{}
+
+func (fakeDeps) Lookup(imp, name string) ([]index.Symbol, bool) {
+	if imp != "go.uber.org/zap" {
+		return nil, false
+	}
+	switch name {
+	case "String":
+		return []index.Symbol{{Path: "/mod/zap/field.go", Language: "go", Definition: syntax.Definition{
+			Name: "String", Kind: syntax.KindFunction, StartLine: 9, EndLine: 9,
+			Signature: "func String(key, val string) Field", Doc: "// String makes a Field."}}}, true
+	case "Info":
+		return []index.Symbol{{Path: "/mod/zap/logger.go", Language: "go", Definition: syntax.Definition{
+			Name: "Info", Kind: syntax.KindMethod, Container: "Logger", StartLine: 20, EndLine: 20,
+			Signature: "func (log *Logger) Info(msg string, fields ...Field)"}}}, true
+	}
+	return nil, true
+}
+
+// TestRetrieveDependencyDeclarations checks that a call into a dependency
+// brings the dependency's declaration, with its reason.
+func TestRetrieveDependencyDeclarations(t *testing.T) {
+	r, _, _, root := setupTree(t, precisionTree)
+	r.SetDependencies(fakeDeps{})
+	for _, tc := range []struct{ marker, symbol, want string }{
+		{`zap.String(`, "zap.String", "func String(key, val string) Field"},
+		{`log.Info(`, "log.Info", "func (log *Logger) Info(msg string, fields ...Field)"},
+	} {
+		b, err := r.Retrieve(context.Background(), at(t, root, "admin.go", tc.marker, 2048))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range b.Snippets {
+			if s.Symbol == tc.symbol {
+				found = s.Reason == ReasonDependency+" go.uber.org/zap" && strings.Contains(s.Text, tc.want)
+			}
+		}
+		if !found {
+			t.Errorf("no declaration of %s from its dependency in %+v", tc.symbol, b.Snippets)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
@@ -62,6 +63,7 @@ type Retriever struct {
 	edits    *edits
 	windows  *windowSets
 	symbols  symbolCache
+	deps     atomic.Pointer[depsHolder] // see SetDependencies
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.
