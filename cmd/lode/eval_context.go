@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
@@ -74,6 +75,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
+	useDeps := fl.Bool("deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
 		fl.PrintDefaults()
@@ -106,6 +108,11 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
 		return 1
+	}
+	if *useDeps {
+		ev.deps = deps.New(root, deps.Options{})
+		defer ev.deps.Close()
+		ev.r.SetDependencies(ev.deps)
 	}
 	if *misses {
 		ev.misses = stderr
@@ -319,6 +326,8 @@ type ctxEval struct {
 	precision map[string]*ctxPrecision // lode's, by mode: "args", "args dep"
 	latency   []time.Duration          // of lode's Retrieve, every call
 	misses    io.Writer                // where lode's misses are told, if set
+	deps      *deps.Surface            // nil: calls into dependencies are not looked up
+	depsTime  time.Duration            // reading the dependencies' surface
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -401,6 +410,14 @@ func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
 		}
 		ev.ix.Remove(file)
 		ev.touched(ctx, file)
+		if ev.deps != nil {
+			// A package is read on its first use, in the background; an
+			// editor's next request finds it. Here every site counts, so
+			// the file's imports are read before its sites are measured.
+			start := time.Now()
+			ev.deps.Preload(ctx, src)
+			ev.depsTime += time.Since(start)
+		}
 		for ; i < len(sites) && sites[i].file == file; i++ {
 			for _, m := range ctxModes {
 				cursor := sites[i].lparen
@@ -483,7 +500,8 @@ func (ev *ctxEval) countPrecision(s ctxSite, mode string, b retrieve.Bundle, cov
 	}
 	any := false
 	for _, sn := range b.Snippets {
-		if sn.Symbol != s.symbol || sn.Reason != retrieve.ReasonDefinition && sn.Reason != retrieve.ReasonImport {
+		if sn.Symbol != s.symbol || sn.Reason != retrieve.ReasonDefinition && sn.Reason != retrieve.ReasonImport &&
+			!strings.HasPrefix(string(sn.Reason), string(retrieve.ReasonDependency)) {
 			continue
 		}
 		any = true
@@ -601,6 +619,10 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 				fmt.Fprintf(w, "lode / Jaccard at 1024 tokens: %.2fx\n", float64(lode.hits[i])/float64(jac.hits[i]))
 			}
 		}
+	}
+	if ev.deps != nil {
+		fmt.Fprintf(w, "\ndependencies' surface: %d packages read in %s (beside the index's %s)\n",
+			len(ev.deps.Packages()), ev.depsTime.Round(time.Millisecond), ev.buildTime.Round(time.Millisecond))
 	}
 	if len(ev.latency) > 0 {
 		slices.Sort(ev.latency)

@@ -340,6 +340,14 @@ func (s *Surface) Packages() []string {
 	return out
 }
 
+// buildContext selects the files of this platform; cgo files count
+// whether or not a C compiler is around: their declarations are the API.
+var buildContext = func() build.Context {
+	c := build.Default
+	c.CgoEnabled = true
+	return c
+}()
+
 // readPackage parses the Go files of dir that build on this platform (no
 // tests) and returns their exported declarations by name.
 func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
@@ -357,7 +365,7 @@ func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		if ok, err := build.Default.MatchFile(dir, name); err != nil || !ok {
+		if ok, err := buildContext.MatchFile(dir, name); err != nil || !ok {
 			continue
 		}
 		path := filepath.Join(dir, name)

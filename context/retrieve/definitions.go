@@ -173,6 +173,9 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 		if goBare && tier != tierPackage || !fits(s.Definition, s.Path) {
 			continue
 		}
+		if goMember && want.name == "" && tier == tierElsewhere {
+			continue // a type of unknown origin is not guessed from afar
+		}
 		d := s.Definition
 		out = append(out, candidate{path: s.Path, def: &d, reason: ReasonDefinition, symbol: id.String(),
 			score: weigh(tier, d.Container)})
@@ -204,16 +207,26 @@ func oneOwner(cands []candidate) []candidate {
 // variable of the document's package (or of its imports) declared with a
 // type. It returns the zero typeRef when it cannot tell.
 func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) typeRef {
-	ref := func(t, declDir string) typeRef {
+	// ref resolves a type named in file (the document or another file of
+	// the index) through that file's imports.
+	ref := func(t, file string) typeRef {
 		if t == "" {
 			return typeRef{}
 		}
 		pkg, name, ok := strings.Cut(t, ".")
 		if !ok {
-			return typeRef{name: t, dir: declDir}
+			return typeRef{name: t, dir: dirOf(file)}
 		}
-		if imp := res.imports[pkg]; imp != "" {
-			return typeRef{name: name, imp: imp}
+		if file == path {
+			if imp := res.imports[pkg]; imp != "" {
+				return typeRef{name: name, imp: imp}
+			}
+			return typeRef{}
+		}
+		if fi, ok := r.ix.File(file); ok {
+			if imp := importNames(fi.Imports, a.lang)[pkg]; imp != "" {
+				return typeRef{name: name, imp: imp}
+			}
 		}
 		return typeRef{}
 	}
@@ -221,7 +234,7 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 		if a.lang != "go" {
 			return typeRef{name: baseName(t)}
 		}
-		return ref(t, dir)
+		return ref(t, path)
 	}
 	if a.lang != "go" {
 		return typeRef{}
@@ -236,7 +249,7 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 			return
 		}
 		if t := declaredType(d.Signature, q); t != "" {
-			best, bestTier = ref(t, dirOf(file)), tier
+			best, bestTier = ref(t, file), tier
 		}
 	}
 	for _, d := range a.own {
