@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
@@ -101,6 +103,9 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitFailed
 	}
 	if *showPrompt {
+		for _, g := range res.Grounding {
+			fmt.Fprintf(stdout, "# %s\n", g)
+		}
 		printPrompt(stdout, res.Prompt, root)
 	}
 	if *replay {
@@ -175,6 +180,15 @@ func completionOptions(ctx context.Context, cfg *config.Config, root, path strin
 			fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
 		} else {
 			r, closeAll, learned = wr, wr.Close, true
+			if strings.HasSuffix(path, ".go") {
+				// A single request: the document's imports are read first.
+				surface := deps.New(root, deps.Options{})
+				if data, err := os.ReadFile(path); err == nil {
+					surface.Preload(ctx, data)
+				}
+				wr.SetDependencies(surface)
+				closeAll = func() { wr.Close(); surface.Close() }
+			}
 		}
 	}
 	opts, err := completionEngineOptions(cfg, r, ng, logger)
