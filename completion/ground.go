@@ -23,6 +23,10 @@ type Names interface {
 	Names(ctx context.Context, path, content string) func(qualifier, name string) (declared, checked bool)
 }
 
+// ValueQualifier is the qualifier Names gets for a member selected from
+// an expression that is not a name: "f().Name", "a[i].Name".
+const ValueQualifier = "()"
+
 // Grounding modes (completion.grounding).
 const (
 	GroundOff  = "off"  // no check
@@ -187,10 +191,12 @@ func groundRefs(lang, selector, ins string) []groundRef {
 		switch {
 		case prevDot:
 			q := ""
-			if i >= 2 && toks[i-2].ident {
+			switch {
+			case i >= 2 && toks[i-2].ident:
 				q = toks[i-2].text
-			}
-			if q == "" && (i < 2 || toks[i-2].text != ")" && toks[i-2].text != "]") {
+			case i >= 2 && (toks[i-2].text == ")" || toks[i-2].text == "]"):
+				q = ValueQualifier // f().Name, a[i].Name: a member of some value
+			default:
 				continue
 			}
 			out = append(out, groundRef{qualifier: q, name: t.text, start: start})

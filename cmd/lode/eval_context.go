@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
@@ -50,8 +51,9 @@ type ctxSite struct {
 	callee    string
 	symbol    string // the callee as written, with the name that qualifies it: "x.Close"
 	goldFile  string
-	goldLine  int  // zero-based line of the callee's name in its declaration
-	dep       bool // the callee is declared outside the tree: the standard library or a module dependency
+	goldLine  int    // zero-based line of the callee's name in its declaration
+	dep       bool   // the callee is declared outside the tree: the standard library or a module dependency
+	line      string // the call's line from lineStart, as written
 }
 
 // ctxModes are the cursor placements measured.
@@ -75,6 +77,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
+	ground := fl.Bool("ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
 	useDeps := fl.Bool("deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
@@ -116,6 +119,9 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if *misses {
 		ev.misses = stderr
+	}
+	if *ground {
+		ev.ground = make(map[string]*ctxGround)
 	}
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
@@ -266,7 +272,9 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 			for ls < lp && (src[ls] == ' ' || src[ls] == '\t') {
 				ls++
 			}
-			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), symbol: qual + fn.Name(), goldFile: gold, goldLine: pos.Line - 1, dep: dep})
+			le := ls + max(0, bytes.IndexByte(src[ls:], '\n'))
+			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), symbol: qual + fn.Name(),
+				goldFile: gold, goldLine: pos.Line - 1, dep: dep, line: string(src[ls:le])})
 			return true
 		})
 	}
@@ -327,6 +335,7 @@ type ctxEval struct {
 	latency   []time.Duration          // of lode's Retrieve, every call
 	misses    io.Writer                // where lode's misses are told, if set
 	deps      *deps.Surface            // nil: calls into dependencies are not looked up
+	ground    map[string]*ctxGround    // by mode, when grounding is measured
 	depsTime  time.Duration            // reading the dependencies' surface
 }
 
@@ -464,6 +473,9 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 	bm25 := ev.ix.BM25(query, 64, notFile)
 	ev.score("bm25", mode, func(budget int) int { return ev.packHits(bm25, budget, covers) })
 
+	if ev.ground != nil && strings.HasPrefix(mode, "line") {
+		ev.measureGround(ctx, s, mode, content)
+	}
 	var err error
 	ev.score("lode", mode, func(budget int) int {
 		start := time.Now()
@@ -516,6 +528,79 @@ func (ev *ctxEval) countPrecision(s ctxSite, mode string, b retrieve.Bundle, cov
 	if any {
 		pr.sites++
 	}
+}
+
+// ctxGround counts, for one mode, the grounding check's verdicts: real
+// lines cut or dropped, and invented callees caught.
+type ctxGround struct {
+	real, realCut, invented, caught int
+}
+
+// measureGround runs the grounding check (mode cut) at the start of the
+// site's line on the real line, and on the line with the callee's name
+// changed into one declared nowhere (what a model inventing a member
+// writes).
+func (ev *ctxEval) measureGround(ctx context.Context, s ctxSite, mode, content string) {
+	g := ev.ground[mode]
+	if g == nil {
+		g = &ctxGround{}
+		ev.ground[mode] = g
+	}
+	// The document is the file without the call's line, as when a line
+	// is completed in a file whose rest is written.
+	src := ev.source(s.file)
+	doc := src[:s.lineStart] + src[s.lineStart+len(s.line):]
+	if ev.deps != nil {
+		// The grounding check looks members up in what the package
+		// imports; in an editor, the first request has them read.
+		var paths []string
+		for _, f := range ev.ix.Siblings(s.file) {
+			if fi, ok := ev.ix.File(f); ok {
+				for _, imp := range fi.Imports {
+					paths = append(paths, imp.Path)
+				}
+			}
+		}
+		start := time.Now()
+		ev.deps.PreloadPaths(ctx, paths)
+		ev.depsTime += time.Since(start)
+	}
+	lookup := ev.r.Names(ctx, s.file, doc)
+	ground := func(line string) (string, completion.GroundCheck) {
+		return completion.Ground(lookup, completion.GroundCut, "go", doc, s.lineStart, line)
+	}
+	g.real++
+	if out, chk := ground(s.line); out != s.line {
+		g.realCut++
+		if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "ground cut real %s %s: %q -> %q (%s)\n", mode, filepath.Base(s.file), s.line, out, chk)
+		}
+	}
+	k := strings.Index(s.line, s.symbol+"(")
+	if k < 0 {
+		return
+	}
+	k += len(s.symbol) - len(s.callee)
+	for _, v := range []string{s.callee + "s", s.callee + "All", "Get" + s.callee, s.callee + "Context", s.callee + "2"} {
+		if len(ev.ix.Lookup(v)) > 0 || ev.deps != nil && ev.deps.Declares(v) || strings.Contains(src, v) {
+			continue // not an invention: something declares it
+		}
+		invented := s.line[:k] + v + s.line[k+len(s.callee):]
+		g.invented++
+		out, chk := ground(invented)
+		if out != invented {
+			g.caught++
+		} else if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "ground missed %s %s: %q (%s)\n", mode, filepath.Base(s.file), invented, chk)
+		}
+		return
+	}
+}
+
+// source returns the content of a held-out file.
+func (ev *ctxEval) source(path string) string {
+	data, _ := os.ReadFile(path)
+	return string(data)
 }
 
 // tellMiss describes a site where lode's bundle lacks the gold.
@@ -612,6 +697,10 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		if pr := ev.precision[m.name]; pr != nil && pr.all > 0 {
 			fmt.Fprintf(w, "lode's definition snippets of the called name at %d tokens: %d at %d sites, precision %.1f%% (the declaration the call resolves to, per go/types)\n",
 				ctxPrecisionBudget, pr.all, pr.sites, 100*float64(pr.right)/float64(pr.all))
+		}
+		if g := ev.ground[m.name]; g != nil && g.real > 0 {
+			fmt.Fprintf(w, "grounding (cut) on the call's line: real lines cut or dropped %d/%d (%.1f%%); invented callees caught %d/%d (%.1f%%)\n",
+				g.realCut, g.real, 100*float64(g.realCut)/float64(g.real), g.caught, g.invented, 100*float64(g.caught)/float64(max(1, g.invented)))
 		}
 		lode, jac := ev.scores["lode/"+m.name], ev.scores["jaccard/"+m.name]
 		for i, b := range ev.budgets {

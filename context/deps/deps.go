@@ -245,6 +245,9 @@ func isDir(p string) bool {
 // starts in the background) or cannot be found: the caller knows
 // nothing, which is not the same as knowing the name is not declared.
 func (s *Surface) Lookup(importPath, name string) (syms []index.Symbol, ok bool) {
+	if importPath == "C" {
+		return nil, true // cgo's pseudo-package: C's names are not Go members
+	}
 	p := s.get(importPath)
 	if p == nil {
 		return nil, false
@@ -525,14 +528,43 @@ func (s *Surface) Preload(ctx context.Context, src []byte) {
 	if err != nil && f == nil {
 		return
 	}
+	var paths []string
 	for _, imp := range f.Imports {
 		if p, err := strconv.Unquote(imp.Path.Value); err == nil {
-			s.get(p)
+			paths = append(paths, p)
 		}
 	}
-	for _, imp := range f.Imports {
-		if p, err := strconv.Unquote(imp.Path.Value); err == nil {
-			s.Wait(ctx, p)
+	s.PreloadPaths(ctx, paths)
+}
+
+// PreloadPaths reads the packages of the import paths and waits for them
+// or for ctx.
+func (s *Surface) PreloadPaths(ctx context.Context, paths []string) {
+	for _, p := range paths {
+		s.get(p)
+	}
+	for _, p := range paths {
+		s.Wait(ctx, p)
+	}
+}
+
+// Declares reports whether a package in memory declares name (as a
+// package-level name or a member).
+func (s *Surface) Declares(name string) bool {
+	s.mu.Lock()
+	pkgs := make([]*pkg, 0, len(s.pkgs))
+	for _, p := range s.pkgs {
+		pkgs = append(pkgs, p)
+	}
+	s.mu.Unlock()
+	for _, p := range pkgs {
+		select {
+		case <-p.ready:
+			if len(p.decls[name]) > 0 {
+				return true
+			}
+		default:
 		}
 	}
+	return false
 }

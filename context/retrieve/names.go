@@ -32,6 +32,23 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 	for _, imp := range names {
 		local[imp] = r.workspacePackage(imp)
 	}
+	// A member may belong to a type of a package only the document's
+	// package imports (a field of type *slog.Logger declared in a sibling
+	// file): the siblings' imports count for members.
+	members := map[string]bool{}
+	for _, imp := range names {
+		members[imp] = true
+	}
+	for _, f := range r.ix.Siblings(path) {
+		if fi, ok := r.ix.File(f); ok {
+			for _, imp := range fi.Imports {
+				if !members[imp.Path] {
+					members[imp.Path] = true
+					local[imp.Path] = r.workspacePackage(imp.Path)
+				}
+			}
+		}
+	}
 	return func(qualifier, name string) (bool, bool) {
 		// A name qualified by an import: that package's, and nothing else's.
 		if imp, ok := names[qualifier]; ok && qualifier != "" {
@@ -54,9 +71,9 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 			return false, true // a bare Go name is its package's, or a builtin
 		}
 		// A member of a value, or a bare name elsewhere: of any package the
-		// document imports, as far as they are known.
-		all := deps != nil || len(names) == 0
-		for _, imp := range names {
+		// document's package imports, as far as they are known.
+		all := deps != nil || len(members) == 0
+		for imp := range members {
 			if deps == nil {
 				break
 			}
