@@ -53,11 +53,13 @@ type Surface struct {
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
+	// reads bounds the packages read at once: reading is background work,
+	// and requests come first.
+	reads chan struct{}
 
-	mu      sync.Mutex
-	pkgs    map[string]*pkg // by import path
-	tick    uint64
-	loading int
+	mu   sync.Mutex
+	pkgs map[string]*pkg // by import path
+	tick uint64
 }
 
 // pkg is one package's surface.
@@ -86,7 +88,7 @@ func New(root string, opts Options) *Surface {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Surface{goroot: opts.GOROOT, modcache: opts.GOMODCACHE, root: root, max: opts.MaxPackages,
 		modules: map[string]string{}, replaced: map[string]string{}, pkgs: map[string]*pkg{},
-		ctx: ctx, cancel: cancel}
+		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 2)}
 	if s.max <= 0 {
 		s.max = DefaultMaxPackages
 	}
@@ -297,6 +299,12 @@ func (s *Surface) get(importPath string) *pkg {
 	go func() {
 		defer s.wg.Done()
 		defer close(p.ready)
+		select {
+		case s.reads <- struct{}{}:
+			defer func() { <-s.reads }()
+		case <-s.ctx.Done():
+			return
+		}
 		dir, _ := s.Dir(importPath)
 		if dir == "" {
 			return
