@@ -53,7 +53,7 @@ type Surface struct {
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
-	// reads bounds the packages read at once: reading is background work,
+	// reads makes packages be read one at a time: reading is background work,
 	// and requests come first.
 	reads chan struct{}
 
@@ -88,7 +88,7 @@ func New(root string, opts Options) *Surface {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Surface{goroot: opts.GOROOT, modcache: opts.GOMODCACHE, root: root, max: opts.MaxPackages,
 		modules: map[string]string{}, replaced: map[string]string{}, pkgs: map[string]*pkg{},
-		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 2)}
+		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 1)}
 	if s.max <= 0 {
 		s.max = DefaultMaxPackages
 	}

@@ -1,6 +1,8 @@
 package retrieve
 
 import (
+	"strings"
+
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -49,9 +51,25 @@ func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox f
 		if isMember != member || member && s.Container != container || !r.ws.Allowed(s.Path) {
 			continue
 		}
-		def := s.Definition
-		out = append(out, candidate{path: s.Path, def: &def, reason: ReasonDependency + " " + Reason(imp),
-			symbol: id.String(), score: prox})
+		// The text is the surface's own (doc and declaration, no body): the
+		// dependency's file is never read at request time.
+		text, first, last := depText(s.Definition, r.opts.MaxDefinitionLines)
+		out = append(out, candidate{path: s.Path, first: first, last: last, text: text,
+			reason: ReasonDependency + " " + Reason(imp), symbol: id.String(), score: prox})
 	}
 	return out
+}
+
+// depText returns the text shown for a dependency's declaration: its doc
+// comment (cut as definitionText cuts it) and its declaration, at most
+// maxLines lines of it.
+func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
+	decl := d.Signature
+	if lines := strings.SplitAfter(decl, "\n"); len(lines) > maxLines {
+		decl = strings.Join(lines[:maxLines], "")
+	}
+	last = d.StartLine + strings.Count(strings.TrimRight(decl, "\n"), "\n")
+	sig := syntax.Definition{Kind: syntax.KindFunction, Signature: decl, Doc: d.Doc, StartLine: d.StartLine}
+	text, first, _ = definitionText(&sig, maxLines, func(int, int) string { return "" })
+	return text, first, last
 }
