@@ -11,6 +11,7 @@ import (
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
@@ -48,6 +49,7 @@ type workspacePart struct {
 type memory struct {
 	ix   *index.Index
 	retr *retrieve.Retriever
+	deps *deps.Surface // nil before the first folder
 }
 
 var (
@@ -111,9 +113,15 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 		return
 	}
 	ix, indexCache := retrieve.OpenIndex(path)
-	old := w.mem.Swap(w.newMemory(ix))
+	mem := w.newMemory(ix)
+	mem.deps = deps.New(path, deps.Options{}) // what the folder's go.mod requires, read on first use
+	mem.retr.SetDependencies(mem.deps)
+	old := w.mem.Swap(mem)
 	old.ix.OnParsed(nil)
 	old.retr.Close()
+	if old.deps != nil {
+		old.deps.Close()
+	}
 	w.modelCache = loadEmbedded(w.model, path, w.s.logger)
 	w.indexer = retrieve.StartIndexing(w.s.ctx, w.s.workspace, ix, retrieve.IndexOptions{
 		CachePath: indexCache,
@@ -218,6 +226,9 @@ func (w *workspacePart) Close() error {
 	m := w.mem.Load()
 	m.ix.OnParsed(nil)
 	m.retr.Close()
+	if m.deps != nil {
+		m.deps.Close()
+	}
 	return nil
 }
 
