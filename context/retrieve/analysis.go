@@ -293,6 +293,8 @@ func isIdentByte(c byte) bool {
 // Go declarations whose text names a local's type.
 var (
 	goTypedDecl = regexp.MustCompile(`(?m)(?:\bvar\s+|[(,]\s*)([A-Za-z_]\w*)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
+	// Parameters that share a type: "(n, whole *tree_sitter.Node".
+	goGroupDecl = regexp.MustCompile(`[(,]\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
 	goShortDecl = regexp.MustCompile(`([A-Za-z_]\w*)\s*:=\s*&?(?:new\()?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)(\{|\)|\()`)
 )
 
@@ -372,6 +374,11 @@ func lineTypeDecls(line string) []typeDecl {
 	if strings.ContainsAny(line, "(,") || strings.Contains(line, "var") {
 		for _, m := range goTypedDecl.FindAllStringSubmatch(line, -1) {
 			out = append(out, typeDecl{name: m[1], typ: m[2]})
+		}
+		for _, m := range goGroupDecl.FindAllStringSubmatch(line, -1) {
+			for _, name := range strings.Split(m[1], ",") {
+				out = append(out, typeDecl{name: strings.TrimSpace(name), typ: m[2]})
+			}
 		}
 	}
 	if !strings.Contains(line, ":=") {

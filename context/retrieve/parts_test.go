@@ -165,14 +165,15 @@ func TestDeclaredType(t *testing.T) {
 func TestGoLocalTypesAcrossLines(t *testing.T) {
 	fn := `func serve(
 	ctx context.Context,
-	l net.Listener) error {
+	l net.Listener, a, b *ast.Node) error {
 	var (
 		mu sync.Mutex
 	)
 	srv := &http.Server{}
 	srv := http.NewServer()
 }`
-	want := map[string]string{"ctx": "context.Context", "l": "net.Listener", "mu": "sync.Mutex", "srv": "http.Server"}
+	want := map[string]string{"ctx": "context.Context", "l": "net.Listener", "mu": "sync.Mutex", "srv": "http.Server",
+		"a": "ast.Node", "b": "ast.Node"}
 	if diff := cmp.Diff(want, goLocalTypes(fn)); diff != "" {
 		t.Errorf("goLocalTypes (-want +got):\n%s", diff)
 	}
