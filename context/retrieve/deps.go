@@ -1,6 +1,7 @@
 package retrieve
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/lode-ls/lode/context/index"
@@ -48,7 +49,7 @@ func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox f
 	var out []candidate
 	for _, s := range syms {
 		isMember := s.Kind == syntax.KindMethod && s.Container != "" || s.Kind == syntax.KindField
-		if isMember != member || member && s.Container != container || !r.ws.Allowed(s.Path) {
+		if isMember != member || member && s.Container != container || !r.depAllowed(s.Path) {
 			continue
 		}
 		// The text is the surface's own (doc and declaration, no body): the
@@ -72,4 +73,22 @@ func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
 	sig := syntax.Definition{Kind: syntax.KindFunction, Signature: decl, Doc: d.Doc, StartLine: d.StartLine}
 	text, first, _ = definitionText(&sig, maxLines, func(int, int) string { return "" })
 	return text, first, last
+}
+
+// depAllowed is r.ws.Allowed for a dependency's file. Outside the
+// workspace's folders only fixed rules apply (secret file names, excluded
+// directories), so the answer is kept; inside them (vendored code) the
+// ignore rules and settings may change, and it is asked each time.
+func (r *Retriever) depAllowed(path string) bool {
+	for _, f := range r.ws.Folders() {
+		if path == f || strings.HasPrefix(path, f+string(filepath.Separator)) {
+			return r.ws.Allowed(path)
+		}
+	}
+	if v, ok := r.depFiles.Load(path); ok {
+		return v.(bool)
+	}
+	ok := r.ws.Allowed(path)
+	r.depFiles.Store(path, ok)
+	return ok
 }

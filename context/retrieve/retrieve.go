@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/index"
@@ -64,6 +65,7 @@ type Retriever struct {
 	windows  *windowSets
 	symbols  symbolCache
 	deps     atomic.Pointer[depsHolder] // see SetDependencies
+	depFiles sync.Map                   // path -> bool: depAllowed's answers outside the folders
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.
