@@ -226,6 +226,8 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 	}
 	start := wordStart(c.doc, c.off)
 	var items []Item
+	var checks []GroundCheck
+	declared := e.groundLookup(ctx, c)
 	seen := map[string]bool{}
 	for _, s := range texts {
 		in.Text = s
@@ -233,6 +235,11 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 		if ins == "" || seen[ins] || len(items) >= c.n {
 			continue
 		}
+		var g GroundCheck
+		if ins, g = Ground(declared, e.config().Grounding, c.lang, c.doc, c.off, ins); ins == "" {
+			continue
+		}
+		checks = append(checks, g)
 		seen[ins] = true
 		text := c.doc[start:c.off] + ins
 		items = append(items, Item{
@@ -241,7 +248,8 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 		})
 	}
 	timing.Post = time.Since(postStart)
-	r := Result{Items: items, Source: res.source, Prompt: p, Timing: timing}
+	items, checks = groundedFirst(items, checks)
+	r := Result{Items: items, Source: res.source, Prompt: p, Timing: timing, Grounding: checks}
 	if len(items) > 0 {
 		sh := &shown{path: c.path, text: c.doc, off: c.off, items: items, at: time.Now(), timing: timing}
 		if p != nil && p.Request != nil {

@@ -128,6 +128,9 @@ type Result struct {
 	// (it wraps llm's sentinels); Complete itself does not fail for it.
 	Err    error
 	Timing Timing
+	// Grounding says, per item, which names the grounding check looked up
+	// and what it did with those declared nowhere.
+	Grounding []GroundCheck
 }
 
 // Superseded is Result.Skipped for a request answered empty because a

@@ -101,6 +101,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	} else {
 		s.Prepare(path)
 	}
+	s.PreloadDependencies(ctx, path)
 	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
 	if *auto {
 		req.Trigger = completion.Automatic
@@ -118,6 +119,9 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return printCompletionJSON(stdout, stderr, res, downMsg)
 	}
 	if *showPrompt {
+		for _, g := range res.Grounding {
+			fmt.Fprintf(stdout, "# %s\n", g)
+		}
 		printPrompt(stdout, res.Prompt, root)
 	}
 	if *replay {

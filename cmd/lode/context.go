@@ -110,6 +110,7 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 	if q.budget <= 0 {
 		q.budget = s.Config().Context.Budget
 	}
+	s.PreloadDependencies(ctx, q.path)
 	line0 := q.line - 1
 	req := retrieve.Request{
 		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,

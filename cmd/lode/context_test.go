@@ -57,7 +57,7 @@ func TestRunContext(t *testing.T) {
 	}
 	found := false
 	for _, s := range b.Snippets {
-		if s.Symbol == "Double" && strings.Contains(s.Text, "func Double(n int) int") && s.Tokens > 0 {
+		if s.Symbol == "util.Double" && strings.Contains(s.Text, "func Double(n int) int") && s.Tokens > 0 {
 			found = true
 		}
 	}
@@ -66,7 +66,7 @@ func TestRunContext(t *testing.T) {
 	}
 	out.Reset()
 	if code := runContext(context.Background(), []string{"-no-cache", where}, &out, &errb); code != 0 ||
-		!strings.Contains(out.String(), "imported symbol Double  util/util.go:3-4") {
+		!strings.Contains(out.String(), "imported symbol util.Double  util/util.go:3-4") {
 		t.Errorf("text output (exit %d):\n%s", code, out.String())
 	}
 	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != exitUsage {

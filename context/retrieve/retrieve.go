@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
@@ -62,6 +64,8 @@ type Retriever struct {
 	edits    *edits
 	windows  *windowSets
 	symbols  symbolCache
+	deps     atomic.Pointer[depsHolder] // see SetDependencies
+	depFiles sync.Map                   // path -> bool: depAllowed's answers outside the folders
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.

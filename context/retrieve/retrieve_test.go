@@ -109,8 +109,14 @@ func Format() {}
 // setup writes testTree, indexes it and returns a retriever over it.
 func setup(t *testing.T) (*Retriever, *workspace.Workspace, *index.Index, string) {
 	t.Helper()
+	return setupTree(t, testTree)
+}
+
+// setupTree is setup for the files of tree.
+func setupTree(t *testing.T, tree map[string]string) (*Retriever, *workspace.Workspace, *index.Index, string) {
+	t.Helper()
 	root := t.TempDir()
-	for name, content := range testTree {
+	for name, content := range tree {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -158,7 +164,7 @@ func at(t *testing.T, root, rel, marker string, budget int) Request {
 
 func find(b Bundle, rel string, reason Reason, symbol string) *Snippet {
 	for i, s := range b.Snippets {
-		if strings.HasSuffix(filepath.ToSlash(s.Path), rel) && s.Reason == reason && (symbol == "" || s.Symbol == symbol) {
+		if strings.HasSuffix(filepath.ToSlash(s.Path), rel) && s.Reason == reason && (symbol == "" || s.Symbol == symbol || strings.HasSuffix(s.Symbol, "."+symbol)) {
 			return &b.Snippets[i]
 		}
 	}
@@ -180,7 +186,7 @@ func TestRetrieveDefinitions(t *testing.T) {
 		t.Errorf("Format snippet lines %d-%d, want 10-11", f.StartLine, f.EndLine)
 	}
 	// The enclosing signature comes first, then the name before the cursor.
-	if len(b.Snippets) < 2 || b.Snippets[0].Reason != ReasonEnclosing || b.Snippets[1].Symbol != "Format" {
+	if len(b.Snippets) < 2 || b.Snippets[0].Reason != ReasonEnclosing || b.Snippets[1].Symbol != "money.Format" {
 		t.Errorf("bundle starts with %+v, want the enclosing signature then the definition of Format", b.Snippets[:min(2, len(b.Snippets))])
 	}
 	// The same-package method, through the local's type.

@@ -171,6 +171,31 @@ func (w *Workspace) insideReal(real string) bool {
 // file outside every workspace folder is allowed only while the editor has
 // it open.
 func (w *Workspace) Allowed(path string) bool {
+	return w.allowed(path)
+}
+
+// AllowedDependency reports whether lode may read a file outside the
+// workspace folders for its declarations (a dependency in the module
+// cache or GOROOT, never the user's choice to open it): the fixed rules
+// apply (no secret file, nothing under an excluded directory), not the
+// rule that serves other outside files only while they are open.
+func (w *Workspace) AllowedDependency(path string) bool {
+	path = filepath.Clean(path)
+	if w.folderOf(path) != "" {
+		return w.Allowed(path)
+	}
+	if excludedFile(path) {
+		return false
+	}
+	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if excludedDirs[filepath.Base(dir)] {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *Workspace) allowed(path string) bool {
 	path = filepath.Clean(path)
 	if excludedFile(path) {
 		return false

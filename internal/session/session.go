@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
@@ -97,6 +98,16 @@ type Session struct {
 type memory struct {
 	ix   *index.Index
 	retr *retrieve.Retriever
+	deps *deps.Surface // the dependencies' declarations; nil before the first folder
+}
+
+// close releases what the memory holds.
+func (m *memory) close() {
+	m.ix.OnParsed(nil)
+	m.retr.Close()
+	if m.deps != nil {
+		m.deps.Close()
+	}
 }
 
 // Open opens a session: it loads the configuration and, when opts.Root is
@@ -190,8 +201,6 @@ func (s *Session) Close() error {
 	s.cancel()
 	s.ws.StopWatching()
 	s.wg.Wait()
-	m := s.mem.Load()
-	m.ix.OnParsed(nil)
-	m.retr.Close()
+	s.mem.Load().close()
 	return s.completion.close()
 }

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
@@ -51,9 +53,10 @@ func (s *Session) AddFolder(path string) {
 		ix, indexCache, err = retrieve.OpenIndex(path)
 		s.caches.Load("index", indexCache, err)
 	}
-	old := s.mem.Swap(s.newMemory(ix))
-	old.ix.OnParsed(nil)
-	old.retr.Close()
+	mem := s.newMemory(ix)
+	mem.deps = deps.New(path, deps.Options{}) // what the folder's go.mod requires, read on first use
+	mem.retr.SetDependencies(mem.deps)
+	s.mem.Swap(mem).close()
 	if !s.opts.NoLearn {
 		s.modelCache = s.loadEmbedded(path)
 	}
@@ -150,6 +153,25 @@ func (s *Session) Context(ctx context.Context, req retrieve.Request) (retrieve.B
 // Retrieve implements completion.Retriever.
 func (s *Session) Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
 	return s.mem.Load().retr.Retrieve(ctx, req)
+}
+
+// Names implements completion.Names over the current memory: the
+// grounding check of completions looks names up there.
+func (s *Session) Names(ctx context.Context, path, content string) func(qualifier, name string) (bool, bool) {
+	return s.mem.Load().retr.Names(ctx, path, content)
+}
+
+// PreloadDependencies reads the declarations of the packages a Go file
+// imports now, as a single request (a command) wants them before it runs;
+// the server reads them on first use, in the background.
+func (s *Session) PreloadDependencies(ctx context.Context, path string) {
+	m := s.mem.Load()
+	if m.deps == nil || !strings.HasSuffix(path, ".go") {
+		return
+	}
+	if data, err := s.ws.ReadFile(path); err == nil {
+		m.deps.Preload(ctx, data)
+	}
 }
 
 // Definitions implements explain.Lookup over the current index.
