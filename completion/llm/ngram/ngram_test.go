@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/syntax"
@@ -146,7 +145,7 @@ func goLang() *syntax.Language { return syntax.ByName("go") }
 
 func trained(t testing.TB, files map[string]string) *Model {
 	t.Helper()
-	m := New(Options{})
+	m := newModel(t, Options{})
 	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if err := m.Learn(p, goLang(), []byte(files[p]), nil); err != nil {
 			t.Fatal(err)
@@ -274,7 +273,7 @@ func TestComplete(t *testing.T) {
 }
 
 func TestUnknownLanguageAnswersEmpty(t *testing.T) {
-	m := New(Options{})
+	m := newModel(t, Options{})
 	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: "hello wor", Path: "notes.txt"})
 	if err != nil || len(resp.Choices) != 0 {
 		t.Errorf("plain text: got %v, %v; want an empty response", resp, err)
@@ -352,12 +351,9 @@ func TestDirectoryLevelBuiltInBackground(t *testing.T) {
 	if _, err := m.Complete(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !cached() {
-		if time.Now().After(deadline) {
-			t.Fatal("the directory and file levels were never built")
-		}
-		time.Sleep(time.Millisecond)
+	m.Close() // waits for the background builds
+	if !cached() {
+		t.Fatal("the directory and file levels were not built")
 	}
 	// Learning a file of the directory keeps the cached level up to date.
 	m.Learn("/w/c.go", goLang(), []byte(fileA), nil)
