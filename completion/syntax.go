@@ -43,7 +43,7 @@ func (c *checker) start(ctx context.Context) {
 		return
 	}
 	c.once.Do(func() {
-		go func() {
+		c.trees.work.Go(func() {
 			defer close(c.done)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
@@ -51,7 +51,7 @@ func (c *checker) start(ctx context.Context) {
 			if err == nil {
 				c.shared, c.tree = st, st.tree
 			}
-		}()
+		})
 	})
 }
 
@@ -75,12 +75,12 @@ func (c *checker) close() {
 		return
 	}
 	c.once.Do(func() { close(c.done) }) // never started
-	go func() {
+	c.trees.work.Go(func() {
 		<-c.done
 		if c.shared != nil {
 			c.trees.put(c.shared)
 		}
-	}()
+	})
 }
 
 // leafAt returns the class of the token that holds the cursor.
