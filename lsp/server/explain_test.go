@@ -109,7 +109,9 @@ func TestExplainCancelled(t *testing.T) {
 	defer cancel()
 	p := pos(4, 3)
 	errc := make(chan error, 1)
-	go func() { errc <- e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil) }()
+	go func() {
+		errc <- e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
+	}()
 	eventually.True(t, func() bool { return len(m.Calls()) > 0 }, "the model was not called")
 	cancel()
 	if err := <-errc; err == nil {
