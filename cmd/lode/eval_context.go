@@ -72,6 +72,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
+	timeBudget := fl.Duration("time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
 		fl.PrintDefaults()
@@ -108,6 +109,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *misses {
 		ev.misses = stderr
 	}
+	ev.time = *timeBudget
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
@@ -291,6 +293,10 @@ type ctxEval struct {
 	scores    map[string]*ctxScore // by method and mode: "lode/args"
 	latency   []time.Duration      // of lode's Retrieve, every call
 	misses    io.Writer            // where lode's misses are told, if set
+	// time, when set, is a time budget per search: lode is scored under
+	// it too, as it is now (the sources that finished) and as it was (the
+	// whole bundle, or nothing when the search ran past the budget).
+	time time.Duration
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -308,6 +314,8 @@ var ctxMethods = []struct{ key, name string }{
 	{"jaccard", "Jaccard, 20-line windows"},
 	{"bm25", "BM25, 10-line chunks"},
 	{"lode", "lode"},
+	{"lode-time", "lode, time budget"},
+	{"lode-aon", "all or nothing"},
 }
 
 // newCtxEval indexes root (without testdata), timing the cold build.
@@ -405,25 +413,49 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 	ev.score("bm25", mode, func(budget int) int { return ev.packHits(bm25, budget, covers) })
 
 	var err error
-	ev.score("lode", mode, func(budget int) int {
-		start := time.Now()
-		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
-			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
-		ev.latency = append(ev.latency, time.Since(start))
-		if rerr != nil {
-			err = rerr
-			return 0
-		}
+	rank := func(b retrieve.Bundle) int {
 		for i, sn := range b.Snippets {
 			if covers(sn.Path, sn.StartLine, sn.EndLine) {
 				return i + 1
 			}
 		}
-		if ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
+		return 0
+	}
+	retrieveAt := func(ctx context.Context, budget int) (retrieve.Bundle, time.Duration) {
+		start := time.Now()
+		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
+			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
+		if rerr != nil {
+			err = rerr
+		}
+		return b, time.Since(start)
+	}
+	// By token budget: lode's rank without a time budget, and whether the
+	// search took longer than ev.time.
+	ranks, late := make(map[int]int), make(map[int]bool)
+	ev.score("lode", mode, func(budget int) int {
+		b, took := retrieveAt(ctx, budget)
+		ev.latency = append(ev.latency, took)
+		ranks[budget], late[budget] = rank(b), took > ev.time
+		if ranks[budget] == 0 && ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
 			ev.tellMiss(s, mode, content, b)
 		}
-		return 0
+		return ranks[budget]
 	})
+	if ev.time > 0 {
+		ev.score("lode-aon", mode, func(budget int) int {
+			if late[budget] {
+				return 0
+			}
+			return ranks[budget]
+		})
+		ev.score("lode-time", mode, func(budget int) int {
+			tctx, cancel := context.WithTimeout(ctx, ev.time)
+			defer cancel()
+			b, _ := retrieveAt(tctx, budget)
+			return rank(b)
+		})
+	}
 	return err
 }
 
@@ -494,6 +526,9 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond), ev.built.Indexed, ev.built.Unchanged)
 	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
 		held, sites, seed, ev.window)
+	if ev.time > 0 {
+		fmt.Fprintf(w, "time budget per search: %s (\"lode, time budget\": the sources that finished; \"all or nothing\": the whole bundle, or none when the search ran past it)\n", ev.time)
+	}
 	for _, m := range ctxModes {
 		fmt.Fprintf(w, "\n%s\n%-30s", m.doc, "method")
 		for _, b := range ev.budgets {
