@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	protocol "go.lsp.dev/protocol"
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/eventually"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -84,8 +84,7 @@ var token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 	var bundle struct {
 		Snippets []snippet `json:"snippets"`
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	eventually.True(t, func() bool {
 		bundle.Snippets = nil
 		if err := e.Call("lode/context", map[string]any{
 			"textDocument": protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
@@ -93,15 +92,8 @@ var token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
 		}, &bundle); err != nil {
 			t.Fatalf("lode/context: %v", err)
 		}
-		if strings.Contains(bundleText(bundle.Snippets), "func connect") || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	text := bundleText(bundle.Snippets)
-	if !strings.Contains(text, "func connect") {
-		t.Fatalf("the bundle never held connect's definition:\n%s\nlog:\n%s", text, stderr.String())
-	}
+		return strings.Contains(bundleText(bundle.Snippets), "func connect")
+	}, "the bundle never held connect's definition:\n%s\nlog:\n%s", bundleText(bundle.Snippets), stderr.String())
 	for _, s := range bundle.Snippets {
 		if base := filepath.Base(s.Path); base == ".env" || base == "id_rsa" {
 			t.Errorf("the bundle holds the secret file %s", s.Path)
