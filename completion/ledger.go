@@ -28,28 +28,36 @@ import (
 //
 // A request (ticket), per surface and document (its key):
 //
-//		begin ─▶ latest ─ join ─▶ holding a call ─ end ─▶ over
-//		           │                  ├─ keep ─▶ kept: ends, its call left to the next request
-//		           │                  └─ superseded (a newer begin, forget)
-//		           └─ superseded (a newer begin, forget)
+//	begin ─▶ latest ─ join ─▶ holding a call ─ end ─▶ answered ─ over ─▶ gone
+//	           │ │                │
+//	           │ │                ├─ keep ─▶ kept (answered without the call,
+//	           │ │                │          which stays for the next request)
+//	           │ │                └─ superseded
+//	           │ └─ from the recent results, type-through, or skipped ─▶ answered
+//	           └─ superseded (a newer begin, forget): answered empty
 //
-//	  - begin makes the request the latest of its key and supersedes the
-//	    previous one (closes its done; a superseded request answers empty).
-//	    The previous request's call is handed over (adopt, held) when the
-//	    new document only types ahead of the document the call's prompt was
-//	    written for, and the call is running or answered with text; else
-//	    the previous request's reference is dropped. The items on screen
-//	    stay (through, shown) while what was typed matches one of them;
-//	    else they leave the screen, reported rejected unless accepted.
-//	  - join, only while the request is the latest, answers from the recent
-//	    results, or gives the request a reference to an identical call in
-//	    flight, or starts a call it holds the first reference to.
-//	  - end drops the request's reference, unless keep was called: a
-//	    request that answered without waiting for its call (late: the
-//	    companion's line, items without the line) keeps the reference for
-//	    the next request's begin to adopt.
-//	  - forget supersedes the requests of a closed document and drops their
-//	    references.
+// Transitions, each one method:
+//   - begin makes the request the latest of its key and supersedes the
+//     previous one (closes its done; a superseded request answers empty).
+//     The previous request's call is handed over (adopt, held) when the
+//     new document only types ahead of the document the call's prompt was
+//     written for, and the call is running or answered with text; else
+//     the previous request's reference is dropped. The items on screen
+//     stay (through, shown) while what was typed matches one of them;
+//     else they leave the screen, reported rejected unless accepted.
+//     After close, begin registers nothing (the request is answered
+//     SkipClosed).
+//   - join, only while the request is the latest, answers from the recent
+//     results, or gives the request a reference to an identical call in
+//     flight, or starts a call it holds the first reference to.
+//   - keep: a request that answers without waiting for its call (late:
+//     the companion's line, items without the line) keeps the reference
+//     for the next request's begin to adopt.
+//   - end drops the request's reference, unless it keeps it.
+//   - over ends the request (end, then close may return): its caller
+//     calls it last, once everything the request started has an owner.
+//   - forget supersedes the requests of a closed document and drops their
+//     references.
 //
 // A call (flight): running ─ publish ─▶ done (its text in the recent
 // results), or running ─ last reference dropped ─▶ aborted (its context
@@ -58,13 +66,8 @@ import (
 // Items on screen (docState.shown): show sets them when the request is
 // still the latest; accept marks them; begin drops them (above).
 //
-// A request registered by begin is over when its caller calls over, once
-// everything the request started has been handed to someone who waits
-// for it.
-//
 // close drops every kept reference, aborts every call, and waits for the
-// calls' goroutines and for the requests still running; begin registers
-// no request after it.
+// calls' goroutines and for the requests between begin and over.
 type ledger struct {
 	calls    sync.WaitGroup // the goroutines of the calls, for close
 	requests sync.WaitGroup // the requests between begin and over, for close
