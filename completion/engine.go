@@ -34,7 +34,10 @@ import (
 )
 
 // Retriever finds the workspace context for a cursor; context/retrieve
-// provides one.
+// provides one. The engine gives ctx a deadline, the request's time budget
+// for context (see retrieveBudget): a Retriever returns by then with what
+// it has found, and says in Bundle.Cut what it left out. A cancelled ctx
+// means the request is gone: the answer is not used.
 type Retriever interface {
 	Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error)
 }

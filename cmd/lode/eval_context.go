@@ -295,7 +295,7 @@ type ctxEval struct {
 	misses    io.Writer            // where lode's misses are told, if set
 	// time, when set, is a time budget per search: lode is scored under
 	// it too, as it is now (the sources that finished) and as it was (the
-	// whole bundle, or nothing when the search ran past the budget).
+	// whole bundle, or nothing when a source did not finish in time).
 	time time.Duration
 }
 
@@ -430,31 +430,33 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 		}
 		return b, time.Since(start)
 	}
-	// By token budget: lode's rank without a time budget, and whether the
-	// search took longer than ev.time.
-	ranks, late := make(map[int]int), make(map[int]bool)
 	ev.score("lode", mode, func(budget int) int {
 		b, took := retrieveAt(ctx, budget)
 		ev.latency = append(ev.latency, took)
-		ranks[budget], late[budget] = rank(b), took > ev.time
-		if ranks[budget] == 0 && ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
+		r := rank(b)
+		if r == 0 && ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
 			ev.tellMiss(s, mode, content, b)
 		}
-		return ranks[budget]
+		return r
 	})
 	if ev.time > 0 {
-		ev.score("lode-aon", mode, func(budget int) int {
-			if late[budget] {
-				return 0
-			}
-			return ranks[budget]
-		})
-		ev.score("lode-time", mode, func(budget int) int {
+		// Then under the time budget, the document parsed already (as an
+		// open document is, and as the call above left it): the bundle of
+		// the sources that finished, and what the engine had before, from
+		// the same call: the whole bundle when nothing was cut, else
+		// nothing.
+		timed, whole := make(map[int]int), make(map[int]int)
+		for _, budget := range ev.budgets {
 			tctx, cancel := context.WithTimeout(ctx, ev.time)
-			defer cancel()
 			b, _ := retrieveAt(tctx, budget)
-			return rank(b)
-		})
+			cancel()
+			timed[budget] = rank(b)
+			if len(b.Cut) == 0 {
+				whole[budget] = timed[budget]
+			}
+		}
+		ev.score("lode-time", mode, func(budget int) int { return timed[budget] })
+		ev.score("lode-aon", mode, func(budget int) int { return whole[budget] })
 	}
 	return err
 }
