@@ -214,7 +214,7 @@ func TestItemsDoNotWaitForASlowModel(t *testing.T) {
 	// The call goes on; once it answers, the next request (the user typed
 	// "i") takes its line over, with no second call.
 	g.open()
-	cfg.ItemsWaitMS = 5000
+	cfg.ItemsWaitMS = int(time.Hour / time.Millisecond)
 	e.SetConfig(cfg)
 	typed := strings.Replace(goDoc, "fmt.", "fmt.Pri", 1)
 	res, err = e.Complete(context.Background(), itemsAt(typed, "fmt.Pri"))
@@ -265,7 +265,7 @@ func TestCompanionAnswersFirst(t *testing.T) {
 	g.open()
 	waitKept(t, e, "inline\x00/w/main.go")
 	cfg := *e.config()
-	cfg.CompanionWaitMS = 5000
+	cfg.CompanionWaitMS = int(time.Hour / time.Millisecond)
 	e.SetConfig(cfg)
 	doc, off = doc[:off]+"i"+doc[off:], off+1
 	res, _ = e.Complete(context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: off, Surface: "inline"})

@@ -203,7 +203,7 @@ func (e *Engine) config() *config.Completion { return e.cfg.Load() }
 // Close aborts the model calls in flight and waits for them and for every
 // other goroutine the engine started, then releases the cached syntax
 // trees and closes the feedback log. Requests still running end empty;
-// requests must not start once Close is called.
+// requests after Close are answered with Skipped SkipClosed.
 func (e *Engine) Close() error {
 	e.ledger.close()
 	e.work.Wait()

@@ -73,11 +73,13 @@ func testConfig() config.Completion {
 }
 
 // waitBudgets sets the time budgets that tests do not test to wait: the
-// context search and the ranked tokens. The waits for a slow model
-// (companion, items) are left as they are: the tests that meet them set
-// them.
+// context search and the ranked tokens, and the waits for the model
+// before answering without it (companion, items) to an hour. The tests
+// that meet a budget set it.
 func waitBudgets(c config.Completion) config.Completion {
 	c.RetrieveMaxMS, c.PredictMS = -1, -1
+	hour := int(time.Hour / time.Millisecond)
+	c.CompanionWaitMS, c.ItemsWaitMS = hour, hour
 	return c
 }
 
