@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/syntax"
@@ -392,5 +393,25 @@ func TestCompleteRepeatsTheDocument(t *testing.T) {
 	}
 	if want := `Fprintf(os.Stderr, "lode explain: %v\n", err)`; resp.Text() != want {
 		t.Errorf("got %q, want %q", resp.Text(), want)
+	}
+}
+
+// TestPredictNextPastItsDeadline checks that a deadline passed is a
+// budget spent, not a cancellation: the model answers with what it has;
+// a cancellation answers nothing.
+func TestPredictNextPastItsDeadline(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	m.Prepare("go", "/w/c.go")
+	req := &llm.Request{Prompt: "package shop\nfunc g() {\n\tfmt.", Path: "/w/c.go", Language: "go"}
+	past, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	preds, err := m.PredictNext(past, req, 5)
+	if err != nil || len(preds) == 0 || preds[0].Text != "Println" {
+		t.Errorf("past the deadline: %v, %v; want Println first", preds, err)
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if preds, err := m.PredictNext(gone, req, 5); err == nil {
+		t.Errorf("cancelled: %v, want an error", preds)
 	}
 }

@@ -63,6 +63,9 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	if lang == nil {
 		return errNoLanguage
 	}
+	if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err // cancelled: the answer is not wanted
+	}
 	tail := tailOf(req.Prompt, tailBytes)
 	// A deadline is a budget, not a cancellation: the parse of the tail
 	// is short, and an answer from it, even late, beats none.
