@@ -151,7 +151,10 @@ type Prompt struct {
 	Path, Language string
 	Prefix, Suffix string // redacted windows before and after the cursor
 	Context        []retrieve.Snippet
-	Mode           postprocess.Mode
+	// Cut lists the sources of workspace context that the time budget
+	// left out (see retrieve.Bundle).
+	Cut  []retrieve.Cut
+	Mode postprocess.Mode
 	// Tokens counts Prefix, Suffix and Context; Budget is what they had.
 	Tokens, Budget int
 	// Request is the call as sent, in the model's format (the last one

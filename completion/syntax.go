@@ -92,7 +92,7 @@ func (c *checker) start(ctx context.Context) {
 		return
 	}
 	c.once.Do(func() {
-		go func() {
+		c.trees.work.Go(func() {
 			defer close(c.done)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
@@ -100,7 +100,7 @@ func (c *checker) start(ctx context.Context) {
 			if err == nil {
 				c.shared, c.tree = st, st.tree
 			}
-		}()
+		})
 	})
 }
 
@@ -130,12 +130,12 @@ func (c *checker) close() {
 	}
 	c.closed = nil
 	c.closedMu.Unlock()
-	go func() {
+	c.trees.work.Go(func() {
 		<-c.done
 		if c.shared != nil {
 			c.trees.put(c.shared)
 		}
-	}()
+	})
 }
 
 // leafAt returns the class of the token that holds the cursor.

@@ -30,6 +30,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	prefixLines := fl.Int("prefix-lines", 40, "lines before the cursor that the prompt holds (snippets there are dropped)")
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
+	timeBudget := fl.Duration("time", 0, "time budget of the search, as a completion has it (e.g. 60ms): sources not finished by then are cut; 0 waits for all")
 	fl.Usage = func() {
 		fmt.Fprintf(fl.Output(), "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
 			"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.\n\nFlags:\n")
@@ -51,7 +52,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		*root = session.Root(path)
 	}
 	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root, userFile: *userFile,
-		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
+		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache, time: *timeBudget}, stderr)
 	if err != nil {
 		printErr(stderr, "context", err)
 		return exitOf(err)
@@ -74,6 +75,7 @@ type contextQuery struct {
 	budget                   int // 0: the configured one
 	prefixLines, suffixLines int
 	cache                    bool
+	time                     time.Duration // of the search itself; 0: none
 }
 
 // contextBundle indexes the workspace and retrieves the bundle; elapsed is
@@ -118,6 +120,11 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		SuffixEnd:   doc.LineEnd(min(doc.LineCount()-1, line0+q.suffixLines)),
 	}
 	start := time.Now()
+	if q.time > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, q.time)
+		defer cancel()
+	}
 	b, err := s.Retrieve(ctx, req)
 	return b, time.Since(start), err
 }
@@ -150,6 +157,9 @@ func parsePosition(s string) (path string, line, col int, err error) {
 func printBundle(w io.Writer, b retrieve.Bundle, root, where string, elapsed time.Duration) {
 	fmt.Fprintf(w, "context for %s: %d snippets, %d of %d tokens (retrieved in %s)\n",
 		where, len(b.Snippets), b.Tokens, b.Budget, elapsed.Round(time.Microsecond))
+	for _, c := range b.Cut {
+		fmt.Fprintf(w, "cut: %s (%s)\n", c.Source, c.Why)
+	}
 	for i, s := range b.Snippets {
 		rel, err := filepath.Rel(root, s.Path)
 		if err != nil || strings.HasPrefix(rel, "..") {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lode-ls/lode/context/retrieve"
 )
@@ -71,5 +72,14 @@ func TestRunContext(t *testing.T) {
 	}
 	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != exitUsage {
 		t.Errorf("context of a secret file: exit %d, want %d (an input refused)", code, exitUsage)
+	}
+}
+
+func TestPrintBundleSaysWhatWasCut(t *testing.T) {
+	var out strings.Builder
+	b := retrieve.Bundle{Budget: 1024, Cut: []retrieve.Cut{{Source: retrieve.ReasonSimilar, Why: "not finished within the time budget (60ms)"}}}
+	printBundle(&out, b, "/w", "a.go:1:1", time.Millisecond)
+	if !strings.Contains(out.String(), "cut: similar code (not finished within the time budget (60ms))") {
+		t.Errorf("output does not say what was cut:\n%s", out.String())
 	}
 }

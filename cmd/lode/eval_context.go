@@ -77,6 +77,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
 	ground := fl.Bool("ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
 	useDeps := fl.Bool("deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
+	timeBudget := fl.Duration("time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
 	fl.Usage = func() {
 		fmt.Fprintf(fl.Output(), "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -121,6 +122,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *ground {
 		ev.ground = make(map[string]*ctxGround)
 	}
+	ev.time = *timeBudget
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
@@ -335,6 +337,10 @@ type ctxEval struct {
 	deps      *deps.Surface            // nil: calls into dependencies are not looked up
 	ground    map[string]*ctxGround    // by mode, when grounding is measured
 	depsTime  time.Duration            // reading the dependencies' surface
+	// time, when set, is a time budget per search: lode is scored under
+	// it too, as it is now (the sources that finished) and as it was (the
+	// whole bundle, or nothing when a source did not finish in time).
+	time time.Duration
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -362,6 +368,8 @@ var ctxMethods = []struct{ key, name string }{
 	{"jaccard", "Jaccard, 20-line windows"},
 	{"bm25", "BM25, 10-line chunks"},
 	{"lode", "lode"},
+	{"lode-time", "lode, time budget"},
+	{"lode-aon", "all or nothing"},
 }
 
 // newCtxEval indexes root (without testdata), timing the cold build.
@@ -478,28 +486,54 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 		ev.measureGround(ctx, s, mode, content)
 	}
 	var err error
-	ev.score("lode", mode, func(budget int) int {
-		start := time.Now()
-		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
-			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
-		ev.latency = append(ev.latency, time.Since(start))
-		if rerr != nil {
-			err = rerr
-			return 0
-		}
-		if budget == ctxPrecisionBudget || budget == ev.budgets[len(ev.budgets)-1] && !slices.Contains(ev.budgets, ctxPrecisionBudget) {
-			ev.countPrecision(s, mode, b, covers)
-		}
+	rank := func(b retrieve.Bundle) int {
 		for i, sn := range b.Snippets {
 			if covers(sn.Path, sn.StartLine, sn.EndLine) {
 				return i + 1
 			}
 		}
-		if ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
+		return 0
+	}
+	retrieveAt := func(ctx context.Context, budget int) (retrieve.Bundle, time.Duration) {
+		start := time.Now()
+		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
+			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
+		if rerr != nil {
+			err = rerr
+		}
+		return b, time.Since(start)
+	}
+	ev.score("lode", mode, func(budget int) int {
+		b, took := retrieveAt(ctx, budget)
+		ev.latency = append(ev.latency, took)
+		if budget == ctxPrecisionBudget || budget == ev.budgets[len(ev.budgets)-1] && !slices.Contains(ev.budgets, ctxPrecisionBudget) {
+			ev.countPrecision(s, mode, b, covers)
+		}
+		r := rank(b)
+		if r == 0 && ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
 			ev.tellMiss(s, mode, content, b)
 		}
-		return 0
+		return r
 	})
+	if ev.time > 0 {
+		// Then under the time budget, the document parsed already (as an
+		// open document is, and as the call above left it): the bundle of
+		// the sources that finished, and what the engine had before, from
+		// the same call: the whole bundle when nothing was cut, else
+		// nothing.
+		timed, whole := make(map[int]int), make(map[int]int)
+		for _, budget := range ev.budgets {
+			tctx, cancel := context.WithTimeout(ctx, ev.time)
+			b, _ := retrieveAt(tctx, budget)
+			cancel()
+			timed[budget] = rank(b)
+			if len(b.Cut) == 0 {
+				whole[budget] = timed[budget]
+			}
+		}
+		ev.score("lode-time", mode, func(budget int) int { return timed[budget] })
+		ev.score("lode-aon", mode, func(budget int) int { return whole[budget] })
+	}
 	return err
 }
 
@@ -671,6 +705,9 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond), ev.built.Indexed, ev.built.Unchanged)
 	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
 		held, sites, seed, ev.window)
+	if ev.time > 0 {
+		fmt.Fprintf(w, "time budget per search: %s (\"lode, time budget\": the sources that finished; \"all or nothing\": the whole bundle, or none when the search ran past it)\n", ev.time)
+	}
 	modes := slices.Clone(ctxModes)
 	for _, m := range ctxModes {
 		if ev.scores["lode/"+m.name+" dep"] != nil {

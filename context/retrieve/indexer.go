@@ -45,8 +45,9 @@ type Indexer struct {
 	rescan  bool                           // a new scan and build was asked for
 	wake    chan struct{}
 
-	done   chan struct{}
-	result index.BuildResult
+	done    chan struct{} // closed when the cold build ends
+	stopped chan struct{} // closed when the indexer has stopped
+	result  index.BuildResult
 	err    error
 }
 
@@ -56,11 +57,18 @@ type Indexer struct {
 // after it. It returns at once.
 func StartIndexing(ctx context.Context, ws *workspace.Workspace, ix *index.Index, opts IndexOptions) *Indexer {
 	ir := &Indexer{ws: ws, ix: ix, opts: opts, pending: make(map[string]workspace.EventKind),
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
 	ws.Subscribe(ir.observe)
-	go ir.run(ctx)
+	go func() {
+		defer close(ir.stopped)
+		ir.run(ctx)
+	}()
 	return ir
 }
+
+// Stopped returns a channel closed once the indexer has stopped, after
+// its context is done: its owner waits for it before releasing the index.
+func (ir *Indexer) Stopped() <-chan struct{} { return ir.stopped }
 
 // Wait blocks until the cold build ends (or ctx is done) and returns its
 // result.

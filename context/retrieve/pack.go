@@ -52,10 +52,6 @@ func sortCandidates(cs []candidate) {
 // the head of short lists; retrieval lists here are a few dozen long.
 const rrfK = 10
 
-// sourceWeights weigh the ranked lists that Retrieve fuses, in its order:
-// definitions, similar code, recent edits.
-var sourceWeights = []float64{1, 0.5, 0.4}
-
 // fuse merges ranked lists by weighted reciprocal-rank fusion: a
 // candidate's score is the sum over lists of weight / (rrfK + rank). A
 // candidate found by several sources keeps the reason of the first.

@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // Secrets planted in the test workspace; none may reach a bundle.
@@ -324,21 +324,10 @@ func TestIndexerFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
-	deadline := time.Now().Add(5 * time.Second)
-	for len(ix.Lookup("Subtract")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Subtract never indexed")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Subtract")) > 0 }, "Subtract never indexed")
 	os.Remove(path)
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Deleted}})
-	for len(ix.Lookup("Subtract")) != 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Subtract still indexed after its file was deleted")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Subtract")) == 0 }, "Subtract still indexed after its file was deleted")
 }
 
 // TestRetrieveSeesNewDefinitions checks that the retriever's caches let a
@@ -356,20 +345,14 @@ func TestRetrieveSeesNewDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	eventually.True(t, func() bool {
 		b, err := r.Retrieve(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := find(b, "money/round.go", ReasonImport, "Round"); s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		s := find(b, "money/round.go", ReasonImport, "Round")
+		return s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount")
+	}, "Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
 }
 
 func TestIndexerRescanAddsFolder(t *testing.T) {
@@ -394,13 +377,7 @@ func TestIndexerRescanAddsFolder(t *testing.T) {
 	os.WriteFile(filepath.Join(third, "more.go"), []byte("package more\n\nfunc Divide(a, b int) int { return a / b }\n"), 0o644)
 	ws.AddFolder(third)
 	ir.Rescan()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(ix.Lookup("Divide")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Rescan did not index the added folder")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Divide")) > 0 }, "Rescan did not index the added folder")
 }
 
 func TestRetrieveOtherLanguages(t *testing.T) {

@@ -37,6 +37,13 @@ type Completion struct {
 	CacheSize     int  `toml:"cache_size" default:"256" doc:"Number of recent prompts whose answers are kept for reuse."`
 	Fallback      bool `toml:"fallback_embedded" default:"true" doc:"While the model server is down (unreachable, timed out, refused the key, rate limited, answering garbage), complete with the embedded offline model at once."`
 
+	// Time budgets of a request's stages: past its budget a stage gives
+	// what it has, never nothing.
+	RetrieveShare int `toml:"retrieve_share" default:"20" doc:"Percent of the model's typical answer time (a moving average of its recent answers) that the search for workspace context may take: a model that answers in 300 ms leaves 60 ms. The sources run by priority (enclosing scope, definitions and imports, similar code, recent edits); at the budget the prompt takes the ones that finished, and lode/context lists the ones cut."`
+	RetrieveMinMS int `toml:"retrieve_min_ms" default:"30" doc:"Least time budget, in milliseconds, of the search for workspace context, however fast the model."`
+	RetrieveMaxMS int `toml:"retrieve_max_ms" default:"150" doc:"Largest time budget, in milliseconds, of the search for workspace context, however slow the model; also the budget before the model has answered once. -1 waits for every source."`
+	PredictMS     int `toml:"predict_ms" default:"50" doc:"Time budget, in milliseconds, of the ranked next tokens offered as completion items; the embedded model answers with what it has by then. -1 waits for them."`
+
 	// The embedded model beside a server model.
 	Companion       bool `toml:"companion" default:"false" doc:"When the model is a server, answer automatic inline completions with the embedded offline model's line if the server has not answered within companion_wait_ms (at once when the server's recent answers took longer than that); the server's answer is kept for the next request (typing on, or asking again)."`
 	CompanionWaitMS int  `toml:"companion_wait_ms" default:"150" doc:"How long, in milliseconds, to wait for the server before answering with the embedded model when companion is on."`

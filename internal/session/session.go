@@ -201,6 +201,12 @@ func (s *Session) Close() error {
 	s.cancel()
 	s.ws.StopWatching()
 	s.wg.Wait()
+	s.mu.Lock()
+	ir := s.indexer
+	s.mu.Unlock()
+	if ir != nil {
+		<-ir.Stopped()
+	}
 	s.mem.Load().close()
 	return s.completion.close()
 }

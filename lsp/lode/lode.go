@@ -15,6 +15,10 @@ type ContextParams struct {
 	Position     lsp.Position               `json:"position"`
 	// Budget is the token budget of the bundle; zero uses the configured one.
 	Budget int `json:"budget,omitzero"`
+	// TimeBudgetMS is the time budget of the search, in milliseconds, as a
+	// completion has it: the sources that have not finished by then are
+	// left out and listed in the bundle's "cut". Zero: every source runs.
+	TimeBudgetMS int `json:"timeBudgetMs,omitzero"`
 }
 
 // MethodStatus is the server's lode/status notification: what lode is

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 
@@ -31,8 +32,13 @@ func (s *Server) context(ctx context.Context, p *lode.ContextParams) (*retrieve.
 	if err != nil {
 		return nil, err
 	}
-	if p.Budget < 0 {
-		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "lode/context: negative budget %d", p.Budget)
+	if p.Budget < 0 || p.TimeBudgetMS < 0 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "lode/context: negative budget %d or time budget %d", p.Budget, p.TimeBudgetMS)
+	}
+	if p.TimeBudgetMS > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(p.TimeBudgetMS)*time.Millisecond)
+		defer cancel()
 	}
 	budget := p.Budget
 	if budget == 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/patch"
+	"github.com/lode-ls/lode/internal/eventually"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -107,18 +108,19 @@ func TestExplainModelFailsFallsBack(t *testing.T) {
 func TestExplainCancelled(t *testing.T) {
 	m := &llmtest.Model{Delay: time.Hour}
 	e, _ := explainEditor(t, m, nil, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := pos(4, 3)
-	err := e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
-	if err == nil {
+	errc := make(chan error, 1)
+	go func() {
+		errc <- e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
+	}()
+	eventually.True(t, func() bool { return len(m.Calls()) > 0 }, "the model was not called")
+	cancel()
+	if err := <-errc; err == nil {
 		t.Fatal("a cancelled explanation answered")
 	}
-	for deadline := time.Now().Add(5 * time.Second); m.Canceled() == 0; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the model call was not cancelled")
-		}
-	}
+	eventually.True(t, func() bool { return m.Canceled() == 1 }, "the model call was not cancelled")
 }
 
 func TestHoverAndCodeLens(t *testing.T) {
