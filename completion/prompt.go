@@ -12,7 +12,6 @@ import (
 	"github.com/lode-ls/lode/internal/config"
 )
 
-
 // cursor is one request's document and cursor, as the prompt needs them.
 type cursor struct {
 	path, lang string

@@ -48,7 +48,7 @@ type Indexer struct {
 	done    chan struct{} // closed when the cold build ends
 	stopped chan struct{} // closed when the indexer has stopped
 	result  index.BuildResult
-	err    error
+	err     error
 }
 
 // StartIndexing scans ws, builds ix from the files found (in the
