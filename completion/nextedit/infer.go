@@ -1,0 +1,192 @@
+package nextedit
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Kinds of Edit.
+const (
+	KindRename    = "rename"    // the same identifier change at another use
+	KindArgument  = "argument"  // the same argument change at another call
+	KindParameter = "parameter" // a call site that lacks a parameter the declaration gained
+	KindRepeat    = "repeat"    // the same token change at another site of the same shape
+)
+
+// Span is a byte range.
+type Span struct{ Start, End int }
+
+// Change is a transformation inferred from one hunk: it finds the sites in
+// a text where it applies again.
+type Change struct {
+	Kind string
+	// Name is the identifier the change concerns (renamed, or called);
+	// Exported says its uses may lie in other files.
+	Name     string
+	Exported bool
+	// Scope is the range of the edited text where the change applies;
+	// other files are searched whole.
+	Scope Span
+	sites func(src string, toks []token, scope Span, same bool) []Edit
+}
+
+// Sites returns the edits that apply the change to src, the text of path,
+// within scope, skipping the range skip (the user's own edit). same says
+// src is the edited document.
+func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
+	toks := lex(src, commentsOf(path))
+	var out []Edit
+	for _, e := range c.sites(src, toks, scope, same) {
+		if e.Start < skip.End && e.End > skip.Start || e.Start == skip.Start && e.End == skip.Start {
+			continue
+		}
+		e.Path, e.Kind = path, c.Kind
+		out = append(out, e)
+	}
+	return out
+}
+
+// Infer returns the change the hunk h makes to a document (before and
+// after are its texts), or nil when no program can tell where it goes
+// next. languageID and path choose the grammar and comment syntax.
+func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) *Change {
+	cm := commentsOf(path)
+	bt, at := lex(before, cm), lex(after, cm)
+	oi, oj, ni, nj := changedTokens(bt, at, h)
+	if oi < 0 {
+		return nil
+	}
+	old, cur := bt[oi:oj], at[ni:nj]
+	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
+		return rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text)
+	}
+	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
+		return c
+	}
+	return repeat(bt, at, oi, oj, ni, nj, after)
+}
+
+// changedTokens returns the tokens the hunk changed: bt[oi:oj] became
+// at[ni:nj], trimmed of the tokens both sides share. oi == ni. oi < 0
+// when the hunk changed only white space or comments.
+func changedTokens(bt, at []token, h Hunk) (oi, oj, ni, nj int) {
+	i := 0
+	for i < len(bt) && i < len(at) && bt[i].end < h.Start && at[i].text == bt[i].text {
+		i++
+	}
+	oj, nj = len(bt), len(at)
+	for oj > i && nj > i && bt[oj-1].start > h.Start+len(h.Old) && bt[oj-1].text == at[nj-1].text {
+		oj--
+		nj--
+	}
+	for i < oj && i < nj && bt[i].text == at[i].text {
+		i++
+	}
+	for oj > i && nj > i && bt[oj-1].text == at[nj-1].text {
+		oj--
+		nj--
+	}
+	if i == oj && i == nj {
+		return -1, -1, -1, -1
+	}
+	return i, oj, i, nj
+}
+
+// rename infers an identifier renamed from old to name, at its declaration
+// or at one use: its other uses in the scope that declares it change too.
+func rename(ctx context.Context, path, languageID, before, after string, bt []token, at int, old, name string) *Change {
+	dotted := at > 0 && bt[at-1].text == "."
+	scope := Span{0, len(after)}
+	local := false
+	if lang := syntax.Detect(languageID, path); lang != nil {
+		if tree, err := syntax.Parse(ctx, lang, []byte(before)); err == nil {
+			for _, sc := range tree.Scopes(bt[at].start) {
+				if sc.Kind != syntax.KindFunction && sc.Kind != syntax.KindMethod || sc.Name == old {
+					continue
+				}
+				if declares(path, bt, sc, old) {
+					// The scope is the function's in before; after differs
+					// only by the renamed token.
+					scope, local = Span{sc.Start, sc.End + len(name) - len(old)}, true
+					break
+				}
+			}
+			tree.Close()
+		}
+	}
+	for _, t := range bt {
+		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
+			return nil // the name was already in use: a different variable, not a rename
+		}
+	}
+	c := &Change{Kind: KindRename, Name: old, Scope: scope}
+	c.Exported = !local && exported(path, old)
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for k, t := range toks {
+			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
+				continue
+			}
+			if d := k > 0 && toks[k-1].text == "."; d != dotted && same {
+				continue // a field where a variable was renamed, or the reverse
+			}
+			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
+		}
+		return out
+	}
+	return c
+}
+
+// declares reports whether the function sc declares name: as a parameter
+// (in its signature) or as a local (name := ..., var name, let name, a
+// typed declaration).
+func declares(path string, toks []token, sc syntax.Scope, name string) bool {
+	for _, t := range lex(sc.Signature, commentsOf(path)) {
+		if t.class == classIdent && t.text == name {
+			return true
+		}
+	}
+	for k, t := range toks {
+		if t.start < sc.Start || t.end > sc.End || t.class != classIdent || t.text != name {
+			continue
+		}
+		var prev, next string
+		if k > 0 {
+			prev = toks[k-1].text
+		}
+		if k+1 < len(toks) {
+			next = toks[k+1].text
+		}
+		switch {
+		case next == ":" && k+2 < len(toks) && toks[k+2].text == "=" && toks[k+2].start == toks[k+1].end:
+			return true
+		case prev == "var" || prev == "let" || prev == "const" || prev == "auto" || prev == "for":
+			return true
+		case k > 0 && toks[k-1].class == classIdent && (next == "=" || next == ";") && !keyword(prev):
+			return true
+		}
+	}
+	return false
+}
+
+func keyword(s string) bool {
+	switch s {
+	case "return", "if", "else", "case", "in", "not", "and", "or", "is", "yield", "await", "go", "defer", "throw", "new", "delete":
+		return true
+	}
+	return false
+}
+
+// exported reports whether a top-level name may be used from other files:
+// in Go when capitalised, in other languages always.
+func exported(path, name string) bool {
+	if strings.HasSuffix(path, ".go") {
+		for _, r := range name {
+			return unicode.IsUpper(r)
+		}
+	}
+	return true
+}

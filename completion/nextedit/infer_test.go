@@ -1,0 +1,154 @@
+package nextedit
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// apply applies edits (in one text) to src.
+func apply(src string, edits []Edit) string {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
+	for _, e := range edits {
+		src = src[:e.Start] + e.NewText + src[e.End:]
+	}
+	return src
+}
+
+// predict infers the change from before to after and applies its sites.
+func predict(t *testing.T, path, before, after string) (string, *Change) {
+	t.Helper()
+	s, oe, ne := diffBounds(before, after)
+	h := Hunk{Path: path, Start: s, Old: before[s:oe], New: after[s:ne]}
+	c := Infer(context.Background(), path, "", before, after, h)
+	if c == nil {
+		return after, nil
+	}
+	return apply(after, c.Sites(path, after, c.Scope, Span{s, ne}, true)), c
+}
+
+func TestInfer(t *testing.T) {
+	tests := []struct {
+		name, path, before, after, want, kind string
+	}{
+		{
+			name: "parameter renamed at its declaration",
+			path: "a.go",
+			before: "package a\n\nfunc f(n int) int {\n\tx := n + 1\n\treturn n * x\n}\n\nfunc g(n int) int { return n }\n",
+			after:  "package a\n\nfunc f(count int) int {\n\tx := n + 1\n\treturn n * x\n}\n\nfunc g(n int) int { return n }\n",
+			want:   "package a\n\nfunc f(count int) int {\n\tx := count + 1\n\treturn count * x\n}\n\nfunc g(n int) int { return n }\n",
+			kind:   KindRename,
+		},
+		{
+			name: "local renamed at one use",
+			path: "a.go",
+			before: "package a\n\nfunc f() {\n\terr := g()\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			after:  "package a\n\nfunc f() {\n\tfail := g()\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			want:   "package a\n\nfunc f() {\n\tfail := g()\n\tif fail != nil {\n\t\tpanic(fail)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			kind:   KindRename,
+		},
+		{
+			name: "a use switched to a name in use is no rename",
+			path: "a.go",
+			before: "package a\n\nfunc f(a, b int) int {\n\tx := a\n\treturn a + b + x\n}\n",
+			after:  "package a\n\nfunc f(a, b int) int {\n\tx := b\n\treturn a + b + x\n}\n",
+			want:   "package a\n\nfunc f(a, b int) int {\n\tx := b\n\treturn a + b + x\n}\n",
+		},
+		{
+			name: "function renamed across the file, not in strings or comments",
+			path: "a.py",
+			before: "def load(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
+			after:  "def read(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
+			want:   "def read(p):\n    return p\n\n# load it\nx = read(1)\ny = read(2) + len('load')\n",
+			kind:   KindRename,
+		},
+		{
+			name: "argument added at one call",
+			path: "a.go",
+			before: "package a\n\nfunc f() {\n\tsend(a, 1)\n\tsend(b, 2)\n\tsend(c)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(b, 2)\n\tsend(c)\n}\n",
+			want:   "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(b, 2, ctx)\n\tsend(c)\n}\n",
+			kind:   KindArgument,
+		},
+		{
+			name: "argument changed at one call",
+			path: "a.js",
+			before: "log(x, 'info');\nlog(y, 'info');\nlog(z, 'warn');\n",
+			after:  "log(x, 'debug');\nlog(y, 'info');\nlog(z, 'warn');\n",
+			want:   "log(x, 'debug');\nlog(y, 'debug');\nlog(z, 'warn');\n",
+			kind:   KindArgument,
+		},
+		{
+			name: "parameter added to a declaration",
+			path: "a.go",
+			before: "package a\n\nfunc (s *S) Get(key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
+			after:  "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
+			want:   "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(ctx, \"a\")\n\ts.Get(ctx, k)\n}\n",
+			kind:   KindParameter,
+		},
+		{
+			name: "python parameter with a default needs no call change",
+			path: "a.py",
+			before: "def get(key):\n    pass\n\nget('a')\n",
+			after:  "def get(key, default=None):\n    pass\n\nget('a')\n",
+			want:   "def get(key, default=None):\n    pass\n\nget('a')\n",
+		},
+		{
+			name: "python method parameter: self is implicit",
+			path: "a.py",
+			before: "class C:\n    def get(self, key):\n        pass\n\nc.get('a')\n",
+			after:  "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a')\n",
+			want:   "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a', ttl)\n",
+			kind:   KindParameter,
+		},
+		{
+			name: "call wrapped at one site",
+			path: "a.go",
+			before: "package a\n\nfunc f() {\n\tf.Close()\n\tg()\n\tf.Close()\n}\n",
+			after:  "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tf.Close()\n}\n",
+			want:   "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tcheck(f.Close())\n}\n",
+			kind:   KindRepeat,
+		},
+		{
+			name: "field changed at one site",
+			path: "a.go",
+			before: "package a\n\nvar a = cfg.Opts.Timeout\nvar b = cfg.Opts.Timeout * 2\n",
+			after:  "package a\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Opts.Timeout * 2\n",
+			want:   "package a\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Limits.Timeout * 2\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "white space only",
+			path:   "a.go",
+			before: "package a\n\nvar a = 1\n",
+			after:  "package a\n\nvar a =  1\n",
+			want:   "package a\n\nvar a =  1\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, c := predict(t, tc.path, tc.before, tc.after)
+			if got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+			kind := ""
+			if c != nil && got != tc.after {
+				kind = c.Kind
+			}
+			if kind != tc.kind {
+				t.Errorf("kind %q, want %q", kind, tc.kind)
+			}
+		})
+	}
+}
+
+func TestLexSkipsCommentsAndStrings(t *testing.T) {
+	var got []string
+	for _, tk := range lex("a /* b */ \"c // d\" // e\nf # g", commentsOf("x.go")) {
+		got = append(got, tk.text)
+	}
+	if s := strings.Join(got, "|"); s != `a|"c // d"|f|#|g` {
+		t.Errorf("tokens %s", s)
+	}
+}
