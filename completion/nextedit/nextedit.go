@@ -11,6 +11,7 @@ package nextedit
 
 import (
 	"context"
+	"path/filepath"
 	"sort"
 
 	"github.com/lode-ls/lode/context/workspace"
@@ -89,7 +90,7 @@ func (e *Engine) observe(ev workspace.Event) {
 // read, never in ignored or secret ones.
 func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	doc, ok := e.ws.Document(req.Path)
-	if !ok || doc.Version != req.Version || !e.ws.Allowed(req.Path) {
+	if !ok || doc.Version != req.Version || !e.readable(req.Path) {
 		return nil, nil
 	}
 	h, after, ok := e.hist.Last(req.Path, req.Version)
@@ -122,7 +123,7 @@ func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
 	var out []Edit
 	read := 0
 	for _, p := range paths {
-		if p == path || !e.ws.Allowed(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
+		if p == path || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
 			continue
 		}
 		var version int32
@@ -140,4 +141,16 @@ func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
 		}
 	}
 	return out
+}
+
+// readable reports whether path is a workspace file lode may read: inside
+// a workspace folder, not ignored, not secret.
+func (e *Engine) readable(path string) bool {
+	path = filepath.Clean(path)
+	for _, f := range e.ws.Folders() {
+		if rel, err := filepath.Rel(f, path); err == nil && rel != "." && filepath.IsLocal(rel) {
+			return e.ws.Allowed(path)
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
@@ -25,6 +26,7 @@ var (
 	_ server.Patcher        = (*Session)(nil)
 	_ server.ContextSource  = (*Session)(nil)
 	_ server.FolderWatcher  = folders{}
+	_ server.NextEditor     = (*nextedit.Engine)(nil)
 	_ server.ClientWatching = folders{}
 )
 
@@ -53,6 +55,7 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 		Patcher:        s,
 		Context:        s,
 		Folders:        folders{s},
+		NextEdits:      s.next,
 		MaxMessageSize: o.MaxMessageSize,
 		OnConfig: func(cfg *config.Config) {
 			setLevel(o.Level, cfg.Log.Level)

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
@@ -75,6 +76,7 @@ type Session struct {
 	prepared sync.Map // paths whose document levels the model has built
 
 	completion completionPart
+	next       *nextedit.Engine // follows the open documents from Open on
 	explain    atomic.Pointer[explainEngines]
 
 	mu          sync.Mutex
@@ -119,6 +121,7 @@ func Open(opts Options) (*Session, []config.Problem) {
 	}
 	s.mem.Store(s.newMemory(index.New()))
 	s.ws.Subscribe(s.prepare)
+	s.next = nextedit.New(s.ws, nextedit.Options{Candidates: s.candidates})
 	s.Configure(cfg)
 	if opts.Root != "" {
 		s.AddFolder(opts.Root)

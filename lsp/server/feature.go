@@ -50,6 +50,7 @@ func featureTable() []*feature {
 		completionFeature(),
 		explainFeature(),
 		codeActionFeature(),
+		nextEditsFeature(),
 	}
 }
 

@@ -109,6 +109,7 @@ type Options struct {
 	Patcher   Patcher       // Suggest fix and rewrite actions
 	Context   ContextSource // lode/context
 	Folders   FolderWatcher // nil: folders are only recorded (see also ClientWatching)
+	NextEdits NextEditor    // lode/nextEdits
 
 	// OnConfig, when set, is called with every new configuration (after
 	// initialize and after each settings change), never concurrently.
