@@ -38,6 +38,7 @@ type docHistory struct {
 	version int32
 	hunks   []Hunk // oldest first; the last may still grow
 	base    string // the text before the last hunk began
+	rs, re  int    // the last hunk's region of text
 	open    bool   // the last hunk may still grow
 }
 
@@ -67,10 +68,18 @@ func (h *History) Observe(path string, version int32, text string) {
 		return
 	}
 	start, oldEnd, newEnd := diffBounds(d.text, text)
-	if n := len(d.hunks); n > 0 && d.open && touches(d.hunks[n-1], start, oldEnd) {
-		// The change grows the last hunk: recompute it from its base.
-		s, oe, ne := diffBounds(d.base, text)
-		d.hunks[n-1] = Hunk{Path: path, Start: s, Old: d.base[s:oe], New: text[s:ne], Version: version}
+	grew := false
+	if n := len(d.hunks); n > 0 && d.open && start <= d.re && oldEnd >= d.rs {
+		grew = true
+		// The change grows the last hunk: its region takes the change in,
+		// and what lies outside the region is as it was in base.
+		rs, re := min(d.rs, start), newEnd
+		if d.re > oldEnd {
+			re = d.re + newEnd - oldEnd
+		}
+		tail := len(text) - re
+		d.hunks[n-1] = Hunk{Path: path, Start: rs, Old: d.base[rs : len(d.base)-tail], New: text[rs:re], Version: version}
+		d.rs, d.re = rs, re
 		if d.hunks[n-1].Old == d.hunks[n-1].New {
 			d.hunks = d.hunks[:n-1] // typed and undone: nothing happened
 			d.open = false
@@ -78,27 +87,21 @@ func (h *History) Observe(path string, version int32, text string) {
 	} else {
 		d.base = d.text
 		d.hunks = append(d.hunks, Hunk{Path: path, Start: start, Old: d.text[start:oldEnd], New: text[start:newEnd], Version: version})
-		d.open = true
+		d.rs, d.re, d.open = start, newEnd, true
 		if len(d.hunks) > h.opts.PerDocument {
 			d.hunks = d.hunks[len(d.hunks)-h.opts.PerDocument:]
 		}
 	}
 	d.text, d.version = text, version
 	if n := len(d.hunks); n > 0 {
-		h.push(d.hunks[n-1])
+		h.push(d.hunks[n-1], grew)
 	}
 }
 
-// touches reports whether a change of [start, end) of the text after hunk
-// x lies on or next to the text x inserted.
-func touches(x Hunk, start, end int) bool {
-	return start <= x.Start+len(x.New) && end >= x.Start
-}
-
 // push records hk as the workspace's latest hunk, replacing the previous
-// one when hk grew it. h.mu is held.
-func (h *History) push(hk Hunk) {
-	if n := len(h.recent); n > 0 && h.recent[n-1].Path == hk.Path && h.recent[n-1].Start == hk.Start {
+// one of its document when hk grew it. h.mu is held.
+func (h *History) push(hk Hunk, grew bool) {
+	if n := len(h.recent); n > 0 && grew && h.recent[n-1].Path == hk.Path {
 		h.recent[n-1] = hk
 		return
 	}
