@@ -83,6 +83,9 @@ func (h *History) Observe(path string, version int32, text string) {
 		if d.hunks[n-1].Old == d.hunks[n-1].New {
 			d.hunks = d.hunks[:n-1] // typed and undone: nothing happened
 			d.open = false
+			if r := len(h.recent); r > 0 && h.recent[r-1].Path == path {
+				h.recent = h.recent[:r-1]
+			}
 		}
 	} else {
 		d.base = d.text
@@ -93,7 +96,7 @@ func (h *History) Observe(path string, version int32, text string) {
 		}
 	}
 	d.text, d.version = text, version
-	if n := len(d.hunks); n > 0 {
+	if n := len(d.hunks); n > 0 && d.open {
 		h.push(d.hunks[n-1], grew)
 	}
 }

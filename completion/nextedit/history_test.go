@@ -38,8 +38,8 @@ func TestHistoryUndoAndForget(t *testing.T) {
 	h.Observe("a", 1, "abc")
 	h.Observe("a", 2, "abXc")
 	h.Observe("a", 3, "abc") // undone
-	if got := h.Document("a"); len(got) != 0 {
-		t.Errorf("typed and undone: hunks %+v, want none", got)
+	if got, r := h.Document("a"), h.Recent(); len(got) != 0 || len(r) != 0 {
+		t.Errorf("typed and undone: hunks %+v, workspace %+v, want none", got, r)
 	}
 	h.Observe("b", 1, "one two three four")
 	h.Observe("b", 2, "ONE two three four")

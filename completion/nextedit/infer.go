@@ -24,9 +24,10 @@ type Span struct{ Start, End int }
 type Change struct {
 	Kind string
 	// Name is the identifier the change concerns (renamed, or called);
-	// Exported says its uses may lie in other files.
-	Name     string
-	Exported bool
+	// Exported says its uses may lie in other files, Package that they
+	// lie only in the files of the same directory (a Go package).
+	Name              string
+	Exported, Package bool
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
 	Scope Span
@@ -66,7 +67,7 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
-	return repeat(bt, at, oi, oj, ni, nj, after)
+	return repeat(before, after, bt, at, oi, oj, ni, nj)
 }
 
 // changedTokens returns the tokens the hunk changed: bt[oi:oj] became
@@ -123,7 +124,8 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 		}
 	}
 	c := &Change{Kind: KindRename, Name: old, Scope: scope}
-	c.Exported = !local && exported(path, old)
+	c.Exported = !local
+	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
 		for k, t := range toks {
@@ -189,4 +191,23 @@ func exported(path, name string) bool {
 		}
 	}
 	return true
+}
+
+// TokenChange returns the tokens hunk h changed, as source text: old in
+// before, new in after. ok is false when it changed only white space or
+// comments. It is what a textual baseline would look for.
+func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) {
+	cm := commentsOf(path)
+	bt, at := lex(before, cm), lex(after, cm)
+	oi, oj, ni, nj := changedTokens(bt, at, h)
+	if oi < 0 {
+		return "", "", false
+	}
+	if oi < oj {
+		old = before[bt[oi].start:bt[oj-1].end]
+	}
+	if ni < nj {
+		new = after[at[ni].start:at[nj-1].end]
+	}
+	return old, new, true
 }

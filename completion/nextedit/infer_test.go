@@ -152,3 +152,30 @@ func TestLexSkipsCommentsAndStrings(t *testing.T) {
 		t.Errorf("tokens %s", s)
 	}
 }
+
+// FuzzInfer checks that no edit of any text makes Infer or Sites panic,
+// and that every site lies in the text.
+func FuzzInfer(f *testing.F) {
+	f.Add("package a\n\nfunc f(x int) { g(x, 1) }\n", 14, 1, "yy")
+	f.Add("a(b, c)\na(b, c)\n", 6, 0, ", d")
+	f.Add("x.Close()\nx.Close()\n", 0, 9, "")
+	f.Add("def f(self, k):\n  f(1)\n", 13, 0, ", v")
+	f.Fuzz(func(t *testing.T, before string, start, n int, repl string) {
+		if start < 0 || n < 0 || start+n > len(before) {
+			return
+		}
+		after := before[:start] + repl + before[start+n:]
+		h := Hunk{Path: "a.go", Start: start, Old: before[start : start+n], New: repl}
+		for _, path := range []string{"a.go", "a.py"} {
+			c := Infer(context.Background(), path, "", before, after, h)
+			if c == nil {
+				continue
+			}
+			for _, e := range c.Sites(path, after, c.Scope, Span{start, start + len(repl)}, true) {
+				if e.Start < 0 || e.Start > e.End || e.End > len(after) {
+					t.Fatalf("site %+v outside the text (%d bytes)", e, len(after))
+				}
+			}
+		}
+	})
+}

@@ -123,7 +123,7 @@ func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
 	var out []Edit
 	read := 0
 	for _, p := range paths {
-		if p == path || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
+		if p == path || c.Package && filepath.Dir(p) != filepath.Dir(path) || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
 			continue
 		}
 		var version int32

@@ -11,7 +11,7 @@ import (
 // that gained a parameter get a placeholder for it.
 func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	open := enclosingParen(at, i)
-	if open < 1 || at[open-1].class != classIdent {
+	if open < 1 || at[open-1].class != classIdent || notCallee[at[open-1].text] {
 		return nil
 	}
 	oldArgs, oldClose := splitArgs(bt, open)
@@ -26,7 +26,8 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		return nil
 	}
 	c := &Change{Kind: KindArgument, Name: name, Scope: Span{0, len(after)}}
-	c.Exported = exported(path, name) && (decl || strings.HasSuffix(path, ".go"))
+	c.Exported = decl || strings.HasSuffix(path, ".go")
+	c.Package = !exported(path, name)
 	want := len(oldArgs)
 	switch {
 	case decl && op == 1:
@@ -293,7 +294,7 @@ func removeArg(toks []token, args []Span, open, close, k int) Edit {
 
 // repeat infers a token-level change (a changed field, a wrapped call, an
 // added keyword) to repeat at the other sites with the same tokens.
-func repeat(bt, at []token, oi, oj, ni, nj int, after string) *Change {
+func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 	if oi == oj { // an insertion: its neighbours are the pattern
 		oi, ni = max(oi-1, 0), max(ni-1, 0)
 		oj, nj = min(oj+1, len(bt)), min(nj+1, len(at))
@@ -312,8 +313,10 @@ func repeat(bt, at []token, oi, oj, ni, nj int, after string) *Change {
 			idents++
 		}
 	}
-	if len(pattern) < 2 || idents == 0 || strings.Contains(after[at[ni].start:at[nj-1].end], "\n") {
-		return nil
+	if len(pattern) < 2 || idents == 0 || ni == nj || bt[oj-1].end-bt[oi].start > 200 ||
+		strings.Contains(after[at[ni].start:at[nj-1].end], "\n") ||
+		strings.Contains(before[bt[oi].start:bt[oj-1].end], "\n") {
+		return nil // a deletion, or a change over lines: no shape to repeat
 	}
 	want := make([]string, len(pattern))
 	for j, t := range pattern {
@@ -356,4 +359,12 @@ func balanced(toks []token) bool {
 		}
 	}
 	return len(stack) == 0
+}
+
+// notCallee are the words a "(" follows that name no function.
+var notCallee = map[string]bool{
+	"import": true, "if": true, "for": true, "while": true, "switch": true, "return": true, "func": true,
+	"def": true, "fn": true, "function": true, "catch": true, "with": true, "var": true, "const": true,
+	"type": true, "elif": true, "in": true, "and": true, "or": true, "not": true, "match": true, "case": true,
+	"sizeof": true, "typeof": true, "await": true, "yield": true, "lambda": true, "assert": true,
 }
