@@ -69,8 +69,8 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 		replayed++
 		for i, p := range preds {
 			var sugg []neSuggestion
+			var d time.Duration
 			if p.predict != nil {
-				var d time.Duration
 				sugg, d = p.predict(ctx, cs)
 				if i == 2 {
 					lat = append(lat, d)
@@ -79,8 +79,8 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 			s := neScoreCase(cs, sugg)
 			if *verbose && i > 0 {
 				old, cur, _ := nextedit.TokenChange(cs.file, cs.before, cs.after, cs.first)
-				fmt.Fprintf(stdout, "%.10s %s %q→%q focused=%v %s: shown %d right %d found %d/%d\n",
-					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks)
+				fmt.Fprintf(stdout, "%.10s %s %q→%q focused=%v %s: shown %d right %d found %d/%d in %s\n",
+					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks, d.Round(time.Microsecond))
 			}
 			all[i].add(s)
 			if cs.focused {
@@ -194,15 +194,27 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 	cs.first = nextedit.Hunk{Path: h.file, Start: h.start, Old: cs.before[h.start:h.end], New: h.text}
 	old, cur, ok := nextedit.TokenChange(h.file, cs.before, cs.after, cs.first)
 	delta := len(h.text) - (h.end - h.start)
+	// A remaining hunk repeats the first one when it makes the same token
+	// change: it had the old tokens and has the new ones.
+	repeats := func(rOld, rNew string) bool {
+		switch {
+		case !ok || old == "" && cur == "":
+			return false
+		case old == "":
+			return strings.Contains(rNew, cur) && !strings.Contains(rOld, cur)
+		case cur == "":
+			return strings.Contains(rOld, old) && !strings.Contains(rNew, old)
+		}
+		return strings.Contains(rOld, old) && strings.Contains(rNew, cur)
+	}
 	repeated := false
 	for _, r := range hunks[1:] {
 		rOld := cs.parentText[r.file][r.start:r.end]
-		if r.file != h.file && !(ok && old != "" && strings.Contains(rOld, old)) {
+		rep := repeats(rOld, r.text)
+		if r.file != h.file && !rep && !(ok && neIdent(old) && strings.Contains(rOld, old)) {
 			continue
 		}
-		if ok && old != "" && strings.Contains(rOld, old) && strings.Contains(r.text, cur) {
-			repeated = true
-		}
+		repeated = repeated || rep
 		if r.file == h.file && r.start >= h.end {
 			r.start, r.end = r.start+delta, r.end+delta
 		}
