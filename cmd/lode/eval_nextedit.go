@@ -262,7 +262,7 @@ type neSuggestion struct {
 }
 
 type nePredictor struct {
-	name    string
+	name string
 	// predict returns the suggestions and the time spent computing them
 	// (reading other files from git is left out).
 	predict func(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration)
