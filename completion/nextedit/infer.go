@@ -124,7 +124,9 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 		}
 	}
 	c := &Change{Kind: KindRename, Name: old, Scope: scope}
-	c.Exported = !local
+	// Other files use the name when it was renamed where it is declared:
+	// a use switched to another name declared elsewhere is no rename there.
+	c.Exported = !local && declaredAt(bt, at)
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -172,6 +174,20 @@ func declares(path string, toks []token, sc syntax.Scope, name string) bool {
 		}
 	}
 	return false
+}
+
+// declaredAt reports whether toks[n] is the name of a top-level
+// declaration: after func, def, fn, function, class, type, struct,
+// interface, enum, trait, var, const or let, or a Go method's receiver.
+func declaredAt(toks []token, n int) bool {
+	if n == 0 {
+		return false
+	}
+	switch toks[n-1].text {
+	case "func", "def", "fn", "function", "class", "type", "struct", "interface", "enum", "trait", "var", "const", "let":
+		return true
+	}
+	return declaration(toks, n)
 }
 
 func keyword(s string) bool {

@@ -31,6 +31,7 @@ func predict(t *testing.T, path, before, after string) (string, *Change) {
 func TestInfer(t *testing.T) {
 	tests := []struct {
 		name, path, before, after, want, kind string
+		exported                              bool // other files may use the name
 	}{
 		{
 			name:   "parameter renamed at its declaration",
@@ -61,7 +62,7 @@ func TestInfer(t *testing.T) {
 			before: "def load(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
 			after:  "def read(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
 			want:   "def read(p):\n    return p\n\n# load it\nx = read(1)\ny = read(2) + len('load')\n",
-			kind:   KindRename,
+			kind:   KindRename, exported: true,
 		},
 		{
 			name:   "argument added at one call",
@@ -69,7 +70,7 @@ func TestInfer(t *testing.T) {
 			before: "package a\n\nfunc f() {\n\tsend(a, 1)\n\tsend(b, 2)\n\tsend(c)\n}\n",
 			after:  "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(b, 2)\n\tsend(c)\n}\n",
 			want:   "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(b, 2, ctx)\n\tsend(c)\n}\n",
-			kind:   KindArgument,
+			kind:   KindArgument, exported: true,
 		},
 		{
 			name:   "argument changed at one call",
@@ -85,7 +86,7 @@ func TestInfer(t *testing.T) {
 			before: "package a\n\nfunc (s *S) Get(key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
 			after:  "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
 			want:   "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(ctx, \"a\")\n\ts.Get(ctx, k)\n}\n",
-			kind:   KindParameter,
+			kind:   KindParameter, exported: true,
 		},
 		{
 			name:   "python parameter with a default needs no call change",
@@ -100,7 +101,7 @@ func TestInfer(t *testing.T) {
 			before: "class C:\n    def get(self, key):\n        pass\n\nc.get('a')\n",
 			after:  "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a')\n",
 			want:   "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a', ttl)\n",
-			kind:   KindParameter,
+			kind:   KindParameter, exported: true,
 		},
 		{
 			name:   "call wrapped at one site",
@@ -117,6 +118,14 @@ func TestInfer(t *testing.T) {
 			after:  "package a\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Opts.Timeout * 2\n",
 			want:   "package a\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Limits.Timeout * 2\n",
 			kind:   KindRename,
+		},
+		{
+			name:   "argument added on one receiver only",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\troot.Add(a, b)\n\techo.Add(c, d)\n\troot.Add(e, f)\n}\n",
+			after:  "package a\n\nfunc f() {\n\troot.Add(a, b, x)\n\techo.Add(c, d)\n\troot.Add(e, f)\n}\n",
+			want:   "package a\n\nfunc f() {\n\troot.Add(a, b, x)\n\techo.Add(c, d)\n\troot.Add(e, f, x)\n}\n",
+			kind:   KindArgument, exported: true,
 		},
 		{
 			name:   "white space only",
@@ -138,6 +147,9 @@ func TestInfer(t *testing.T) {
 			}
 			if kind != tc.kind {
 				t.Errorf("kind %q, want %q", kind, tc.kind)
+			}
+			if c != nil && c.Exported != tc.exported {
+				t.Errorf("exported %v, want %v", c.Exported, tc.exported)
 			}
 		})
 	}

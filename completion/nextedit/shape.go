@@ -47,10 +47,13 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	case decl:
 		return nil // a parameter removed or changed: the calls need a person
 	case op == 1:
+		// The same argument at the calls on the same receiver: calls on
+		// others may take other arguments (a variadic list).
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
+		recv := receiver(at, open-1)
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
-				return insertArg(toks, args, open, close, k, arg, false), true
+				return insertArg(toks, args, open, close, k, arg, false), receiver(toks, open-1) == recv
 			})
 		}
 	case op == -1:
@@ -77,6 +80,15 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		}
 	}
 	return c
+}
+
+// receiver returns the identifier before the "." that precedes toks[n],
+// or "" when toks[n] is not a selector.
+func receiver(toks []token, n int) string {
+	if n >= 2 && toks[n-1].text == "." {
+		return toks[n-2].text
+	}
+	return ""
 }
 
 // argChange compares two argument lists (spans of tokens) and returns the
