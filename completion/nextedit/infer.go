@@ -62,7 +62,15 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	}
 	old, cur := bt[oi:oj], at[ni:nj]
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
-		return rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text)
+		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
+			return c
+		}
+		if oi < 2 || bt[oi-1].text != "." {
+			return nil
+		}
+		// A field or method switched at one use: the same switch on the
+		// same receiver.
+		return repeat(before, after, bt, at, oi-2, oj, ni-2, nj)
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
@@ -122,6 +130,9 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
 			return nil // the name was already in use: a different variable, not a rename
 		}
+	}
+	if !local && !declaredAt(bt, at) && !declaredIn(bt, old) {
+		return nil // a use switched to a name declared elsewhere, or a rename begun far from its declaration
 	}
 	c := &Change{Kind: KindRename, Name: old, Scope: scope}
 	// Other files use the name when it was renamed where it is declared:
@@ -188,6 +199,18 @@ func declaredAt(toks []token, n int) bool {
 		return true
 	}
 	return declaration(toks, n)
+}
+
+// declaredIn reports whether toks declare name at the top level (a
+// function, type, variable or, in Go, a struct field: a name that opens
+// its line and is followed by a type).
+func declaredIn(toks []token, name string) bool {
+	for k, t := range toks {
+		if t.class == classIdent && t.text == name && declaredAt(toks, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func keyword(s string) bool {

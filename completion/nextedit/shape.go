@@ -50,10 +50,11 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		// The same argument at the calls on the same receiver: calls on
 		// others may take other arguments (a variadic list).
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
-		recv := receiver(at, open-1)
+		recv, shape := receiver(at, open-1), shapeOf(bt, oldArgs)
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
-				return insertArg(toks, args, open, close, k, arg, false), receiver(toks, open-1) == recv
+				ok := receiver(toks, open-1) == recv && shapeOf(toks, args) == shape
+				return insertArg(toks, args, open, close, k, arg, false), ok
 			})
 		}
 	case op == -1:
@@ -69,10 +70,11 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	default: // replaced
 		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
+		recv, shape := receiver(at, open-1), shapeOf(bt, oldArgs)
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				a := args[k]
-				if text(toks[a.Start:a.End]) != was {
+				if text(toks[a.Start:a.End]) != was || receiver(toks, open-1) != recv || shapeOf(toks, args) != shape {
 					return Edit{}, false
 				}
 				return Edit{Start: toks[a.Start].start, End: toks[a.End-1].end, NewText: arg}, true
@@ -89,6 +91,24 @@ func receiver(toks []token, n int) string {
 		return toks[n-2].text
 	}
 	return ""
+}
+
+// shapeOf returns the tokens of an argument list with its literals
+// blanked: calls of one shape pass the same names, whatever their
+// literal values.
+func shapeOf(toks []token, args []Span) string {
+	var b strings.Builder
+	for _, a := range args {
+		for _, t := range toks[a.Start:a.End] {
+			if t.class == classString || t.class == classNumber {
+				b.WriteString("_ ")
+			} else {
+				b.WriteString(t.text + " ")
+			}
+		}
+		b.WriteString(", ")
+	}
+	return b.String()
 }
 
 // argChange compares two argument lists (spans of tokens) and returns the
