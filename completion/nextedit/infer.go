@@ -65,12 +65,7 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
 			return c
 		}
-		if oi < 2 || bt[oi-1].text != "." {
-			return nil
-		}
-		// A field or method switched at one use: the same switch on the
-		// same receiver.
-		return repeat(before, after, bt, at, oi-2, oj, ni-2, nj)
+		return nil // a use switched to another name: nothing says where else
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
@@ -131,7 +126,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			return nil // the name was already in use: a different variable, not a rename
 		}
 	}
-	if !local && !declaredAt(bt, at) && !declaredIn(bt, old) {
+	if !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at)) {
 		return nil // a use switched to a name declared elsewhere, or a rename begun far from its declaration
 	}
 	c := &Change{Kind: KindRename, Name: old, Scope: scope}
@@ -145,7 +140,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
 				continue
 			}
-			if d := k > 0 && toks[k-1].text == "."; d != dotted && same {
+			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) {
 				continue // a field where a variable was renamed, or the reverse
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
@@ -204,14 +199,32 @@ func declaredAt(toks []token, n int) bool {
 // declaredIn reports whether toks declare name at the top level (a
 // function, type, variable or, in Go, a struct field: a name that opens
 // its line and is followed by a type).
-func declaredIn(toks []token, name string) bool {
+func declaredIn(src string, toks []token, name string) bool {
 	for k, t := range toks {
-		if t.class == classIdent && t.text == name && declaredAt(toks, k) {
+		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k)) {
 			return true
 		}
 	}
 	return false
 }
+
+// fieldAt reports whether toks[k] opens its line and a type follows it on
+// the line: a Go struct field or interface method.
+func fieldAt(src string, toks []token, k int) bool {
+	if k == 0 || k+1 >= len(toks) || !strings.Contains(src[toks[k-1].end:toks[k].start], "\n") ||
+		strings.Contains(src[toks[k].end:toks[k+1].start], "\n") {
+		return false
+	}
+	switch n := toks[k+1]; {
+	case n.class == classIdent && !keyword(n.text):
+		return true
+	case n.text == "*" || n.text == "[" || n.text == "(":
+		return true
+	}
+	return false
+}
+
+func goFile(path string) bool { return strings.HasSuffix(path, ".go") }
 
 func keyword(s string) bool {
 	switch s {

@@ -50,11 +50,10 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		// The same argument at the calls on the same receiver: calls on
 		// others may take other arguments (a variadic list).
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
-		recv, shape := receiver(at, open-1), shapeOf(bt, oldArgs)
+		call := callText(bt, open, oldArgs)
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
-				ok := receiver(toks, open-1) == recv && shapeOf(toks, args) == shape
-				return insertArg(toks, args, open, close, k, arg, false), ok
+				return insertArg(toks, args, open, close, k, arg, false), callText(toks, open, args) == call
 			})
 		}
 	case op == -1:
@@ -70,11 +69,11 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	default: // replaced
 		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
-		recv, shape := receiver(at, open-1), shapeOf(bt, oldArgs)
+		call := callText(bt, open, oldArgs)
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				a := args[k]
-				if text(toks[a.Start:a.End]) != was || receiver(toks, open-1) != recv || shapeOf(toks, args) != shape {
+				if text(toks[a.Start:a.End]) != was || callText(toks, open, args) != call {
 					return Edit{}, false
 				}
 				return Edit{Start: toks[a.Start].start, End: toks[a.End-1].end, NewText: arg}, true
@@ -93,20 +92,15 @@ func receiver(toks []token, n int) string {
 	return ""
 }
 
-// shapeOf returns the tokens of an argument list with its literals
-// blanked: calls of one shape pass the same names, whatever their
-// literal values.
-func shapeOf(toks []token, args []Span) string {
+// callText returns a call as normalised text: its receiver, name and
+// arguments. A change made to one call is repeated only at the same
+// call elsewhere: calls that differ may want other arguments (data from
+// replayed histories: a variadic list, a different context).
+func callText(toks []token, open int, args []Span) string {
 	var b strings.Builder
+	b.WriteString(receiver(toks, open-1) + "." + toks[open-1].text + "(")
 	for _, a := range args {
-		for _, t := range toks[a.Start:a.End] {
-			if t.class == classString || t.class == classNumber {
-				b.WriteString("_ ")
-			} else {
-				b.WriteString(t.text + " ")
-			}
-		}
-		b.WriteString(", ")
+		b.WriteString(text(toks[a.Start:a.End]) + ",")
 	}
 	return b.String()
 }
