@@ -51,19 +51,19 @@ func Scale(n int) int {
 }
 
 func use() {
-	send(1, "a")
+	send(x)
 
-	send(2, "b")
+	send(x)
 
-	send(3, "c")
+	send(x)
 }
 `
 
 func TestEvalNextEdit(t *testing.T) {
 	renamed := strings.NewReplacer("(n int)", "(count int)", "m = n * 2", "m = count * 2", "m + n", "m + count").Replace(evalBase)
-	argued := strings.NewReplacer(`send(1, "a")`, `send(1, "a", ctx)`, `send(2, "b")`, `send(2, "b", ctx)`, `send(3, "c")`, `send(3, "c", ctx)`).Replace(renamed)
+	argued := strings.ReplaceAll(renamed, "send(x)", "send(x, ctx)")
 	// A commit the predictor cannot relate: two unrelated changes.
-	other := strings.NewReplacer("m = count * 2", "m = count * 3", `send(3, "c", ctx)`, `log(3)`).Replace(argued)
+	other := strings.NewReplacer("m = count * 2", "m = count * 3", "\tsend(x, ctx)\n}", "\tlog(3)\n}").Replace(argued)
 	repo := gitRepo(t, []map[string]string{{"a.go": evalBase}, {"a.go": renamed}, {"a.go": argued}, {"a.go": other}})
 	var out, errb bytes.Buffer
 	if code := runEvalNextEdit(context.Background(), []string{"-v", repo}, &out, &errb); code != 0 {

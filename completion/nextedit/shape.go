@@ -321,16 +321,34 @@ func removeArg(toks []token, args []Span, open, close, k int) Edit {
 // repeat infers a token-level change (a changed field, a wrapped call, an
 // added keyword) to repeat at the other sites with the same tokens.
 func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
-	if oi == oj { // an insertion: its neighbours are the pattern
-		oi, ni = max(oi-1, 0), max(ni-1, 0)
-		oj, nj = min(oj+1, len(bt)), min(nj+1, len(at))
-	}
-	// Extend to the right until both sides balance their brackets.
-	for n := 0; !balanced(bt[oi:oj]) || !balanced(at[ni:nj]); n++ {
-		if n == 8 || oj == len(bt) || nj == len(at) || bt[oj].text != at[nj].text {
+	if oi == oj {
+		// An insertion repeats on the same line elsewhere: its line is
+		// the pattern (its neighbours alone match too much: "if err").
+		ls, le := oi, oj
+		startOf := func(j int) int {
+			if j < len(bt) {
+				return bt[j].start
+			}
+			return len(before)
+		}
+		for ls > 0 && !strings.Contains(before[bt[ls-1].end:startOf(ls)], "\n") {
+			ls--
+		}
+		for le < len(bt) && (le == 0 || !strings.Contains(before[bt[le-1].end:bt[le].start], "\n")) {
+			le++
+		}
+		if ls == oi && le == oj {
 			return nil
 		}
-		oj, nj = oj+1, nj+1
+		oi, ni, nj, oj = ls, ls, nj+le-oj, le
+	} else {
+		// Extend to the right until both sides balance their brackets.
+		for n := 0; !balanced(bt[oi:oj]) || !balanced(at[ni:nj]); n++ {
+			if n == 8 || oj == len(bt) || nj == len(at) || bt[oj].text != at[nj].text {
+				return nil
+			}
+			oj, nj = oj+1, nj+1
+		}
 	}
 	pattern := bt[oi:oj]
 	idents := 0
