@@ -32,13 +32,20 @@ type Change struct {
 	// other files are searched whole.
 	Scope Span
 	sites func(src string, toks []token, scope Span, same bool) []Edit
+
+	// after and its tokens, which Sites of the edited text reuses.
+	after     string
+	afterToks []token
 }
 
 // Sites returns the edits that apply the change to src, the text of path,
 // within scope, skipping the range skip (the user's own edit). same says
 // src is the edited document.
 func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
-	toks := lex(src, commentsOf(path))
+	toks := c.afterToks
+	if !same || src != c.after {
+		toks = lex(src, commentsOf(path))
+	}
 	var out []Edit
 	for _, e := range c.sites(src, toks, scope, same) {
 		if e.Start < skip.End && e.End > skip.Start || e.Start == skip.Start && e.End == skip.Start {
@@ -61,6 +68,14 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 		return nil
 	}
 	old, cur := bt[oi:oj], at[ni:nj]
+	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
+	if c != nil {
+		c.after, c.afterToks = after, at
+	}
+	return c
+}
+
+func infer(ctx context.Context, path, languageID, before, after string, bt, at []token, oi, oj, ni, nj int, old, cur []token) *Change {
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
 			return c
@@ -106,8 +121,12 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	scope := Span{0, len(after)}
 	local := false
 	if lang := syntax.Detect(languageID, path); lang != nil {
-		if tree, err := syntax.Parse(ctx, lang, []byte(before)); err == nil {
-			for _, sc := range tree.Scopes(bt[at].start) {
+		// Only the top-level declaration around the edit is parsed: a
+		// function's scope lies inside it, and a file may be large.
+		ds, de := topLevel(before, bt[at].start)
+		if tree, err := syntax.Parse(ctx, lang, []byte(before[ds:de])); err == nil {
+			for _, sc := range tree.Scopes(bt[at].start - ds) {
+				sc.Start, sc.End = sc.Start+ds, sc.End+ds
 				if sc.Kind != syntax.KindFunction && sc.Kind != syntax.KindMethod || sc.Name == old {
 					continue
 				}
@@ -148,6 +167,40 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 		return out
 	}
 	return c
+}
+
+// topLevel returns the lines of src around off from the start of the
+// top-level declaration that holds it (a line that starts at column 0
+// with neither a space, a closing bracket nor a comment) to the start of
+// the next one.
+func topLevel(src string, off int) (start, end int) {
+	top := func(line int) bool {
+		if line >= len(src) {
+			return true
+		}
+		switch c := src[line]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '}' || c == ')' || c == ']' || c == '#':
+			return false
+		case c == '/' || c == '*':
+			return false
+		}
+		return true
+	}
+	start = strings.LastIndexByte(src[:off], '\n') + 1
+	for start > 0 && !top(start) {
+		start = strings.LastIndexByte(src[:start-1], '\n') + 1
+	}
+	end = off
+	for {
+		i := strings.IndexByte(src[end:], '\n')
+		if i < 0 {
+			return start, len(src)
+		}
+		end += i + 1
+		if top(end) {
+			return start, end
+		}
+	}
 }
 
 // declares reports whether the function sc declares name: as a parameter

@@ -49,7 +49,7 @@ func commentsOf(path string) comments {
 // fails: an unterminated string or comment runs to the end of its line
 // (string) or of the text (comment).
 func lex(src string, c comments) []token {
-	var toks []token
+	toks := make([]token, 0, len(src)/4) // about one token in four bytes of code
 	i := 0
 	for i < len(src) {
 		ch := src[i]
