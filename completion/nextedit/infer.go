@@ -82,10 +82,34 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		}
 		return nil // a use switched to another name: nothing says where else
 	}
+	if len(old) == 1 && len(cur) == 1 && old[0].class == classString && cur[0].class == classString && len(old[0].text) >= minLiteral {
+		return literal(after, old[0].text, cur[0].text)
+	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
 	return repeat(before, after, bt, at, oi, oj, ni, nj)
+}
+
+// minLiteral is the shortest string literal, quotes included, whose change
+// repeats at its other occurrences: a short one ("0", "id") recurs by
+// chance (data from replayed histories).
+const minLiteral = 8
+
+// literal infers a string literal changed at one use (a typo, a renamed
+// key): the same literal elsewhere in the file changes too.
+func literal(after, old, cur string) *Change {
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for _, t := range toks {
+			if t.class == classString && t.text == old && t.start >= scope.Start && t.end <= scope.End {
+				out = append(out, Edit{Start: t.start, End: t.end, NewText: cur})
+			}
+		}
+		return out
+	}
+	return c
 }
 
 // changedTokens returns the tokens the hunk changed: bt[oi:oj] became

@@ -142,6 +142,22 @@ func TestInfer(t *testing.T) {
 			want:   "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
 		},
 		{
+			name:   "a string literal changed at one use",
+			path:   "a.js",
+			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
+			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
+			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:     "a short literal recurs by chance",
+			path:     "a.go",
+			before:   "package a\n\nvar a = f(\"id\")\nvar b = g(\"id\")\n",
+			after:    "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
+			want:     "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
+			exported: true, // an argument change: the same call in the package
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
