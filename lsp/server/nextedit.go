@@ -1,8 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 
 	protocol "go.lsp.dev/protocol"
@@ -59,6 +61,22 @@ func (s *Server) nextEdits(ctx context.Context, p *lode.NextEditsParams) (*lode.
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return res, nil // edited meanwhile: the edits are stale
 	}
+	// Nearest the cursor first, then the other files.
+	cursor, err := s.Offset(doc, p.Position)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(edits, func(a, b nextedit.Edit) int {
+		switch {
+		case a.Path == doc.Path && b.Path != doc.Path:
+			return -1
+		case a.Path != doc.Path && b.Path == doc.Path:
+			return 1
+		case a.Path == doc.Path:
+			return cmp.Compare(abs(a.Start-cursor), abs(b.Start-cursor))
+		}
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Start, b.Start))
+	})
 	texts := map[string]*text.Text{doc.Path: doc.Text}
 	for _, e := range edits {
 		t, ok := texts[e.Path]
@@ -108,6 +126,8 @@ func (s *Server) nextEditText(e nextedit.Edit) *text.Text {
 	}
 	return text.New(string(src))
 }
+
+func abs(n int) int { return max(n, -n) }
 
 func toPosition(p text.Position) protocol.Position {
 	return protocol.Position{Line: uint32(p.Line), Character: uint32(p.Character)}

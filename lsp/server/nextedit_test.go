@@ -61,14 +61,26 @@ func nextEditor(t *testing.T) (*lsptest.Editor, string, string) {
 	return e, a, filepath.Join(root, "b.go")
 }
 
+// askNextEdits asks for the next edits with the cursor at the end of the
+// document, and checks they come nearest the cursor first.
 func askNextEdits(t *testing.T, e *lsptest.Editor, path string, version int32) []lode.NextEdit {
 	t.Helper()
 	var res lode.NextEditsResult
 	err := e.Call(lode.MethodNextEdits, &lode.NextEditsParams{
 		TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)}, Version: version},
+		Position:     protocol.Position{Line: 4, Character: 40},
 	}, &res)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := 1; i < len(res.Edits); i++ {
+		a, b := res.Edits[i-1], res.Edits[i]
+		if a.URI == lsptest.URI(path) && b.URI == a.URI && a.Range.Start.Character < b.Range.Start.Character {
+			t.Errorf("edit at %v before edit at %v: not nearest the cursor first", a.Range.Start, b.Range.Start)
+		}
+		if a.URI != lsptest.URI(path) && b.URI == lsptest.URI(path) {
+			t.Errorf("an edit in %s before one in the document", a.URI)
+		}
 	}
 	sort.Slice(res.Edits, func(i, j int) bool {
 		a, b := res.Edits[i], res.Edits[j]
