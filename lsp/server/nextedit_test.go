@@ -154,11 +154,12 @@ func TestNextEditsParameterPlaceholder(t *testing.T) {
 }
 
 func TestNextEditsOutsideTheWorkspace(t *testing.T) {
-	e, _, _ := nextEditor(t)
-	out := filepath.Join(t.TempDir(), "x.go")
-	e.Open(out, "go", nextDoc)
-	v := e.Edit(out, protocol.Range{Start: protocol.Position{Line: 2, Character: 5}, End: protocol.Position{Line: 2, Character: 10}}, "Sum")
-	if got := askNextEdits(t, e, out, v); len(got) != 0 {
-		t.Errorf("a document outside the workspace got %d edits", len(got))
+	e, a, _ := nextEditor(t)
+	for _, path := range []string{filepath.Join(t.TempDir(), "x.go"), filepath.Join(filepath.Dir(a), "gen", "x.go")} {
+		e.Open(path, "go", nextDoc)
+		v := e.Edit(path, protocol.Range{Start: protocol.Position{Line: 2, Character: 5}, End: protocol.Position{Line: 2, Character: 10}}, "Sum")
+		if got := askNextEdits(t, e, path, v); len(got) != 0 {
+			t.Errorf("%s, outside the workspace or ignored, got %d edits", path, len(got))
+		}
 	}
 }
