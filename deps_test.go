@@ -63,7 +63,7 @@ var allowed = map[string][]string{
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru,
 	},
-	"completion/nextedit": {"context/workspace", "context/syntax", "context/text"},
+	"completion/nextedit": {"context/workspace", "context/syntax"},
 	"completion/patch": {
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru, "github.com/aymanbagabas/go-udiff/...", "github.com/bluekeyes/go-gitdiff/...",
