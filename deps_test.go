@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"lsp/lode": {"go.lsp.dev/..."},
 	"lsp/server": {
 		"lsp/lode", "go.lsp.dev/...",
-		"completion", "internal/config", "completion/explain", "completion/patch", "completion/llm",
+		"completion", "internal/config", "completion/explain", "completion/patch", "completion/llm", "completion/nextedit",
 		"context/workspace", "context/text", "context/retrieve", "context/redact",
 	},
 	"lsp/lsptest": {"lsp/...", "go.lsp.dev/..."},
@@ -64,6 +64,7 @@ var allowed = map[string][]string{
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru,
 	},
+	"completion/nextedit": {"context/workspace", "context/syntax"},
 	"completion/patch": {
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru, "github.com/aymanbagabas/go-udiff/...", "github.com/bluekeyes/go-gitdiff/...",

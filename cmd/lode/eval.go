@@ -10,8 +10,9 @@ import (
 
 // evaluations are the measurements `lode eval` runs, one line each.
 var evaluations = map[string]command{
-	"context": {runEvalContext, "recall of cross-file declarations in context bundles, against baselines"},
-	"ngram":   {runEvalNgram, "next-token prediction of the embedded model on held-out packages, against baselines"},
+	"context":  {runEvalContext, "recall of cross-file declarations in context bundles, against baselines"},
+	"ngram":    {runEvalNgram, "next-token prediction of the embedded model on held-out packages, against baselines"},
+	"nextedit": {runEvalNextEdit, "next-edit suggestions replayed from a git history, against baselines"},
 }
 
 // runEval is `lode eval WHAT DIR`: it dispatches to one evaluation.
@@ -22,7 +23,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) == 0 {
 			w = stderr
 		}
-		fmt.Fprintln(w, "usage: lode eval context|ngram [flags] DIR")
+		fmt.Fprintln(w, "usage: lode eval context|ngram|nextedit [flags] DIR")
 		for _, name := range slices.Sorted(maps.Keys(evaluations)) {
 			fmt.Fprintf(w, "\t%-8s %s\n", name, evaluations[name].help)
 		}
@@ -33,7 +34,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	e, ok := evaluations[args[0]]
 	if !ok {
-		return usageError(stderr, "eval", "unknown evaluation %q (context or ngram)", args[0])
+		return usageError(stderr, "eval", "unknown evaluation %q (context, ngram or nextedit)", args[0])
 	}
 	return e.run(ctx, args[1:], stdout, stderr)
 }

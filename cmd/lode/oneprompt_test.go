@@ -42,7 +42,7 @@ func TestServeAndCompleteSendOneRequest(t *testing.T) {
 			srv := llmtest.NewServer(t)
 			srv.Reply(llmtest.Reply{Text: "3, 4)"})
 			settings := strings.ReplaceAll(fam.settings, "URL", srv.URL) +
-				"[completion]\ncandidates = 1\ncompanion = false\nfallback_embedded = false\ndebounce_ms = 0\n"
+				"[completion]\ncandidates = 1\ncompanion = false\nfallback_embedded = false\ndebounce_ms = 0\nretrieve_max_ms = -1\n"
 			dir := cliWorkspace(t, srv.URL+"/v1", "")
 			writeFile(t, filepath.Join(dir, ".lode.toml"), settings)
 			writeFile(t, filepath.Join(dir, "use.go"), use)

@@ -21,7 +21,9 @@ import (
 // settings of that root's .lode.toml.
 func TestCommandsAgreeOnRootAndSettings(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	dir := cliWorkspace(t, srv.URL+"/v1", "[context]\nbudget = 100\n")
+	// The search waits for every source (retrieve_max_ms = -1): this test
+	// is about where the settings come from, not about the time budget.
+	dir := cliWorkspace(t, srv.URL+"/v1", "[context]\nbudget = 100\n[completion]\nretrieve_max_ms = -1\n")
 	// A sibling of the project with a file that would be found if the
 	// root were taken from where the command runs.
 	writeFile(t, filepath.Join(dir, "calc", "extra.go"), "package calc\n\n// Sub returns a minus b.\nfunc Sub(a, b int) int { return a - b }\n")

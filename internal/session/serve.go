@@ -9,6 +9,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/llm/provider"
+	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/server"
@@ -28,6 +29,7 @@ var (
 	_ server.Patcher        = (*Session)(nil)
 	_ server.ContextSource  = (*Session)(nil)
 	_ server.FolderWatcher  = folders{}
+	_ server.NextEditor     = (*nextedit.Engine)(nil)
 	_ server.ClientWatching = folders{}
 )
 
@@ -57,6 +59,7 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 		Context:        s,
 		Folders:        folders{s},
 		ModelStatus:    modelStatus{s},
+		NextEdits:      s.next,
 		MaxMessageSize: o.MaxMessageSize,
 		OnConfig: func(cfg *config.Config) {
 			setLevel(o.Level, cfg.Log.Level)

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
@@ -80,6 +81,7 @@ type Session struct {
 	completion completionPart
 	healthMu   sync.Mutex
 	onHealth   func(ModelHealth)
+	next       *nextedit.Engine // follows the open documents from Open on
 	explain    atomic.Pointer[explainEngines]
 
 	caches *store.Reporter               // cache problems, told once
@@ -139,6 +141,7 @@ func Open(opts Options) (*Session, []config.Problem) {
 	s.mem.Store(s.newMemory(index.New()))
 	s.ws.Subscribe(s.prepare)
 	s.ws.Subscribe(s.forget)
+	s.next = nextedit.New(s.ws, nextedit.Options{Candidates: s.candidates})
 	s.Configure(cfg)
 	if opts.Root != "" {
 		s.AddFolder(opts.Root)

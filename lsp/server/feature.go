@@ -51,6 +51,7 @@ func featureTable() []*feature {
 		explainFeature(),
 		codeActionFeature(),
 		statusFeature(),
+		nextEditsFeature(),
 	}
 }
 

@@ -113,6 +113,8 @@ type Options struct {
 	// ModelStatus, when set, reports the completion model's health for
 	// lode/status; nil derives it from completion results.
 	ModelStatus ModelStatus
+	// NextEdits answers lode/nextEdits; nil: not offered.
+	NextEdits NextEditor
 
 	// OnConfig, when set, is called with every new configuration (after
 	// initialize and after each settings change), never concurrently.
