@@ -211,5 +211,7 @@ func (s *Session) Close() error {
 		<-ir.Stopped()
 	}
 	s.mem.Load().close()
-	return s.completion.close()
+	err := s.completion.close()
+	s.model.Close() // waits for its table builds and flushes
+	return err
 }
