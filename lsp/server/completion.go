@@ -98,7 +98,8 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if err != nil {
 		return nil, nil, err
 	}
-	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, doc.Text, off, doc.Version
+	view, base := s.window(doc, off)
+	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, view, off-base, doc.Version
 	res, err := c.Complete(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -112,6 +113,10 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	}
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return nil, nil, nil // edited meanwhile: never show a stale completion
+	}
+	for i := range res.Items {
+		res.Items[i].Start += base
+		res.Items[i].End += base
 	}
 	return doc, res.Items, nil
 }

@@ -333,6 +333,9 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 	case state == stateShutdown:
 		return nil, errShutdown
 	}
+	if f, ok := service[Foreground](s); ok {
+		defer f.Begin()() // background work gives way meanwhile
+	}
 	start := time.Now()
 	result, err := r(s, ctx, req.Params())
 	s.traceCall(ctx, method, start, err)
