@@ -19,6 +19,7 @@ import (
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/background"
 	"github.com/lode-ls/lode/internal/config"
 )
 
@@ -208,7 +209,8 @@ func workspaceRetriever(ctx context.Context, root string, model *ngram.Model, lo
 	if _, err := ir.Wait(ctx); err != nil {
 		return nil, fmt.Errorf("indexing: %w", err)
 	}
-	learnWorkspace(ctx, ws, ir, model, modelCache, logger)
+	var none *background.Gate // a one-shot command serves no other request
+	learnWorkspace(ctx, ws, ir, model, modelCache, none.Wait, logger)
 	return retrieve.New(ws, ix, tokens.New(), retrieve.Options{}), nil
 }
 

@@ -45,8 +45,10 @@ func loadEmbedded(model *ngram.Model, root string, logger *slog.Logger) string {
 // files the index did not parse (it reuses its saved state for unchanged
 // ones) and that the model's saved state lacks are learned now; files gone
 // from the workspace are forgotten. The model is then saved at cachePath
-// (unless empty) for the next start, when anything changed.
-func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.Indexer, model *ngram.Model, cachePath string, logger *slog.Logger) {
+// (unless empty) for the next start, when anything changed. yield is
+// called before each file learned, the flush and the save: it returns when
+// no request is in flight (background.Gate's Wait).
+func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.Indexer, model *ngram.Model, cachePath string, yield func(context.Context) error, logger *slog.Logger) {
 	built, err := ir.Wait(ctx)
 	if err != nil {
 		return
@@ -59,7 +61,7 @@ func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.I
 	present := make(map[string]bool, len(files))
 	learned := 0
 	for _, f := range files {
-		if ctx.Err() != nil {
+		if yield(ctx) != nil {
 			return
 		}
 		present[f.Path] = true
@@ -82,12 +84,19 @@ func learnWorkspace(ctx context.Context, ws *workspace.Workspace, ir *retrieve.I
 			forgot++
 		}
 	}
+	if yield(ctx) != nil {
+		return
+	}
 	model.Flush() // count in bulk what the index taught it
 	logger.Info("embedded model ready", "files", len(model.Paths()), "learned after indexing", learned)
 	changed := built.Indexed+built.Removed+learned+forgot > 0
-	if cachePath != "" && changed {
+	if cachePath != "" && changed && yield(ctx) == nil {
 		if err := model.Save(cachePath); err != nil {
 			logger.Warn("embedded model: saving", "err", err)
 		}
 	}
 }
+
+// Begin implements server.Foreground: background work (indexing, learning,
+// saves) gives way to the request until end is called.
+func (w *workspacePart) Begin() (end func()) { return w.gate.Begin() }

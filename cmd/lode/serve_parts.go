@@ -15,6 +15,7 @@ import (
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/background"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/lsp/server"
 )
@@ -37,6 +38,9 @@ type workspacePart struct {
 
 	indexed  indexProgress
 	prepared sync.Map // paths whose document levels the model has built
+	// gate holds indexing and learning back while a request is in
+	// flight (the server finds it as a server.Foreground: see Begin).
+	gate *background.Gate
 
 	mu          sync.Mutex
 	indexer     *retrieve.Indexer
@@ -59,7 +63,7 @@ var (
 )
 
 func newWorkspacePart(s *session) (any, error) {
-	w := &workspacePart{s: s, model: ngram.New(ngram.Options{})}
+	w := &workspacePart{s: s, model: ngram.New(ngram.Options{}), gate: background.New(background.Options{})}
 	w.mem.Store(w.newMemory(index.New()))
 	s.workspace.Subscribe(w.prepare)
 	s.parts.workspace = w
@@ -120,8 +124,9 @@ func (w *workspacePart) AddFolder(ctx context.Context, path string) {
 		Watch:     !w.clientWatch,
 		Warn:      w.warn,
 		Progress:  w.indexed.note,
+		Yield:     w.gate.Wait,
 	})
-	go learnWorkspace(w.s.ctx, w.s.workspace, w.indexer, w.model, w.modelCache, w.s.logger)
+	go learnWorkspace(w.s.ctx, w.s.workspace, w.indexer, w.model, w.modelCache, w.gate.Wait, w.s.logger)
 	go w.reportIndexing(w.indexer)
 }
 

@@ -148,7 +148,8 @@ const (
 // cursor leaves them in place, so that the window's next version differs
 // from the last one by the edit alone (an incremental reparse, a cache
 // that types through). It cuts on line boundaries where they are near,
-// else on rune boundaries.
+// else on rune boundaries. The window is a copy: what keeps it does not
+// keep s.
 func Window(s string, off int) (window string, base int) {
 	off = max(0, min(off, len(s)))
 	start := max(0, (off-windowBefore)/windowStep*windowStep)
@@ -170,5 +171,5 @@ func Window(s string, off int) (window string, base int) {
 			end--
 		}
 	}
-	return s[start:end], start
+	return strings.Clone(s[start:end]), start
 }
