@@ -63,7 +63,7 @@ var (
 )
 
 func newWorkspacePart(s *session) (any, error) {
-	w := &workspacePart{s: s, model: ngram.New(ngram.Options{}), gate: background.New(background.Options{})}
+	w := &workspacePart{s: s, model: ngram.New(ngram.Options{}), gate: background.New(background.Options{Nice: 10})}
 	w.mem.Store(w.newMemory(index.New()))
 	s.workspace.Subscribe(w.prepare)
 	s.parts.workspace = w

@@ -29,6 +29,12 @@ type Options struct {
 	// model) lets it go on. Zero means DefaultHold; a negative Hold holds
 	// it for as long as the request lasts.
 	Hold time.Duration
+	// Nice, when positive, is the priority (as nice(1) counts it) of the
+	// threads of background work: a goroutine that calls Wait is locked
+	// to its thread, which runs at Nice from then on (Linux only; a
+	// goroutine that ends takes its thread with it). Zero leaves
+	// priorities alone.
+	Nice int
 }
 
 // Gate lets background work wait for the requests in flight. The zero
@@ -36,6 +42,7 @@ type Options struct {
 // for concurrent use.
 type Gate struct {
 	hold time.Duration
+	nice int
 
 	mu       sync.Mutex
 	inFlight map[uint64]time.Time // start of each request in flight, by id
@@ -50,7 +57,7 @@ func New(opts Options) *Gate {
 	if opts.Hold == 0 {
 		opts.Hold = DefaultHold
 	}
-	return &Gate{hold: opts.Hold, inFlight: make(map[uint64]time.Time), changed: make(chan struct{})}
+	return &Gate{hold: opts.Hold, nice: opts.Nice, inFlight: make(map[uint64]time.Time), changed: make(chan struct{})}
 }
 
 // Begin records a request in flight until end is called (once).
@@ -78,6 +85,9 @@ func (g *Gate) Begin() (end func()) {
 func (g *Gate) Wait(ctx context.Context) error {
 	if g == nil {
 		return ctx.Err()
+	}
+	if g.nice > 0 {
+		lower(g.nice)
 	}
 	yielded := false
 	for {
