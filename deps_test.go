@@ -35,15 +35,13 @@ var allowed = map[string][]string{
 	"lsp/lsptest": {"lsp/...", "go.lsp.dev/..."},
 
 	// The context engine.
-	"context/text":   {},
-	"internal/store": {},
-	// Background work gives way to requests; stdlib only.
-	"internal/background": {},
-	"internal/wire":       {"completion/llm"},
-	"context/redact":      {},
-	"context/tokens":      {"github.com/tiktoken-go/tokenizer"},
-	"context/workspace":   {"context/text", "github.com/fsnotify/fsnotify"},
-	"context/syntax":      {"context/text", "github.com/tree-sitter/..."},
+	"context/text":      {},
+	"internal/store":    {},
+	"internal/wire":     {"completion/llm"},
+	"context/redact":    {},
+	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
+	"context/workspace": {"context/text", "github.com/fsnotify/fsnotify"},
+	"context/syntax":    {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
 	"context/index": {"internal/store", "context/syntax", "context/text", treeSitter},
@@ -76,6 +74,9 @@ var allowed = map[string][]string{
 	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
 	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
 	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", treeSitter},
+
+	// Background work gives way to requests; the standard library only.
+	"internal/background": {},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},
