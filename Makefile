@@ -65,8 +65,16 @@ e2e: ## run the end-to-end tests in real editors (requires them: LODE_E2E=1)
 	LODE_E2E=1 $(GO) test -count=1 -v -timeout 15m ./editors/...
 
 .PHONY: vscode
-vscode: ## build the VS Code extension (editors/vscode/lode.vsix)
-	cd editors/vscode && npm ci --no-audit --no-fund && npm run package
+vscode: build ## build the VS Code extension for this platform, lode inside (editors/vscode/lode-PLATFORM.vsix)
+	cd editors/vscode && npm ci --no-audit --no-fund && node scripts/package.mjs --lode ../../$(BIN)
+
+# Another platform: GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc make vscode-target
+# (lode needs cgo for tree-sitter: CC must be a C cross compiler for it).
+VSCODE_TARGET = $(strip $(subst windows,win32,$(shell GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) env GOOS))-$(subst amd64,x64,$(shell GOOS=$(GOOS) GOARCH=$(GOARCH) $(GO) env GOARCH)))
+.PHONY: vscode-target
+vscode-target: ## build the VS Code extension for GOOS/GOARCH (with CC a cross compiler): editors/vscode/lode-TARGET.vsix
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/lode-$(VSCODE_TARGET) ./cmd/lode
+	cd editors/vscode && npm ci --no-audit --no-fund && node scripts/package.mjs --lode ../../bin/lode-$(VSCODE_TARGET) --target $(VSCODE_TARGET)
 
 .PHONY: editors
 editors: vscode ## build the editor clients
@@ -78,4 +86,4 @@ generate: ## regenerate docs/settings.md and the VS Code settings from the schem
 
 .PHONY: clean
 clean: ## remove build outputs
-	rm -rf bin dist editors/vscode/dist editors/vscode/*.vsix .ci/artifacts
+	rm -rf bin dist editors/vscode/dist editors/vscode/bin editors/vscode/*.vsix .ci/artifacts

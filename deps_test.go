@@ -29,14 +29,15 @@ var allowed = map[string][]string{
 	"lsp/lode": {"go.lsp.dev/..."},
 	"lsp/server": {
 		"lsp/lode", "go.lsp.dev/...",
-		"completion", "internal/config", "completion/explain", "completion/patch", "completion/llm",
-		"context/workspace", "context/text", "context/retrieve",
+		"completion", "internal/config", "completion/explain", "completion/patch", "completion/llm", "completion/nextedit",
+		"context/workspace", "context/text", "context/retrieve", "context/redact",
 	},
 	"lsp/lsptest": {"lsp/...", "go.lsp.dev/..."},
 
 	// The context engine.
 	"context/text":      {},
 	"internal/store":    {},
+	"internal/session":  {"*"},
 	"internal/wire":     {"completion/llm"},
 	"context/redact":    {},
 	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
@@ -44,7 +45,8 @@ var allowed = map[string][]string{
 	"context/syntax":    {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
-	"context/index": {"internal/store", "context/syntax", "context/text", treeSitter},
+	"context/index": {"internal/store", "context/syntax", "context/text", "context/redact", treeSitter},
+	"context/deps":  {"context/index", "context/syntax"},
 	"context/retrieve": {
 		"context/workspace", "context/syntax", "context/index", "context/text", "context/redact", "context/tokens",
 		treeSitter, lru,
@@ -62,6 +64,7 @@ var allowed = map[string][]string{
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru,
 	},
+	"completion/nextedit": {"context/workspace", "context/syntax"},
 	"completion/patch": {
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru, "github.com/aymanbagabas/go-udiff/...", "github.com/bluekeyes/go-gitdiff/...",
@@ -73,13 +76,20 @@ var allowed = map[string][]string{
 	"completion/llm/ollama":   {"completion/llm", "internal/wire"},
 	"completion/llm/llamacpp": {"completion/llm", "internal/wire"},
 	"completion/llm/llmtest":  {"completion/llm", "internal/wire"},
-	"completion/llm/ngram":    {"completion/llm", "internal/store", "context/syntax", treeSitter},
+	"completion/llm/provider": {
+		"completion/llm/...", "completion/prompt", "internal/config", "internal/wire", "github.com/sashabaranov/go-openai",
+	},
+	"completion/llm/health": {"completion/llm"},
+	"completion/llm/ngram":  {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
 
 	// Background work gives way to requests; the standard library only.
 	"internal/background": {},
 
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},
+
+	// Tests' waiting for other goroutines; only tests import it.
+	"internal/eventually": {},
 }
 
 const (

@@ -40,7 +40,13 @@ func (pv *provider) observe(d time.Duration) {
 
 // slowerThan reports whether the model typically answers after d.
 func (pv *provider) slowerThan(d time.Duration) bool {
-	return time.Duration(pv.typical.Load()) > d
+	return pv.typicalTime() > d
+}
+
+// typicalTime returns the moving average of the model's answer times, 0
+// before the first answer.
+func (pv *provider) typicalTime() time.Duration {
+	return time.Duration(pv.typical.Load())
 }
 
 func newProvider(m llm.Model, name string, n int) *provider {
@@ -50,50 +56,6 @@ func newProvider(m llm.Model, name string, n int) *provider {
 // builder writes the prompt of a request again, with another token budget
 // or as a chat prompt, for the retries the model's errors ask for.
 type builder func(ctx context.Context, budget int, chat bool) (*Prompt, error)
-
-// flight is one model call shared by every request that waits for it:
-// requests with the same prompt, and a request that typed ahead of the one
-// that started it. The call is aborted when the last of them leaves.
-type flight struct {
-	key string
-	// doc and off are the document and cursor the prompt was written for:
-	// a later request that only typed ahead of them may take the answer.
-	doc    string
-	off    int
-	prompt *Prompt
-	build  builder
-	in     postprocess.Input // for the early stop while streaming
-	cancel context.CancelFunc
-	done   chan struct{}
-	refs   int          // guarded by Engine.mu
-	res    flightResult // written before done is closed
-}
-
-// flightResult is a model's answer, before post-processing.
-type flightResult struct {
-	texts   []string
-	model   string
-	chat    bool   // the answer is to a chat prompt
-	source  string // "model", "fallback" or "cache"
-	prompt  *Prompt
-	elapsed time.Duration
-	err     error
-}
-
-func (f *flight) finished() bool {
-	select {
-	case <-f.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// answered reports whether f is still running or answered with text: a
-// call worth handing over to a request that typed ahead of it.
-func (f *flight) answered() bool {
-	return !f.finished() || f.res.err == nil && len(f.res.texts) > 0
-}
 
 // requestKey identifies a request by everything that shapes the answer.
 func requestKey(r *llm.Request) string {
@@ -116,33 +78,27 @@ func requestKey(r *llm.Request) string {
 // call answers p, written for c: from the recent answers, by joining an
 // identical call in flight, or by starting one. t holds a reference to the
 // call while it waits, which the next request of the document takes over
-// when it only typed ahead (see begin). A non-zero deadline bounds the
+// when it only typed ahead (see ledger). A non-zero deadline bounds the
 // wait (see wait).
 func (e *Engine) call(ctx context.Context, t *ticket, c cursor, p *Prompt, in postprocess.Input, build builder, deadline time.Time) (flightResult, error) {
-	key := requestKey(p.Request)
-	e.mu.Lock()
-	if r, ok := e.results.Get(key); ok {
-		e.mu.Unlock()
+	var fctx context.Context // the new call's, when join starts one
+	newFlight := func() *flight {
+		var cancel context.CancelFunc
+		fctx, cancel = context.WithTimeout(context.Background(), time.Duration(e.config().TimeoutMS)*time.Millisecond)
+		return &flight{doc: c.doc, off: c.off, prompt: p, build: build, in: in, cancel: cancel, done: make(chan struct{})}
+	}
+	run := func(f *flight) { e.run(fctx, f) }
+	f, r, how, err := e.ledger.join(t, requestKey(p.Request), newFlight, run)
+	switch {
+	case err != nil:
+		return flightResult{}, err
+	case how == fromCache:
 		e.stats.cached.Add(1)
 		r.source = "cache"
 		return r, nil
-	}
-	if !e.latestLocked(t) {
-		e.mu.Unlock()
-		return flightResult{}, errSuperseded
-	}
-	f := e.flights[key]
-	if f != nil {
-		f.refs++
+	case how == shared:
 		e.stats.deduped.Add(1)
-	} else {
-		fctx, cancel := context.WithTimeout(context.Background(), time.Duration(e.config().TimeoutMS)*time.Millisecond)
-		f = &flight{key: key, doc: c.doc, off: c.off, prompt: p, build: build, in: in, cancel: cancel, done: make(chan struct{}), refs: 1}
-		e.flights[key] = f
-		go e.run(fctx, f)
 	}
-	t.held = f
-	e.mu.Unlock()
 	return e.wait(ctx, t, f, deadline)
 }
 
@@ -168,42 +124,26 @@ func (e *Engine) wait(ctx context.Context, t *ticket, f *flight, deadline time.T
 		// call (which then ends cancelled): superseded wins.
 		select {
 		case <-t.done:
-			e.end(t)
+			e.ledger.end(t)
 			return flightResult{}, errSuperseded
 		default:
 		}
 	case <-t.done:
-		e.end(t)
+		e.ledger.end(t)
 		return flightResult{}, errSuperseded
 	case <-ctx.Done():
-		e.end(t)
+		e.ledger.end(t)
 		return flightResult{}, ctx.Err()
 	case <-late:
 		if !f.finished() {
-			if !e.keep(t, f) {
+			if !e.ledger.keep(t, f) {
 				return flightResult{}, errSuperseded
 			}
 			return flightResult{}, errLate
 		}
 	}
-	e.end(t)
+	e.ledger.end(t)
 	return f.res, f.res.err
-}
-
-// releaseLocked drops one reference to f; the last one aborts the call.
-// e.mu is held.
-func (e *Engine) releaseLocked(f *flight) {
-	f.refs--
-	if f.refs > 0 {
-		return
-	}
-	if e.flights[f.key] == f {
-		delete(e.flights, f.key)
-	}
-	if !f.finished() {
-		e.stats.aborted.Add(1)
-	}
-	f.cancel()
 }
 
 // run makes f's call and publishes its result.
@@ -214,16 +154,7 @@ func (e *Engine) run(ctx context.Context, f *flight) {
 	if res.err == nil && res.source == "model" {
 		e.model.observe(res.elapsed)
 	}
-	e.mu.Lock()
-	if e.flights[f.key] == f {
-		delete(e.flights, f.key)
-	}
-	if res.err == nil && len(res.texts) > 0 {
-		e.results.Add(f.key, res)
-	}
-	f.res = res
-	e.mu.Unlock()
-	close(f.done)
+	e.ledger.publish(f, res)
 }
 
 // attempt calls the model for f, with the retries and fallbacks its

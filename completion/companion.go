@@ -50,7 +50,7 @@ func (e *Engine) late(ctx context.Context, t *ticket, c cursor, chk *checker, p 
 	case err != nil:
 		e.log.Debug("completion: the embedded companion failed", "path", c.path, "err", err)
 		return Result{Pending: true, Prompt: p, Err: err, Timing: timing}, nil
-	case !e.latest(t):
+	case !e.ledger.latest(t):
 		return Result{Skipped: Superseded, Prompt: p, Timing: timing}, nil
 	}
 	e.stats.companion.Add(1)

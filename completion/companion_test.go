@@ -17,6 +17,7 @@ import (
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // ranker is a fake embedded model that also ranks next tokens.
@@ -90,7 +91,7 @@ func TestPredictedItemsAfterTheLine(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := New(Options{Config: testConfig(), Model: tc.model, Embedded: tc.embedded})
+			e := newEngine(t, Options{Config: testConfig(), Model: tc.model, Embedded: tc.embedded})
 			res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
 			if err != nil {
 				t.Fatal(err)
@@ -118,7 +119,7 @@ func TestPredictorRequest(t *testing.T) {
 	r := newRanker("", printPreds...)
 	cfg := testConfig()
 	cfg.NextTokens = 2
-	e := New(Options{Config: cfg, Model: r})
+	e := newEngine(t, Options{Config: cfg, Model: r})
 	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
 	res, _ := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
 	reqs := r.requests()
@@ -147,7 +148,7 @@ func TestPredictorRequest(t *testing.T) {
 
 func TestPredictionsDespiteTheTriggerPolicy(t *testing.T) {
 	r := newRanker("never", llm.Prediction{Text: "b", Score: 0.4}, llm.Prediction{Text: "nil", Score: 0.3})
-	e := New(Options{Config: testConfig(), Model: r})
+	e := newEngine(t, Options{Config: testConfig(), Model: r})
 	// The rest of the line is more than closing punctuation: no line
 	// candidate, but the ranked arguments.
 	doc := "package p\n\nfunc f() { g(a, , c) }\n"
@@ -200,16 +201,12 @@ func TestGuessKind(t *testing.T) {
 func TestItemsDoNotWaitForASlowModel(t *testing.T) {
 	g := newGated(`intln("remote")`)
 	cfg := testConfig()
-	cfg.ItemsWaitMS = 80 // past predictTimeout: the ranked tokens are in already
-	e := New(Options{Config: cfg, Model: g, Embedded: newRanker("", printPreds...)})
+	cfg.ItemsWaitMS = 0 // the items do not wait for the line at all
+	e := newEngine(t, Options{Config: cfg, Model: g, Embedded: newRanker("", printPreds...)})
 	doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
-	start := time.Now()
 	res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("items took %v with a model that does not answer", took)
 	}
 	if got := insertsOf(res.Items); strings.Join(got, " ") != "member:intln member:intf" || !res.Pending || res.Source != "predictor" {
 		t.Fatalf("items = %q, pending %v, source %q", got, res.Pending, res.Source)
@@ -217,7 +214,7 @@ func TestItemsDoNotWaitForASlowModel(t *testing.T) {
 	// The call goes on; once it answers, the next request (the user typed
 	// "i") takes its line over, with no second call.
 	g.open()
-	cfg.ItemsWaitMS = 5000
+	cfg.ItemsWaitMS = int(time.Hour / time.Millisecond)
 	e.SetConfig(cfg)
 	typed := strings.Replace(goDoc, "fmt.", "fmt.Pri", 1)
 	res, err = e.Complete(context.Background(), itemsAt(typed, "fmt.Pri"))
@@ -234,16 +231,16 @@ func TestItemsDoNotWaitForASlowModel(t *testing.T) {
 
 // companionEngine completes with a remote model that waits for the test
 // and an embedded companion that answers at once.
-func companionEngine(wait int) (*Engine, *gated, *llmtest.Model) {
+func companionEngine(t testing.TB, wait int) (*Engine, *gated, *llmtest.Model) {
 	g := newGated(`Println("remote")`)
 	local := &llmtest.Model{Name: "embedded", FIM: true, Text: `Print("local")`}
 	cfg := testConfig()
 	cfg.Companion, cfg.CompanionWaitMS = true, wait
-	return New(Options{Config: cfg, Model: g, Embedded: local}), g, local
+	return newEngine(t, Options{Config: cfg, Model: g, Embedded: local}), g, local
 }
 
 func TestCompanionAnswersFirst(t *testing.T) {
-	e, g, local := companionEngine(20)
+	e, g, local := companionEngine(t, 20)
 	res, err := e.Complete(context.Background(), at(goDoc, "fmt."))
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +265,7 @@ func TestCompanionAnswersFirst(t *testing.T) {
 	g.open()
 	waitKept(t, e, "inline\x00/w/main.go")
 	cfg := *e.config()
-	cfg.CompanionWaitMS = 5000
+	cfg.CompanionWaitMS = int(time.Hour / time.Millisecond)
 	e.SetConfig(cfg)
 	doc, off = doc[:off]+"i"+doc[off:], off+1
 	res, _ = e.Complete(context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: off, Surface: "inline"})
@@ -284,20 +281,14 @@ func TestCompanionAnswersFirst(t *testing.T) {
 }
 
 func TestCompanionCallAbortedWhenTheUserMovesOn(t *testing.T) {
-	e, g, _ := companionEngine(10)
+	e, g, _ := companionEngine(t, 10)
 	if res, _ := e.Complete(context.Background(), at(goDoc, "fmt.")); res.Source != "companion" {
 		t.Fatalf("first answer: %+v", res)
 	}
 	// Elsewhere in the document: the server's answer is of no use now.
 	other := strings.Replace(goDoc, "fmt.", "x := ", 1)
 	ch := async(e, context.Background(), at(other, "x := "))
-	deadline := time.Now().Add(2 * time.Second)
-	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if g.canceled.Load() != 1 {
-		t.Error("the kept server call was not aborted")
-	}
+	eventually.True(t, func() bool { return g.canceled.Load() == 1 }, "the kept server call was not aborted")
 	if o := <-ch; o.res.Source != "companion" {
 		t.Errorf("second answer: %+v", o.res)
 	}
@@ -315,7 +306,7 @@ func TestCompanionWaitsForTheModel(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e, g, local := companionEngine(10)
+			e, g, local := companionEngine(t, 0) // a companion would answer at once
 			cfg := *e.config()
 			cfg.Companion = tc.companion
 			e.SetConfig(cfg)
@@ -323,7 +314,6 @@ func TestCompanionWaitsForTheModel(t *testing.T) {
 			req.Trigger = tc.trigger
 			ch := async(e, context.Background(), req)
 			<-g.started
-			time.Sleep(30 * time.Millisecond) // past the companion wait
 			g.open()
 			if o := <-ch; len(o.res.Items) != 1 || o.res.Source != "model" || o.res.Pending {
 				t.Errorf("got %+v", o.res)
@@ -339,16 +329,13 @@ func TestCompanionWaitsForTheModel(t *testing.T) {
 // answered.
 func waitKept(t *testing.T, e *Engine, key string) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		e.mu.Lock()
-		st := e.docs[key]
-		done := st != nil && st.t != nil && st.t.held != nil && st.t.held.finished()
-		e.mu.Unlock()
-		if done {
-			return
-		}
-	}
-	t.Fatal("the kept call did not answer")
+	eventually.True(t, func() bool {
+		l := e.ledger
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		st := l.docs[key]
+		return st != nil && st.t != nil && st.t.held != nil && st.t.held.finished()
+	}, "the kept call did not answer")
 }
 
 // oracle is a fake model that knows the file being typed: it answers the
@@ -395,7 +382,7 @@ func TestCompanionTypingShowsNothingStale(t *testing.T) {
 	const target = "func sum(xs []int) int {\n\ttotal := 0\n\tfor _, x := range xs {\n\t\ttotal += x\n"
 	cfg := testConfig()
 	cfg.Companion, cfg.CompanionWaitMS = true, 15
-	e := New(Options{Config: cfg, Model: &oracle{target: target, delay: 80 * time.Millisecond},
+	e := newEngine(t, Options{Config: cfg, Model: &oracle{target: target, delay: 80 * time.Millisecond},
 		Embedded: &oracle{target: target, cut: 4}})
 	type sent struct {
 		k  int
@@ -436,14 +423,16 @@ func TestNoWaitForAModelKnownToBeSlow(t *testing.T) {
 	for _, companion := range []bool{false, true} {
 		g := newGated(`intln("remote")`)
 		cfg := testConfig()
-		cfg.ItemsWaitMS, cfg.Companion, cfg.CompanionWaitMS = 10_000, companion, 10_000
-		e := New(Options{Config: cfg, Model: g, Embedded: newRanker(`intf("local")`, printPreds...)})
-		e.model.observe(time.Minute) // its answers take longer than the waits
+		// Waits longer than any test: a request that waited would not
+		// return before the gate opens, after it.
+		hour := int(time.Hour / time.Millisecond)
+		cfg.ItemsWaitMS, cfg.Companion, cfg.CompanionWaitMS = hour, companion, hour
+		e := newEngine(t, Options{Config: cfg, Model: g, Embedded: newRanker(`intf("local")`, printPreds...)})
+		e.model.observe(2 * time.Hour) // its answers take longer than the waits
 		doc := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
-		start := time.Now()
 		res, err := e.Complete(context.Background(), itemsAt(doc, "fmt.Pr"))
-		if took := time.Since(start); err != nil || took > 5*time.Second || !res.Pending || len(res.Items) == 0 {
-			t.Errorf("companion %v: %+v, %v after %v; want an answer at once", companion, res, err, took)
+		if err != nil || !res.Pending || len(res.Items) == 0 {
+			t.Errorf("companion %v: %+v, %v; want an answer at once", companion, res, err)
 		}
 		if companion && res.Items[0].Insert != `intf("local")` {
 			t.Errorf("companion answer = %q", insertsOf(res.Items))
@@ -490,8 +479,7 @@ func BenchmarkSlowServer(b *testing.B) {
 			cfg.SyntaxCheck = name != "inline-nocheck"
 			remote := &llmtest.Model{Name: "remote", FIM: true, Text: "x", Delay: time.Second}
 			local := newRanker("", printPreds...)
-			e := New(Options{Config: cfg, Model: remote, Embedded: local, Tokens: tokens.New()})
-			defer e.Close()
+			e := newEngine(b, Options{Config: cfg, Model: remote, Embedded: local, Tokens: tokens.New()})
 			e.model.observe(time.Second)
 			var took []time.Duration
 			i := 0
@@ -523,19 +511,33 @@ func BenchmarkSlowServer(b *testing.B) {
 }
 
 func TestCloseAbortsKeptCalls(t *testing.T) {
-	e, g, _ := companionEngine(10)
+	e, g, _ := companionEngine(t, 10)
 	if res, _ := e.Complete(context.Background(), at(goDoc, "fmt.")); !res.Pending {
 		t.Fatalf("first answer: %+v", res)
 	}
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if g.canceled.Load() != 1 {
+	if g.canceled.Load() != 1 || g.inflight.Load() != 0 {
 		t.Error("the kept server call outlived the engine")
+	}
+}
+
+// TestCloseWaitsForCalls checks that Close aborts a call a request still
+// waits for and returns once it has ended: the request answers empty.
+func TestCloseWaitsForCalls(t *testing.T) {
+	g := newGated("x")
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
+	ch := async(e, context.Background(), at(goDoc, "fmt."))
+	<-g.started
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.inflight.Load(); n != 0 {
+		t.Errorf("%d calls still running after Close", n)
+	}
+	if o := <-ch; o.err != nil || len(o.res.Items) != 0 {
+		t.Errorf("the waiting request got %+v, %v; want an empty answer", o.res, o.err)
 	}
 }
 

@@ -21,10 +21,19 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if !cfg.Enabled || req.Text == nil {
 		return Result{Skipped: SkipDisabled}, nil
 	}
+	if why, ok := secretFile(req.Path); ok {
+		return Result{Skipped: why}, nil
+	}
 	doc := req.Text.String()
 	off := max(0, min(req.Offset, len(doc)))
-	t := e.begin(req.Surface+"\x00"+req.Path, doc, off)
-	defer e.end(t)
+	t, rejected := e.ledger.begin(req.Surface+"\x00"+req.Path, doc, off)
+	if t == nil {
+		return Result{Skipped: SkipClosed}, nil
+	}
+	defer e.ledger.over(t)
+	if rejected != nil {
+		e.feedback.event("rejected", rejected, "", time.Since(rejected.at))
+	}
 
 	lang := syntax.Detect(req.LanguageID, req.Path)
 	c := cursor{path: req.Path, lang: req.LanguageID, doc: doc, off: off, mode: modeFor(doc[:off], doc[off:]), n: 1}
@@ -52,7 +61,7 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if preds == nil || err != nil || res.Skipped == Superseded {
 		return res, err
 	}
-	if tokens := predictions(ctx, preds, start); len(tokens) > 0 {
+	if tokens := predictions(ctx, preds); len(tokens) > 0 {
 		e.stats.predicted.Add(1)
 		res.Items = withPredictions(res.Items, tokens)
 		if res.Source == "" {
@@ -80,10 +89,12 @@ func (e *Engine) lines(ctx context.Context, t *ticket, c cursor, lang *syntax.La
 			return r, err
 		}
 	}
-	if t.shown != nil {
+	// A request for several candidates asks the model: the completion on
+	// screen is one candidate, and cycling would show only it.
+	if t.shown != nil && c.n == 1 {
 		if items := t.shown.through(t.through, c.doc, c.off); len(items) > 0 {
 			if t.adopt != nil {
-				e.keep(t, t.adopt) // still running: for the next keystroke
+				e.ledger.keep(t, t.adopt) // still running: for the next keystroke
 			}
 			e.stats.typeThrough.Add(1)
 			return Result{Items: items, Source: "type-through", Timing: Timing{Gather: time.Since(start)}}, nil
@@ -133,7 +144,7 @@ func (e *Engine) fresh(ctx context.Context, t *ticket, c cursor, chk *checker, r
 		// the model call waits for.
 		chk.start(ctx)
 	}
-	if !e.latest(t) {
+	if !e.ledger.latest(t) {
 		return Result{Skipped: Superseded, Prompt: p}, nil
 	}
 	in := postprocess.Input{Prefix: c.doc[:c.off], Suffix: c.doc[c.off:], Mode: c.mode}
@@ -221,6 +232,8 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 	}
 	start := wordStart(c.doc, c.off)
 	var items []Item
+	var checks []GroundCheck
+	declared := e.groundLookup(ctx, c)
 	seen := map[string]bool{}
 	for _, s := range texts {
 		in.Text = s
@@ -228,6 +241,11 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 		if ins == "" || seen[ins] || len(items) >= c.n {
 			continue
 		}
+		var g GroundCheck
+		if ins, g = Ground(declared, e.config().Grounding, c.lang, c.doc, c.off, ins); ins == "" {
+			continue
+		}
+		checks = append(checks, g)
 		seen[ins] = true
 		text := c.doc[start:c.off] + ins
 		items = append(items, Item{
@@ -236,13 +254,14 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 		})
 	}
 	timing.Post = time.Since(postStart)
-	r := Result{Items: items, Source: res.source, Prompt: p, Timing: timing}
+	items, checks = groundedFirst(items, checks)
+	r := Result{Items: items, Source: res.source, Prompt: p, Timing: timing, Grounding: checks}
 	if len(items) > 0 {
 		sh := &shown{path: c.path, text: c.doc, off: c.off, items: items, at: time.Now(), timing: timing}
 		if p != nil && p.Request != nil {
 			sh.prompt = requestKey(p.Request)
 		}
-		e.setShown(t, sh)
+		e.ledger.show(t, sh)
 		e.feedback.event("shown", sh, "", 0)
 	}
 	return r

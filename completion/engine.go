@@ -28,15 +28,16 @@ import (
 	"sync"
 	"sync/atomic"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/internal/config"
 )
 
 // Retriever finds the workspace context for a cursor; context/retrieve
-// provides one.
+// provides one. The engine gives ctx a deadline, the request's time budget
+// for context (see retrieveBudget): a Retriever returns by then with what
+// it has found, and says in Bundle.Cut what it left out. A cancelled ctx
+// means the request is gone: the answer is not used.
 type Retriever interface {
 	Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error)
 }
@@ -71,12 +72,15 @@ type Options struct {
 	// Tokens counts tokens for the budget; nil uses the model's own
 	// counter (llm.TokenCounter) or else an estimate of 4 bytes a token.
 	Tokens llm.TokenCounter
-	// Template and FIM choose the prompt format (the model's template and
-	// fim settings); see NewFormatter.
+	// Template and FIM choose the prompt format: the model's template
+	// setting (empty: detected from the model's name) and its fim way
+	// (see the FIM constants; empty is FIMAuto). ExtraFiles puts other
+	// files apart from the prefix in native fill-in-the-middle requests
+	// (llama.cpp's input_extra; the embedded model). Package
+	// completion/llm/provider resolves all three from a configuration.
 	Template, FIM string
-	// Format writes a Prompt for a model; nil uses NewFormatter.
-	Format Formatter
-	Logger *slog.Logger
+	ExtraFiles    bool
+	Logger        *slog.Logger
 }
 
 // Engine answers completion requests. It is safe for concurrent use.
@@ -91,20 +95,18 @@ type Engine struct {
 	retriever     Retriever
 	redact        func(string) string
 	tokens        llm.TokenCounter
-	format        Formatter
+	format        *formatter
 	log           *slog.Logger
 	feedback      *feedbackLog
 	noFIM         atomic.Bool // the model rejected FIM: chat prompts from now on
 	warned        sync.Map    // error kinds already reported to the user
 
-	mu      sync.Mutex
-	seq     uint64
-	docs    map[string]*docState
-	flights map[string]*flight // by request key, while running
-
-	results *lru.Cache[string, flightResult] // recent answers by request key
-	trees   trees                            // last syntax tree per document
-	stats   counters
+	ledger *ledger // requests, calls and items on screen
+	trees  trees   // last syntax tree per document
+	// work counts the engine's other goroutines (ranked tokens), for
+	// Close to wait.
+	work  sync.WaitGroup
+	stats counters
 }
 
 // New returns an Engine.
@@ -113,10 +115,7 @@ func New(opts Options) *Engine {
 		retriever: opts.Retriever,
 		redact:    opts.Redact,
 		tokens:    opts.Tokens,
-		format:    opts.Format,
 		log:       opts.Logger,
-		docs:      make(map[string]*docState),
-		flights:   make(map[string]*flight),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -147,10 +146,8 @@ func New(opts Options) *Engine {
 			e.tokens = estimate{}
 		}
 	}
-	if e.format == nil {
-		e.format = NewFormatter(opts.Model, name, opts.Template, opts.FIM, e.tokens)
-	}
-	e.results, _ = lru.New[string, flightResult](max(cfg.CacheSize, 1))
+	e.format = newFormatter(opts.Model, name, opts.Template, opts.FIM, opts.ExtraFiles, e.tokens)
+	e.ledger = newLedger(cfg.CacheSize, func() { e.stats.aborted.Add(1) })
 	e.feedback = newFeedbackLog(cfg.FeedbackLog, e.log)
 	return e
 }
@@ -178,6 +175,19 @@ func normalize(c config.Completion) config.Completion {
 	c.CompanionWaitMS = max(c.CompanionWaitMS, 0)
 	c.ItemsWaitMS = max(c.ItemsWaitMS, 0)
 	c.NextTokens = max(c.NextTokens, 0)
+	if c.RetrieveShare <= 0 {
+		c.RetrieveShare = 20
+	}
+	if c.RetrieveMaxMS == 0 {
+		c.RetrieveMaxMS = 150
+	}
+	c.RetrieveMinMS = max(c.RetrieveMinMS, 0)
+	if c.RetrieveMaxMS > 0 {
+		c.RetrieveMinMS = min(c.RetrieveMinMS, c.RetrieveMaxMS)
+	}
+	if c.PredictMS == 0 {
+		c.PredictMS = 50
+	}
 	return c
 }
 
@@ -190,18 +200,13 @@ func (e *Engine) SetConfig(c config.Completion) {
 
 func (e *Engine) config() *config.Completion { return e.cfg.Load() }
 
-// Close releases the cached syntax trees and closes the feedback log.
-// Calls in flight are not waited for; those that no request waits for
-// any more (kept for the next request) are aborted.
+// Close aborts the model calls in flight and waits for them and for every
+// other goroutine the engine started, then releases the cached syntax
+// trees and closes the feedback log. Requests still running end empty;
+// requests after Close are answered with Skipped SkipClosed.
 func (e *Engine) Close() error {
-	e.mu.Lock()
-	for _, st := range e.docs {
-		if t := st.t; t != nil && t.keep && t.held != nil {
-			e.releaseLocked(t.held)
-			t.held = nil
-		}
-	}
-	e.mu.Unlock()
+	e.ledger.close()
+	e.work.Wait()
 	e.trees.close()
 	return e.feedback.close()
 }

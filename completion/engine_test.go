@@ -19,9 +19,11 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // gated is a fake model whose calls wait until the test opens the gate
@@ -65,8 +67,19 @@ func (g *gated) Complete(ctx context.Context, req *llm.Request) (*llm.Response, 
 func (g *gated) open() { close(g.gate) }
 
 func testConfig() config.Completion {
-	c := config.Default().Completion
+	c := waitBudgets(config.Default().Completion)
 	c.SyntaxCheck = false
+	return c
+}
+
+// waitBudgets sets the time budgets that tests do not test to wait: the
+// context search and the ranked tokens, and the waits for the model
+// before answering without it (companion, items) to an hour. The tests
+// that meet a budget set it.
+func waitBudgets(c config.Completion) config.Completion {
+	c.RetrieveMaxMS, c.PredictMS = -1, -1
+	hour := int(time.Hour / time.Millisecond)
+	c.CompanionWaitMS, c.ItemsWaitMS = hour, hour
 	return c
 }
 
@@ -75,6 +88,16 @@ const goDoc = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.\n}\n"
 // at returns a request at the end of the first occurrence of mark.
 func at(doc, mark string) Request {
 	return Request{Path: "/w/main.go", Text: text.New(doc), Offset: strings.Index(doc, mark) + len(mark), Surface: "inline"}
+}
+
+// waitBegun waits until the engine has registered n requests.
+func waitBegun(t *testing.T, e *Engine, n uint64) {
+	t.Helper()
+	eventually.True(t, func() bool {
+		e.ledger.mu.Lock()
+		defer e.ledger.mu.Unlock()
+		return e.ledger.seq >= n
+	}, "request %d not registered", n)
 }
 
 type outcome struct {
@@ -93,7 +116,7 @@ func async(e *Engine, ctx context.Context, req Request) <-chan outcome {
 
 func TestLatestWinsAbortsOlderCall(t *testing.T) {
 	g := newGated(`Println("x")`)
-	e := New(Options{Config: testConfig(), Model: g})
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
 	first := async(e, context.Background(), at(goDoc, "fmt."))
 	<-g.started
 	// A request elsewhere in the document: not a type-ahead of the first.
@@ -104,13 +127,7 @@ func TestLatestWinsAbortsOlderCall(t *testing.T) {
 		t.Fatalf("older request: got %+v, %v; want empty, superseded", o.res, o.err)
 	}
 	<-g.started
-	deadline := time.Now().Add(2 * time.Second)
-	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if g.canceled.Load() != 1 {
-		t.Fatalf("older model call not aborted (canceled=%d)", g.canceled.Load())
-	}
+	eventually.True(t, func() bool { return g.canceled.Load() == 1 }, "older model call not aborted (canceled=%d)", g.canceled.Load())
 	g.open()
 	o = <-second
 	if len(o.res.Items) != 1 || o.res.Items[0].Insert != `Println("x")` {
@@ -124,7 +141,7 @@ func TestLatestWinsAbortsOlderCall(t *testing.T) {
 func TestTypeThroughMakesNoModelCall(t *testing.T) {
 	const want = `Println("hello, world")` // 23 characters
 	m := &llmtest.Model{Name: "m", FIM: true, Text: want}
-	e := New(Options{Config: testConfig(), Model: m})
+	e := newEngine(t, Options{Config: testConfig(), Model: m})
 	doc := goDoc
 	res, err := e.Complete(context.Background(), at(doc, "fmt."))
 	if err != nil || len(res.Items) != 1 || res.Items[0].Insert != want {
@@ -161,7 +178,7 @@ func TestTypeThroughMakesNoModelCall(t *testing.T) {
 
 func TestReuseInFlightCall(t *testing.T) {
 	g := newGated(`Println("x")`)
-	e := New(Options{Config: testConfig(), Model: g})
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
 	first := async(e, context.Background(), at(goDoc, "fmt."))
 	<-g.started
 	typed := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
@@ -184,7 +201,7 @@ func TestReuseInFlightCall(t *testing.T) {
 
 func TestIdenticalPromptsShareOneCall(t *testing.T) {
 	g := newGated(`Println("x")`)
-	e := New(Options{Config: testConfig(), Model: g})
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
 	inline := at(goDoc, "fmt.")
 	items := inline
 	items.Surface = "items"
@@ -192,10 +209,7 @@ func TestIdenticalPromptsShareOneCall(t *testing.T) {
 	b := async(e, context.Background(), items)
 	<-g.started
 	// Both requests are registered once one of them waits on the call.
-	deadline := time.Now().Add(2 * time.Second)
-	for e.Stats().Deduped == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	eventually.True(t, func() bool { return e.Stats().Deduped == 1 }, "the second request did not join the call")
 	g.open()
 	for _, ch := range []<-chan outcome{a, b} {
 		if o := <-ch; len(o.res.Items) != 1 {
@@ -214,19 +228,26 @@ func TestIdenticalPromptsShareOneCall(t *testing.T) {
 	}
 }
 
+// TestDebounceCallsOnlyForTheLast types three characters: the first two
+// requests wait out a debounce longer than any test, and are superseded
+// during it; the last, with a short debounce, calls the model.
 func TestDebounceCallsOnlyForTheLast(t *testing.T) {
 	m := &llmtest.Model{Name: "m", FIM: true, Text: "x"}
 	cfg := testConfig()
-	cfg.DebounceMS = 40
-	e := New(Options{Config: cfg, Model: m})
+	cfg.DebounceMS = int(time.Hour / time.Millisecond)
+	e := newEngine(t, Options{Config: cfg, Model: m})
 	var chans []<-chan outcome
 	doc := goDoc
 	off := strings.Index(doc, "fmt.") + len("fmt.")
-	for _, c := range "Pri" {
+	for i, c := range "Pri" {
+		if i == 2 {
+			cfg.DebounceMS = 1
+			e.SetConfig(cfg)
+		}
 		doc = doc[:off] + string(c) + doc[off:]
 		off++
 		chans = append(chans, async(e, context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: off, Surface: "inline"}))
-		time.Sleep(5 * time.Millisecond)
+		waitBegun(t, e, uint64(i+1))
 	}
 	for i, ch := range chans {
 		o := <-ch
@@ -243,7 +264,7 @@ func TestConcurrencyLimit(t *testing.T) {
 	g := newGated("x")
 	cfg := testConfig()
 	cfg.MaxConcurrent = 1
-	e := New(Options{Config: cfg, Model: g})
+	e := newEngine(t, Options{Config: cfg, Model: g})
 	var wg sync.WaitGroup
 	for i := range 3 {
 		req := at(goDoc, "fmt.")
@@ -251,7 +272,12 @@ func TestConcurrencyLimit(t *testing.T) {
 		wg.Go(func() { e.Complete(context.Background(), req) })
 	}
 	<-g.started
-	time.Sleep(20 * time.Millisecond) // give the others the chance to break the limit
+	// The three calls are started: two of them wait for the first.
+	eventually.True(t, func() bool {
+		e.ledger.mu.Lock()
+		defer e.ledger.mu.Unlock()
+		return len(e.ledger.flights) == 3
+	}, "three calls did not start")
 	g.open()
 	wg.Wait()
 	if p := g.peak.Load(); p != 1 {
@@ -264,7 +290,7 @@ func TestConcurrencyLimit(t *testing.T) {
 
 func TestCancelReturnsErrorAndAborts(t *testing.T) {
 	g := newGated("x")
-	e := New(Options{Config: testConfig(), Model: g})
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := async(e, ctx, at(goDoc, "fmt."))
 	<-g.started
@@ -272,13 +298,7 @@ func TestCancelReturnsErrorAndAborts(t *testing.T) {
 	if o := <-ch; !errors.Is(o.err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", o.err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if g.canceled.Load() != 1 {
-		t.Error("model call not aborted")
-	}
+	eventually.True(t, func() bool { return g.canceled.Load() == 1 }, "model call not aborted")
 }
 
 func TestFallbacks(t *testing.T) {
@@ -323,7 +343,7 @@ func TestFallbacks(t *testing.T) {
 			if tc.embedded {
 				opts.Embedded = &llmtest.Model{Name: "embedded", FIM: true, Text: "Sprint()"}
 			}
-			e := New(opts)
+			e := newEngine(t, opts)
 			res, err := e.Complete(context.Background(), at(goDoc, "fmt."))
 			if err != nil {
 				t.Fatal(err)
@@ -344,7 +364,7 @@ func TestFeedbackLog(t *testing.T) {
 	cfg := testConfig()
 	cfg.FeedbackLog = path
 	m := &llmtest.Model{Name: "m", FIM: true, Text: `Println("x")`}
-	e := New(Options{Config: cfg, Model: m})
+	e := newEngine(t, Options{Config: cfg, Model: m})
 	res, _ := e.Complete(context.Background(), at(goDoc, "fmt."))
 	if !e.Accept(res.Items[0].ID) {
 		t.Fatal("Accept: unknown ID")
@@ -393,20 +413,14 @@ func TestFeedbackOffByDefault(t *testing.T) {
 
 func TestForgetAnswersPendingEmpty(t *testing.T) {
 	g := newGated("x")
-	e := New(Options{Config: testConfig(), Model: g})
+	e := newEngine(t, Options{Config: testConfig(), Model: g})
 	ch := async(e, context.Background(), at(goDoc, "fmt."))
 	<-g.started
 	e.Forget("/w/main.go")
 	if o := <-ch; o.res.Skipped != Superseded || len(o.res.Items) != 0 {
 		t.Fatalf("pending request after Forget: %+v", o.res)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for g.canceled.Load() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if g.canceled.Load() != 1 {
-		t.Error("model call of a closed document not aborted")
-	}
+	eventually.True(t, func() bool { return g.canceled.Load() == 1 }, "model call of a closed document not aborted")
 }
 
 // BenchmarkEngine measures the engine alone (no server, no workspace
@@ -420,7 +434,7 @@ func BenchmarkEngine(b *testing.B) {
 	}
 	lines := strings.Split(string(src), "\n")
 	m := &llmtest.Model{Name: "m", FIM: true}
-	e := New(Options{Config: config.Default().Completion, Model: m, Tokens: tokens.New()})
+	e := newEngine(b, Options{Config: config.Default().Completion, Model: m, Tokens: tokens.New()})
 	var gather, post []time.Duration
 	rng := rand.New(rand.NewPCG(1, 2))
 	i := rng.IntN(len(lines))
@@ -452,5 +466,59 @@ func BenchmarkEngine(b *testing.B) {
 		slices.Sort(x.d)
 		b.ReportMetric(float64(x.d[len(x.d)/2].Microseconds())/1000, x.name+"-p50-ms")
 		b.ReportMetric(float64(x.d[len(x.d)*99/100].Microseconds())/1000, x.name+"-p99-ms")
+	}
+}
+
+func TestRetrieveBudget(t *testing.T) {
+	cfg := testConfig()
+	cfg.RetrieveShare, cfg.RetrieveMinMS, cfg.RetrieveMaxMS = 20, 30, 150
+	ms := time.Millisecond
+	tests := []struct {
+		typical, want time.Duration
+	}{
+		{0, 150 * ms},       // not known yet: the upper bound
+		{300 * ms, 60 * ms}, // a fifth of the model's time
+		{5 * ms, 30 * ms},   // the embedded model: the lower bound
+		{10 * time.Second, 150 * ms},
+	}
+	for _, tc := range tests {
+		if got := retrieveBudget(&cfg, tc.typical); got != tc.want {
+			t.Errorf("retrieveBudget(%v) = %v, want %v", tc.typical, got, tc.want)
+		}
+	}
+	cfg.RetrieveMaxMS = -1
+	if got := retrieveBudget(&cfg, 300*ms); got != waitModel {
+		t.Errorf("with retrieve_max_ms -1: %v, want no deadline", got)
+	}
+}
+
+// TestRetrievalUnderItsBudget checks that the retriever gets the budget
+// as its context's deadline (none when it is waited for), and that the
+// sources it cut reach the prompt.
+func TestRetrievalUnderItsBudget(t *testing.T) {
+	for _, wait := range []bool{false, true} {
+		var timed bool
+		cut := []retrieve.Cut{{Source: retrieve.ReasonSimilar, Why: "late"}}
+		r := RetrieverFunc(func(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
+			_, timed = ctx.Deadline()
+			return retrieve.Bundle{Budget: req.Budget, Cut: cut}, nil
+		})
+		cfg := testConfig()
+		cfg.RetrieveMaxMS = 150
+		if wait {
+			cfg.RetrieveMaxMS = -1
+		}
+		m := &llmtest.Model{Name: "m", FIM: true, Text: "x"}
+		e := newEngine(t, Options{Config: cfg, Model: m, Retriever: r})
+		res, err := e.Complete(context.Background(), at(goDoc, "fmt."))
+		if err != nil || res.Prompt == nil {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		if timed == wait {
+			t.Errorf("retrieve_max_ms %d: deadline %v", cfg.RetrieveMaxMS, timed)
+		}
+		if !slices.Equal(res.Prompt.Cut, cut) {
+			t.Errorf("prompt cut %v, want %v", res.Prompt.Cut, cut)
+		}
 	}
 }

@@ -107,22 +107,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // calls it from the lode.acceptCompletion command). It reports whether
 // the item was known.
 func (e *Engine) Accept(id string) bool {
-	e.mu.Lock()
-	var sh *shown
-	for _, st := range e.docs {
-		if st.shown == nil || st.shown.accepted {
-			continue
-		}
-		for _, it := range st.shown.items {
-			if it.ID == id {
-				sh = st.shown
-			}
-		}
-	}
-	if sh != nil {
-		sh.accepted = true
-	}
-	e.mu.Unlock()
+	sh := e.ledger.accept(id)
 	if sh == nil {
 		return false
 	}

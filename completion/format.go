@@ -14,19 +14,23 @@ const (
 	FIMChat   = "chat"   // a hole-filling chat prompt
 )
 
-// templateFormatter writes prompts with completion/prompt's templates.
-type templateFormatter struct {
+// formatter writes prompts with completion/prompt's templates. It is the
+// one prompt format of lode: the engine builds it from Options, for lode
+// serve, every command and the tests alike.
+type formatter struct {
 	tmpl, chat *prompt.Template
 	fim        string
+	extra      bool // other files in Request.Extra for native requests
 	model      llm.Model
 	counter    llm.TokenCounter
 }
 
-// NewFormatter returns the Formatter for model: the template named
-// template (empty: detected from name), used the way fim says (see the
-// FIM constants; empty means FIMAuto). Prompts are fitted to their budget
-// as counter counts, the template's own tokens included.
-func NewFormatter(model llm.Model, name, template, fim string, counter llm.TokenCounter) Formatter {
+// newFormatter returns the formatter for model: the template named
+// template (empty or unknown: detected from name), used the way fim says
+// (see the FIM constants; empty means FIMAuto), with other files apart
+// from the prefix in native requests when extra is set. Prompts are fitted
+// to their budget as counter counts, the template's own tokens included.
+func newFormatter(model llm.Model, name, template, fim string, extra bool, counter llm.TokenCounter) *formatter {
 	t, ok := prompt.Lookup(template)
 	if !ok {
 		t = prompt.Detect(name)
@@ -35,41 +39,59 @@ func NewFormatter(model llm.Model, name, template, fim string, counter llm.Token
 	if fim == "" {
 		fim = FIMAuto
 	}
-	return &templateFormatter{tmpl: t, chat: chat, fim: fim, model: model, counter: counter}
+	return &formatter{tmpl: t, chat: chat, fim: fim, extra: extra, model: model, counter: counter}
 }
 
-// Format writes p; it trims p's windows and context to what was sent when
-// the template's own tokens do not leave room for all of them.
-func (f *templateFormatter) Format(p *Prompt, chat bool) *llm.Request {
+// mode returns how a prompt is sent now: FIMNative, FIMRaw or FIMChat. A
+// model that no longer takes fill-in-the-middle (it refused a suffix)
+// gets its family's raw template, and a model of no family the chat
+// prompt.
+func (f *formatter) mode(chat bool) string {
+	if chat || f.fim == FIMChat {
+		return FIMChat
+	}
+	fm, isFIMer := f.model.(llm.FIMer)
+	takesFIM := isFIMer && fm.SupportsFIM()
+	mode := f.fim
+	switch {
+	case mode == FIMAuto && takesFIM:
+		mode = FIMNative
+	case mode == FIMAuto:
+		mode = FIMRaw
+	case mode == FIMNative && isFIMer && !takesFIM:
+		mode = FIMRaw
+	}
+	if mode == FIMRaw && f.tmpl.Chat {
+		return FIMChat
+	}
+	return mode
+}
+
+// Format writes p, as a chat prompt when chat is set; it trims p's
+// windows and context to what was sent when the template's own tokens do
+// not leave room for all of them.
+func (f *formatter) Format(p *Prompt, chat bool) *llm.Request {
 	in := prompt.Input{Path: p.Path, Language: p.Language, Prefix: p.Prefix, Suffix: p.Suffix, Block: p.Mode == postprocess.Block}
 	for _, s := range p.Context {
 		in.Context = append(in.Context, prompt.Snippet{Path: s.Path, Text: s.Text})
 	}
-	t := f.tmpl
-	if chat || f.fim == FIMChat || (t.Chat && f.fim == FIMRaw) {
-		t = f.chat
-	}
-	native := f.fim == FIMNative
-	if f.fim == FIMAuto && !chat {
-		fm, ok := f.model.(llm.FIMer)
-		native = ok && fm.SupportsFIM()
-	}
-	if t.Chat && !native {
-		return f.fit(t, in, p, t.Request)
-	}
-	if native && !chat {
+	switch f.mode(chat) {
+	case FIMChat:
+		return f.fit(f.chat, in, p, f.chat.Request)
+	case FIMNative:
+		t := f.tmpl
 		if t.Chat {
 			// No family template to count: the windows are within the
 			// budget already, and the provider adds its own few tokens.
-			return t.FIM(in, false)
+			return t.FIM(in, f.extra)
 		}
-		return f.fit(t, in, p, func(in prompt.Input) *llm.Request { return t.FIM(in, false) })
+		return f.fit(t, in, p, func(in prompt.Input) *llm.Request { return t.FIM(in, f.extra) })
 	}
-	return f.fit(t, in, p, t.Request)
+	return f.fit(f.tmpl, in, p, f.tmpl.Request)
 }
 
 // fit trims in to p's budget, records what remains in p, and writes it.
-func (f *templateFormatter) fit(t *prompt.Template, in prompt.Input, p *Prompt, write func(prompt.Input) *llm.Request) *llm.Request {
+func (f *formatter) fit(t *prompt.Template, in prompt.Input, p *Prompt, write func(prompt.Input) *llm.Request) *llm.Request {
 	out := t.Fit(in, p.Budget, f.counter)
 	if len(out.Context) < len(p.Context) {
 		kept := p.Context[:0:0]

@@ -52,7 +52,7 @@ type scenario struct {
 }
 
 func loadScenario(t *testing.T, ar *txtar.Archive) *scenario {
-	sc := &scenario{cfg: config.Default().Completion, off: -1}
+	sc := &scenario{cfg: waitBudgets(config.Default().Completion), off: -1}
 	for _, f := range ar.Files {
 		data := string(f.Data)
 		switch {
@@ -106,7 +106,7 @@ func (sc *scenario) run(t *testing.T) (Result, []llm.Request) {
 			return retrieve.Bundle{Snippets: sc.snippets, Budget: req.Budget}, nil
 		})
 	}
-	e := New(opts)
+	e := newEngine(t, opts)
 	req := Request{Path: sc.path, Text: text.New(sc.doc), Offset: sc.off, Deleted: sc.Deleted}
 	if sc.Trigger == "invoked" {
 		req.Trigger, req.Candidates = Invoked, len(sc.replies)

@@ -9,6 +9,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/config"
 )
 
 // The embedded model answers in-process and reads only the end of the
@@ -19,11 +20,6 @@ const (
 	localPrefix = 4096
 	localSuffix = 1024
 )
-
-// predictTimeout bounds the wait for ranked next tokens (the embedded
-// model answers in about a millisecond): past it the items go without
-// them.
-const predictTimeout = 50 * time.Millisecond
 
 // localPrompt returns c's windows for the embedded model, redacted like
 // every prompt, as a native fill-in-the-middle request.
@@ -50,7 +46,8 @@ func (e *Engine) localPrompt(c cursor) *Prompt {
 		}
 		suffix = suffix[:end]
 	}
-	p := &Prompt{Path: c.path, Language: c.lang, Prefix: e.redactText(prefix), Suffix: e.redactText(suffix), Mode: c.mode}
+	p := &Prompt{Path: c.path, Language: c.lang, Prefix: e.redactWindow(c.doc, c.off-len(prefix), c.off),
+		Suffix: e.redactWindow(c.doc, c.off, c.off+len(suffix)), Mode: c.mode}
 	req := &llm.Request{
 		Mode: llm.ModeFIM, Prompt: p.Prefix, Suffix: p.Suffix, Path: c.path, Language: c.lang,
 		MaxTokens: cfg.MaxLineTokens, Temperature: cfg.Temperature, N: c.n,
@@ -65,40 +62,49 @@ func (e *Engine) localPrompt(c cursor) *Prompt {
 	return p
 }
 
-// predict asks the predictor for up to n ranked next tokens at c, in the
-// background; the channel yields their items (none on failure).
+// predict asks the predictor for up to n ranked next tokens at c, on a
+// goroutine Close waits for, with the predict budget as the deadline of
+// its context (the embedded model answers with what it has by then); the
+// channel yields their items (none on failure).
 func (e *Engine) predict(ctx context.Context, c cursor, lang *syntax.Language, n int) <-chan []Item {
 	ch := make(chan []Item, 1)
 	req := e.localPrompt(c).Request
-	go func() {
-		ctx, cancel := context.WithTimeout(ctx, predictTimeout)
-		defer cancel()
+	budget := predictBudget(e.config())
+	e.work.Go(func() {
+		ctx := ctx
+		if budget != waitModel {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, budget)
+			defer cancel()
+		}
 		preds, err := e.predictor.PredictNext(ctx, req, n)
 		if err != nil {
 			e.log.Debug("completion: no ranked tokens", "path", c.path, "err", err)
 		}
 		ch <- tokenItems(c, lang, preds, e.predictorName)
-	}()
+	})
 	return ch
 }
 
-// predictions waits for the items of predict until predictTimeout after
-// since, the time predict was called.
-func predictions(ctx context.Context, ch <-chan []Item, since time.Time) []Item {
-	select {
-	case items := <-ch:
-		return items
-	default:
+// predictBudget returns the time budget of the ranked next tokens;
+// waitModel when they are waited for.
+func predictBudget(cfg *config.Completion) time.Duration {
+	if cfg.PredictMS < 0 {
+		return waitModel
 	}
-	timer := time.NewTimer(predictTimeout - time.Since(since))
-	defer timer.Stop()
+	return time.Duration(cfg.PredictMS) * time.Millisecond
+}
+
+// predictions waits for the items of predict. The predictor's context
+// carries the predict budget: it answers by then with what it has
+// (llm.Predictor implementations return when their context is done).
+func predictions(ctx context.Context, ch <-chan []Item) []Item {
 	select {
 	case items := <-ch:
 		return items
-	case <-timer.C:
 	case <-ctx.Done():
+		return nil
 	}
-	return nil
 }
 
 // tokenItems makes items of ranked next tokens: each replaces the word

@@ -9,17 +9,8 @@ import (
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
 )
-
-// retrieveTimeout bounds the context search of one request: past it the
-// prompt goes without workspace context rather than late.
-const retrieveTimeout = 50 * time.Millisecond
-
-// Formatter writes a Prompt as a request in a model family's format: a
-// fill-in-the-middle template, or a chat prompt when chat is true.
-type Formatter interface {
-	Format(p *Prompt, chat bool) *llm.Request
-}
 
 // cursor is one request's document and cursor, as the prompt needs them.
 type cursor struct {
@@ -55,6 +46,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 		if err != nil {
 			e.log.Debug("completion: no workspace context", "path", c.path, "err", err)
 		}
+		p.Cut = b.Cut
 		for _, s := range b.Snippets {
 			if used+s.Tokens > budget {
 				continue
@@ -64,7 +56,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 			p.Context = append(p.Context, s)
 		}
 	}
-	p.Prefix, p.Suffix, p.Tokens = e.redactText(prefix), e.redactText(suffix), used
+	p.Prefix, p.Suffix, p.Tokens = e.redactWindow(c.doc, c.off-len(prefix), c.off), e.redactWindow(c.doc, c.off, c.off+len(suffix)), used
 	req := e.format.Format(p, chat)
 	req.Path, req.Language = c.path, c.lang
 	req.Temperature = cfg.Temperature
@@ -83,27 +75,32 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 	return p, nil
 }
 
-// retrieve asks the retriever for context within retrieveTimeout: past it
-// the prompt goes without, even if the retriever does not stop at once
-// (it is told to, and its late answer is dropped).
+// retrieve asks the retriever for context within the time budget that
+// the model's typical answer time leaves (see retrieveBudget): the
+// retriever returns at the deadline with the sources that finished.
 func (e *Engine) retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
-	ctx, cancel := context.WithTimeout(ctx, retrieveTimeout)
-	type answer struct {
-		b   retrieve.Bundle
-		err error
-	}
-	ch := make(chan answer, 1)
-	go func() {
+	if d := retrieveBudget(e.config(), e.model.typicalTime()); d != waitModel {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
-		b, err := e.retriever.Retrieve(ctx, req)
-		ch <- answer{b, err}
-	}()
-	select {
-	case a := <-ch:
-		return a.b, a.err
-	case <-ctx.Done():
-		return retrieve.Bundle{}, ctx.Err()
 	}
+	return e.retriever.Retrieve(ctx, req)
+}
+
+// retrieveBudget returns the time budget of the context search for a
+// model whose answers typically take typical (0: not known yet): the
+// configured share of it, within the configured bounds; the upper bound
+// while the model's time is not known; waitModel (no deadline) when the
+// upper bound is negative.
+func retrieveBudget(cfg *config.Completion, typical time.Duration) time.Duration {
+	if cfg.RetrieveMaxMS < 0 {
+		return waitModel
+	}
+	lo, hi := time.Duration(cfg.RetrieveMinMS)*time.Millisecond, time.Duration(cfg.RetrieveMaxMS)*time.Millisecond
+	if typical <= 0 {
+		return hi
+	}
+	return max(lo, min(hi, typical*time.Duration(cfg.RetrieveShare)/100))
 }
 
 func (e *Engine) redactText(s string) string {

@@ -128,6 +128,9 @@ type Result struct {
 	// (it wraps llm's sentinels); Complete itself does not fail for it.
 	Err    error
 	Timing Timing
+	// Grounding says, per item, which names the grounding check looked up
+	// and what it did with those declared nowhere.
+	Grounding []GroundCheck
 }
 
 // Superseded is Result.Skipped for a request answered empty because a
@@ -148,7 +151,10 @@ type Prompt struct {
 	Path, Language string
 	Prefix, Suffix string // redacted windows before and after the cursor
 	Context        []retrieve.Snippet
-	Mode           postprocess.Mode
+	// Cut lists the sources of workspace context that the time budget
+	// left out (see retrieve.Bundle).
+	Cut  []retrieve.Cut
+	Mode postprocess.Mode
 	// Tokens counts Prefix, Suffix and Context; Budget is what they had.
 	Tokens, Budget int
 	// Request is the call as sent, in the model's format (the last one

@@ -25,6 +25,55 @@ type checker struct {
 	done   chan struct{}
 	shared *sharedTree  // nil when parsing failed; valid once done is closed
 	tree   *syntax.Tree // shared.tree
+
+	closeOnce sync.Once
+	closedMu  sync.Mutex
+	closed    *closedDoc // nil until closeOnce ran, or when parsing failed
+}
+
+// closedDoc is the checker's document with the brackets still open at its
+// end closed there (see closers.go), and what the check of a completion
+// needs to close the document with the completion inserted.
+type closedDoc struct {
+	tree   *syntax.Tree // the closed document's; the checker's own tree when nothing was open
+	owned  bool         // tree is not the shared tree: close closes it
+	src    string
+	before []byte // brackets open before the cursor
+	after  []byte // brackets after the cursor
+	open   int    // brackets open at the end of the document
+	rest   string // the document after the cursor
+}
+
+// closers returns what follows a completion ins, whose brackets are br,
+// in the closed document: the rest of the document and the closers of
+// what is left open. The rest of the document closes the brackets ins
+// opens when it has closers to spare (a line written before its block's
+// body and end); otherwise they are closed right after ins, when ins ends
+// where a line breaks inside them (right after an opener), and left open,
+// for the parser to report, when it does not (a call cut short).
+func (cd *closedDoc) closers(br []byte, ins string) string {
+	if len(br) == 0 {
+		return cd.rest + closing(push(append([]byte(nil), cd.before...), cd.after))
+	}
+	whole := push(push(append([]byte(nil), cd.before...), br), cd.after)
+	if len(whole) <= cd.open {
+		return cd.rest + closing(whole)
+	}
+	own, open := ownClosers(cd.before, br)
+	if !breaksInside(ins) {
+		own = ""
+	}
+	return own + cd.rest + closing(push(open, cd.after))
+}
+
+// breaksInside reports whether s ends where a line breaks inside the
+// brackets it leaves open: right after an opener. A comma would do in
+// some places, but the syntax check cuts completions after commas, and a
+// call cut there is more often a model stopping short than a list going
+// on.
+func breaksInside(s string) bool {
+	s = strings.TrimRight(s, " \t\r\n")
+	return s != "" && isOpener(s[len(s)-1])
 }
 
 // newChecker returns a checker for doc in lang, or nil when lang is
@@ -43,7 +92,7 @@ func (c *checker) start(ctx context.Context) {
 		return
 	}
 	c.once.Do(func() {
-		go func() {
+		c.trees.work.Go(func() {
 			defer close(c.done)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
@@ -51,7 +100,7 @@ func (c *checker) start(ctx context.Context) {
 			if err == nil {
 				c.shared, c.tree = st, st.tree
 			}
-		}()
+		})
 	})
 }
 
@@ -75,12 +124,18 @@ func (c *checker) close() {
 		return
 	}
 	c.once.Do(func() { close(c.done) }) // never started
-	go func() {
+	c.closedMu.Lock()
+	if c.closed != nil && c.closed.owned {
+		c.closed.tree.Close()
+	}
+	c.closed = nil
+	c.closedMu.Unlock()
+	c.trees.work.Go(func() {
 		<-c.done
 		if c.shared != nil {
 			c.trees.put(c.shared)
 		}
-	}()
+	})
 }
 
 // leafAt returns the class of the token that holds the cursor.
@@ -119,13 +174,44 @@ func (c *checker) inString(ctx context.Context) bool {
 	return ok && l.Class == syntax.ClassString && l.Start < c.off && c.off < l.End
 }
 
-// base returns the syntax errors of the document, or nil.
-func (c *checker) base(ctx context.Context) *postprocess.Score {
+// closedDoc returns the document closed at its end, parsing it on first
+// use; nil when the document could not be parsed.
+func (c *checker) closedDoc(ctx context.Context) *closedDoc {
 	t := c.wait(ctx)
 	if t == nil {
 		return nil
 	}
-	s := score(t, c.off, c.off)
+	c.closeOnce.Do(func() {
+		before := push(nil, treeBrackets(t, 0, c.off))
+		after := treeBrackets(t, c.off, len(c.doc))
+		open := push(append([]byte(nil), before...), after)
+		end := closing(open)
+		cd := &closedDoc{tree: t, src: c.doc, before: before, after: after, open: len(open), rest: c.doc[c.off:]}
+		if end != "" {
+			cd.src = c.doc + end
+			nt, err := t.Reparse(ctx, []byte(cd.src), []text.Change{text.Diff(c.doc, cd.src)})
+			if err != nil {
+				return
+			}
+			cd.tree, cd.owned = nt, true
+		}
+		c.closedMu.Lock()
+		c.closed = cd
+		c.closedMu.Unlock()
+	})
+	c.closedMu.Lock()
+	defer c.closedMu.Unlock()
+	return c.closed
+}
+
+// base returns the syntax errors of the document, closed at its end, or
+// nil.
+func (c *checker) base(ctx context.Context) *postprocess.Score {
+	cd := c.closedDoc(ctx)
+	if cd == nil {
+		return nil
+	}
+	s := score(cd.tree, c.off, c.off)
 	return &s
 }
 
@@ -142,32 +228,25 @@ func score(t *syntax.Tree, lo, hi int) postprocess.Score {
 }
 
 // check returns a postprocess.Checker for documents that are this one
-// with text inserted at the cursor: it reparses incrementally.
+// with text inserted at the cursor. Each is judged closed, as base is:
+// the brackets the insertion opens are closed right after it, those still
+// open at the end of the document there, and the closed text is reparsed
+// incrementally from the closed document's tree.
 func (c *checker) check(ctx context.Context) postprocess.Checker {
 	if c == nil {
 		return nil
 	}
-	start := text.New(c.doc[:c.off]).Point(c.off)
 	unknown := postprocess.Score{Errors: -1}
 	return func(src string) postprocess.Score {
-		t := c.wait(ctx)
+		cd := c.closedDoc(ctx)
 		n := len(src) - len(c.doc)
 		// Only a pure insertion at the cursor fits the edit below.
-		if t == nil || n < 0 || src[:c.off] != c.doc[:c.off] || src[c.off+n:] != c.doc[c.off:] {
+		if cd == nil || n < 0 || src[:c.off] != c.doc[:c.off] || src[c.off+n:] != c.doc[c.off:] {
 			return unknown
 		}
 		ins := src[c.off : c.off+n]
-		end := start
-		if i := strings.LastIndexByte(ins, '\n'); i >= 0 {
-			end = text.Point{Row: start.Row + strings.Count(ins, "\n"), Column: len(ins) - i - 1}
-		} else {
-			end.Column += n
-		}
-		ch := text.Change{
-			StartByte: c.off, OldEndByte: c.off, NewEndByte: c.off + n,
-			StartPoint: start, OldEndPoint: start, NewEndPoint: end,
-		}
-		nt, err := t.Reparse(ctx, []byte(src), []text.Change{ch})
+		full := c.doc[:c.off] + ins + cd.closers(textBrackets(c.lang.Name, ins), ins)
+		nt, err := cd.tree.Reparse(ctx, []byte(full), []text.Change{text.Diff(cd.src, full)})
 		if err != nil {
 			return unknown
 		}

@@ -25,6 +25,10 @@ type sharedTree struct {
 // parses only what changed since the previous one (typing costs an
 // incremental reparse, not a parse of the whole file).
 type trees struct {
+	// work counts the parses of the requests' checkers and the waits
+	// that release their trees, for close to wait.
+	work sync.WaitGroup
+
 	mu     sync.Mutex
 	tick   uint64
 	byPath map[string]*sharedTree
@@ -113,9 +117,9 @@ func (ts *trees) forget(path string) {
 	ts.mu.Unlock()
 }
 
-// close drops every cached tree; trees still read by requests close when
-// those are done.
+// close waits for the requests' parses and drops every cached tree.
 func (ts *trees) close() {
+	ts.work.Wait()
 	ts.mu.Lock()
 	for p, st := range ts.byPath {
 		ts.dropLocked(st)

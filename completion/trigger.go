@@ -13,6 +13,7 @@ import (
 // an automatic request.
 const (
 	SkipDisabled = "completion disabled"
+	SkipClosed   = "the engine is closed"
 	SkipDeletion = "after a deletion"
 	SkipMidWord  = "in the middle of an identifier"
 	SkipMidLine  = "text after the cursor"

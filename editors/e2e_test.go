@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -103,26 +104,53 @@ func lodeBinary(t *testing.T) string {
 	return lodeBin
 }
 
-// fakeModel starts the fake model server: completions get completionReply;
-// chat requests get rewriteReply when they ask for search/replace blocks
-// (patches), else explanationReply.
-func fakeModel(t *testing.T) *llmtest.Server {
-	s := llmtest.NewServer(t)
-	s.SetModels(modelName)
-	s.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
+// What the fake model answers in the other scenarios.
+const (
+	// selectedReply completes after the item "greeting" that the
+	// suggestion widget selects when "gree" is typed.
+	selectedReply = `("from the widget")`
+	// candidateReplies answer an explicit request for several candidates.
+	candidateA, candidateB, candidateC = `Println("first")`, `Printf("second")`, `Print("third")`
+)
+
+// fake is the fake model server with its controls.
+type fake struct {
+	*llmtest.Server
+	completions atomic.Int64 // completion requests (not explanations, not model lists)
+	delayMS     atomic.Int64 // added before each completion's answer
+}
+
+// fakeModel starts the fake model server: completions get completionReply
+// (selectedReply after "greeting", three candidates when several are
+// asked for); chat requests get rewriteReply when they ask for
+// search/replace blocks (patches), else explanationReply.
+func fakeModel(t *testing.T) *fake {
+	f := &fake{Server: llmtest.NewServer(t)}
+	f.SetModels(modelName)
+	f.ReplyFunc(func(r llmtest.Request) llmtest.Reply {
 		switch {
 		case !strings.HasSuffix(r.Path, "/chat/completions"):
-			return llmtest.Reply{Text: completionReply}
+			f.completions.Add(1)
+			delay := time.Duration(f.delayMS.Load()) * time.Millisecond
+			body := r.JSON()
+			prompt, _ := body["prompt"].(string)
+			if n, _ := body["n"].(float64); n > 1 {
+				return llmtest.Reply{Text: candidateA, More: []string{candidateB, candidateC}, Delay: delay}
+			}
+			if strings.Contains(prompt, "\tgreeting<|fim_suffix|>") {
+				return llmtest.Reply{Text: selectedReply, Delay: delay}
+			}
+			return llmtest.Reply{Text: completionReply, Delay: delay}
 		case bytes.Contains(r.Body, []byte("SEARCH")):
 			return llmtest.Reply{Text: rewriteReply}
 		}
 		return llmtest.Reply{Text: explanationReply}
 	})
-	return s
+	return f
 }
 
 // modelEnv configures lode for the fake model through the environment.
-func modelEnv(s *llmtest.Server) []string {
+func modelEnv(s *fake) []string {
 	return []string{
 		"LODE_PROVIDER=openai",
 		"LODE_BASE_URL=" + s.URL + "/v1",
@@ -197,39 +225,61 @@ func repoFile(t *testing.T, rel string) string {
 	return abs
 }
 
-// TestNeovim checks lode.nvim in a headless Neovim: ghost text at the
-// cursor, the accept mapping inserts it, :LodeExplain opens a float with
-// the model's explanation, :checkhealth lode finds the server.
+// lodeOnPath puts a lode on PATH, as the README asks users to: a script
+// that notes each start in the returned file, adds --log logFile to
+// `lode serve`, and runs bin. It returns the PATH and the starts file.
+func lodeOnPath(t *testing.T, bin, logFile string) (path, starts string) {
+	dir := t.TempDir()
+	starts = filepath.Join(dir, "starts")
+	script := fmt.Sprintf("#!/bin/sh\necho \"$*\" >> %q\nif [ \"$1\" = serve ]; then exec %q \"$@\" --log %q; fi\nexec %q \"$@\"\n",
+		starts, bin, logFile, bin)
+	if err := os.WriteFile(filepath.Join(dir, "lode"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir + string(filepath.ListSeparator) + pathWithoutLode(), starts
+}
+
+// TestNeovim checks lode.nvim in a headless Neovim with lode on PATH: one
+// server per root, ghost text at the cursor, the accept mappings (whole,
+// word, line), cycling candidates, the Tab fallback with keys typed
+// ahead, the status for a statusline, :Lode toggle, :LodeExplain in a
+// float, a previewed :LodeSuggest, :checkhealth lode.
 func TestNeovim(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test; skipped with -short")
 	}
 	nvim, err := exec.LookPath("nvim")
 	need(t, "Neovim (nvim)", err)
+	_, err = exec.LookPath("curl")
+	need(t, "curl", err)
 	bin := lodeBinary(t)
 	model := fakeModel(t)
 	ws := workspace(t)
 	art := artifacts(t)
 
 	out, lodeLog := filepath.Join(art, "nvim-report.txt"), filepath.Join(art, "lode.log")
+	path, starts := lodeOnPath(t, bin, lodeLog)
 	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
 	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
-		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"), "main.go")
+		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"))
 	cmd.Dir = ws
 	cmd.Env = append(os.Environ(), modelEnv(model)...)
 	cmd.Env = append(cmd.Env,
-		"LODE_BIN="+bin,
+		"PATH="+path,
 		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
 		"LODE_E2E_LINE="+strconv.Itoa(typeLine),
 		"LODE_E2E_GHOST="+completionReply,
 		"LODE_E2E_EXPLAIN="+explanationReply,
 		"LODE_E2E_INSTRUCTION="+instruction,
 		"LODE_E2E_REWRITTEN="+rewritten,
+		"LODE_E2E_MODEL="+modelName,
+		"LODE_E2E_CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
+		"LODE_E2E_CONTROL="+control(t, model),
 		"LODE_E2E_OUT="+out,
-		"LODE_E2E_LOG="+lodeLog,
+		"LODE_E2E_SHOTS="+art,
 		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
 	)
-	output, err := run(t, 90*time.Second, cmd)
+	output, err := run(t, 4*time.Minute, cmd)
 	logFile(t, "Neovim report", out)
 	if err != nil {
 		t.Logf("nvim output:\n%s", output)
@@ -239,5 +289,9 @@ func TestNeovim(t *testing.T) {
 	report, _ := os.ReadFile(out)
 	if !bytes.Contains(report, []byte("PASS")) {
 		t.Fatalf("Neovim exited 0 without a PASS report")
+	}
+	data, _ := os.ReadFile(starts)
+	if n := strings.Count(string(data), "serve"); n != 1 {
+		t.Errorf("Neovim started lode serve %d times for one root, want once:\n%s", n, data)
 	}
 }

@@ -29,21 +29,34 @@ type setting struct {
 // schemaSettings derives the VS Code settings from config.Config's tags:
 // one per leaf setting, one object per named section ([models.NAME]). None
 // has a default, so that an unset setting is not sent and the server's
-// other layers (files, environment) stay in force.
+// other layers (files, environment) stay in force: strings default to ""
+// (which the extension does not send), others to null. Secrets are not
+// settings in VS Code: the extension keeps them in its secret storage.
 func schemaSettings(t reflect.Type, prefix string) []setting {
 	var out []setting
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if !sf.IsExported() || name == "" || name == "-" {
-			continue
+		if !sf.IsExported() || name == "" || name == "-" || sf.Tag.Get("user") == "true" {
+			continue // user-only settings cannot come from the editor
 		}
 		key := prefix + name
 		if sf.Type.Kind() == reflect.Struct && sf.Type != reflect.TypeFor[time.Duration]() {
 			out = append(out, schemaSettings(sf.Type, key+".")...)
 			continue
 		}
+		if sf.Tag.Get("secret") == "true" {
+			// Secrets stay out of settings.json: the extension keeps them
+			// in VS Code's secret storage (lode: Set API key).
+			continue
+		}
+		// Strings are plain strings whose default "" means unset, so that
+		// the Settings UI edits them; other types are nullable (null:
+		// unset), which the Settings UI leaves to settings.json.
 		s := map[string]any{"type": []string{jsonType(sf.Type), "null"}, "default": nil}
+		if jsonType(sf.Type) == "string" {
+			s = map[string]any{"type": "string", "default": ""}
+		}
 		desc := sf.Tag.Get("doc")
 		if def := sf.Tag.Get("default"); def != "" {
 			desc += fmt.Sprintf(" Default: `%s`.", def)
@@ -51,12 +64,9 @@ func schemaSettings(t reflect.Type, prefix string) []setting {
 		if sf.Type == reflect.TypeFor[time.Duration]() {
 			desc += " A duration such as `300ms` or `2m`."
 		}
-		if sf.Tag.Get("secret") == "true" {
-			desc += " Stored in plain text in settings.json."
-		}
 		s["markdownDescription"] = desc
 		if e := sf.Tag.Get("enum"); e != "" {
-			s["enum"] = strings.Split(e, ",")
+			s["enum"] = append([]string{""}, strings.Split(e, ",")...)
 		}
 		switch sf.Type.Kind() {
 		case reflect.Slice:
@@ -169,7 +179,7 @@ func TestVSCodeSettings(t *testing.T) {
 		if d, _ := got["markdownDescription"].(string); d != s.schema["markdownDescription"] {
 			t.Errorf("%s: description %q, want %q", s.key, d, s.schema["markdownDescription"])
 		}
-		if got["default"] != nil {
+		if got["default"] != nil && got["default"] != "" {
 			t.Errorf("%s has a default (%v): it would override lode's configuration files and environment", s.key, got["default"])
 		}
 	}

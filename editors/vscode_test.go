@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,8 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/lode-ls/lode/completion/llm/llmtest"
 )
 
 // codeServerEntry finds code-server's entry.js: $CODE_SERVER_HOME (as
@@ -58,17 +57,55 @@ func npmInstalled(t *testing.T, dir string) {
 	}
 }
 
-// buildVSIX packages editors/vscode (npm run package) and returns the .vsix.
-func buildVSIX(t *testing.T) string {
+// buildVSIX packages editors/vscode for this machine with lode inside
+// (scripts/package.mjs, as make vscode does) and returns the .vsix.
+func buildVSIX(t *testing.T, lode string) string {
 	t.Helper()
 	dir := repoFile(t, "vscode")
 	npmInstalled(t, dir)
-	cmd := exec.Command("npm", "run", "package")
+	vsix := filepath.Join(t.TempDir(), "lode.vsix")
+	cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsix)
 	cmd.Dir = dir
 	if out, err := run(t, 3*time.Minute, cmd); err != nil {
-		t.Fatalf("npm run package: %v\n%s", err, out)
+		t.Fatalf("packaging the extension: %v\n%s", err, out)
 	}
-	return filepath.Join(dir, "lode.vsix")
+	return vsix
+}
+
+// pathWithoutLode is $PATH without the folders that hold a lode: the
+// extension must find the one it bundles.
+func pathWithoutLode() string {
+	var keep []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, "lode")); err != nil {
+			keep = append(keep, dir)
+		}
+	}
+	return strings.Join(keep, string(filepath.ListSeparator))
+}
+
+// control serves the fake model's controls to the Playwright script:
+// /count (completion requests so far), /delay?ms=N (added before each
+// completion's answer) and /stop (the model server goes away).
+func control(t *testing.T, model *fake) string {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/count", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, model.completions.Load())
+	})
+	mux.HandleFunc("/delay", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		model.delayMS.Store(int64(ms))
+	})
+	mux.HandleFunc("/stop", func(w http.ResponseWriter, r *http.Request) {
+		model.Close()
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func freePort(t *testing.T) int {
@@ -81,10 +118,11 @@ func freePort(t *testing.T) int {
 }
 
 // vscodeSettings are the user settings of the fresh profile: nothing that
-// takes focus, no suggestion widget competing with the ghost text for Tab,
-// and lode configured for the fake model through its VS Code settings (so
-// that their forwarding is tested too).
-func vscodeSettings(lode, logFile string, model *llmtest.Server) map[string]any {
+// takes focus, VS Code's defaults otherwise (the suggestion widget opens as
+// it does for everyone), no lode.path (the extension finds the lode it
+// bundles), and lode configured for the fake model through its VS Code
+// settings (so that their forwarding is tested too).
+func vscodeSettings(logFile string, model *fake) map[string]any {
 	return map[string]any{
 		"workbench.startupEditor":                          "none",
 		"workbench.welcomePage.walkthroughs.openOnInstall": false,
@@ -95,24 +133,26 @@ func vscodeSettings(lode, logFile string, model *llmtest.Server) map[string]any 
 		"extensions.autoCheckUpdates":                      false,
 		"extensions.autoUpdate":                            false,
 		"update.mode":                                      "none",
-		"editor.inlineSuggest.enabled":                     true,
-		"editor.quickSuggestions":                          map[string]any{"other": false, "comments": false, "strings": false},
-		"editor.suggestOnTriggerCharacters":                false,
-		"editor.wordBasedSuggestions":                      "off",
-		"lode.path":                                        lode,
 		"lode.serverArgs":                                  []string{"--log", logFile},
 		"lode.log.level":                                   "debug",
 		"lode.provider":                                    "openai",
 		"lode.base_url":                                    model.URL + "/v1",
 		"lode.model":                                       modelName,
-		"lode.api_key":                                     "x",
 	}
 }
 
 // TestVSCode checks the VS Code extension in code-server driven by
-// Playwright: after typing in a Go file lode's ghost text appears, Tab
-// inserts it, and lode: Explain shows the model's explanation. Screenshots
-// are kept in the artifacts folder.
+// Playwright, with VS Code's default settings and no lode.path (the
+// extension starts the lode its package bundles; PATH has none): the
+// status item names the model; ghost text shows with the suggestion widget
+// open and one Tab takes it; ghost text after "fmt." and Tab; an explicit
+// request (Alt+\) gives candidates that Alt+] cycles through; Explain, Show
+// context, Suggest fix (through its diff preview); lode: Toggle completion
+// stops the model requests; with the model server stopped the status says
+// "unreachable, using embedded"; the Settings UI switches the provider.
+// It reports the keystroke-to-ghost latency (p50 of 20) with the fake
+// server answering after 200 ms and with the embedded model. Screenshots
+// of each state are kept in the artifacts folder.
 func TestVSCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test; skipped with -short")
@@ -130,7 +170,7 @@ func TestVSCode(t *testing.T) {
 	model := fakeModel(t)
 	ws := workspace(t)
 	art := artifacts(t)
-	vsix := buildVSIX(t)
+	vsix := buildVSIX(t, bin)
 	npmInstalled(t, repoFile(t, "vscode/e2e"))
 
 	state := t.TempDir()
@@ -140,13 +180,15 @@ func TestVSCode(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	data, _ := json.MarshalIndent(vscodeSettings(bin, filepath.Join(art, "lode.log"), model), "", "  ")
-	if err := os.WriteFile(filepath.Join(ud, "User", "settings.json"), data, 0o644); err != nil {
+	data, _ := json.MarshalIndent(vscodeSettings(filepath.Join(art, "lode.log"), model), "", "  ")
+	settingsFile := filepath.Join(ud, "User", "settings.json")
+	if err := os.WriteFile(settingsFile, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// The model is configured in the VS Code settings only: the ghost text
 	// can come from the fake model only if they reach lode.
-	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home)
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home,
+		"PATH="+pathWithoutLode())
 	csArgs := []string{entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
 
 	install := exec.Command(node, append(csArgs, "--install-extension", vsix)...)
@@ -183,9 +225,12 @@ func TestVSCode(t *testing.T) {
 	pw.Env = append(os.Environ(),
 		"URL="+url, "FILE=main.go", "LINE="+strconv.Itoa(typeLine), "TYPED=fmt.",
 		"READY=lode: "+modelName, "GHOST="+completionReply, "EXPLAIN="+explanationReply,
+		"SELECTED_TYPED=gree", "SELECTED_ITEM=greeting", "SELECTED_GHOST="+selectedReply,
+		"CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
+		"CONTROL="+control(t, model), "SETTINGS="+settingsFile,
 		"CONTEXT_FILE=greet.go", "INSTRUCTION="+instruction, "REWRITTEN="+rewritten,
 		"SHOTS="+art, "CHROMIUM="+browser)
-	out, err := run(t, 4*time.Minute, pw)
+	out, err := run(t, 6*time.Minute, pw)
 	t.Logf("Playwright:\n%s", out)
 	if err != nil {
 		logFile(t, "lode log", filepath.Join(art, "lode.log"))

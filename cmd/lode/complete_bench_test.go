@@ -69,7 +69,7 @@ func benchSession(b *testing.B, model llm.Model, r completion.Retriever, cfg con
 	eng := completion.New(completion.Options{Config: cfg, Model: model, Retriever: r, Tokens: tokens.New()})
 	b.Cleanup(func() { eng.Close() })
 	opts := server.Options{Version: "bench", Config: config.Inputs{UserFile: "-", Getenv: func(string) string { return "" }},
-		Logger: slog.New(slog.DiscardHandler), Services: []any{eng}}
+		Logger: slog.New(slog.DiscardHandler), Completer: eng}
 	var caps *protocol.ClientCapabilities
 	if inline {
 		c := lsptest.DefaultCapabilities()
@@ -104,7 +104,7 @@ func stdlibRetriever(b *testing.B) (*retrieve.Retriever, []string) {
 		if stdlib.err = ws.AddFolder(root); stdlib.err != nil {
 			return
 		}
-		ix, cache := retrieve.OpenIndex(root)
+		ix, cache, _ := retrieve.OpenIndex(root)
 		start := time.Now()
 		ir := retrieve.StartIndexing(context.Background(), ws, ix, retrieve.IndexOptions{CachePath: cache})
 		if _, stdlib.err = ir.Wait(context.Background()); stdlib.err != nil {

@@ -2,57 +2,81 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"text/tabwriter"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
 	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	out := fs.String("o", "", "with docs: write the reference to `FILE` instead of stdout")
+	asJSON := fs.Bool("json", false, "print the settings as JSON: {\"settings\": [{\"key\", \"value\", \"source\"}], \"problems\": [...]}")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode config [flags]        show every setting, its value and where it came from\n")
-		fmt.Fprintf(stderr, "       lode config docs [-o FILE]  print the settings reference (docs/settings.md)\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: lode config [flags]        show every setting, its value and where it came from\n")
+		fmt.Fprintf(fs.Output(), "       lode config docs [-o FILE]  print the settings reference (docs/settings.md)\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	switch fs.Arg(0) {
+	if len(rest) > 1 {
+		return usageError(stderr, "config", "unexpected argument %q", rest[1])
+	}
+	switch what := append(rest, "")[0]; what {
 	case "docs":
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return 2
-		}
 		return writeReference(*out, stdout, stderr)
 	case "", "show":
 	default:
-		fs.Usage()
-		return 2
+		return usageError(stderr, "config", "unknown argument %q (want docs or nothing)", what)
 	}
-	cfg, problems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	for _, s := range cfg.Settings() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.Value, s.Source)
+	cfg, problems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: session.Root(*root)})
+	clean := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer clean.Flush()
+	if *asJSON {
+		out := configJSON{Settings: []settingJSON{}, Problems: []string{}}
+		for _, s := range cfg.Settings() {
+			out.Settings = append(out.Settings, settingJSON{s.Key, s.Value, s.Source})
+		}
+		for _, p := range problems {
+			out.Problems = append(out.Problems, p.Error())
+		}
+		writeJSON(clean, out)
+	} else {
+		tw := tabwriter.NewWriter(clean, 0, 4, 2, ' ', 0)
+		for _, s := range cfg.Settings() {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Key, s.Value, s.Source)
+		}
+		tw.Flush()
 	}
-	tw.Flush()
 	for _, p := range problems {
-		fmt.Fprintf(stderr, "lode: %v\n", p)
+		printErr(stderr, "config", p)
 	}
 	if len(problems) > 0 {
-		return 1
+		return exitUsage
 	}
-	return 0
+	return exitOK
+}
+
+// configJSON is the output of lode config --json.
+type configJSON struct {
+	Settings []settingJSON `json:"settings"`
+	Problems []string      `json:"problems"`
+}
+
+type settingJSON struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
 }
 
 func writeReference(path string, stdout, stderr io.Writer) int {
@@ -62,8 +86,8 @@ func writeReference(path string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err := os.WriteFile(path, []byte(ref), 0o644); err != nil {
-		fmt.Fprintf(stderr, "lode config docs: %v\n", err)
-		return 1
+		printErr(stderr, "config", err)
+		return exitUsage
 	}
 	return 0
 }

@@ -20,8 +20,8 @@ func TestConfigCommand(t *testing.T) {
 	t.Setenv("LODE_MODEL", "from-env")
 	var out, errOut bytes.Buffer
 	code := runConfig(context.Background(), []string{"-config", user, "-root", dir}, &out, &errOut)
-	if code != 1 {
-		t.Errorf("exit code %d with a bad value, want 1", code)
+	if code != exitUsage {
+		t.Errorf("exit code %d with a bad value, want %d (a configuration error)", code, exitUsage)
 	}
 	got := out.String()
 	if strings.Contains(got+errOut.String(), "sk-hidden") {

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,8 +12,9 @@ import (
 
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runContext implements `lode context FILE:LINE:COL`: it indexes the
@@ -25,98 +23,96 @@ import (
 // and token count of every snippet.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("context", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	budget := fl.Int("budget", 1024, "token budget of the bundle")
+	budget := fl.Int("budget", 0, "token budget of the bundle (default: the context.budget setting, 1024 unless configured)")
+	userFile := fl.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	asJSON := fl.Bool("json", false, "print the bundle as JSON")
-	root := fl.String("root", "", "workspace folder (default: the nearest directory above FILE holding .git or go.mod, else FILE's directory)")
+	root := fl.String("root", "", "workspace folder (default: FILE's project: the nearest directory above it holding .git or .lode.toml, else go.mod or another project file, else FILE's directory)")
 	prefixLines := fl.Int("prefix-lines", 40, "lines before the cursor that the prompt holds (snippets there are dropped)")
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
+	timeBudget := fl.Duration("time", 0, "time budget of the search, as a completion has it (e.g. 60ms): sources not finished by then are cut; 0 waits for all")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)")
+		fmt.Fprintf(fl.Output(), "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+			"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
+	if len(rest) != 1 {
+		return usageError(stderr, "context", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
-	path, line, col, err := parsePosition(fl.Arg(0))
+	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 2
+		printErr(stderr, "context", err)
+		return exitUsage
 	}
 	if *root == "" {
-		*root = workspaceRoot(filepath.Dir(path))
+		*root = session.Root(path)
 	}
-	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root,
-		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache}, stderr)
+	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root, userFile: *userFile,
+		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache, time: *timeBudget}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode context: %v\n", err)
-		return 1
+		printErr(stderr, "context", err)
+		return exitOf(err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(b); err != nil {
-			return 1
+		if err := writeJSON(stdout, b); err != nil {
+			return exitFailed
 		}
-		return 0
+		return exitOK
 	}
-	printBundle(stdout, b, *root, fl.Arg(0), elapsed)
-	return 0
+	printBundle(stdout, b, *root, rest[0], elapsed)
+	return exitOK
 }
 
 // contextQuery is one `lode context` request.
 type contextQuery struct {
 	path                     string
 	line, col                int // one-based
-	root                     string
-	budget                   int
+	root, userFile           string
+	budget                   int // 0: the configured one
 	prefixLines, suffixLines int
 	cache                    bool
+	time                     time.Duration // of the search itself; 0: none
 }
 
 // contextBundle indexes the workspace and retrieves the bundle; elapsed is
 // the retrieval's own time.
 func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retrieve.Bundle, time.Duration, error) {
-	ws := workspace.New()
-	if err := ws.AddFolder(q.root); err != nil {
-		return retrieve.Bundle{}, 0, err
-	}
 	if workspace.IsSecretFile(q.path) {
-		return retrieve.Bundle{}, 0, fmt.Errorf("%s holds secrets: no context is built from it", q.path)
+		return retrieve.Bundle{}, 0, inputError("%s holds secrets: no context is built from it", q.path)
 	}
-	data, err := os.ReadFile(q.path)
+	tty := isTerminal(stderr)
+	progress := func(done, total int) {
+		if tty && (done == total || done%500 == 0) {
+			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
+		}
+	}
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: q.userFile}, Root: q.root,
+		NoCache: !q.cache, NoLearn: true, Progress: progress})
+	defer s.Close()
+	printProblems("context", problems, stderr)
+	data, err := readSource(q.path, s.Config().Context.MaxFileSize, false)
 	if err != nil {
 		return retrieve.Bundle{}, 0, err
 	}
 	doc := text.New(string(data))
 	if q.line < 1 || q.line > doc.LineCount() {
-		return retrieve.Bundle{}, 0, fmt.Errorf("line %d out of range (1-%d)", q.line, doc.LineCount())
+		return retrieve.Bundle{}, 0, inputError("line %d out of range (1-%d)", q.line, doc.LineCount())
 	}
 	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
-	ix, cachePath := retrieve.OpenIndex(q.root)
-	if !q.cache {
-		cachePath = ""
+	if err := s.Wait(ctx); err != nil {
+		return retrieve.Bundle{}, 0, err
 	}
-	progress := func(done, total int) {
-		if done == total || done%500 == 0 {
-			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
-		}
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
 	}
-	ir := retrieve.StartIndexing(ctx, ws, ix, retrieve.IndexOptions{Progress: progress, CachePath: cachePath})
-	if _, err := ir.Wait(ctx); err != nil {
-		return retrieve.Bundle{}, 0, fmt.Errorf("indexing: %w", err)
+	if q.budget <= 0 {
+		q.budget = s.Config().Context.Budget
 	}
-	fmt.Fprint(stderr, "\r\033[K")
-	r := retrieve.New(ws, ix, tokens.New(), retrieve.Options{})
-	defer r.Close()
+	s.PreloadDependencies(ctx, q.path)
 	line0 := q.line - 1
 	req := retrieve.Request{
 		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,
@@ -124,7 +120,12 @@ func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retri
 		SuffixEnd:   doc.LineEnd(min(doc.LineCount()-1, line0+q.suffixLines)),
 	}
 	start := time.Now()
-	b, err := r.Retrieve(ctx, req)
+	if q.time > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, q.time)
+		defer cancel()
+	}
+	b, err := s.Retrieve(ctx, req)
 	return b, time.Since(start), err
 }
 
@@ -156,6 +157,9 @@ func parsePosition(s string) (path string, line, col int, err error) {
 func printBundle(w io.Writer, b retrieve.Bundle, root, where string, elapsed time.Duration) {
 	fmt.Fprintf(w, "context for %s: %d snippets, %d of %d tokens (retrieved in %s)\n",
 		where, len(b.Snippets), b.Tokens, b.Budget, elapsed.Round(time.Microsecond))
+	for _, c := range b.Cut {
+		fmt.Fprintf(w, "cut: %s (%s)\n", c.Source, c.Why)
+	}
 	for i, s := range b.Snippets {
 		rel, err := filepath.Rel(root, s.Path)
 		if err != nil || strings.HasPrefix(rel, "..") {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lode-ls/lode/context/retrieve"
 )
@@ -57,7 +58,7 @@ func TestRunContext(t *testing.T) {
 	}
 	found := false
 	for _, s := range b.Snippets {
-		if s.Symbol == "Double" && strings.Contains(s.Text, "func Double(n int) int") && s.Tokens > 0 {
+		if s.Symbol == "util.Double" && strings.Contains(s.Text, "func Double(n int) int") && s.Tokens > 0 {
 			found = true
 		}
 	}
@@ -66,10 +67,19 @@ func TestRunContext(t *testing.T) {
 	}
 	out.Reset()
 	if code := runContext(context.Background(), []string{"-no-cache", where}, &out, &errb); code != 0 ||
-		!strings.Contains(out.String(), "imported symbol Double  util/util.go:3-4") {
+		!strings.Contains(out.String(), "imported symbol util.Double  util/util.go:3-4") {
 		t.Errorf("text output (exit %d):\n%s", code, out.String())
 	}
-	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != 1 {
-		t.Errorf("context of a secret file: exit %d, want 1", code)
+	if code := runContext(context.Background(), []string{"-no-cache", filepath.Join(root, "main", ".env") + ":1:1"}, &out, &errb); code != exitUsage {
+		t.Errorf("context of a secret file: exit %d, want %d (an input refused)", code, exitUsage)
+	}
+}
+
+func TestPrintBundleSaysWhatWasCut(t *testing.T) {
+	var out strings.Builder
+	b := retrieve.Bundle{Budget: 1024, Cut: []retrieve.Cut{{Source: retrieve.ReasonSimilar, Why: "not finished within the time budget (60ms)"}}}
+	printBundle(&out, b, "/w", "a.go:1:1", time.Millisecond)
+	if !strings.Contains(out.String(), "cut: similar code (not finished within the time budget (60ms))") {
+		t.Errorf("output does not say what was cut:\n%s", out.String())
 	}
 }

@@ -1,22 +1,27 @@
 package main
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llamacpp"
+	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/prompt"
+	"github.com/lode-ls/lode/context/redact"
+	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // runDoctor implements `lode doctor`: where each setting came from, the
@@ -25,43 +30,85 @@ import (
 // each problem the exact fix. It exits 1 when it found a problem.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
 	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
 	timeout := fs.Duration("timeout", 20*time.Second, "give up on each check after this long")
 	offline := fs.Bool("offline", false, "show the configuration only; contact no server")
+	asJSON := fs.Bool("json", false, "print the report as JSON (see docs/cli.md)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode doctor [flags]\n\nChecks the configuration and every model server it names.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: lode doctor [flags]\n\nChecks the configuration and every model server it names, with the requests\ncompletion itself makes (endpoint, template, streaming, stop sequences).\nExit status 1 when it found a problem.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	cfg, cfgProblems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: *root})
-	d := &doctor{cfg: cfg, out: stdout, timeout: *timeout, offline: *offline}
+	if len(rest) > 0 {
+		return usageError(stderr, "doctor", "unexpected argument %q", rest[0])
+	}
+	inputs := config.Inputs{UserFile: *userConfig, WorkspaceRoot: session.Root(*root)}
+	cfg, cfgProblems := config.Load(inputs)
+	out := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
+	defer out.Flush()
+	d := &doctor{inputs: inputs, cfg: cfg, out: out, timeout: *timeout, offline: *offline}
+	if *asJSON {
+		d.out, d.json = io.Discard, &doctorJSON{Settings: []settingJSON{}, Models: []doctorModel{}, Problems: []doctorProblem{}}
+	}
 	for _, p := range cfgProblems {
 		d.problem("configuration", p.Error(), "correct or remove the setting in "+p.Source)
 	}
 	d.settings()
 	d.features(ctx)
-	return d.report()
+	code = d.report()
+	if d.json != nil {
+		writeJSON(out, d.json)
+	}
+	return code
 }
 
 type doctor struct {
+	inputs   config.Inputs // the configuration's layers
 	cfg      *config.Config
 	out      io.Writer
 	timeout  time.Duration
 	offline  bool
 	problems []finding
+	json     *doctorJSON // the report for --json; nil for text
 }
 
 type finding struct{ where, what, fix string }
 
+// doctorJSON is the output of lode doctor --json.
+type doctorJSON struct {
+	Settings []settingJSON   `json:"settings"` // those not at their default, and the model settings
+	Models   []doctorModel   `json:"models"`   // one per feature
+	Problems []doctorProblem `json:"problems"`
+}
+
+// doctorModel is what a feature's model resolved to, and each check.
+type doctorModel struct {
+	Feature string        `json:"feature"`
+	Model   string        `json:"model"`
+	Checks  []doctorCheck `json:"checks"`
+}
+
+type doctorCheck struct {
+	Name   string `json:"name"`
+	Result string `json:"result"`
+}
+
+type doctorProblem struct {
+	Where string `json:"where"`
+	What  string `json:"what"`
+	Fix   string `json:"fix"`
+}
+
 func (d *doctor) problem(where, what, fix string) {
 	d.problems = append(d.problems, finding{where, what, fix})
+	if d.json != nil {
+		d.json.Problems = append(d.json.Problems, doctorProblem{where, what, fix})
+	}
 }
 
 // settings prints every setting a layer other than the defaults set, and
@@ -75,6 +122,9 @@ func (d *doctor) settings() {
 			continue
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.Key, s.Value, s.Source)
+		if d.json != nil {
+			d.json.Settings = append(d.json.Settings, settingJSON{s.Key, s.Value, s.Source})
+		}
 		n++
 	}
 	tw.Flush()
@@ -104,6 +154,9 @@ func (d *doctor) features(ctx context.Context) {
 			continue
 		}
 		fmt.Fprintf(d.out, "%s → %s\n", feature, r.Label())
+		if d.json != nil {
+			d.json.Models = append(d.json.Models, doctorModel{Feature: feature, Model: r.Label(), Checks: []doctorCheck{}})
+		}
 		if prev, ok := checked[r.Label()]; ok {
 			fmt.Fprintf(d.out, "  (same model as %s, see above)\n\n", prev)
 			continue
@@ -115,12 +168,17 @@ func (d *doctor) features(ctx context.Context) {
 }
 
 func (d *doctor) line(label, format string, args ...any) {
-	fmt.Fprintf(d.out, "  %-20s %s\n", label, fmt.Sprintf(format, args...))
+	text := fmt.Sprintf(format, args...)
+	fmt.Fprintf(d.out, "  %-20s %s\n", label, text)
+	if d.json != nil && len(d.json.Models) > 0 {
+		m := &d.json.Models[len(d.json.Models)-1]
+		m.Checks = append(m.Checks, doctorCheck{label, text})
+	}
 }
 
 // checkModel prints what a model resolves to and checks its server.
 func (d *doctor) checkModel(ctx context.Context, feature string, r config.ResolvedModel) {
-	m, s, err := newModel(r)
+	m, s, err := provider.New(r, os.Getenv)
 	where := feature + " (" + r.Label() + ")"
 	if err != nil {
 		d.line("error", "%v", err)
@@ -130,18 +188,18 @@ func (d *doctor) checkModel(ctx context.Context, feature string, r config.Resolv
 	if c, ok := m.(interface{ CloseIdleConnections() }); ok {
 		defer c.CloseIdleConnections()
 	}
-	if s.Provider == "embedded" {
+	if s.Embedded() {
 		d.line("provider", "embedded offline model (no server, learns from the workspace)")
 		return
 	}
-	d.line("provider", "%s at %s (base_url from %s)", s.Provider, s.BaseURL, d.source(s, "base_url"))
+	d.line("provider", "%s at %s (base_url from %s)", s.Provider.Name, s.BaseURL, d.source(s, "base_url"))
 	d.line("model", "%q (from %s)", s.ModelID, d.source(s, "model"))
 	d.line("template", "%s (%s)", s.Template.Name, s.TemplateSource)
 	d.line("completion prompts", "%s", describeFIM(s))
 	if s.KeySource == "" {
 		d.line("api key", "none")
 	} else {
-		d.line("api key", "set, from %s", s.KeySource)
+		d.line("api key", "set, from %s", d.keySource(s))
 	}
 	if d.offline {
 		return
@@ -149,11 +207,29 @@ func (d *doctor) checkModel(ctx context.Context, feature string, r config.Resolv
 	if !d.reach(ctx, where, m, s) {
 		return
 	}
+	if feature == config.FeatureCompletion {
+		d.tryEngine(ctx, where, s)
+		return
+	}
 	d.tryCompletion(ctx, where, m, s)
 }
 
+// keySource names where the API key really came from: the api_key
+// setting is also filled from the environment (LODE_API_KEY,
+// OPENAI_API_KEY), which the configuration's sources record.
+func (d *doctor) keySource(s *provider.Setup) string {
+	if s.KeySource != "api_key" {
+		return s.KeySource
+	}
+	if src := d.source(s, "api_key"); strings.HasPrefix(src, "environment ") {
+		return src
+	} else {
+		return "api_key in " + src
+	}
+}
+
 // reach checks that the server answers and serves the model.
-func (d *doctor) reach(ctx context.Context, where string, m llm.Model, s *modelSetup) bool {
+func (d *doctor) reach(ctx context.Context, where string, m llm.Model, s *provider.Setup) bool {
 	ctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	start := time.Now()
@@ -208,13 +284,13 @@ func listSome(names []string) string {
 
 // tryCompletion sends one small completion the way the engine would and
 // reports whether fill-in-the-middle works.
-func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s *modelSetup) {
+func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s *provider.Setup) {
 	in := prompt.Input{Path: "doctor.go", Language: "go", Prefix: "package main\n\nfunc add(a, b int) int {\n\treturn ", Suffix: "\n}\n"}
 	var req *llm.Request
 	switch s.FIM {
-	case fimNative:
-		req = s.Template.FIM(in, s.Provider == "llamacpp")
-	case fimRaw:
+	case provider.FIMNative:
+		req = s.Template.FIM(in, s.ExtraFiles())
+	case provider.FIMRaw:
 		req = s.Template.Request(in)
 	default:
 		chat, _ := prompt.Lookup("chat")
@@ -227,7 +303,7 @@ func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s
 	resp, err := m.Complete(ctx, req)
 	if err != nil {
 		d.line("completion", "failed: %v", err)
-		if s.FIM == fimNative {
+		if s.FIM == provider.FIMNative {
 			d.line("fill-in-the-middle", "%s", fimVerdict(err))
 		}
 		d.diagnose(where, s, err)
@@ -235,9 +311,9 @@ func (d *doctor) tryCompletion(ctx context.Context, where string, m llm.Model, s
 	}
 	d.line("completion", "ok, %s: %q", since(start), clipText(resp.Text(), 40))
 	switch s.FIM {
-	case fimNative:
+	case provider.FIMNative:
 		d.line("fill-in-the-middle", "works (native)")
-	case fimRaw:
+	case provider.FIMRaw:
 		d.line("fill-in-the-middle", "works (template %s in the prompt)", s.Template.Name)
 	default:
 		d.line("fill-in-the-middle", "not used: chat prompts")
@@ -252,7 +328,7 @@ func fimVerdict(err error) string {
 }
 
 // diagnose records a problem with the fix for err.
-func (d *doctor) diagnose(where string, s *modelSetup, err error) {
+func (d *doctor) diagnose(where string, s *provider.Setup, err error) {
 	sec, msec := sectionName(s.ResolvedModel), modelSection(s.ResolvedModel)
 	baseURL := fmt.Sprintf("base_url (now %q, from %s)", s.BaseURL, d.source(s, "base_url"))
 	msg := err.Error()
@@ -262,7 +338,7 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 	case errors.Is(err, llm.ErrUnauthorized):
 		key := "no API key is set"
 		if s.KeySource != "" {
-			key = "the key comes from " + s.KeySource
+			key = "the key comes from " + d.keySource(s)
 		}
 		how := "the LODE_API_KEY environment variable (or api_key)"
 		if s.Name != "" {
@@ -274,7 +350,7 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 		d.problem(where, "the server is rate limiting: "+rl.Error(), "wait and retry; if it persists, check the account's quota or plan")
 	case errors.Is(err, llm.ErrUnknownModel):
 		fix := fmt.Sprintf("set model in %s (now %q, from %s) to a model the server serves", sec, s.ModelID, d.source(s, "model"))
-		if s.Provider == "ollama" {
+		if s.Provider.Name == "ollama" {
 			fix += fmt.Sprintf(", or run `ollama pull %s`", s.ModelID)
 		}
 		d.problem(where, "the server does not serve the model: "+msg, fix)
@@ -285,8 +361,8 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 		}
 		d.problem(where, "the model does not take fill-in-the-middle: "+msg, fmt.Sprintf("set %s in %s; lode falls back to it by itself, but says so at every start", alt, msec))
 	case errors.Is(err, llm.ErrBadResponse):
-		d.problem(where, "the answer is not in the "+s.Provider+" wire format: "+msg,
-			fmt.Sprintf("check that %s points at a %s server (OpenAI-compatible servers usually need the /v1 suffix), and that no proxy cuts the connection", baseURL, s.Provider))
+		d.problem(where, "the answer is not in the "+s.Provider.Name+" wire format: "+msg,
+			fmt.Sprintf("check that %s points at a %s server (OpenAI-compatible servers usually need the /v1 suffix), and that no proxy cuts the connection", baseURL, s.Provider.Name))
 	case errors.Is(err, llm.ErrContextTooLong):
 		d.problem(where, "even a tiny prompt is too long for the model: "+msg, "start the server with a larger context (llama-server -c, Ollama num_ctx)")
 	case strings.Contains(msg, "cannot resolve host"):
@@ -310,8 +386,8 @@ func (d *doctor) diagnose(where string, s *modelSetup, err error) {
 	}
 }
 
-func startHint(s *modelSetup) string {
-	switch s.Provider {
+func startHint(s *provider.Setup) string {
+	switch s.Provider.Name {
 	case "ollama":
 		return "start Ollama (`ollama serve`)"
 	case "llamacpp":
@@ -321,7 +397,7 @@ func startHint(s *modelSetup) string {
 }
 
 // source names where a model field's value came from.
-func (d *doctor) source(s *modelSetup, field string) string {
+func (d *doctor) source(s *provider.Setup, field string) string {
 	if s.ResolvedModel.Key != "" {
 		if src := d.cfg.Source(s.ResolvedModel.Key + field); src != config.SourceDefault {
 			return src
@@ -349,11 +425,11 @@ func modelSection(r config.ResolvedModel) string {
 	return "[models." + r.Name + "]"
 }
 
-func describeFIM(s *modelSetup) string {
+func describeFIM(s *provider.Setup) string {
 	switch s.FIM {
-	case fimNative:
+	case provider.FIMNative:
 		return "native fill-in-the-middle (fim = \"" + s.ResolvedModel.FIM + "\")"
-	case fimRaw:
+	case provider.FIMRaw:
 		return "template " + s.Template.Name + " written into the prompt (fim = \"" + s.ResolvedModel.FIM + "\")"
 	}
 	return "hole-filling chat prompt (fim = \"" + s.ResolvedModel.FIM + "\")"
@@ -372,11 +448,74 @@ func clipText(s string, n int) string {
 func (d *doctor) report() int {
 	if len(d.problems) == 0 {
 		fmt.Fprintln(d.out, "No problems found.")
-		return 0
+		return exitOK
 	}
 	fmt.Fprintf(d.out, "%d problem(s):\n", len(d.problems))
 	for _, p := range d.problems {
 		fmt.Fprintf(d.out, "  ✗ %s: %s\n    fix: %s\n", p.where, p.what, p.fix)
 	}
-	return 1
+	return exitFailed
+}
+
+// doctorDocument is the document tryEngine completes: the cursor after
+// "return ".
+const doctorDocument = "package main\n\nfunc add(a, b int) int {\n\treturn \n}\n"
+
+// tryEngine completes a small document through the completion engine,
+// exactly as lode complete and the server do: the same endpoint, prompt
+// template, streaming mode, stop sequences and post-processing, without
+// the fallback to the embedded model (which would hide the failure).
+func (d *doctor) tryEngine(ctx context.Context, where string, s *provider.Setup) {
+	sess, _ := session.Open(session.Options{Config: d.inputs, NoIndex: true})
+	defer sess.Close()
+	cfg := *d.cfg
+	cfg.Completion.Fallback, cfg.Completion.Companion, cfg.Completion.DebounceMS = false, false, 0
+	cfg.Completion.TimeoutMS = int(d.timeout.Milliseconds())
+	sess.Configure(&cfg)
+	e := sess.Completion()
+	ctx, cancel := context.WithTimeout(ctx, d.timeout)
+	defer cancel()
+	how := "whole answers (completion.stream = false)"
+	if cfg.Completion.Stream {
+		how = "streamed (completion.stream = true)"
+	}
+	start := time.Now()
+	res, err := e.Complete(ctx, completion.Request{Path: "doctor.go", LanguageID: "go", Text: text.New(doctorDocument),
+		Offset: strings.Index(doctorDocument, "return ") + len("return "), Trigger: completion.Invoked, Candidates: 1})
+	if err == nil {
+		err = res.Err
+	}
+	if p := res.Prompt; p != nil && p.Request != nil {
+		d.line("request", "%s, %s, stop %q", p.Request.Mode, how, p.Request.Stop)
+	}
+	switch {
+	case err != nil:
+		d.line("completion", "failed: %v", err)
+		if s.FIM == provider.FIMNative {
+			d.line("fill-in-the-middle", "%s", fimVerdict(err))
+		}
+		d.diagnose(where, s, err)
+		return
+	case len(res.Items) == 0:
+		d.line("completion", "empty after %s", since(start))
+		fix := "check that the server's answers are in the " + s.Provider.Name + " wire format"
+		if cfg.Completion.Stream {
+			fix += "; if completion.stream = false makes it work, the server's streaming is not what lode reads"
+		}
+		d.problem(where, "the model's answer to a completion lode makes gave nothing to insert", fix)
+		return
+	}
+	d.line("completion", "ok, %s: %q", since(start), clipText(res.Items[0].Insert, 40))
+	switch {
+	case s.FIM == provider.FIMNative && (res.Prompt == nil || res.Prompt.Request.Mode != llm.ModeFIM):
+		// The engine retried with another prompt: the server refused a suffix.
+		d.line("fill-in-the-middle", "%s", fimVerdict(llm.ErrNoFIM))
+		d.diagnose(where, s, fmt.Errorf("%w: the server refused a suffix; lode switched prompts", llm.ErrNoFIM))
+	case s.FIM == provider.FIMNative:
+		d.line("fill-in-the-middle", "works (native)")
+	case s.FIM == provider.FIMRaw:
+		d.line("fill-in-the-middle", "works (template %s in the prompt)", s.Template.Name)
+	default:
+		d.line("fill-in-the-middle", "not used: chat prompts")
+	}
 }

@@ -31,6 +31,7 @@ func TestDoctor(t *testing.T) {
 		config string // %URL% is the fake server's base URL
 		script func(r llmtest.Request) llmtest.Reply
 		models []string
+		env    map[string]string
 		code   int
 		want   []string
 	}{
@@ -57,7 +58,21 @@ func TestDoctor(t *testing.T) {
 			script: func(llmtest.Request) llmtest.Reply {
 				return llmtest.Reply{Status: 401, Error: "Incorrect API key provided: sk-wrong-123"}
 			},
-			want: []string{"refused the API key (the key comes from api_key)", "fix: set the LODE_API_KEY environment variable (or api_key) to a valid key"}},
+			want: []string{"refused the API key (the key comes from api_key in ", "fix: set the LODE_API_KEY environment variable (or api_key) to a valid key"}},
+		{name: "key-from-environment", code: 1,
+			config: "provider = \"openai\"\nbase_url = \"%URL%/v1\"\nmodel = \"m\"\n",
+			env:    map[string]string{"LODE_API_KEY": "sk-wrong-123"},
+			script: func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 401, Error: "bad key"} },
+			want:   []string{"api key              set, from environment LODE_API_KEY", "the key comes from environment LODE_API_KEY"}},
+		{name: "stream-unreadable", code: 1,
+			config: "provider = \"llamacpp\"\nbase_url = \"%URL%\"\n",
+			script: func(r llmtest.Request) llmtest.Reply {
+				if r.Field("stream") == true { // streams break; whole answers work
+					return llmtest.Reply{Text: "a + b c", CutAfter: 1}
+				}
+				return llmtest.Reply{Text: "a + b"}
+			},
+			want: []string{"streamed (completion.stream = true)", "1 problem(s)"}},
 		{name: "rate-limited", code: 1,
 			config: "provider = \"openai\"\nbase_url = \"%URL%/v1\"\nmodel = \"m\"\n",
 			script: func(llmtest.Request) llmtest.Reply { return llmtest.Reply{Status: 429, RetryAfter: "30"} },
@@ -95,6 +110,9 @@ func TestDoctor(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
 			srv := llmtest.NewServer(t)
 			if tc.script != nil {
 				srv.ReplyFunc(tc.script)

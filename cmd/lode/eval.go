@@ -10,16 +10,22 @@ import (
 
 // evaluations are the measurements `lode eval` runs, one line each.
 var evaluations = map[string]command{
-	"context": {runEvalContext, "recall of cross-file declarations in context bundles, against baselines"},
-	"ngram":   {runEvalNgram, "next-token prediction of the embedded model on held-out packages, against baselines"},
+	"context":  {runEvalContext, "recall of cross-file declarations in context bundles, against baselines"},
+	"ngram":    {runEvalNgram, "next-token prediction of the embedded model on held-out packages, against baselines"},
+	"nextedit": {runEvalNextEdit, "next-edit suggestions replayed from a git history, against baselines"},
 }
 
 // runEval is `lode eval WHAT DIR`: it dispatches to one evaluation.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "usage: lode eval context|ngram [flags] DIR")
+	_, known := evaluations[append(args, "")[0]]
+	if len(args) == 0 || isHelp(args[0]) || !known && slices.ContainsFunc(args, isHelp) {
+		w := stdout
+		if len(args) == 0 {
+			w = stderr
+		}
+		fmt.Fprintln(w, "usage: lode eval context|ngram|nextedit [flags] DIR")
 		for _, name := range slices.Sorted(maps.Keys(evaluations)) {
-			fmt.Fprintf(stderr, "\t%-8s %s\n", name, evaluations[name].help)
+			fmt.Fprintf(w, "\t%-8s %s\n", name, evaluations[name].help)
 		}
 		if len(args) == 0 {
 			return exitUsage
@@ -28,8 +34,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	e, ok := evaluations[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "lode eval: unknown evaluation %q (context or ngram)\n", args[0])
-		return exitUsage
+		return usageError(stderr, "eval", "unknown evaluation %q (context, ngram or nextedit)", args[0])
 	}
 	return e.run(ctx, args[1:], stdout, stderr)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -23,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
@@ -47,8 +48,11 @@ type ctxSite struct {
 	lparen    int // offset of the call's "(": the cursor of mode "args"
 	lineStart int // offset of the first non-blank byte of the call's line: mode "line"
 	callee    string
+	symbol    string // the callee as written, with the name that qualifies it: "x.Close"
 	goldFile  string
-	goldLine  int // zero-based line of the callee's name in its declaration
+	goldLine  int    // zero-based line of the callee's name in its declaration
+	dep       bool   // the callee is declared outside the tree: the standard library or a module dependency
+	line      string // the call's line from lineStart, as written
 }
 
 // ctxModes are the cursor placements measured.
@@ -63,7 +67,6 @@ var ctxModes = []struct{ name, doc string }{
 // callee's declaration, for lode's retriever and the baselines, in one run.
 func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	held := fl.String("heldout", strings.Join(ctxHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
 	n := fl.Int("n", 400, "call sites to draw")
@@ -72,25 +75,28 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
 	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
 	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
+	ground := fl.Bool("ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
+	useDeps := fl.Bool("deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
+	timeBudget := fl.Duration("time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
+		fmt.Fprintf(fl.Output(), "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	budgets, err := parseInts(*budgetList)
-	if fl.NArg() != 1 || err != nil || len(budgets) == 0 {
-		fl.Usage()
-		return 2
+	if err != nil || len(budgets) == 0 {
+		return usageError(stderr, "eval context", "bad -budgets %q: want comma-separated integers", *budgetList)
 	}
-	root, err := filepath.Abs(fl.Arg(0))
+	if len(rest) != 1 {
+		return usageError(stderr, "eval context", "want one DIR, got %d arguments", len(rest))
+	}
+	root, err := filepath.Abs(rest[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
-		return 1
+		printErr(stderr, "eval context", err)
+		return exitUsage
 	}
 	if *dev {
 		*held = strings.Join(ctxDevGo, ",")
@@ -105,9 +111,18 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
 		return 1
 	}
+	if *useDeps {
+		ev.deps = deps.New(root, deps.Options{})
+		defer ev.deps.Close()
+		ev.r.SetDependencies(ev.deps)
+	}
 	if *misses {
 		ev.misses = stderr
 	}
+	if *ground {
+		ev.ground = make(map[string]*ctxGround)
+	}
+	ev.time = *timeBudget
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
 		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
@@ -225,11 +240,18 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 				return true
 			}
 			var id *ast.Ident
+			qual := ""
 			switch fun := call.Fun.(type) {
 			case *ast.Ident:
 				id = fun
 			case *ast.SelectorExpr:
 				id = fun.Sel
+				switch x := fun.X.(type) {
+				case *ast.Ident:
+					qual = x.Name + "."
+				case *ast.SelectorExpr:
+					qual = x.Sel.Name + "."
+				}
 			default:
 				return true
 			}
@@ -239,16 +261,20 @@ func packageCallSites(p goListPackage, root string, lookup importer.Lookup) ([]c
 			}
 			pos := fset.Position(fn.Origin().Pos())
 			gold := strings.Replace(pos.Filename, "$GOROOT", goroot, 1)
-			if gold == path || !strings.HasPrefix(gold, root+string(filepath.Separator)) ||
-				strings.Contains(gold, string(filepath.Separator)+"vendor"+string(filepath.Separator)) {
-				return true // outside the tree, or vendored: another module
+			if gold == path {
+				return true
 			}
+			// Outside the tree, or vendored: another module.
+			dep := !strings.HasPrefix(gold, root+string(filepath.Separator)) ||
+				strings.Contains(gold, string(filepath.Separator)+"vendor"+string(filepath.Separator))
 			lp := fset.Position(call.Lparen).Offset
 			ls := bytes.LastIndexByte(src[:lp], '\n') + 1
 			for ls < lp && (src[ls] == ' ' || src[ls] == '\t') {
 				ls++
 			}
-			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), goldFile: gold, goldLine: pos.Line - 1})
+			le := ls + max(0, bytes.IndexByte(src[ls:], '\n'))
+			sites = append(sites, ctxSite{file: path, lparen: lp, lineStart: ls, callee: fn.Name(), symbol: qual + fn.Name(),
+				goldFile: gold, goldLine: pos.Line - 1, dep: dep, line: string(src[ls:le])})
 			return true
 		})
 	}
@@ -266,8 +292,24 @@ func drawSites(all []ctxSite, seed uint64, n, perFile int) []ctxSite {
 		if len(out) == n {
 			break
 		}
+		if s.dep {
+			continue
+		}
 		if count[s.file] < perFile {
 			count[s.file]++
+			out = append(out, s)
+		}
+	}
+	// Calls into dependencies are drawn apart, as many, and scored apart.
+	clear(count)
+	deps := 0
+	for _, s := range all {
+		if deps == n {
+			break
+		}
+		if s.dep && count[s.file] < perFile {
+			count[s.file]++
+			deps++
 			out = append(out, s)
 		}
 	}
@@ -288,9 +330,17 @@ type ctxEval struct {
 	files     int
 	built     index.BuildResult
 	buildTime time.Duration
-	scores    map[string]*ctxScore // by method and mode: "lode/args"
-	latency   []time.Duration      // of lode's Retrieve, every call
-	misses    io.Writer            // where lode's misses are told, if set
+	scores    map[string]*ctxScore     // by method and mode: "lode/args", "lode/args dep"
+	precision map[string]*ctxPrecision // lode's, by mode: "args", "args dep"
+	latency   []time.Duration          // of lode's Retrieve, every call
+	misses    io.Writer                // where lode's misses are told, if set
+	deps      *deps.Surface            // nil: calls into dependencies are not looked up
+	ground    map[string]*ctxGround    // by mode, when grounding is measured
+	depsTime  time.Duration            // reading the dependencies' surface
+	// time, when set, is a time budget per search: lode is scored under
+	// it too, as it is now (the sources that finished) and as it was (the
+	// whole bundle, or nothing when a source did not finish in time).
+	time time.Duration
 }
 
 // ctxScore counts, for one method and mode, the sites whose gold
@@ -302,12 +352,24 @@ type ctxScore struct {
 	sites int
 }
 
+// ctxPrecision counts, at one budget, lode's definition snippets of the
+// called name: all of them, and those that are the declaration the call
+// resolves to. Sites counts the sites where the name got any.
+type ctxPrecision struct {
+	right, all, sites int
+}
+
+// ctxPrecisionBudget is the budget whose bundles precision is measured on.
+const ctxPrecisionBudget = 1024
+
 // ctxMethods are the rows of the report, in order.
 var ctxMethods = []struct{ key, name string }{
 	{"prefix", "prefix only (no other file)"},
 	{"jaccard", "Jaccard, 20-line windows"},
 	{"bm25", "BM25, 10-line chunks"},
 	{"lode", "lode"},
+	{"lode-time", "lode, time budget"},
+	{"lode-aon", "all or nothing"},
 }
 
 // newCtxEval indexes root (without testdata), timing the cold build.
@@ -332,21 +394,25 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 	// cold build of repeated runs; what the cache lacks or has changed is
 	// indexed now, and files not offered here (testdata) leave it.
 	start := time.Now()
-	ix, _ := retrieve.OpenIndex(root)
+	ix, _, _ := retrieve.OpenIndex(root)
+	tty := isTerminal(stderr)
 	res, err := ix.Build(ctx, files, 0, func(done, total int) {
-		if done%1000 == 0 || done == total {
+		if tty && (done%1000 == 0 || done == total) {
 			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintln(stderr)
+	if tty {
+		fmt.Fprintln(stderr)
+	}
 	counter := tokens.New()
 	return &ctxEval{
 		ws: ws, ix: ix, r: retrieve.New(ws, ix, counter, retrieve.Options{}), counter: counter,
 		budgets: budgets, window: window, texts: make(map[string]*text.Text),
 		files: len(files), built: res, buildTime: time.Since(start), scores: make(map[string]*ctxScore),
+		precision: make(map[string]*ctxPrecision),
 	}, nil
 }
 
@@ -362,13 +428,25 @@ func (ev *ctxEval) run(ctx context.Context, sites []ctxSite) error {
 		}
 		ev.ix.Remove(file)
 		ev.touched(ctx, file)
+		if ev.deps != nil {
+			// A package is read on its first use, in the background; an
+			// editor's next request finds it. Here every site counts, so
+			// the file's imports are read before its sites are measured.
+			start := time.Now()
+			ev.deps.Preload(ctx, src)
+			ev.depsTime += time.Since(start)
+		}
 		for ; i < len(sites) && sites[i].file == file; i++ {
 			for _, m := range ctxModes {
 				cursor := sites[i].lparen
 				if m.name == "line" {
 					cursor = sites[i].lineStart
 				}
-				if err := ev.site(ctx, sites[i], m.name, string(src[:cursor])); err != nil {
+				mode := m.name
+				if sites[i].dep {
+					mode += " dep"
+				}
+				if err := ev.site(ctx, sites[i], mode, string(src[:cursor])); err != nil {
 					return err
 				}
 			}
@@ -404,27 +482,160 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 	bm25 := ev.ix.BM25(query, 64, notFile)
 	ev.score("bm25", mode, func(budget int) int { return ev.packHits(bm25, budget, covers) })
 
+	if ev.ground != nil && strings.HasPrefix(mode, "line") {
+		ev.measureGround(ctx, s, mode, content)
+	}
 	var err error
-	ev.score("lode", mode, func(budget int) int {
-		start := time.Now()
-		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
-			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
-		ev.latency = append(ev.latency, time.Since(start))
-		if rerr != nil {
-			err = rerr
-			return 0
-		}
+	rank := func(b retrieve.Bundle) int {
 		for i, sn := range b.Snippets {
 			if covers(sn.Path, sn.StartLine, sn.EndLine) {
 				return i + 1
 			}
 		}
-		if ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
+		return 0
+	}
+	retrieveAt := func(ctx context.Context, budget int) (retrieve.Bundle, time.Duration) {
+		start := time.Now()
+		b, rerr := ev.r.Retrieve(ctx, retrieve.Request{Path: s.file, Content: content, Offset: len(content),
+			Budget: budget, PrefixStart: windowStart, SuffixEnd: len(content)})
+		if rerr != nil {
+			err = rerr
+		}
+		return b, time.Since(start)
+	}
+	ev.score("lode", mode, func(budget int) int {
+		b, took := retrieveAt(ctx, budget)
+		ev.latency = append(ev.latency, took)
+		if budget == ctxPrecisionBudget || budget == ev.budgets[len(ev.budgets)-1] && !slices.Contains(ev.budgets, ctxPrecisionBudget) {
+			ev.countPrecision(s, mode, b, covers)
+		}
+		r := rank(b)
+		if r == 0 && ev.misses != nil && budget == ev.budgets[len(ev.budgets)-1] {
 			ev.tellMiss(s, mode, content, b)
 		}
-		return 0
+		return r
 	})
+	if ev.time > 0 {
+		// Then under the time budget, the document parsed already (as an
+		// open document is, and as the call above left it): the bundle of
+		// the sources that finished, and what the engine had before, from
+		// the same call: the whole bundle when nothing was cut, else
+		// nothing.
+		timed, whole := make(map[int]int), make(map[int]int)
+		for _, budget := range ev.budgets {
+			tctx, cancel := context.WithTimeout(ctx, ev.time)
+			b, _ := retrieveAt(tctx, budget)
+			cancel()
+			timed[budget] = rank(b)
+			if len(b.Cut) == 0 {
+				whole[budget] = timed[budget]
+			}
+		}
+		ev.score("lode-time", mode, func(budget int) int { return timed[budget] })
+		ev.score("lode-aon", mode, func(budget int) int { return whole[budget] })
+	}
 	return err
+}
+
+// countPrecision counts the definition snippets of the callee's name in b,
+// and those that are its declaration.
+func (ev *ctxEval) countPrecision(s ctxSite, mode string, b retrieve.Bundle, covers func(string, int, int) bool) {
+	pr := ev.precision[mode]
+	if pr == nil {
+		pr = &ctxPrecision{}
+		ev.precision[mode] = pr
+	}
+	any := false
+	for _, sn := range b.Snippets {
+		if sn.Symbol != s.symbol || sn.Reason != retrieve.ReasonDefinition && sn.Reason != retrieve.ReasonImport &&
+			!strings.HasPrefix(string(sn.Reason), string(retrieve.ReasonDependency)) {
+			continue
+		}
+		any = true
+		pr.all++
+		if covers(sn.Path, sn.StartLine, sn.EndLine) {
+			pr.right++
+		} else if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "wrong %s %s %s -> %s:%d, gold %s:%d\n", mode, filepath.Base(s.file), s.symbol,
+				sn.Path, sn.StartLine+1, s.goldFile, s.goldLine+1)
+		}
+	}
+	if any {
+		pr.sites++
+	}
+}
+
+// ctxGround counts, for one mode, the grounding check's verdicts: real
+// lines cut or dropped, and invented callees caught.
+type ctxGround struct {
+	real, realCut, invented, caught int
+}
+
+// measureGround runs the grounding check (mode cut) at the start of the
+// site's line on the real line, and on the line with the callee's name
+// changed into one declared nowhere (what a model inventing a member
+// writes).
+func (ev *ctxEval) measureGround(ctx context.Context, s ctxSite, mode, content string) {
+	g := ev.ground[mode]
+	if g == nil {
+		g = &ctxGround{}
+		ev.ground[mode] = g
+	}
+	// The document is the file without the call's line, as when a line
+	// is completed in a file whose rest is written.
+	src := ev.source(s.file)
+	doc := src[:s.lineStart] + src[s.lineStart+len(s.line):]
+	if ev.deps != nil {
+		// The grounding check looks members up in what the package
+		// imports; in an editor, the first request has them read.
+		var paths []string
+		for _, f := range ev.ix.Siblings(s.file) {
+			if fi, ok := ev.ix.File(f); ok {
+				for _, imp := range fi.Imports {
+					paths = append(paths, imp.Path)
+				}
+			}
+		}
+		start := time.Now()
+		ev.deps.PreloadPaths(ctx, paths)
+		ev.depsTime += time.Since(start)
+	}
+	lookup := ev.r.Names(ctx, s.file, doc)
+	ground := func(line string) (string, completion.GroundCheck) {
+		return completion.Ground(lookup, completion.GroundCut, "go", doc, s.lineStart, line)
+	}
+	g.real++
+	if out, chk := ground(s.line); out != s.line {
+		g.realCut++
+		if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "ground cut real %s %s: %q -> %q (%s)\n", mode, filepath.Base(s.file), s.line, out, chk)
+		}
+	}
+	k := strings.Index(s.line, s.symbol+"(")
+	if k < 0 {
+		return
+	}
+	k += len(s.symbol) - len(s.callee)
+	for _, v := range []string{s.callee + "s", s.callee + "All", "Get" + s.callee, s.callee + "Context", s.callee + "2"} {
+		if len(ev.ix.Lookup(v)) > 0 || ev.deps != nil && ev.deps.Declares(v) || strings.Contains(src, v) {
+			continue // not an invention: something declares it
+		}
+		invented := s.line[:k] + v + s.line[k+len(s.callee):]
+		g.invented++
+		out, chk := ground(invented)
+		if out != invented {
+			g.caught++
+		} else if ev.misses != nil {
+			fmt.Fprintf(ev.misses, "ground missed %s %s: %q (%s)\n", mode, filepath.Base(s.file), invented, chk)
+		}
+		return
+	}
+}
+
+// source returns the content of a held-out file.
+func (ev *ctxEval) source(path string) string {
+	data, _ := os.ReadFile(path)
+	return string(data)
 }
 
 // tellMiss describes a site where lode's bundle lacks the gold.
@@ -494,7 +705,17 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		goVersion(root), runtime.Version(), ev.files, ev.buildTime.Round(time.Millisecond), ev.built.Indexed, ev.built.Unchanged)
 	fmt.Fprintf(w, "held out: %s\ncall sites: %d (seed %d), callee declared in another file; prompt window %d lines before the cursor\n",
 		held, sites, seed, ev.window)
+	if ev.time > 0 {
+		fmt.Fprintf(w, "time budget per search: %s (\"lode, time budget\": the sources that finished; \"all or nothing\": the whole bundle, or none when the search ran past it)\n", ev.time)
+	}
+	modes := slices.Clone(ctxModes)
 	for _, m := range ctxModes {
+		if ev.scores["lode/"+m.name+" dep"] != nil {
+			modes = append(modes, struct{ name, doc string }{m.name + " dep",
+				m.doc + ", callee declared outside the tree (standard library or a module dependency)"})
+		}
+	}
+	for _, m := range modes {
 		fmt.Fprintf(w, "\n%s\n%-30s", m.doc, "method")
 		for _, b := range ev.budgets {
 			fmt.Fprintf(w, " %11s", fmt.Sprintf("recall@%d", b))
@@ -511,12 +732,24 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 			}
 			fmt.Fprintf(w, " %8.3f\n", sc.rr/float64(sc.sites))
 		}
+		if pr := ev.precision[m.name]; pr != nil && pr.all > 0 {
+			fmt.Fprintf(w, "lode's definition snippets of the called name at %d tokens: %d at %d sites, precision %.1f%% (the declaration the call resolves to, per go/types)\n",
+				ctxPrecisionBudget, pr.all, pr.sites, 100*float64(pr.right)/float64(pr.all))
+		}
+		if g := ev.ground[m.name]; g != nil && g.real > 0 {
+			fmt.Fprintf(w, "grounding (cut) on the call's line: real lines cut or dropped %d/%d (%.1f%%); invented callees caught %d/%d (%.1f%%)\n",
+				g.realCut, g.real, 100*float64(g.realCut)/float64(g.real), g.caught, g.invented, 100*float64(g.caught)/float64(max(1, g.invented)))
+		}
 		lode, jac := ev.scores["lode/"+m.name], ev.scores["jaccard/"+m.name]
 		for i, b := range ev.budgets {
 			if b == 1024 && jac != nil && jac.hits[i] > 0 {
 				fmt.Fprintf(w, "lode / Jaccard at 1024 tokens: %.2fx\n", float64(lode.hits[i])/float64(jac.hits[i]))
 			}
 		}
+	}
+	if ev.deps != nil {
+		fmt.Fprintf(w, "\ndependencies' surface: %d packages read in %s (beside the index's %s)\n",
+			len(ev.deps.Packages()), ev.depsTime.Round(time.Millisecond), ev.buildTime.Round(time.Millisecond))
 	}
 	if len(ev.latency) > 0 {
 		slices.Sort(ev.latency)

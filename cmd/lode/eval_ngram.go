@@ -36,7 +36,6 @@ var (
 // dynamic setting, with the baselines of the same run.
 func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("eval ngram", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	held := fl.String("heldout", strings.Join(ngramHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "hold out the tuning packages instead of the test packages")
 	limit := fl.Int("train", 0, "train on at most this many files (0: all), for quick runs")
@@ -44,17 +43,17 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	minProb := fl.Float64("minprob", ngram.DefaultMinProb, "confidence cut-off of line completion")
 	seed := fl.Uint64("seed", 1, "seed of the line cuts and ngramLatency positions")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode eval ngram [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)")
+		fmt.Fprintf(fl.Output(), "usage: lode eval ngram [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
+	if len(rest) != 1 {
+		return usageError(stderr, "eval ngram", "want one DIR, got %d arguments", len(rest))
 	}
-	root := fl.Arg(0)
+	root := rest[0]
 	if *dev {
 		*held = strings.Join(ngramDevGo, ",")
 	}

@@ -3,16 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"log/slog"
 	"strings"
 	"testing"
 
-	"github.com/lode-ls/lode/completion/explain"
-	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
-	"github.com/lode-ls/lode/completion/patch"
-	"github.com/lode-ls/lode/internal/config"
 )
 
 func explainCmd(ctx context.Context, args []string, stdout, stderr *bytes.Buffer) int {
@@ -94,25 +88,5 @@ func TestParseLocation(t *testing.T) {
 		if _, err := parseLocation(bad); err == nil {
 			t.Errorf("parseLocation(%q) succeeded", bad)
 		}
-	}
-}
-
-func TestExplainServiceReconfigures(t *testing.T) {
-	srv := llmtest.NewServer(t)
-	srv.Reply(llmtest.Reply{Text: "Adds, in prose."})
-	cfg, _ := config.Load(config.Inputs{UserFile: "-", Getenv: func(string) string { return "" }})
-	s := newExplainService(cfg, nil, slog.New(slog.DiscardHandler))
-	target := explain.Target{Path: "/w/calc.go", Content: calcSrc, Start: 60, End: 60}
-	ex, err := s.Explain(context.Background(), target, nil)
-	if err != nil || !ex.Structural {
-		t.Fatalf("with the embedded model: structural %v, err %v", ex != nil && ex.Structural, err)
-	}
-	if _, err := s.Suggest(context.Background(), &patch.Request{Instruction: "x", Targets: []patch.Target{{Path: "calc.go", Content: calcSrc}}}); !errors.Is(err, llm.ErrUnknownModel) {
-		t.Errorf("suggest with the embedded model: err = %v", err)
-	}
-	cfg.Provider, cfg.BaseURL, cfg.ModelID = "openai", srv.URL+"/v1", "fake-coder"
-	s.Configure(cfg)
-	if ex, err = s.Explain(context.Background(), target, nil); err != nil || ex.Structural || !strings.Contains(ex.Markdown, "Adds, in prose.") {
-		t.Fatalf("after Configure: %+v, %v", ex, err)
 	}
 }

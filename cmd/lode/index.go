@@ -21,6 +21,7 @@ import (
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runIndex implements `lode index [DIR]`: index a directory as the server
@@ -28,8 +29,8 @@ import (
 // terminal, and print a summary.
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("index", flag.ContinueOnError)
-	fl.SetOutput(stderr)
 	var o indexOptions
+	asJSON := fl.Bool("json", false, "print the summary as JSON (see docs/cli.md)")
 	fl.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "parse with `N` goroutines")
 	fl.BoolVar(&o.noCache, "no-cache", false, "neither load nor save the cache: a cold index")
 	fl.StringVar(&o.exclude, "exclude", "", "skip directories with these comma-separated `names` (e.g. testdata)")
@@ -38,41 +39,66 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
 	fl.BoolVar(&o.learn, "learn", false, "teach the embedded model from the index's parses, as the server does (with -compare: also build a second index that teaches it, and report what learning adds)")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\n")
+		fmt.Fprintf(fl.Output(), "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fl.NArg() > 1 {
-		fl.Usage()
-		return 2
+	if len(rest) > 1 {
+		return usageError(stderr, "index", "want at most one DIR, got %d arguments", len(rest))
 	}
 	o.dir = "."
-	if fl.NArg() == 1 {
-		o.dir = fl.Arg(0)
+	if len(rest) == 1 {
+		o.dir = rest[0]
+	}
+	if fi, err := os.Stat(o.dir); err != nil {
+		printErr(stderr, "index", err)
+		return exitUsage
+	} else if !fi.IsDir() {
+		printErr(stderr, "index", inputError("%s is not a directory", o.dir))
+		return exitUsage
+	}
+	text := stdout
+	if *asJSON {
+		o.summary, text = &indexJSON{}, io.Discard
 	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode index: %v\n", err)
-			return 1
+			printErr(stderr, "index", err)
+			return exitUsage
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "lode index: %v\n", err)
-			return 1
+			printErr(stderr, "index", err)
+			return exitFailed
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := indexRun(ctx, o, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "lode index: %v\n", err)
-		return 1
+	if err := indexRun(ctx, o, text, stderr); err != nil {
+		printErr(stderr, "index", err)
+		return exitFailed
 	}
-	return 0
+	if o.summary != nil {
+		writeJSON(stdout, o.summary)
+	}
+	return exitOK
+}
+
+// indexJSON is the output of lode index --json.
+type indexJSON struct {
+	Root      string `json:"root"`
+	Files     int    `json:"files"`
+	Indexed   int    `json:"indexed"`
+	Unchanged int    `json:"unchanged"`
+	Removed   int    `json:"removed"`
+	Failed    int    `json:"failed"`
+	Symbols   int    `json:"symbols"`
+	Chunks    int    `json:"chunks"`
+	Terms     int    `json:"terms"`
+	ReadyMS   int64  `json:"ready_ms"`
 }
 
 type indexOptions struct {
@@ -81,6 +107,7 @@ type indexOptions struct {
 	noCache, codeOnly, compare bool
 	learn                      bool
 	cpuProfile                 string
+	summary                    *indexJSON // filled for --json when not nil
 }
 
 // indexRun scans, (optionally) parses alone for comparison, loads the
@@ -116,7 +143,7 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 		var model *ngram.Model
 		if o.learn {
 			model = ngram.New(ngram.Options{})
-			teach(x, model, slog.New(slog.DiscardHandler))
+			session.Teach(x, model, slog.New(slog.DiscardHandler))
 		}
 		t, c := time.Now(), indexCPU()
 		bar := newIndexBar(stderr)
@@ -141,13 +168,17 @@ func indexRun(ctx context.Context, o indexOptions, stdout, stderr io.Writer) err
 		return err
 	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(stderr, "lode index: %v\n", e)
+		printErr(stderr, "index", e)
 	}
 	st := x.Stats()
 	fmt.Fprintf(stdout, "index: %d files (%d indexed, %d unchanged, %d removed, %d failed) in %v%s\n",
 		st.Files, res.Indexed, res.Unchanged, res.Removed, res.Failed, took.Round(time.Millisecond), indexCPUText(cpu))
 	fmt.Fprintf(stdout, "symbols: %d, chunks: %d, terms: %d\n", st.Symbols, st.Chunks, st.Terms)
 	fmt.Fprintf(stdout, "ready in %v\n", ready.Round(time.Millisecond))
+	if o.summary != nil {
+		*o.summary = indexJSON{Root: root, Files: st.Files, Indexed: res.Indexed, Unchanged: res.Unchanged, Removed: res.Removed,
+			Failed: res.Failed, Symbols: st.Symbols, Chunks: st.Chunks, Terms: st.Terms, ReadyMS: ready.Milliseconds()}
+	}
 	if cache != "" && (res.Indexed > 0 || res.Removed > 0) {
 		t := time.Now()
 		if err := x.Save(cache); err != nil {
@@ -220,7 +251,7 @@ type indexLearning struct {
 
 func newIndexLearning() *indexLearning {
 	l := &indexLearning{x: index.New(), model: ngram.New(ngram.Options{})}
-	teach(l.x, l.model, slog.New(slog.DiscardHandler))
+	session.Teach(l.x, l.model, slog.New(slog.DiscardHandler))
 	return l
 }
 
@@ -350,14 +381,7 @@ type indexBar struct {
 }
 
 func newIndexBar(w io.Writer) *indexBar {
-	f, ok := w.(*os.File)
-	tty := false
-	if ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			tty = true
-		}
-	}
-	return &indexBar{w: w, tty: tty}
+	return &indexBar{w: w, tty: isTerminal(w)}
 }
 
 func (b *indexBar) update(done, total int) {

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -53,31 +54,35 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches args to a subcommand and returns the exit code: 0 success,
-// 1 failure, 2 usage error.
+// run dispatches args to a subcommand and returns the exit code of the
+// table in cli.go (exitTable).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return exitUsage
 	}
 	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return c.run(ctx, []string{"-h"}, stdout, stderr)
+	switch {
+	case name == "help" || isHelp(name):
+		if len(args) > 2 {
+			return usageError(stderr, "help", "want at most one command, got %q", strings.Join(args[1:], " "))
+		}
+		if len(args) == 2 {
+			c, ok := commands[args[1]]
+			if !ok {
+				return usageError(stderr, "help", "unknown command %q", args[1])
 			}
+			return c.run(ctx, []string{"-h"}, stdout, stderr)
 		}
 		usage(stdout)
-		return 0
-	case "-version", "--version":
+		return exitOK
+	case name == "-version" || name == "--version":
 		name = "version"
 	}
 	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "lode: unknown command %q\n", name)
-		usage(stderr)
-		return 2
+		fmt.Fprintf(stderr, "lode: unknown command %q\nRun 'lode help' for the list of commands.\n", name)
+		return exitUsage
 	}
 	return c.run(ctx, args[1:], stdout, stderr)
 }
@@ -93,19 +98,29 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "\t%-*s  %s\n", width, n, commands[n].help)
 	}
 	fmt.Fprintf(w, "\t%-*s  %s\n", width, "help", "show this help, or `help COMMAND` for one command")
-	fmt.Fprintf(w, "\nRun `lode COMMAND -h` for the flags of a command.\n")
+	fmt.Fprintf(w, "\nRun `lode help COMMAND` (or `lode COMMAND -h`) for the flags of a command;\nflags may come before or after the file.\n\n%s", exitTable)
 }
 
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		fmt.Fprintln(stderr, "usage: lode version")
-		if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-			return 0
-		}
-		return 2
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the version as JSON: {\"version\": ...}")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: lode version [--json]\n\nPrint lode's version.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return usageError(stderr, "version", "unexpected argument %q", rest[0])
+	}
+	if *asJSON {
+		writeJSON(stdout, map[string]string{"version": versionString()})
+		return exitOK
 	}
 	fmt.Fprintf(stdout, "lode %s\n", versionString())
-	return 0
+	return exitOK
 }
 
 // versionString returns lode's version for humans and for serverInfo.

@@ -1,13 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	protocol "go.lsp.dev/protocol"
 
@@ -15,138 +16,268 @@ import (
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
-// TestSecretsNeverReachTheModel plants secrets in a workspace — in secret
-// files, in a file whose definitions are retrieved as context, and in the
-// open document's own prefix and suffix — then asks the real lode binary for
-// completions and an explanation, and checks that no request the model
-// server received holds any of them.
+// secretExample is one example of the secret catalogue
+// (context/redact/testdata/catalogue.txt): a shape, a text holding
+// secrets, and the secrets.
+type secretExample struct {
+	shape   string
+	text    string
+	secrets []string
+}
+
+func readSecretCatalogue(t *testing.T) []secretExample {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "context", "redact", "testdata", "catalogue.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []secretExample
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, "\t")
+		if len(fields) < 3 {
+			t.Fatalf("catalogue line %q: want shape, text and secrets", line)
+		}
+		out = append(out, secretExample{fields[0], strings.ReplaceAll(fields[1], `\n`, "\n"), fields[2:]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// variant returns the example with the last character of each secret
+// replaced by the digit d: each place a secret is planted gets its own
+// values, so that a leak says where it came from.
+func (e secretExample) variant(d int) secretExample {
+	v := secretExample{shape: e.shape, text: e.text}
+	for _, s := range e.secrets {
+		m := s[:len(s)-1] + string(rune('0'+d))
+		v.text = strings.ReplaceAll(v.text, s, m)
+		v.secrets = append(v.secrets, m)
+	}
+	return v
+}
+
+// The places a secret is planted, by the digit of its variant.
+var secretPlaces = []string{"prefix", "suffix", "retrieved file", "comment", "open secret file"}
+
+// TestSecretsNeverReachTheModel plants every example of the secret
+// catalogue in five places — the open document's prefix and suffix, a
+// comment in it, a file whose definitions are retrieved as context, and
+// open secret files (.env, id_rsa) — then drives the real lode binary
+// through completions and an explanation against a fake model server, and
+// checks that no secret is in any request the server received, in the
+// log, or in any cache file; and that every place did reach the model
+// (with its secrets redacted), or, for the secret files, that nothing was
+// sent and the user was told why.
 func TestSecretsNeverReachTheModel(t *testing.T) {
 	bin := lodeBinary(t)
-	secrets := []string{
-		"hunter2-correct-horse",                        // password assignment in a retrieved file
-		"AKIAIOSFODNN7EXAMPLE",                         // AWS access key id in the open document
-		"ghp_16C7e42F292c6912E7710c838347Ae178B4a",     // GitHub token in the suffix
-		"sk-proj-abcdefghijklmnopqrstuvwxyz0123456789", // OpenAI-style key in .env
-		"MIIEowIBAAKCAQEAsecretkeymaterial",            // private key file
-		"dotenv-only-value-42",                         // a .env file is never read at all
+	examples := readSecretCatalogue(t)
+	if len(examples) < 30 {
+		t.Fatalf("the catalogue has %d examples", len(examples))
 	}
-	dir := t.TempDir()
-	files := map[string]string{
-		"go.mod": "module example.com/app\n\ngo 1.22\n",
-		".env":   "OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789\nOTHER=dotenv-only-value-42\n",
-		"id_rsa": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAsecretkeymaterial\n-----END RSA PRIVATE KEY-----\n",
-		"db.go": `package main
+	var secrets [][]string // by place
+	var markers []string   // text next to each planted example, which must reach the model
+	block := func(place int, prefix string) string {
+		var b strings.Builder
+		var s []string
+		for i, ex := range examples {
+			v := ex.variant(place)
+			m := fmt.Sprintf("case%02d%s", i, strings.Fields(secretPlaces[place])[0])
+			markers = append(markers, m)
+			fmt.Fprintf(&b, "%s%s\n%s%s\n", prefix, m, prefix, strings.ReplaceAll(v.text, "\n", "\n"+prefix))
+			s = append(s, v.secrets...)
+		}
+		secrets = append(secrets, s)
+		return b.String()
+	}
+	prefixBlock, suffixBlock := block(0, ""), block(1, "")
+	// The retrieved file: definitions of at most 30 lines each (retrieval
+	// shows 40 lines of a definition), all used at the cursor.
+	retrieved := strings.Split(strings.TrimSuffix(block(2, ""), "\n"), "\n")
+	var settings strings.Builder
+	var names []string
+	settings.WriteString("package main\n\n")
+	for i := 0; i*30 < len(retrieved); i++ {
+		name := fmt.Sprintf("settings%d", i)
+		names = append(names, name)
+		fmt.Fprintf(&settings, "// %s holds settings, part %d.\nvar %s = `\n%s\n`\n\n", name, i, name,
+			strings.Join(retrieved[i*30:min(len(retrieved), (i+1)*30)], "\n"))
+	}
+	commentBlock := block(3, "// ")
+	envBlock := block(4, "")
 
-// connect opens the database with the service account.
-func connect(host string) string {
-	password := "hunter2-correct-horse"
-	return host + ":" + password
-}
-`,
+	dir := t.TempDir()
+	cache := t.TempDir()
+	files := map[string]string{
+		"go.mod":      "module example.com/app\n\ngo 1.22\n",
+		".lode.toml":  "[completion]\nbudget = 60000\n\n[context]\nbudget = 30000\n\n[log]\nlevel = \"debug\"\n",
+		".env":        envBlock,
+		"id_rsa":      examples[0].variant(4).text + "\n",
+		"settings.go": settings.String(),
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	main := `package main
-
-const awsKey = "AKIAIOSFODNN7EXAMPLE"
-
-func main() {
-	addr := connect("db.internal")
-	println(addr, awsKey)
-}
-
-var token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a"
-`
+	use := "\t_ = " + strings.Join(names, " + ") + "\n"
+	main := "package main\n\n" + commentBlock + "\n" + prefixBlock + "\nfunc main() {\n" + use + "\t"
+	cursor := len(main)
+	main += "\n}\n\n" + suffixBlock
 	mainPath := filepath.Join(dir, "main.go")
 	if err := os.WriteFile(mainPath, []byte(main), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
 	model := llmtest.NewServer(t)
-	model.Reply(llmtest.Reply{Text: "_ = addr"})
+	model.Reply(llmtest.Reply{Text: "_ = 1"})
 	var stderr syncBuffer
 	serve := func(ctx context.Context, rwc io.ReadWriteCloser) int {
 		return binaryServeEnv(bin, &stderr, []string{
 			"LODE_PROVIDER=openai", "LODE_BASE_URL=" + model.URL + "/v1",
 			"LODE_MODEL=qwen2.5-coder-7b", "LODE_API_KEY=sk-test",
-			"XDG_CACHE_HOME=" + t.TempDir(), "XDG_CONFIG_HOME=" + t.TempDir(),
+			"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + t.TempDir(),
 		})(ctx, rwc)
 	}
 	e, _ := lsptest.Connect(t, serve, lsptest.Options{Folders: []string{dir}})
 	e.Open(mainPath, "go", main)
+	pos := positionOf(main, cursor)
 
-	// The context bundle must already show the definition of connect, with
-	// its secret redacted: proof that retrieval ran over the planted file.
-	pos := protocol.Position{Line: 6, Character: 1} // start of the println line
-	var bundle struct {
-		Snippets []snippet `json:"snippets"`
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		bundle.Snippets = nil
+	// Wait for the index: the context bundle shows the settings.
+	var last string
+	defer func() {
+		if t.Failed() {
+			t.Logf("last context bundle:\n%s", last)
+		}
+	}()
+	e.WaitFor("the settings in the context bundle", func() bool {
+		var bundle struct {
+			Snippets []snippet `json:"snippets"`
+		}
 		if err := e.Call("lode/context", map[string]any{
 			"textDocument": protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
 			"position":     pos,
 		}, &bundle); err != nil {
 			t.Fatalf("lode/context: %v", err)
 		}
-		if strings.Contains(bundleText(bundle.Snippets), "func connect") || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	text := bundleText(bundle.Snippets)
-	if !strings.Contains(text, "func connect") {
-		t.Fatalf("the bundle never held connect's definition:\n%s\nlog:\n%s", text, stderr.String())
-	}
-	for _, s := range bundle.Snippets {
-		if base := filepath.Base(s.Path); base == ".env" || base == "id_rsa" {
-			t.Errorf("the bundle holds the secret file %s", s.Path)
-		}
-	}
+		last = bundleText(bundle.Snippets)
+		return strings.Count(last, "holds settings") == len(names)
+	})
 
-	var items protocol.InlineCompletionList
-	if err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
-			Position:     pos,
-		},
-		Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-	}, &items); err != nil {
-		t.Fatalf("inlineCompletion: %v", err)
+	inline := func(path string, pos protocol.Position) {
+		t.Helper()
+		var items protocol.InlineCompletionList
+		if err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
+			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
+				Position:     pos,
+			},
+			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
+		}, &items); err != nil {
+			t.Fatalf("inlineCompletion in %s: %v", filepath.Base(path), err)
+		}
 	}
+	inline(mainPath, pos)
 	if err := e.Call("lode/explain", map[string]any{
 		"textDocument": protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
-		"position":     protocol.Position{Line: 5, Character: 2},
+		"position":     pos,
 	}, nil); err != nil {
 		t.Fatalf("lode/explain: %v", err)
 	}
-
-	reqs := model.Requests()
-	if len(reqs) == 0 {
+	sent := len(model.Requests())
+	if sent == 0 {
 		t.Fatalf("the model received no request; log:\n%s", stderr.String())
 	}
-	sawContext := false
-	for _, r := range reqs {
-		body := string(r.Body)
-		sawContext = sawContext || strings.Contains(body, "opens the database") // only in db.go
-		for _, s := range secrets {
-			if strings.Contains(body, s) {
-				t.Errorf("the model received the secret %q in %s %s", s, r.Method, r.Path)
+
+	// The open secret files: nothing is sent, and the user is told why.
+	for _, name := range []string{".env", "id_rsa"} {
+		path := filepath.Join(dir, name)
+		e.Open(path, "plaintext", files[name])
+		inline(path, positionOf(files[name], len(files[name])/2))
+		_ = e.Call("lode/explain", map[string]any{
+			"textDocument": protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
+			"position":     positionOf(files[name], len(files[name])/2),
+		}, nil)
+		e.WaitFor("a message about "+name, func() bool {
+			for _, m := range e.ShownMessages() {
+				if strings.Contains(m.Message, name) && strings.Contains(m.Message, "secret file") {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if n := len(model.Requests()); n != sent {
+		t.Errorf("the model received %d requests about open secret files", n-sent)
+	}
+	if code, err := e.Shutdown(); err != nil || code != 0 {
+		t.Errorf("shutdown: %d, %v", code, err)
+	}
+
+	var bodies strings.Builder
+	for _, r := range model.Requests() {
+		bodies.Write(r.Body)
+		bodies.WriteString("\n")
+	}
+	var shown strings.Builder // what the editor showed and logged
+	for _, m := range e.LogMessages() {
+		shown.WriteString(m.Message + "\n")
+	}
+	for _, m := range e.ShownMessages() {
+		shown.WriteString(m.Message + "\n")
+	}
+	cached := readTree(t, cache)
+	where := map[string]string{"model requests": bodies.String(), "log": stderr.String(), "editor's messages": shown.String(), "caches": cached}
+	for place, ss := range secrets {
+		for _, s := range ss {
+			for what, text := range where {
+				if strings.Contains(text, s) {
+					t.Errorf("the %s hold the secret %q planted in the %s", what, s, secretPlaces[place])
+				}
 			}
 		}
 	}
-	if !sawContext {
-		t.Errorf("no model request held db.go's doc comment: the test did not exercise the context path")
-	}
-	for _, s := range secrets {
-		if strings.Contains(stderr.String(), s) {
-			t.Errorf("the log holds the secret %q", s)
+	// Each place but the secret files did reach the model.
+	for _, m := range markers {
+		if !strings.Contains(m, "open") && !strings.Contains(bodies.String(), m) {
+			t.Errorf("no model request held the marker %s: that example was not tested", m)
 		}
 	}
+	if !strings.Contains(cached, "settings0") {
+		t.Errorf("the caches do not hold the workspace's names: no cache was tested")
+	}
+}
+
+// positionOf returns the LSP position of byte offset off in an ASCII text.
+func positionOf(s string, off int) protocol.Position {
+	line := strings.Count(s[:off], "\n")
+	return protocol.Position{Line: uint32(line), Character: uint32(off - (strings.LastIndexByte(s[:off], '\n') + 1))}
+}
+
+// readTree returns the contents of every file under dir.
+func readTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		b.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 // snippet is the part of a lode/context snippet the test reads. The

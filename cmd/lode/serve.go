@@ -2,86 +2,56 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
-	"strings"
 
-	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
-	"github.com/lode-ls/lode/lsp/server"
+	"github.com/lode-ls/lode/internal/session"
 )
-
-// session is what the constructors in serveParts get: the pieces one
-// editor session shares.
-type session struct {
-	ctx       context.Context // lives as long as the session
-	cfg       *config.Config  // configuration before the editor's settings
-	workspace *workspace.Workspace
-	logger    *slog.Logger
-	parts     sessionParts   // the parts built so far, for later ones
-	server    *server.Server // set before the session is served
-}
-
-// serveParts builds what a session offers, one line per part. Each part is
-// put in server.Options.Services, where the server's feature files find
-// it by the interface they declare (a completion engine, an explainer...).
-// Besides:
-//   - a part that is a server.ContextSource answers lode/context;
-//   - a part that is a server.FolderWatcher follows the workspace folders;
-//   - a part with Configure(*config.Config) is told every new configuration;
-//   - a part that is an io.Closer is closed when the session ends.
-var serveParts = []func(s *session) (any, error){
-	newWorkspacePart,
-	newCompletionPart,
-	newExplainPart,
-}
-
-// configurer is a part that follows configuration changes.
-type configurer interface {
-	Configure(cfg *config.Config)
-}
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
-	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio")
+	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
+	listenAny := fs.Bool("listen-any", false, "allow --listen on an address other machines can reach")
+	tokenFile := fs.String("token-file", "", "with --listen, read the token from `FILE` (private to you), or write a new one there if it does not exist; without it the token is printed on stderr")
 	userConfig := fs.String("config", "", "read user settings from `FILE` instead of "+config.UserFile()+" (\"-\" for none)")
 	fs.Bool("stdio", true, "serve on stdin/stdout (the default; accepted for editors that pass it)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return 2
+	if len(rest) > 0 {
+		return usageError(stderr, "serve", "unexpected argument %q", rest[0])
 	}
 
 	logOut := stderr
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode serve: %v\n", err)
-			return 1
+			printErr(stderr, "serve", err)
+			return exitUsage
 		}
 		defer f.Close()
 		logOut = f
 	}
 	level := new(slog.LevelVar)
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})))
 
-	rwc, err := connect(ctx, *listen, logger, stderr)
+	var lo listenOptions
+	if *listen != "" {
+		lo = listenOptions{addr: listenAddr(*listen), anyAddr: *listenAny, tokenFile: *tokenFile}
+	}
+	rwc, err := connect(ctx, lo, logger, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode serve: %v\n", err)
 		return 1
@@ -92,123 +62,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 // serve runs one session over rwc and returns the exit code.
 func serve(ctx context.Context, rwc io.ReadWriteCloser, in config.Inputs, logger *slog.Logger, level *slog.LevelVar) int {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cfg, problems := config.Load(in)
+	s, problems := session.Open(session.Options{Config: in, Logger: logger, Watch: true})
+	defer s.Close()
 	for _, p := range problems {
 		logger.Warn(p.Error())
 	}
-	level.Set(logLevel(cfg.Log.Level))
-
-	s := &session{ctx: ctx, cfg: cfg, workspace: workspace.New(), logger: logger}
-	opts := server.Options{
-		Name:      "lode",
-		Version:   versionString(),
-		Workspace: s.workspace,
-		Config:    in,
-		Logger:    logger,
-	}
-	var parts []any
-	defer func() {
-		for _, p := range parts {
-			if c, ok := p.(io.Closer); ok {
-				if err := c.Close(); err != nil {
-					logger.Warn("closing", "part", fmt.Sprintf("%T", p), "err", err)
-				}
-			}
-		}
-	}()
-	for _, build := range serveParts {
-		p, err := build(s)
-		if err != nil {
-			logger.Error("lode serve: starting", "err", err)
-			return 1
-		}
-		parts = append(parts, p)
-		if c, ok := p.(server.ContextSource); ok && opts.Context == nil {
-			opts.Context = c
-		}
-		if f, ok := p.(server.FolderWatcher); ok && opts.Folders == nil {
-			opts.Folders = f
-		}
-	}
-	opts.Services = parts
-	opts.OnConfig = func(cfg *config.Config) {
-		level.Set(logLevel(cfg.Log.Level))
-		for _, p := range parts {
-			if c, ok := p.(configurer); ok {
-				c.Configure(cfg)
-			}
-		}
-	}
 	logger.Info("lode serve starting", "version", versionString(), "pid", os.Getpid())
-	s.server = server.New(opts)
-	code := s.server.Serve(ctx, rwc)
+	code := s.Serve(ctx, rwc, session.ServeOptions{Name: "lode", Version: versionString(), Level: level})
 	logger.Info("lode serve exiting", "code", code)
 	return code
-}
-
-// connect returns stdin/stdout, or the first client accepted at listen.
-func connect(ctx context.Context, listen string, logger *slog.Logger, stderr io.Writer) (io.ReadWriteCloser, error) {
-	if listen == "" {
-		return newStdio(), nil
-	}
-	addr := listenAddr(listen)
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer ln.Close()
-	logger.Info("waiting for one client", "addr", ln.Addr().String())
-	fmt.Fprintf(stderr, "lode serve: listening on %s\n", ln.Addr())
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	conn, err := ln.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return conn, nil
-}
-
-// listenAddr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
-func listenAddr(listen string) string {
-	if !strings.Contains(listen, ":") {
-		return "127.0.0.1:" + listen
-	}
-	if strings.HasPrefix(listen, ":") {
-		return "127.0.0.1" + listen
-	}
-	return listen
-}
-
-func logLevel(level string) slog.Level {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return slog.LevelInfo
-	}
-	return l
-}
-
-// stdio is stdin and stdout as one connection. Reads come through a pipe
-// fed by a goroutine, because closing a blocking stdin does not interrupt a
-// read in progress; Close ends pending reads at once and closes stdout.
-type stdio struct {
-	in *io.PipeReader
-}
-
-func newStdio() *stdio {
-	pr, pw := io.Pipe()
-	go func() {
-		_, err := io.Copy(pw, os.Stdin)
-		pw.CloseWithError(err)
-	}()
-	return &stdio{in: pr}
-}
-
-func (s *stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
-func (s *stdio) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
-func (s *stdio) Close() error {
-	s.in.Close()
-	return os.Stdout.Close()
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,9 +145,12 @@ func TestServeBinaryExitWithoutShutdown(t *testing.T) {
 	}
 }
 
+// TestServeListen serves over TCP: a client without the token is refused
+// and the owner, who read the token from the token file, still connects.
 func TestServeListen(t *testing.T) {
 	bin := lodeBinary(t)
-	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--token-file", tokenFile)
 	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+os.TempDir()+"/lode-none")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -158,8 +163,7 @@ func TestServeListen(t *testing.T) {
 	// The address is printed on stderr: "lode serve: listening on ADDR".
 	buf := make([]byte, 0, 4096)
 	var addr string
-	deadline := time.Now().Add(10 * time.Second)
-	for addr == "" && time.Now().Before(deadline) {
+	for addr == "" {
 		tmp := make([]byte, 512)
 		n, err := stderr.Read(tmp)
 		buf = append(buf, tmp[:n]...)
@@ -177,10 +181,30 @@ func TestServeListen(t *testing.T) {
 		t.Fatalf("no listening address in %q", buf)
 	}
 	go io.Copy(io.Discard, stderr)
-	e, _ := lsptest.Connect(t, dialServe(addr, cmd), lsptest.Options{})
+	data, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(string(data))
+
+	intruder, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intruder.SetDeadline(time.Now().Add(time.Minute)) // a failure, not a hang
+	rawInitialize(t, intruder, map[string]any{"lodeToken": "not-the-token"})
+	if m := readRaw(t, bufio.NewReader(intruder)); m["error"] == nil {
+		t.Fatalf("a client with a wrong token was answered %v", m)
+	}
+	intruder.Close()
+
+	e, _ := lsptest.Connect(t, dialServe(addr, cmd), lsptest.Options{InitializationOptions: map[string]any{"lodeToken": tok}})
 	code, err := e.Shutdown()
 	if err != nil || code != 0 {
 		t.Fatalf("shutdown over TCP: code %d, %v", code, err)
+	}
+	if _, err := os.Stat(tokenFile); !os.IsNotExist(err) {
+		t.Errorf("the token file lode created is left after exit: %v", err)
 	}
 }
 

@@ -2,21 +2,21 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // maxReportLines bounds the verification output printed per attempt.
@@ -24,7 +24,6 @@ const maxReportLines = 30
 
 func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	instruction := fs.String("m", "", "the `instruction`: what to change")
 	diagFile := fs.String("diagnostics", "", "fix the problems in `FILE` (\"-\" for stdin): compiler or linter output such as go vet's, path:line[:col]: message")
 	apply := fs.Bool("apply", false, "also write the patched files")
@@ -32,34 +31,37 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	verifyTimeout := fs.Duration("verify-timeout", 5*time.Minute, "give up on the verification command after this long")
 	userConfig := fs.String("config", "", "user settings `FILE` (\"-\" for none)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
 			"Ask the model for a patch of the files (or of lines START-END) following the instruction,\n"+
 			"or fixing the diagnostics, and print it as a unified diff that `git apply` takes at the\n"+
-			"workspace root. A patch that does not apply or adds syntax errors is never printed.\n"+
-			"Exit status: 0 a patch was printed, 1 no valid patch, 2 usage or configuration error,\n"+
-			"3 the model could not be reached.\n\nFlags:\n")
+			"workspace root. A patch that does not apply, adds syntax errors or changes lines outside\n"+
+			"START-END is never printed.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageExit(err)
-	}
-	wd, _ := os.Getwd()
-	root := workspaceRoot(wd)
-	req, code := suggestRequest(*instruction, *diagFile, rest, root, stderr)
-	if req == nil {
-		if code == exitUsage {
-			fs.Usage()
-		}
+	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	if !ok {
 		return code
 	}
-	cfg, ok := loadCLIConfig(*userConfig, root, "suggest", stderr)
-	if !ok {
+	wd, _ := os.Getwd()
+	root := session.Root(wd)
+	if len(rest) > 0 {
+		if loc, err := parseLocation(rest[0]); err == nil {
+			root = session.Root(loc.path) // the first file's project, as every command
+		}
+	}
+	sess, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: root, NoLearn: true})
+	defer sess.Close()
+	if !printProblems("suggest", problems, stderr) {
 		return exitUsage
 	}
-	model, err := chatModel(cfg)
+	cfg := sess.Config()
+	req, code := suggestRequest(*instruction, *diagFile, rest, root, cfg.Context.MaxFileSize, stderr)
+	if req == nil {
+		return code
+	}
+	model, err := sess.ChatModel()
 	if err != nil {
-		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		printErr(stderr, "suggest", err)
 		return exitUsage
 	}
 	if model == nil {
@@ -67,8 +69,10 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			"Set provider, base_url and model (or explain.model) in %s or LODE_PROVIDER, LODE_BASE_URL, LODE_MODEL.\n", filepath.Join(root, ".lode.toml"))
 		return exitUsage
 	}
-	ground := explain.New(nil, explain.Options{Lookup: workspaceLookup(ctx, root, cfg, stderr), Budget: cfg.Explain.ContextBudget})
-	req.Context = projectContext(ctx, ground, root, req.Targets)
+	if err := sess.Wait(ctx); err != nil {
+		fmt.Fprintf(stderr, "lode suggest: %v; going without project context\n", err)
+	}
+	req.Context = projectContext(ctx, sess.Structural(), root, req.Targets)
 
 	s := &patch.Suggester{
 		Model:     timeoutModel{model, cfg.Explain.Timeout},
@@ -76,15 +80,20 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		MaxTokens: max(cfg.Explain.MaxTokens, 2048),
 	}
 	if *verify != "" {
-		s.Verify = verifier(root, wd, *verify, *verifyTimeout)
+		s.Verify = patch.CommandVerifier(root, wd, *verify, *verifyTimeout)
 	}
 	res, err := s.Suggest(ctx, req)
 	if res != nil {
 		report(res, *verify, stderr)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "lode suggest: %v\n", err)
-		return modelExit(err)
+		if modelFault(err) {
+			fmt.Fprintln(stderr, strings.Replace(health.Message(health.Status{State: health.Down, Err: err},
+				sess.ModelAdvice(config.FeatureExplain)), "lode: ", "lode suggest: ", 1))
+		} else {
+			printErr(stderr, "suggest", err)
+		}
+		return exitOf(err)
 	}
 	if res.Patch == nil {
 		fmt.Fprintf(stderr, "lode suggest: no valid patch after %d attempts\n", len(res.Attempts))
@@ -94,7 +103,7 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *apply {
 		for _, c := range res.Patch.Changes {
 			p := filepath.Join(root, filepath.FromSlash(c.Path))
-			if err := writeKeepMode(p, c.New); err != nil {
+			if err := patch.WriteFile(p, c.New); err != nil {
 				fmt.Fprintf(stderr, "lode suggest: applying: %v\n", err)
 				return exitFailed
 			}
@@ -106,12 +115,12 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // suggestRequest reads the targets and diagnostics. A nil request comes
 // with the exit code to return.
-func suggestRequest(instruction, diagFile string, args []string, root string, stderr io.Writer) (*patch.Request, int) {
+func suggestRequest(instruction, diagFile string, args []string, root string, maxSize int, stderr io.Writer) (*patch.Request, int) {
 	req := &patch.Request{Instruction: strings.TrimSpace(instruction)}
 	if diagFile != "" {
 		ds, err := readDiagnostics(diagFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+			printErr(stderr, "suggest", err)
 			return nil, exitUsage
 		}
 		if len(ds) == 0 {
@@ -121,19 +130,21 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		req.Diagnostics = ds
 	}
 	if req.Instruction == "" && len(req.Diagnostics) == 0 {
-		fmt.Fprintf(stderr, "lode suggest: give an instruction (-m) or diagnostics (--diagnostics)\n")
-		return nil, exitUsage
+		return nil, usageError(stderr, "suggest", "give an instruction (-m) or diagnostics (--diagnostics)")
 	}
 	seen := map[string]bool{}
 	for _, a := range args {
 		loc, err := parseLocation(a)
 		if err != nil || loc.col > 0 {
-			fmt.Fprintf(stderr, "lode suggest: bad file argument %q: want FILE, FILE:LINE or FILE:START-END\n", a)
+			return nil, usageError(stderr, "suggest", "bad file argument %q: want FILE, FILE:LINE or FILE:START-END", a)
+		}
+		t, err := readTarget(root, loc.path, maxSize)
+		if err != nil {
+			printErr(stderr, "suggest", err)
 			return nil, exitUsage
 		}
-		t, err := readTarget(root, loc.path)
-		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: %v\n", err)
+		if n := strings.Count(t.Content, "\n") + 1; loc.line > n || loc.endLine > n {
+			fmt.Fprintf(stderr, "lode suggest: line %d out of range (1-%d)\n", max(loc.line, loc.endLine), n)
 			return nil, exitUsage
 		}
 		t.StartLine, t.EndLine = loc.line, max(loc.line, loc.endLine)
@@ -141,9 +152,9 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		req.Targets = append(req.Targets, t)
 	}
 	for i, d := range req.Diagnostics {
-		t, err := readTarget(root, d.Path)
+		t, err := readTarget(root, d.Path, maxSize)
 		if err != nil {
-			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %v\n", d, err)
+			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %s\n", d, message("suggest", err))
 			return nil, exitUsage
 		}
 		req.Diagnostics[i].Path = t.Path
@@ -153,8 +164,7 @@ func suggestRequest(instruction, diagFile string, args []string, root string, st
 		}
 	}
 	if len(req.Targets) == 0 {
-		fmt.Fprintf(stderr, "lode suggest: name the files to change\n")
-		return nil, exitUsage
+		return nil, usageError(stderr, "suggest", "name the files to change")
 	}
 	return req, exitOK
 }
@@ -173,7 +183,7 @@ func readDiagnostics(name string) ([]patch.Diagnostic, error) {
 
 // readTarget reads a file to patch, named relative to the working
 // directory, as a target whose path is relative to root.
-func readTarget(root, name string) (patch.Target, error) {
+func readTarget(root, name string, maxSize int) (patch.Target, error) {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		return patch.Target{}, err
@@ -182,7 +192,7 @@ func readTarget(root, name string) (patch.Target, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return patch.Target{}, fmt.Errorf("%s is outside the workspace %s", name, root)
 	}
-	data, err := os.ReadFile(abs)
+	data, err := readSource(abs, maxSize, true)
 	if err != nil {
 		return patch.Target{}, err
 	}
@@ -257,97 +267,4 @@ func (m timeoutModel) Complete(ctx context.Context, req *llm.Request) (*llm.Resp
 		defer cancel()
 	}
 	return m.Model.Complete(ctx, req)
-}
-
-// verifier runs command in a temporary copy of the workspace at root with
-// the changes written, from the copy of dir.
-func verifier(root, dir, command string, timeout time.Duration) patch.VerifyFunc {
-	return func(ctx context.Context, changes []patch.FileChange) (string, error) {
-		tmp, err := os.MkdirTemp("", "lode-verify-")
-		if err != nil {
-			return "", err
-		}
-		defer os.RemoveAll(tmp)
-		if err := copyTree(root, tmp); err != nil {
-			return "", fmt.Errorf("copying the workspace: %w", err)
-		}
-		for _, c := range changes {
-			if err := writeKeepMode(filepath.Join(tmp, filepath.FromSlash(c.Path)), c.New); err != nil {
-				return "", err
-			}
-		}
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		rel, err := filepath.Rel(root, dir)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			rel = "."
-		}
-		cmd := exec.CommandContext(ctx, "sh", "-c", command)
-		cmd.Dir = filepath.Join(tmp, rel)
-		out, err := cmd.CombinedOutput()
-		if ctx.Err() == context.DeadlineExceeded {
-			err = fmt.Errorf("timed out after %s", timeout)
-		}
-		return string(out), err
-	}
-}
-
-// copyTree copies the regular files and symlinks under src to dst,
-// leaving out version control and dependency directories.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			if p != src && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case d.Type().IsRegular():
-			return copyFile(p, target)
-		}
-		return nil
-	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	fi, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, fi.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-// writeKeepMode replaces a file's content, keeping its permissions.
-func writeKeepMode(path, content string) error {
-	mode := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return os.WriteFile(path, []byte(content), mode)
 }

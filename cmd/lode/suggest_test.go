@@ -105,10 +105,12 @@ func TestSuggestInvalidAnswers(t *testing.T) {
 		name    string
 		replies []llmtest.Reply
 		want    string // in stderr
+		code    int
 	}{
-		{"garbage", []llmtest.Reply{{Text: "I am not sure what you mean."}, {Body: "{not json"}}, "attempt 1: patch: the answer holds no edit"},
-		{"does not apply", []llmtest.Reply{{Text: missingAnswer}, {Text: missingAnswer}}, "search text not found"},
-		{"breaks syntax", []llmtest.Reply{{Text: brokenAnswer}, {Text: brokenAnswer}}, "adds syntax errors"},
+		// A malformed answer is a model fault (exit 3), whatever came before.
+		{"garbage", []llmtest.Reply{{Text: "I am not sure what you mean."}, {Body: "{not json"}}, "attempt 1: patch: the answer holds no edit", exitUnavailable},
+		{"does not apply", []llmtest.Reply{{Text: missingAnswer}, {Text: missingAnswer}}, "search text not found", exitFailed},
+		{"breaks syntax", []llmtest.Reply{{Text: brokenAnswer}, {Text: brokenAnswer}}, "adds syntax errors", exitFailed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,7 +118,7 @@ func TestSuggestInvalidAnswers(t *testing.T) {
 			srv.Enqueue(tc.replies...)
 			cliWorkspace(t, srv.URL+"/v1", "")
 			code, out, errs := runCLI(t, suggest, "-m", "fix Add", "calc/calc.go")
-			if code != exitFailed || out != "" || !strings.Contains(errs, tc.want) {
+			if code != tc.code || out != "" || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d, stdout %q, stderr:\n%s", code, out, errs)
 			}
 		})

@@ -24,6 +24,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/workspace"
 )
 
 // Target is a document and the place in it to explain.
@@ -126,6 +127,9 @@ func (e *Explainer) CanChat() bool {
 func (e *Explainer) Explain(ctx context.Context, t Target, progress Progress) (*Explanation, error) {
 	if progress == nil {
 		progress = func(string, int) {}
+	}
+	if workspace.IsSecretFile(t.Path) {
+		return nil, redact.SecretFileError(t.Path) // the caller's structural fallback says why
 	}
 	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 const calcGo = `package calc
@@ -196,19 +197,19 @@ func TestExplainFailures(t *testing.T) {
 	})
 	t.Run("never answers", func(t *testing.T) {
 		m := &llmtest.Model{Delay: time.Hour}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-		defer cancel()
-		_, err := New(m, Options{}).Explain(ctx, target(200), nil)
-		if !errors.Is(err, context.DeadlineExceeded) {
+		// The deadline passes once the model is called.
+		ctx := deadlineCtx{Context: context.Background(), passed: make(chan struct{})}
+		errc := make(chan error, 1)
+		go func() {
+			_, err := New(m, Options{}).Explain(ctx, target(200), nil)
+			errc <- err
+		}()
+		eventually.True(t, func() bool { return len(m.Calls()) > 0 }, "the model was not called")
+		close(ctx.passed)
+		if err := <-errc; !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v", err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for m.Canceled() == 0 && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if m.Canceled() != 1 {
-			t.Errorf("the model call was not cancelled")
-		}
+		eventually.True(t, func() bool { return m.Canceled() == 1 }, "the model call was not cancelled")
 	})
 }
 
@@ -277,5 +278,23 @@ def load(path):
 		if !strings.Contains(md, want) {
 			t.Errorf("structural explanation lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+// deadlineCtx is a context whose deadline passes when the test closes
+// passed.
+type deadlineCtx struct {
+	context.Context
+	passed chan struct{}
+}
+
+func (c deadlineCtx) Deadline() (time.Time, bool) { return time.Now().Add(time.Hour), true }
+func (c deadlineCtx) Done() <-chan struct{}       { return c.passed }
+func (c deadlineCtx) Err() error {
+	select {
+	case <-c.passed:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }

@@ -58,7 +58,8 @@ func TestIndexLookup(t *testing.T) {
 }
 
 func TestBestDefinition(t *testing.T) {
-	s := &Subject{Path: "/ws/http/server.go", StartLine: 10, EndLine: 20}
+	s := &Subject{Path: "/ws/http/server.go", StartLine: 10, EndLine: 20,
+		Imports: map[string]string{"zap": "go.uber.org/zap", "calc": "example.com/ws/calc"}}
 	defs := []retrieve.Snippet{
 		{Path: "/ws/other/a.go", StartLine: 1},
 		{Path: "/ws/http/client.go", StartLine: 2},
@@ -78,6 +79,10 @@ func TestBestDefinition(t *testing.T) {
 		{Call{Name: "Close", Qualified: "rwc.Close"}, []retrieve.Snippet{defs[0], defs[4]}, ""},
 		{Call{Name: "Close", Qualified: "rwc.Close"}, defs[:2], "/ws/http/client.go:2"},
 		{Call{Name: "g", Qualified: "g"}, defs[3:4], ""},
+		// An imported package's name, with a same-named method next door:
+		// the import is not in the workspace, so nothing.
+		{Call{Name: "f", Qualified: "zap.f"}, defs[:3], ""},
+		{Call{Name: "Add", Qualified: "calc.Add"}, []retrieve.Snippet{defs[1], defs[4]}, "/ws/calc/calc.go:3"},
 		{Call{Name: "h", Qualified: "c.h"}, []retrieve.Snippet{{Path: "/ws/http/fake_test.go", StartLine: 5}, {Path: "/ws/http/conn.go", StartLine: 6}}, "/ws/http/conn.go:6"},
 		{Call{Name: "h", Qualified: "c.h"}, []retrieve.Snippet{{Path: "/ws/http/fake_test.go", StartLine: 5}}, "/ws/http/fake_test.go:5"},
 	}

@@ -96,9 +96,18 @@ func (s *Subject) bestDefinition(c Call, defs []retrieve.Snippet) (retrieve.Snip
 		qualifier = qualifier[strings.LastIndexAny(qualifier, ".:")+1:]
 	}
 	dir := filepath.Dir(s.Path)
-	best, bestRank := retrieve.Snippet{}, 0
+	imp := s.Imports[qualifier]
+	best, bestRank, bestMatch := retrieve.Snippet{}, 0, 0
 	for _, d := range defs {
 		if s.contains(d) {
+			continue
+		}
+		if qualified && imp != "" {
+			// pkg.Name is the import's, never a same-named definition
+			// nearby: the best match of the import path, or nothing.
+			if m := retrieve.ImportMatch(d.Path, imp); m > bestMatch && !isTest(d.Path) {
+				best, bestRank, bestMatch = d, 1, m
+			}
 			continue
 		}
 		rank := 1

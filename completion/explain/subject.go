@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -33,6 +34,9 @@ type Subject struct {
 	Code               string
 	Calls              []Call
 	Branches, Returns  []Line
+	// Imports maps the names the file uses for its imports to their
+	// paths: a call qualified by one of them means that import's name.
+	Imports map[string]string
 }
 
 // Call is a call the subject makes.
@@ -121,6 +125,7 @@ func Locate(ctx context.Context, path, language, content string, start, end int)
 	}
 	s.fill(content)
 	s.scanTree(tree)
+	s.Imports = retrieve.ImportNames(tree.Outline().Imports, s.Language)
 	return s, nil
 }
 

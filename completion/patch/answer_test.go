@@ -96,6 +96,12 @@ func TestApply(t *testing.T) {
 			want:   strings.Replace(src, "func g() int {\n\tx := 1", "func g() int {\n\tx := 5", 1),
 		},
 		{
+			name:    "a unique match outside the region is refused",
+			answer:  Answer{Blocks: []Block{{Search: "func g() int {\n", Replace: "func h() int {\n"}}},
+			target:  Target{Path: "p/p.go", Content: src, StartLine: 1, EndLine: 6},
+			wantErr: ErrOutsideRegion,
+		},
+		{
 			name:    "search not in file",
 			answer:  Answer{Blocks: []Block{{Search: "y := 7\n", Replace: "y := 8\n"}}},
 			target:  target,

@@ -12,6 +12,10 @@ import (
 // ErrNoChange reports an answer whose edits leave every file as it was.
 var ErrNoChange = errors.New("patch: the answer changes nothing")
 
+// ErrOutsideRegion reports an answer that changes a target outside the
+// lines it was given (FILE:START-END).
+var ErrOutsideRegion = errors.New("patch: the answer changes lines outside the given range")
+
 // ErrNotFound reports a search text that is not in its file, even when
 // whitespace is ignored. The answer does not apply.
 var ErrNotFound = errors.New("patch: search text not found")
@@ -53,6 +57,9 @@ func Apply(a *Answer, targets []Target) ([]FileChange, error) {
 		var err error
 		if contents[i], err = restoreSecrets(t.Content, contents[i]); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Path, err)
+		}
+		if !t.keepsOutside(contents[i]) {
+			return nil, fmt.Errorf("%w %d-%d of %s", ErrOutsideRegion, t.StartLine, max(t.StartLine, t.EndLine), t.Path)
 		}
 		if contents[i] != t.Content {
 			changes = append(changes, FileChange{Path: t.Path, Language: t.Language, Old: t.Content, New: contents[i]})
@@ -105,6 +112,18 @@ func (t Target) regionOffsets() (int, int) {
 	start := lineOffset(t.Content, t.StartLine-1)
 	end := lineOffset(t.Content, max(t.EndLine, t.StartLine))
 	return start, end
+}
+
+// keepsOutside reports whether patched leaves everything outside the
+// target's region as it was (always true without a region).
+func (t Target) keepsOutside(patched string) bool {
+	if t.StartLine <= 0 {
+		return true
+	}
+	start, end := t.regionOffsets()
+	before, after := t.Content[:start], t.Content[end:]
+	return len(patched) >= len(before)+len(after) &&
+		strings.HasPrefix(patched, before) && strings.HasSuffix(patched, after)
 }
 
 // lineOffset returns the byte offset where zero-based line n starts, or

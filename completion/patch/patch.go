@@ -20,6 +20,7 @@ import (
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/workspace"
 )
 
 // Target is one file the patch may change, with an optional line range the
@@ -108,6 +109,11 @@ type Suggester struct {
 func (s *Suggester) Suggest(ctx context.Context, req *Request) (*Result, error) {
 	if len(req.Targets) == 0 {
 		return nil, errors.New("patch: no file to change")
+	}
+	for _, t := range req.Targets {
+		if workspace.IsSecretFile(t.Path) {
+			return nil, fmt.Errorf("patch: %w", redact.SecretFileError(t.Path))
+		}
 	}
 	clean := s.Redact
 	if clean == nil {

@@ -51,7 +51,7 @@ func (x *Index) analyzeEdit(ck *chunker, path string, lang *syntax.Language, src
 		}
 	}
 	for _, d := range o.Definitions {
-		e.syms = append(e.syms, &Symbol{Path: path, Language: lang.Name, Definition: d})
+		e.syms = append(e.syms, &Symbol{Path: path, Language: lang.Name, Definition: clean(d)})
 	}
 	for _, s := range prevSyms {
 		if s.Start >= re-delta {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"github.com/lode-ls/lode/context/redact"
 )
 
 // ChunkLines is the height of a lexical chunk: files are cut into chunks of
@@ -193,6 +195,10 @@ func (c *chunker) chunks(src []byte) []chunk {
 // chunksFrom returns the chunks of src, a part of a file that starts at
 // line base (a multiple of ChunkLines); their pos and endLine are unset.
 func (c *chunker) chunksFrom(src []byte, base int) []chunk {
+	// No term of a secret: the cache on disk would hold it. src is whole
+	// lines, and every secret but a key block lies in one line (and each
+	// line of a key is found by itself).
+	src = redact.Mask(src)
 	var out []chunk
 	cur := -1
 	flush := func() {

@@ -21,7 +21,7 @@ var ErrCorrupt = errors.New("index: cache corrupt or from another version")
 // format or what the index extracts changes.
 const (
 	cacheMagic   = "LODEIDX\n"
-	cacheVersion = 1
+	cacheVersion = 2 // 2: secrets are no longer kept
 )
 
 // CachePath returns the cache file of the workspace rooted at root, in the
@@ -39,10 +39,12 @@ func (x *Index) Save(path string) error {
 	return nil
 }
 
-// Load reads an index saved by Save. A missing file is an error that
-// satisfies errors.Is(err, fs.ErrNotExist); a damaged one is ErrCorrupt.
-// Either way the caller builds a new index.
+// Load reads an index saved by Save, after removing the temporary files a
+// Save killed midway left (store.RemoveStale). A missing file is an error
+// that satisfies errors.Is(err, fs.ErrNotExist); a damaged one is
+// ErrCorrupt. Either way the caller builds a new index.
 func Load(path string) (*Index, error) {
+	store.RemoveStale(path)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("index: loading: %w", err)

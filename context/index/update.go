@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
 )
@@ -164,7 +165,7 @@ func (x *Index) analyze(ck *chunker, path string, lang *syntax.Language, src []b
 		e.lang, e.pkg, e.imports = lang.Name, o.Package, o.Imports
 		e.syms = make([]*Symbol, len(o.Definitions))
 		for i, d := range o.Definitions {
-			e.syms[i] = &Symbol{Path: path, Language: lang.Name, Definition: d}
+			e.syms[i] = &Symbol{Path: path, Language: lang.Name, Definition: clean(d)}
 		}
 		x.callOnParsed(path, lang, src, tree)
 	}
@@ -513,4 +514,12 @@ func (x *Index) rebuildSorted() {
 	}
 	sort.Strings(x.sorted)
 	x.sortedDirty = false
+}
+
+// clean redacts the texts a definition keeps (its signature and doc
+// comment), which the cache writes to disk: a constant's signature may
+// hold a token, a comment a password.
+func clean(d syntax.Definition) syntax.Definition {
+	d.Signature, d.Doc = redact.String(d.Signature), redact.String(d.Doc)
+	return d
 }

@@ -41,6 +41,14 @@ type ident struct {
 	name, qualifier string
 }
 
+// String returns the identifier as written, with its qualifier.
+func (id ident) String() string {
+	if id.qualifier == "" {
+		return id.name
+	}
+	return id.qualifier + "." + id.name
+}
+
 // maxIdents bounds the identifiers looked up per request.
 const maxIdents = 32
 
@@ -75,6 +83,10 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 		if a.lang == "go" {
 			a.types = doc.localTypes(fn.Start, min(fn.End, len(a.content)))
 		}
+	} else if i := strings.LastIndex(a.content[:a.offset], "\nfunc "); a.lang == "go" && i >= 0 {
+		// A function being written (the document ends inside it) is no
+		// function to the parser: its locals are read from its text.
+		a.types = doc.localTypes(i+1, a.offset)
 	}
 	start = min(start, lineStartBefore(a.content, a.offset, nearLines))
 	end = max(end, lineEndAfter(a.content, a.offset, nearLines))
@@ -281,6 +293,8 @@ func isIdentByte(c byte) bool {
 // Go declarations whose text names a local's type.
 var (
 	goTypedDecl = regexp.MustCompile(`(?m)(?:\bvar\s+|[(,]\s*)([A-Za-z_]\w*)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
+	// Parameters that share a type: "(n, whole *tree_sitter.Node".
+	goGroupDecl = regexp.MustCompile(`[(,]\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
 	goShortDecl = regexp.MustCompile(`([A-Za-z_]\w*)\s*:=\s*&?(?:new\()?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)(\{|\)|\()`)
 )
 
@@ -359,19 +373,32 @@ func lineTypeDecls(line string) []typeDecl {
 	var out []typeDecl
 	if strings.ContainsAny(line, "(,") || strings.Contains(line, "var") {
 		for _, m := range goTypedDecl.FindAllStringSubmatch(line, -1) {
-			out = append(out, typeDecl{name: m[1], typ: baseName(m[2])})
+			out = append(out, typeDecl{name: m[1], typ: m[2]})
+		}
+		for _, m := range goGroupDecl.FindAllStringSubmatch(line, -1) {
+			for _, name := range strings.Split(m[1], ",") {
+				out = append(out, typeDecl{name: strings.TrimSpace(name), typ: m[2]})
+			}
 		}
 	}
 	if !strings.Contains(line, ":=") {
 		return out
 	}
 	for _, m := range goShortDecl.FindAllStringSubmatch(line, -1) {
-		ty := baseName(m[2])
-		switch {
-		case m[3] == "(" && strings.HasPrefix(ty, "New") && len(ty) > 3:
-			ty = ty[3:]
-		case m[3] == "(":
-			continue // a call of something else: the type is unknown
+		ty := m[2]
+		if m[3] == "(" {
+			// x := pkg.NewT(...) is taken for a T; other calls say nothing.
+			pkg, fn, ok := strings.Cut(ty, ".")
+			if !ok {
+				pkg, fn = "", ty
+			}
+			if !strings.HasPrefix(fn, "New") || len(fn) <= 3 {
+				continue
+			}
+			ty = fn[3:]
+			if pkg != "" {
+				ty = pkg + "." + ty
+			}
 		}
 		out = append(out, typeDecl{name: m[1], typ: ty, short: true})
 	}

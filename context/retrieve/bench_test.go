@@ -37,7 +37,7 @@ func stdlib(b *testing.B) (*workspace.Workspace, *index.Index) {
 		if stdErr = stdWS.AddFolder(root); stdErr != nil {
 			return
 		}
-		ix, cache := OpenIndex(root)
+		ix, cache, _ := OpenIndex(root)
 		ir := StartIndexing(context.Background(), stdWS, ix, IndexOptions{CachePath: cache})
 		_, stdErr = ir.Wait(context.Background())
 		stdIx = ix

@@ -53,4 +53,13 @@ type Bundle struct {
 	Snippets []Snippet `json:"snippets"`
 	Tokens   int       `json:"tokens"` // sum of the snippets' tokens
 	Budget   int       `json:"budget"`
+	// Cut lists the sources left out because the request's time budget
+	// ran out before they finished, in priority order.
+	Cut []Cut `json:"cut,omitempty"`
+}
+
+// Cut is a source of context left out of a bundle, and why.
+type Cut struct {
+	Source Reason `json:"source"`
+	Why    string `json:"why"`
 }

@@ -34,8 +34,15 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 		prox := 1 / (1 + 0.3*float64(i))
 		var cands []candidate
 		imp, qualified := res.imports[id.qualifier]
-		if qualified && id.qualifier != "" {
-			cands = r.importedDefs(id, imp, prox)
+		if id.qualifier == "" && a.lang != "go" {
+			// A name imported by name ("from m import f", "import {f} from") is that module's.
+			imp, qualified = res.imports[id.name]
+		}
+		if qualified {
+			cands = r.importedDefs(a, id, imp, prox)
+			if len(cands) == 0 {
+				cands = r.depDefs(id, imp, "", false, prox)
+			}
 		} else {
 			cands = r.localDefs(req.Path, dir, a, id, res, prox)
 		}
@@ -57,45 +64,95 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 }
 
 // importedDefs returns the definitions of id.name in the package that the
-// import imp names ("pkg.Name").
-func (r *Retriever) importedDefs(id ident, imp string, prox float64) []candidate {
+// import imp names ("pkg.Name"): only in the files that match the import
+// path best, never a member of a type (a package does not qualify a
+// method), and nothing when the import is not in the workspace (a
+// same-named definition elsewhere is not what the name means).
+func (r *Retriever) importedDefs(a *analysis, id ident, imp string, prox float64) []candidate {
 	var out []candidate
+	best, depth := 0, 0
 	for _, s := range r.symbols.lookup(r.ix, id.name) {
-		if m := importMatch(s.Path, imp); m > 0 {
-			d := s.Definition
-			out = append(out, candidate{
-				path: s.Path, def: &d, reason: ReasonImport, symbol: id.name,
-				score: prox * (1 + 0.01*float64(m)), // resolved exactly: as sure as the same package
-			})
+		if s.Kind == syntax.KindMethod || s.Kind == syntax.KindField || a.lang == "go" && strings.HasSuffix(s.Path, "_test.go") {
+			continue
 		}
+		// The longest match of the import path wins; among equal ones, the
+		// shallowest directory ("strconv" is src/strconv, not
+		// src/internal/strconv).
+		m, deep := importMatch(s.Path, imp), strings.Count(s.Path, string(filepath.Separator))
+		if m == 0 || m < best || m == best && deep > depth {
+			continue
+		}
+		if m > best || deep < depth {
+			best, depth, out = m, deep, out[:0]
+		}
+		d := s.Definition
+		out = append(out, candidate{
+			path: s.Path, def: &d, reason: ReasonImport, symbol: id.String(),
+			score: prox * (1 + 0.01*float64(m)), // resolved exactly: as sure as the same package
+		})
 	}
 	return out
 }
 
+// typeRef is the type of a value as far as the text says: its name, and
+// where it is declared: the import a qualifier names, or the directory of
+// the package whose declaration gave it unqualified. The zero typeRef is
+// an unknown type.
+type typeRef struct {
+	name, imp, dir string
+}
+
+// holds reports whether a member of container, declared in file, belongs
+// to the type t.
+func (t typeRef) holds(container, file string) bool {
+	if container != t.name {
+		return false
+	}
+	if t.imp != "" {
+		return importMatch(file, t.imp) > 0 && !strings.Contains(file, string(filepath.Separator)+"internal"+string(filepath.Separator)) == !strings.Contains(t.imp, "internal")
+	}
+	return dirOf(file) == t.dir
+}
+
 // localDefs returns the definitions that an unqualified name, or a name
-// qualified by a value ("x.Method"), may refer to.
+// qualified by a value ("x.Method"), may refer to. In Go, a member
+// selected from a value is looked up in the value's type when the text
+// tells it, and otherwise only when one type has a member of that name.
 func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *resolver, prox float64) []candidate {
 	goBare := a.lang == "go" && id.qualifier == ""
-	wantType := ""
+	goMember := a.lang == "go" && id.qualifier != ""
+	var want typeRef
 	if id.qualifier != "" {
-		wantType = r.typeOf(id.qualifier, path, dir, a, res)
+		want = r.typeOf(id.qualifier, path, dir, a, res)
 	}
 	var out []candidate
 	weigh := func(tier int, container string) float64 {
 		w := prox * tierWeight[tier]
 		switch {
-		case wantType == "":
-		case container == wantType:
+		case want.name == "":
+		case container == want.name:
 			w = prox * max(tierWeight[tier], tierWeight[tierImport])
 		default:
 			w *= 0.3 // the value's type is known, and it is another
 		}
 		return w
 	}
+	member := func(k syntax.Kind) bool { return k == syntax.KindMethod || k == syntax.KindField }
+	fits := func(d syntax.Definition, file string) bool {
+		switch {
+		case goBare:
+			return !member(d.Kind)
+		case !goMember:
+			return true
+		case !member(d.Kind):
+			return false
+		}
+		return want.name == "" || want.holds(d.Container, file)
+	}
 	goTests := a.lang == "go" && strings.HasSuffix(path, "_test.go")
 	for i := range a.own {
-		if d := a.own[i]; d.Name == id.name {
-			out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.name,
+		if d := a.own[i]; d.Name == id.name && fits(d, path) {
+			out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.String(),
 				score: weigh(tierOwn, d.Container)})
 		}
 	}
@@ -113,53 +170,99 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 		case res.imported(sd, s.Path):
 			tier = tierImport
 		}
-		if goBare && tier != tierPackage {
+		if goBare && tier != tierPackage || !fits(s.Definition, s.Path) {
 			continue
 		}
-		if id.qualifier == "" && (s.Kind == syntax.KindField || s.Kind == syntax.KindMethod) && a.lang == "go" {
-			continue
+		if goMember && want.name == "" && tier == tierElsewhere {
+			continue // a type of unknown origin is not guessed from afar
 		}
 		d := s.Definition
-		out = append(out, candidate{path: s.Path, def: &d, reason: ReasonDefinition, symbol: id.name,
+		out = append(out, candidate{path: s.Path, def: &d, reason: ReasonDefinition, symbol: id.String(),
 			score: weigh(tier, d.Container)})
+	}
+	if goMember && want.name == "" {
+		return oneOwner(out)
+	}
+	if goMember && len(out) == 0 && want.imp != "" {
+		return r.depDefs(id, want.imp, want.name, true, prox)
 	}
 	return out
 }
 
-// typeOf returns the type name of the value named q, as far as the text
-// says: a local or parameter of the enclosing function, else a field or
+// oneOwner returns the members in cands when they all belong to one type
+// of one package, and nothing when they belong to several: the type of
+// the value they are selected from is unknown, and a member of another
+// type is worse than none.
+func oneOwner(cands []candidate) []candidate {
+	for _, c := range cands[min(1, len(cands)):] {
+		if c.def.Container != cands[0].def.Container || dirOf(c.path) != dirOf(cands[0].path) {
+			return nil
+		}
+	}
+	return cands
+}
+
+// typeOf returns the type of the value named q, as far as the text says:
+// a local or parameter of the enclosing function, else a field or
 // variable of the document's package (or of its imports) declared with a
-// type. It returns "" when it cannot tell.
-func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) string {
+// type. It returns the zero typeRef when it cannot tell.
+func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) typeRef {
+	// ref resolves a type named in file (the document or another file of
+	// the index) through that file's imports.
+	ref := func(t, file string) typeRef {
+		if t == "" {
+			return typeRef{}
+		}
+		pkg, name, ok := strings.Cut(t, ".")
+		if !ok {
+			return typeRef{name: t, dir: dirOf(file)}
+		}
+		if file == path {
+			if imp := res.imports[pkg]; imp != "" {
+				return typeRef{name: name, imp: imp}
+			}
+			return typeRef{}
+		}
+		if fi, ok := r.ix.File(file); ok {
+			if imp := importNames(fi.Imports, a.lang)[pkg]; imp != "" {
+				return typeRef{name: name, imp: imp}
+			}
+		}
+		return typeRef{}
+	}
 	if t, ok := a.types[q]; ok {
-		return t
+		if a.lang != "go" {
+			return typeRef{name: baseName(t)}
+		}
+		return ref(t, path)
 	}
 	if a.lang != "go" {
-		return ""
+		return typeRef{}
 	}
 	if t, ok := res.valueTypes[q]; ok {
 		return t
 	}
-	best, bestTier := "", tierElsewhere
-	consider := func(d syntax.Definition, tier int) {
+	var best typeRef
+	bestTier := tierElsewhere
+	consider := func(d syntax.Definition, file string, tier int) {
 		if d.Kind != syntax.KindField && d.Kind != syntax.KindVariable || tier >= bestTier {
 			return
 		}
 		if t := declaredType(d.Signature, q); t != "" {
-			best, bestTier = t, tier
+			best, bestTier = ref(t, file), tier
 		}
 	}
 	for _, d := range a.own {
 		if d.Name == q {
-			consider(d, tierOwn)
+			consider(d, path, tierOwn)
 		}
 	}
 	for _, s := range r.symbols.lookup(r.ix, q) {
 		switch sd := dirOf(s.Path); {
 		case sd == dir:
-			consider(s.Definition, tierPackage)
+			consider(s.Definition, s.Path, tierPackage)
 		case res.imported(sd, s.Path):
-			consider(s.Definition, tierImport)
+			consider(s.Definition, s.Path, tierImport)
 		}
 	}
 	res.valueTypes[q] = best
@@ -168,7 +271,7 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) stri
 
 // declaredType returns the type that the Go declaration sig gives name
 // ("rd io.Reader", "var mu sync.RWMutex", "b *bytes.Buffer"), without
-// pointer, slice or package, or "".
+// pointer or slice, with its package qualifier, or "".
 func declaredType(sig, name string) string {
 	for i := 0; ; {
 		k := strings.Index(sig[i:], name)
@@ -189,7 +292,7 @@ func declaredType(sig, name string) string {
 		if j == 0 || rest[0] >= '0' && rest[0] <= '9' {
 			return ""
 		}
-		return baseName(rest[:j])
+		return rest[:j]
 	}
 }
 
@@ -264,12 +367,12 @@ type resolver struct {
 	byFile    bool           // imports name files, not directories
 	seen      map[string]int // directory (or file) -> 1 imported, -1 not
 	// valueTypes caches typeOf for the names of fields and variables.
-	valueTypes map[string]string
+	valueTypes map[string]typeRef
 }
 
 func newResolver(a *analysis) *resolver {
 	res := &resolver{imports: importNames(a.imports, a.lang), byFile: a.lang != "go",
-		lastElems: make(map[string]bool), seen: make(map[string]int), valueTypes: make(map[string]string)}
+		lastElems: make(map[string]bool), seen: make(map[string]int), valueTypes: make(map[string]typeRef)}
 	for _, imp := range a.imports {
 		if parts := splitImport(imp.Path); len(parts) > 0 {
 			res.lastElems[parts[len(parts)-1]] = true
@@ -352,4 +455,18 @@ func definitionText(d *syntax.Definition, maxLines int, lines func(first, last i
 		return doc + "\n" + body, first, last
 	}
 	return body, d.StartLine, last
+}
+
+// ImportNames maps the names a document of lang uses for its imports (the
+// package name a Go import is used by, a module's alias) to the import
+// paths.
+func ImportNames(imports []syntax.Import, lang string) map[string]string {
+	return importNames(imports, lang)
+}
+
+// ImportMatch reports whether file belongs to the import imp: how many
+// trailing components of imp its directory (or its path without its
+// extension, for languages that import files) ends with; 0 for none.
+func ImportMatch(file, imp string) int {
+	return importMatch(file, imp)
 }

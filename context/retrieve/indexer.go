@@ -2,6 +2,8 @@ package retrieve
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -20,6 +22,9 @@ type IndexOptions struct {
 	// CachePath, if set, is where the index is saved after the cold build
 	// (see index.CachePath and OpenIndex).
 	CachePath string
+	// CacheError, if set, is told when the index cannot be saved at
+	// CachePath (the build itself succeeded).
+	CacheError func(err error)
 	// Watch starts the workspace's own file watcher after the scan (see
 	// workspace.Watch), with Warn told when it falls back to polling. A
 	// server whose client reports file changes leaves it off.
@@ -62,9 +67,10 @@ type Indexer struct {
 	wake     chan struct{}
 	updates  int // files re-indexed after the cold build
 
-	done   chan struct{}
-	result index.BuildResult
-	err    error
+	done    chan struct{} // closed when the cold build ends
+	stopped chan struct{} // closed when the indexer has stopped
+	result  index.BuildResult
+	err     error
 }
 
 // StartIndexing scans ws, builds ix from the files found (in the
@@ -76,11 +82,18 @@ func StartIndexing(ctx context.Context, ws *workspace.Workspace, ix *index.Index
 		opts.Settle = DefaultSettle
 	}
 	ir := &Indexer{ws: ws, ix: ix, opts: opts, pending: make(map[string]workspace.EventKind),
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
 	ws.Subscribe(ir.observe)
-	go ir.run(ctx)
+	go func() {
+		defer close(ir.stopped)
+		ir.run(ctx)
+	}()
 	return ir
 }
+
+// Stopped returns a channel closed once the indexer has stopped, after
+// its context is done: its owner waits for it before releasing the index.
+func (ir *Indexer) Stopped() <-chan struct{} { return ir.stopped }
 
 // Wait blocks until the cold build ends (or ctx is done) and returns its
 // result.
@@ -204,7 +217,9 @@ func (ir *Indexer) build(ctx context.Context) (index.BuildResult, error) {
 	}
 	res, err := ir.ix.Build(ctx, files, ir.opts.Workers, ir.opts.Progress)
 	if err == nil && ir.opts.CachePath != "" {
-		err = ir.ix.Save(ir.opts.CachePath)
+		if serr := ir.ix.Save(ir.opts.CachePath); serr != nil && ir.opts.CacheError != nil {
+			ir.opts.CacheError(serr)
+		}
 	}
 	return res, err
 }
@@ -251,17 +266,22 @@ func languageOf(ws *workspace.Workspace, path string) string {
 }
 
 // OpenIndex returns the index saved for the workspace folder root in the
-// user's cache directory, and the path to save it to. A missing or corrupt
-// cache gives a new, empty index (the cold build then fills it); a cache
-// that loads is brought up to date by the build, which re-reads only files
-// whose size or time changed.
-func OpenIndex(root string) (*index.Index, string) {
+// user's cache directory, the path to save it to, and why a saved index
+// could not be used (nil when it was loaded or there was none). A missing,
+// corrupt or unreadable cache gives a new, empty index (the cold build then
+// fills it); a cache that loads is brought up to date by the build, which
+// re-reads only files whose size or time changed.
+func OpenIndex(root string) (*index.Index, string, error) {
 	path, err := index.CachePath(root)
 	if err != nil {
-		return index.New(), ""
+		return index.New(), "", err
 	}
-	if ix, err := index.Load(path); err == nil {
-		return ix, path
+	ix, err := index.Load(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return index.New(), path, err
 	}
-	return index.New(), path
+	return ix, path, nil
 }

@@ -7,22 +7,12 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/eventually"
 )
-
-// eventually waits for cond, giving up after a generous bound.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never: %s", what)
-		}
-	}
-}
 
 // TestIndexerYieldsAndCoalesces: re-indexing an edited document waits at
 // Yield (as for a request in flight), and the edits made meanwhile are
@@ -73,7 +63,7 @@ func TestIndexerYieldsAndCoalesces(t *testing.T) {
 		ws.Update(&workspace.Document{Path: path, LanguageID: "go", Version: int32(i + 1),
 			Text: text.New(fmt.Sprintf("package a\n\nfunc Edited%d() {}\n", i))})
 	}
-	eventually(t, "the indexer to wait at Yield", func() bool { mu.Lock(); defer mu.Unlock(); return waiting > 0 })
+	eventually.True(t, func() bool { mu.Lock(); defer mu.Unlock(); return waiting > 0 }, "the indexer never waited at Yield")
 	if len(ix.LookupPrefix("Edited", false, 0)) != 0 || ir.Updates() != 0 {
 		t.Fatal("the document was indexed while background work was held back")
 	}
@@ -81,7 +71,7 @@ func TestIndexerYieldsAndCoalesces(t *testing.T) {
 	held = false
 	mu.Unlock()
 	close(release)
-	eventually(t, "the last edit to be indexed", func() bool { return len(ix.Lookup("Edited49")) == 1 })
+	eventually.True(t, func() bool { return len(ix.Lookup("Edited49")) == 1 }, "the last edit was never indexed")
 	if n := ir.Updates(); n > 2 {
 		t.Fatalf("50 edits made while held back were indexed in %d updates, want 1 or 2", n)
 	}

@@ -52,10 +52,6 @@ func sortCandidates(cs []candidate) {
 // the head of short lists; retrieval lists here are a few dozen long.
 const rrfK = 10
 
-// sourceWeights weigh the ranked lists that Retrieve fuses, in its order:
-// definitions, similar code, recent edits.
-var sourceWeights = []float64{1, 0.5, 0.4}
-
 // fuse merges ranked lists by weighted reciprocal-rank fusion: a
 // candidate's score is the sum over lists of weight / (rrfK + rank). A
 // candidate found by several sources keeps the reason of the first.
@@ -141,15 +137,19 @@ func covered(chosen []Snippet, path string, first, last int) bool {
 
 // text returns a candidate's text and line range.
 func (r *Retriever) text(req Request, c candidate) (string, int, int) {
+	// Lines are redacted as a window of their file: a key whose BEGIN
+	// line is above them is still a key.
 	lines := func(first, last int) string {
 		if c.path == req.Path {
-			return linesOf(req.Content, first, last)
+			part := linesOf(req.Content, first, last)
+			start := lineStart(req.Content, first)
+			return redact.Window(req.Content, start, start+len(part))
 		}
 		t, ok := r.contents.get(c.path)
 		if !ok || first >= t.LineCount() {
 			return ""
 		}
-		return t.String()[t.LineStart(first):t.LineStart(last+1)]
+		return redact.Window(t.String(), t.LineStart(first), t.LineStart(last+1))
 	}
 	switch {
 	case c.text != "":
@@ -158,6 +158,19 @@ func (r *Retriever) text(req Request, c candidate) (string, int, int) {
 		return definitionText(c.def, r.opts.MaxDefinitionLines, lines)
 	}
 	return lines(c.first, c.last), c.first, c.last
+}
+
+// lineStart returns the offset of line first of s (len(s) past its end).
+func lineStart(s string, first int) int {
+	start := 0
+	for i := 0; i < first; i++ {
+		j := strings.IndexByte(s[start:], '\n')
+		if j < 0 {
+			return len(s)
+		}
+		start += j + 1
+	}
+	return start
 }
 
 // linesOf returns lines [first, last] of s, with their line breaks.

@@ -17,8 +17,8 @@ func TestGoLocalTypes(t *testing.T) {
 	x := compute(n)
 	var items []Item
 }`
-	want := map[string]string{"p": "printer", "w": "Writer", "n": "int", "buf": "Buffer", "cfg": "Config",
-		"tw": "Writer", "s": "state", "items": "Item"}
+	want := map[string]string{"p": "printer", "w": "io.Writer", "n": "int", "buf": "bytes.Buffer", "cfg": "Config",
+		"tw": "tabwriter.Writer", "s": "state", "items": "Item"}
 	if diff := cmp.Diff(want, goLocalTypes(fn)); diff != "" {
 		t.Errorf("goLocalTypes (-want +got):\n%s", diff)
 	}
@@ -171,9 +171,9 @@ func TestEditsBurst(t *testing.T) {
 
 func TestDeclaredType(t *testing.T) {
 	tests := []struct{ sig, name, want string }{
-		{"rd  io.Reader", "rd", "Reader"},
-		{"var systemRootsMu sync.RWMutex", "systemRootsMu", "RWMutex"},
-		{"b *bytes.Buffer", "b", "Buffer"},
+		{"rd  io.Reader", "rd", "io.Reader"},
+		{"var systemRootsMu sync.RWMutex", "systemRootsMu", "sync.RWMutex"},
+		{"b *bytes.Buffer", "b", "bytes.Buffer"},
 		{"items []Item", "items", "Item"},
 		{"a = 1", "a", ""},
 		{"xrd io.Reader", "rd", ""},
@@ -188,14 +188,15 @@ func TestDeclaredType(t *testing.T) {
 func TestGoLocalTypesAcrossLines(t *testing.T) {
 	fn := `func serve(
 	ctx context.Context,
-	l net.Listener) error {
+	l net.Listener, a, b *ast.Node) error {
 	var (
 		mu sync.Mutex
 	)
 	srv := &http.Server{}
 	srv := http.NewServer()
 }`
-	want := map[string]string{"ctx": "Context", "l": "Listener", "mu": "Mutex", "srv": "Server"}
+	want := map[string]string{"ctx": "context.Context", "l": "net.Listener", "mu": "sync.Mutex", "srv": "http.Server",
+		"a": "ast.Node", "b": "ast.Node"}
 	if diff := cmp.Diff(want, goLocalTypes(fn)); diff != "" {
 		t.Errorf("goLocalTypes (-want +got):\n%s", diff)
 	}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
@@ -32,6 +35,15 @@ type Options struct {
 	MaxDefinitionLines int
 	// RecentEdits is how many recently edited ranges are remembered (16).
 	RecentEdits int
+	// ParseBudget is how long a request waits for the reparse of an
+	// edited document (3ms). Reparsing is usually well under a
+	// millisecond, but tree-sitter's error recovery can take tens of
+	// milliseconds on the broken line being typed ("f(g(x" in a long
+	// file). Past the budget, after a small edit, the request reads the
+	// document's previous tree, one edit behind, while the reparse
+	// finishes in the background for the next request. Negative: always
+	// wait for the reparse.
+	ParseBudget time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -45,6 +57,9 @@ func (o Options) withDefaults() Options {
 	def(&o.QueryLines, 20)
 	def(&o.MaxDefinitionLines, 40)
 	def(&o.RecentEdits, 16)
+	if o.ParseBudget == 0 {
+		o.ParseBudget = 3 * time.Millisecond
+	}
 	return o
 }
 
@@ -62,6 +77,13 @@ type Retriever struct {
 	edits    *edits
 	windows  *windowSets
 	symbols  symbolCache
+	deps     atomic.Pointer[depsHolder] // see SetDependencies
+	depFiles sync.Map                   // path -> bool: depAllowed's answers outside the folders
+
+	// work counts the goroutines the Retriever starts (first parses of
+	// opened documents, sources still running past a request's
+	// deadline), for Close to wait.
+	work sync.WaitGroup
 }
 
 // New returns a Retriever over ws and ix, counting tokens with counter.
@@ -76,12 +98,18 @@ func New(ws *workspace.Workspace, ix *index.Index, counter Counter, opts Options
 		edits:    newEdits(opts.RecentEdits),
 		windows:  newWindowSets(),
 	}
+	r.trees.budget = opts.ParseBudget
 	ws.Subscribe(r.observe)
 	return r
 }
 
-// Close releases the syntax trees the Retriever keeps.
-func (r *Retriever) Close() { r.trees.close() }
+// Close releases the syntax trees the Retriever keeps, once the work it
+// started in the background has ended. Requests after Close get no
+// syntax: lexical context only.
+func (r *Retriever) Close() {
+	r.trees.close()
+	r.work.Wait()
+}
 
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
@@ -108,7 +136,8 @@ func (r *Retriever) observe(e workspace.Event) {
 		if lang := syntax.Detect(doc.LanguageID, doc.Path); lang != nil && !r.trees.has(doc.Path) {
 			// Parse a newly opened document now, so that its first
 			// completion does not wait for it.
-			go r.trees.with(context.Background(), doc.Path, lang, doc.Text.String(), func(*docTree) {})
+			content := doc.Text.String()
+			r.work.Go(func() { r.trees.with(context.Background(), doc.Path, lang, content, func(*docTree) {}) })
 		}
 	case !open:
 		r.edits.closed(e.Path)
@@ -120,6 +149,11 @@ func (r *Retriever) observe(e workspace.Event) {
 // code and recent edits, ranked by reciprocal-rank fusion, redacted, and
 // packed under the token budget. It never waits for indexing: with an
 // empty index it still returns what the document itself gives.
+//
+// A deadline on ctx is a time budget, not a cancellation: the sources run
+// in priority order, and at the deadline the bundle is packed from those
+// that finished; the others are listed in Bundle.Cut. A cancelled ctx
+// returns its error and no bundle.
 func (r *Retriever) Retrieve(ctx context.Context, req Request) (Bundle, error) {
 	if req.Path == "" {
 		return Bundle{}, errors.New("retrieve: request without a path")
@@ -143,22 +177,21 @@ func (r *Retriever) Retrieve(ctx context.Context, req Request) (Bundle, error) {
 		return Bundle{Budget: req.Budget}, nil // nothing leaves a secret file
 	}
 	r.symbols.refresh(r.ix)
-	a, err := r.analyze(ctx, req)
+	f, err := r.gather(ctx, req)
 	if err != nil {
 		return Bundle{}, err
 	}
-	// An ignored document's own text goes no further than the prompt's
-	// window: none of it becomes a snippet.
-	a.ownHidden = !r.ws.Allowed(req.Path)
-	if err := ctx.Err(); err != nil {
-		return Bundle{}, err
+	if f.a == nil {
+		return Bundle{Budget: req.Budget, Snippets: []Snippet{}, Cut: f.cut}, nil
 	}
-	lists := [][]candidate{
-		r.definitions(req, a),
-		r.similar(req, a),
-		r.recentEdits(),
+	lists := make([][]candidate, len(f.lists))
+	weights := make([]float64, len(f.lists))
+	for i, l := range f.lists {
+		lists[i], weights[i] = l, sources[i].weight
 	}
-	return r.pack(req, a, fuse(lists, sourceWeights)), nil
+	b := r.pack(req, f.a, fuse(lists, weights))
+	b.Cut = f.cut
+	return b, nil
 }
 
 // Context is Retrieve under the name the language server's ContextSource

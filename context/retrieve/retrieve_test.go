@@ -6,12 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // Secrets planted in the test workspace; none may reach a bundle.
@@ -109,8 +109,14 @@ func Format() {}
 // setup writes testTree, indexes it and returns a retriever over it.
 func setup(t *testing.T) (*Retriever, *workspace.Workspace, *index.Index, string) {
 	t.Helper()
+	return setupTree(t, testTree)
+}
+
+// setupTree is setup for the files of tree.
+func setupTree(t *testing.T, tree map[string]string) (*Retriever, *workspace.Workspace, *index.Index, string) {
+	t.Helper()
 	root := t.TempDir()
-	for name, content := range testTree {
+	for name, content := range tree {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -158,7 +164,7 @@ func at(t *testing.T, root, rel, marker string, budget int) Request {
 
 func find(b Bundle, rel string, reason Reason, symbol string) *Snippet {
 	for i, s := range b.Snippets {
-		if strings.HasSuffix(filepath.ToSlash(s.Path), rel) && s.Reason == reason && (symbol == "" || s.Symbol == symbol) {
+		if strings.HasSuffix(filepath.ToSlash(s.Path), rel) && s.Reason == reason && (symbol == "" || s.Symbol == symbol || strings.HasSuffix(s.Symbol, "."+symbol)) {
 			return &b.Snippets[i]
 		}
 	}
@@ -180,7 +186,7 @@ func TestRetrieveDefinitions(t *testing.T) {
 		t.Errorf("Format snippet lines %d-%d, want 10-11", f.StartLine, f.EndLine)
 	}
 	// The enclosing signature comes first, then the name before the cursor.
-	if len(b.Snippets) < 2 || b.Snippets[0].Reason != ReasonEnclosing || b.Snippets[1].Symbol != "Format" {
+	if len(b.Snippets) < 2 || b.Snippets[0].Reason != ReasonEnclosing || b.Snippets[1].Symbol != "money.Format" {
 		t.Errorf("bundle starts with %+v, want the enclosing signature then the definition of Format", b.Snippets[:min(2, len(b.Snippets))])
 	}
 	// The same-package method, through the local's type.
@@ -318,21 +324,10 @@ func TestIndexerFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
-	deadline := time.Now().Add(5 * time.Second)
-	for len(ix.Lookup("Subtract")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Subtract never indexed")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Subtract")) > 0 }, "Subtract never indexed")
 	os.Remove(path)
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Deleted}})
-	for len(ix.Lookup("Subtract")) != 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Subtract still indexed after its file was deleted")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Subtract")) == 0 }, "Subtract still indexed after its file was deleted")
 }
 
 // TestRetrieveSeesNewDefinitions checks that the retriever's caches let a
@@ -350,20 +345,14 @@ func TestRetrieveSeesNewDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	eventually.True(t, func() bool {
 		b, err := r.Retrieve(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s := find(b, "money/round.go", ReasonImport, "Round"); s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		s := find(b, "money/round.go", ReasonImport, "Round")
+		return s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount")
+	}, "Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
 }
 
 func TestIndexerRescanAddsFolder(t *testing.T) {
@@ -388,13 +377,7 @@ func TestIndexerRescanAddsFolder(t *testing.T) {
 	os.WriteFile(filepath.Join(third, "more.go"), []byte("package more\n\nfunc Divide(a, b int) int { return a / b }\n"), 0o644)
 	ws.AddFolder(third)
 	ir.Rescan()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(ix.Lookup("Divide")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("Rescan did not index the added folder")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(ix.Lookup("Divide")) > 0 }, "Rescan did not index the added folder")
 }
 
 func TestRetrieveOtherLanguages(t *testing.T) {

@@ -14,21 +14,19 @@ import (
 // maxTrees is how many documents keep their last syntax tree.
 const maxTrees = 8
 
-// parseBudget is how long a request waits for the reparse of an edited
-// document (and its outline). Reparsing is usually well under a
-// millisecond, but tree-sitter's error recovery can take tens of
-// milliseconds on the broken line being typed ("f(g(x" in a long file).
-// Past the budget the request reads the document's previous tree, one
-// edit behind, while the reparse finishes in the background for the next
-// request.
-const parseBudget = 3 * time.Millisecond
-
 // docTrees keeps the last syntax tree of the documents asked about most
 // recently, so that the next request on an edited document reparses
 // incrementally instead of from scratch. Trees are C memory: an evicted
 // tree is closed at once (or, while a reparse reads it, when that reparse
 // ends), and trees never leave the lock.
 type docTrees struct {
+	// budget is how long a request waits for the reparse of an edited
+	// document (and its outline); negative waits for the reparse (see
+	// Options.ParseBudget).
+	budget time.Duration
+	// reparses counts the background reparses, for close to wait.
+	reparses sync.WaitGroup
+
 	mu      sync.Mutex
 	entries []*docTree // least recently used first
 	closed  bool
@@ -74,7 +72,7 @@ func (e *docTree) Outline() syntax.Outline {
 
 // with calls fn with the tree of content, parsed as lang, or with the
 // document's previous tree when reparsing content takes longer than
-// parseBudget (fn then sees a docTree whose src is not content). The tree
+// d.budget (fn then sees a docTree whose src is not content). The tree
 // is valid only during fn; fn must not keep it or any node of it. No
 // parse runs under the lock: requests on other documents never wait for
 // one.
@@ -137,27 +135,30 @@ func (d *docTrees) find(path string, lang *syntax.Language) *docTree {
 const maxStaleLines = 8
 
 // update brings e to content, reparsing in the background: it waits up to
-// parseBudget for a small edit, else until the reparse ends. It returns
+// d.budget for a small edit, else until the reparse ends. It returns
 // with d.mu held and e at content, or at an earlier version when the
 // reparse of a small edit ran past the budget (or when ctx is done). A
 // reparse started by an earlier request is not waited for when the edit
-// is small: it has run past its own budget already.
+// is small: it has run past its own budget already. With a negative
+// budget every request waits for its own version.
 func (d *docTrees) update(ctx context.Context, e *docTree, content string) error {
 	for string(e.src) != content {
 		c := text.Diff(e.src, []byte(content))
 		small := c.OldEndPoint.Row-c.StartPoint.Row <= maxStaleLines && c.NewEndPoint.Row-c.StartPoint.Row <= maxStaleLines
+		stale := small && d.budget >= 0 // the previous tree may do
 		mine := e.parsing == nil
 		if mine {
 			e.parsing = make(chan struct{})
-			go d.reparse(context.WithoutCancel(ctx), e, []byte(content))
-		} else if small {
+			src := []byte(content)
+			d.reparses.Go(func() { d.reparse(context.WithoutCancel(ctx), e, src) })
+		} else if stale {
 			return nil
 		}
 		done := e.parsing
 		d.mu.Unlock()
 		var budget <-chan time.Time
-		if small {
-			timer := time.NewTimer(parseBudget)
+		if stale {
+			timer := time.NewTimer(d.budget)
 			defer timer.Stop()
 			budget = timer.C
 		}
@@ -170,7 +171,7 @@ func (d *docTrees) update(ctx context.Context, e *docTree, content string) error
 		if d.closed || e.dropped {
 			return errors.New("retrieve: document tree dropped")
 		}
-		if small || mine || ctx.Err() != nil {
+		if stale || mine || ctx.Err() != nil {
 			return nil
 		}
 	}
@@ -280,14 +281,15 @@ func (d *docTrees) forget(path string) {
 	}
 }
 
-// close closes every tree.
+// close closes every tree, once the reparses in progress have ended.
 func (d *docTrees) close() {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	for _, x := range d.entries {
 		d.drop(x)
 	}
 	d.entries, d.closed = nil, true
+	d.mu.Unlock()
+	d.reparses.Wait()
 }
 
 // lineRange returns the zero-based lines that hold bytes [start, end) of s.

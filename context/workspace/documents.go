@@ -44,12 +44,18 @@ func (w *Workspace) Update(doc *Document) {
 	w.Open(doc)
 }
 
-// Close forgets the open document at path; the disk file takes over.
+// Close forgets the open document at path; the disk file takes over,
+// unless it is outside every workspace folder: then it is forgotten
+// (subscribers see it deleted).
 func (w *Workspace) Close(path string) {
 	w.docs.mu.Lock()
 	delete(w.docs.open, path)
 	w.docs.mu.Unlock()
-	w.notify(Event{Path: path, Kind: Changed})
+	kind := Changed
+	if w.folderOf(path) == "" {
+		kind = Deleted
+	}
+	w.notify(Event{Path: path, Kind: kind})
 }
 
 // Document returns the open document at path.

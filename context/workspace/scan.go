@@ -125,6 +125,33 @@ func (w *Workspace) folderOf(path string) string {
 	return best
 }
 
+// confinedDir reports whether dir, under the workspace folder root, is
+// where its name says: no directory between the folder and dir (dir
+// included) is a symlink. A directory reached through a symlink (to
+// outside the workspace, back to the folder, or elsewhere inside it) is
+// not: lode reads files by their real names only, never twice, never
+// outside. (The folder itself was resolved when it was added.)
+func (w *Workspace) confinedDir(root, dir string) bool {
+	if w.folderOf(dir) != root {
+		return false
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	if rel == "." {
+		return true
+	}
+	p := root
+	for _, name := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, name)
+		if fi, err := os.Lstat(p); err != nil || !fi.IsDir() {
+			return false // a symlink, or gone
+		}
+	}
+	return true
+}
+
 // insideReal reports whether a symlink-resolved path lies in a folder.
 func (w *Workspace) insideReal(real string) bool {
 	w.foldersMu.RLock()
@@ -139,9 +166,36 @@ func (w *Workspace) insideReal(real string) bool {
 
 // Allowed reports whether the file at path may be read into context: not
 // a secret file, not excluded, not ignored by .gitignore, .lodeignore or
-// .git/info/exclude, not over the size limit, and (when a symlink) not
-// pointing outside the workspace.
+// .git/info/exclude, not over the size limit, reached without a symlinked
+// directory, and (when a symlink) not pointing outside the workspace. A
+// file outside every workspace folder is allowed only while the editor has
+// it open.
 func (w *Workspace) Allowed(path string) bool {
+	return w.allowed(path)
+}
+
+// AllowedDependency reports whether lode may read a file outside the
+// workspace folders for its declarations (a dependency in the module
+// cache or GOROOT, never the user's choice to open it): the fixed rules
+// apply (no secret file, nothing under an excluded directory), not the
+// rule that serves other outside files only while they are open.
+func (w *Workspace) AllowedDependency(path string) bool {
+	path = filepath.Clean(path)
+	if w.folderOf(path) != "" {
+		return w.Allowed(path)
+	}
+	if excludedFile(path) {
+		return false
+	}
+	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if excludedDirs[filepath.Base(dir)] {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *Workspace) allowed(path string) bool {
 	path = filepath.Clean(path)
 	if excludedFile(path) {
 		return false
@@ -160,15 +214,22 @@ func (w *Workspace) Allowed(path string) bool {
 			return false
 		}
 	} else if root == "" {
+		if _, open := w.Document(path); !open {
+			return false // served while open, forgotten when closed
+		}
 		for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
 			if excludedDirs[filepath.Base(dir)] {
 				return false
 			}
 		}
+		return true
 	}
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return true // not on disk (yet): only an open document can hold it
+	}
+	if root != path && !w.confinedDir(root, filepath.Dir(path)) {
+		return false
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		real, err := filepath.EvalSymlinks(path)
@@ -190,9 +251,6 @@ func (w *Workspace) Allowed(path string) bool {
 func (w *Workspace) ReadFile(path string) ([]byte, error) {
 	path = filepath.Clean(path)
 	if !w.Allowed(path) {
-		if doc, ok := w.Document(path); ok && !excludedFile(path) && w.folderOf(path) == "" {
-			return w.readDocument(doc) // an open file outside every folder
-		}
 		return nil, fmt.Errorf("%w: %s", ErrNotAllowed, path)
 	}
 	if doc, ok := w.Document(path); ok {
@@ -237,9 +295,11 @@ func (w *Workspace) Scan(ctx context.Context) ([]File, error) {
 	return files, nil
 }
 
-// scanner walks one folder. visited holds the real paths of directories
-// already walked: a symlink back to one of them is a loop (or a second
-// name for the same files) and is not followed.
+// scanner walks one folder. It never follows a symlinked directory, and
+// it starts only from a directory that is where its name says
+// (confinedDir), so every file it finds is under the folder by its real
+// name. visited holds the real paths of directories already walked, in
+// case a bind mount shows one twice.
 type scanner struct {
 	w       *Workspace
 	ctx     context.Context
@@ -251,6 +311,9 @@ type scanner struct {
 func (s *scanner) dir(root, dir string) error {
 	if err := s.ctx.Err(); err != nil {
 		return err
+	}
+	if len(s.dirs) == 0 && !s.w.confinedDir(root, dir) {
+		return nil // a symlink, or under one: outside, or a second name
 	}
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil || s.visited[real] {
@@ -286,8 +349,9 @@ func (s *scanner) dir(root, dir string) error {
 	return nil
 }
 
-// entryInfo stats an entry, following a symlink only when it resolves
-// inside the workspace.
+// entryInfo stats an entry, following a symlink only to a file inside
+// the workspace; a symlinked directory is never followed (its files, when
+// inside the workspace, are found under their real names).
 func (s *scanner) entryInfo(p string, e fs.DirEntry) (fs.FileInfo, error) {
 	if e.Type()&fs.ModeSymlink == 0 {
 		return e.Info()
@@ -299,5 +363,12 @@ func (s *scanner) entryInfo(p string, e fs.DirEntry) (fs.FileInfo, error) {
 	if !s.w.insideReal(real) {
 		return nil, fs.ErrPermission
 	}
-	return os.Stat(real)
+	fi, err := os.Stat(real)
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, fs.ErrPermission
+	}
+	return fi, nil
 }

@@ -155,6 +155,10 @@ func (w *Workspace) handleNotify(ctx context.Context, fw *fsnotify.Watcher, pend
 			if root == "" || w.excludedDir(p) || w.ignored(root, p, true) {
 				continue
 			}
+			if !w.confinedDir(root, p) {
+				w.removeUnder(p) // a symlink now, or under one: never followed
+				continue
+			}
 			// A new directory: watch it and everything below, then
 			// report the files already in it (they may predate the watch).
 			for _, dir := range w.walkDirs(ctx, root, p) {
@@ -291,7 +295,12 @@ func (w *Workspace) ApplyWatched(ctx context.Context, events []Event) {
 		case e.Kind == Deleted || err != nil:
 			w.removeUnder(p)
 		case fi.IsDir():
-			if root := w.folderOf(p); root != "" && !w.excludedDir(p) && !w.ignored(root, p, true) {
+			root := w.folderOf(p)
+			switch {
+			case root == "" || w.excludedDir(p) || w.ignored(root, p, true):
+			case !w.confinedDir(root, p):
+				w.removeUnder(p) // a symlink now, or under one: never followed
+			default:
 				w.addUnder(ctx, root, p)
 			}
 		default:

@@ -5,20 +5,9 @@ import (
 	"errors"
 	"testing"
 	"time"
-)
 
-// eventually waits for cond without sleeping in a loop of its own: it
-// yields between checks and gives up after a generous bound.
-func eventually(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition never held")
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
+	"github.com/lode-ls/lode/internal/eventually"
+)
 
 func TestWaitWithoutRequests(t *testing.T) {
 	g := New(Options{Hold: -1})
@@ -44,7 +33,7 @@ func TestWaitHoldsWhileRequestInFlight(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- g.Wait(context.Background()) }()
-	eventually(t, func() bool { return g.Yields() == 1 })
+	eventually.True(t, func() bool { return g.Yields() == 1 }, "Wait never yielded")
 	select {
 	case err := <-done:
 		t.Fatalf("Wait returned (%v) while a request was in flight", err)
@@ -73,7 +62,7 @@ func TestWaitCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- g.Wait(ctx) }()
-	eventually(t, func() bool { return g.Yields() == 1 })
+	eventually.True(t, func() bool { return g.Yields() == 1 }, "Wait never yielded")
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait = %v, want context.Canceled", err)

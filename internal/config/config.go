@@ -11,7 +11,7 @@ package config
 type Config struct {
 	// Provider, BaseURL, Model and APIKey describe the default model, used
 	// by every feature that does not name one of Models.
-	Provider string `toml:"provider" default:"embedded" enum:"embedded,openai,ollama,llamacpp,deepseek,mistral,zhipu" doc:"Which model provider answers by default: the embedded offline model, or a server."`
+	Provider string `toml:"provider" default:"embedded" enum:"embedded,openai,ollama,llamacpp,deepseek,mistral,zhipu,ernie" doc:"Which model provider answers by default: the embedded offline model, or a server."`
 	BaseURL  string `toml:"base_url" doc:"Base URL of the provider's server (for example http://localhost:11434 for Ollama)."`
 	ModelID  string `toml:"model" doc:"Model name as the provider's server knows it."`
 	APIKey   string `toml:"api_key" secret:"true" doc:"API key sent to the provider's server. Prefer the LODE_API_KEY environment variable."`
@@ -21,6 +21,7 @@ type Config struct {
 	Context    Context          `toml:"context" doc:"What lode reads from the workspace and sends as context."`
 	Explain    Explain          `toml:"explain" doc:"Explanations and patch suggestions."`
 	Log        Log              `toml:"log" doc:"Logging."`
+	Workspace  Workspace        `toml:"workspace" doc:"Which folders an editor may open."`
 
 	// sources maps the dotted key of every setting a layer set to that
 	// layer (see Source).

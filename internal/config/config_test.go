@@ -219,3 +219,42 @@ func TestReferenceUpToDate(t *testing.T) {
 		}
 	}
 }
+
+// TestUserOnly: settings that confine lode (workspace.allowed_roots) come
+// from the user's file alone; a repository's .lode.toml or the editor
+// cannot widen them.
+func TestUserOnly(t *testing.T) {
+	dir := t.TempDir()
+	user := writeFile(t, dir, "user/config.toml", "[workspace]\nallowed_roots = [\"/home/me/src\"]\n")
+	root := filepath.Join(dir, "ws")
+	writeFile(t, root, WorkspaceFile, "[workspace]\nallowed_roots = [\"/\"]\n")
+	c, problems := Load(Inputs{UserFile: user, WorkspaceRoot: root, Getenv: noEnv,
+		Editor: []byte(`{"workspace": {"allowed_roots": ["/etc"]}}`)})
+	if got := c.Workspace.AllowedRoots; len(got) != 1 || got[0] != "/home/me/src" {
+		t.Errorf("allowed_roots = %q, want the user file's", got)
+	}
+	if len(problems) != 2 {
+		t.Fatalf("problems = %v, want one for the workspace file and one for the editor", problems)
+	}
+	for _, p := range problems {
+		if p.Key != "workspace.allowed_roots" || !strings.Contains(p.Msg, "only the user settings file") {
+			t.Errorf("problem %v", p)
+		}
+	}
+	c, _ = Load(Inputs{UserFile: "-", Getenv: noEnv, Editor: []byte(`{"workspace": {"allowed_roots": ["/"]}}`)})
+	if len(c.Workspace.AllowedRoots) != 0 {
+		t.Errorf("without a user file the editor set allowed_roots = %q", c.Workspace.AllowedRoots)
+	}
+}
+
+func TestEnumIgnoresCase(t *testing.T) {
+	dir := t.TempDir()
+	user := writeFile(t, dir, "config.toml", "provider = \"DeepSeek\"\n[log]\nlevel = \"DEBUG\"\n")
+	c, problems := Load(Inputs{UserFile: user, Getenv: noEnv})
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	if c.Provider != "deepseek" || c.Log.Level != "debug" {
+		t.Errorf("provider %q, level %q: want them as the schema spells them", c.Provider, c.Log.Level)
+	}
+}

@@ -93,6 +93,7 @@ func Load(in Inputs) (*Config, []Problem) {
 		user = UserFile()
 	}
 	if user != "-" && user != "" {
+		l.user = user
 		l.file(user)
 	}
 	if in.WorkspaceRoot != "" {
@@ -109,6 +110,7 @@ func Load(in Inputs) (*Config, []Problem) {
 type loader struct {
 	cfg      *Config
 	problems []Problem
+	user     string // the user's file: the only source of settings tagged user
 }
 
 func (l *loader) problem(source, key, format string, args ...any) {
@@ -224,6 +226,10 @@ func (l *loader) apply(v reflect.Value, tree map[string]any, prefix, source stri
 			l.apply(fv, sub, full+".", source)
 		case sf.Type.Kind() == reflect.Map && sf.Type.Elem().Kind() == reflect.Struct:
 			l.applyMap(fv, raw, full, source)
+		case sf.Tag.Get("user") == "true" && (source != l.user || l.user == ""):
+			// A repository's .lode.toml or a client must not widen what
+			// the user allowed.
+			l.problem(source, full, "only the user settings file may set it; ignored")
 		default:
 			nv := reflect.New(sf.Type).Elem()
 			if err := setValue(nv, raw, sf.Tag.Get("enum")); err != nil {

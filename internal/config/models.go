@@ -14,7 +14,7 @@ import (
 // api_key); base_url and api_key are inherited only when the provider is
 // the top-level one.
 type Model struct {
-	Provider string `toml:"provider" enum:"embedded,openai,ollama,llamacpp,deepseek,mistral,zhipu" doc:"Provider of this model: a server (openai for any OpenAI-compatible one; deepseek, mistral and zhipu are OpenAI-compatible services with their own defaults) or the embedded offline model. Empty inherits the top-level provider."`
+	Provider string `toml:"provider" enum:"embedded,openai,ollama,llamacpp,deepseek,mistral,zhipu,ernie" doc:"Provider of this model: a server (openai for any OpenAI-compatible one; deepseek, mistral, zhipu and ernie are OpenAI-compatible services with their own defaults) or the embedded offline model. Empty inherits the top-level provider."`
 	BaseURL  string `toml:"base_url" doc:"Base URL of the provider's server; empty inherits the top-level base_url, or the provider's usual address."`
 	ModelID  string `toml:"model" doc:"Model name as the server knows it."`
 	APIKey   string `toml:"api_key" secret:"true" doc:"API key for this server. Prefer api_key_env."`

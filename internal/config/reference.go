@@ -47,6 +47,9 @@ func Reference() string {
 		if f.secret {
 			b.WriteString("- Secret: never printed or logged.\n")
 		}
+		if f.user {
+			b.WriteString("- Only the user file sets it: `" + WorkspaceFile + "`, the environment and the editor's settings cannot.\n")
+		}
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ type field struct {
 	def     string
 	enum    []string
 	secret  bool
+	user    bool // only the user's file may set it
 	typ     reflect.Type
 	env     string // environment variable that sets it, if any
 	section bool   // a table (struct or map of structs), not a leaf
@@ -49,6 +51,7 @@ func walkType(t reflect.Type, prefix string, out *[]field) {
 			doc:    sf.Tag.Get("doc"),
 			def:    sf.Tag.Get("default"),
 			secret: sf.Tag.Get("secret") == "true",
+			user:   sf.Tag.Get("user") == "true",
 			typ:    sf.Type,
 		}
 		if e := sf.Tag.Get("enum"); e != "" {
@@ -120,8 +123,14 @@ func setValue(v reflect.Value, raw any, enum string) error {
 		if !ok {
 			return fmt.Errorf("want a string, got %s", describe(raw))
 		}
-		if enum != "" && !contains(strings.Split(enum, ","), s) {
-			return fmt.Errorf("%q is not one of %s", s, strings.ReplaceAll(enum, ",", ", "))
+		if enum != "" {
+			// Enumerated names are matched without regard to case
+			// ("DeepSeek", "INFO") and stored as the schema spells them.
+			i := slices.IndexFunc(strings.Split(enum, ","), func(e string) bool { return strings.EqualFold(e, s) })
+			if i < 0 {
+				return fmt.Errorf("%q is not one of %s", s, strings.ReplaceAll(enum, ",", ", "))
+			}
+			s = strings.Split(enum, ",")[i]
 		}
 		v.SetString(s)
 	case reflect.Bool:
@@ -273,13 +282,4 @@ func clip(s string) string {
 		return s[:60] + "…"
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,8 +1,6 @@
 package wire
 
 import (
-	"github.com/lode-ls/lode/completion/llm"
-
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
 )
 
 // This file holds what every HTTP provider shares: timeouts, the mapping of
@@ -281,7 +281,10 @@ func Backoff(ctx context.Context, err error) bool {
 
 // Gate keeps a provider from calling a server that told it to stop: after
 // a 429 it fails fast until Retry-After has passed (2s when the server did
-// not say), after a 401/403 for 30s. The zero Gate is open.
+// not say), after a 401/403 for 5s (long enough to spare a server a burst
+// of refused calls, short enough that a key fixed on the server side is
+// used soon; completion/llm/health keeps lode from calling meanwhile).
+// The zero Gate is open.
 type Gate struct {
 	mu    sync.Mutex
 	until time.Time
@@ -314,7 +317,7 @@ func (g *Gate) Observe(err error) {
 		}
 		wait = min(wait, 10*time.Minute)
 	case errors.Is(err, llm.ErrUnauthorized):
-		wait = 30 * time.Second
+		wait = 5 * time.Second
 	default:
 		return
 	}
@@ -354,11 +357,11 @@ func ErrorMessage(body []byte) string {
 	return strings.TrimSpace(string(body))
 }
 
-// Call runs one provider call: it fails fast while g is closed, bounds the
+// call runs one provider call: it fails fast while g is closed, bounds the
 // call by t.Request, retries once after a retryable server fault when
 // nothing was yielded yet, and closes g after a 429 or 401/403. yield is
 // nil for a non-streamed call; once receives a yield that notes delivery.
-func Call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
+func call(ctx context.Context, g *Gate, t Timeouts, yield func(string) bool,
 	once func(ctx context.Context, yield func(string) bool) (*llm.Response, error)) (*llm.Response, error) {
 	if err := g.Err(); err != nil {
 		return nil, err

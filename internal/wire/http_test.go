@@ -1,13 +1,13 @@
 package wire
 
 import (
-	"github.com/lode-ls/lode/completion/llm"
-
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lode-ls/lode/completion/llm"
 )
 
 func TestHTTPError(t *testing.T) {

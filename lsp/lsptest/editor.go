@@ -45,7 +45,7 @@ type Options struct {
 	// Settings answers workspace/configuration for every item (marshalled
 	// to JSON); nil answers null.
 	Settings any
-	// Timeout bounds each call the editor makes; 0 means 10s.
+	// Timeout bounds each call the editor makes; 0 means Patience.
 	Timeout time.Duration
 }
 
@@ -99,7 +99,7 @@ type doc struct {
 func New(t testing.TB, serve ServeFunc, opts Options) *Editor {
 	t.Helper()
 	if opts.Timeout == 0 {
-		opts.Timeout = 10 * time.Second
+		opts.Timeout = Patience
 	}
 	client, srv := pipe()
 	e := &Editor{
@@ -117,8 +117,8 @@ func New(t testing.TB, serve ServeFunc, opts Options) *Editor {
 		e.conn.Close()
 		select {
 		case <-e.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("lsptest: server did not stop within 10s of the connection closing")
+		case <-time.After(Patience):
+			t.Errorf("lsptest: server did not stop within %v of the connection closing", Patience)
 		}
 	})
 	return e
@@ -326,6 +326,8 @@ func (e *Editor) handle(ctx context.Context, req *jsonrpc2.Request) (any, error)
 		return &protocol.ApplyWorkspaceEditResult{Applied: true}, nil
 	case protocol.MethodWindowShowMessageRequest:
 		return nil, nil
+	case protocol.MethodWindowShowDocument:
+		return &protocol.ShowDocumentResult{Success: true}, nil
 	}
 	return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "lsptest: %s not supported", n.Method)
 }

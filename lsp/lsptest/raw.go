@@ -13,6 +13,13 @@ import (
 	"time"
 )
 
+// Patience is how long the fake clients wait for the server before they
+// fail a test: far longer than any answer takes, however loaded the
+// machine (a 50 MB message under the race detector beside other work
+// takes tens of seconds). It detects a server that is stuck; it measures
+// nothing.
+const Patience = 2 * time.Minute
+
 // Raw is a client that writes and reads raw frames, for tests of framing,
 // garbage and exact wire behaviour.
 type Raw struct {
@@ -35,18 +42,18 @@ func NewRaw(t testing.TB, serve ServeFunc) *Raw {
 		client.Close()
 		select {
 		case <-r.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("lsptest: server did not stop within 10s of the connection closing")
+		case <-time.After(Patience):
+			t.Errorf("lsptest: server did not stop within %v of the connection closing", Patience)
 		}
 	})
 	return r
 }
 
 // Write writes b as is, without framing. It fails the test if the server
-// does not read it within 10s.
+// does not read it within Patience.
 func (r *Raw) Write(b []byte) {
 	r.t.Helper()
-	r.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	r.conn.SetWriteDeadline(time.Now().Add(Patience))
 	if _, err := r.conn.Write(b); err != nil {
 		r.t.Fatalf("lsptest: raw write: %v", err)
 	}
@@ -80,7 +87,7 @@ type Message struct {
 	} `json:"error"`
 }
 
-// Recv reads the next message, failing the test after 10s.
+// Recv reads the next message, failing the test after Patience.
 func (r *Raw) Recv() Message {
 	r.t.Helper()
 	select {
@@ -89,8 +96,8 @@ func (r *Raw) Recv() Message {
 	case err := <-r.errs:
 		r.errs <- err
 		r.t.Fatalf("lsptest: raw recv: %v", err)
-	case <-time.After(10 * time.Second):
-		r.t.Fatalf("lsptest: raw recv: no message within 10s")
+	case <-time.After(Patience):
+		r.t.Fatalf("lsptest: raw recv: no message within %v", Patience)
 	}
 	return Message{}
 }
@@ -145,7 +152,7 @@ func (r *Raw) Close() int {
 	case code := <-r.done:
 		r.done <- code
 		return code
-	case <-time.After(10 * time.Second):
+	case <-time.After(Patience):
 		r.t.Fatalf("lsptest: server did not stop")
 		return -1
 	}
@@ -158,7 +165,7 @@ func (r *Raw) Wait() int {
 	case code := <-r.done:
 		r.done <- code
 		return code
-	case <-time.After(10 * time.Second):
+	case <-time.After(Patience):
 		r.t.Fatalf("lsptest: server did not stop")
 		return -1
 	}

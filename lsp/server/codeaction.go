@@ -47,14 +47,11 @@ type actionData struct {
 	Instruction  string                                   `json:"instruction,omitzero"`
 }
 
-func init() {
-	register(feature{
-		name: "codeaction",
-		available: func(s *Server) bool {
-			_, e := service[Explainer](s)
-			_, p := service[Patcher](s)
-			return e || p
-		},
+// codeActionFeature is the feature of code actions that explain or fix, when an Explainer or a Patcher is given.
+func codeActionFeature() *feature {
+	return &feature{
+		name:      "codeaction",
+		available: func(s *Server) bool { return s.opts.Explainer != nil || s.opts.Patcher != nil },
 		requests: map[string]requestFunc{
 			protocol.MethodTextDocumentCodeAction: request((*Server).codeAction),
 			protocol.MethodCodeActionResolve:      request((*Server).resolveCodeAction),
@@ -69,7 +66,7 @@ func init() {
 				ResolveProvider: ptr(true),
 			}
 		},
-	})
+	}
 }
 
 // codeAction lists lode's actions for a range. It never calls a model:
@@ -80,12 +77,12 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		return nil, err
 	}
 	var actions []protocol.CodeAction
-	if _, ok := service[Explainer](s); ok && len(p.Context.Only) == 0 {
+	if s.opts.Explainer != nil && len(p.Context.Only) == 0 {
 		if a, ok := s.explainAction(p); ok {
 			actions = append(actions, a)
 		}
 	}
-	if _, ok := service[Patcher](s); !ok {
+	if s.opts.Patcher == nil {
 		return actions, nil
 	}
 	data := actionData{
@@ -243,7 +240,7 @@ func (s *Server) fixCommand(ctx context.Context, args []protocol.LSPAny) (any, e
 // patchEdit asks the Patcher for a patch of d's document and converts it to
 // a WorkspaceEdit for the version d names.
 func (s *Server) patchEdit(ctx context.Context, d *actionData) (*protocol.WorkspaceEdit, error) {
-	p, _ := service[Patcher](s)
+	p := s.opts.Patcher
 	doc, err := s.Document(ctx, d.TextDocument.URI)
 	if err != nil {
 		return nil, err

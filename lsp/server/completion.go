@@ -11,7 +11,6 @@ import (
 
 	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/context/workspace"
-	"github.com/lode-ls/lode/internal/config"
 )
 
 // Completer answers completion requests; completion's *Engine is one.
@@ -23,16 +22,7 @@ type Completer interface {
 	Complete(ctx context.Context, req completion.Request) (completion.Result, error)
 	// Accept records that the user accepted the item with id.
 	Accept(id string) bool
-}
-
-// configurable is implemented by completers that follow settings changes.
-type configurable interface {
-	SetConfig(c config.Completion)
-}
-
-// forgetter is implemented by completers that keep state per document, to
-// be dropped when the document closes.
-type forgetter interface {
+	// Forget drops what the completer keeps of a document that closed.
 	Forget(path string)
 }
 
@@ -46,10 +36,11 @@ const (
 	surfaceItems  = "items"
 )
 
-func init() {
-	register(feature{
+// completionFeature is the feature of inline completion and completion items, when a Completer is given.
+func completionFeature() *feature {
+	return &feature{
 		name:      "completion",
-		available: func(s *Server) bool { _, ok := service[Completer](s); return ok },
+		available: func(s *Server) bool { return s.opts.Completer != nil },
 		requests: map[string]requestFunc{
 			protocol.MethodTextDocumentInlineCompletion: request((*Server).inlineCompletion),
 			protocol.MethodTextDocumentCompletion:       request((*Server).completion),
@@ -64,20 +55,14 @@ func init() {
 			}
 			// capabilities runs once per session: the place to start
 			// following closed documents.
-			if f, ok := service[forgetter](s); ok {
-				s.ws.Subscribe(func(ev workspace.Event) {
-					if _, open := s.ws.Document(ev.Path); !open {
-						f.Forget(ev.Path)
-					}
-				})
-			}
+			completer := s.opts.Completer
+			s.ws.Subscribe(func(ev workspace.Event) {
+				if _, open := s.ws.Document(ev.Path); !open {
+					completer.Forget(ev.Path)
+				}
+			})
 		},
-		configured: func(s *Server, cfg *config.Config) {
-			if c, ok := service[configurable](s); ok {
-				c.SetConfig(cfg.Completion)
-			}
-		},
-	})
+	}
 }
 
 // complete runs the engine for req (its trigger, surface and options; the
@@ -85,8 +70,11 @@ func init() {
 // document the items refer to, or a nil document when there is nothing to
 // show: completion off, an engine failure (logged), or a document edited
 // since the request (its items would be stale).
-func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request) (*workspace.Document, []completion.Item, error) {
-	c, _ := service[Completer](s)
+//
+// sel, when not nil, is the item selected in the editor's completion
+// widget: the engine completes after it, as if it were inserted.
+func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionParams, req completion.Request, sel *selected) (*workspace.Document, []completion.Item, error) {
+	c := s.opts.Completer
 	if !s.Config().Completion.Enabled {
 		return nil, nil, nil
 	}
@@ -94,13 +82,30 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if err != nil {
 		return nil, nil, err
 	}
+	if why := s.refusedDocument(doc); why != "" {
+		s.logger.Debug("completion: document refused", "path", doc.Path, "why", why)
+		return nil, nil, nil
+	}
+	if languageDisabled(s.Config(), doc.LanguageID) {
+		return nil, nil, nil
+	}
 	off, err := s.Offset(doc, p.Position)
 	if err != nil {
 		return nil, nil, err
 	}
-	view, base := s.window(doc, off)
-	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, view, off-base, doc.Version
+	req.Path, req.LanguageID, req.Text, req.Offset, req.Version = doc.Path, doc.LanguageID, doc.Text, off, doc.Version
+	if sel != nil && !sel.apply(s, doc, &req) {
+		return nil, nil, nil
+	}
+	base := 0
+	if sel == nil {
+		// A large document is read in a window around the cursor.
+		req.Text, base = s.window(doc, off)
+		req.Offset = off - base
+	}
+	defer s.completing(ctx)()
 	res, err := c.Complete(ctx, req)
+	s.noteCompletion(res)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
@@ -111,6 +116,7 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if res.Skipped != "" {
 		s.logger.Debug("completion skipped", "path", doc.Path, "why", res.Skipped)
 	}
+	s.tracePrompt(ctx, res.Prompt)
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return nil, nil, nil // edited meanwhile: never show a stale completion
 	}
@@ -128,7 +134,10 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 		trigger = completion.Invoked
 	}
 	list := &protocol.InlineCompletionList{Items: []protocol.InlineCompletionItem{}}
-	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Request{Trigger: trigger, Surface: surfaceInline})
+	if sel := p.Context.SelectedCompletionInfo; sel != (protocol.SelectedCompletionInfo{}) {
+		return s.inlineAfterSelected(ctx, p, trigger, sel)
+	}
+	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams, completion.Request{Trigger: trigger, Surface: surfaceInline}, nil)
 	if err != nil || doc == nil {
 		return list, err
 	}
@@ -154,7 +163,7 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
 	list := &protocol.CompletionList{IsIncomplete: true, Items: []protocol.CompletionItem{}}
 	doc, items, err := s.complete(ctx, p.TextDocumentPositionParams,
-		completion.Request{Trigger: completion.Automatic, Surface: surfaceItems, Predict: true})
+		completion.Request{Trigger: completion.Automatic, Surface: surfaceItems, Predict: true}, nil)
 	if err != nil || doc == nil {
 		return list, err
 	}
@@ -217,6 +226,6 @@ func (s *Server) acceptCompletion(ctx context.Context, args []protocol.LSPAny) (
 	if err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: the item ID must be a string", commandAccept)
 	}
-	c, _ := service[Completer](s)
+	c := s.opts.Completer
 	return c.Accept(id), nil
 }

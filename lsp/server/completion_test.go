@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,8 +17,17 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/eventually"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
+
+// newEngine returns completion.New(opts), closed when the test ends
+// (after the session, whose cleanup was registered later).
+func newEngine(t *testing.T, opts completion.Options) *completion.Engine {
+	eng := completion.New(opts)
+	t.Cleanup(func() { eng.Close() })
+	return eng
+}
 
 const mainPath = "/w/app/main.go"
 
@@ -32,9 +42,10 @@ func completionEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapab
 			cfg.FeedbackLog, _ = c["feedback_log"].(string)
 		}
 	}
-	eng := completion.New(completion.Options{Config: cfg, Model: m})
+	eng := newEngine(t, completion.Options{Config: cfg, Model: m})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
 	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
 	return e, res, eng
@@ -123,19 +134,29 @@ func TestCompletionItemsWithoutInlineSupport(t *testing.T) {
 }
 
 func TestStaleCompletionNotShown(t *testing.T) {
-	m := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
-	m.Delay = 200 * time.Millisecond // the edit below arrives while the model runs
+	// The model answers once the edit below is in: the answer is for an
+	// outdated document.
+	edited := make(chan struct{})
+	m := &llmtest.Model{Name: "fake-coder", FIM: true, Answer: func(*llm.Request) (string, error) {
+		<-edited
+		return `ntln("hi")`, nil
+	}}
 	e, _, _ := completionEditor(t, m, inlineCaps(), nil)
+	release := sync.OnceFunc(func() { close(edited) })
+	t.Cleanup(release) // before the engine's Close, should the test fail first
 	done := make(chan protocol.InlineCompletionList, 1)
 	go func() {
 		var list protocol.InlineCompletionList
 		e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list)
 		done <- list
 	}()
-	for deadline := time.Now().Add(5 * time.Second); len(m.Calls()) == 0 && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond)
-	}
+	eventually.True(t, func() bool { return len(m.Calls()) > 0 }, "the model was not called")
 	e.Edit(mainPath, protocol.Range{Start: protocol.Position{Line: 6, Character: 1}, End: protocol.Position{Line: 6, Character: 1}}, "\n// x")
+	// A request after the edit sees it: the server has applied it.
+	if content, _, err := contentAt(t, e, mainPath, 0, 0); err != nil || !strings.Contains(content, "// x") {
+		t.Fatalf("the edit is not in: %q, %v", content, err)
+	}
+	release()
 	if list := <-done; len(list.Items) != 0 {
 		t.Errorf("a completion for an outdated document was shown: %+v", list.Items)
 	}
@@ -193,18 +214,26 @@ func (r *ranker) PredictNext(ctx context.Context, req *llm.Request, n int) ([]ll
 	return r.preds[:min(n, len(r.preds))], nil
 }
 
-func TestCompletionItemsWithRankedTokens(t *testing.T) {
-	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+// rankedSession starts a session whose completion items come from remote
+// (lines) and a ranking companion, with settings.
+func rankedSession(t *testing.T, remote *llmtest.Model, settings map[string]any) *lsptest.Editor {
 	local := &ranker{Model: &llmtest.Model{Name: "fake-ngram", FIM: true}, preds: []llm.Prediction{
 		{Text: "Println", Score: 0.6}, {Text: "Printf", Score: 0.3}, {Text: "Errorf", Score: 0.1},
 	}}
-	cfg := config.Default().Completion
-	cfg.SyntaxCheck = false
-	eng := completion.New(completion.Options{Config: cfg, Model: remote, Embedded: local})
+	eng := newEngine(t, completion.Options{Config: config.Default().Completion, Model: remote, Embedded: local})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
-	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{"/w"}})
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
+	return e
+}
+
+func TestCompletionItemsWithRankedTokens(t *testing.T) {
+	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`}
+	// The items wait for the line as long as the call lasts.
+	settings := map[string]any{"completion": map[string]any{"syntax_check": false, "items_wait_ms": int(time.Hour / time.Millisecond)}}
+	e := rankedSession(t, remote, settings)
 	params := &protocol.CompletionParams{TextDocumentPositionParams: inlineParams(5, 8, 0).TextDocumentPositionParams}
 
 	var list protocol.CompletionList
@@ -241,18 +270,20 @@ func TestCompletionItemsWithRankedTokens(t *testing.T) {
 	if d, _ := list.Items[0].Detail.Get(); !strings.Contains(d, "fake-coder") {
 		t.Errorf("line detail = %q", d)
 	}
+}
 
-	// A server slower than the items wait: the ranked tokens come at once,
-	// without the line.
-	remote.Delay = 10 * time.Second
+// TestCompletionItemsDoNotWaitForTheServer checks that with a server
+// that has not answered within the items wait (zero here), the ranked
+// tokens come without the line.
+func TestCompletionItemsDoNotWaitForTheServer(t *testing.T) {
+	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("hi")`, Delay: time.Hour}
+	settings := map[string]any{"completion": map[string]any{"syntax_check": false, "items_wait_ms": 0}}
+	e := rankedSession(t, remote, settings)
 	e.Edit(mainPath, protocol.Range{Start: protocol.Position{Line: 5, Character: 5}, End: protocol.Position{Line: 5, Character: 8}}, "E")
-	params.Position.Character = 6
-	start := time.Now()
+	params := &protocol.CompletionParams{TextDocumentPositionParams: inlineParams(5, 6, 0).TextDocumentPositionParams}
+	var list protocol.CompletionList
 	if err := e.Call(protocol.MethodTextDocumentCompletion, params, &list); err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("items waited %v for a slow server", took)
 	}
 	var labels []string
 	for _, it := range list.Items {
@@ -264,14 +295,23 @@ func TestCompletionItemsWithRankedTokens(t *testing.T) {
 }
 
 func TestInlineCompanion(t *testing.T) {
-	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Text: `ntln("remote")`, Delay: 300 * time.Millisecond}
+	// The server answers when the test lets it; the companion does not
+	// wait for it at all.
+	answer := make(chan struct{})
+	remote := &llmtest.Model{Name: "fake-coder", FIM: true, Answer: func(*llm.Request) (string, error) {
+		<-answer
+		return `ntln("remote")`, nil
+	}}
 	local := &llmtest.Model{Name: "fake-ngram", FIM: true, Text: `nt("local")`}
-	settings := map[string]any{"completion": map[string]any{"companion": true, "companion_wait_ms": 20, "syntax_check": false}}
-	eng := completion.New(completion.Options{Config: config.Default().Completion, Model: remote, Embedded: local})
+	settings := map[string]any{"completion": map[string]any{"companion": true, "companion_wait_ms": 0, "syntax_check": false}}
+	eng := newEngine(t, completion.Options{Config: config.Default().Completion, Model: remote, Embedded: local})
 	opts := testOptions(t)
-	opts.Services = []any{eng}
+	opts.Completer = eng
+	opts.OnConfig = func(c *config.Config) { eng.SetConfig(c.Completion) }
 	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: inlineCaps(), Settings: settings, InitializationOptions: settings, Folders: []string{"/w"}})
 	e.Open(mainPath, "go", mainDoc)
+	release := sync.OnceFunc(func() { close(answer) })
+	t.Cleanup(release) // before the engine's Close, should the test fail first
 	ask := func() string {
 		var list protocol.InlineCompletionList
 		if err := e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &list); err != nil {
@@ -286,14 +326,17 @@ func TestInlineCompanion(t *testing.T) {
 	if got := ask(); got != `Print("local")` {
 		t.Fatalf("first answer = %q, want the companion's", got)
 	}
-	// Asking again shows the companion's line until the server has
-	// answered, then the server's, from the one call.
-	got := ""
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if got = ask(); got != `Print("local")` {
-			break
-		}
+	if got := ask(); got != `Print("local")` {
+		t.Fatalf("second answer, the server still working = %q, want the companion's", got)
 	}
+	// Once the server has answered, asking again shows its line, from
+	// the one call.
+	release()
+	got := ""
+	eventually.True(t, func() bool {
+		got = ask()
+		return got != `Print("local")`
+	}, "the server's answer never showed")
 	if got != `Println("remote")` {
 		t.Errorf("later answer = %q, want the server's", got)
 	}

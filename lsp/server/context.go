@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 
@@ -9,14 +10,15 @@ import (
 	"github.com/lode-ls/lode/lsp/lode"
 )
 
-func init() {
-	register(feature{
+// contextFeature is the feature of lode/context, when a ContextSource is given.
+func contextFeature() *feature {
+	return &feature{
 		name:      "context",
 		available: func(s *Server) bool { return s.opts.Context != nil },
 		requests: map[string]requestFunc{
 			lode.MethodContext: request((*Server).context),
 		},
-	})
+	}
 }
 
 // context answers lode/context: the bundle of workspace snippets lode would
@@ -30,8 +32,13 @@ func (s *Server) context(ctx context.Context, p *lode.ContextParams) (*retrieve.
 	if err != nil {
 		return nil, err
 	}
-	if p.Budget < 0 {
-		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "lode/context: negative budget %d", p.Budget)
+	if p.Budget < 0 || p.TimeBudgetMS < 0 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "lode/context: negative budget %d or time budget %d", p.Budget, p.TimeBudgetMS)
+	}
+	if p.TimeBudgetMS > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Duration(p.TimeBudgetMS)*time.Millisecond)
+		defer cancel()
 	}
 	budget := p.Budget
 	if budget == 0 {

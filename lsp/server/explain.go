@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,21 +57,20 @@ type explainResult struct {
 	Sources    []retrieve.Snippet `json:"sources"`
 }
 
-func init() {
-	register(feature{
+// explainFeature is the feature of explanations, hovers and code lenses, when an Explainer is given.
+func explainFeature() *feature {
+	return &feature{
 		name:      "explain",
-		available: func(s *Server) bool { _, ok := service[Explainer](s); return ok },
+		available: func(s *Server) bool { return s.opts.Explainer != nil },
 		requests: map[string]requestFunc{
 			methodExplain:                       request((*Server).explain),
 			protocol.MethodTextDocumentHover:    request((*Server).hover),
 			protocol.MethodTextDocumentCodeLens: request((*Server).codeLens),
 		},
-		commands: map[string]commandFunc{commandExplain: (*Server).explainCommand},
-		capabilities: func(s *Server, c *protocol.ServerCapabilities) {
-			c.HoverProvider = protocol.Boolean(true)
-			c.CodeLensProvider = &protocol.CodeLensOptions{}
-		},
-	})
+		commands:     map[string]commandFunc{commandExplain: (*Server).explainCommand},
+		capabilities: explainCapabilities, // only what explain.hover and explain.code_lens turn on
+		configured:   explainConfigured,
+	}
 }
 
 // explain answers lode/explain.
@@ -109,10 +107,13 @@ func (s *Server) explainCommand(ctx context.Context, args []protocol.LSPAny) (an
 // timeout, reporting progress when asked to. A model that fails gives a
 // structural explanation saying why.
 func (s *Server) explainDocument(ctx context.Context, p *explainParams, token protocol.ProgressToken, progress bool) (*workspace.Document, *explain.Explanation, error) {
-	e, _ := service[Explainer](s)
+	e := s.opts.Explainer
 	doc, err := s.Document(ctx, p.TextDocument.URI)
 	if err != nil {
 		return nil, nil, err
+	}
+	if why := s.refusedDocument(doc); why != "" {
+		return nil, nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s is %s: lode does not explain it", filepath.Base(doc.Path), why)
 	}
 	t, err := s.explainTarget(doc, p)
 	if err != nil {
@@ -184,10 +185,11 @@ func (s *Server) explainResult(doc *workspace.Document, ex *explain.Explanation)
 // code when the client can show documents, else as a message.
 func (s *Server) showMarkdown(ctx context.Context, doc *workspace.Document, ex *explain.Explanation) {
 	if w := s.caps.Window; w != nil && w.ShowDocument != nil && w.ShowDocument.Support {
-		dir := filepath.Join(os.TempDir(), "lode-explain")
 		name := fmt.Sprintf("%s-%d.md", strings.TrimSuffix(filepath.Base(doc.Path), filepath.Ext(doc.Path)), ex.Subject.StartLine+1)
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(dir, 0o700); err == nil && os.WriteFile(path, []byte(ex.Markdown), 0o600) == nil {
+		path, err := s.explainFiles.write(name, []byte(ex.Markdown))
+		if err != nil {
+			s.logger.Warn("explanation not shown as a document", "err", err)
+		} else {
 			res, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), TakeFocus: ptr(false)})
 			if err == nil && res != nil && res.Success {
 				return
@@ -235,6 +237,9 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, err
 	}
 	lenses := []protocol.CodeLens{}
+	if s.refusedDocument(doc) != "" {
+		return lenses, nil
+	}
 	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
 		start := s.Position(doc, sp.Start)
 		arg, err := protocol.Marshal(explainParams{TextDocument: p.TextDocument, Position: &start})

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/patch"
+	"github.com/lode-ls/lode/internal/eventually"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -34,10 +37,8 @@ func Twice(x int) int {
 func explainEditor(t *testing.T, m *llmtest.Model, caps *protocol.ClientCapabilities, settings any) (*lsptest.Editor, *protocol.InitializeResult) {
 	opts := testOptions(t)
 	opts.Context = nil
-	opts.Services = []any{
-		explain.New(m, explain.Options{}),
-		&patch.Suggester{Model: m, Syntax: patch.TreeSitter{}},
-	}
+	opts.Explainer = explain.New(m, explain.Options{})
+	opts.Patcher = &patch.Suggester{Model: m, Syntax: patch.TreeSitter{}}
 	e, res := lsptest.Connect(t, serveWith(opts), lsptest.Options{Capabilities: caps, InitializationOptions: settings, Settings: settings, Folders: []string{"/w"}})
 	e.Open(calcPath, "go", calcDoc)
 	return e, res
@@ -52,8 +53,11 @@ func doc() protocol.TextDocumentIdentifier {
 func TestExplainRequest(t *testing.T) {
 	m := &llmtest.Model{Name: "fake-chat", Text: "Subtracts `b` from `a`, although the doc says it adds."}
 	e, res := explainEditor(t, m, nil, nil)
-	if res.Capabilities.HoverProvider == nil || res.Capabilities.CodeLensProvider == nil || res.Capabilities.CodeActionProvider == nil {
+	if res.Capabilities.CodeActionProvider == nil {
 		t.Errorf("capabilities: %+v", res.Capabilities)
+	}
+	if res.Capabilities.HoverProvider != nil || res.Capabilities.CodeLensProvider != nil {
+		t.Errorf("hover or code lenses advertised while explain.hover and explain.code_lens are off: %+v", res.Capabilities)
 	}
 	var got explainResult
 	p := pos(4, 3)
@@ -104,18 +108,19 @@ func TestExplainModelFailsFallsBack(t *testing.T) {
 func TestExplainCancelled(t *testing.T) {
 	m := &llmtest.Model{Delay: time.Hour}
 	e, _ := explainEditor(t, m, nil, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	p := pos(4, 3)
-	err := e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
-	if err == nil {
+	errc := make(chan error, 1)
+	go func() {
+		errc <- e.CallContext(ctx, methodExplain, explainParams{TextDocument: doc(), Position: &p}, nil)
+	}()
+	eventually.True(t, func() bool { return len(m.Calls()) > 0 }, "the model was not called")
+	cancel()
+	if err := <-errc; err == nil {
 		t.Fatal("a cancelled explanation answered")
 	}
-	for deadline := time.Now().Add(5 * time.Second); m.Canceled() == 0; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the model call was not cancelled")
-		}
-	}
+	eventually.True(t, func() bool { return m.Canceled() == 1 }, "the model call was not cancelled")
 }
 
 func TestHoverAndCodeLens(t *testing.T) {
@@ -157,4 +162,108 @@ func TestExplainTimeoutFallsBack(t *testing.T) {
 	if !got.Structural || !strings.Contains(got.Markdown, "no answer within 100ms") {
 		t.Errorf("after the timeout: %+v", got)
 	}
+}
+
+// TestExplainFilePlantedSymlink: another user made $TMPDIR/lode-explain
+// (mode 0777) and planted a symlink where an explanation used to be
+// written. lode writes in a private directory of its own, never through
+// the link, and removes it when the session ends.
+func TestExplainFilePlantedSymlink(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	planted := filepath.Join(tmp, "lode-explain")
+	os.Mkdir(planted, 0o777)
+	os.Chmod(planted, 0o777)
+	victim := filepath.Join(t.TempDir(), "victim")
+	os.WriteFile(victim, []byte("precious"), 0o600)
+	for _, name := range []string{"calc-8.md", "calc-4.md"} {
+		if err := os.Symlink(victim, filepath.Join(planted, name)); err != nil {
+			t.Skip("symlinks unsupported:", err)
+		}
+	}
+	caps := lsptest.DefaultCapabilities()
+	caps.Window.ShowDocument = &protocol.ShowDocumentClientCapabilities{Support: true}
+	e, _ := explainEditor(t, &llmtest.Model{Text: "Adds twice."}, &caps, nil)
+	r := protocol.Range{Start: pos(7, 0), End: pos(9, 1)}
+	for range 2 { // the second explanation replaces the first file
+		arg := explainParams{TextDocument: doc(), Range: &r}
+		if err := e.Call(protocol.MethodWorkspaceExecuteCommand, map[string]any{"command": commandExplain, "arguments": []any{arg}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown := e.Requests(protocol.MethodWindowShowDocument)
+	if len(shown) != 2 {
+		t.Fatalf("showDocument requests: %d, want 2", len(shown))
+	}
+	var p protocol.ShowDocumentParams
+	if err := protocol.Unmarshal(shown[1].Params, &p); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Path(p.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	if data, _ := os.ReadFile(victim); string(data) != "precious" {
+		t.Errorf("the symlink's target was overwritten: %q", data)
+	}
+	if within := strings.HasPrefix(path, planted+string(filepath.Separator)); within {
+		t.Errorf("explanation written in the planted directory: %s", path)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("explanation directory %s: %v, %v; want mode 0700", dir, fi, err)
+	}
+	if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), "Adds twice.") {
+		t.Errorf("explanation file: %q, %v", data, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("explanation directory holds %d files, want 1", len(entries))
+	}
+	if code, err := e.Shutdown(); err != nil || code != 0 {
+		t.Fatalf("shutdown: %d, %v", code, err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("explanation directory left after the session: %v", err)
+	}
+}
+
+func TestExplainCapabilitiesFollowSettings(t *testing.T) {
+	m := &llmtest.Model{Name: "fake-chat", Text: "Adds."}
+	t.Run("advertised when on at initialize", func(t *testing.T) {
+		_, res := explainEditor(t, m, nil, map[string]any{"explain": map[string]any{"hover": true}})
+		if res.Capabilities.HoverProvider == nil || res.Capabilities.CodeLensProvider != nil {
+			t.Errorf("hover %v, code lens %v: want hover only", res.Capabilities.HoverProvider, res.Capabilities.CodeLensProvider)
+		}
+	})
+	t.Run("registered when turned on later", func(t *testing.T) {
+		caps := lsptest.DefaultCapabilities()
+		yes := true
+		caps.TextDocument = &protocol.TextDocumentClientCapabilities{
+			Hover:    &protocol.HoverClientCapabilities{DynamicRegistration: &yes},
+			CodeLens: &protocol.CodeLensClientCapabilities{DynamicRegistration: &yes},
+		}
+		e, res := explainEditor(t, m, &caps, map[string]any{})
+		if res.Capabilities.HoverProvider != nil || res.Capabilities.CodeLensProvider != nil {
+			t.Fatalf("advertised while off: %+v", res.Capabilities)
+		}
+		e.SetSettings(map[string]any{"explain": map[string]any{"hover": true, "code_lens": true}})
+		e.WaitFor("hover and code lenses registered", func() bool {
+			regs := e.Requests(protocol.MethodClientRegisterCapability)
+			all := ""
+			for _, r := range regs {
+				all += string(r.Params)
+			}
+			return strings.Contains(all, protocol.MethodTextDocumentHover) && strings.Contains(all, protocol.MethodTextDocumentCodeLens)
+		})
+		e.SetSettings(map[string]any{"explain": map[string]any{"hover": false, "code_lens": true}})
+		e.WaitFor("hover unregistered", func() bool {
+			for _, r := range e.Requests(protocol.MethodClientUnregisterCapability) {
+				if strings.Contains(string(r.Params), protocol.MethodTextDocumentHover) && !strings.Contains(string(r.Params), protocol.MethodTextDocumentCodeLens) {
+					return true
+				}
+			}
+			return false
+		})
+	})
 }

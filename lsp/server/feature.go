@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 
 	protocol "go.lsp.dev/protocol"
 
@@ -19,8 +20,8 @@ type notificationFunc func(s *Server, ctx context.Context, params []byte) error
 // commandFunc runs one workspace/executeCommand command.
 type commandFunc func(s *Server, ctx context.Context, args []protocol.LSPAny) (any, error)
 
-// feature is one method family, registered by its file's init function. See
-// the package documentation for the contract.
+// feature is one method family, built by a function of its file and
+// listed in featureTable. See the package documentation for the contract.
 type feature struct {
 	name          string
 	available     func(s *Server) bool // nil: always
@@ -36,35 +37,57 @@ func (f *feature) on(s *Server) bool {
 	return f == nil || f.available == nil || f.available(s)
 }
 
-// features is filled by init functions, before any Server exists; it is
-// read-only afterwards.
-var features []*feature
+// featureTable returns every method family of the server, one line each.
+func featureTable() []*feature {
+	return []*feature{
+		lifecycleFeature(),
+		textSyncFeature(),
+		settingsFeature(),
+		foldersFeature(),
+		watchedFeature(),
+		commandsFeature(),
+		contextFeature(),
+		completionFeature(),
+		explainFeature(),
+		codeActionFeature(),
+		statusFeature(),
+		nextEditsFeature(),
+	}
+}
 
-// register adds a feature. It panics on a method or command registered
-// twice: that is a programming error found by any test.
-func register(f feature) {
-	for _, g := range features {
+// checkFeatures returns an error naming a method or command that two
+// features both claim: a programming error, found by any test.
+func checkFeatures(fs []*feature) error {
+	requests, notifications, commands := map[string]string{}, map[string]string{}, map[string]string{}
+	claim := func(kind string, seen map[string]string, name, by string) error {
+		if other, dup := seen[name]; dup {
+			return fmt.Errorf("server: %s %s claimed by %s and %s", kind, name, other, by)
+		}
+		seen[name] = by
+		return nil
+	}
+	for _, f := range fs {
 		for m := range f.requests {
-			if _, dup := g.requests[m]; dup {
-				panic("server: request " + m + " registered by " + g.name + " and " + f.name)
+			if err := claim("request", requests, m, f.name); err != nil {
+				return err
 			}
 		}
 		for m := range f.notifications {
-			if _, dup := g.notifications[m]; dup {
-				panic("server: notification " + m + " registered by " + g.name + " and " + f.name)
+			if err := claim("notification", notifications, m, f.name); err != nil {
+				return err
 			}
 		}
 		for c := range f.commands {
-			if _, dup := g.commands[c]; dup {
-				panic("server: command " + c + " registered by " + g.name + " and " + f.name)
+			if err := claim("command", commands, c, f.name); err != nil {
+				return err
 			}
 		}
 	}
-	features = append(features, &f)
+	return nil
 }
 
-func lookupRequest(method string) (requestFunc, *feature) {
-	for _, f := range features {
+func (s *Server) lookupRequest(method string) (requestFunc, *feature) {
+	for _, f := range s.features {
 		if r, ok := f.requests[method]; ok {
 			return r, f
 		}
@@ -72,8 +95,8 @@ func lookupRequest(method string) (requestFunc, *feature) {
 	return nil, nil
 }
 
-func lookupNotification(method string) (notificationFunc, *feature) {
-	for _, f := range features {
+func (s *Server) lookupNotification(method string) (notificationFunc, *feature) {
+	for _, f := range s.features {
 		if n, ok := f.notifications[method]; ok {
 			return n, f
 		}
@@ -81,8 +104,8 @@ func lookupNotification(method string) (notificationFunc, *feature) {
 	return nil, nil
 }
 
-func lookupCommand(name string) (commandFunc, *feature) {
-	for _, f := range features {
+func (s *Server) lookupCommand(name string) (commandFunc, *feature) {
+	for _, f := range s.features {
 		if c, ok := f.commands[name]; ok {
 			return c, f
 		}
@@ -111,15 +134,4 @@ func notification[P any](h func(s *Server, ctx context.Context, p *P) error) not
 		}
 		return h(s, ctx, &p)
 	}
-}
-
-// service returns the first of Options.Services that implements T.
-func service[T any](s *Server) (T, bool) {
-	for _, v := range s.opts.Services {
-		if t, ok := v.(T); ok {
-			return t, true
-		}
-	}
-	var zero T
-	return zero, false
 }

@@ -12,11 +12,11 @@ import (
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
-// A test-only feature exercising the helpers feature files use.
-func init() {
+// testFeature exercises the helpers feature files use.
+func testFeature() *feature {
 	type empty struct{}
 	type show struct{ Message string }
-	register(feature{
+	return &feature{
 		name: "test",
 		requests: map[string]requestFunc{
 			"test/progress": request(func(s *Server, ctx context.Context, p *empty) (string, error) {
@@ -46,7 +46,7 @@ func init() {
 				return args, nil
 			},
 		},
-	})
+	}
 }
 
 func TestShowMessageAndLog(t *testing.T) {

@@ -6,10 +6,13 @@ import (
 	"slices"
 
 	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/context/workspace"
 )
 
-func init() {
-	register(feature{
+// foldersFeature is the feature of workspace folders.
+func foldersFeature() *feature {
+	return &feature{
 		name: "folders",
 		notifications: map[string]notificationFunc{
 			protocol.MethodWorkspaceDidChangeWorkspaceFolders: notification((*Server).didChangeWorkspaceFolders),
@@ -23,7 +26,7 @@ func init() {
 				ChangeNotifications: protocol.Boolean(true),
 			}
 		},
-	})
+	}
 }
 
 // initFolders records the folders of initialize: workspaceFolders, else
@@ -77,7 +80,15 @@ func (s *Server) root() string {
 	return s.folders[0]
 }
 
+// addFolder adds a workspace folder the client declared, unless it is
+// refused (workspace.CheckFolder): a client never makes lode read the
+// root, system directories or folders outside workspace.allowed_roots.
 func (s *Server) addFolder(ctx context.Context, path string) {
+	if err := workspace.CheckFolder(path, s.Config().Workspace.AllowedRoots); err != nil {
+		s.opts.Logger.Warn("workspace folder refused", "path", path, "err", err)
+		s.ShowMessage(ctx, protocol.MessageTypeWarning, "lode: "+err.Error()+"; lode will not read it. Open the project's own folder.")
+		return
+	}
 	s.mu.Lock()
 	dup := slices.Contains(s.folders, path)
 	if !dup {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
 func frame(body string) []byte {
@@ -49,14 +51,14 @@ func FuzzServe(f *testing.F) {
 		readErr := make(chan error, 1)
 		go func() { readErr <- readFrames(client) }()
 
-		client.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		client.SetWriteDeadline(time.Now().Add(lsptest.Patience))
 		client.Write(init)
 		client.Write(data)
 		client.Close()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatal("server still running 10s after the client went away")
+		case <-time.After(lsptest.Patience):
+			t.Fatalf("server still running %v after the client went away", lsptest.Patience)
 		}
 		if err := <-readErr; err != nil {
 			t.Fatal(err)

@@ -40,7 +40,9 @@ func testLogger(t testing.TB) *slog.Logger {
 
 func serveWith(opts Options) lsptest.ServeFunc {
 	return func(ctx context.Context, rwc io.ReadWriteCloser) int {
-		return New(opts).Serve(ctx, rwc)
+		srv := New(opts)
+		srv.features = append(srv.features, testFeature())
+		return srv.Serve(ctx, rwc)
 	}
 }
 

@@ -20,7 +20,7 @@ func (s *Server) window(doc *workspace.Document, off int) (*text.Text, int) {
 
 // Foreground is told of every request while it runs, so that background
 // work (indexing, learning, saves) gives way to it; background.Gate is
-// one. The server finds it among Options.Services.
+// one (Options.Foreground).
 type Foreground interface {
 	Begin() (end func())
 }

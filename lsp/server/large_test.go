@@ -97,7 +97,7 @@ func TestForegroundMarksRequests(t *testing.T) {
 	fg := &foreground{}
 	opts := testOptions(t)
 	opts.Context = &sourceSeeing{fg: fg}
-	opts.Services = []any{fg}
+	opts.Foreground = fg
 	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{})
 	e.Open("/w/a.go", "go", "package a\n")
 	if _, _, err := contentAt(t, e, "/w/a.go", 0, 3); err != nil {

@@ -10,8 +10,9 @@ import (
 	"github.com/lode-ls/lode/context/text"
 )
 
-func init() {
-	register(feature{
+// lifecycleFeature is the feature of initialize, shutdown, exit and tracing.
+func lifecycleFeature() *feature {
+	return &feature{
 		name: "lifecycle",
 		requests: map[string]requestFunc{
 			protocol.MethodInitialize: request((*Server).initialize),
@@ -22,7 +23,7 @@ func init() {
 			protocol.MethodExit:        (*Server).exit,
 			protocol.MethodSetTrace:    notification((*Server).setTrace),
 		},
-	})
+	}
 }
 
 func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (*protocol.InitializeResult, error) {
@@ -36,15 +37,17 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	}
 	s.setupWatching()
 	s.initFolders(ctx, p)
+	// The settings come first: some capabilities follow them.
+	s.applySettings(ctx, []byte(p.InitializationOptions))
 
 	caps := protocol.ServerCapabilities{PositionEncoding: encodingKind(s.encoding)}
-	for _, f := range features {
+	for _, f := range s.features {
 		if f.capabilities != nil && f.on(s) {
 			f.capabilities(s, &caps)
 		}
 	}
 	var commands []string
-	for _, f := range features {
+	for _, f := range s.features {
 		if f.on(s) {
 			for c := range f.commands {
 				commands = append(commands, c)
@@ -57,7 +60,6 @@ func (s *Server) initialize(ctx context.Context, p *protocol.InitializeParams) (
 	}
 
 	s.state.Store(stateInitialized)
-	s.applySettings(ctx, []byte(p.InitializationOptions))
 	result := &protocol.InitializeResult{
 		Capabilities: caps,
 		ServerInfo:   protocol.ServerInfo{Name: s.opts.Name},
@@ -90,6 +92,7 @@ func encodingKind(e text.Encoding) protocol.PositionEncodingKind {
 // the reading goroutine must stay free to read the answers.
 func (s *Server) initialized(ctx context.Context, p *protocol.InitializedParams) error {
 	s.readyOnce.Do(func() { close(s.ready) })
+	s.publishStatus(ctx)
 	if w := s.caps.Workspace; w != nil && w.Configuration != nil && *w.Configuration {
 		go s.pullSettings(s.ctx)
 	}

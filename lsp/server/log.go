@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
 
 	protocol "go.lsp.dev/protocol"
+
+	"github.com/lode-ls/lode/completion"
 )
 
 // clientHandler is the slog.Handler of the session's logger: every record
@@ -114,4 +117,23 @@ func (s *Server) traceCall(ctx context.Context, method string, start time.Time, 
 		p.Verbose = &v
 	}
 	_ = s.client.LogTrace(context.WithoutCancel(ctx), p)
+}
+
+// tracePrompt sends $/logTrace with the request lode sent to the model
+// (the prompt in the model's format, redacted, as the model got it) when
+// the client asked for verbose tracing: what lode sends is never hidden.
+func (s *Server) tracePrompt(ctx context.Context, p *completion.Prompt) {
+	trace, _ := s.trace.Load().(protocol.TraceValue)
+	if trace != protocol.TraceValueVerbose || s.client == nil || p == nil || p.Request == nil {
+		return
+	}
+	data, err := json.Marshal(p.Request)
+	if err != nil {
+		return
+	}
+	v := string(data)
+	_ = s.client.LogTrace(context.WithoutCancel(ctx), &protocol.LogTraceParams{
+		Message: fmt.Sprintf("lode sent a %s prompt of %d tokens (%d context snippets) for %s", p.Mode, p.Tokens, len(p.Context), p.Path),
+		Verbose: &v,
+	})
 }

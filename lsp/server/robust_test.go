@@ -99,7 +99,7 @@ func TestCancelRequest(t *testing.T) {
 		r.Send(`{"jsonrpc":"2.0","id":` + id + `,"method":"lode/context","params":{"textDocument":{"uri":"file:///w/a.go"},"position":{"line":0,"character":3}}}`)
 		select {
 		case <-src.started:
-		case <-time.After(10 * time.Second):
+		case <-time.After(lsptest.Patience):
 			t.Fatal("the request never reached the context source")
 		}
 		// Other messages are served while the request blocks.

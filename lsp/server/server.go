@@ -10,28 +10,27 @@
 //
 // # Adding a method family
 //
-// Each method family lives in its own file that registers itself from an
-// init function; no other file changes:
+// Each method family lives in its own file, as a function returning its
+// feature, listed by one line in featureTable (feature.go):
 //
-//	func init() {
-//		register(feature{
+//	func completionFeature() *feature {
+//		return &feature{
 //			name:      "completion",
-//			available: func(s *Server) bool { _, ok := service[Completer](s); return ok },
+//			available: func(s *Server) bool { return s.opts.Completer != nil },
 //			requests: map[string]requestFunc{
 //				protocol.MethodTextDocumentInlineCompletion: request((*Server).inlineCompletion),
 //			},
 //			commands:     map[string]commandFunc{"lode.x": (*Server).commandX},
 //			capabilities: func(s *Server, c *protocol.ServerCapabilities) { ... },
-//		})
+//		}
 //	}
 //
 // The contract:
 //
-//   - A feature's engine is found with service[T](s): the first value of
-//     Options.Services implementing T. The interface T is declared by the
-//     file that consumes it (Completer in completion.go, Explainer in
-//     explain.go, ...); cmd/lode/serve.go puts the concrete engines in
-//     Options.Services.
+//   - A feature's engine is a typed field of Options (Completer,
+//     Explainer, Patcher, Context, Folders), declared by the interface of
+//     the file that consumes it; nil means the feature is not offered.
+//     internal/session fills them for lode serve.
 //   - When available returns false the feature's methods answer
 //     MethodNotFound, its commands are not offered and capabilities is not
 //     called: initialize advertises only what works.
@@ -70,6 +69,7 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
@@ -104,16 +104,25 @@ type Options struct {
 	// log.level are also sent to the client as window/logMessage.
 	Logger *slog.Logger
 
-	Context ContextSource // answers lode/context; nil: not offered
-	Folders FolderWatcher // nil: folders are only recorded
-
-	// Services holds the engines that feature files look up by interface
-	// with service[T] (a completion engine, an explainer, ...).
-	Services []any
+	// The engines of the features; a nil one is not offered.
+	Completer Completer     // inline completion and completion items
+	Explainer Explainer     // lode/explain, hovers, code lenses, Explain actions
+	Patcher   Patcher       // Suggest fix and rewrite actions
+	Context   ContextSource // lode/context
+	Folders   FolderWatcher // nil: folders are only recorded (see also ClientWatching)
+	// ModelStatus, when set, reports the completion model's health for
+	// lode/status; nil derives it from completion results.
+	ModelStatus ModelStatus
+	// NextEdits answers lode/nextEdits; nil: not offered.
+	NextEdits NextEditor
 
 	// OnConfig, when set, is called with every new configuration (after
 	// initialize and after each settings change), never concurrently.
 	OnConfig func(cfg *config.Config)
+
+	// Foreground, when set, is told of every request while it runs:
+	// background work gives way to it.
+	Foreground Foreground
 
 	// MaxMessageSize bounds an incoming message; 0 means the default.
 	MaxMessageSize int
@@ -144,6 +153,8 @@ type Server struct {
 	cfg      atomic.Pointer[config.Config]
 	trace    atomic.Value // protocol.TraceValue
 
+	features []*feature // the method families; read-only after New
+
 	mu       sync.Mutex
 	folders  []string         // workspace folder paths, first is the root
 	settings []byte           // last editor settings (JSON object)
@@ -153,6 +164,10 @@ type Server struct {
 	// goroutine or, after a pull, on its own.
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
+
+	explainFiles explainFiles // shown explanations, removed at the end
+	explainRegs  explainRegs  // hover and code lens registrations (explaincaps.go)
+	status       status       // what lode/status reports (status.go)
 
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized
@@ -181,7 +196,11 @@ func New(opts Options) *Server {
 		problems: make(map[string]bool),
 		work:     make(map[string]*work),
 	}
-	s.logger = slog.New(&clientHandler{base: base.Handler(), s: s})
+	s.features = featureTable()
+	if err := checkFeatures(s.features); err != nil {
+		panic(err)
+	}
+	s.logger = slog.New(redact.Handler(&clientHandler{base: base.Handler(), s: s})) // logs leave too
 	s.docs.Store(&docSet{})
 	s.trace.Store(protocol.TraceValueOff)
 	cfg, _ := config.Load(opts.Config)
@@ -219,6 +238,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 		s.opts.Logger.Warn("lsp: connection did not close in 5s")
 	}
 	s.cancelAllWork()
+	s.explainFiles.removeAll()
 	if s.state.Load() == stateShutdown {
 		select {
 		case <-s.exited:
@@ -318,13 +338,13 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 	ctx = context.WithValue(ctx, methodKey{}, method)
 	state := s.state.Load()
 	if !req.IsCall() {
-		n, f := lookupNotification(method)
+		n, f := s.lookupNotification(method)
 		if n == nil || (state == stateNew && method != protocol.MethodExit) || !f.on(s) {
 			return nil, nil // unknown or untimely notifications are ignored
 		}
 		return nil, n(s, ctx, req.Params())
 	}
-	r, f := lookupRequest(method)
+	r, f := s.lookupRequest(method)
 	switch {
 	case r == nil || !f.on(s):
 		return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "method not found: %s", method)
@@ -333,7 +353,7 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 	case state == stateShutdown:
 		return nil, errShutdown
 	}
-	if f, ok := service[Foreground](s); ok {
+	if f := s.opts.Foreground; f != nil {
 		defer f.Begin()() // background work gives way meanwhile
 	}
 	start := time.Now()

@@ -14,13 +14,14 @@ import (
 // settings and in the workspace/configuration pull.
 const settingsSection = "lode"
 
-func init() {
-	register(feature{
+// settingsFeature is the feature of settings changes.
+func settingsFeature() *feature {
+	return &feature{
 		name: "settings",
 		notifications: map[string]notificationFunc{
 			protocol.MethodWorkspaceDidChangeConfiguration: notification((*Server).didChangeConfiguration),
 		},
-	})
+	}
 }
 
 // didChangeConfiguration applies the settings the notification carries.
@@ -88,7 +89,7 @@ func (s *Server) applySettings(ctx context.Context, editor []byte) {
 			s.ShowMessage(ctx, protocol.MessageTypeWarning, "lode: "+msg)
 		}
 	}
-	for _, f := range features {
+	for _, f := range s.features {
 		if f.configured != nil && f.on(s) {
 			f.configured(s, cfg)
 		}

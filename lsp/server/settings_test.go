@@ -174,3 +174,47 @@ func TestWorkspaceFolders(t *testing.T) {
 		t.Errorf("folder events %q, want %q", got, want)
 	}
 }
+
+// TestWorkspaceFoldersConfined: a client cannot make lode read the root
+// or system directories, or, with workspace.allowed_roots set in the
+// user's file, anything outside them.
+func TestWorkspaceFoldersConfined(t *testing.T) {
+	fr := &folderRecorder{}
+	opts := testOptions(t)
+	opts.Folders = fr
+	project := t.TempDir()
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{"/", "/etc", project}})
+	err := e.Notify(protocol.MethodWorkspaceDidChangeWorkspaceFolders, &protocol.DidChangeWorkspaceFoldersParams{
+		Event: protocol.WorkspaceFoldersChangeEvent{
+			Added: []protocol.WorkspaceFolder{{URI: lsptest.URI("/usr/lib"), Name: "lib"}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.WaitFor("three warnings", func() bool { return len(e.ShownMessages()) >= 3 })
+	if got, want := fr.String(), "+"+project; got != want {
+		t.Errorf("folders added %q, want %q", got, want)
+	}
+	for _, m := range e.ShownMessages() {
+		if m.Type != protocol.MessageTypeWarning || !strings.Contains(m.Message, "refused") {
+			t.Errorf("message %+v", m)
+		}
+	}
+
+	dir := t.TempDir()
+	allowed := filepath.Join(dir, "allowed")
+	user := filepath.Join(dir, "config.toml")
+	os.WriteFile(user, []byte("[workspace]\nallowed_roots = [\""+allowed+"\"]\n"), 0o600)
+	fr = &folderRecorder{}
+	opts = testOptions(t)
+	opts.Folders = fr
+	opts.Config.UserFile = user
+	inside := filepath.Join(allowed, "proj")
+	os.MkdirAll(inside, 0o755)
+	e, _ = lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{project, inside}})
+	e.WaitFor("a warning", func() bool { return len(e.ShownMessages()) >= 1 })
+	if got, want := fr.String(), "+"+inside; got != want {
+		t.Errorf("with allowed_roots, folders added %q, want %q", got, want)
+	}
+}

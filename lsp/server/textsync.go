@@ -11,12 +11,14 @@ import (
 	protocol "go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
 )
 
-func init() {
-	register(feature{
+// textSyncFeature is the feature of the open documents.
+func textSyncFeature() *feature {
+	return &feature{
 		name: "textsync",
 		notifications: map[string]notificationFunc{
 			protocol.MethodTextDocumentDidOpen:   notification((*Server).didOpen),
@@ -32,7 +34,7 @@ func init() {
 				Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
 			}
 		},
-	})
+	}
 }
 
 // docSet is an immutable set of open documents by path. The reading
@@ -142,6 +144,11 @@ func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentPar
 	}
 	s.docs.Store(s.docs.Load().with(doc))
 	s.ws.Open(doc)
+	if workspace.IsSecretFile(path) {
+		// Completions, explanations and suggestions answer nothing in it:
+		// say why once, when it opens.
+		s.ShowMessage(ctx, protocol.MessageTypeInfo, "lode: "+redact.SecretFileError(path).Error())
+	}
 	return nil
 }
 

@@ -20,13 +20,14 @@ type ClientWatching interface {
 // watchedFilesID is the registration id of lode's file watchers.
 const watchedFilesID = "lode-watched-files"
 
-func init() {
-	register(feature{
+// watchedFeature is the feature of file changes the editor reports.
+func watchedFeature() *feature {
+	return &feature{
 		name: "watched",
 		notifications: map[string]notificationFunc{
 			protocol.MethodWorkspaceDidChangeWatchedFiles: notification((*Server).didChangeWatchedFiles),
 		},
-	})
+	}
 }
 
 // clientWatches reports whether the client can watch files for lode.

@@ -14,23 +14,16 @@
 // A model without fill-in-the-middle tokens makes /infill answer 501; the
 // client then reports llm.ErrNoFIM and SupportsFIM turns false.
 //
-// The package depends on completion/llm and the standard library.
+// The package depends on completion/llm, internal/wire and the standard
+// library.
 package llamacpp
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // Options configure a Client.
@@ -46,10 +39,8 @@ type Options struct {
 
 // Client calls one llama.cpp server. It is safe for concurrent use.
 type Client struct {
-	opts  Options
-	http  *http.Client
-	gate  wire.Gate
-	noFIM atomic.Bool
+	opts Options
+	w    *wire.Client
 }
 
 var (
@@ -62,55 +53,39 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := wire.BaseURL(o.BaseURL, "http://localhost:8080")
+	w, err := wire.NewClient(wire.Config{Name: "llamacpp", BaseURL: o.BaseURL, Default: "http://localhost:8080",
+		APIKey: o.APIKey, Headers: o.Headers, Timeouts: o.Timeouts, NoFIM: o.NoFIM})
 	if err != nil {
-		return nil, fmt.Errorf("llamacpp: %w", err)
+		return nil, err
 	}
-	o.BaseURL = u
-	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers)}
-	c.noFIM.Store(o.NoFIM)
-	return c, nil
+	return &Client{opts: o, w: w}, nil
 }
 
 // ModelName returns the configured model name.
 func (c *Client) ModelName() string { return c.opts.Model }
 
-// SupportsFIM reports whether /infill may be used.
-func (c *Client) SupportsFIM() bool { return !c.noFIM.Load() }
+// SupportsFIM reports whether /infill may be used: not configured off,
+// and not answered 501 yet.
+func (c *Client) SupportsFIM() bool { return !c.w.NoFIM() }
 
 // CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // Health returns nil when the server is up with its model loaded, else an
 // error wrapping llm.ErrUnavailable (503 while loading).
 func (c *Client) Health(ctx context.Context) error {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
-	defer cancel()
-	resp, err := c.do(ctx, http.MethodGet, "/health", nil)
-	if err != nil {
-		return fmt.Errorf("llamacpp: health: %w", err)
-	}
-	resp.Body.Close()
-	return nil
+	return c.w.Get(ctx, "health", "/health", nil)
 }
 
 // ListModels returns the model names /v1/models lists.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
-	defer cancel()
-	resp, err := c.do(ctx, http.MethodGet, "/v1/models", nil)
-	if err != nil {
-		return nil, fmt.Errorf("llamacpp: listing models: %w", err)
-	}
-	defer resp.Body.Close()
 	var list struct {
 		Data []struct {
 			ID string `json:"id"`
 		} `json:"data"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		return nil, fmt.Errorf("llamacpp: listing models: %w", wire.StreamError(ctx, err))
+	if err := c.w.Get(ctx, "listing models", "/v1/models", &list); err != nil {
+		return nil, err
 	}
 	var names []string
 	for _, m := range list.Data {
@@ -121,34 +96,19 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 
 // Complete sends req and returns the whole answer.
 func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.call(ctx, req, nil)
+	return c.w.Complete(ctx, req, c.once)
 }
 
 // Stream sends req and yields text as it arrives.
 func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if yield == nil {
-		yield = func(string) bool { return true }
-	}
-	return c.call(ctx, req, yield)
+	return c.w.Stream(ctx, req, yield, c.once)
 }
 
-func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if req.Mode == llm.ModeFIM && c.opts.NoFIM {
-		return nil, fmt.Errorf("llamacpp: %w: configured without infill support", llm.ErrNoFIM)
+func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
+	if req.Mode == llm.ModeChat {
+		return c.chat(ctx, req, yield)
 	}
-	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
-		if req.Mode == llm.ModeChat {
-			return c.chat(ctx, req, y)
-		}
-		return c.complete(ctx, req, y)
-	})
-	if err != nil {
-		if errors.Is(err, llm.ErrNoFIM) && req.Mode == llm.ModeFIM {
-			c.noFIM.Store(true)
-		}
-		return nil, fmt.Errorf("llamacpp: %w", err)
-	}
-	return resp, nil
+	return c.complete(ctx, req, yield)
 }
 
 type extra struct {
@@ -182,13 +142,20 @@ type answer struct {
 	Predicted int    `json:"tokens_predicted"`
 }
 
-func (a *answer) response(text string) *llm.Response {
-	reason := "stop"
-	if a.StopType == "limit" {
-		reason = "length"
+// step notes a streamed event in s; the event saying "stop" is the last.
+func (a *answer) step(s *wire.Stream) (string, error) {
+	s.Model, s.PromptTokens, s.CompletionTokens = a.Model, a.Evaluated, a.Predicted
+	if a.Stop {
+		s.Done, s.Finish = true, a.finish()
 	}
-	return &llm.Response{Model: a.Model, PromptTokens: a.Evaluated, CompletionTokens: a.Predicted,
-		Choices: []llm.Choice{{Text: text, FinishReason: reason}}}
+	return a.Content, nil
+}
+
+func (a *answer) finish() string {
+	if a.StopType == "limit" {
+		return "length"
+	}
+	return "stop"
 }
 
 func (c *Client) complete(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
@@ -204,73 +171,18 @@ func (c *Client) complete(ctx context.Context, req *llm.Request, yield func(stri
 	} else {
 		b.Prompt = req.Prompt
 	}
-	data, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(ctx, http.MethodPost, path, data)
+	resp, err := c.w.Do(ctx, http.MethodPost, path, b)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if yield == nil {
-		var a answer
-		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-			return nil, wire.StreamError(ctx, err)
-		}
-		return a.response(a.Content), nil
+	if yield != nil {
+		return wire.ReadStream(ctx, resp.Body, false, yield, (*answer).step)
 	}
-	var text strings.Builder
-	var last answer
-	stopped := false
-	err = wire.ReadEvents(resp.Body, false, func(data []byte) (bool, error) {
-		var a answer
-		if err := json.Unmarshal(data, &a); err != nil {
-			return false, fmt.Errorf("decoding stream: %w", err)
-		}
-		last = a
-		if a.Content != "" {
-			text.WriteString(a.Content)
-			if !yield(a.Content) {
-				stopped = true
-				return false, nil
-			}
-		}
-		return !a.Stop, nil
-	})
-	switch {
-	case err != nil:
-		return nil, wire.StreamError(ctx, err)
-	case !stopped && !last.Stop:
-		return nil, wire.StreamError(ctx, errors.New("stream ended before \"stop\""))
-	}
-	return last.response(text.String()), nil
-}
-
-// do sends one request and returns a 200 response, or the mapped error.
-func (c *Client) do(ctx context.Context, method, path string, data []byte) (*http.Response, error) {
-	var rd io.Reader
-	if data != nil {
-		rd = bytes.NewReader(data)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL+path, rd)
-	if err != nil {
+	var a answer
+	if err := wire.Decode(ctx, resp.Body, &a); err != nil {
 		return nil, err
 	}
-	if data != nil {
-		hreq.Header.Set("Content-Type", "application/json")
-	}
-	if c.opts.APIKey != "" {
-		hreq.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
-	}
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		return nil, wire.TransportError(ctx, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return nil, wire.HTTPError(resp.StatusCode, resp.Header, wire.ErrorMessage(b), c.opts.APIKey)
-	}
-	return resp, nil
+	return &llm.Response{Model: a.Model, PromptTokens: a.Evaluated, CompletionTokens: a.Predicted,
+		Choices: []llm.Choice{{Text: a.Content, FinishReason: a.finish()}}}, nil
 }

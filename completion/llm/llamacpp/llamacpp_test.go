@@ -1,8 +1,6 @@
 package llamacpp
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"testing"
@@ -11,19 +9,10 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-func newClient(t *testing.T, o Options) *Client {
-	t.Helper()
-	c, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
 
 func TestConformance(t *testing.T) {
 	reqs := map[string]func() *llm.Request{
@@ -37,22 +26,15 @@ func TestConformance(t *testing.T) {
 			return &llm.Request{Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "explain"}}}
 		},
 	}
-	for name, req := range reqs {
-		t.Run(name, func(t *testing.T) {
-			llmtest.RunConformance(t, llmtest.Suite{
-				New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
-					return newClient(t, Options{BaseURL: baseURL, APIKey: key, Timeouts: to})
-				},
-				Request: req,
-			})
-		})
-	}
+	llmtest.RunConformanceEach(t, func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
+		return llmtest.Open(t, New, Options{BaseURL: baseURL, APIKey: key, Timeouts: to})
+	}, reqs)
 }
 
 func TestInfillWireFormat(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Text: "return 0;"})
-	c := newClient(t, Options{BaseURL: srv.URL})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL})
 	req := &llm.Request{Mode: llm.ModeFIM, Prompt: "int main() {\n\t", Suffix: "\n}",
 		Extra: []llm.Snippet{{Path: "util.h", Text: "int util(void);"}}, Indent: 4, MaxTime: 250, MaxTokens: 64}
 	resp, err := c.Complete(context.Background(), req)
@@ -79,7 +61,7 @@ func TestInfillWireFormat(t *testing.T) {
 func TestInfillNotSupported(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Status: 501, Error: "Infill is not supported by this model: prefix token is missing."})
-	c := newClient(t, Options{BaseURL: srv.URL})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL})
 	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: "a", Suffix: "b"})
 	if !errors.Is(err, llm.ErrNoFIM) {
 		t.Fatalf("error = %v, want ErrNoFIM", err)
@@ -94,7 +76,7 @@ func TestInfillNotSupported(t *testing.T) {
 
 func TestHealth(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL})
 	if err := c.Health(context.Background()); err != nil {
 		t.Errorf("Health = %v", err)
 	}

@@ -1,7 +1,7 @@
 // Package llmtest holds test doubles for code models: a fake model server
 // speaking every wire format lode uses, an in-memory fake llm.Model, and
 // the conformance suite every provider passes. It is for tests only and
-// depends on completion/llm and the standard library.
+// depends on completion/llm, internal/wire and the standard library.
 //
 // # Fake server
 //
@@ -49,4 +49,11 @@
 // timeouts,
 // and concurrent calls. Errors must wrap the llm sentinels and never show
 // the API key.
+//
+// # Provider tests
+//
+// Open(t, New, Options{...}) builds a provider's client for one test and
+// closes its idle connections at the end; RunConformanceEach runs the
+// suite once per kind of request, and BenchmarkClient measures one call
+// through a provider against the fake server.
 package llmtest

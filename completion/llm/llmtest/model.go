@@ -16,6 +16,7 @@ type Model struct {
 	Name   string        // returned by ModelName
 	FIM    bool          // returned by SupportsFIM
 	Text   string        // the answer when Answer is nil
+	More   []string      // further choices, for a request of several (N > 1), not streamed
 	Err    error         // returned instead of an answer when set
 	Delay  time.Duration // before answering; cancellation cuts it short
 	Answer func(req *llm.Request) (string, error)
@@ -38,7 +39,11 @@ func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, 
 	if err != nil {
 		return nil, err
 	}
-	return &llm.Response{Model: m.Name, Choices: []llm.Choice{{Text: text, FinishReason: "stop"}}}, nil
+	resp := &llm.Response{Model: m.Name, Choices: []llm.Choice{{Text: text, FinishReason: "stop"}}}
+	for i := 0; i < len(m.More) && i+1 < req.N; i++ {
+		resp.Choices = append(resp.Choices, llm.Choice{Text: m.More[i], FinishReason: "stop"})
+	}
+	return resp, nil
 }
 
 // Stream records req and yields the answer cut after each space.

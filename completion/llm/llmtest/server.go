@@ -37,6 +37,7 @@ type Server struct {
 	closed chan Request
 
 	mu       sync.Mutex
+	conns    map[net.Conn]bool // open client connections
 	requests []Request
 	queue    []Reply
 	answer   func(Request) Reply
@@ -67,6 +68,7 @@ func (r Request) Field(name string) any { return r.JSON()[name] }
 // Reply scripts one answer. The zero Reply answers "" successfully.
 type Reply struct {
 	Text         string   // the completion
+	More         []string // further choices, after Text (OpenAI /completions, not streamed)
 	Chunks       []string // streamed pieces; default: Text cut after each space
 	FinishReason string   // default "stop"
 	Model        string   // model named in the answer; default the request's
@@ -90,7 +92,9 @@ func NewServer(t testing.TB) *Server {
 		answer: func(Request) Reply { return Reply{Text: "ok"} },
 		models: []string{"fake-coder"},
 	}
-	s.srv = httptest.NewServer(s)
+	s.srv = httptest.NewUnstartedServer(s)
+	s.srv.Config.ConnState = s.track
+	s.srv.Start()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
@@ -126,6 +130,30 @@ func (s *Server) SetModels(names ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.models = append([]string(nil), names...)
+}
+
+// track follows the client connections for OpenConns.
+func (s *Server) track(c net.Conn, st http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conns == nil {
+		s.conns = make(map[net.Conn]bool)
+	}
+	switch st {
+	case http.StateNew:
+		s.conns[c] = true
+	case http.StateClosed, http.StateHijacked:
+		delete(s.conns, c)
+	}
+}
+
+// OpenConns returns how many client connections are open now, idle ones
+// included: a client that forgets a response body or a connection keeps
+// them open.
+func (s *Server) OpenConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // Requests returns every request received so far, in order.
@@ -371,9 +399,12 @@ func usage(fields map[string]any, text string) map[string]any {
 func whole(ep endpoint, model string, rep Reply, fields map[string]any) any {
 	switch ep {
 	case epOpenAICompletion:
+		choices := []any{map[string]any{"index": 0, "text": rep.Text, "finish_reason": rep.finish()}}
+		for i, t := range rep.More {
+			choices = append(choices, map[string]any{"index": i + 1, "text": t, "finish_reason": rep.finish()})
+		}
 		return map[string]any{"id": "cmpl-1", "object": "text_completion", "created": 1, "model": model,
-			"choices": []any{map[string]any{"index": 0, "text": rep.Text, "finish_reason": rep.finish()}},
-			"usage":   usage(fields, rep.Text)}
+			"choices": choices, "usage": usage(fields, rep.Text)}
 	case epOpenAIChat, epMistralFIM:
 		return map[string]any{"id": "chat-1", "object": "chat.completion", "created": 1, "model": model,
 			"choices": []any{map[string]any{"index": 0, "finish_reason": rep.finish(),

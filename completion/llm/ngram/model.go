@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -46,6 +47,11 @@ type Model struct {
 	dirTables *lru
 	fileTabs  *lru
 	building  map[string]bool // keys of tables being built in the background
+	closed    bool            // no more background work (Close)
+
+	// work counts the goroutines of the background builds and flushes,
+	// for Close to wait.
+	work sync.WaitGroup
 
 	// changed counts, per directory and file table key, the Learn and
 	// Forget calls that touched it, so that a table built in the
@@ -140,12 +146,17 @@ func (m *Model) Learn(path string, lang *syntax.Language, src []byte, tree *synt
 var lexemes = sync.Pool{New: func() any { return new([]lexeme) }}
 
 func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
+	secrets := redact.FindBytes(src)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(path)
 	toks := make([]uint32, len(lexemes))
 	for i, l := range lexemes {
-		toks[i] = m.vocab.intern(l.text(src), l.class)
+		text := l.text(src)
+		if len(secrets) > 0 {
+			text, secrets = redactLexeme(src, l, text, secrets)
+		}
+		toks[i] = m.vocab.intern(text, l.class)
 	}
 	m.add(path, &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)})
 }
@@ -342,10 +353,13 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		return t
 	}
 	m.cacheMu.Lock()
+	defer m.cacheMu.Unlock()
+	if m.closed {
+		return nil
+	}
 	m.building[key] = true
 	gen := m.changed[key]
-	m.cacheMu.Unlock()
-	go func() {
+	m.work.Go(func() {
 		t := build()
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
@@ -353,7 +367,28 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		if m.changed[key] == gen {
 			c.put(key, t)
 		}
-	}()
+	})
+	return nil
+}
+
+// background runs f on a goroutine that Close waits for, unless the model
+// is closed (then f does not run).
+func (m *Model) background(f func()) {
+	m.cacheMu.Lock()
+	defer m.cacheMu.Unlock()
+	if !m.closed {
+		m.work.Go(f)
+	}
+}
+
+// Close waits for the model's background work (table builds, flushes)
+// to end; none starts after it. The model still answers, from what it
+// had counted. Close is safe to call more than once.
+func (m *Model) Close() error {
+	m.cacheMu.Lock()
+	m.closed = true
+	m.cacheMu.Unlock()
+	m.work.Wait()
 	return nil
 }
 

@@ -146,7 +146,7 @@ func goLang() *syntax.Language { return syntax.ByName("go") }
 
 func trained(t testing.TB, files map[string]string) *Model {
 	t.Helper()
-	m := New(Options{})
+	m := newModel(t, Options{})
 	for _, p := range slices.Sorted(maps.Keys(files)) {
 		if err := m.Learn(p, goLang(), []byte(files[p]), nil); err != nil {
 			t.Fatal(err)
@@ -274,7 +274,7 @@ func TestComplete(t *testing.T) {
 }
 
 func TestUnknownLanguageAnswersEmpty(t *testing.T) {
-	m := New(Options{})
+	m := newModel(t, Options{})
 	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: "hello wor", Path: "notes.txt"})
 	if err != nil || len(resp.Choices) != 0 {
 		t.Errorf("plain text: got %v, %v; want an empty response", resp, err)
@@ -352,12 +352,9 @@ func TestDirectoryLevelBuiltInBackground(t *testing.T) {
 	if _, err := m.Complete(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !cached() {
-		if time.Now().After(deadline) {
-			t.Fatal("the directory and file levels were never built")
-		}
-		time.Sleep(time.Millisecond)
+	m.Close() // waits for the background builds
+	if !cached() {
+		t.Fatal("the directory and file levels were not built")
 	}
 	// Learning a file of the directory keeps the cached level up to date.
 	m.Learn("/w/c.go", goLang(), []byte(fileA), nil)
@@ -396,5 +393,25 @@ func TestCompleteRepeatsTheDocument(t *testing.T) {
 	}
 	if want := `Fprintf(os.Stderr, "lode explain: %v\n", err)`; resp.Text() != want {
 		t.Errorf("got %q, want %q", resp.Text(), want)
+	}
+}
+
+// TestPredictNextPastItsDeadline checks that a deadline passed is a
+// budget spent, not a cancellation: the model answers with what it has;
+// a cancellation answers nothing.
+func TestPredictNextPastItsDeadline(t *testing.T) {
+	m := trained(t, map[string]string{"/w/a.go": fileA, "/w/b.go": fileB})
+	m.Prepare("go", "/w/c.go")
+	req := &llm.Request{Prompt: "package shop\nfunc g() {\n\tfmt.", Path: "/w/c.go", Language: "go"}
+	past, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	preds, err := m.PredictNext(past, req, 5)
+	if err != nil || len(preds) == 0 || preds[0].Text != "Println" {
+		t.Errorf("past the deadline: %v, %v; want Println first", preds, err)
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if preds, err := m.PredictNext(gone, req, 5); err == nil {
+		t.Errorf("cancelled: %v, want an error", preds)
 	}
 }

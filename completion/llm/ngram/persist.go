@@ -21,7 +21,7 @@ var ErrCorrupt = errors.New("ngram: saved model corrupt or from another version"
 
 const (
 	saveMagic   = "LODENGR\n"
-	saveVersion = 1
+	saveVersion = 2 // 2: secrets are no longer learned
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

@@ -18,7 +18,7 @@ func TestSaveLoad(t *testing.T) {
 	prefix := "package x\nfunc f() {\n\tfmt."
 	want := probAfter(m, "/x/new.go", prefix, "Println")
 
-	l := New(Options{})
+	l := newModel(t, Options{})
 	if err := l.Load(path); err != nil {
 		t.Fatal(err)
 	}
@@ -51,10 +51,10 @@ func TestSaveLoad(t *testing.T) {
 			t.Errorf("%s: a failed Load changed the model: %+v", name, st)
 		}
 	}
-	if err := New(Options{Order: 4}).Load(path); !errors.Is(err, ErrCorrupt) {
+	if err := newModel(t, Options{Order: 4}).Load(path); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("loading a model of another order: %v, want ErrCorrupt", err)
 	}
-	if err := New(Options{}).Load(filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
+	if err := newModel(t, Options{}).Load(filepath.Join(t.TempDir(), "none")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
 	}
 }

@@ -63,8 +63,15 @@ func (m *Model) withQuery(ctx context.Context, req *llm.Request, f func(q *query
 	if lang == nil {
 		return errNoLanguage
 	}
+	if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err // cancelled: the answer is not wanted
+	}
 	tail := tailOf(req.Prompt, tailBytes)
-	tree, err := syntax.Parse(ctx, lang, []byte(tail))
+	// A deadline is a budget, not a cancellation: the parse of the tail
+	// is short, and an answer from it, even late, beats none.
+	pctx, stop := budgetOnly(ctx)
+	tree, err := syntax.Parse(pctx, lang, []byte(tail))
+	stop()
 	if err != nil {
 		return fmt.Errorf("ngram: %w", err)
 	}
@@ -196,4 +203,19 @@ func (m *Model) PredictNext(ctx context.Context, req *llm.Request, n int) ([]llm
 		return nil, nil
 	}
 	return out, err
+}
+
+// budgetOnly returns a context that ends when ctx is cancelled, but not
+// when ctx's deadline passes, and its cancel function.
+func budgetOnly(ctx context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			cancel()
+		}
+	})
+	return c, func() {
+		stop()
+		cancel()
+	}
 }

@@ -169,7 +169,7 @@ func (m *Model) projectTable(lang string) *table {
 	}
 	t, flush := p.table()
 	if flush {
-		go m.flush(lang)
+		m.background(func() { m.flush(lang) })
 	}
 	return t
 }

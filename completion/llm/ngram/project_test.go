@@ -77,7 +77,7 @@ func reference(m *Model) *table {
 
 func TestFlushCountsInBulk(t *testing.T) {
 	files := stdFiles(t, "bufio", "strconv", "sort", "encoding/json", "go/parser")
-	m := New(Options{})
+	m := newModel(t, Options{})
 	for p, src := range files {
 		if err := m.Learn(p, goLang(), src, nil); err != nil {
 			t.Fatal(err)
@@ -109,7 +109,7 @@ func TestFlushCountsInBulk(t *testing.T) {
 // the installing of its table, as Learn and Forget may while it builds.
 func TestFlushWhileLearning(t *testing.T) {
 	files := stdFiles(t, "bufio", "strconv", "sort", "encoding/json", "go/parser")
-	m := New(Options{})
+	m := newModel(t, Options{})
 	for p, src := range files {
 		m.Learn(p, goLang(), src, nil)
 	}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // docSave is a document whose second function repeats the first: the
@@ -53,7 +53,7 @@ func TestCompleteAfterSpaceSpacedLikeDocument(t *testing.T) {
 			if !strings.HasPrefix(line, tc.typed) || tc.typed+tc.want != line && tc.typed+tc.want[1:] != line {
 				t.Fatalf("bad case: %q + %q is not the line", tc.typed, tc.want)
 			}
-			m := New(Options{})
+			m := newModel(t, Options{})
 			resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: head + tc.typed,
 				Suffix: "\n}\n", Path: "/w/store.go", Language: "go"})
 			if err != nil {
@@ -108,13 +108,7 @@ func TestFileLevelKeptWhenRelearned(t *testing.T) {
 		return m.dirTables.get(dirKey{"go", "/w"}.String())
 	}
 	// Both levels are built in the background after the first request.
-	deadline := time.Now().Add(10 * time.Second)
-	for fileLevel() == nil || dirLevel() == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the file and directory levels were never built")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	eventually.True(t, func() bool { return fileLevel() != nil && dirLevel() != nil }, "the file and directory levels were never built")
 	edited := fileB + "\nfunc extra() int { return 42 }\n"
 	if err := m.Learn("/w/b.go", goLang(), []byte(edited), nil); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -153,4 +154,32 @@ func isWord(s string) bool {
 // isWordRune reports whether r may continue an identifier.
 func isWordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// redactLexeme returns the text of the lexeme l of src with the parts of
+// the secrets (sorted, not overlapping) that fall in it replaced by
+// redact.Placeholder, and the secrets that may still fall in later
+// lexemes. The model never counts a secret, so it can neither offer one as
+// a completion nor save one in its cache: a string literal holding a token
+// becomes the literal of the placeholder.
+func redactLexeme(src []byte, l lexeme, text []byte, secrets []redact.Match) ([]byte, []redact.Match) {
+	start, end := int(l.start), int(l.end)
+	for len(secrets) > 0 && secrets[0].End <= start {
+		secrets = secrets[1:]
+	}
+	if l.class == classNewline || len(secrets) == 0 || secrets[0].Start >= end {
+		return text, secrets
+	}
+	var out []byte
+	last := start
+	for _, s := range secrets {
+		if s.Start >= end {
+			break
+		}
+		a, b := max(s.Start, start), min(s.End, end)
+		out = append(out, src[last:a]...)
+		out = append(out, redact.Placeholder...)
+		last = b
+	}
+	return append(out, src[last:end]...), secrets
 }

@@ -14,23 +14,16 @@
 // Ollama streams newline-delimited JSON unless told "stream": false; the
 // last object says "done": true, and a stream without it was cut.
 //
-// The package depends on completion/llm and the standard library.
+// The package depends on completion/llm, internal/wire and the standard
+// library.
 package ollama
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"strings"
-	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // Options configure a Client.
@@ -46,10 +39,8 @@ type Options struct {
 
 // Client calls one Ollama server. It is safe for concurrent use.
 type Client struct {
-	opts  Options
-	http  *http.Client
-	gate  wire.Gate
-	noFIM atomic.Bool
+	opts Options
+	w    *wire.Client
 }
 
 var (
@@ -62,15 +53,12 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := wire.BaseURL(o.BaseURL, "http://localhost:11434")
+	w, err := wire.NewClient(wire.Config{Name: "ollama", BaseURL: o.BaseURL, Default: "http://localhost:11434",
+		APIKey: o.APIKey, Headers: o.Headers, Timeouts: o.Timeouts, NoFIM: o.NoFIM})
 	if err != nil {
-		return nil, fmt.Errorf("ollama: %w", err)
+		return nil, err
 	}
-	o.BaseURL = u
-	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers)}
-	c.noFIM.Store(o.NoFIM)
-	return c, nil
+	return &Client{opts: o, w: w}, nil
 }
 
 // ModelName returns the configured model.
@@ -78,27 +66,20 @@ func (c *Client) ModelName() string { return c.opts.Model }
 
 // SupportsFIM reports whether ModeFIM may be sent: not configured off, and
 // not rejected by the server yet.
-func (c *Client) SupportsFIM() bool { return !c.noFIM.Load() }
+func (c *Client) SupportsFIM() bool { return !c.w.NoFIM() }
 
 // CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // ListModels returns the names /api/tags lists.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
-	defer cancel()
-	resp, err := c.do(ctx, http.MethodGet, "/api/tags", nil)
-	if err != nil {
-		return nil, fmt.Errorf("ollama: listing models: %w", err)
-	}
-	defer resp.Body.Close()
 	var tags struct {
 		Models []struct {
 			Name string `json:"name"`
 		} `json:"models"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&tags); err != nil {
-		return nil, fmt.Errorf("ollama: listing models: %w", wire.StreamError(ctx, err))
+	if err := c.w.Get(ctx, "listing models", "/api/tags", &tags); err != nil {
+		return nil, err
 	}
 	names := make([]string, 0, len(tags.Models))
 	for _, m := range tags.Models {
@@ -109,31 +90,12 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 
 // Complete sends req and returns the whole answer.
 func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.call(ctx, req, nil)
+	return c.w.Complete(ctx, req, c.once)
 }
 
 // Stream sends req and yields text as it arrives.
 func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if yield == nil {
-		yield = func(string) bool { return true }
-	}
-	return c.call(ctx, req, yield)
-}
-
-func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if req.Mode == llm.ModeFIM && c.opts.NoFIM {
-		return nil, fmt.Errorf("ollama: %w: configured without insert support", llm.ErrNoFIM)
-	}
-	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
-		return c.once(ctx, req, y)
-	})
-	if err != nil {
-		if errors.Is(err, llm.ErrNoFIM) && req.Mode == llm.ModeFIM {
-			c.noFIM.Store(true)
-		}
-		return nil, fmt.Errorf("ollama: %w", err)
-	}
-	return resp, nil
+	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 // options is Ollama's "options" object. Temperature is always sent: a
@@ -172,7 +134,22 @@ type answer struct {
 	Eval     int     `json:"eval_count"`
 }
 
-func (a *answer) text() string { return a.Response + a.Message.Content }
+// err is the error the server reported in a, if any; key is redacted.
+func (a *answer) err(key string) error {
+	if a.Error == "" {
+		return nil
+	}
+	return wire.HTTPError(http.StatusInternalServerError, nil, a.Error, key)
+}
+
+// step notes a streamed line in s; the line saying "done" is the last.
+func (a *answer) step(s *wire.Stream) string {
+	s.Model, s.PromptTokens, s.CompletionTokens = a.Model, a.Prompt, a.Eval
+	if a.Done {
+		s.Done, s.Finish = true, a.Reason
+	}
+	return a.Response + a.Message.Content
+}
 
 func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
 	b := body{Model: req.Model, Stream: yield != nil, KeepAlive: c.opts.KeepAlive,
@@ -192,88 +169,26 @@ func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) 
 	default:
 		b.Prompt, b.Raw = req.Prompt, true
 	}
-	data, err := json.Marshal(b)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.do(ctx, http.MethodPost, path, data)
+	resp, err := c.w.Do(ctx, http.MethodPost, path, b)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if yield == nil {
-		var a answer
-		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-			return nil, wire.StreamError(ctx, err)
-		}
-		if a.Error != "" {
-			return nil, wire.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
-		}
-		return &llm.Response{Model: a.Model, PromptTokens: a.Prompt, CompletionTokens: a.Eval,
-			Choices: []llm.Choice{{Text: a.text(), FinishReason: a.Reason}}}, nil
-	}
-	return c.stream(ctx, resp.Body, yield)
-}
-
-func (c *Client) stream(ctx context.Context, r io.Reader, yield func(string) bool) (*llm.Response, error) {
-	var text strings.Builder
-	var last answer
-	stopped := false
-	err := wire.ReadEvents(r, true, func(line []byte) (bool, error) {
-		var a answer
-		if err := json.Unmarshal(line, &a); err != nil {
-			return false, fmt.Errorf("decoding stream: %w", err)
-		}
-		if a.Error != "" {
-			return false, wire.HTTPError(http.StatusInternalServerError, nil, a.Error, c.opts.APIKey)
-		}
-		last = a
-		if t := a.text(); t != "" {
-			text.WriteString(t)
-			if !yield(t) {
-				stopped = true
-				return false, nil
+	if yield != nil {
+		return wire.ReadStream(ctx, resp.Body, true, yield, func(a *answer, s *wire.Stream) (string, error) {
+			if err := a.err(c.opts.APIKey); err != nil {
+				return "", err
 			}
-		}
-		return !a.Done, nil
-	})
-	var se *wire.StatusError
-	switch {
-	case errors.As(err, &se):
-		return nil, err
-	case err != nil:
-		return nil, wire.StreamError(ctx, err)
-	case !stopped && !last.Done:
-		return nil, wire.StreamError(ctx, errors.New("stream ended before \"done\""))
+			return a.step(s), nil
+		})
 	}
-	return &llm.Response{Model: last.Model, PromptTokens: last.Prompt, CompletionTokens: last.Eval,
-		Choices: []llm.Choice{{Text: text.String(), FinishReason: last.Reason}}}, nil
-}
-
-// do sends one request and returns a 200 response, or the mapped error.
-func (c *Client) do(ctx context.Context, method, path string, data []byte) (*http.Response, error) {
-	var rd io.Reader
-	if data != nil {
-		rd = bytes.NewReader(data)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL+path, rd)
-	if err != nil {
+	var a answer
+	if err := wire.Decode(ctx, resp.Body, &a); err != nil {
 		return nil, err
 	}
-	if data != nil {
-		hreq.Header.Set("Content-Type", "application/json")
+	if err := a.err(c.opts.APIKey); err != nil {
+		return nil, err
 	}
-	if c.opts.APIKey != "" {
-		hreq.Header.Set("Authorization", "Bearer "+c.opts.APIKey)
-	}
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		return nil, wire.TransportError(ctx, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return nil, wire.HTTPError(resp.StatusCode, resp.Header, wire.ErrorMessage(b), c.opts.APIKey)
-	}
-	return resp, nil
+	return &llm.Response{Model: a.Model, PromptTokens: a.Prompt, CompletionTokens: a.Eval,
+		Choices: []llm.Choice{{Text: a.Response + a.Message.Content, FinishReason: a.Reason}}}, nil
 }

@@ -1,30 +1,20 @@
 package ollama
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-func newClient(t *testing.T, o Options) *Client {
-	t.Helper()
-	c, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
 
 func TestConformance(t *testing.T) {
 	reqs := map[string]func() *llm.Request{
@@ -38,16 +28,9 @@ func TestConformance(t *testing.T) {
 			return &llm.Request{Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "why"}}}
 		},
 	}
-	for name, req := range reqs {
-		t.Run(name, func(t *testing.T) {
-			llmtest.RunConformance(t, llmtest.Suite{
-				New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
-					return newClient(t, Options{BaseURL: baseURL, APIKey: key, Model: "qwen2.5-coder:1.5b", Timeouts: to})
-				},
-				Request: req,
-			})
-		})
-	}
+	llmtest.RunConformanceEach(t, func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
+		return llmtest.Open(t, New, Options{BaseURL: baseURL, APIKey: key, Model: "qwen2.5-coder:1.5b", Timeouts: to})
+	}, reqs)
 }
 
 func TestWireFormat(t *testing.T) {
@@ -70,7 +53,7 @@ func TestWireFormat(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := llmtest.NewServer(t)
 			srv.Reply(llmtest.Reply{Text: "answer"})
-			c := newClient(t, Options{BaseURL: srv.URL, Model: "m", KeepAlive: "30m"})
+			c := llmtest.Open(t, New, Options{BaseURL: srv.URL, Model: "m", KeepAlive: "30m"})
 			resp, err := c.Complete(context.Background(), tc.req)
 			if err != nil || resp.Text() != "answer" {
 				t.Fatalf("Complete = %v, %v", resp, err)
@@ -95,7 +78,7 @@ func TestWireFormat(t *testing.T) {
 func TestNoInsertSupport(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Status: 400, Error: "registry.ollama.ai/library/llama3:latest does not support insert"})
-	c := newClient(t, Options{BaseURL: srv.URL, Model: "llama3"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL, Model: "llama3"})
 	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: "a", Suffix: "b"})
 	if !errors.Is(err, llm.ErrNoFIM) {
 		t.Fatalf("error = %v, want ErrNoFIM", err)
@@ -108,7 +91,7 @@ func TestNoInsertSupport(t *testing.T) {
 func TestModelNotPulled(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Status: 404, Error: `model "nope" not found, try pulling it first`})
-	c := newClient(t, Options{BaseURL: srv.URL, Model: "nope"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL, Model: "nope"})
 	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "a"})
 	if !errors.Is(err, llm.ErrUnknownModel) {
 		t.Fatalf("error = %v, want ErrUnknownModel", err)
@@ -118,12 +101,31 @@ func TestModelNotPulled(t *testing.T) {
 func TestListModels(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.SetModels("qwen2.5-coder:1.5b", "llama3:8b")
-	c := newClient(t, Options{BaseURL: srv.URL})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL})
 	names, err := c.ListModels(context.Background())
 	if err != nil || !slices.Equal(names, []string{"qwen2.5-coder:1.5b", "llama3:8b"}) {
 		t.Errorf("ListModels = %v, %v", names, err)
 	}
 	if srv.Last(t).Path != "/api/tags" {
 		t.Errorf("path = %s", srv.Last(t).Path)
+	}
+}
+
+// TestErrorInStream: Ollama reports a failure in the middle of a stream as
+// a line {"error": ...}.
+func TestErrorInStream(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Body: `{"model":"m","response":"a","done":false}` + "\n" + `{"error":"llama runner process has terminated"}` + "\n"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL, Model: "m"})
+	var got []string
+	_, err := c.Stream(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"}, func(s string) bool {
+		got = append(got, s)
+		return true
+	})
+	if !errors.Is(err, llm.ErrUnavailable) || !strings.Contains(err.Error(), "runner process has terminated") {
+		t.Errorf("error = %v, want ErrUnavailable with the server's message", err)
+	}
+	if len(got) != 1 || srv.Count() != 1 {
+		t.Errorf("yielded %q in %d requests, want one piece and no retry", got, srv.Count())
 	}
 }

@@ -9,12 +9,5 @@ import (
 // BenchmarkComplete measures one call's cost in the client and the
 // loopback fake server together.
 func BenchmarkComplete(b *testing.B) {
-	srv := llmtest.NewServer(b)
-	srv.Reply(llmtest.Reply{Text: "return a + b"})
-	c, err := New(Options{BaseURL: srv.URL + "/v1", Model: "m"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.CloseIdleConnections()
-	llmtest.BenchmarkCalls(b, c)
+	llmtest.BenchmarkClient(b, New, func(url string) Options { return Options{BaseURL: url + "/v1", Model: "m"} })
 }

@@ -1,22 +1,15 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"io"
-	"slices"
-	"strings"
 
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
-
-// errEarlyEnd reports a stream that ended without a finish reason: the
-// server or a proxy cut it.
-var errEarlyEnd = errors.New("stream ended before the answer was finished")
 
 // completion calls /completions: ModeRaw with the template in the prompt,
 // ModeFIM with a suffix.
@@ -35,38 +28,13 @@ func (c *Client) completion(ctx context.Context, model string, req *llm.Request,
 	ctx, ex := withExchange(ctx)
 	if yield == nil {
 		r, err := c.api.CreateCompletion(ctx, cr)
-		if err != nil {
-			return nil, c.mapError(ctx, ex, err)
-		}
-		resp := &llm.Response{Model: r.Model, PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}
-		choices := slices.Clone(r.Choices)
-		slices.SortStableFunc(choices, func(a, b goopenai.CompletionChoice) int { return a.Index - b.Index })
-		for _, ch := range choices {
-			resp.Choices = append(resp.Choices, llm.Choice{Text: ch.Text, FinishReason: ch.FinishReason})
-		}
-		return resp, nil
+		return c.answer(ctx, ex, completionChunk(r), err)
 	}
 	st, err := c.api.CreateCompletionStream(ctx, cr)
 	if err != nil {
 		return nil, c.mapError(ctx, ex, err)
 	}
-	defer st.Close()
-	var acc accumulator
-	for {
-		r, err := st.Recv()
-		if errors.Is(err, io.EOF) {
-			return acc.end(ctx)
-		}
-		if err != nil {
-			return nil, c.mapError(ctx, ex, err)
-		}
-		acc.model = r.Model
-		for _, ch := range r.Choices {
-			if ch.Index == 0 && !acc.add(ch.Text, ch.FinishReason, yield) {
-				return acc.response(), nil
-			}
-		}
-	}
+	return read(ctx, c, ex, st, completionChunk, yield)
 }
 
 // chat calls /chat/completions.
@@ -89,67 +57,80 @@ func (c *Client) chat(ctx context.Context, model string, req *llm.Request, yield
 	ctx, ex := withExchange(ctx)
 	if yield == nil {
 		r, err := c.api.CreateChatCompletion(ctx, cr)
-		if err != nil {
-			return nil, c.mapError(ctx, ex, err)
-		}
-		resp := &llm.Response{Model: r.Model, PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}
-		choices := slices.Clone(r.Choices)
-		slices.SortStableFunc(choices, func(a, b goopenai.ChatCompletionChoice) int { return a.Index - b.Index })
-		for _, ch := range choices {
-			resp.Choices = append(resp.Choices, llm.Choice{Text: ch.Message.Content, FinishReason: string(ch.FinishReason)})
-		}
-		return resp, nil
+		return c.answer(ctx, ex, chatChunk(r), err)
 	}
 	st, err := c.api.CreateChatCompletionStream(ctx, cr)
 	if err != nil {
 		return nil, c.mapError(ctx, ex, err)
 	}
+	return read(ctx, c, ex, st, deltaChunk, yield)
+}
+
+// answer returns a whole answer, or err mapped to the llm sentinels.
+func (c *Client) answer(ctx context.Context, ex *exchange, ch wire.Chunk, err error) (*llm.Response, error) {
+	if err != nil {
+		return nil, c.mapError(ctx, ex, err)
+	}
+	return ch.Response(), nil
+}
+
+// stream is what go-openai's completion and chat streams share.
+type stream[R any] interface {
+	Recv() (R, error)
+	Close() error
+}
+
+// read gathers st, each of its answers turned into a wire.Chunk by chunk,
+// and closes it.
+func read[R any](ctx context.Context, c *Client, ex *exchange, st stream[R], chunk func(R) wire.Chunk,
+	yield func(string) bool) (*llm.Response, error) {
 	defer st.Close()
-	var acc accumulator
+	var s wire.Stream
 	for {
 		r, err := st.Recv()
 		if errors.Is(err, io.EOF) {
-			return acc.end(ctx)
+			return s.End(ctx)
 		}
 		if err != nil {
 			return nil, c.mapError(ctx, ex, err)
 		}
-		acc.model = r.Model
-		for _, ch := range r.Choices {
-			if ch.Index == 0 && !acc.add(ch.Delta.Content, string(ch.FinishReason), yield) {
-				return acc.response(), nil
-			}
+		ch := chunk(r)
+		if !s.Add(ch.Step(&s), yield) {
+			return s.Response(), nil
 		}
 	}
 }
 
-// accumulator gathers a streamed first choice.
-type accumulator struct {
-	model  string
-	text   strings.Builder
-	finish string
+// completionChunk, chatChunk and deltaChunk turn go-openai's answers into
+// wire.Chunk.
+func completionChunk(r goopenai.CompletionResponse) wire.Chunk {
+	ch := wire.Chunk{Model: r.Model}
+	if r.Usage != nil {
+		ch.Usage = &wire.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}
+	}
+	for _, c := range r.Choices {
+		ch.Choices = append(ch.Choices, wire.ChunkChoice{Index: c.Index, Text: c.Text, FinishReason: c.FinishReason})
+	}
+	return ch
 }
 
-// add records one delta and reports whether to go on reading.
-func (a *accumulator) add(delta, finish string, yield func(string) bool) bool {
-	if finish != "" {
-		a.finish = finish
+func chatChunk(r goopenai.ChatCompletionResponse) wire.Chunk {
+	ch := wire.Chunk{Model: r.Model, Usage: &wire.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}}
+	for _, c := range r.Choices {
+		ch.Choices = append(ch.Choices, wire.ChunkChoice{Index: c.Index, Message: wire.ChunkText{Content: c.Message.Content},
+			FinishReason: string(c.FinishReason)})
 	}
-	if delta == "" {
-		return true
-	}
-	a.text.WriteString(delta)
-	return yield(delta)
+	return ch
 }
 
-func (a *accumulator) response() *llm.Response {
-	return &llm.Response{Model: a.model, Choices: []llm.Choice{{Text: a.text.String(), FinishReason: a.finish}}}
-}
-
-// end is the stream's clean end: complete only if a finish reason came.
-func (a *accumulator) end(ctx context.Context) (*llm.Response, error) {
-	if a.finish == "" {
-		return nil, wire.StreamError(ctx, errEarlyEnd)
+func deltaChunk(r goopenai.ChatCompletionStreamResponse) wire.Chunk {
+	ch := wire.Chunk{Model: r.Model}
+	if r.Usage != nil {
+		ch.Usage = &wire.Usage{PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens}
 	}
-	return a.response(), nil
+	for _, c := range r.Choices {
+		ch.Choices = append(ch.Choices, wire.ChunkChoice{Index: c.Index, Delta: wire.ChunkText{Content: c.Delta.Content},
+			FinishReason: string(c.FinishReason)})
+	}
+	return ch
 }

@@ -1,6 +1,6 @@
 // Package openai is lode's provider for OpenAI-compatible servers (OpenAI,
 // vLLM, SGLang, LM Studio, Ollama's /v1, llama.cpp's /v1, DeepSeek, Zhipu
-// GLM, Mistral), built on go-openai. Its main type is Client, an
+// GLM, Baidu ERNIE, Mistral), built on go-openai. Its main type is Client, an
 // llm.Model that also streams, lists models and reports native
 // fill-in-the-middle support.
 //
@@ -10,8 +10,8 @@
 //	llm.ModeRaw   POST {base}/completions, the template in "prompt"
 //	llm.ModeFIM   FIMSuffix:  POST {base}/completions with "suffix"
 //	              FIMMistral: POST {base}/fim/completions (prompt + suffix)
-//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang and
-//	                          Zhipu reject a suffix: send the model's raw
+//	              FIMNone:    refused with llm.ErrNoFIM (vLLM, SGLang,
+//	                          Zhipu and ERNIE reject a suffix: send the model's raw
 //	                          template with ModeRaw, or a chat prompt)
 //
 // go-openai drops a zero temperature (the JSON field is omitempty), so a
@@ -19,22 +19,21 @@
 // chat-only model names on /completions before any request: that is
 // reported as llm.ErrNoFIM, and SupportsFIM is false for them.
 //
-// The package depends on completion/llm, go-openai and the standard library.
+// The package depends on completion/llm, internal/wire, go-openai and the
+// standard library.
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 // FIMStyle says how a server takes a fill-in-the-middle request.
@@ -57,31 +56,14 @@ type Options struct {
 }
 
 // Preset is a known OpenAI-compatible service.
-type Preset struct {
-	Name    string
-	BaseURL string
-	FIM     FIMStyle
-	Model   string // a sensible default model
-	KeyEnv  string // the environment variable its users usually set
-}
-
-// Presets are the hosted services lode knows by name. DeepSeek takes
-// fill-in-the-middle (suffix) on its beta base URL only; Mistral's
-// Codestral has its own /fim/completions; Zhipu GLM is chat only.
-var Presets = map[string]Preset{
-	"openai":   {Name: "openai", BaseURL: "https://api.openai.com/v1", FIM: FIMSuffix, Model: "gpt-3.5-turbo-instruct", KeyEnv: "OPENAI_API_KEY"},
-	"deepseek": {Name: "deepseek", BaseURL: "https://api.deepseek.com/beta", FIM: FIMSuffix, Model: "deepseek-chat", KeyEnv: "DEEPSEEK_API_KEY"},
-	"mistral":  {Name: "mistral", BaseURL: "https://codestral.mistral.ai/v1", FIM: FIMMistral, Model: "codestral-latest", KeyEnv: "MISTRAL_API_KEY"},
-	"zhipu":    {Name: "zhipu", BaseURL: "https://open.bigmodel.cn/api/paas/v4", FIM: FIMNone, Model: "glm-4-plus", KeyEnv: "ZHIPUAI_API_KEY"},
-}
+// defaultBaseURL is OpenAI's own API, for a client given no base URL.
+const defaultBaseURL = "https://api.openai.com/v1"
 
 // Client calls one OpenAI-compatible server. It is safe for concurrent use.
 type Client struct {
-	opts  Options
-	http  *http.Client
-	api   *goopenai.Client
-	gate  wire.Gate
-	noFIM atomic.Bool // the server rejected a suffix once
+	opts Options
+	w    *wire.Client
+	api  *goopenai.Client
 	// completions is false for a model go-openai refuses on /completions.
 	completions bool
 }
@@ -96,11 +78,6 @@ var (
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
-	u, err := wire.BaseURL(o.BaseURL, Presets["openai"].BaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("openai: %w", err)
-	}
-	o.BaseURL = u
 	switch o.FIM {
 	case "":
 		o.FIM = FIMSuffix
@@ -108,13 +85,16 @@ func New(o Options) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("openai: unknown fim style %q (want suffix, mistral or none)", o.FIM)
 	}
-	o.Timeouts = o.Timeouts.WithDefaults()
-	c := &Client{opts: o, http: wire.NewHTTPClient(o.Timeouts, o.Headers), completions: completionsAllowed(o.Model)}
+	w, err := wire.NewClient(wire.Config{Name: "openai", BaseURL: o.BaseURL, Default: defaultBaseURL,
+		APIKey: o.APIKey, Headers: o.Headers, Timeouts: o.Timeouts})
+	if err != nil {
+		return nil, err
+	}
+	o.BaseURL = w.BaseURL
 	cfg := goopenai.DefaultConfig(o.APIKey)
 	cfg.BaseURL = o.BaseURL
-	cfg.HTTPClient = &recorder{c.http}
-	c.api = goopenai.NewClientWithConfig(cfg)
-	return c, nil
+	cfg.HTTPClient = &recorder{w.HTTP}
+	return &Client{opts: o, w: w, api: goopenai.NewClientWithConfig(cfg), completions: completionsAllowed(o.Model)}, nil
 }
 
 // ModelName returns the configured model.
@@ -125,7 +105,7 @@ func (c *Client) ModelName() string { return c.opts.Model }
 // /completions, and the server has not rejected a suffix.
 func (c *Client) SupportsFIM() bool {
 	switch {
-	case c.opts.FIM == FIMNone || c.noFIM.Load():
+	case c.opts.FIM == FIMNone || c.w.NoFIM():
 		return false
 	case c.opts.FIM == FIMMistral:
 		return true
@@ -134,11 +114,11 @@ func (c *Client) SupportsFIM() bool {
 }
 
 // CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // ListModels returns the models the server lists at {base}/models.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.opts.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.w.Timeouts)
 	defer cancel()
 	ctx, ex := withExchange(ctx)
 	list, err := c.api.ListModels(ctx)
@@ -154,29 +134,12 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 
 // Complete sends req and returns the whole answer.
 func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.call(ctx, req, nil)
+	return c.w.Complete(ctx, req, c.once)
 }
 
 // Stream sends req and yields the first choice's text as it arrives.
 func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	if yield == nil {
-		yield = func(string) bool { return true }
-	}
-	return c.call(ctx, req, yield)
-}
-
-// call runs one request through wire.Call, and remembers a rejected suffix.
-func (c *Client) call(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	resp, err := wire.Call(ctx, &c.gate, c.opts.Timeouts, yield, func(ctx context.Context, y func(string) bool) (*llm.Response, error) {
-		return c.once(ctx, req, y)
-	})
-	if err != nil {
-		if errors.Is(err, llm.ErrNoFIM) && req.Mode == llm.ModeFIM {
-			c.noFIM.Store(true)
-		}
-		return nil, fmt.Errorf("openai: %w", err)
-	}
-	return resp, nil
+	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {

@@ -1,32 +1,21 @@
 package openai
 
 import (
-	"github.com/lode-ls/lode/internal/wire"
-
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func newClient(t *testing.T, o Options) *Client {
-	t.Helper()
-	c, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
-
 func suite(style FIMStyle, req func() *llm.Request) llmtest.Suite {
 	return llmtest.Suite{
 		New: func(t *testing.T, baseURL, key string, to wire.Timeouts) llm.Model {
-			return newClient(t, Options{BaseURL: baseURL + "/v1", APIKey: key, Model: "fake-coder", Timeouts: to, FIM: style})
+			return llmtest.Open(t, New, Options{BaseURL: baseURL + "/v1", APIKey: key, Model: "fake-coder", Timeouts: to, FIM: style})
 		},
 		Request: req,
 	}

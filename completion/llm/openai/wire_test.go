@@ -13,62 +13,9 @@ import (
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 )
 
-// TestPresetWireFormats checks the path and body each hosted service gets,
-// with the fake server standing in for the preset's host.
-func TestPresetWireFormats(t *testing.T) {
-	fim := &llm.Request{Mode: llm.ModeFIM, Prompt: "pre", Suffix: "suf", MaxTokens: 16, Stop: []string{"\n\n"}}
-	chat := &llm.Request{Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "hi"}}}
-	tests := []struct {
-		preset   string
-		req      *llm.Request
-		path     string
-		fields   map[string]any
-		supports bool
-	}{
-		{"deepseek", fim, "/beta/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "deepseek-chat"}, true},
-		{"mistral", fim, "/v1/fim/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "codestral-latest", "temperature": 0.0}, true},
-		{"zhipu", chat, "/api/paas/v4/chat/completions", map[string]any{"model": "glm-4-plus"}, false},
-		{"openai", fim, "/v1/completions", map[string]any{"prompt": "pre", "suffix": "suf", "model": "gpt-3.5-turbo-instruct"}, true},
-	}
-	for _, tc := range tests {
-		t.Run(tc.preset, func(t *testing.T) {
-			srv := llmtest.NewServer(t)
-			srv.Reply(llmtest.Reply{Text: "mid"})
-			p := Presets[tc.preset]
-			base := srv.URL + strings.TrimPrefix(p.BaseURL, "https://"+hostOf(p.BaseURL))
-			c := newClient(t, Options{BaseURL: base, APIKey: "k", Model: p.Model, FIM: p.FIM})
-			if got := c.SupportsFIM(); got != tc.supports {
-				t.Errorf("SupportsFIM = %v, want %v", got, tc.supports)
-			}
-			resp, err := c.Complete(context.Background(), tc.req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if resp.Text() != "mid" {
-				t.Errorf("text = %q", resp.Text())
-			}
-			got := srv.Last(t)
-			if got.Path != tc.path {
-				t.Errorf("path = %s, want %s", got.Path, tc.path)
-			}
-			for k, want := range tc.fields {
-				if v := got.Field(k); v != want {
-					t.Errorf("field %s = %v, want %v (body %s)", k, v, want, got.Body)
-				}
-			}
-		})
-	}
-}
-
-func hostOf(u string) string {
-	u = strings.TrimPrefix(u, "https://")
-	host, _, _ := strings.Cut(u, "/")
-	return host
-}
-
 func TestZeroTemperatureIsSent(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "m"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "m"})
 	for _, req := range []*llm.Request{{Mode: llm.ModeRaw, Prompt: "x"}, {Mode: llm.ModeChat, Messages: []llm.Message{{Role: "user", Content: "x"}}}} {
 		if _, err := c.Complete(context.Background(), req); err != nil {
 			t.Fatal(err)
@@ -82,7 +29,7 @@ func TestZeroTemperatureIsSent(t *testing.T) {
 
 func TestChatOnlyModelOnCompletions(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "o1-mini"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "o1-mini"})
 	if c.SupportsFIM() {
 		t.Error("SupportsFIM = true for a model go-openai refuses on /completions")
 	}
@@ -100,7 +47,7 @@ func TestChatOnlyModelOnCompletions(t *testing.T) {
 func TestSuffixRejected(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.Reply(llmtest.Reply{Status: 400, Error: "suffix is not currently supported"})
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "Qwen/Qwen2.5-Coder-7B"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "Qwen/Qwen2.5-Coder-7B"})
 	if !c.SupportsFIM() {
 		t.Fatal("SupportsFIM = false before any answer")
 	}
@@ -122,7 +69,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 	}))
 	defer other.Close()
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", APIKey: "secret-key", Model: "m",
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", APIKey: "secret-key", Model: "m",
 		Headers: map[string]string{"X-Team": "lode"}})
 	if _, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"}); err != nil {
 		t.Fatal(err)
@@ -135,7 +82,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	defer redirect.Close()
-	c2 := newClient(t, Options{BaseURL: redirect.URL + "/v1", APIKey: "secret-key", Model: "m"})
+	c2 := llmtest.Open(t, New, Options{BaseURL: redirect.URL + "/v1", APIKey: "secret-key", Model: "m"})
 	_, err := c2.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"})
 	if err == nil || strings.Contains(err.Error(), "secret-key") {
 		t.Errorf("error = %v, want a refused redirect without the key", err)
@@ -145,7 +92,7 @@ func TestHeadersAndRedirects(t *testing.T) {
 func TestListModels(t *testing.T) {
 	srv := llmtest.NewServer(t)
 	srv.SetModels("a", "b")
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1"})
 	names, err := c.ListModels(context.Background())
 	if err != nil || !slices.Equal(names, []string{"a", "b"}) {
 		t.Errorf("ListModels = %v, %v", names, err)
@@ -164,7 +111,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 // reasoning models; the client sends max_completion_tokens instead.
 func TestReasoningModelChat(t *testing.T) {
 	srv := llmtest.NewServer(t)
-	c := newClient(t, Options{BaseURL: srv.URL + "/v1", Model: "o3-mini"})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "o3-mini"})
 	_, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeChat, MaxTokens: 100,
 		Messages: []llm.Message{{Role: "user", Content: "explain"}}})
 	if err != nil {
@@ -173,5 +120,16 @@ func TestReasoningModelChat(t *testing.T) {
 	got := srv.Last(t)
 	if got.Field("max_completion_tokens") != 100.0 || got.Field("max_tokens") != nil || got.Field("temperature") != nil {
 		t.Errorf("body = %s", got.Body)
+	}
+}
+
+// TestAnswerWithoutUsage: a /completions answer may leave out "usage".
+func TestAnswerWithoutUsage(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(llmtest.Reply{Body: `{"model":"m","choices":[{"index":0,"text":"x := 1","finish_reason":"stop"}]}`})
+	c := llmtest.Open(t, New, Options{BaseURL: srv.URL + "/v1", Model: "m"})
+	resp, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw, Prompt: "x"})
+	if err != nil || resp.Text() != "x := 1" || resp.PromptTokens != 0 {
+		t.Errorf("Complete = %+v, %v", resp, err)
 	}
 }

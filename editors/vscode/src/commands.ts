@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, CodeActionRequest, CodeActionResolveRequest, ExecuteCommandRequest } from 'vscode-languageclient/node';
 import * as lsp from 'vscode-languageclient/node';
+import { previewEdit } from './preview';
 import { show, bundleMarkdown, Bundle } from './views';
 
 type ClientRef = () => LanguageClient | undefined;
@@ -102,6 +103,9 @@ async function apply(client: LanguageClient, action: lsp.CodeAction): Promise<vo
   }
   if (action.edit !== undefined) {
     const edit = await client.protocol2CodeConverter.asWorkspaceEdit(action.edit);
+    if (!(await previewEdit(edit, `lode: ${action.title}`))) {
+      return;
+    }
     if (!(await vscode.workspace.applyEdit(edit))) {
       throw new Error('the editor refused the edit');
     }

@@ -29,40 +29,114 @@ local function lsp_range(c, lines)
   return { start = { line = lines[1] - 1, character = 0 }, ['end'] = lsp_position(c, lines[2] - 1, #last) }
 end
 
--- float shows markdown in a floating window near the cursor; q or <Esc>
--- closes it. It returns the window.
+-- float shows markdown in a floating window near the cursor, rendered as
+-- Neovim renders hover text (code fences highlighted in their language,
+-- markup concealed); q or <Esc> closes it. It enters the window and
+-- returns it.
 function M.float(markdown, title)
   local lines = vim.split(markdown, '\n', true)
   if title and title ~= '' then
     table.insert(lines, 1, '# ' .. title)
     table.insert(lines, 2, '')
   end
-  local width = 20
-  for _, l in ipairs(lines) do
-    width = math.max(width, vim.fn.strdisplaywidth(l))
-  end
-  width = math.min(width, math.max(40, math.floor(vim.o.columns * 0.8)))
-  local height = math.min(#lines, math.max(5, math.floor(vim.o.lines * 0.6)))
-  local buf = vim.api.nvim_create_buf(false, true)
-  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
-  vim.bo[buf].filetype = 'markdown'
-  vim.bo[buf].modifiable = false
-  vim.bo[buf].bufhidden = 'wipe'
-  local win = vim.api.nvim_open_win(buf, true, {
-    relative = 'cursor',
-    row = 1,
-    col = 0,
-    width = width,
-    height = height,
-    style = 'minimal',
+  local buf, win = vim.lsp.util.open_floating_preview(lines, 'markdown', {
     border = 'rounded',
+    max_width = math.max(40, math.floor(vim.o.columns * 0.8)),
+    max_height = math.max(5, math.floor(vim.o.lines * 0.6)),
+    focusable = true,
+    focus_id = 'lode',
+    wrap = true,
   })
-  vim.wo[win].wrap = true
-  vim.wo[win].conceallevel = 2
+  vim.api.nvim_set_current_win(win)
+  vim.bo[buf].bufhidden = 'wipe'
   for _, key in ipairs({ 'q', '<Esc>' }) do
     vim.keymap.set('n', key, '<Cmd>close<CR>', { buffer = buf, nowait = true })
   end
   return win
+end
+
+-- text_edits returns the edits of a WorkspaceEdit by document URI.
+local function text_edits(edit)
+  local out = {}
+  for uri, edits in pairs(edit.changes or {}) do
+    out[uri] = edits
+  end
+  for _, change in ipairs(edit.documentChanges or {}) do
+    if change.textDocument and change.edits then
+      out[change.textDocument.uri] = vim.list_extend(out[change.textDocument.uri] or {}, change.edits)
+    end
+  end
+  return out
+end
+
+-- diff returns the unified diff that edit makes.
+function M.diff(edit, encoding)
+  local out = {}
+  for uri, edits in pairs(text_edits(edit)) do
+    local bufnr = vim.uri_to_bufnr(uri)
+    vim.fn.bufload(bufnr)
+    local old = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+    local scratch = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_lines(scratch, 0, -1, false, old)
+    vim.lsp.util.apply_text_edits(edits, scratch, encoding)
+    local new = vim.api.nvim_buf_get_lines(scratch, 0, -1, false)
+    vim.api.nvim_buf_delete(scratch, { force = true })
+    local name = vim.fn.fnamemodify(vim.uri_to_fname(uri), ':.')
+    table.insert(out, '--- a/' .. name)
+    table.insert(out, '+++ b/' .. name)
+    local d = vim.diff(table.concat(old, '\n') .. '\n', table.concat(new, '\n') .. '\n', { result_type = 'unified', ctxlen = 2 })
+    vim.list_extend(out, vim.split((d:gsub('\n$', '')), '\n', true))
+  end
+  return out
+end
+
+-- preview shows the diff edit makes in a float and asks whether to apply
+-- it; then it applies it (or not) and calls done with the choice.
+function M.preview(edit, encoding, done)
+  local lines = M.diff(edit, encoding)
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].filetype = 'diff'
+  vim.bo[buf].bufhidden = 'wipe'
+  local width = 20
+  for _, l in ipairs(lines) do
+    width = math.max(width, vim.fn.strdisplaywidth(l))
+  end
+  local win = vim.api.nvim_open_win(buf, false, {
+    relative = 'editor',
+    row = 1,
+    col = 2,
+    width = math.min(width, vim.o.columns - 6),
+    height = math.min(#lines, vim.o.lines - 6),
+    style = 'minimal',
+    border = 'rounded',
+  })
+  vim.ui.select({ 'Apply', 'Discard' }, { prompt = 'lode: apply this fix?' }, function(choice)
+    if vim.api.nvim_win_is_valid(win) then
+      vim.api.nvim_win_close(win, true)
+    end
+    local ok = choice == 'Apply'
+    if ok then
+      vim.lsp.util.apply_workspace_edit(edit, encoding)
+    end
+    done(ok)
+  end)
+end
+
+-- apply_edit answers lode's workspace/applyEdit: with the preview on, the
+-- edit is shown as a diff and applied only if the user says so.
+function M.apply_edit(err, result, ctx)
+  local c = vim.lsp.get_client_by_id(ctx.client_id)
+  if not require('lode').config.preview or not c then
+    return vim.lsp.handlers['workspace/applyEdit'](err, result, ctx)
+  end
+  local answer
+  M.preview(result.edit, c.offset_encoding, function(ok)
+    answer = ok and { applied = true } or { applied = false, failureReason = 'the fix was discarded' }
+  end)
+  -- vim.ui.select may answer later (a picker plugin): the edit is then
+  -- applied from the preview, after this reply.
+  return answer or { applied = false, failureReason = 'the fix waits in its preview' }
 end
 
 function M.explain(lines)
@@ -94,16 +168,27 @@ end
 -- it lazily), then its command.
 local function apply(c, action, bufnr)
   local function finish(a)
+    local function after()
+      if type(a.command) == 'table' then
+        compat.request(c, 'workspace/executeCommand', a.command, function(err)
+          if err then
+            vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
+          end
+        end, bufnr)
+      end
+    end
+    if a.edit and require('lode').config.preview then
+      M.preview(a.edit, c.offset_encoding, function(ok)
+        if ok then
+          after()
+        end
+      end)
+      return
+    end
     if a.edit then
       vim.lsp.util.apply_workspace_edit(a.edit, c.offset_encoding)
     end
-    if type(a.command) == 'table' then
-      compat.request(c, 'workspace/executeCommand', a.command, function(err)
-        if err then
-          vim.notify('lode: ' .. err.message, vim.log.levels.ERROR)
-        end
-      end, bufnr)
-    end
+    after()
   end
   if action.edit or not action.data then
     finish(action)

@@ -16,11 +16,25 @@ function M.request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+function M.notify(client, method, params)
+  if has_011 then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
 function M.cancel(client, id)
   if has_011 then
     return client:cancel_request(id)
   end
   return client.cancel_request(id)
+end
+
+function M.stopped(client)
+  if has_011 then
+    return client:is_stopped()
+  end
+  return client.is_stopped()
 end
 
 -- clients returns the clients named name, of the buffer bufnr when given.
@@ -38,22 +52,30 @@ function M.clients(name, bufnr)
   return out
 end
 
--- start starts a client for config and attaches bufnr, reusing a running
--- client with the same name and root. It returns the client id.
+-- started maps a root folder to the id of the lode client started for it.
+local started = {}
+
+-- start starts a client for config and attaches bufnr, reusing the client
+-- started for the same root, even one that has not finished initializing
+-- (BufReadPost and FileType both attach a new buffer, the second before
+-- the first's client has answered initialize). It returns the client id.
 function M.start(config, bufnr)
-  if vim.lsp.start then
-    return vim.lsp.start(config, { bufnr = bufnr })
+  local key = config.name .. '\0' .. tostring(config.root_dir)
+  local id = started[key]
+  local running = id and vim.lsp.get_client_by_id(id)
+  if running and not M.stopped(running) then
+    vim.lsp.buf_attach_client(bufnr, id)
+    return id
   end
-  for _, c in ipairs(M.clients(config.name)) do
-    if c.config.root_dir == config.root_dir then
-      vim.lsp.buf_attach_client(bufnr, c.id)
-      return c.id
+  if vim.lsp.start then
+    id = vim.lsp.start(config, { bufnr = bufnr })
+  else
+    id = vim.lsp.start_client(config)
+    if id then
+      vim.lsp.buf_attach_client(bufnr, id)
     end
   end
-  local id = vim.lsp.start_client(config)
-  if id then
-    vim.lsp.buf_attach_client(bufnr, id)
-  end
+  started[key] = id
   return id
 end
 

@@ -132,7 +132,7 @@ end
 -- InlineCompletionTriggerKind: 1 invoked, 2 automatic.
 function M.request(bufnr, kind)
   local s = state[bufnr]
-  if not s then
+  if not s or not require('lode').enabled(vim.bo[bufnr].filetype) then
     return
   end
   cancel(s)
@@ -155,6 +155,12 @@ end
 local function schedule(bufnr)
   local s = state[bufnr]
   s.timer:stop()
+  if s.partial == vim.api.nvim_buf_get_changedtick(bufnr) then
+    return -- our own partial accept: the rest stays on screen
+  end
+  if not require('lode').enabled(vim.bo[bufnr].filetype) then
+    return
+  end
   s.timer:start(config().ghost.debounce_ms, 0, vim.schedule_wrap(function()
     if vim.api.nvim_buf_is_valid(bufnr) and vim.api.nvim_get_current_buf() == bufnr
       and vim.startswith(vim.api.nvim_get_mode().mode, 'i') then
@@ -190,6 +196,52 @@ function M.accept(bufnr)
   return true
 end
 
+-- accept_part inserts the start of the shown completion that pattern
+-- matches (a word, or the rest of the line) and keeps the rest on screen.
+-- It returns false when no completion is shown.
+local function accept_part(bufnr, part_of)
+  bufnr = bufnr or vim.api.nvim_get_current_buf()
+  local s = state[bufnr]
+  if not s or not s.items then
+    return false
+  end
+  local e = s.items[s.index]
+  local part = part_of(e.ghost)
+  if part == '' or part == e.ghost then
+    return M.accept(bufnr)
+  end
+  local rest = e.ghost:sub(#part + 1)
+  local lines = vim.split(part, '\n', true)
+  local row = s.row + #lines - 1
+  local col = #lines == 1 and s.col + #part or #lines[#lines]
+  -- The state moves first: the cursor and text changes below are ours.
+  local old_row, old_col = s.row, s.col
+  s.row, s.col = row, col
+  vim.api.nvim_buf_set_text(bufnr, old_row, old_col, old_row, old_col, lines)
+  s.partial = vim.api.nvim_buf_get_changedtick(bufnr)
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  local tail = e.end_col - old_col -- text after the cursor the item replaces
+  s.items = { { start_col = col, end_col = col + math.max(tail, 0), text = rest, ghost = rest, command = e.command } }
+  s.index = 1
+  render(bufnr)
+  return true
+end
+
+-- accept_word inserts the next word of the shown completion.
+function M.accept_word(bufnr)
+  return accept_part(bufnr, function(g)
+    return g:match('^%s*[%w_]+') or g:match('^%s*[^%w_%s]+') or g
+  end)
+end
+
+-- accept_line inserts the shown completion up to the end of its line (the
+-- next line when it starts with a line break).
+function M.accept_line(bufnr)
+  return accept_part(bufnr, function(g)
+    return g:match('^\n?[^\n]*') or g
+  end)
+end
+
 -- cycle shows the next (step 1) or previous (step -1) candidate; with only
 -- one, it asks lode for more (an explicit request).
 function M.cycle(bufnr, step)
@@ -208,6 +260,9 @@ end
 
 function M.dismiss(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
+  if not state[bufnr] or state[bufnr].native then
+    return false
+  end
   local s = state[bufnr]
   if not s or not s.items then
     return false
@@ -217,8 +272,10 @@ function M.dismiss(bufnr)
   return true
 end
 
+-- feed types key as if the mapping were not there. It goes in front of
+-- the keys typed ahead (`i`): <Tab>abc typed quickly gives a tab, then abc.
 local function feed(key)
-  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(key, true, false, true), 'n', false)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(key, true, false, true), 'ni', false)
 end
 
 local function map(bufnr, key, f)
@@ -264,6 +321,8 @@ function M.attach(client, bufnr)
   state[bufnr] = { client = client, timer = compat.uv.new_timer() }
   local keys = config().keymaps
   map(bufnr, keys.accept, M.accept)
+  map(bufnr, keys.accept_word, M.accept_word)
+  map(bufnr, keys.accept_line, M.accept_line)
   map(bufnr, keys.dismiss, M.dismiss)
   if keys.next then
     vim.keymap.set('i', keys.next, function() M.cycle(bufnr, 1) end, { buffer = bufnr, desc = 'lode: next completion' })

@@ -45,11 +45,19 @@ function M.check()
   end
   local native = vim.lsp.inline_completion ~= nil and lode.config.ghost.native
   h.info('ghost text: ' .. (native and "Neovim's vim.lsp.inline_completion" or 'extmarks by lode.nvim'))
-  local running = 0
+  local running, roots = 0, {}
   for _, c in ipairs(require('lode.compat').clients('lode')) do
     running = running + 1
+    local root = c.config.root_dir or '?'
     local bufs = vim.tbl_count(c.attached_buffers or {})
-    h.ok(string.format('running: client %d for %s, %d buffer(s), %s positions', c.id, c.config.root_dir or '?', bufs, c.offset_encoding or 'utf-16'))
+    local line = string.format('running: client %d for %s, %d buffer(s), %s positions', c.id, root, bufs, c.offset_encoding or 'utf-16')
+    if roots[root] then
+      h.warn(line .. string.format(': a second server for this root (client %d runs one)', roots[root]))
+    else
+      roots[root] = c.id
+      h.ok(line)
+    end
+    h.info('status: ' .. lode.status(next(c.attached_buffers or {}) or 0))
   end
   if running == 0 then
     h.info('no lode server is running: open a file of a filetype lode attaches to')

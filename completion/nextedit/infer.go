@@ -1,0 +1,342 @@
+package nextedit
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Kinds of Edit.
+const (
+	KindRename    = "rename"    // the same identifier change at another use
+	KindArgument  = "argument"  // the same argument change at another call
+	KindParameter = "parameter" // a call site that lacks a parameter the declaration gained
+	KindRepeat    = "repeat"    // the same token change at another site of the same shape
+)
+
+// Span is a byte range.
+type Span struct{ Start, End int }
+
+// Change is a transformation inferred from one hunk: it finds the sites in
+// a text where it applies again.
+type Change struct {
+	Kind string
+	// Name is the identifier the change concerns (renamed, or called);
+	// Exported says its uses may lie in other files, Package that they
+	// lie only in the files of the same directory (a Go package).
+	Name              string
+	Exported, Package bool
+	// Scope is the range of the edited text where the change applies;
+	// other files are searched whole.
+	Scope Span
+	sites func(src string, toks []token, scope Span, same bool) []Edit
+
+	// after and its tokens, which Sites of the edited text reuses.
+	after     string
+	afterToks []token
+}
+
+// Sites returns the edits that apply the change to src, the text of path,
+// within scope, skipping the range skip (the user's own edit). same says
+// src is the edited document.
+func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
+	toks := c.afterToks
+	if !same || src != c.after {
+		toks = lex(src, commentsOf(path))
+	}
+	var out []Edit
+	for _, e := range c.sites(src, toks, scope, same) {
+		if e.Start < skip.End && e.End > skip.Start || e.Start == skip.Start && e.End == skip.Start {
+			continue
+		}
+		e.Path, e.Kind = path, c.Kind
+		out = append(out, e)
+	}
+	return out
+}
+
+// Infer returns the change the hunk h makes to a document (before and
+// after are its texts), or nil when no program can tell where it goes
+// next. languageID and path choose the grammar and comment syntax.
+func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) *Change {
+	cm := commentsOf(path)
+	bt, at := lex(before, cm), lex(after, cm)
+	oi, oj, ni, nj := changedTokens(bt, at, h)
+	if oi < 0 {
+		return nil
+	}
+	old, cur := bt[oi:oj], at[ni:nj]
+	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
+	if c != nil {
+		c.after, c.afterToks = after, at
+	}
+	return c
+}
+
+func infer(ctx context.Context, path, languageID, before, after string, bt, at []token, oi, oj, ni, nj int, old, cur []token) *Change {
+	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
+		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
+			return c
+		}
+		return nil // a use switched to another name: nothing says where else
+	}
+	if len(old) == 1 && len(cur) == 1 && old[0].class == classString && cur[0].class == classString && len(old[0].text) >= minLiteral {
+		return literal(after, old[0].text, cur[0].text)
+	}
+	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
+		return c
+	}
+	return repeat(before, after, bt, at, oi, oj, ni, nj)
+}
+
+// minLiteral is the shortest string literal, quotes included, whose change
+// repeats at its other occurrences: a short one ("0", "id") recurs by
+// chance (data from replayed histories).
+const minLiteral = 8
+
+// literal infers a string literal changed at one use (a typo, a renamed
+// key): the same literal elsewhere in the file changes too.
+func literal(after, old, cur string) *Change {
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for _, t := range toks {
+			if t.class == classString && t.text == old && t.start >= scope.Start && t.end <= scope.End {
+				out = append(out, Edit{Start: t.start, End: t.end, NewText: cur})
+			}
+		}
+		return out
+	}
+	return c
+}
+
+// changedTokens returns the tokens the hunk changed: bt[oi:oj] became
+// at[ni:nj], trimmed of the tokens both sides share. oi == ni. oi < 0
+// when the hunk changed only white space or comments.
+func changedTokens(bt, at []token, h Hunk) (oi, oj, ni, nj int) {
+	i := 0
+	for i < len(bt) && i < len(at) && bt[i].end < h.Start && at[i].text == bt[i].text {
+		i++
+	}
+	oj, nj = len(bt), len(at)
+	for oj > i && nj > i && bt[oj-1].start > h.Start+len(h.Old) && bt[oj-1].text == at[nj-1].text {
+		oj--
+		nj--
+	}
+	for i < oj && i < nj && bt[i].text == at[i].text {
+		i++
+	}
+	for oj > i && nj > i && bt[oj-1].text == at[nj-1].text {
+		oj--
+		nj--
+	}
+	if i == oj && i == nj {
+		return -1, -1, -1, -1
+	}
+	return i, oj, i, nj
+}
+
+// rename infers an identifier renamed from old to name, at its declaration
+// or at one use: its other uses in the scope that declares it change too.
+func rename(ctx context.Context, path, languageID, before, after string, bt []token, at int, old, name string) *Change {
+	dotted := at > 0 && bt[at-1].text == "."
+	scope := Span{0, len(after)}
+	local := false
+	if lang := syntax.Detect(languageID, path); lang != nil {
+		// Only the top-level declaration around the edit is parsed: a
+		// function's scope lies inside it, and a file may be large.
+		ds, de := topLevel(before, bt[at].start)
+		if tree, err := syntax.Parse(ctx, lang, []byte(before[ds:de])); err == nil {
+			for _, sc := range tree.Scopes(bt[at].start - ds) {
+				sc.Start, sc.End = sc.Start+ds, sc.End+ds
+				if sc.Kind != syntax.KindFunction && sc.Kind != syntax.KindMethod || sc.Name == old {
+					continue
+				}
+				if declares(path, bt, sc, old) {
+					// The scope is the function's in before; after differs
+					// only by the renamed token.
+					scope, local = Span{sc.Start, sc.End + len(name) - len(old)}, true
+					break
+				}
+			}
+			tree.Close()
+		}
+	}
+	for _, t := range bt {
+		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
+			return nil // the name was already in use: a different variable, not a rename
+		}
+	}
+	if !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at)) {
+		return nil // a use switched to a name declared elsewhere, or a rename begun far from its declaration
+	}
+	c := &Change{Kind: KindRename, Name: old, Scope: scope}
+	// Other files use the name when it was renamed where it is declared:
+	// a use switched to another name declared elsewhere is no rename there.
+	c.Exported = !local && declaredAt(bt, at)
+	c.Package = !exported(path, old)
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for k, t := range toks {
+			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
+				continue
+			}
+			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) {
+				continue // a field where a variable was renamed, or the reverse
+			}
+			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
+		}
+		return out
+	}
+	return c
+}
+
+// topLevel returns the lines of src around off from the start of the
+// top-level declaration that holds it (a line that starts at column 0
+// with neither a space, a closing bracket nor a comment) to the start of
+// the next one.
+func topLevel(src string, off int) (start, end int) {
+	top := func(line int) bool {
+		if line >= len(src) {
+			return true
+		}
+		switch c := src[line]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '}' || c == ')' || c == ']' || c == '#':
+			return false
+		case c == '/' || c == '*':
+			return false
+		}
+		return true
+	}
+	start = strings.LastIndexByte(src[:off], '\n') + 1
+	for start > 0 && !top(start) {
+		start = strings.LastIndexByte(src[:start-1], '\n') + 1
+	}
+	end = off
+	for {
+		i := strings.IndexByte(src[end:], '\n')
+		if i < 0 {
+			return start, len(src)
+		}
+		end += i + 1
+		if top(end) {
+			return start, end
+		}
+	}
+}
+
+// declares reports whether the function sc declares name: as a parameter
+// (in its signature) or as a local (name := ..., var name, let name, a
+// typed declaration).
+func declares(path string, toks []token, sc syntax.Scope, name string) bool {
+	for _, t := range lex(sc.Signature, commentsOf(path)) {
+		if t.class == classIdent && t.text == name {
+			return true
+		}
+	}
+	for k, t := range toks {
+		if t.start < sc.Start || t.end > sc.End || t.class != classIdent || t.text != name {
+			continue
+		}
+		var prev, next string
+		if k > 0 {
+			prev = toks[k-1].text
+		}
+		if k+1 < len(toks) {
+			next = toks[k+1].text
+		}
+		switch {
+		case next == ":" && k+2 < len(toks) && toks[k+2].text == "=" && toks[k+2].start == toks[k+1].end:
+			return true
+		case prev == "var" || prev == "let" || prev == "const" || prev == "auto" || prev == "for":
+			return true
+		case k > 0 && toks[k-1].class == classIdent && (next == "=" || next == ";") && !keyword(prev):
+			return true
+		}
+	}
+	return false
+}
+
+// declaredAt reports whether toks[n] is the name of a top-level
+// declaration: after func, def, fn, function, class, type, struct,
+// interface, enum, trait, var, const or let, or a Go method's receiver.
+func declaredAt(toks []token, n int) bool {
+	if n == 0 {
+		return false
+	}
+	switch toks[n-1].text {
+	case "func", "def", "fn", "function", "class", "type", "struct", "interface", "enum", "trait", "var", "const", "let":
+		return true
+	}
+	return declaration(toks, n)
+}
+
+// declaredIn reports whether toks declare name at the top level (a
+// function, type, variable or, in Go, a struct field: a name that opens
+// its line and is followed by a type).
+func declaredIn(src string, toks []token, name string) bool {
+	for k, t := range toks {
+		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldAt reports whether toks[k] opens its line and a type follows it on
+// the line: a Go struct field or interface method.
+func fieldAt(src string, toks []token, k int) bool {
+	if k == 0 || k+1 >= len(toks) || !strings.Contains(src[toks[k-1].end:toks[k].start], "\n") ||
+		strings.Contains(src[toks[k].end:toks[k+1].start], "\n") {
+		return false
+	}
+	switch n := toks[k+1]; {
+	case n.class == classIdent && !keyword(n.text):
+		return true
+	case n.text == "*" || n.text == "[" || n.text == "(":
+		return true
+	}
+	return false
+}
+
+func goFile(path string) bool { return strings.HasSuffix(path, ".go") }
+
+func keyword(s string) bool {
+	switch s {
+	case "return", "if", "else", "case", "in", "not", "and", "or", "is", "yield", "await", "go", "defer", "throw", "new", "delete":
+		return true
+	}
+	return false
+}
+
+// exported reports whether a top-level name may be used from other files:
+// in Go when capitalised, in other languages always.
+func exported(path, name string) bool {
+	if strings.HasSuffix(path, ".go") {
+		for _, r := range name {
+			return unicode.IsUpper(r)
+		}
+	}
+	return true
+}
+
+// TokenChange returns the tokens hunk h changed, as source text: old in
+// before, new in after. ok is false when it changed only white space or
+// comments. It is what a textual baseline would look for.
+func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) {
+	cm := commentsOf(path)
+	bt, at := lex(before, cm), lex(after, cm)
+	oi, oj, ni, nj := changedTokens(bt, at, h)
+	if oi < 0 {
+		return "", "", false
+	}
+	if oi < oj {
+		old = before[bt[oi].start:bt[oj-1].end]
+	}
+	if ni < nj {
+		new = after[at[ni].start:at[nj-1].end]
+	}
+	return old, new, true
+}

@@ -1,0 +1,223 @@
+package nextedit
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// apply applies edits (in one text) to src.
+func apply(src string, edits []Edit) string {
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Start > edits[j].Start })
+	for _, e := range edits {
+		src = src[:e.Start] + e.NewText + src[e.End:]
+	}
+	return src
+}
+
+// predict infers the change from before to after and applies its sites.
+func predict(t *testing.T, path, before, after string) (string, *Change) {
+	t.Helper()
+	s, oe, ne := diffBounds(before, after)
+	h := Hunk{Path: path, Start: s, Old: before[s:oe], New: after[s:ne]}
+	c := Infer(context.Background(), path, "", before, after, h)
+	if c == nil {
+		return after, nil
+	}
+	return apply(after, c.Sites(path, after, c.Scope, Span{s, ne}, true)), c
+}
+
+func TestInfer(t *testing.T) {
+	tests := []struct {
+		name, path, before, after, want, kind string
+		exported                              bool // other files may use the name
+	}{
+		{
+			name:   "parameter renamed at its declaration",
+			path:   "a.go",
+			before: "package a\n\nfunc f(n int) int {\n\tx := n + 1\n\treturn n * x\n}\n\nfunc g(n int) int { return n }\n",
+			after:  "package a\n\nfunc f(count int) int {\n\tx := n + 1\n\treturn n * x\n}\n\nfunc g(n int) int { return n }\n",
+			want:   "package a\n\nfunc f(count int) int {\n\tx := count + 1\n\treturn count * x\n}\n\nfunc g(n int) int { return n }\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "local renamed at one use",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\terr := g()\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			after:  "package a\n\nfunc f() {\n\tfail := g()\n\tif err != nil {\n\t\tpanic(err)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			want:   "package a\n\nfunc f() {\n\tfail := g()\n\tif fail != nil {\n\t\tpanic(fail)\n\t}\n}\n\nfunc h() { err := g(); _ = err }\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "a use switched to a name in use is no rename",
+			path:   "a.go",
+			before: "package a\n\nfunc f(a, b int) int {\n\tx := a\n\treturn a + b + x\n}\n",
+			after:  "package a\n\nfunc f(a, b int) int {\n\tx := b\n\treturn a + b + x\n}\n",
+			want:   "package a\n\nfunc f(a, b int) int {\n\tx := b\n\treturn a + b + x\n}\n",
+		},
+		{
+			name:   "function renamed across the file, not in strings or comments",
+			path:   "a.py",
+			before: "def load(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
+			after:  "def read(p):\n    return p\n\n# load it\nx = load(1)\ny = load(2) + len('load')\n",
+			want:   "def read(p):\n    return p\n\n# load it\nx = read(1)\ny = read(2) + len('load')\n",
+			kind:   KindRename, exported: true,
+		},
+		{
+			name:   "argument added at one call",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tsend(a, 1)\n\tsend(a, 2)\n\tsend(a, 1)\n\tsend(c)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(a, 2)\n\tsend(a, 1)\n\tsend(c)\n}\n",
+			want:   "package a\n\nfunc f() {\n\tsend(a, 1, ctx)\n\tsend(a, 2)\n\tsend(a, 1, ctx)\n\tsend(c)\n}\n",
+			kind:   KindArgument, exported: true,
+		},
+		{
+			name:   "argument changed at one call",
+			path:   "a.js",
+			before: "log(x, 'info');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
+			after:  "log(x, 'debug');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
+			want:   "log(x, 'debug');\nlog(x, 'debug');\nlog(y, 'info');\nlog(x, 'warn');\n",
+			kind:   KindArgument,
+		},
+		{
+			name:   "parameter added to a declaration",
+			path:   "a.go",
+			before: "package a\n\nfunc (s *S) Get(key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
+			after:  "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(\"a\")\n\ts.Get(k)\n}\n",
+			want:   "package a\n\nfunc (s *S) Get(ctx context.Context, key string) int { return 0 }\n\nfunc g(s *S) {\n\ts.Get(ctx, \"a\")\n\ts.Get(ctx, k)\n}\n",
+			kind:   KindParameter, exported: true,
+		},
+		{
+			name:   "python parameter with a default needs no call change",
+			path:   "a.py",
+			before: "def get(key):\n    pass\n\nget('a')\n",
+			after:  "def get(key, default=None):\n    pass\n\nget('a')\n",
+			want:   "def get(key, default=None):\n    pass\n\nget('a')\n",
+		},
+		{
+			name:   "python method parameter: self is implicit",
+			path:   "a.py",
+			before: "class C:\n    def get(self, key):\n        pass\n\nc.get('a')\n",
+			after:  "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a')\n",
+			want:   "class C:\n    def get(self, key, ttl):\n        pass\n\nc.get('a', ttl)\n",
+			kind:   KindParameter, exported: true,
+		},
+		{
+			name:   "call wrapped at one site",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tf.Close()\n\tg()\n\tf.Close()\n}\n",
+			after:  "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tf.Close()\n}\n",
+			want:   "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tcheck(f.Close())\n}\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:   "field renamed at one use",
+			path:   "a.go",
+			before: "package a\n\ntype O struct {\n\tOpts T\n}\n\nvar a = cfg.Opts.Timeout\nvar b = cfg.Opts.Timeout * 2\n",
+			after:  "package a\n\ntype O struct {\n\tOpts T\n}\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Opts.Timeout * 2\n",
+			want:   "package a\n\ntype O struct {\n\tLimits T\n}\n\nvar a = cfg.Limits.Timeout\nvar b = cfg.Limits.Timeout * 2\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "argument added at the same call only",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\troot.Add(a, \"b\")\n\techo.Add(a, \"b\")\n\troot.Add(a, \"f\")\n\troot.Add(a, \"b\")\n}\n",
+			after:  "package a\n\nfunc f() {\n\troot.Add(a, \"b\", x)\n\techo.Add(a, \"b\")\n\troot.Add(a, \"f\")\n\troot.Add(a, \"b\")\n}\n",
+			want:   "package a\n\nfunc f() {\n\troot.Add(a, \"b\", x)\n\techo.Add(a, \"b\")\n\troot.Add(a, \"f\")\n\troot.Add(a, \"b\", x)\n}\n",
+			kind:   KindArgument, exported: true,
+		},
+		{
+			name:   "a method switched at one use is no rename",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tassert.Contains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			want:   "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
+		},
+		{
+			name:   "a use renamed far from a declaration elsewhere",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tx := load(1)\n\ty := load(2)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
+			want:   "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
+		},
+		{
+			name:   "a string literal changed at one use",
+			path:   "a.js",
+			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
+			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
+			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:     "a short literal recurs by chance",
+			path:     "a.go",
+			before:   "package a\n\nvar a = f(\"id\")\nvar b = g(\"id\")\n",
+			after:    "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
+			want:     "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
+			exported: true, // an argument change: the same call in the package
+		},
+		{
+			name:   "white space only",
+			path:   "a.go",
+			before: "package a\n\nvar a = 1\n",
+			after:  "package a\n\nvar a =  1\n",
+			want:   "package a\n\nvar a =  1\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, c := predict(t, tc.path, tc.before, tc.after)
+			if got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+			kind := ""
+			if c != nil && got != tc.after {
+				kind = c.Kind
+			}
+			if kind != tc.kind {
+				t.Errorf("kind %q, want %q", kind, tc.kind)
+			}
+			if c != nil && c.Exported != tc.exported {
+				t.Errorf("exported %v, want %v", c.Exported, tc.exported)
+			}
+		})
+	}
+}
+
+func TestLexSkipsCommentsAndStrings(t *testing.T) {
+	var got []string
+	for _, tk := range lex("a /* b */ \"c // d\" // e\nf # g", commentsOf("x.go")) {
+		got = append(got, tk.text)
+	}
+	if s := strings.Join(got, "|"); s != `a|"c // d"|f|#|g` {
+		t.Errorf("tokens %s", s)
+	}
+}
+
+// FuzzInfer checks that no edit of any text makes Infer or Sites panic,
+// and that every site lies in the text.
+func FuzzInfer(f *testing.F) {
+	f.Add("package a\n\nfunc f(x int) { g(x, 1) }\n", 14, 1, "yy")
+	f.Add("a(b, c)\na(b, c)\n", 6, 0, ", d")
+	f.Add("x.Close()\nx.Close()\n", 0, 9, "")
+	f.Add("def f(self, k):\n  f(1)\n", 13, 0, ", v")
+	f.Fuzz(func(t *testing.T, before string, start, n int, repl string) {
+		if start < 0 || n < 0 || start+n > len(before) {
+			return
+		}
+		after := before[:start] + repl + before[start+n:]
+		h := Hunk{Path: "a.go", Start: start, Old: before[start : start+n], New: repl}
+		for _, path := range []string{"a.go", "a.py"} {
+			c := Infer(context.Background(), path, "", before, after, h)
+			if c == nil {
+				continue
+			}
+			for _, e := range c.Sites(path, after, c.Scope, Span{start, start + len(repl)}, true) {
+				if e.Start < 0 || e.Start > e.End || e.End > len(after) {
+					t.Fatalf("site %+v outside the text (%d bytes)", e, len(after))
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,414 @@
+package nextedit
+
+import (
+	"strings"
+)
+
+// arguments infers a change to the arguments of one call, or to the
+// parameters of one declaration: an argument or parameter added, removed
+// or (for a call) replaced. The other calls of the same function with the
+// old number of arguments get the same change; the calls of a declaration
+// that gained a parameter get a placeholder for it.
+func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
+	open := enclosingParen(at, i)
+	if open < 1 || at[open-1].class != classIdent || notCallee[at[open-1].text] {
+		return nil
+	}
+	oldArgs, oldClose := splitArgs(bt, open)
+	newArgs, newClose := splitArgs(at, open)
+	if oldClose < oj || newClose < nj {
+		return nil // the change reaches outside the parentheses
+	}
+	name := at[open-1].text
+	decl := declaration(at, open-1)
+	k, op := argChange(bt, at, oldArgs, newArgs)
+	if op == 0 {
+		return nil
+	}
+	c := &Change{Kind: KindArgument, Name: name, Scope: Span{0, len(after)}}
+	c.Exported = decl || strings.HasSuffix(path, ".go")
+	c.Package = !exported(path, name)
+	want := len(oldArgs)
+	switch {
+	case decl && op == 1:
+		param := placeholder(at[newArgs[k].Start:newArgs[k].End])
+		if param == "" {
+			return nil
+		}
+		if len(oldArgs) > 0 && (text(bt[oldArgs[0].Start:oldArgs[0].End]) == "self" || text(bt[oldArgs[0].Start:oldArgs[0].End]) == "cls") {
+			want, k = want-1, k-1 // a Python method's callers pass self implicitly
+		}
+		c.Kind = KindParameter
+		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+				return insertArg(toks, args, open, close, k, param, true), true
+			})
+		}
+	case decl:
+		return nil // a parameter removed or changed: the calls need a person
+	case op == 1:
+		// The same argument at the calls on the same receiver: calls on
+		// others may take other arguments (a variadic list).
+		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
+		call := callText(bt, open, oldArgs)
+		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+				return insertArg(toks, args, open, close, k, arg, false), callText(toks, open, args) == call
+			})
+		}
+	case op == -1:
+		gone := text(bt[oldArgs[k].Start:oldArgs[k].End])
+		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+				if text(toks[args[k].Start:args[k].End]) != gone {
+					return Edit{}, false
+				}
+				return removeArg(toks, args, open, close, k), true
+			})
+		}
+	default: // replaced
+		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
+		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
+		call := callText(bt, open, oldArgs)
+		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+				a := args[k]
+				if text(toks[a.Start:a.End]) != was || callText(toks, open, args) != call {
+					return Edit{}, false
+				}
+				return Edit{Start: toks[a.Start].start, End: toks[a.End-1].end, NewText: arg}, true
+			})
+		}
+	}
+	return c
+}
+
+// receiver returns the identifier before the "." that precedes toks[n],
+// or "" when toks[n] is not a selector.
+func receiver(toks []token, n int) string {
+	if n >= 2 && toks[n-1].text == "." {
+		return toks[n-2].text
+	}
+	return ""
+}
+
+// callText returns a call as normalised text: its receiver, name and
+// arguments. A change made to one call is repeated only at the same
+// call elsewhere: calls that differ may want other arguments (data from
+// replayed histories: a variadic list, a different context).
+func callText(toks []token, open int, args []Span) string {
+	var b strings.Builder
+	b.WriteString(receiver(toks, open-1) + "." + toks[open-1].text + "(")
+	for _, a := range args {
+		b.WriteString(text(toks[a.Start:a.End]) + ",")
+	}
+	return b.String()
+}
+
+// argChange compares two argument lists (spans of tokens) and returns the
+// index of the one argument that differs and how: op 1 inserted, -1
+// removed, 2 replaced, 0 anything else.
+func argChange(bt, at []token, oldArgs, newArgs []Span) (k, op int) {
+	o := make([]string, len(oldArgs))
+	for j, a := range oldArgs {
+		o[j] = text(bt[a.Start:a.End])
+	}
+	n := make([]string, len(newArgs))
+	for j, a := range newArgs {
+		n[j] = text(at[a.Start:a.End])
+	}
+	for _, s := range n {
+		if s == "" {
+			return 0, 0 // a trailing comma or an argument being typed
+		}
+	}
+	switch len(n) - len(o) {
+	case 1:
+		if k, ok := oneApart(o, n); ok {
+			return k, 1
+		}
+	case -1:
+		if k, ok := oneApart(n, o); ok {
+			return k, -1
+		}
+	case 0:
+		k, diffs := 0, 0
+		for j := range o {
+			if o[j] != n[j] {
+				k, diffs = j, diffs+1
+			}
+		}
+		if diffs == 1 {
+			return k, 2
+		}
+	}
+	return 0, 0
+}
+
+// oneApart reports whether long is short with one element inserted, and
+// where.
+func oneApart(short, long []string) (int, bool) {
+	k := 0
+	for k < len(short) && short[k] == long[k] {
+		k++
+	}
+	for j := k; j < len(short); j++ {
+		if short[j] != long[j+1] {
+			return 0, false
+		}
+	}
+	return k, true
+}
+
+// text joins tokens with single spaces: a text compared after white space
+// is normalised.
+func text(toks []token) string {
+	var b strings.Builder
+	for j, t := range toks {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+	}
+	return b.String()
+}
+
+// enclosingParen returns the index of the unmatched "(" before token i, or
+// -1.
+func enclosingParen(toks []token, i int) int {
+	depth := 0
+	for j := min(i, len(toks)) - 1; j >= 0; j-- {
+		switch toks[j].text {
+		case ")", "]", "}":
+			depth++
+		case "(", "[", "{":
+			if depth == 0 {
+				if toks[j].text == "(" {
+					return j
+				}
+				return -1
+			}
+			depth--
+		}
+	}
+	return -1
+}
+
+// splitArgs returns the arguments of the parenthesised list opening at
+// toks[open], as token spans, and the index of its ")" (len(toks) if
+// unclosed).
+func splitArgs(toks []token, open int) ([]Span, int) {
+	var args []Span
+	depth, start := 0, open+1
+	for j := open + 1; j < len(toks); j++ {
+		switch toks[j].text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			if depth == 0 {
+				if j > start || len(args) > 0 {
+					args = append(args, Span{start, j})
+				}
+				return args, j
+			}
+			depth--
+		case ",":
+			if depth == 0 {
+				args = append(args, Span{start, j})
+				start = j + 1
+			}
+		}
+	}
+	return args, len(toks)
+}
+
+// declaration reports whether the identifier toks[n] names a function
+// being declared: it follows func, def, fn or function, or a Go
+// method's receiver.
+func declaration(toks []token, n int) bool {
+	if n == 0 {
+		return false
+	}
+	switch toks[n-1].text {
+	case "func", "def", "fn", "function":
+		return true
+	case ")": // func (r *T) Name(
+		depth := 0
+		for j := n - 1; j >= 0; j-- {
+			switch toks[j].text {
+			case ")":
+				depth++
+			case "(":
+				if depth--; depth == 0 {
+					return j > 0 && toks[j-1].text == "func"
+				}
+			}
+		}
+	}
+	return false
+}
+
+// placeholder returns the name a new parameter goes by at its call sites,
+// or "" when callers need not pass it (a default value, variadic).
+func placeholder(param []token) string {
+	for _, t := range param {
+		switch t.text {
+		case "=", "...", "*", "**":
+			return ""
+		}
+	}
+	if len(param) > 0 && param[0].class == classIdent {
+		return param[0].text
+	}
+	return ""
+}
+
+// callSites calls edit for every call of name in scope with want
+// arguments (not its declarations) and returns the edits it makes.
+func callSites(toks []token, name string, want int, scope Span, edit func(args []Span, open, close int) (Edit, bool)) []Edit {
+	var out []Edit
+	for j := 0; j+1 < len(toks); j++ {
+		t := toks[j]
+		if t.class != classIdent || t.text != name || toks[j+1].text != "(" || t.start < scope.Start || t.end > scope.End || declaration(toks, j) {
+			continue
+		}
+		args, close := splitArgs(toks, j+1)
+		if close == len(toks) || len(args) != want {
+			continue
+		}
+		if e, ok := edit(args, j+1, close); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// insertArg returns the edit that inserts arg as argument k of a call
+// whose arguments are args, between toks[open] "(" and toks[close] ")".
+// With selected, the edit's Selection covers arg.
+func insertArg(toks []token, args []Span, open, close, k int, arg string, selected bool) Edit {
+	var e Edit
+	switch {
+	case len(args) == 0:
+		e = Edit{Start: toks[open].end, End: toks[open].end, NewText: arg}
+	case k < len(args):
+		at := toks[args[k].Start].start
+		e = Edit{Start: at, End: at, NewText: arg + ", "}
+	default:
+		at := toks[args[len(args)-1].End-1].end
+		e = Edit{Start: at, End: at, NewText: ", " + arg}
+	}
+	if selected {
+		s := strings.Index(e.NewText, arg)
+		e.Selection = &Span{s, s + len(arg)}
+	}
+	return e
+}
+
+// removeArg returns the edit that removes argument k and its comma.
+func removeArg(toks []token, args []Span, open, close, k int) Edit {
+	a := args[k]
+	switch {
+	case len(args) == 1:
+		return Edit{Start: toks[open].end, End: toks[close].start}
+	case k+1 < len(args):
+		return Edit{Start: toks[a.Start].start, End: toks[args[k+1].Start].start}
+	default:
+		return Edit{Start: toks[args[k-1].End-1].end, End: toks[a.End-1].end}
+	}
+}
+
+// repeat infers a token-level change (a changed field, a wrapped call, an
+// added keyword) to repeat at the other sites with the same tokens.
+func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
+	if oi == oj {
+		// An insertion repeats on the same line elsewhere: its line is
+		// the pattern (its neighbours alone match too much: "if err").
+		ls, le := oi, oj
+		startOf := func(j int) int {
+			if j < len(bt) {
+				return bt[j].start
+			}
+			return len(before)
+		}
+		for ls > 0 && !strings.Contains(before[bt[ls-1].end:startOf(ls)], "\n") {
+			ls--
+		}
+		for le < len(bt) && (le == 0 || !strings.Contains(before[bt[le-1].end:bt[le].start], "\n")) {
+			le++
+		}
+		if ls == oi && le == oj {
+			return nil
+		}
+		oi, ni, nj, oj = ls, ls, nj+le-oj, le
+	} else {
+		// Extend to the right until both sides balance their brackets.
+		for n := 0; !balanced(bt[oi:oj]) || !balanced(at[ni:nj]); n++ {
+			if n == 8 || oj == len(bt) || nj == len(at) || bt[oj].text != at[nj].text {
+				return nil
+			}
+			oj, nj = oj+1, nj+1
+		}
+	}
+	pattern := bt[oi:oj]
+	idents := 0
+	for _, t := range pattern {
+		if t.class == classIdent {
+			idents++
+		}
+	}
+	if len(pattern) < 2 || idents == 0 || ni == nj || bt[oj-1].end-bt[oi].start > 200 ||
+		strings.Contains(after[at[ni].start:at[nj-1].end], "\n") ||
+		strings.Contains(before[bt[oi].start:bt[oj-1].end], "\n") {
+		return nil // a deletion, or a change over lines: no shape to repeat
+	}
+	want := make([]string, len(pattern))
+	for j, t := range pattern {
+		want[j] = t.text
+	}
+	repl := after[at[ni].start:at[nj-1].end]
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+	next:
+		for j := 0; j+len(want) <= len(toks); j++ {
+			if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
+				continue
+			}
+			for m, w := range want {
+				if toks[j+m].text != w {
+					continue next
+				}
+			}
+			out = append(out, Edit{Start: toks[j].start, End: toks[j+len(want)-1].end, NewText: repl})
+			j += len(want) - 1
+		}
+		return out
+	}
+	return c
+}
+
+// balanced reports whether toks close every bracket they open, in order.
+func balanced(toks []token) bool {
+	var stack []string
+	for _, t := range toks {
+		switch t.text {
+		case "(", "[", "{":
+			stack = append(stack, t.text)
+		case ")", "]", "}":
+			if len(stack) == 0 || stack[len(stack)-1] != map[string]string{")": "(", "]": "[", "}": "{"}[t.text] {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return len(stack) == 0
+}
+
+// notCallee are the words a "(" follows that name no function.
+var notCallee = map[string]bool{
+	"import": true, "if": true, "for": true, "while": true, "switch": true, "return": true, "func": true,
+	"def": true, "fn": true, "function": true, "catch": true, "with": true, "var": true, "const": true,
+	"type": true, "elif": true, "in": true, "and": true, "or": true, "not": true, "match": true, "case": true,
+	"sizeof": true, "typeof": true, "await": true, "yield": true, "lambda": true, "assert": true,
+}

@@ -1,0 +1,115 @@
+package deps
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSurface reads the exported declarations of a standard package and
+// of a module dependency from a fake GOROOT and module cache.
+func TestSurface(t *testing.T) {
+	dir := t.TempDir()
+	goroot, modcache, ws := filepath.Join(dir, "goroot"), filepath.Join(dir, "mod"), filepath.Join(dir, "ws")
+	write(t, dir, map[string]string{
+		"goroot/src/strings/strings.go": `package strings
+
+// HasPrefix reports whether s begins with prefix.
+func HasPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && s[:len(prefix)] == prefix
+}
+
+func unexported() {}
+`,
+		"goroot/src/strings/strings_test.go": "package strings\n\nfunc TestOnly() {}\n",
+		"mod/go.uber.org/zap@v1.27.0/field.go": `package zap
+
+// Field is a key and a value.
+type Field struct {
+	// Key names the field.
+	Key string
+	value any
+}
+
+// String makes a Field of a string.
+func String(key, val string) Field { return Field{Key: key, value: val} }
+
+// Logger logs.
+type Logger struct{}
+
+// Info logs at info level.
+func (l *Logger) Info(msg string, fields ...Field) {}
+`,
+		"mod/github.com/!burnt!sushi/toml@v1.6.0/decode.go": "package toml\n\n// Decode decodes.\nfunc Decode(data string, v any) error { return nil }\n",
+		"ws/go.mod": "module example.com/ws\n\ngo 1.24\n\nrequire (\n\tgo.uber.org/zap v1.27.0 // indirect\n\tgithub.com/BurntSushi/toml v1.6.0\n)\n",
+	})
+	s := New(ws, Options{GOROOT: goroot, GOMODCACHE: modcache})
+	defer s.Close()
+	ctx := context.Background()
+
+	if d, mod := s.Dir("go.uber.org/zap"); mod != "go.uber.org/zap" || !strings.HasSuffix(d, "zap@v1.27.0") {
+		t.Errorf("Dir(zap) = %q, %q", d, mod)
+	}
+	if d, _ := s.Dir("github.com/BurntSushi/toml"); !strings.HasSuffix(d, filepath.FromSlash("!burnt!sushi/toml@v1.6.0")) {
+		t.Errorf("Dir(toml) = %q, want the case-encoded module directory", d)
+	}
+	if d, mod := s.Dir("example.com/unknown"); d != "" || mod != "" {
+		t.Errorf("Dir(unknown) = %q, %q, want nothing", d, mod)
+	}
+
+	s.Wait(ctx, "strings")
+	syms, ok := s.Lookup("strings", "HasPrefix")
+	if !ok || len(syms) != 1 || syms[0].Signature != "func HasPrefix(s, prefix string) bool" ||
+		!strings.Contains(syms[0].Doc, "reports whether") || syms[0].StartLine != 3 {
+		t.Errorf("Lookup(strings.HasPrefix) = %+v, %v", syms, ok)
+	}
+	for _, name := range []string{"unexported", "TestOnly"} {
+		if syms, _ := s.Lookup("strings", name); len(syms) > 0 {
+			t.Errorf("Lookup(strings.%s) = %+v, want nothing", name, syms)
+		}
+	}
+
+	s.Wait(ctx, "go.uber.org/zap")
+	if syms, ok := s.Lookup("go.uber.org/zap", "Info"); !ok || len(syms) != 1 || syms[0].Container != "Logger" || strings.Contains(syms[0].Signature, "{") {
+		t.Errorf("Lookup(zap Info) = %+v, %v: want the method of Logger, without its body", syms, ok)
+	}
+	if syms, _ := s.Lookup("go.uber.org/zap", "Key"); len(syms) != 1 || syms[0].Container != "Field" {
+		t.Errorf("Lookup(zap Key) = %+v, want the field of Field", syms)
+	}
+	if syms, _ := s.Lookup("go.uber.org/zap", "value"); len(syms) != 0 {
+		t.Errorf("an unexported field is in the surface: %+v", syms)
+	}
+}
+
+// TestSurfaceBounded checks that at most MaxPackages packages stay.
+func TestSurfaceBounded(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, p := range []string{"a", "b", "c", "d"} {
+		files["goroot/src/"+p+"/x.go"] = "package " + p + "\n\nfunc F() {}\n"
+	}
+	write(t, dir, files)
+	s := New(dir, Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"), MaxPackages: 2})
+	defer s.Close()
+	for _, p := range []string{"a", "b", "c", "d"} {
+		s.Wait(context.Background(), p)
+	}
+	if got := s.Packages(); len(got) > 2 {
+		t.Errorf("packages in memory: %v, want at most 2", got)
+	}
+}

@@ -1,0 +1,94 @@
+package retrieve
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// Dependencies is what retrieval knows of the packages a workspace
+// imports from outside itself (the standard library, module
+// dependencies): their exported declarations, without bodies. Lookup's ok
+// is false when the package is not known (yet): the name may exist.
+type Dependencies interface {
+	Lookup(importPath, name string) (syms []index.Symbol, ok bool)
+}
+
+// ReasonDependency begins the reason of a declaration found in a
+// dependency; the import path follows it.
+const ReasonDependency Reason = "declaration in dependency"
+
+// depsHolder lets SetDependencies swap the source while requests read it.
+type depsHolder struct{ d Dependencies }
+
+// SetDependencies makes r look up what the workspace imports from outside
+// itself in d (nil: nowhere).
+func (r *Retriever) SetDependencies(d Dependencies) {
+	r.deps.Store(&depsHolder{d})
+}
+
+func (r *Retriever) dependencies() Dependencies {
+	if h := r.deps.Load(); h != nil {
+		return h.d
+	}
+	return nil
+}
+
+// depDefs returns the declarations of id.name in the dependency imp: of
+// the package itself (container "") or, for a member, of the type
+// container. Files the workspace's rules keep out (secrets, ignored
+// vendored code) give nothing.
+func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox float64) []candidate {
+	d := r.dependencies()
+	if d == nil {
+		return nil
+	}
+	syms, _ := d.Lookup(imp, id.name)
+	var out []candidate
+	for _, s := range syms {
+		isMember := s.Kind == syntax.KindMethod && s.Container != "" || s.Kind == syntax.KindField
+		if isMember != member || member && s.Container != container || !r.depAllowed(s.Path) {
+			continue
+		}
+		// The text is the surface's own (doc and declaration, no body): the
+		// dependency's file is never read at request time.
+		text, first, last := depText(s.Definition, r.opts.MaxDefinitionLines)
+		out = append(out, candidate{path: s.Path, first: first, last: last, text: text,
+			reason: ReasonDependency + " " + Reason(imp), symbol: id.String(), score: prox})
+	}
+	return out
+}
+
+// depText returns the text shown for a dependency's declaration: its doc
+// comment (cut as definitionText cuts it) and its declaration, at most
+// maxLines lines of it.
+func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
+	decl := d.Signature
+	if lines := strings.SplitAfter(decl, "\n"); len(lines) > maxLines {
+		decl = strings.Join(lines[:maxLines], "")
+	}
+	last = d.StartLine + strings.Count(strings.TrimRight(decl, "\n"), "\n")
+	sig := syntax.Definition{Kind: syntax.KindFunction, Signature: decl, Doc: d.Doc, StartLine: d.StartLine}
+	text, first, _ = definitionText(&sig, maxLines, func(int, int) string { return "" })
+	return text, first, last
+}
+
+// depAllowed is r.ws.Allowed for a dependency's file. Outside the
+// workspace's folders only fixed rules apply (secret file names, excluded
+// directories), so the answer is kept; inside them (vendored code) the
+// ignore rules and settings may change, and it is asked each time.
+func (r *Retriever) depAllowed(path string) bool {
+	for _, f := range r.ws.Folders() {
+		if path == f || strings.HasPrefix(path, f+string(filepath.Separator)) {
+			return r.ws.Allowed(path)
+		}
+	}
+	if v, ok := r.depFiles.Load(path); ok {
+		return v.(bool)
+	}
+	ok := r.ws.AllowedDependency(path)
+	r.depFiles.Store(path, ok)
+	return ok
+}
