@@ -53,6 +53,9 @@ func loadSession(b *testing.B, root string, embedded bool) *lsptest.Editor {
 			"LODE_MODEL": "gpt-3.5-turbo-instruct", "LODE_API_KEY": "sk-test",
 		}
 	}
+	for k, v := range env { // the session reads API keys from the environment
+		b.Setenv(k, v)
+	}
 	in := config.Inputs{UserFile: "-", Getenv: func(k string) string { return env[k] }}
 	serveIn := func(ctx context.Context, rwc io.ReadWriteCloser) int {
 		return serve(ctx, rwc, in, slog.New(slog.DiscardHandler), new(slog.LevelVar))
