@@ -56,6 +56,10 @@ eval: build ## measure retrieval and the embedded model on the Go standard libra
 	./$(BIN) eval context $$($(GO) env GOROOT)/src
 	./$(BIN) eval ngram $$($(GO) env GOROOT)/src
 
+.PHONY: load
+load: ## run the overhead, large-document and retrieval benchmarks idle and beside stress-ng --cpu 4, side by side
+	./scripts/load.sh
+
 .PHONY: e2e
 e2e: ## run the end-to-end tests in real editors (requires them: LODE_E2E=1)
 	LODE_E2E=1 $(GO) test -count=1 -v -timeout 15m ./editors/...

@@ -82,6 +82,9 @@ var allowed = map[string][]string{
 	"completion/llm/health": {"completion/llm"},
 	"completion/llm/ngram":  {"completion/llm", "internal/store", "context/syntax", "context/redact", treeSitter},
 
+	// Background work gives way to requests; the standard library only.
+	"internal/background": {},
+
 	// Editors hold no Go code but their end-to-end tests.
 	"editors": {},
 

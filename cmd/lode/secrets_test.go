@@ -234,6 +234,11 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 	for _, m := range e.ShownMessages() {
 		shown.WriteString(m.Message + "\n")
 	}
+	// The caches are saved by background work, which gives way to
+	// requests and runs at a lower priority: wait for them.
+	e.WaitFor("the caches to hold the workspace's names", func() bool {
+		return strings.Contains(readTree(t, cache), "settings0")
+	})
 	cached := readTree(t, cache)
 	where := map[string]string{"model requests": bodies.String(), "log": stderr.String(), "editor's messages": shown.String(), "caches": cached}
 	for place, ss := range secrets {

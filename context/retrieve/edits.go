@@ -16,28 +16,54 @@ type edit struct {
 
 // edits remembers the latest edited ranges of open documents. An edit next
 // to the previous one in the same document extends it, so typing a
-// function leaves one range, not one per keystroke.
+// function leaves one range, not one per keystroke. Edits are compared
+// when the ranges are asked for, not as they come: a burst of keystrokes
+// costs one comparison of the document, not one per keystroke, and none on
+// the path of the editor's notifications.
 type edits struct {
 	max int
 
 	mu      sync.Mutex
-	content map[string]string // each open document's last content
+	content map[string]string // each open document's content as last compared
+	pending map[string]string // its newer content, not compared yet
+	order   []string          // the paths in pending, by their latest change
 	ranges  []edit            // oldest first
+	diffs   int               // comparisons made, for tests
 }
 
 func newEdits(max int) *edits {
-	return &edits{max: max, content: make(map[string]string)}
+	return &edits{max: max, content: make(map[string]string), pending: make(map[string]string)}
 }
 
 // observe records the new content of an open document.
 func (e *edits) observe(path, now string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	old, seen := e.content[path]
-	e.content[path] = now
-	if !seen || old == now {
-		return // opening a document is not an edit
+	if _, seen := e.content[path]; !seen {
+		e.content[path] = now // opening a document is not an edit
+		return
 	}
+	e.pending[path] = now
+	e.order = append(slices.DeleteFunc(e.order, func(p string) bool { return p == path }), path)
+}
+
+// compareLocked compares the pending contents with the last ones, in the
+// order they changed, and records the changed ranges. e.mu is held.
+func (e *edits) compareLocked() {
+	for _, path := range e.order {
+		e.compare(path, e.pending[path])
+	}
+	clear(e.pending)
+	e.order = e.order[:0]
+}
+
+func (e *edits) compare(path, now string) {
+	old := e.content[path]
+	e.content[path] = now
+	if old == now {
+		return
+	}
+	e.diffs++
 	first, last, delta := changedLines(old, now)
 	// Earlier ranges below the change move with it.
 	for i := range e.ranges {
@@ -62,14 +88,16 @@ func (e *edits) observe(path, now string) {
 // ranges stay.
 func (e *edits) closed(path string) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.compareLocked()
 	delete(e.content, path)
-	e.mu.Unlock()
 }
 
 // forget drops what is known of path.
 func (e *edits) forget(path string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.compareLocked()
 	delete(e.content, path)
 	e.ranges = slices.DeleteFunc(e.ranges, func(r edit) bool { return r.path == path })
 }
@@ -78,6 +106,7 @@ func (e *edits) forget(path string) {
 func (e *edits) list() []edit {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.compareLocked()
 	out := slices.Clone(e.ranges)
 	slices.Reverse(out)
 	return out
@@ -87,6 +116,7 @@ func (e *edits) list() []edit {
 func (e *edits) files() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.compareLocked()
 	var out []string
 	for _, r := range e.ranges {
 		if !slices.Contains(out, r.path) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"sync"
+	"time"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
@@ -29,6 +30,25 @@ type IndexOptions struct {
 	// server whose client reports file changes leaves it off.
 	Watch bool
 	Warn  func(msg string)
+	// Yield, if set, is called before each unit of background work (one
+	// file read and indexed) and returns when the work may go on, so that
+	// it gives way to requests (background.Gate's Wait); its error stops
+	// the work, as ctx's does.
+	Yield func(ctx context.Context) error
+	// Settle is how long an open document must go unedited before it is
+	// indexed again: a burst of edits costs one reparse, not one per
+	// keystroke. Zero means DefaultSettle; negative, at once.
+	Settle time.Duration
+}
+
+// DefaultSettle is IndexOptions.Settle when zero: a pause in typing.
+const DefaultSettle = 200 * time.Millisecond
+
+func (o IndexOptions) yield(ctx context.Context) error {
+	if o.Yield == nil {
+		return ctx.Err()
+	}
+	return o.Yield(ctx)
 }
 
 // Indexer fills an index from a workspace in the background and keeps it
@@ -40,10 +60,12 @@ type Indexer struct {
 	ix   *index.Index
 	opts IndexOptions
 
-	mu      sync.Mutex
-	pending map[string]workspace.EventKind // paths changed, not yet re-indexed
-	rescan  bool                           // a new scan and build was asked for
-	wake    chan struct{}
+	mu       sync.Mutex
+	pending  map[string]workspace.EventKind // paths changed, not yet re-indexed
+	lastEdit time.Time                      // of the latest change of an open document
+	rescan   bool                           // a new scan and build was asked for
+	wake     chan struct{}
+	updates  int // files re-indexed after the cold build
 
 	done    chan struct{} // closed when the cold build ends
 	stopped chan struct{} // closed when the indexer has stopped
@@ -56,6 +78,9 @@ type Indexer struct {
 // until ctx is done. Changes that arrive during the cold build are applied
 // after it. It returns at once.
 func StartIndexing(ctx context.Context, ws *workspace.Workspace, ix *index.Index, opts IndexOptions) *Indexer {
+	if opts.Settle == 0 {
+		opts.Settle = DefaultSettle
+	}
 	ir := &Indexer{ws: ws, ix: ix, opts: opts, pending: make(map[string]workspace.EventKind),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{})}
 	ws.Subscribe(ir.observe)
@@ -95,6 +120,9 @@ func (ir *Indexer) Ready() bool {
 func (ir *Indexer) observe(e workspace.Event) {
 	ir.mu.Lock()
 	ir.pending[e.Path] = e.Kind
+	if e.Open {
+		ir.lastEdit = time.Now()
+	}
 	ir.mu.Unlock()
 	select {
 	case ir.wake <- struct{}{}:
@@ -127,6 +155,9 @@ func (ir *Indexer) run(ctx context.Context) {
 		if rescan {
 			ir.build(ctx) // a failure leaves the index as it was
 		}
+		if !ir.settle(ctx) {
+			return
+		}
 		ir.apply(ctx)
 		select {
 		case <-ctx.Done():
@@ -134,6 +165,35 @@ func (ir *Indexer) run(ctx context.Context) {
 		case <-ir.wake:
 		}
 	}
+}
+
+// settle waits until no open document was edited for opts.Settle, so that
+// the edits of a burst are indexed together. It returns false when ctx is
+// done.
+func (ir *Indexer) settle(ctx context.Context) bool {
+	for {
+		ir.mu.Lock()
+		left := time.Until(ir.lastEdit.Add(ir.opts.Settle))
+		ir.mu.Unlock()
+		if left <= 0 || ir.opts.Settle < 0 {
+			return ctx.Err() == nil
+		}
+		t := time.NewTimer(left)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		}
+	}
+}
+
+// Updates returns how many files were re-indexed after the cold build,
+// one per burst of changes of a file.
+func (ir *Indexer) Updates() int {
+	ir.mu.Lock()
+	defer ir.mu.Unlock()
+	return ir.updates
 }
 
 // build scans the workspace and runs the index's cold build over it.
@@ -148,7 +208,12 @@ func (ir *Indexer) build(ctx context.Context) (index.BuildResult, error) {
 	files := make([]index.File, 0, len(found))
 	for _, f := range found {
 		files = append(files, index.File{Path: f.Path, Size: f.Size, ModTime: f.ModTime,
-			Read: func() ([]byte, error) { return ir.ws.ReadFile(f.Path) }})
+			Read: func() ([]byte, error) {
+				if err := ir.opts.yield(ctx); err != nil {
+					return nil, err
+				}
+				return ir.ws.ReadFile(f.Path)
+			}})
 	}
 	res, err := ir.ix.Build(ctx, files, ir.opts.Workers, ir.opts.Progress)
 	if err == nil && ir.opts.CachePath != "" {
@@ -166,9 +231,20 @@ func (ir *Indexer) apply(ctx context.Context) {
 	ir.pending = make(map[string]workspace.EventKind)
 	ir.mu.Unlock()
 	for path, kind := range pending {
-		if ctx.Err() != nil {
+		if err := ir.opts.yield(ctx); err != nil {
+			ir.mu.Lock()
+			for p, k := range pending { // not done: for the next call
+				if _, newer := ir.pending[p]; !newer {
+					ir.pending[p] = k
+				}
+			}
+			ir.mu.Unlock()
 			return
 		}
+		delete(pending, path)
+		ir.mu.Lock()
+		ir.updates++
+		ir.mu.Unlock()
 		data, err := ir.ws.ReadFile(path)
 		if kind == workspace.Deleted || err != nil {
 			if _, open := ir.ws.Document(path); !open || err != nil {

@@ -1,6 +1,7 @@
 package retrieve
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -143,6 +144,28 @@ func TestEdits(t *testing.T) {
 	e.forget("a")
 	if len(e.list()) != 1 {
 		t.Errorf("forget left %v", e.list())
+	}
+}
+
+// TestEditsBurst: a burst of keystrokes is compared once, when the
+// ranges are asked for.
+func TestEditsBurst(t *testing.T) {
+	e := newEdits(4)
+	doc := strings.Repeat("line\n", 1000)
+	e.observe("a", doc)
+	typed := ""
+	for _, c := range "return x + y" {
+		typed += string(c)
+		e.observe("a", doc[:500]+typed+doc[500:])
+	}
+	if e.diffs != 0 {
+		t.Fatalf("%d comparisons while typing, want none before the ranges are asked for", e.diffs)
+	}
+	if diff := cmp.Diff([]edit{{"a", 100, 100}}, e.list(), cmp.AllowUnexported(edit{})); diff != "" {
+		t.Errorf("edits after a burst (-want +got):\n%s", diff)
+	}
+	if e.diffs != 1 {
+		t.Fatalf("%d comparisons for a burst, want 1", e.diffs)
 	}
 }
 

@@ -127,6 +127,10 @@ func (r *Retriever) observe(e workspace.Event) {
 	}
 	doc, open := r.ws.Document(e.Path)
 	switch {
+	case open && e.Open && r.ws.Large(doc):
+		// A large document is never kept or parsed whole: its requests
+		// read a window around the cursor (see workspace.Window).
+		r.edits.closed(e.Path)
 	case open && e.Open:
 		r.edits.observe(e.Path, doc.Text.String())
 		if lang := syntax.Detect(doc.LanguageID, doc.Path); lang != nil && !r.trees.has(doc.Path) {

@@ -73,42 +73,59 @@ func (e *docTree) Outline() syntax.Outline {
 // with calls fn with the tree of content, parsed as lang, or with the
 // document's previous tree when reparsing content takes longer than
 // d.budget (fn then sees a docTree whose src is not content). The tree
-// is valid only during fn; fn must not keep it or any node of it.
+// is valid only during fn; fn must not keep it or any node of it. No
+// parse runs under the lock: requests on other documents never wait for
+// one.
 func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language, content string, fn func(*docTree)) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return errors.New("retrieve: retriever closed")
+		return errClosed
 	}
-	var e *docTree
-	for i, x := range d.entries {
-		if x.path == path && x.lang == lang {
-			e = x
-			d.entries = append(append(d.entries[:i:i], d.entries[i+1:]...), x)
-			break
+	e := d.find(path, lang)
+	if e == nil {
+		d.mu.Unlock()
+		src := []byte(content)
+		t, err := syntax.Parse(ctx, lang, src)
+		d.mu.Lock()
+		switch {
+		case err != nil:
+			return err
+		case d.closed:
+			t.Close()
+			return errClosed
+		}
+		if e = d.find(path, lang); e != nil {
+			t.Close() // another request parsed the document meanwhile
+		} else {
+			e = &docTree{path: path, lang: lang, src: src, tree: t}
+			d.entries = append(d.entries, e)
+			if len(d.entries) > maxTrees {
+				d.drop(d.entries[0])
+				d.entries = d.entries[1:]
+			}
 		}
 	}
-	switch {
-	case e != nil && string(e.src) == content:
-		// unchanged: reuse as is
-	case e != nil:
+	if string(e.src) != content {
 		if err := d.update(ctx, e, content); err != nil {
 			return err
 		}
-	default:
-		src := []byte(content)
-		t, err := syntax.Parse(ctx, lang, src)
-		if err != nil {
-			return err
-		}
-		e = &docTree{path: path, lang: lang, src: src, tree: t}
-		d.entries = append(d.entries, e)
-		if len(d.entries) > maxTrees {
-			d.drop(d.entries[0])
-			d.entries = d.entries[1:]
-		}
 	}
 	fn(e)
+	return nil
+}
+
+var errClosed = errors.New("retrieve: retriever closed")
+
+// find returns the entry of path in lang, made the most recently used, or
+// nil. d.mu is held.
+func (d *docTrees) find(path string, lang *syntax.Language) *docTree {
+	for i, x := range d.entries {
+		if x.path == path && x.lang == lang {
+			d.entries = append(append(d.entries[:i:i], d.entries[i+1:]...), x)
+			return x
+		}
+	}
 	return nil
 }
 

@@ -24,6 +24,15 @@ var openTrees atomic.Int64
 // Tests use it to prove that every tree is closed; a server may log it.
 func OpenTrees() int64 { return openTrees.Load() }
 
+// parsedBytes counts the bytes of the sources given to parse, whole or
+// incrementally.
+var parsedBytes atomic.Int64
+
+// ParsedBytes returns how many bytes of source were parsed (whole or
+// incrementally) since the process started: tests use it to prove that a
+// document is never parsed whole.
+func ParsedBytes() int64 { return parsedBytes.Load() }
+
 // Tree is a parsed document. It holds C memory: call Close exactly once when
 // done (later calls do nothing). A Tree is immutable and safe for concurrent
 // reads; Reparse leaves the receiver untouched.
@@ -225,6 +234,7 @@ func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	parsedBytes.Add(int64(len(src)))
 	p, err := pp.get()
 	if err != nil {
 		return nil, err

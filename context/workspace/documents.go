@@ -9,7 +9,10 @@
 package workspace
 
 import (
+	"fmt"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/lode-ls/lode/context/text"
 )
@@ -72,4 +75,107 @@ func (w *Workspace) OpenDocuments() []*Document {
 		out = append(out, d)
 	}
 	return out
+}
+
+// Large reports whether doc gets the cheap path of a document too big to
+// work on whole: over the size limit (Options.MaxFileSize), binary, or
+// minified. Such a document is neither indexed nor learned, never parsed
+// whole, and a request on it reads a Window around its cursor. These are
+// the rules a file on disk obeys (ReadFile refuses it), applied to the
+// editor's text, which may be unsaved and may be of any size.
+func (w *Workspace) Large(doc *Document) bool {
+	return w.checkDocument(doc) != nil
+}
+
+// checkDocument returns why doc may not be read whole (ErrTooLarge,
+// ErrBinary), or nil.
+func (w *Workspace) checkDocument(doc *Document) error {
+	s := doc.Text.String()
+	switch {
+	case int64(len(s)) > w.options().maxFileSize():
+		return fmt.Errorf("%w: %s (open, %d bytes)", ErrTooLarge, doc.Path, len(s))
+	case strings.IndexByte(s[:min(len(s), binarySample)], 0) >= 0:
+		return fmt.Errorf("%w: %s (open)", ErrBinary, doc.Path)
+	case minified(s):
+		return fmt.Errorf("%w: %s (open, minified)", ErrTooLarge, doc.Path)
+	}
+	return nil
+}
+
+// readDocument returns the content of an open document, under the rules
+// of files on disk.
+func (w *Workspace) readDocument(doc *Document) ([]byte, error) {
+	if err := w.checkDocument(doc); err != nil {
+		return nil, err
+	}
+	return []byte(doc.Text.String()), nil
+}
+
+const (
+	// binarySample is how much of a file's start is searched for the
+	// NUL byte that tells binary content.
+	binarySample = 8000
+	// minifiedSample is how much of a text is read to tell minified code
+	// (a bundle, generated data on one line); minifiedLine is the average
+	// line length, in bytes, above which it is. Hand-written code
+	// averages under 40; a sample on a single line is minified.
+	minifiedSample = 64 << 10
+	minifiedLine   = 400
+)
+
+// minified reports whether s looks minified: its lines, over its first
+// minifiedSample bytes, average more than minifiedLine bytes. A text
+// shorter than a few such lines is never minified: it costs nothing to
+// work on whole.
+func minified(s string) bool {
+	if len(s) < 4*minifiedLine {
+		return false
+	}
+	sample := s[:min(len(s), minifiedSample)]
+	return len(sample) > minifiedLine*(strings.Count(sample, "\n")+1)
+}
+
+// Window sizes: a request on a Large document reads windowBefore bytes
+// before its cursor and windowAfter after it, to the enclosing line
+// boundaries, and the window's ends move in steps of windowStep.
+const (
+	windowBefore = 48 << 10
+	windowAfter  = 16 << 10
+	windowStep   = 16 << 10
+	// windowSnap is how far a window's end moves to reach a line
+	// boundary; past it (a minified line) the window cuts the line.
+	windowSnap = 4 << 10
+)
+
+// Window returns the part of s around byte offset off that a request on
+// a Large document works on, and the offset in s where it starts. Its
+// ends are fixed by the text before its start and after its end alone, on
+// a grid of windowStep bytes counted from each end of s: typing at the
+// cursor leaves them in place, so that the window's next version differs
+// from the last one by the edit alone (an incremental reparse, a cache
+// that types through). It cuts on line boundaries where they are near,
+// else on rune boundaries. The window is a copy: what keeps it does not
+// keep s.
+func Window(s string, off int) (window string, base int) {
+	off = max(0, min(off, len(s)))
+	start := max(0, (off-windowBefore)/windowStep*windowStep)
+	tail := max(0, (len(s)-off-windowAfter)/windowStep*windowStep)
+	end := len(s) - tail
+	if start > 0 {
+		if i := strings.IndexByte(s[start:min(off, start+windowSnap)], '\n'); i >= 0 {
+			start += i + 1
+		}
+		for start < off && !utf8.RuneStart(s[start]) {
+			start++
+		}
+	}
+	if end < len(s) {
+		if i := strings.LastIndexByte(s[max(off, end-windowSnap):end], '\n'); i >= 0 {
+			end = max(off, end-windowSnap) + i + 1
+		}
+		for end > off && !utf8.RuneStart(s[end]) {
+			end--
+		}
+	}
+	return strings.Clone(s[start:end]), start
 }

@@ -245,15 +245,16 @@ func (w *Workspace) allowed(path string) bool {
 
 // ReadFile returns the content of the file at path: the open document's
 // text when the editor has it open, else the file on disk. It refuses
-// files that are not Allowed (ErrNotAllowed), open or not, and disk files
-// over the size limit or binary (ErrTooLarge, ErrBinary).
+// files that are not Allowed (ErrNotAllowed), open or not, and files over
+// the size limit or binary (ErrTooLarge, ErrBinary), open or not; an open
+// document that is minified counts as too large (see Large).
 func (w *Workspace) ReadFile(path string) ([]byte, error) {
 	path = filepath.Clean(path)
 	if !w.Allowed(path) {
 		return nil, fmt.Errorf("%w: %s", ErrNotAllowed, path)
 	}
 	if doc, ok := w.Document(path); ok {
-		return []byte(doc.Text.String()), nil
+		return w.readDocument(doc) // under the rules of files on disk
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -60,6 +60,7 @@ func (s *Session) Serve(ctx context.Context, rwc io.ReadWriteCloser, o ServeOpti
 		Folders:        folders{s},
 		ModelStatus:    modelStatus{s},
 		NextEdits:      s.next,
+		Foreground:     s.gate,
 		MaxMessageSize: o.MaxMessageSize,
 		OnConfig: func(cfg *config.Config) {
 			setLevel(o.Level, cfg.Log.Level)

@@ -26,6 +26,7 @@ import (
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/background"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/store"
 	"github.com/lode-ls/lode/lsp/server"
@@ -84,6 +85,10 @@ type Session struct {
 	next       *nextedit.Engine // follows the open documents from Open on
 	explain    atomic.Pointer[explainEngines]
 
+	// gate holds indexing and learning back while a request is in
+	// flight (the server tells it of each one: server.Options.Foreground).
+	gate *background.Gate
+
 	caches *store.Reporter               // cache problems, told once
 	srv    atomic.Pointer[server.Server] // the editor's session, while Serve runs
 
@@ -136,6 +141,7 @@ func Open(opts Options) (*Session, []config.Problem) {
 		ws:      workspace.New(),
 		model:   ngram.New(ngram.Options{}),
 		learned: make(chan struct{}),
+		gate:    background.New(background.Options{Nice: 10}),
 	}
 	s.caches = store.NewReporter(s.reportCache)
 	s.mem.Store(s.newMemory(index.New()))

@@ -70,6 +70,7 @@ func (s *Session) AddFolder(path string) {
 		Watch:      s.opts.Watch && !s.clientWatch,
 		Warn:       func(msg string) { s.log.Warn(msg) },
 		Progress:   progress,
+		Yield:      s.gate.Wait,
 	})
 	ir, cache := s.indexer, s.modelCache
 	if s.opts.NoLearn {
@@ -234,7 +235,7 @@ func (s *Session) learnWorkspace(ir *retrieve.Indexer, cachePath string) {
 	present := make(map[string]bool, len(files))
 	learned := 0
 	for _, f := range files {
-		if ctx.Err() != nil {
+		if s.gate.Wait(ctx) != nil { // between requests
 			return
 		}
 		present[f.Path] = true
@@ -257,10 +258,13 @@ func (s *Session) learnWorkspace(ir *retrieve.Indexer, cachePath string) {
 			forgot++
 		}
 	}
+	if s.gate.Wait(ctx) != nil {
+		return
+	}
 	s.model.Flush() // count in bulk what the index taught it
 	s.log.Info("embedded model ready", "files", len(s.model.Paths()), "learned after indexing", learned)
 	changed := built.Indexed+built.Removed+learned+forgot > 0
-	if cachePath != "" && changed {
+	if cachePath != "" && changed && s.gate.Wait(ctx) == nil {
 		s.caches.Save("embedded model", cachePath, s.model.Save(cachePath))
 	}
 }

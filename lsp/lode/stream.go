@@ -72,6 +72,9 @@ func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 // ReadFrame returns the body of the next well-formed message. The slice is
 // valid until the next call.
 func (s *Stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
+	if cap(s.buf) > keepBuffer {
+		s.buf = nil // the last body is done with: a huge document's buffer goes
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
@@ -100,14 +103,16 @@ func (s *Stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 		}
 		if _, err := jsonrpc2.DecodeMessage(body); err != nil {
 			s.reject(ctx, err)
-			if length > 1<<20 {
-				s.buf = nil // do not keep a huge buffer for a rejected message
-			}
 			continue
 		}
 		return body, int64(hlen + length), nil
 	}
 }
+
+// keepBuffer is the largest read buffer kept from one message to the
+// next: a didOpen of a huge document must not hold its size for the rest
+// of the session.
+const keepBuffer = 1 << 20
 
 func unexpected(err error) error {
 	if err == io.EOF {

@@ -55,6 +55,7 @@ func (q *queuedConn) flush() {
 			return
 		}
 		b := q.queue[0]
+		q.queue[0] = nil // the queue's array must not keep a written message
 		q.queue = q.queue[1:]
 		q.mu.Unlock()
 		if _, err := q.Conn.Write(b); err != nil {

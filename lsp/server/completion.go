@@ -97,6 +97,12 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	if sel != nil && !sel.apply(s, doc, &req) {
 		return nil, nil, nil
 	}
+	base := 0
+	if sel == nil {
+		// A large document is read in a window around the cursor.
+		req.Text, base = s.window(doc, off)
+		req.Offset = off - base
+	}
 	defer s.completing(ctx)()
 	res, err := c.Complete(ctx, req)
 	s.noteCompletion(res)
@@ -113,6 +119,10 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 	s.tracePrompt(ctx, res.Prompt)
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return nil, nil, nil // edited meanwhile: never show a stale completion
+	}
+	for i := range res.Items {
+		res.Items[i].Start += base
+		res.Items[i].End += base
 	}
 	return doc, res.Items, nil
 }

@@ -44,17 +44,28 @@ func (s *Server) context(ctx context.Context, p *lode.ContextParams) (*retrieve.
 	if budget == 0 {
 		budget = s.Config().Context.Budget
 	}
+	view, base := s.window(doc, off)
 	b, err := s.opts.Context.Context(ctx, retrieve.Request{
 		Path:        doc.Path,
 		Language:    doc.LanguageID,
-		Content:     doc.Text.String(),
-		Offset:      off,
+		Content:     view.String(),
+		Offset:      off - base,
 		Budget:      budget,
-		PrefixStart: off,
-		SuffixEnd:   off,
+		PrefixStart: off - base,
+		SuffixEnd:   off - base,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if base > 0 {
+		// Snippets of the document itself count lines in the window.
+		lines := doc.Text.LineOf(base)
+		for i := range b.Snippets {
+			if b.Snippets[i].Path == doc.Path {
+				b.Snippets[i].StartLine += lines
+				b.Snippets[i].EndLine += lines
+			}
+		}
 	}
 	return &b, nil
 }

@@ -120,6 +120,10 @@ type Options struct {
 	// initialize and after each settings change), never concurrently.
 	OnConfig func(cfg *config.Config)
 
+	// Foreground, when set, is told of every request while it runs:
+	// background work gives way to it.
+	Foreground Foreground
+
 	// MaxMessageSize bounds an incoming message; 0 means the default.
 	MaxMessageSize int
 }
@@ -348,6 +352,9 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 		return nil, errNotInitialized
 	case state == stateShutdown:
 		return nil, errShutdown
+	}
+	if f := s.opts.Foreground; f != nil {
+		defer f.Begin()() // background work gives way meanwhile
 	}
 	start := time.Now()
 	result, err := r(s, ctx, req.Params())

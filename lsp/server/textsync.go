@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"strings"
 
 	"go.lsp.dev/jsonrpc2"
 	protocol "go.lsp.dev/protocol"
@@ -79,7 +80,10 @@ func Path(u uri.URI) (string, error) {
 	if !u.IsFile() {
 		return "", jsonrpc2.Errorf(jsonrpc2.InvalidParams, "not a file URI: %q", u.String())
 	}
-	return filepath.Clean(u.FsPath()), nil
+	// A copy: the decoded message's strings share its buffer, which a
+	// path kept in a map would keep alive (a whole document's, for a
+	// didOpen).
+	return strings.Clone(filepath.Clean(u.FsPath())), nil
 }
 
 // Document returns the open document at u as it was when the request being
@@ -134,7 +138,7 @@ func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentPar
 	}
 	doc := &workspace.Document{
 		Path:       path,
-		LanguageID: string(p.TextDocument.LanguageID),
+		LanguageID: strings.Clone(string(p.TextDocument.LanguageID)),
 		Version:    p.TextDocument.Version,
 		Text:       text.New(p.TextDocument.Text),
 	}

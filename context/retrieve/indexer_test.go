@@ -1,0 +1,79 @@
+package retrieve
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/eventually"
+)
+
+// TestIndexerYieldsAndCoalesces: re-indexing an edited document waits at
+// Yield (as for a request in flight), and the edits made meanwhile are
+// indexed together, not one by one.
+func TestIndexerYieldsAndCoalesces(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "a.go")
+	if err := os.WriteFile(path, []byte("package a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	ix := index.New()
+	defer ix.Close()
+	var (
+		mu      sync.Mutex
+		held    bool
+		waiting int
+		release = make(chan struct{})
+	)
+	yield := func(ctx context.Context) error {
+		mu.Lock()
+		h := held
+		if h {
+			waiting++
+		}
+		mu.Unlock()
+		if h {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return ctx.Err()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ir := StartIndexing(ctx, ws, ix, IndexOptions{Yield: yield, Settle: -1})
+	if _, err := ir.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	held = true
+	mu.Unlock()
+	for i := range 50 {
+		ws.Update(&workspace.Document{Path: path, LanguageID: "go", Version: int32(i + 1),
+			Text: text.New(fmt.Sprintf("package a\n\nfunc Edited%d() {}\n", i))})
+	}
+	eventually.True(t, func() bool { mu.Lock(); defer mu.Unlock(); return waiting > 0 }, "the indexer never waited at Yield")
+	if len(ix.LookupPrefix("Edited", false, 0)) != 0 || ir.Updates() != 0 {
+		t.Fatal("the document was indexed while background work was held back")
+	}
+	mu.Lock()
+	held = false
+	mu.Unlock()
+	close(release)
+	eventually.True(t, func() bool { return len(ix.Lookup("Edited49")) == 1 }, "the last edit was never indexed")
+	if n := ir.Updates(); n > 2 {
+		t.Fatalf("50 edits made while held back were indexed in %d updates, want 1 or 2", n)
+	}
+	cancel()
+}
