@@ -56,6 +56,10 @@ eval: build ## measure retrieval and the embedded model on the Go standard libra
 	./$(BIN) eval context $$($(GO) env GOROOT)/src
 	./$(BIN) eval ngram $$($(GO) env GOROOT)/src
 
+.PHONY: soak
+soak: ## type into a file of this repository for SOAK (default 15m) against lode serve; p50/p99 and RSS each minute
+	LODE_SOAK=$${SOAK:-15m} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 0 ./cmd/lode
+
 .PHONY: load
 load: ## run the overhead, large-document and retrieval benchmarks idle and beside stress-ng --cpu 4, side by side
 	./scripts/load.sh
