@@ -113,6 +113,9 @@ func TestStatusFollowsTheModel(t *testing.T) {
 		t.Errorf("status after switching models %+v, want ready", p)
 	}
 	e.SetSettings(serverSettings)
+	// The settings are pulled and applied on their own goroutine: wait for
+	// them, or their reset of the model's state could follow the completion.
+	waitStatus(t, e, "fake-coder again", func(p lode.StatusParams) bool { return p.Model == "fake-coder" })
 	e.Replace(mainPath, mainDoc+"\n\n\n")
 	complete(`Println("embedded")`)
 	waitStatus(t, e, "unreachable again", func(p lode.StatusParams) bool { return p.State == lode.StatusUnreachable })
