@@ -141,7 +141,7 @@ func Open(opts Options) (*Session, []config.Problem) {
 		ws:      workspace.New(),
 		model:   ngram.New(ngram.Options{}),
 		learned: make(chan struct{}),
-		gate:    background.New(background.Options{Nice: 10}),
+		gate:    background.New(background.Options{}), // Nice: 10 starved the caches' save under load (see docs/performance.md)
 	}
 	s.caches = store.NewReporter(s.reportCache)
 	s.mem.Store(s.newMemory(index.New()))
