@@ -89,7 +89,8 @@ func isTimeout(err error) bool {
 type Options struct {
 	// Backoff is the wait before the first probe of an episode; it
 	// doubles after each failed probe, up to MaxBackoff. A rate limit's
-	// Retry-After, when longer, is waited instead. Defaults 1s and 30s.
+	// Retry-After, when longer, is waited instead. Defaults 1s and 8s:
+	// a model that answers again is used again within about 10 s.
 	Backoff, MaxBackoff time.Duration
 	// ProbeTimeout bounds one probe; default 5s. A model that cannot
 	// answer within the callers' own budget (completion.timeout_ms) is no
@@ -106,7 +107,7 @@ func (o Options) withDefaults() Options {
 		o.Backoff = time.Second
 	}
 	if o.MaxBackoff < o.Backoff {
-		o.MaxBackoff = max(30*time.Second, o.Backoff)
+		o.MaxBackoff = max(8*time.Second, o.Backoff)
 	}
 	if o.ProbeTimeout <= 0 {
 		o.ProbeTimeout = 5 * time.Second
