@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	protocol "go.lsp.dev/protocol"
 
@@ -79,6 +80,7 @@ func TestServeFaultMatrix(t *testing.T) {
 				// The fault ends: the probe finds the model, and requests
 				// reach it again.
 				model.Reply(llmtest.Reply{Text: "a + b"})
+				ended := time.Now()
 				i := 100
 				eventually.True(t, func() bool {
 					i++
@@ -89,6 +91,7 @@ func TestServeFaultMatrix(t *testing.T) {
 					}
 					return false
 				}, "the model never answered again after the fault ended")
+				t.Logf("%s: the model answered again %v after the fault ended", fm.name, time.Since(ended).Round(time.Millisecond))
 				if len(e.ShownMessages()) != 1 {
 					t.Errorf("messages after recovery: %+v", e.ShownMessages())
 				}
