@@ -35,14 +35,15 @@ var allowed = map[string][]string{
 	"lsp/lsptest": {"lsp/...", "go.lsp.dev/..."},
 
 	// The context engine.
-	"context/text":      {},
-	"internal/store":    {},
-	"internal/session":  {"*"},
-	"internal/wire":     {"completion/llm"},
-	"context/redact":    {},
-	"context/tokens":    {"github.com/tiktoken-go/tokenizer"},
-	"context/workspace": {"context/text", "github.com/fsnotify/fsnotify"},
-	"context/syntax":    {"context/text", "github.com/tree-sitter/..."},
+	"context/text":              {},
+	"internal/store":            {},
+	"internal/session":          {"*"},
+	"internal/wire":             {"completion/llm"},
+	"context/redact":            {},
+	"context/redact/redacttest": {},
+	"context/tokens":            {"github.com/tiktoken-go/tokenizer"},
+	"context/workspace":         {"context/text", "github.com/fsnotify/fsnotify"},
+	"context/syntax":            {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
 	"context/index": {"internal/store", "context/syntax", "context/text", "context/redact", treeSitter},

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -13,56 +12,17 @@ import (
 	protocol "go.lsp.dev/protocol"
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/context/redact/redacttest"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
-// secretExample is one example of the secret catalogue
-// (context/redact/testdata/catalogue.txt): a shape, a text holding
-// secrets, and the secrets.
-type secretExample struct {
-	shape   string
-	text    string
-	secrets []string
-}
-
-func readSecretCatalogue(t *testing.T) []secretExample {
+func readSecretCatalogue(t *testing.T) []redacttest.Example {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "context", "redact", "testdata", "catalogue.txt"))
+	examples, err := redacttest.Examples()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []secretExample
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Split(line, "\t")
-		if len(fields) < 3 {
-			t.Fatalf("catalogue line %q: want shape, text and secrets", line)
-		}
-		out = append(out, secretExample{fields[0], strings.ReplaceAll(fields[1], `\n`, "\n"), fields[2:]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// variant returns the example with the last character of each secret
-// replaced by the digit d: each place a secret is planted gets its own
-// values, so that a leak says where it came from.
-func (e secretExample) variant(d int) secretExample {
-	v := secretExample{shape: e.shape, text: e.text}
-	for _, s := range e.secrets {
-		m := s[:len(s)-1] + string(rune('0'+d))
-		v.text = strings.ReplaceAll(v.text, s, m)
-		v.secrets = append(v.secrets, m)
-	}
-	return v
+	return examples
 }
 
 // The places a secret is planted, by the digit of its variant.
@@ -89,11 +49,11 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 		var b strings.Builder
 		var s []string
 		for i, ex := range examples {
-			v := ex.variant(place)
+			v := ex.Variant(place)
 			m := fmt.Sprintf("case%02d%s", i, strings.Fields(secretPlaces[place])[0])
 			markers = append(markers, m)
-			fmt.Fprintf(&b, "%s%s\n%s%s\n", prefix, m, prefix, strings.ReplaceAll(v.text, "\n", "\n"+prefix))
-			s = append(s, v.secrets...)
+			fmt.Fprintf(&b, "%s%s\n%s%s\n", prefix, m, prefix, strings.ReplaceAll(v.Text, "\n", "\n"+prefix))
+			s = append(s, v.Secrets...)
 		}
 		secrets = append(secrets, s)
 		return b.String()
@@ -120,7 +80,7 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 		"go.mod":      "module example.com/app\n\ngo 1.22\n",
 		".lode.toml":  "[completion]\nbudget = 60000\n\n[context]\nbudget = 30000\n\n[log]\nlevel = \"debug\"\n",
 		".env":        envBlock,
-		"id_rsa":      examples[0].variant(4).text + "\n",
+		"id_rsa":      examples[0].Variant(4).Text + "\n",
 		"settings.go": settings.String(),
 	}
 	for name, content := range files {

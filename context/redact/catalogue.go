@@ -8,7 +8,7 @@ import "regexp"
 // non-empty group, or the whole match when it has none; accept, when set,
 // picks the secret out of a match itself, or rejects the match.
 //
-// Every shape has examples in testdata/catalogue.txt, which the tests of
+// Every shape has examples in redacttest/catalogue.txt, which the tests of
 // this package and the end-to-end test of the lode binary plant in
 // documents: a shape without an example fails the tests.
 type shape struct {

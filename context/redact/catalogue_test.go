@@ -1,58 +1,22 @@
 package redact
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/lode-ls/lode/context/redact/redacttest"
 )
 
-// example is one line of testdata/catalogue.txt.
-type example struct {
-	shape   string
-	text    string
-	secrets []string
-}
-
-func readCatalogue(t *testing.T) []example {
+func readCatalogue(t *testing.T) []redacttest.Example {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "catalogue.txt"))
+	examples, err := redacttest.Examples()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	var out []example
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fields := strings.Split(line, "\t")
-		if len(fields) < 3 {
-			t.Fatalf("catalogue line %q: want shape, text and secrets", line)
-		}
-		out = append(out, example{fields[0], strings.ReplaceAll(fields[1], `\n`, "\n"), fields[2:]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// variant returns the example with the last character of each secret
-// replaced by the digit d, as the end-to-end test plants it.
-func (e example) variant(d int) example {
-	v := example{shape: e.shape, text: e.text}
-	for _, s := range e.secrets {
-		m := s[:len(s)-1] + string(rune('0'+d))
-		v.text = strings.ReplaceAll(v.text, s, m)
-		v.secrets = append(v.secrets, m)
-	}
-	return v
+	return examples
 }
 
 // TestCatalogue checks every example of every shape, in ten variants:
@@ -62,32 +26,32 @@ func TestCatalogue(t *testing.T) {
 	examples := readCatalogue(t)
 	covered := map[string]bool{}
 	for _, ex := range examples {
-		if byName(ex.shape) == nil {
-			t.Errorf("example of an unknown shape %q", ex.shape)
+		if byName(ex.Shape) == nil {
+			t.Errorf("example of an unknown shape %q", ex.Shape)
 		}
-		covered[ex.shape] = true
+		covered[ex.Shape] = true
 		for d := range 10 {
-			v := ex.variant(d)
-			ms := Find(v.text)
-			got := String(v.text)
-			for _, s := range v.secrets {
-				i := strings.Index(v.text, s)
-				if !foundBy(ms, ex.shape, i, i+len(s)) {
-					t.Errorf("%s: %q: shape does not find %q (found %v)", ex.shape, v.text, s, ms)
+			v := ex.Variant(d)
+			ms := Find(v.Text)
+			got := String(v.Text)
+			for _, s := range v.Secrets {
+				i := strings.Index(v.Text, s)
+				if !foundBy(ms, ex.Shape, i, i+len(s)) {
+					t.Errorf("%s: %q: shape does not find %q (found %v)", ex.Shape, v.Text, s, ms)
 				}
 				if strings.Contains(got, s) {
-					t.Errorf("%s: String(%q) = %q keeps %q", ex.shape, v.text, got, s)
+					t.Errorf("%s: String(%q) = %q keeps %q", ex.Shape, v.Text, got, s)
 				}
 			}
-			if strings.Count(got, "\n") != strings.Count(v.text, "\n") {
-				t.Errorf("%s: String changed the line count: %q", ex.shape, got)
+			if strings.Count(got, "\n") != strings.Count(v.Text, "\n") {
+				t.Errorf("%s: String changed the line count: %q", ex.Shape, got)
 			}
 			// In a comment, each line behind a comment marker.
-			c := "// " + strings.ReplaceAll(v.text, "\n", "\n// ")
+			c := "// " + strings.ReplaceAll(v.Text, "\n", "\n// ")
 			got = String(c)
-			for _, s := range v.secrets {
+			for _, s := range v.Secrets {
 				if strings.Contains(got, s) {
-					t.Errorf("%s: String(%q) = %q keeps %q", ex.shape, c, got, s)
+					t.Errorf("%s: String(%q) = %q keeps %q", ex.Shape, c, got, s)
 				}
 			}
 		}
