@@ -153,19 +153,22 @@ func TestInputsRefused(t *testing.T) {
 	}
 }
 
-// faultModes are the ways the fake model server fails.
-var faultModes = []struct {
-	name  string
-	reply llmtest.Reply
-	want  string // in the message
-}{
-	{"refused", llmtest.Reply{}, "base_url"},
-	{"hang", llmtest.Reply{Hang: true}, "did not answer in time"},
-	{"401", llmtest.Reply{Status: 401, Error: "invalid key"}, "refused the API key; check api_key"},
-	{"429", llmtest.Reply{Status: 429, RetryAfter: "30"}, "rate limiting"},
-	{"500", llmtest.Reply{Status: 500}, "base_url"},
-	{"malformed", llmtest.Reply{Body: "{not json"}, "cannot read"},
-	{"cut stream", llmtest.Reply{Text: "a + b c d", CutAfter: 1}, "cannot read"},
+// faultMessages is what lode's one message says for each of
+// llmtest.Faults, with the key from api_key.
+var faultMessages = map[string]string{
+	"refused": "base_url", "hang": "did not answer in time", "401": "refused the API key; check api_key",
+	"429": "rate limiting", "500": "base_url", "malformed": "cannot read", "cut stream": "cannot read",
+}
+
+// faultURL returns the base URL of a fault: the fake server answering as
+// it says, or nothing listening.
+func faultURL(t *testing.T, f llmtest.Fault) (string, *llmtest.Server) {
+	srv := llmtest.NewServer(t)
+	srv.Reply(f.Reply)
+	if f.Refused {
+		return llmtest.RefusedURL(t) + "/v1", srv
+	}
+	return srv.URL + "/v1", srv
 }
 
 // TestExitCodeTable drives every command that calls a model against the
@@ -174,14 +177,13 @@ var faultModes = []struct {
 // embedded model's completion, a structural explanation). complete asks
 // the failing server once: its second try goes to the embedded model.
 func TestExitCodeTable(t *testing.T) {
-	for _, fm := range faultModes {
-		t.Run(fm.name, func(t *testing.T) {
-			srv := llmtest.NewServer(t)
-			srv.Reply(fm.reply)
-			url := srv.URL + "/v1"
-			if fm.name == "refused" {
-				url = llmtest.RefusedURL(t) + "/v1"
-			}
+	for _, fm := range llmtest.Faults() {
+		want, ok := faultMessages[fm.Name]
+		if !ok {
+			t.Fatalf("no expected message for %s", fm.Name)
+		}
+		t.Run(fm.Name, func(t *testing.T) {
+			url, srv := faultURL(t, fm)
 			dir := cliWorkspace(t, url, "")
 			// A model with a fill-in-the-middle template: completions are
 			// streamed (chat prompts are not).
@@ -198,7 +200,7 @@ func TestExitCodeTable(t *testing.T) {
 				{[]string{"explain", "-config", "-", "calc/calc.go:5"}, "_Structural explanation"},
 				{[]string{"suggest", "-config", "-", "-m", "make Add add", "calc/calc.go:4-6"}, ""},
 			} {
-				if tc.args[0] == "suggest" && fm.name == "cut stream" {
+				if tc.args[0] == "suggest" && fm.Name == "cut stream" {
 					continue // patches are asked whole, not streamed
 				}
 				before := srv.Count()
@@ -210,13 +212,13 @@ func TestExitCodeTable(t *testing.T) {
 				if !strings.Contains(out, tc.out) {
 					t.Errorf("lode %s: stdout lacks %q:\n%s", name, tc.out, out)
 				}
-				if !strings.Contains(errs, fm.want) || strings.Count(errs, fm.want) != 1 {
-					t.Errorf("lode %s: want one message saying %q, stderr:\n%s", name, fm.want, errs)
+				if !strings.Contains(errs, want) || strings.Count(errs, want) != 1 {
+					t.Errorf("lode %s: want one message saying %q, stderr:\n%s", name, want, errs)
 				}
 				checkOnePrefix(t, errs)
 				if tc.args[0] == "complete" {
 					limit := 1
-					if fm.name == "500" {
+					if fm.Name == "500" {
 						limit = 2 // the provider retries a 500 once
 					}
 					if n := srv.Count() - before; n > limit {

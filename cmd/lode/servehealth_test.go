@@ -23,14 +23,9 @@ import (
 // model answers again; no connection to the fake is left open after exit.
 func TestServeFaultMatrix(t *testing.T) {
 	bin := lodeBinary(t)
-	for _, fm := range faultModes {
-		t.Run(fm.name, func(t *testing.T) {
-			model := llmtest.NewServer(t)
-			model.Reply(fm.reply)
-			url := model.URL + "/v1"
-			if fm.name == "refused" {
-				url = llmtest.RefusedURL(t) + "/v1"
-			}
+	for _, fm := range llmtest.Faults() {
+		t.Run(fm.Name, func(t *testing.T) {
+			url, model := faultURL(t, fm)
 			var stderr syncBuffer
 			serve := func(ctx context.Context, rwc io.ReadWriteCloser) int {
 				return binaryServeEnv(bin, &stderr, []string{
@@ -69,14 +64,14 @@ func TestServeFaultMatrix(t *testing.T) {
 				t.Errorf("%d model calls for 10 requests while the model is down", n)
 			}
 			e.WaitFor("the message", func() bool { return len(e.ShownMessages()) > 0 })
-			want := fm.want
-			if fm.name == "401" {
+			want := faultMessages[fm.Name]
+			if fm.Name == "401" {
 				want = "refused the API key; check the key in the LODE_API_KEY environment variable"
 			}
 			if msgs := e.ShownMessages(); len(msgs) != 1 || !strings.Contains(msgs[0].Message, want) {
 				t.Errorf("messages %+v, want one saying %q", msgs, want)
 			}
-			if fm.name != "refused" {
+			if !fm.Refused {
 				// The fault ends: the probe finds the model, and requests
 				// reach it again.
 				model.Reply(llmtest.Reply{Text: "a + b"})
@@ -91,7 +86,7 @@ func TestServeFaultMatrix(t *testing.T) {
 					}
 					return false
 				}, "the model never answered again after the fault ended")
-				t.Logf("%s: the model answered again %v after the fault ended", fm.name, time.Since(ended).Round(time.Millisecond))
+				t.Logf("%s: the model answered again %v after the fault ended", fm.Name, time.Since(ended).Round(time.Millisecond))
 				if len(e.ShownMessages()) != 1 {
 					t.Errorf("messages after recovery: %+v", e.ShownMessages())
 				}

@@ -21,18 +21,10 @@ import (
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
-// serverFaults are the ways the model server fails, as the fake plays them.
-var serverFaults = []struct {
-	name  string
-	reply llmtest.Reply
-	want  string // in the message shown
-}{
-	{"hang", llmtest.Reply{Hang: true}, "did not answer in time"},
-	{"401", llmtest.Reply{Status: 401, Error: "invalid key"}, "refused the API key"},
-	{"429", llmtest.Reply{Status: 429, RetryAfter: "1"}, "rate limiting"},
-	{"500", llmtest.Reply{Status: 500}, "cannot reach"},
-	{"malformed", llmtest.Reply{Body: "{not json"}, "cannot read"},
-	{"cut stream", llmtest.Reply{Text: "ntln(1) x y", CutAfter: 1}, "cannot read"},
+// faultMessages is what the message shown says for each of llmtest.Faults.
+var faultMessages = map[string]string{
+	"hang": "did not answer in time", "401": "refused the API key", "429": "rate limiting",
+	"500": "cannot reach", "malformed": "cannot read", "cut stream": "cannot read",
 }
 
 // TestModelHealthMatrix serves inline completions from a server model
@@ -42,8 +34,15 @@ var serverFaults = []struct {
 // exactly one message is shown for the episode; the model is used again
 // once the fault ends; no connection to the fake is left open.
 func TestModelHealthMatrix(t *testing.T) {
-	for _, tc := range serverFaults {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range llmtest.Faults() {
+		if tc.Refused {
+			continue // a refused connection: cmd/lode's TestServeFaultMatrix
+		}
+		want, ok := faultMessages[tc.Name]
+		if !ok {
+			t.Fatalf("no expected message for %s", tc.Name)
+		}
+		t.Run(tc.Name, func(t *testing.T) {
 			// Registered first, run last: after the editor, the server and
 			// the fake are gone, nothing this test started may be left.
 			running := goleak.IgnoreCurrent()
@@ -70,7 +69,7 @@ func TestModelHealthMatrix(t *testing.T) {
 			srv = New(opts)
 			e, _ := lsptest.Connect(t, func(ctx context.Context, rwc io.ReadWriteCloser) int { return srv.Serve(ctx, rwc) },
 				lsptest.Options{Capabilities: inlineCaps(), Folders: []string{"/w"}})
-			fake.Reply(tc.reply)
+			fake.Reply(tc.Reply)
 
 			ask := func(i int) []protocol.InlineCompletionItem {
 				t.Helper()
@@ -106,8 +105,8 @@ func TestModelHealthMatrix(t *testing.T) {
 				t.Errorf("%d of 20 requests made while down reached the server", n)
 			}
 			msgs := e.ShownMessages()
-			if len(msgs) != 1 || !strings.Contains(msgs[0].Message, tc.want) || msgs[0].Type != protocol.MessageTypeWarning {
-				t.Errorf("shown messages %+v: want one warning saying %q", msgs, tc.want)
+			if len(msgs) != 1 || !strings.Contains(msgs[0].Message, want) || msgs[0].Type != protocol.MessageTypeWarning {
+				t.Errorf("shown messages %+v: want one warning saying %q", msgs, want)
 			}
 
 			fake.Reply(llmtest.Reply{Text: `ntln("model")`})

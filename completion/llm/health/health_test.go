@@ -180,18 +180,10 @@ func TestCloseStopsProbe(t *testing.T) {
 	}
 }
 
-// faults are the ways a model server fails, as the fake server plays them.
-var faults = []struct {
-	name  string
-	reply llmtest.Reply
-	fault string
-}{
-	{"hang", llmtest.Reply{Hang: true}, "timeout"},
-	{"401", llmtest.Reply{Status: 401, Error: "invalid api key"}, "key"},
-	{"429", llmtest.Reply{Status: 429, RetryAfter: "1"}, "rate"},
-	{"500", llmtest.Reply{Status: 500}, "unreachable"},
-	{"malformed", llmtest.Reply{Body: "{not json"}, "response"},
-	{"cut stream", llmtest.Reply{Text: "a b c d", CutAfter: 1}, "response"},
+// faultKinds is the Fault() each of llmtest.Faults reports.
+var faultKinds = map[string]string{
+	"hang": "timeout", "401": "key", "429": "rate", "500": "unreachable",
+	"malformed": "response", "cut stream": "response",
 }
 
 // TestFaultMatrix drives a real provider against the fake server in every
@@ -200,8 +192,15 @@ var faults = []struct {
 // change of state is reported per episode, the probe brings the model
 // back once the fault ends, and no connection is left open.
 func TestFaultMatrix(t *testing.T) {
-	for _, tc := range faults {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range llmtest.Faults() {
+		if tc.Refused {
+			continue // the refused connection is TestRefusedConnection's
+		}
+		t.Run(tc.Name, func(t *testing.T) {
+			want, ok := faultKinds[tc.Name]
+			if !ok {
+				t.Fatalf("no expected fault kind for %s", tc.Name)
+			}
 			srv := llmtest.NewServer(t)
 			client, err := openai.New(openai.Options{BaseURL: srv.URL + "/v1", APIKey: "k", Model: "fake-coder",
 				Timeouts: wire.Timeouts{Request: time.Minute}})
@@ -212,7 +211,7 @@ func TestFaultMatrix(t *testing.T) {
 			m := health.New(client, health.Options{Backoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
 				ProbeTimeout: time.Second, OnChange: ch.note})
 			defer m.Close()
-			srv.Reply(tc.reply)
+			srv.Reply(tc.Reply)
 			// Calls ask for 100 tokens, probes for 16: the server tells them apart.
 			req := &llm.Request{Mode: llm.ModeRaw, Prompt: "func f() {", MaxTokens: 100}
 			calls := func() int {
@@ -236,8 +235,8 @@ func TestFaultMatrix(t *testing.T) {
 				t.Fatalf("first call: err = %v, want ErrUnavailable", err)
 			}
 			s := ch.next(t)
-			if s.State != health.Down || s.Fault() != tc.fault {
-				t.Fatalf("change = %v (%v), want down with fault %q", s.State, s.Err, tc.fault)
+			if s.State != health.Down || s.Fault() != want {
+				t.Fatalf("change = %v (%v), want down with fault %q", s.State, s.Err, want)
 			}
 			if strings.Contains(s.Err.Error(), "Bearer k") {
 				t.Error("the error shows the key")
