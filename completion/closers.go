@@ -71,41 +71,58 @@ func treeBrackets(t *syntax.Tree, start, end int) []byte {
 // and block comments): a completion is short, and a bracket it misreads
 // costs no more than an error the parser reports.
 func textBrackets(lang string, s string) []byte {
-	line := "//"
-	switch lang {
-	case "python":
-		line = "#"
-	}
+	line := lineComment(lang)
 	var out []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case strings.HasPrefix(s[i:], line):
-			j := strings.IndexByte(s[i:], '\n')
-			if j < 0 {
-				return out
-			}
-			i += j
-		case line == "//" && strings.HasPrefix(s[i:], "/*"):
-			j := strings.Index(s[i+2:], "*/")
-			if j < 0 {
-				return out
-			}
-			i += j + 3
-		case c == '"' || c == '\'' || c == '`':
-			j := i + 1
-			for j < len(s) && s[j] != c && (c == '`' || s[j] != '\n') {
-				if s[j] == '\\' && c != '`' {
-					j++
-				}
-				j++
-			}
-			i = j
-		case isOpener(c) || isCloser(c):
+	for i := 0; i < len(s); {
+		if end, _, ok := skipNonCode(s, i, line); ok {
+			i = end
+			continue
+		}
+		if c := s[i]; isOpener(c) || isCloser(c) {
 			out = append(out, c)
 		}
+		i++
 	}
 	return out
+}
+
+// lineComment returns what begins a line comment in lang.
+func lineComment(lang string) string {
+	if lang == "python" {
+		return "#"
+	}
+	return "//"
+}
+
+// skipNonCode reports whether s[i:] begins a comment or a string literal
+// (line comments beginning with line; block comments too where line is
+// "//"), and returns the offset just past it (a line comment's line break
+// excluded; len(s) when it runs to the end) and whether it is a string.
+// The common forms only: quotes with backslash escapes, Go's and
+// JavaScript's backquotes.
+func skipNonCode(s string, i int, line string) (end int, str, ok bool) {
+	switch c := s[i]; {
+	case strings.HasPrefix(s[i:], line):
+		if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+			return i + j, false, true
+		}
+		return len(s), false, true
+	case line == "//" && strings.HasPrefix(s[i:], "/*"):
+		if j := strings.Index(s[i+2:], "*/"); j >= 0 {
+			return i + j + 4, false, true
+		}
+		return len(s), false, true
+	case c == '"' || c == '\'' || c == '`':
+		j := i + 1
+		for j < len(s) && s[j] != c && (c == '`' || s[j] != '\n') {
+			if s[j] == '\\' && c != '`' {
+				j++
+			}
+			j++
+		}
+		return min(j+1, len(s)), true, true
+	}
+	return i, false, false
 }
 
 // ownClosers returns the brackets a completion opens and leaves open, as

@@ -231,38 +231,20 @@ type groundToken struct {
 // groundTokens splits ins into identifiers and punctuation, skipping
 // strings, numbers, comments and blanks.
 func groundTokens(lang, s string) []groundToken {
-	line := "//"
-	if lang == "python" {
-		line = "#"
-	}
+	line := lineComment(lang)
 	var out []groundToken
 	for i := 0; i < len(s); {
+		if end, str, ok := skipNonCode(s, i, line); ok {
+			if str {
+				out = append(out, groundToken{text: "\"", start: i})
+			}
+			i = end
+			continue
+		}
 		c := s[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			i++
-		case strings.HasPrefix(s[i:], line):
-			j := strings.IndexByte(s[i:], '\n')
-			if j < 0 {
-				return out
-			}
-			i += j
-		case line == "//" && strings.HasPrefix(s[i:], "/*"):
-			j := strings.Index(s[i+2:], "*/")
-			if j < 0 {
-				return out
-			}
-			i += j + 4
-		case c == '"' || c == '\'' || c == '`':
-			j := i + 1
-			for j < len(s) && s[j] != c && (c == '`' || s[j] != '\n') {
-				if s[j] == '\\' && c != '`' {
-					j++
-				}
-				j++
-			}
-			out = append(out, groundToken{text: "\"", start: i})
-			i = j + 1
 		case identByte(c) && !('0' <= c && c <= '9'):
 			j := i
 			for j < len(s) && identByte(s[j]) {
