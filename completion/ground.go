@@ -3,6 +3,7 @@ package completion
 import (
 	"context"
 	"strings"
+	"sync"
 )
 
 // Grounding is the second self-check of a completion: every identifier
@@ -309,7 +310,15 @@ func (e *Engine) groundLookup(ctx context.Context, c cursor) func(qualifier, nam
 	if mode := e.config().Grounding; !ok || mode == "" || mode == GroundOff {
 		return nil
 	}
-	return n.Names(ctx, c.path, c.doc)
+	// Most completions introduce only names the document already uses,
+	// which the check settles without the memory: it is read on the first
+	// name that needs it.
+	var once sync.Once
+	var lookup func(qualifier, name string) (bool, bool)
+	return func(qualifier, name string) (bool, bool) {
+		once.Do(func() { lookup = n.Names(ctx, c.path, c.doc) })
+		return lookup(qualifier, name)
+	}
 }
 
 // groundedFirst orders items whose names were all found before those

@@ -13,6 +13,7 @@
 package index
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +73,11 @@ type Index struct {
 	mu       sync.RWMutex
 	files    map[string]*fileEntry
 	fileByID map[uint32]*fileEntry
+	// dirs holds the indexed files by directory, and bases counts the
+	// indexed directories by last element: a package's files and an
+	// import's directory are found without a walk of every file.
+	dirs     map[string]map[string]*fileEntry
+	bases    map[string]int
 	nextFile uint32
 	byName   map[string][]*Symbol // exact name
 	byLower  map[string][]string  // lower-case name -> exact names
@@ -101,6 +107,8 @@ func New() *Index {
 		trees:    newTreeCache(treeCacheSize),
 		files:    make(map[string]*fileEntry),
 		fileByID: make(map[uint32]*fileEntry),
+		dirs:     make(map[string]map[string]*fileEntry),
+		bases:    make(map[string]int),
 		byName:   make(map[string][]*Symbol),
 		byLower:  make(map[string][]string),
 	}
@@ -234,6 +242,45 @@ func (f *fileEntry) info() FileInfo {
 		Path: f.path, Language: f.lang, Package: f.pkg, Imports: slices.Clone(f.imports),
 		Size: f.size, ModTime: f.modTime, Hash: f.hash, Lines: f.lines, Symbols: len(f.syms),
 	}
+}
+
+// addFile records e as the entry of its path. x.mu is held.
+func (x *Index) addFile(e *fileEntry) {
+	x.files[e.path] = e
+	x.fileByID[e.id] = e
+	dir := filepath.Dir(e.path)
+	in := x.dirs[dir]
+	if in == nil {
+		in = make(map[string]*fileEntry)
+		x.dirs[dir] = in
+		x.bases[filepath.Base(dir)]++
+	}
+	in[e.path] = e
+}
+
+// dropFile forgets e, recorded by addFile. x.mu is held.
+func (x *Index) dropFile(e *fileEntry) {
+	delete(x.files, e.path)
+	delete(x.fileByID, e.id)
+	dir := filepath.Dir(e.path)
+	in := x.dirs[dir]
+	delete(in, e.path)
+	if len(in) == 0 && in != nil {
+		delete(x.dirs, dir)
+		base := filepath.Base(dir)
+		if x.bases[base]--; x.bases[base] <= 0 {
+			delete(x.bases, base)
+		}
+	}
+}
+
+// HasDir reports whether an indexed file is in a directory whose last
+// element is base: whether an import path ending in base can name a
+// directory of the index.
+func (x *Index) HasDir(base string) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.bases[base] > 0
 }
 
 // Files returns the indexed paths, sorted.

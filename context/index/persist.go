@@ -269,6 +269,8 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 	x.byLower = make(map[string][]string, nsyms/2)
 	x.files = make(map[string]*fileEntry, len(entries))
 	x.fileByID = make(map[uint32]*fileEntry, len(entries))
+	x.dirs = make(map[string]map[string]*fileEntry)
+	x.bases = make(map[string]int)
 	x.sortedDirty = true
 	// The name tables and the chunk tables are disjoint: fill them at once.
 	names := make(chan struct{})
@@ -286,8 +288,7 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 	for i, e := range entries {
 		e.id = x.nextFile
 		x.nextFile++
-		x.files[e.path] = e
-		x.fileByID[e.id] = e
+		x.addFile(e)
 		e.chunks = make([]uint32, len(chunks[i]))
 		for j := range chunks[i] {
 			ch := chunks[i][j]

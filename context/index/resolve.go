@@ -18,8 +18,8 @@ func (x *Index) Siblings(file string) []string {
 	defer x.mu.RUnlock()
 	f := x.files[file]
 	var out []string
-	for p, g := range x.files {
-		if p == file || filepath.Dir(p) != dir {
+	for p, g := range x.dirs[dir] {
+		if p == file {
 			continue
 		}
 		if f != nil && (g.lang != f.lang || g.pkg != f.pkg) {

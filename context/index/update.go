@@ -291,8 +291,7 @@ func (x *Index) commit(e *fileEntry, chunks []chunk) {
 		e.id = x.nextFile
 		x.nextFile++
 	}
-	x.files[e.path] = e
-	x.fileByID[e.id] = e
+	x.addFile(e)
 	x.growTerms(chunks)
 	e.chunks = make([]uint32, len(chunks))
 	for i := range chunks {
@@ -478,8 +477,7 @@ func (x *Index) removeLocked(e *fileEntry, keep map[uint32]bool, replaced int) {
 		x.removeName(s)
 	}
 	x.symbols -= len(e.syms)
-	delete(x.files, e.path)
-	delete(x.fileByID, e.id)
+	x.dropFile(e)
 }
 
 // purge drops the dead postings of term t.

@@ -2,8 +2,6 @@ package retrieve
 
 import (
 	"context"
-	"path/filepath"
-	"strings"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -21,8 +19,13 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 	if lang == nil {
 		return func(string, string) (bool, bool) { return false, false }
 	}
+	// The index's imports of the document are those of its last parse,
+	// at most an edit behind; a document the index does not hold is
+	// parsed.
 	var imports []syntax.Import
-	if tree, err := syntax.Parse(ctx, lang, []byte(content)); err == nil {
+	if fi, ok := r.ix.File(path); ok {
+		imports = fi.Imports
+	} else if tree, err := syntax.Parse(ctx, lang, []byte(content)); err == nil {
 		imports = tree.Outline().Imports
 		tree.Close()
 	}
@@ -94,11 +97,5 @@ func (r *Retriever) workspacePackage(imp string) bool {
 	if len(parts) == 0 {
 		return false
 	}
-	last := string(filepath.Separator) + parts[len(parts)-1]
-	for _, f := range r.ix.Files() {
-		if d := filepath.Dir(f); strings.HasSuffix(d, last) && importMatch(f, imp) > 0 {
-			return true
-		}
-	}
-	return false
+	return r.ix.HasDir(parts[len(parts)-1])
 }
