@@ -143,6 +143,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
+// terminal returns w when it is a terminal, for progress bars, else nil.
+func terminal(w io.Writer) io.Writer {
+	if isTerminal(w) {
+		return w
+	}
+	return nil
+}
+
 // readSource reads a source file for a command, refusing what must never
 // reach a prompt: a file larger than maxSize (when positive), a binary
 // file (a NUL byte, or more than 1 in 20 bytes not UTF-8), and, when

@@ -2,10 +2,17 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lode-ls/lode/completion/llm/ngram"
+	"github.com/lode-ls/lode/internal/eval"
 )
 
 // evaluations are the measurements `lode eval` runs, one line each.
@@ -37,4 +44,96 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "eval", "unknown evaluation %q (context, ngram or nextedit)", args[0])
 	}
 	return e.run(ctx, args[1:], stdout, stderr)
+}
+
+// runEvalContext is `lode eval context DIR` (internal/eval.Context).
+func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
+	held := fl.String("heldout", strings.Join(eval.ContextHeldOut, ","), "held-out packages (directories relative to DIR), comma-separated")
+	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
+	o := eval.ContextOptions{Progress: terminal(stderr)}
+	fl.IntVar(&o.N, "n", 400, "call sites to draw")
+	fl.IntVar(&o.PerFile, "per-file", 4, "at most this many call sites per file")
+	fl.Uint64Var(&o.Seed, "seed", 1, "seed of the draw")
+	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
+	fl.IntVar(&o.Window, "window", 60, "lines before the cursor that the prompt holds")
+	fl.BoolVar(&o.Misses, "misses", false, "print lode's misses at the largest budget (to stderr)")
+	fl.BoolVar(&o.Ground, "ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
+	fl.BoolVar(&o.Deps, "deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
+	fl.DurationVar(&o.Time, "time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
+	root, code, ok := evalArgs(fl, "context", args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	budgets, err := parseInts(*budgetList)
+	if err != nil || len(budgets) == 0 {
+		return usageError(stderr, "eval context", "bad -budgets %q: want comma-separated integers", *budgetList)
+	}
+	o.Budgets = budgets
+	if o.HeldOut = strings.Split(*held, ","); *dev {
+		o.HeldOut = eval.ContextDev
+	}
+	if err := eval.Context(ctx, root, o, stdout, stderr); err != nil {
+		printErr(stderr, "eval context", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// runEvalNgram is `lode eval ngram DIR` (internal/eval.Ngram).
+func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("eval ngram", flag.ContinueOnError)
+	held := fl.String("heldout", strings.Join(eval.NgramHeldOut, ","), "held-out packages (directories relative to DIR), comma-separated")
+	dev := fl.Bool("dev", false, "hold out the tuning packages instead of the test packages")
+	var o eval.NgramOptions
+	fl.IntVar(&o.Train, "train", 0, "train on at most this many files (0: all), for quick runs")
+	fl.IntVar(&o.Order, "order", 0, "n-gram order of the project level (0: the model's default)")
+	fl.Float64Var(&o.MinProb, "minprob", ngram.DefaultMinProb, "confidence cut-off of line completion")
+	fl.Uint64Var(&o.Seed, "seed", 1, "seed of the line cuts and of the latency positions")
+	root, code, ok := evalArgs(fl, "ngram", args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if o.HeldOut = strings.Split(*held, ","); *dev {
+		o.HeldOut = eval.NgramDev
+	}
+	if err := eval.Ngram(ctx, root, o, stdout); err != nil {
+		printErr(stderr, "eval ngram", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// evalArgs parses the flags of `lode eval NAME` and returns its one DIR,
+// made absolute.
+func evalArgs(fl *flag.FlagSet, name string, args []string, stdout, stderr io.Writer) (string, int, bool) {
+	fl.Usage = func() {
+		fmt.Fprintf(fl.Output(), "usage: lode eval %s [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n", name)
+		fl.PrintDefaults()
+	}
+	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	if !ok {
+		return "", code, false
+	}
+	if len(rest) != 1 {
+		return "", usageError(stderr, "eval "+name, "want one DIR, got %d arguments", len(rest)), false
+	}
+	root, err := filepath.Abs(rest[0])
+	if err != nil {
+		printErr(stderr, "eval "+name, err)
+		return "", exitUsage, false
+	}
+	return root, 0, true
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("bad number %q", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

@@ -1,9 +1,8 @@
-package main
+package eval
 
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,61 +19,46 @@ import (
 	"github.com/lode-ls/lode/context/syntax"
 )
 
-// ngramHeldOutGo are the Go standard library packages `lode eval ngram` holds out
+// NgramHeldOut are the Go standard library packages `lode eval ngram` holds out
 // by default: varied in domain and size, none used to tune the model (the
-// tuning set is ngramDevGo).
+// tuning set is NgramDev).
 var (
-	ngramHeldOutGo = []string{"bufio", "strconv", "encoding/json", "net/url", "go/scanner",
+	NgramHeldOut = []string{"bufio", "strconv", "encoding/json", "net/url", "go/scanner",
 		"regexp/syntax", "compress/flate", "archive/tar", "image/png", "crypto/sha256",
 		"text/template/parse", "os/exec"}
-	ngramDevGo = []string{"encoding/csv", "text/tabwriter", "container/list", "sort",
+	NgramDev = []string{"encoding/csv", "text/tabwriter", "container/list", "sort",
 		"html/template", "net/mail", "math/big"}
 )
 
-// runEvalNgram implements `lode eval ngram DIR`: it trains the embedded
-// model on DIR minus held-out packages, then measures it on them in the
+// NgramOptions are the settings of an Ngram run: the flags of `lode eval
+// ngram`.
+type NgramOptions struct {
+	HeldOut []string // packages held out of training, relative to the root
+	Train   int      // train on at most this many files; 0: all
+	Order   int      // n-gram order of the project level; 0: the model's default
+	MinProb float64  // confidence cut-off of line completion
+	Seed    uint64
+}
+
+// Ngram implements `lode eval ngram DIR`: it trains the embedded model on
+// root minus the held-out packages, then measures it on them in the
 // dynamic setting, with the baselines of the same run.
-func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("eval ngram", flag.ContinueOnError)
-	held := fl.String("heldout", strings.Join(ngramHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
-	dev := fl.Bool("dev", false, "hold out the tuning packages instead of the test packages")
-	limit := fl.Int("train", 0, "train on at most this many files (0: all), for quick runs")
-	order := fl.Int("order", 0, "n-gram order of the project level (0: the model's default)")
-	minProb := fl.Float64("minprob", ngram.DefaultMinProb, "confidence cut-off of line completion")
-	seed := fl.Uint64("seed", 1, "seed of the line cuts and ngramLatency positions")
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode eval ngram [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	if len(rest) != 1 {
-		return usageError(stderr, "eval ngram", "want one DIR, got %d arguments", len(rest))
-	}
-	root := rest[0]
-	if *dev {
-		*held = strings.Join(ngramDevGo, ",")
-	}
-	train, test, err := ngramSplitCorpus(root, strings.Split(*held, ","))
+func Ngram(ctx context.Context, root string, o NgramOptions, stdout io.Writer) error {
+	train, test, err := ngramSplitCorpus(root, o.HeldOut)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval ngram: %v\n", err)
-		return 1
+		return err
 	}
-	if *limit > 0 && len(train) > *limit {
-		train = train[:*limit]
+	if o.Train > 0 && len(train) > o.Train {
+		train = train[:o.Train]
 	}
 	if len(test) == 0 {
-		fmt.Fprintln(stderr, "lode eval ngram: no held-out files found")
-		return 1
+		return fmt.Errorf("no held-out files found")
 	}
-	m := ngram.New(ngram.Options{Order: *order, MinProb: *minProb})
-	fmt.Fprintf(stdout, "lode eval ngram  %s  (%s, %s/%s)\nheld out: %s\n", root, runtime.Version(), runtime.GOOS, runtime.GOARCH, *held)
+	m := ngram.New(ngram.Options{Order: o.Order, MinProb: o.MinProb})
+	fmt.Fprintf(stdout, "lode eval ngram  %s  (%s, %s/%s)\nheld out: %s\n", root, runtime.Version(), runtime.GOOS, runtime.GOARCH, strings.Join(o.HeldOut, ","))
 	tr, err := ngramTrainTimed(ctx, m, train)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval ngram: %v\n", err)
-		return 1
+		return err
 	}
 	printNgramTraining(stdout, tr, m.Stats())
 	evalFiles := make([]ngram.EvalFile, len(test))
@@ -82,15 +66,14 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		evalFiles[i] = ngram.EvalFile{Path: f.path, Lang: f.lang, Src: f.src}
 	}
 	start := time.Now()
-	res, err := m.Evaluate(ctx, evalFiles, *seed)
+	res, err := m.Evaluate(ctx, evalFiles, o.Seed)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval ngram: %v\n", err)
-		return 1
+		return err
 	}
 	evalTime := time.Since(start)
-	lat := ngramMeasureLatency(ctx, m, test, *seed)
+	lat := ngramMeasureLatency(ctx, m, test, o.Seed)
 	printNgramReport(stdout, res, m.Stats().Vocabulary, evalTime, lat)
-	return 0
+	return nil
 }
 
 type ngramCorpusFile struct {
@@ -189,24 +172,8 @@ func ngramTrainTimed(ctx context.Context, m *ngram.Model, files []ngramCorpusFil
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	tr.heapMB = float64(ms.HeapAlloc) / (1 << 20)
-	tr.peakRSSMB = ngramPeakRSS()
+	tr.peakRSSMB = peakRSSMB()
 	return tr, nil
-}
-
-// ngramPeakRSS returns the process's peak resident set in MiB (Linux), or 0.
-func ngramPeakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			fmt.Sscanf(strings.TrimSpace(rest), "%f", &kb)
-			return kb / 1024
-		}
-	}
-	return 0
 }
 
 // ngramLatency holds request latencies of Complete and PredictNext, sorted.
@@ -235,13 +202,6 @@ func ngramMeasureLatency(ctx context.Context, m *ngram.Model, files []ngramCorpu
 	slices.Sort(lat.complete)
 	slices.Sort(lat.predict)
 	return lat
-}
-
-func ngramQuantile(d []time.Duration, q float64) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	return d[min(len(d)-1, int(q*float64(len(d))))]
 }
 
 func printNgramTraining(w io.Writer, tr ngramTraining, st ngram.Stats) {
@@ -281,7 +241,7 @@ func printNgramReport(w io.Writer, r *ngram.EvalResult, vocabulary int, evalTime
 		r.Lines, 100*ngramRatio(r.Proposed, r.Lines), 100*ngramRatio(r.Exact, r.Lines), 100*ngramRatio(r.Exact, r.Proposed))
 	fmt.Fprintf(w, "spacing reconstructed right: %.1f%% of %d gaps\n", 100*ngramRatio(r.GapsRight, r.Gaps), r.Gaps)
 	fmt.Fprintf(w, "latency over %d requests (tail parse included): Complete p50 %s p99 %s; PredictNext p50 %s p99 %s\n",
-		len(lat.complete), ngramQuantile(lat.complete, .5), ngramQuantile(lat.complete, .99), ngramQuantile(lat.predict, .5), ngramQuantile(lat.predict, .99))
+		len(lat.complete), quantile(lat.complete, .5), quantile(lat.complete, .99), quantile(lat.predict, .5), quantile(lat.predict, .99))
 }
 
 func ngramRatio(a, b int) float64 {

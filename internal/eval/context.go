@@ -1,10 +1,9 @@
-package main
+package eval
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"go/ast"
 	"go/importer"
@@ -18,7 +17,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,12 +31,12 @@ import (
 )
 
 // The packages `lode eval context` holds out: call sites are drawn from
-// them only. ctxDevGo were used to tune retrieval; ctxHeldOutGo never were.
+// them only. ContextDev were used to tune retrieval; ContextHeldOut never were.
 var (
-	ctxHeldOutGo = []string{"net/http", "go/types", "encoding/json", "text/template", "crypto/tls",
+	ContextHeldOut = []string{"net/http", "go/types", "encoding/json", "text/template", "crypto/tls",
 		"database/sql", "archive/zip", "image/png", "compress/flate", "os/exec", "net/mail",
 		"go/printer", "debug/elf", "mime/multipart", "regexp", "flag", "log/slog", "net/netip"}
-	ctxDevGo = []string{"net/url", "bufio", "go/parser", "encoding/xml", "strconv", "crypto/x509",
+	ContextDev = []string{"net/url", "bufio", "go/parser", "encoding/xml", "strconv", "crypto/x509",
 		"text/tabwriter", "archive/tar", "image/gif", "debug/dwarf", "go/doc", "html/template"}
 )
 
@@ -61,87 +59,54 @@ var ctxModes = []struct{ name, doc string }{
 	{"line", "cursor at the start of the call's line (nothing of it typed)"},
 }
 
-// runEvalContext implements `lode eval context DIR`: at seeded-random call
-// sites in held-out packages, whose callee go/types finds declared in
-// another file of DIR, it checks whether the context bundle holds the
-// callee's declaration, for lode's retriever and the baselines, in one run.
-func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
-	held := fl.String("heldout", strings.Join(ctxHeldOutGo, ","), "held-out packages (directories relative to DIR), comma-separated")
-	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
-	n := fl.Int("n", 400, "call sites to draw")
-	perFile := fl.Int("per-file", 4, "at most this many call sites per file")
-	seed := fl.Uint64("seed", 1, "seed of the draw")
-	budgetList := fl.String("budgets", "512,1024,2048", "token budgets, comma-separated")
-	window := fl.Int("window", 60, "lines before the cursor that the prompt holds")
-	misses := fl.Bool("misses", false, "print lode's misses at the largest budget (to stderr)")
-	ground := fl.Bool("ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
-	useDeps := fl.Bool("deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
-	timeBudget := fl.Duration("time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode eval context [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
-	if !ok {
-		return code
-	}
-	budgets, err := parseInts(*budgetList)
-	if err != nil || len(budgets) == 0 {
-		return usageError(stderr, "eval context", "bad -budgets %q: want comma-separated integers", *budgetList)
-	}
-	if len(rest) != 1 {
-		return usageError(stderr, "eval context", "want one DIR, got %d arguments", len(rest))
-	}
-	root, err := filepath.Abs(rest[0])
+// ContextOptions are the settings of a Context run: the flags of
+// `lode eval context`.
+type ContextOptions struct {
+	HeldOut    []string // packages the call sites are drawn from, relative to the root
+	N, PerFile int      // call sites to draw, and at most per file
+	Seed       uint64
+	Budgets    []int // token budgets
+	Window     int   // lines before the cursor the prompt holds
+	Misses     bool  // print lode's misses at the largest budget (to stderr)
+	Ground     bool  // measure the grounding check
+	Deps       bool  // look calls into dependencies up in their declarations
+	Time       time.Duration
+	// Progress, when set, gets a progress bar of the index build (a
+	// terminal).
+	Progress io.Writer
+}
+
+// Context implements `lode eval context DIR`: at seeded-random call sites
+// in held-out packages, whose callee go/types finds declared in another
+// file of root, it checks whether the context bundle holds the callee's
+// declaration, for lode's retriever and the baselines, in one run.
+func Context(ctx context.Context, root string, o ContextOptions, stdout, stderr io.Writer) error {
+	sites, err := ctxCallSites(ctx, root, o.HeldOut, o.Seed, o.N, o.PerFile)
 	if err != nil {
-		printErr(stderr, "eval context", err)
-		return exitUsage
+		return err
 	}
-	if *dev {
-		*held = strings.Join(ctxDevGo, ",")
-	}
-	sites, err := ctxCallSites(ctx, root, strings.Split(*held, ","), *seed, *n, *perFile)
+	ev, err := newCtxEval(ctx, root, o.Budgets, o.Window, o.Progress)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
-		return 1
+		return err
 	}
-	ev, err := newCtxEval(ctx, root, budgets, *window, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
-		return 1
-	}
-	if *useDeps {
+	if o.Deps {
 		ev.deps = deps.New(root, deps.Options{})
 		defer ev.deps.Close()
 		ev.r.SetDependencies(ev.deps)
 	}
-	if *misses {
+	if o.Misses {
 		ev.misses = stderr
 	}
-	if *ground {
+	if o.Ground {
 		ev.ground = make(map[string]*ctxGround)
 	}
-	ev.time = *timeBudget
+	ev.time = o.Time
 	defer ev.r.Close()
 	if err := ev.run(ctx, sites); err != nil {
-		fmt.Fprintf(stderr, "lode eval context: %v\n", err)
-		return 1
+		return err
 	}
-	ev.report(stdout, root, *held, len(sites), *seed)
-	return 0
-}
-
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("bad number %q", f)
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	ev.report(stdout, root, strings.Join(o.HeldOut, ","), len(sites), o.Seed)
+	return nil
 }
 
 // goListPackage is what `go list -json` says of a package.
@@ -373,7 +338,7 @@ var ctxMethods = []struct{ key, name string }{
 }
 
 // newCtxEval indexes root (without testdata), timing the cold build.
-func newCtxEval(ctx context.Context, root string, budgets []int, window int, stderr io.Writer) (*ctxEval, error) {
+func newCtxEval(ctx context.Context, root string, budgets []int, window int, progress io.Writer) (*ctxEval, error) {
 	ws := workspace.New()
 	if err := ws.AddFolder(root); err != nil {
 		return nil, err
@@ -395,17 +360,11 @@ func newCtxEval(ctx context.Context, root string, budgets []int, window int, std
 	// indexed now, and files not offered here (testdata) leave it.
 	start := time.Now()
 	ix, _, _ := retrieve.OpenIndex(root)
-	tty := isTerminal(stderr)
-	res, err := ix.Build(ctx, files, 0, func(done, total int) {
-		if tty && (done%1000 == 0 || done == total) {
-			fmt.Fprintf(stderr, "\rindexing %d/%d", done, total)
-		}
-	})
+	bar := &indexBar{w: progress}
+	res, err := ix.Build(ctx, files, 0, bar.update)
+	bar.done()
 	if err != nil {
 		return nil, err
-	}
-	if tty {
-		fmt.Fprintln(stderr)
 	}
 	counter := tokens.New()
 	return &ctxEval{
