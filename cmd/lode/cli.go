@@ -14,6 +14,8 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // The exit codes of every command: one table, printed by `lode help`.
@@ -130,6 +132,50 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (rest 
 		return nil, usageError(stderr, fs.Name(), "%v", err), false
 	}
 	return rest, exitOK, true
+}
+
+// flags is the flag set of one command and the shape of its arguments.
+type flags struct {
+	*flag.FlagSet
+	min, max int    // how many arguments it takes; max < 0: any number
+	want     string // what they are, for the error: "one FILE:LINE:COL"
+}
+
+// newFlags returns the flags of `lode NAME`, whose help prints usage (the
+// usage line and what the command does) above them, and which takes
+// between min and max arguments (max < 0: any number), described by want.
+func newFlags(name, usage string, min, max int, want string) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), min: min, max: max, want: want}
+	f.Usage = func() {
+		fmt.Fprintf(f.Output(), "%s\n\nFlags:\n", strings.TrimRight(usage, "\n"))
+		f.PrintDefaults()
+	}
+	return f
+}
+
+// config registers --config, the user settings file.
+func (f *flags) config() *string {
+	return f.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
+}
+
+// root registers --root, the workspace whose settings file is read, and
+// returns its project root (session.Root) once parsed.
+func (f *flags) root() func() string {
+	dir := f.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
+	return func() string { return session.Root(*dir) }
+}
+
+// parse parses args (parseArgs) and checks how many arguments are left.
+func (f *flags) parse(args []string, stdout, stderr io.Writer) (rest []string, code int, ok bool) {
+	rest, code, ok = parseArgs(f.FlagSet, args, stdout, stderr)
+	switch {
+	case !ok:
+	case f.max == 0 && len(rest) > 0:
+		return nil, usageError(stderr, f.Name(), "unexpected argument %q", rest[0]), false
+	case len(rest) < f.min || f.max >= 0 && len(rest) > f.max:
+		return nil, usageError(stderr, f.Name(), "want %s, got %d arguments", f.want, len(rest)), false
+	}
+	return rest, code, ok
 }
 
 // isTerminal reports whether w is a terminal that draws progress: a

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,8 +20,11 @@ import (
 // runComplete is `lode complete FILE:LINE:COL`: the inline completion at a
 // position, as an editor would get it, with what was sent on request.
 func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("complete", flag.ContinueOnError)
-	userFile := fl.String("config", "", "user configuration file (default: the usual place; - for none)")
+	fl := newFlags("complete", "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+		"Print the inline completion an editor would get at the position. When the model\n"+
+		"server fails, the embedded model answers (completion.fallback_embedded) and the\n"+
+		"exit status is 3.", 1, 1, "one FILE:LINE:COL")
+	userFile := fl.config()
 	showPrompt := fl.Bool("show-prompt", false, "print what was sent to the model before the completion")
 	n := fl.Int("n", 1, "candidates to ask for (an explicit invocation)")
 	auto := fl.Bool("auto", false, "apply the automatic trigger policy, as when typing")
@@ -30,26 +32,12 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	replay := fl.Bool("replay", false, "complete as if the rest of the line after COL were not written yet, then show what the file has there")
 	timeout := fl.Duration("timeout", 0, "give up on the model after this long (default: completion.timeout_ms)")
 	asJSON := fl.Bool("json", false, "print the result as JSON (see docs/cli.md)")
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode complete [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
-			"Print the inline completion an editor would get at the position. When the model\n"+
-			"server fails, the embedded model answers (completion.fallback_embedded) and the\n"+
-			"exit status is 3.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	rest, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	if len(rest) != 1 {
-		return usageError(stderr, "complete", "want one FILE:LINE:COL, got %d arguments", len(rest))
-	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitUsage
-	}
-	if path, err = filepath.Abs(path); err != nil {
 		printErr(stderr, "complete", err)
 		return exitUsage
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,27 +9,18 @@ import (
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
-	"github.com/lode-ls/lode/internal/session"
 )
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-
-	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
-	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
+	fs := newFlags("config", "usage: lode config [flags]        show every setting, its value and where it came from\n"+
+		"       lode config docs [-o FILE]  print the settings reference (docs/settings.md)", 0, 1, "docs or nothing")
+	root := fs.root()
+	userConfig := fs.config()
 	out := fs.String("o", "", "with docs: write the reference to `FILE` instead of stdout")
 	asJSON := fs.Bool("json", false, "print the settings as JSON: {\"settings\": [{\"key\", \"value\", \"source\"}], \"problems\": [...]}")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode config [flags]        show every setting, its value and where it came from\n")
-		fmt.Fprintf(fs.Output(), "       lode config docs [-o FILE]  print the settings reference (docs/settings.md)\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	rest, code, ok := fs.parse(args, stdout, stderr)
 	if !ok {
 		return code
-	}
-	if len(rest) > 1 {
-		return usageError(stderr, "config", "unexpected argument %q", rest[1])
 	}
 	switch what := append(rest, "")[0]; what {
 	case "docs":
@@ -39,7 +29,7 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	default:
 		return usageError(stderr, "config", "unknown argument %q (want docs or nothing)", what)
 	}
-	cfg, problems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: session.Root(*root)})
+	cfg, problems := config.Load(config.Inputs{UserFile: *userConfig, WorkspaceRoot: root()})
 	clean := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
 	defer clean.Flush()
 	if *asJSON {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -22,26 +21,19 @@ import (
 // context bundle a completion at that position would get, with the reason
 // and token count of every snippet.
 func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("context", flag.ContinueOnError)
+	fl := newFlags("context", "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
+		"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.", 1, 1, "one FILE:LINE:COL")
 	budget := fl.Int("budget", 0, "token budget of the bundle (default: the context.budget setting, 1024 unless configured)")
-	userFile := fl.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
+	userFile := fl.config()
 	asJSON := fl.Bool("json", false, "print the bundle as JSON")
 	root := fl.String("root", "", "workspace folder (default: FILE's project: the nearest directory above it holding .git or .lode.toml, else go.mod or another project file, else FILE's directory)")
 	prefixLines := fl.Int("prefix-lines", 40, "lines before the cursor that the prompt holds (snippets there are dropped)")
 	suffixLines := fl.Int("suffix-lines", 10, "lines after the cursor that the prompt holds")
 	noCache := fl.Bool("no-cache", false, "neither load nor save the index cache")
 	timeBudget := fl.Duration("time", 0, "time budget of the search, as a completion has it (e.g. 60ms): sources not finished by then are cut; 0 waits for all")
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode context [flags] FILE:LINE:COL   (LINE and COL count from 1; COL in bytes)\n\n"+
-			"Print the context bundle a completion at the position gets, with the reason and\ntoken count of every snippet.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	rest, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
 		return code
-	}
-	if len(rest) != 1 {
-		return usageError(stderr, "context", "want one FILE:LINE:COL, got %d arguments", len(rest))
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {

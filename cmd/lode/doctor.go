@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,25 +28,17 @@ import (
 // endpoint answers and how fast, whether fill-in-the-middle works, and for
 // each problem the exact fix. It exits 1 when it found a problem.
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-
-	root := fs.String("root", ".", "workspace root whose "+config.WorkspaceFile+" is read")
-	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
+	fs := newFlags("doctor", "usage: lode doctor [flags]\n\nChecks the configuration and every model server it names, with the requests\n"+
+		"completion itself makes (endpoint, template, streaming, stop sequences).\nExit status 1 when it found a problem.", 0, 0, "")
+	root := fs.root()
+	userConfig := fs.config()
 	timeout := fs.Duration("timeout", 20*time.Second, "give up on each check after this long")
 	offline := fs.Bool("offline", false, "show the configuration only; contact no server")
 	asJSON := fs.Bool("json", false, "print the report as JSON (see docs/cli.md)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode doctor [flags]\n\nChecks the configuration and every model server it names, with the requests\ncompletion itself makes (endpoint, template, streaming, stop sequences).\nExit status 1 when it found a problem.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
-	if !ok {
+	if _, code, ok := fs.parse(args, stdout, stderr); !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		return usageError(stderr, "doctor", "unexpected argument %q", rest[0])
-	}
-	inputs := config.Inputs{UserFile: *userConfig, WorkspaceRoot: session.Root(*root)}
+	inputs := config.Inputs{UserFile: *userConfig, WorkspaceRoot: root()}
 	cfg, cfgProblems := config.Load(inputs)
 	out := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
 	defer out.Flush()
@@ -60,7 +51,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	d.settings()
 	d.features(ctx)
-	code = d.report()
+	code := d.report()
 	if d.json != nil {
 		writeJSON(out, d.json)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -48,7 +47,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // runEvalContext is `lode eval context DIR` (internal/eval.Context).
 func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("eval context", flag.ContinueOnError)
+	fl := evalFlags("context")
 	held := fl.String("heldout", strings.Join(eval.ContextHeldOut, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "draw call sites from the tuning packages instead")
 	o := eval.ContextOptions{Progress: terminal(stderr)}
@@ -61,7 +60,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 	fl.BoolVar(&o.Ground, "ground", true, "measure the grounding check at the start of each call's line: real lines it cuts, and invented callees (the real line with the callee's name changed) it catches")
 	fl.BoolVar(&o.Deps, "deps", true, "look calls into the standard library and module dependencies up in their declarations (GOROOT, module cache)")
 	fl.DurationVar(&o.Time, "time", 0, "also score lode under this time budget per search (as a completion has it, e.g. 60ms), beside the same budget all or nothing")
-	root, code, ok := evalArgs(fl, "context", args, stdout, stderr)
+	root, code, ok := evalArgs(fl, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -82,7 +81,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 
 // runEvalNgram is `lode eval ngram DIR` (internal/eval.Ngram).
 func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("eval ngram", flag.ContinueOnError)
+	fl := evalFlags("ngram")
 	held := fl.String("heldout", strings.Join(eval.NgramHeldOut, ","), "held-out packages (directories relative to DIR), comma-separated")
 	dev := fl.Bool("dev", false, "hold out the tuning packages instead of the test packages")
 	var o eval.NgramOptions
@@ -90,7 +89,7 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fl.IntVar(&o.Order, "order", 0, "n-gram order of the project level (0: the model's default)")
 	fl.Float64Var(&o.MinProb, "minprob", ngram.DefaultMinProb, "confidence cut-off of line completion")
 	fl.Uint64Var(&o.Seed, "seed", 1, "seed of the line cuts and of the latency positions")
-	root, code, ok := evalArgs(fl, "ngram", args, stdout, stderr)
+	root, code, ok := evalArgs(fl, args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -104,23 +103,21 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return exitOK
 }
 
-// evalArgs parses the flags of `lode eval NAME` and returns its one DIR,
-// made absolute.
-func evalArgs(fl *flag.FlagSet, name string, args []string, stdout, stderr io.Writer) (string, int, bool) {
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode eval %s [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)\n\nFlags:\n", name)
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+// evalFlags returns the flags of `lode eval NAME DIR`.
+func evalFlags(name string) *flags {
+	return newFlags("eval "+name, "usage: lode eval "+name+" [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)", 1, 1, "one DIR")
+}
+
+// evalArgs parses the flags of an evaluation and returns its DIR, made
+// absolute.
+func evalArgs(fl *flags, args []string, stdout, stderr io.Writer) (string, int, bool) {
+	rest, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
 		return "", code, false
 	}
-	if len(rest) != 1 {
-		return "", usageError(stderr, "eval "+name, "want one DIR, got %d arguments", len(rest)), false
-	}
 	root, err := filepath.Abs(rest[0])
 	if err != nil {
-		printErr(stderr, "eval "+name, err)
+		printErr(stderr, fl.Name(), err)
 		return "", exitUsage, false
 	}
 	return root, 0, true

@@ -21,24 +21,17 @@ import (
 )
 
 func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	userConfig := fs.String("config", "", "user settings `FILE` (default "+config.UserFile()+"; \"-\" for none)")
+	fs := newFlags("explain", "usage: lode explain [flags] FILE[:LINE[:COL]|:START-END]\n\n"+
+		"Explain the function or type at LINE (and COL, in bytes, both 1-based), the lines\n"+
+		"START-END, or the whole (small) FILE, as markdown on stdout. Without a chat model the\n"+
+		"explanation is structural; when the model fails, the structural explanation is\n"+
+		"printed and the exit status is 3.", 1, 1, "one FILE[:LINE[:COL]|:START-END]")
+	userConfig := fs.config()
 	structural := fs.Bool("structural", false, "explain from the syntax tree and the index alone, without a model")
 	asJSON := fs.Bool("json", false, "print the explanation as JSON (see docs/cli.md)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode explain [flags] FILE[:LINE[:COL]|:START-END]\n\n"+
-			"Explain the function or type at LINE (and COL, in bytes, both 1-based), the lines\n"+
-			"START-END, or the whole (small) FILE, as markdown on stdout. Without a chat model the\n"+
-			"explanation is structural; when the model fails, the structural explanation is\n"+
-			"printed and the exit status is 3.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	rest, code, ok := fs.parse(args, stdout, stderr)
 	if !ok {
 		return code
-	}
-	if len(rest) != 1 {
-		return usageError(stderr, "explain", "want one FILE[:LINE[:COL]|:START-END], got %d arguments", len(rest))
 	}
 	loc, err := parseLocation(rest[0])
 	if err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -16,7 +14,7 @@ import (
 // would (honouring ignore rules and the cache), show a progress bar on a
 // terminal, and print a summary (internal/eval.Index).
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("index", flag.ContinueOnError)
+	fl := newFlags("index", "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.", 0, 1, "at most one DIR")
 	o := eval.IndexOptions{Dir: ".", Progress: terminal(stderr)}
 	asJSON := fl.Bool("json", false, "print the summary as JSON (see docs/cli.md)")
 	fl.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parse with `N` goroutines")
@@ -26,16 +24,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fl.BoolVar(&o.Compare, "compare", false, "build a cold index (no cache) alternating with a bare tree-sitter parse of the same files, and report both times")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	fl.BoolVar(&o.Learn, "learn", false, "teach the embedded model from the index's parses, as the server does (with -compare: also build a second index that teaches it, and report what learning adds)")
-	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "usage: lode index [flags] [DIR]\n\nIndex DIR (default: the current directory) and print files, symbols, time and peak memory.\n\nFlags:\n")
-		fl.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fl, args, stdout, stderr)
+	rest, code, ok := fl.parse(args, stdout, stderr)
 	if !ok {
 		return code
-	}
-	if len(rest) > 1 {
-		return usageError(stderr, "index", "want at most one DIR, got %d arguments", len(rest))
 	}
 	if len(rest) == 1 {
 		o.Dir = rest[0]

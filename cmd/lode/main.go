@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -102,18 +101,10 @@ func usage(w io.Writer) {
 }
 
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs := newFlags("version", "usage: lode version [--json]\n\nPrint lode's version.", 0, 0, "")
 	asJSON := fs.Bool("json", false, "print the version as JSON: {\"version\": ...}")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode version [--json]\n\nPrint lode's version.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
-	if !ok {
+	if _, code, ok := fs.parse(args, stdout, stderr); !ok {
 		return code
-	}
-	if len(rest) > 0 {
-		return usageError(stderr, "version", "unexpected argument %q", rest[0])
 	}
 	if *asJSON {
 		writeJSON(stdout, map[string]string{"version": versionString()})

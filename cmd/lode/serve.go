@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,26 +13,16 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-
+	fs := newFlags("serve", "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.", 0, 0, "")
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
 	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
 	listenAny := fs.Bool("listen-any", false, "allow --listen on an address other machines can reach")
 	tokenFile := fs.String("token-file", "", "with --listen, read the token from `FILE` (private to you), or write a new one there if it does not exist; without it the token is printed on stderr")
-	userConfig := fs.String("config", "", "read user settings from `FILE` instead of "+config.UserFile()+" (\"-\" for none)")
+	userConfig := fs.config()
 	fs.Bool("stdio", true, "serve on stdin/stdout (the default; accepted for editors that pass it)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
-	if !ok {
+	if _, code, ok := fs.parse(args, stdout, stderr); !ok {
 		return code
 	}
-	if len(rest) > 0 {
-		return usageError(stderr, "serve", "unexpected argument %q", rest[0])
-	}
-
 	logOut := stderr
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)

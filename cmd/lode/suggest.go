@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,22 +22,18 @@ import (
 const maxReportLines = 30
 
 func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs := newFlags("suggest", "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
+		"Ask the model for a patch of the files (or of lines START-END) following the instruction,\n"+
+		"or fixing the diagnostics, and print it as a unified diff that `git apply` takes at the\n"+
+		"workspace root. A patch that does not apply, adds syntax errors or changes lines outside\n"+
+		"START-END is never printed.", 0, -1, "")
 	instruction := fs.String("m", "", "the `instruction`: what to change")
 	diagFile := fs.String("diagnostics", "", "fix the problems in `FILE` (\"-\" for stdin): compiler or linter output such as go vet's, path:line[:col]: message")
 	apply := fs.Bool("apply", false, "also write the patched files")
 	verify := fs.String("verify", "", "run `CMD` (with sh -c) on a temporary copy of the workspace with the patch applied; when it fails, ask the model once more with its output")
 	verifyTimeout := fs.Duration("verify-timeout", 5*time.Minute, "give up on the verification command after this long")
-	userConfig := fs.String("config", "", "user settings `FILE` (\"-\" for none)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: lode suggest [-m INSTRUCTION] [--diagnostics FILE|-] [--apply] [--verify CMD] FILE[:START-END]...\n\n"+
-			"Ask the model for a patch of the files (or of lines START-END) following the instruction,\n"+
-			"or fixing the diagnostics, and print it as a unified diff that `git apply` takes at the\n"+
-			"workspace root. A patch that does not apply, adds syntax errors or changes lines outside\n"+
-			"START-END is never printed.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	rest, code, ok := parseArgs(fs, args, stdout, stderr)
+	userConfig := fs.config()
+	rest, code, ok := fs.parse(args, stdout, stderr)
 	if !ok {
 		return code
 	}

@@ -27,7 +27,7 @@ type Config struct {
 // Client is the HTTP side every provider shares: one server's base URL and
 // key, a long-lived http.Client, the back-off Gate, and whether the server
 // takes fill-in-the-middle requests. Providers keep their wire formats
-// (paths, JSON fields) and hold a Client in an unexported field. It is
+// (paths, JSON fields) and embed a Model, which holds the Client. It is
 // safe for concurrent use.
 type Client struct {
 	BaseURL  string // without a trailing slash
@@ -63,18 +63,38 @@ func (c *Client) CloseIdleConnections() { c.HTTP.CloseIdleConnections() }
 // Once is one attempt at a request; yield is nil for a non-streamed call.
 type Once func(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error)
 
-// Complete runs req through once without streaming; see Call.
-func (c *Client) Complete(ctx context.Context, req *llm.Request, once Once) (*llm.Response, error) {
-	return c.Call(ctx, req, nil, once)
+// Model is the llm.Model side that every HTTP provider's client shares:
+// the model's name, and Complete and Stream running the provider's one
+// attempt (Once) through its Client. A provider's client embeds a Model
+// and fills it in its constructor.
+type Model struct {
+	W    *Client
+	Name string // the configured model
+	Once Once
 }
 
-// Stream runs req through once, yielding text as it arrives (a nil yield
-// discards it: the call still streams); see Call.
-func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool, once Once) (*llm.Response, error) {
+// ModelName returns the configured model.
+func (m *Model) ModelName() string { return m.Name }
+
+// SupportsFIM reports whether ModeFIM may be sent: not configured off,
+// and not refused by the server yet.
+func (m *Model) SupportsFIM() bool { return !m.W.NoFIM() }
+
+// CloseIdleConnections closes idle connections to the server.
+func (m *Model) CloseIdleConnections() { m.W.CloseIdleConnections() }
+
+// Complete sends req and returns the whole answer; see Call.
+func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
+	return m.W.Call(ctx, req, nil, m.Once)
+}
+
+// Stream sends req and yields text as it arrives (a nil yield discards
+// it: the call still streams); see Call.
+func (m *Model) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
 	if yield == nil {
 		yield = func(string) bool { return true }
 	}
-	return c.Call(ctx, req, yield, once)
+	return m.W.Call(ctx, req, yield, m.Once)
 }
 
 // Call runs one request: it refuses ModeFIM when configured off, fails

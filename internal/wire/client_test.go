@@ -34,29 +34,31 @@ func TestClientFIM(t *testing.T) {
 	}
 
 	off := newTestClient(t, Config{BaseURL: "http://127.0.0.1:1", NoFIM: true})
-	_, err := off.Complete(context.Background(), fim, refuse)
+	_, err := (&Model{W: off, Once: refuse}).Complete(context.Background(), fim)
 	if !errors.Is(err, llm.ErrNoFIM) || !strings.HasPrefix(err.Error(), "fake: ") || calls != 0 || !off.NoFIM() {
 		t.Errorf("configured off: %v after %d calls, NoFIM %v", err, calls, off.NoFIM())
 	}
 
 	c := newTestClient(t, Config{BaseURL: "http://127.0.0.1:1"})
-	if _, err := c.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw}, refuse); !errors.Is(err, llm.ErrNoFIM) || c.NoFIM() {
+	m := &Model{W: c, Once: refuse}
+	if _, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeRaw}); !errors.Is(err, llm.ErrNoFIM) || c.NoFIM() {
 		t.Errorf("raw request refused: %v; NoFIM = %v, want false", err, c.NoFIM())
 	}
-	if _, err := c.Complete(context.Background(), fim, refuse); !errors.Is(err, llm.ErrNoFIM) || !c.NoFIM() {
+	if _, err := m.Complete(context.Background(), fim); !errors.Is(err, llm.ErrNoFIM) || !c.NoFIM() {
 		t.Errorf("fim request refused: %v; NoFIM = %v, want true", err, c.NoFIM())
 	}
 }
 
 func TestClientStreamWithoutYield(t *testing.T) {
 	c := newTestClient(t, Config{BaseURL: "http://127.0.0.1:1"})
-	_, err := c.Stream(context.Background(), &llm.Request{}, nil, func(_ context.Context, _ *llm.Request, yield func(string) bool) (*llm.Response, error) {
+	m := &Model{W: c, Once: func(_ context.Context, _ *llm.Request, yield func(string) bool) (*llm.Response, error) {
 		if yield == nil {
 			return nil, errors.New("not streamed")
 		}
 		yield("x")
 		return &llm.Response{}, nil
-	})
+	}}
+	_, err := m.Stream(context.Background(), &llm.Request{}, nil)
 	if err != nil {
 		t.Error(err)
 	}

@@ -30,7 +30,7 @@ func (c *Client) chat(ctx context.Context, req *llm.Request, yield func(string) 
 	for _, m := range req.Messages {
 		b.Messages = append(b.Messages, chatMessage(m))
 	}
-	resp, err := c.w.Do(ctx, http.MethodPost, "/v1/chat/completions", b)
+	resp, err := c.W.Do(ctx, http.MethodPost, "/v1/chat/completions", b)
 	if err != nil {
 		return nil, err
 	}

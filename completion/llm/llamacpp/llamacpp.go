@@ -39,8 +39,8 @@ type Options struct {
 
 // Client calls one llama.cpp server. It is safe for concurrent use.
 type Client struct {
+	wire.Model
 	opts Options
-	w    *wire.Client
 }
 
 var (
@@ -58,23 +58,15 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{opts: o, w: w}, nil
+	c := &Client{opts: o}
+	c.Model = wire.Model{W: w, Name: o.Model, Once: c.once}
+	return c, nil
 }
-
-// ModelName returns the configured model name.
-func (c *Client) ModelName() string { return c.opts.Model }
-
-// SupportsFIM reports whether /infill may be used: not configured off,
-// and not answered 501 yet.
-func (c *Client) SupportsFIM() bool { return !c.w.NoFIM() }
-
-// CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // Health returns nil when the server is up with its model loaded, else an
 // error wrapping llm.ErrUnavailable (503 while loading).
 func (c *Client) Health(ctx context.Context) error {
-	return c.w.Get(ctx, "health", "/health", nil)
+	return c.W.Get(ctx, "health", "/health", nil)
 }
 
 // ListModels returns the model names /v1/models lists.
@@ -84,7 +76,7 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			ID string `json:"id"`
 		} `json:"data"`
 	}
-	if err := c.w.Get(ctx, "listing models", "/v1/models", &list); err != nil {
+	if err := c.W.Get(ctx, "listing models", "/v1/models", &list); err != nil {
 		return nil, err
 	}
 	var names []string
@@ -92,16 +84,6 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 		names = append(names, m.ID)
 	}
 	return names, nil
-}
-
-// Complete sends req and returns the whole answer.
-func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.w.Complete(ctx, req, c.once)
-}
-
-// Stream sends req and yields text as it arrives.
-func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
@@ -171,7 +153,7 @@ func (c *Client) complete(ctx context.Context, req *llm.Request, yield func(stri
 	} else {
 		b.Prompt = req.Prompt
 	}
-	resp, err := c.w.Do(ctx, http.MethodPost, path, b)
+	resp, err := c.W.Do(ctx, http.MethodPost, path, b)
 	if err != nil {
 		return nil, err
 	}

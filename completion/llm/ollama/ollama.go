@@ -39,8 +39,8 @@ type Options struct {
 
 // Client calls one Ollama server. It is safe for concurrent use.
 type Client struct {
+	wire.Model
 	opts Options
-	w    *wire.Client
 }
 
 var (
@@ -58,18 +58,10 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{opts: o, w: w}, nil
+	c := &Client{opts: o}
+	c.Model = wire.Model{W: w, Name: o.Model, Once: c.once}
+	return c, nil
 }
-
-// ModelName returns the configured model.
-func (c *Client) ModelName() string { return c.opts.Model }
-
-// SupportsFIM reports whether ModeFIM may be sent: not configured off, and
-// not rejected by the server yet.
-func (c *Client) SupportsFIM() bool { return !c.w.NoFIM() }
-
-// CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
 
 // ListModels returns the names /api/tags lists.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
@@ -78,7 +70,7 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 			Name string `json:"name"`
 		} `json:"models"`
 	}
-	if err := c.w.Get(ctx, "listing models", "/api/tags", &tags); err != nil {
+	if err := c.W.Get(ctx, "listing models", "/api/tags", &tags); err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(tags.Models))
@@ -86,16 +78,6 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 		names = append(names, m.Name)
 	}
 	return names, nil
-}
-
-// Complete sends req and returns the whole answer.
-func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.w.Complete(ctx, req, c.once)
-}
-
-// Stream sends req and yields text as it arrives.
-func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 // options is Ollama's "options" object. Temperature is always sent: a
@@ -169,7 +151,7 @@ func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) 
 	default:
 		b.Prompt, b.Raw = req.Prompt, true
 	}
-	resp, err := c.w.Do(ctx, http.MethodPost, path, b)
+	resp, err := c.W.Do(ctx, http.MethodPost, path, b)
 	if err != nil {
 		return nil, err
 	}

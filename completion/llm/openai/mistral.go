@@ -23,7 +23,7 @@ type mistralRequest struct {
 // mistralFIM calls {base}/fim/completions (Codestral), which answers
 // in the chat shape.
 func (c *Client) mistralFIM(ctx context.Context, model string, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	resp, err := c.w.Do(ctx, http.MethodPost, "/fim/completions", mistralRequest{
+	resp, err := c.W.Do(ctx, http.MethodPost, "/fim/completions", mistralRequest{
 		Model: model, Prompt: req.Prompt, Suffix: req.Suffix, MaxTokens: req.MaxTokens,
 		Temperature: req.Temperature, Stop: req.Stop, Stream: yield != nil,
 	})

@@ -61,8 +61,8 @@ const defaultBaseURL = "https://api.openai.com/v1"
 
 // Client calls one OpenAI-compatible server. It is safe for concurrent use.
 type Client struct {
+	wire.Model
 	opts Options
-	w    *wire.Client
 	api  *goopenai.Client
 	// completions is false for a model go-openai refuses on /completions.
 	completions bool
@@ -94,18 +94,17 @@ func New(o Options) (*Client, error) {
 	cfg := goopenai.DefaultConfig(o.APIKey)
 	cfg.BaseURL = o.BaseURL
 	cfg.HTTPClient = &recorder{w.HTTP}
-	return &Client{opts: o, w: w, api: goopenai.NewClientWithConfig(cfg), completions: completionsAllowed(o.Model)}, nil
+	c := &Client{opts: o, api: goopenai.NewClientWithConfig(cfg), completions: completionsAllowed(o.Model)}
+	c.Model = wire.Model{W: w, Name: o.Model, Once: c.once}
+	return c, nil
 }
-
-// ModelName returns the configured model.
-func (c *Client) ModelName() string { return c.opts.Model }
 
 // SupportsFIM reports whether ModeFIM requests can be sent: the server's
 // style takes a suffix, the model is not one go-openai refuses on
 // /completions, and the server has not rejected a suffix.
 func (c *Client) SupportsFIM() bool {
 	switch {
-	case c.opts.FIM == FIMNone || c.w.NoFIM():
+	case c.opts.FIM == FIMNone || c.W.NoFIM():
 		return false
 	case c.opts.FIM == FIMMistral:
 		return true
@@ -113,12 +112,9 @@ func (c *Client) SupportsFIM() bool {
 	return c.completions
 }
 
-// CloseIdleConnections closes idle connections to the server.
-func (c *Client) CloseIdleConnections() { c.w.CloseIdleConnections() }
-
 // ListModels returns the models the server lists at {base}/models.
 func (c *Client) ListModels(ctx context.Context) ([]string, error) {
-	ctx, cancel := wire.WithRequestTimeout(ctx, c.w.Timeouts)
+	ctx, cancel := wire.WithRequestTimeout(ctx, c.W.Timeouts)
 	defer cancel()
 	ctx, ex := withExchange(ctx)
 	list, err := c.api.ListModels(ctx)
@@ -130,16 +126,6 @@ func (c *Client) ListModels(ctx context.Context) ([]string, error) {
 		names = append(names, m.ID)
 	}
 	return names, nil
-}
-
-// Complete sends req and returns the whole answer.
-func (c *Client) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	return c.w.Complete(ctx, req, c.once)
-}
-
-// Stream sends req and yields the first choice's text as it arrives.
-func (c *Client) Stream(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
-	return c.w.Stream(ctx, req, yield, c.once)
 }
 
 func (c *Client) once(ctx context.Context, req *llm.Request, yield func(string) bool) (*llm.Response, error) {
