@@ -91,6 +91,8 @@ var allowed = map[string][]string{
 
 	// Tests' waiting for other goroutines; only tests import it.
 	"internal/eventually": {},
+	// Golden files of tests; only tests import it.
+	"internal/golden": {"github.com/google/go-cmp/...", "golang.org/x/tools/txtar"},
 
 	// The measurements of lode eval and lode index read the engines as the
 	// session wires them; nothing but cmd/lode imports them.

@@ -1,17 +1,13 @@
 package completion
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
 	"github.com/lode-ls/lode/completion/llm"
@@ -20,9 +16,8 @@ import (
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the prompt and result sections of testdata/golden/*.txtar")
 
 // cursorMark marks the cursor in a scenario's file.
 const cursorMark = "‸"
@@ -189,46 +184,7 @@ func TestGolden(t *testing.T) {
 			sc := loadScenario(t, ar)
 			res, _ := sc.run(t)
 			got := map[string]string{"prompt": renderPrompt(res), "result": renderResult(res)}
-			if *update {
-				writeGolden(t, file, ar, got)
-				return
-			}
-			for _, name := range []string{"prompt", "result"} {
-				want := section(ar, name)
-				if diff := cmp.Diff(want, got[name]); diff != "" {
-					t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-				}
-			}
+			golden.Check(t, file, ar, got, "prompt", "result")
 		})
-	}
-}
-
-func section(ar *txtar.Archive, name string) string {
-	for _, f := range ar.Files {
-		if f.Name == name {
-			return string(f.Data)
-		}
-	}
-	return ""
-}
-
-func writeGolden(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
-	for _, name := range []string{"prompt", "result"} {
-		found := false
-		for i := range ar.Files {
-			if ar.Files[i].Name == name {
-				ar.Files[i].Data, found = []byte(got[name]), true
-			}
-		}
-		if !found {
-			ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(got[name])})
-		}
-	}
-	data := txtar.Format(ar)
-	if old, _ := os.ReadFile(file); !bytes.Equal(old, data) {
-		if err := os.WriteFile(file, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("updated %s", file)
 	}
 }

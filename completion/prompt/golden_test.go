@@ -1,18 +1,14 @@
 package prompt
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden prompts in testdata")
+	"github.com/lode-ls/lode/internal/golden"
+)
 
 // TestGolden writes each testdata/*.txtar scenario with its template and
 // compares with the golden "prompt" and "stop" sections. A scenario's
@@ -65,42 +61,7 @@ func TestGolden(t *testing.T) {
 				}
 				got["prompt"] = b.String()
 			}
-			if *update {
-				writeGolden(t, file, ar, got)
-				return
-			}
-			for _, name := range []string{"prompt", "stop"} {
-				if diff := cmp.Diff(section(ar, name), got[name]); diff != "" {
-					t.Errorf("%s differs (-golden +got):\n%s", name, diff)
-				}
-			}
+			golden.Check(t, file, ar, got, "prompt", "stop")
 		})
-	}
-}
-
-func section(ar *txtar.Archive, name string) string {
-	for _, f := range ar.Files {
-		if f.Name == name {
-			return string(f.Data)
-		}
-	}
-	return ""
-}
-
-func writeGolden(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
-	var files []txtar.File
-	for _, f := range ar.Files {
-		if f.Name != "prompt" && f.Name != "stop" {
-			files = append(files, f)
-		}
-	}
-	files = append(files, txtar.File{Name: "prompt", Data: []byte(got["prompt"])}, txtar.File{Name: "stop", Data: []byte(got["stop"])})
-	ar.Files = files
-	data := txtar.Format(ar)
-	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
-		return
-	}
-	if err := os.WriteFile(file, data, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
