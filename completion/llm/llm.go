@@ -140,6 +140,19 @@ type Namer interface {
 	ModelName() string
 }
 
+// Server is what the client of a model server offers: streaming,
+// fill-in-the-middle where the server has it, the models it serves and
+// the one it calls. The HTTP providers' clients are Servers; the models
+// that stand in for one (the circuit breaker, the test model) are
+// Servers but for listing.
+type Server interface {
+	Model
+	Streamer
+	FIMer
+	Lister
+	Namer
+}
+
 // Prediction is one ranked next token.
 type Prediction struct {
 	Text  string

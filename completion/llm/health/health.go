@@ -137,12 +137,13 @@ type Model struct {
 	closed  bool
 }
 
-var (
-	_ llm.Model    = (*Model)(nil)
-	_ llm.Streamer = (*Model)(nil)
-	_ llm.FIMer    = (*Model)(nil)
-	_ llm.Namer    = (*Model)(nil)
-)
+// Everything a Server is but a Lister.
+var _ interface {
+	llm.Model
+	llm.Streamer
+	llm.FIMer
+	llm.Namer
+} = (*Model)(nil)
 
 // New returns m behind a circuit breaker.
 func New(m llm.Model, o Options) *Model {

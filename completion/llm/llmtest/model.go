@@ -26,12 +26,13 @@ type Model struct {
 	canceled int
 }
 
-var (
-	_ llm.Model    = (*Model)(nil)
-	_ llm.Streamer = (*Model)(nil)
-	_ llm.FIMer    = (*Model)(nil)
-	_ llm.Namer    = (*Model)(nil)
-)
+// Everything a Server is but a Lister.
+var _ interface {
+	llm.Model
+	llm.Streamer
+	llm.FIMer
+	llm.Namer
+} = (*Model)(nil)
 
 // Complete records req and answers it.
 func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {

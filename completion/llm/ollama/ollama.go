@@ -43,13 +43,7 @@ type Client struct {
 	opts Options
 }
 
-var (
-	_ llm.Model    = (*Client)(nil)
-	_ llm.Streamer = (*Client)(nil)
-	_ llm.FIMer    = (*Client)(nil)
-	_ llm.Lister   = (*Client)(nil)
-	_ llm.Namer    = (*Client)(nil)
-)
+var _ llm.Server = (*Client)(nil)
 
 // New returns a client with its own long-lived HTTP client.
 func New(o Options) (*Client, error) {
