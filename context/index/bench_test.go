@@ -154,24 +154,16 @@ func BenchmarkUpdate5000(b *testing.B) {
 
 // BenchmarkBM25 ranks the chunks of the corpus for a query of code.
 func BenchmarkBM25(b *testing.B) {
-	files := benchFiles(b)
-	x := New()
-	defer x.Close()
-	if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
-		b.Fatal(err)
-	}
-	q := "req.Header.Get(\"Content-Type\") resp.StatusCode err != nil return"
-	cpu := cpuTime()
-	for b.Loop() {
-		if len(x.BM25(q, 10, nil)) == 0 {
-			b.Fatal("no hits")
-		}
-	}
-	reportCPU(b, cpu)
+	benchQuery(b, func(x *Index, q string) []Hit { return x.BM25(q, 10, nil) })
 }
 
 // BenchmarkSimilar ranks 20-line windows by Jaccard for the same query.
 func BenchmarkSimilar(b *testing.B) {
+	benchQuery(b, func(x *Index, q string) []Hit { return x.Similar(q, 20, 10, nil) })
+}
+
+// benchQuery indexes the corpus and times search on a query of code.
+func benchQuery(b *testing.B, search func(x *Index, q string) []Hit) {
 	files := benchFiles(b)
 	x := New()
 	defer x.Close()
@@ -181,7 +173,7 @@ func BenchmarkSimilar(b *testing.B) {
 	q := "req.Header.Get(\"Content-Type\") resp.StatusCode err != nil return"
 	cpu := cpuTime()
 	for b.Loop() {
-		if len(x.Similar(q, 20, 10, nil)) == 0 {
+		if len(search(x, q)) == 0 {
 			b.Fatal("no hits")
 		}
 	}

@@ -10,14 +10,7 @@ import (
 
 // BenchmarkScan walks the Go standard library with every rule applied.
 func BenchmarkScan(b *testing.B) {
-	root := filepath.Join(runtime.GOROOT(), "src")
-	if _, err := os.Stat(root); err != nil {
-		b.Skip("no GOROOT sources")
-	}
-	w := New()
-	if err := w.AddFolder(root); err != nil {
-		b.Fatal(err)
-	}
+	w := goroot(b)
 	var n int
 	for b.Loop() {
 		files, err := w.Scan(context.Background())
@@ -32,14 +25,7 @@ func BenchmarkScan(b *testing.B) {
 // BenchmarkAllowed checks every file of the Go standard library as ReadFile
 // does before reading it (rules, symlinks resolved, confinement).
 func BenchmarkAllowed(b *testing.B) {
-	root := filepath.Join(runtime.GOROOT(), "src")
-	if _, err := os.Stat(root); err != nil {
-		b.Skip("no GOROOT sources")
-	}
-	w := New()
-	if err := w.AddFolder(root); err != nil {
-		b.Fatal(err)
-	}
+	w := goroot(b)
 	files, err := w.Scan(context.Background())
 	if err != nil {
 		b.Fatal(err)
@@ -52,4 +38,17 @@ func BenchmarkAllowed(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(files)), "files")
+}
+
+// goroot returns a workspace of the Go standard library's sources.
+func goroot(b *testing.B) *Workspace {
+	root := filepath.Join(runtime.GOROOT(), "src")
+	if _, err := os.Stat(root); err != nil {
+		b.Skip("no GOROOT sources")
+	}
+	w := New()
+	if err := w.AddFolder(root); err != nil {
+		b.Fatal(err)
+	}
+	return w
 }

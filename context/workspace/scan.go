@@ -84,19 +84,7 @@ func (w *Workspace) RemoveFolder(root string) {
 	if i < 0 {
 		return
 	}
-	var gone []string
-	w.filesMu.Lock()
-	for p := range w.files {
-		if within(abs, p) && w.folderOf(p) == "" {
-			gone = append(gone, p)
-			delete(w.files, p)
-		}
-	}
-	w.filesMu.Unlock()
-	slices.Sort(gone)
-	for _, p := range gone {
-		w.notify(Event{Path: p, Kind: Deleted})
-	}
+	w.forget(func(p string) bool { return within(abs, p) && w.folderOf(p) == "" })
 }
 
 // Folders returns the workspace folders.

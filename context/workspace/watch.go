@@ -252,17 +252,23 @@ func (w *Workspace) addUnder(ctx context.Context, root, dir string) {
 
 // removeUnder forgets path and, if it was a directory, every file below.
 func (w *Workspace) removeUnder(path string) {
-	var gone []string
+	w.forget(func(p string) bool { return within(path, p) })
+}
+
+// forget removes the known files for which gone is true, and tells the
+// subscribers, in path order.
+func (w *Workspace) forget(gone func(path string) bool) {
+	var paths []string
 	w.filesMu.Lock()
 	for p := range w.files {
-		if within(path, p) {
-			gone = append(gone, p)
+		if gone(p) {
+			paths = append(paths, p)
 			delete(w.files, p)
 		}
 	}
 	w.filesMu.Unlock()
-	slices.Sort(gone)
-	for _, p := range gone {
+	slices.Sort(paths)
+	for _, p := range paths {
 		w.notify(Event{Path: p, Kind: Deleted})
 	}
 }

@@ -341,24 +341,22 @@ func (e *Editor) signal() {
 // Notifications returns the notifications received so far with the given
 // method, or all of them when method is "".
 func (e *Editor) Notifications(method string) []Notification {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []Notification
-	for _, n := range e.notifications {
-		if method == "" || n.Method == method {
-			out = append(out, n)
-		}
-	}
-	return out
+	return e.received(&e.notifications, method)
 }
 
 // Requests returns the server-to-client requests received so far with the
 // given method, or all of them when method is "".
 func (e *Editor) Requests(method string) []Notification {
+	return e.received(&e.requests, method)
+}
+
+// received returns the messages of list with the given method, or all of
+// them when method is "", under e.mu.
+func (e *Editor) received(list *[]Notification, method string) []Notification {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []Notification
-	for _, n := range e.requests {
+	for _, n := range *list {
 		if method == "" || n.Method == method {
 			out = append(out, n)
 		}

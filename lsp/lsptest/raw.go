@@ -147,15 +147,9 @@ func (r *Raw) RecvResponse(id string) Message {
 
 // Close closes the client end and returns the server's exit code.
 func (r *Raw) Close() int {
+	r.t.Helper()
 	r.conn.Close()
-	select {
-	case code := <-r.done:
-		r.done <- code
-		return code
-	case <-time.After(Patience):
-		r.t.Fatalf("lsptest: server did not stop")
-		return -1
-	}
+	return r.Wait()
 }
 
 // Wait waits for the server to stop by itself and returns its exit code.
