@@ -65,17 +65,7 @@ func TestLargeUnsavedDocument(t *testing.T) {
 	}
 	model := llmtest.NewServer(t)
 	model.Reply(llmtest.Reply{Text: "x * 3"})
-	env := map[string]string{
-		"LODE_PROVIDER": "openai", "LODE_BASE_URL": model.URL + "/v1",
-		"LODE_MODEL": "gpt-3.5-turbo-instruct", "LODE_API_KEY": "sk-test",
-	}
-	for k, v := range env { // the session reads API keys from the environment
-		t.Setenv(k, v)
-	}
-	in := config.Inputs{UserFile: "-", Getenv: func(k string) string { return env[k] }}
-	serveIn := func(ctx context.Context, rwc io.ReadWriteCloser) int {
-		return serve(ctx, rwc, in, slog.New(slog.DiscardHandler), new(slog.LevelVar))
-	}
+	serveIn := serveModel(t, model.URL)
 	e, _ := lsptest.Connect(t, serveIn, lsptest.Options{
 		Folders:               []string{root},
 		Timeout:               2 * time.Minute, // generous: the race detector slows the 50 MB messages
@@ -173,4 +163,24 @@ func TestLargeUnsavedDocument(t *testing.T) {
 		return heapInUse() <= before+before/5
 	})
 	t.Logf("heap in use before the document %d MB, after its close %d MB", before>>20, heapInUse()>>20)
+}
+
+// serveModel returns lode serve, in this process, with the fake model
+// server at url as an OpenAI-compatible completion model, or with the
+// embedded model when url is "", and no user settings.
+func serveModel(tb testing.TB, url string) lsptest.ServeFunc {
+	env := map[string]string{"LODE_PROVIDER": "embedded"}
+	if url != "" {
+		env = map[string]string{
+			"LODE_PROVIDER": "openai", "LODE_BASE_URL": url + "/v1",
+			"LODE_MODEL": "gpt-3.5-turbo-instruct", "LODE_API_KEY": "sk-test",
+		}
+	}
+	for k, v := range env { // the session reads API keys from the environment
+		tb.Setenv(k, v)
+	}
+	in := config.Inputs{UserFile: "-", Getenv: func(k string) string { return env[k] }}
+	return func(ctx context.Context, rwc io.ReadWriteCloser) int {
+		return serve(ctx, rwc, in, slog.New(slog.DiscardHandler), new(slog.LevelVar))
+	}
 }
