@@ -191,31 +191,33 @@ func (c *Counter) LastLines(s string, n int) string {
 
 // firstTokens returns the byte length of the first n tokens of line.
 func (c *Counter) firstTokens(line string, n int) int {
-	if n <= 0 {
-		return 0
-	}
-	_, toks, err := c.codec.Encode(line)
-	if err != nil {
-		return 0
-	}
-	size := 0
-	for _, t := range toks[:min(n, len(toks))] {
-		size += len(t)
-	}
-	return size
+	toks := c.encode(line, n)
+	return tokenBytes(toks[:min(n, len(toks))])
 }
 
 // lastTokens returns the byte length of the last n tokens of line.
 func (c *Counter) lastTokens(line string, n int) int {
+	toks := c.encode(line, n)
+	return tokenBytes(toks[max(0, len(toks)-n):])
+}
+
+// encode returns the tokens of line, or none when n (how many the caller
+// wants) is not positive or the line cannot be encoded.
+func (c *Counter) encode(line string, n int) []string {
 	if n <= 0 {
-		return 0
+		return nil
 	}
 	_, toks, err := c.codec.Encode(line)
 	if err != nil {
-		return 0
+		return nil
 	}
+	return toks
+}
+
+// tokenBytes returns the byte length of toks.
+func tokenBytes(toks []string) int {
 	size := 0
-	for _, t := range toks[max(0, len(toks)-n):] {
+	for _, t := range toks {
 		size += len(t)
 	}
 	return size
