@@ -28,12 +28,18 @@ func isCloser(b byte) bool { return b == ')' || b == ']' || b == '}' }
 // is left for the parser to report.
 func push(stack []byte, brackets []byte) []byte {
 	for _, b := range brackets {
-		switch {
-		case isOpener(b):
-			stack = append(stack, b)
-		case isCloser(b) && len(stack) > 0 && closerOf[stack[len(stack)-1]] == b:
-			stack = stack[:len(stack)-1]
-		}
+		stack = step(stack, b)
+	}
+	return stack
+}
+
+// step applies one bracket to stack, as push does.
+func step(stack []byte, b byte) []byte {
+	switch {
+	case isOpener(b):
+		stack = append(stack, b)
+	case isCloser(b) && len(stack) > 0 && closerOf[stack[len(stack)-1]] == b:
+		stack = stack[:len(stack)-1]
 	}
 	return stack
 }
@@ -132,13 +138,8 @@ func ownClosers(before []byte, brackets []byte) (closers string, after []byte) {
 	stack := append([]byte(nil), before...)
 	floor := len(stack) // openers below floor are the document's
 	for _, b := range brackets {
-		switch {
-		case isOpener(b):
-			stack = append(stack, b)
-		case isCloser(b) && len(stack) > 0 && closerOf[stack[len(stack)-1]] == b:
-			stack = stack[:len(stack)-1]
-			floor = min(floor, len(stack))
-		}
+		stack = step(stack, b)
+		floor = min(floor, len(stack))
 	}
 	return closing(stack[floor:]), stack[:floor]
 }
