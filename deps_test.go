@@ -91,6 +91,9 @@ var allowed = map[string][]string{
 
 	// Tests' waiting for other goroutines; only tests import it.
 	"internal/eventually": {},
+	// How an editor reaches lode serve: stdio or TCP with a token.
+	"internal/listen": {},
+
 	// Golden files of tests; only tests import it.
 	"internal/golden": {"github.com/google/go-cmp/...", "golang.org/x/tools/txtar"},
 

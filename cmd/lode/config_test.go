@@ -64,20 +64,6 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 }
 
-func TestListenAddr(t *testing.T) {
-	for in, want := range map[string]string{
-		"7000":           "127.0.0.1:7000",
-		":7000":          "127.0.0.1:7000",
-		"0.0.0.0:7000":   "0.0.0.0:7000",
-		"localhost:7000": "localhost:7000",
-		"[::1]:7000":     "[::1]:7000",
-	} {
-		if got := listenAddr(in); got != want {
-			t.Errorf("listenAddr(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // TestConfigAndDoctorHideCredentials: lode config and lode doctor show
 // where credentials are set, never the credentials: a password inside
 // base_url, tokens in headers.

@@ -9,13 +9,14 @@ import (
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/listen"
 	"github.com/lode-ls/lode/internal/session"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "usage: lode serve [flags]\n\nServe the Language Server Protocol on stdin/stdout. Logs go to stderr, never stdout.", 0, 0, "")
 	logFile := fs.String("log", "", "write the log to `FILE` instead of stderr")
-	listen := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
+	listenFlag := fs.String("listen", "", "serve one client over TCP at `ADDR` (host:port; the host defaults to 127.0.0.1) instead of stdio; the client must present the token (docs/security.md)")
 	listenAny := fs.Bool("listen-any", false, "allow --listen on an address other machines can reach")
 	tokenFile := fs.String("token-file", "", "with --listen, read the token from `FILE` (private to you), or write a new one there if it does not exist; without it the token is printed on stderr")
 	userConfig := fs.config()
@@ -36,11 +37,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	level := new(slog.LevelVar)
 	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level})))
 
-	var lo listenOptions
-	if *listen != "" {
-		lo = listenOptions{addr: listenAddr(*listen), anyAddr: *listenAny, tokenFile: *tokenFile}
+	var lo listen.Options
+	if *listenFlag != "" {
+		lo = listen.Options{Addr: listen.Addr(*listenFlag), AnyAddr: *listenAny, TokenFile: *tokenFile}
 	}
-	rwc, err := connect(ctx, lo, logger, stderr)
+	rwc, err := listen.Connect(ctx, lo, logger, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "lode serve: %v\n", err)
 		return 1

@@ -1,4 +1,12 @@
-package main
+// Package listen is how an editor reaches lode serve: stdin and stdout,
+// or TCP (lode serve --listen). Any local process can open a TCP
+// connection, so the client must prove it is the owner's editor: it sends
+// the per-launch token in its initialize request, as
+// initializationOptions.lodeToken. Connections without it are answered an
+// error and closed, and lode keeps waiting for the owner; the first client
+// with the token gets the session, and the listener closes. See
+// docs/security.md.
+package listen
 
 import (
 	"bufio"
@@ -21,25 +29,17 @@ import (
 	"time"
 )
 
-// TCP mode (lode serve --listen). Any local process can open a TCP
-// connection, so the client must prove it is the owner's editor: it sends
-// the per-launch token in its initialize request, as
-// initializationOptions.lodeToken. Connections without it are answered an
-// error and closed, and lode keeps waiting for the owner; the first client
-// with the token gets the session, and the listener closes. See
-// docs/security.md.
-
 // tokenOption is the key of initializationOptions that carries the token.
 const tokenOption = "lodeToken"
 
-// listenOptions configure TCP mode.
-type listenOptions struct {
-	addr      string // --listen, completed by listenAddr
-	anyAddr   bool   // --listen-any: a non-loopback address is allowed
-	tokenFile string // --token-file; "" prints a new token on stderr
-	// handshake bounds how long a client may take to send its initialize
+// Options configure TCP mode.
+type Options struct {
+	Addr      string // --listen, completed by Addr; "": stdin and stdout
+	AnyAddr   bool   // --listen-any: a non-loopback address is allowed
+	TokenFile string // --token-file; "" prints a new token on stderr
+	// Handshake bounds how long a client may take to send its initialize
 	// request; 0 means handshakeTimeout.
-	handshake time.Duration
+	Handshake time.Duration
 }
 
 // handshakeTimeout is the default time a client has to authenticate: long
@@ -54,30 +54,30 @@ const maxPending = 16
 // client is authenticated.
 const maxHandshake = 1 << 20
 
-// connect returns stdin/stdout, or the first client at o.addr that presents
+// Connect returns stdin/stdout, or the first client at o.Addr that presents
 // the token.
-func connect(ctx context.Context, o listenOptions, logger *slog.Logger, stderr io.Writer) (io.ReadWriteCloser, error) {
-	if o.addr == "" {
+func Connect(ctx context.Context, o Options, logger *slog.Logger, stderr io.Writer) (io.ReadWriteCloser, error) {
+	if o.Addr == "" {
 		return newStdio(), nil
 	}
-	tok, cleanup, err := loadToken(o.tokenFile)
+	tok, cleanup, err := loadToken(o.TokenFile)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	ln, err := listenTCP(ctx, o.addr, o.anyAddr, stderr)
+	ln, err := listenTCP(ctx, o.Addr, o.AnyAddr, stderr)
 	if err != nil {
 		return nil, err
 	}
 	defer ln.Close()
 	logger.Info("waiting for the client with the token", "addr", ln.Addr().String())
 	fmt.Fprintf(stderr, "lode serve: listening on %s\n", ln.Addr())
-	if o.tokenFile == "" {
+	if o.TokenFile == "" {
 		fmt.Fprintf(stderr, "lode serve: token %s\n", tok)
 	} else {
-		fmt.Fprintf(stderr, "lode serve: token in %s\n", o.tokenFile)
+		fmt.Fprintf(stderr, "lode serve: token in %s\n", o.TokenFile)
 	}
-	return acceptOwner(ctx, ln, tok, o.handshake, logger)
+	return acceptOwner(ctx, ln, tok, o.Handshake, logger)
 }
 
 // listenTCP listens at addr, which must be a loopback address unless
@@ -398,8 +398,8 @@ func privateFile(fi fs.FileInfo) error {
 	return nil
 }
 
-// listenAddr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
-func listenAddr(listen string) string {
+// Addr completes ADDR: a bare port or ":port" listens on 127.0.0.1.
+func Addr(listen string) string {
 	if !strings.Contains(listen, ":") {
 		return "127.0.0.1:" + listen
 	}
