@@ -39,6 +39,7 @@ type Server struct {
 	mu       sync.Mutex
 	conns    map[net.Conn]bool // open client connections
 	requests []Request
+	arrived  chan struct{} // closed and replaced at each request
 	queue    []Reply
 	answer   func(Request) Reply
 	models   []string
@@ -170,6 +171,30 @@ func (s *Server) Count() int {
 	return len(s.requests)
 }
 
+// WaitCount waits until n requests were received; ok is false after
+// timeout, a bound that tells a stuck test, not a measure.
+func (s *Server) WaitCount(n int, timeout time.Duration) (ok bool) {
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		if len(s.requests) >= n {
+			s.mu.Unlock()
+			return true
+		}
+		if s.arrived == nil {
+			s.arrived = make(chan struct{})
+		}
+		ch := s.arrived
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-t.C:
+			return false
+		}
+	}
+}
+
 // Last returns the last request received; it fails the test if none was.
 func (s *Server) Last(t testing.TB) Request {
 	t.Helper()
@@ -203,6 +228,10 @@ func (s *Server) next(r Request) Reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, r)
+	if s.arrived != nil {
+		close(s.arrived)
+		s.arrived = nil
+	}
 	if len(s.queue) > 0 {
 		rep := s.queue[0]
 		s.queue = s.queue[1:]
