@@ -18,6 +18,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/llm/openai"
+	"github.com/lode-ls/lode/internal/eventually"
 	"github.com/lode-ls/lode/internal/wire"
 )
 
@@ -56,19 +57,6 @@ func (c *changes) next(t *testing.T) health.Status {
 	case <-time.After(20 * time.Second):
 		t.Fatal("no change of state")
 		return health.Status{}
-	}
-}
-
-// eventually waits until cond holds (the generous limit only keeps a
-// broken build from hanging).
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -261,7 +249,7 @@ func TestFaultMatrix(t *testing.T) {
 			if err := call(time.Minute); err != nil {
 				t.Fatalf("after recovery: %v", err)
 			}
-			eventually(t, "at most one (idle) connection open", func() bool { return srv.OpenConns() <= 1 })
+			eventually.True(t, func() bool { return srv.OpenConns() <= 1 }, "at most one (idle) connection open")
 		})
 	}
 }
