@@ -113,6 +113,29 @@ func TestServeAndCompleteSendOneRequest(t *testing.T) {
 			if !strings.Contains(stdout.String(), shown.String()) {
 				t.Errorf("lode serve traced a request that lode complete did not print:\n%s\nlode complete printed:\n%s", shown.String(), stdout.String())
 			}
+			// And the grounding check's findings, as lode complete printed them.
+			var printed []string
+			for _, line := range strings.Split(stdout.String(), "\n") {
+				if g, ok := strings.CutPrefix(line, "# grounding: "); ok {
+					printed = append(printed, "grounding: "+g)
+				}
+			}
+			if len(printed) > 0 {
+				var traced string
+				e.WaitFor("the grounding check in the trace", func() bool {
+					for _, n := range e.Notifications(protocol.MethodLogTrace) {
+						var p protocol.LogTraceParams
+						if json.Unmarshal(n.Params, &p) == nil && p.Verbose != nil && strings.HasPrefix(p.Message, "lode checked") {
+							traced = *p.Verbose
+							return true
+						}
+					}
+					return false
+				})
+				if want := strings.Join(printed, "\n"); traced != want {
+					t.Errorf("lode serve traced the grounding check\n%s\nlode complete printed\n%s", traced, want)
+				}
+			}
 			if !strings.Contains(shown.String(), "func Add(a, b int) int") {
 				t.Errorf("the request lacks the callee's declaration:\n%s", shown.String())
 			}

@@ -117,6 +117,7 @@ func (s *Server) complete(ctx context.Context, p protocol.TextDocumentPositionPa
 		s.logger.Debug("completion skipped", "path", doc.Path, "why", res.Skipped)
 	}
 	s.tracePrompt(ctx, res.Prompt)
+	s.traceGrounding(ctx, doc.Path, res.Grounding)
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return nil, nil, nil // edited meanwhile: never show a stale completion
 	}

@@ -137,3 +137,22 @@ func (s *Server) tracePrompt(ctx context.Context, p *completion.Prompt) {
 		Verbose: &v,
 	})
 }
+
+// traceGrounding sends $/logTrace with what the grounding check found in
+// each candidate (the lines lode complete --show-prompt prints), when the
+// client asked for verbose tracing.
+func (s *Server) traceGrounding(ctx context.Context, path string, checks []completion.GroundCheck) {
+	trace, _ := s.trace.Load().(protocol.TraceValue)
+	if trace != protocol.TraceValueVerbose || s.client == nil || len(checks) == 0 {
+		return
+	}
+	lines := make([]string, len(checks))
+	for i, g := range checks {
+		lines[i] = g.String()
+	}
+	v := strings.Join(lines, "\n")
+	_ = s.client.LogTrace(context.WithoutCancel(ctx), &protocol.LogTraceParams{
+		Message: fmt.Sprintf("lode checked the names of %d candidates for %s", len(checks), path),
+		Verbose: &v,
+	})
+}
