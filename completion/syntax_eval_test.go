@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -17,6 +19,11 @@ import (
 // syntaxEval names the Go packages TestEvalSyntaxCheck measures the syntax
 // self-check on, e.g. -syntaxeval=$(go env GOROOT)/src/bufio,$(go env GOROOT)/src/strconv.
 var syntaxEval = flag.String("syntaxeval", "", "comma-separated Go package directories to measure the syntax self-check on")
+
+// syntaxEvalTrain, when set, is a tree the embedded model learns (its Go
+// files outside the -syntaxeval packages) before TestEvalSyntaxCheck
+// measures the check on the embedded model's own completions as well.
+var syntaxEvalTrain = flag.String("syntaxeval-train", "", "a tree to train the embedded model on (outside the -syntaxeval packages), to measure its completions too")
 
 // TestEvalSyntaxCheck measures the syntax self-check at the start of
 // seeded-random lines of real Go files, in two documents: the whole file
@@ -38,12 +45,13 @@ func TestEvalSyntaxCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	type tally struct{ good, offered, exact, bad, badShown, badAdding int }
 	res := map[string]*tally{}
-	for _, setting := range []string{"full", "eof"} {
+	for _, setting := range []string{"full", "eof", "embedded-full", "embedded-eof"} {
 		for _, check := range []string{"off", "on"} {
 			res[setting+"/"+check] = &tally{}
 		}
 	}
 	ctx := context.Background()
+	model := syntaxEvalModel(t, lang)
 	for _, dir := range strings.Split(*syntaxEval, ",") {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		var lines []evalLine
@@ -85,6 +93,23 @@ func TestEvalSyntaxCheck(t *testing.T) {
 					if got == l.line {
 						tl.exact++
 					}
+					if model != nil {
+						in := in
+						in.Text = embeddedAnswer(t, model, doc[:l.off], doc[l.off:])
+						got := postprocess.Process(in)
+						te := res["embedded-"+setting+"/"+check]
+						te.good++
+						if got != "" {
+							te.offered++
+							if adds(got) {
+								te.badShown++ // shown, and adding an error below
+								te.badAdding++
+							}
+						}
+						if got == l.line {
+							te.exact++
+						}
+					}
 					for _, bad := range brokenLines(l.line, rng) {
 						in.Text = bad
 						got := postprocess.Process(in)
@@ -100,6 +125,12 @@ func TestEvalSyntaxCheck(t *testing.T) {
 					ts.close()
 				}
 			}
+		}
+	}
+	for _, k := range []string{"embedded-full/off", "embedded-full/on", "embedded-eof/off", "embedded-eof/on"} {
+		if tl := res[k]; tl.good > 0 {
+			fmt.Printf("%-17s embedded completions %4d: offered %.3f, whole line %.3f, offered and adding an error %.3f\n",
+				k, tl.good, ratio(tl.offered, tl.good), ratio(tl.exact, tl.good), ratio(tl.badAdding, tl.good))
 		}
 	}
 	for _, k := range []string{"full/off", "full/on", "eof/off", "eof/on"} {
@@ -176,4 +207,56 @@ func errorsOf(t *testing.T, lang *syntax.Language, src string) int {
 	}
 	defer tr.Close()
 	return tr.ErrorCount()
+}
+
+// syntaxEvalModel returns the embedded model trained on the Go files of
+// -syntaxeval-train outside the -syntaxeval packages (and their tests,
+// testdata and generated files), or nil without that flag.
+func syntaxEvalModel(t *testing.T, lang *syntax.Language) *ngram.Model {
+	if *syntaxEvalTrain == "" {
+		return nil
+	}
+	held := map[string]bool{}
+	for _, d := range strings.Split(*syntaxEval, ",") {
+		if abs, err := filepath.Abs(d); err == nil {
+			held[abs] = true
+		}
+	}
+	m := ngram.New(ngram.Options{})
+	t.Cleanup(func() { m.Close() })
+	n := 0
+	filepath.WalkDir(*syntaxEvalTrain, func(p string, d os.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case d.IsDir() && (d.Name() == "testdata" || d.Name() == "vendor" || strings.HasPrefix(d.Name(), ".")):
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go"):
+			return nil
+		}
+		if abs, _ := filepath.Abs(filepath.Dir(p)); held[abs] {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil || strings.Contains(string(src[:min(len(src), 1024)]), "Code generated") {
+			return nil
+		}
+		if err := m.Learn(p, lang, src, nil); err == nil {
+			n++
+		}
+		return nil
+	})
+	m.Flush()
+	t.Logf("embedded model: learned %d files of %s", n, *syntaxEvalTrain)
+	return m
+}
+
+// embeddedAnswer is the embedded model's completion at the cursor between
+// prefix and suffix, as the engine asks for it.
+func embeddedAnswer(t *testing.T, m *ngram.Model, prefix, suffix string) string {
+	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: prefix, Suffix: suffix, Path: "a.go", Language: "go"})
+	if err != nil || len(resp.Choices) == 0 {
+		return ""
+	}
+	return resp.Choices[0].Text
 }
