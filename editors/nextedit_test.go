@@ -2,9 +2,11 @@ package editors_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,5 +77,74 @@ func TestNeovimNextEdits(t *testing.T) {
 	report, _ := os.ReadFile(out)
 	if !bytes.Contains(report, []byte("PASS")) {
 		t.Fatalf("Neovim exited 0 without a PASS report")
+	}
+}
+
+// TestVSCodeNextEdits checks the VS Code extension's next-edit suggestions
+// in code-server driven by Playwright, with the embedded model and lode
+// behind the hold proxy (lode.path names it): greeting renamed at its declaration, the
+// suggestion shows at its use in the same file (the old name struck
+// through, the new one after it); Tab selects it, Tab applies it, and the
+// next edit, in main.go, is hinted at the cursor; Tab opens main.go at it,
+// Tab applies it there; Esc dismisses a suggestion and Tab then indents;
+// an answer delivered after the document changed (kept back by the proxy)
+// is not shown. Screenshots of each state are kept in the artifacts
+// folder.
+func TestVSCodeNextEdits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; skipped with -short")
+	}
+	entry, err := codeServerEntry()
+	need(t, "code-server", err)
+	browser, err := chromium()
+	need(t, "Chromium", err)
+	_, err = exec.LookPath("npm")
+	need(t, "npm", err)
+	node, err := exec.LookPath("node")
+	need(t, "node", err)
+
+	bin := lodeBinary(t)
+	ws := nextEditWorkspace(t)
+	art := artifacts(t)
+	vsix := buildVSIX(t, bin)
+	npmInstalled(t, repoFile(t, "vscode/e2e"))
+
+	hold := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	// VS Code's defaults, but for the suggestion widget and inline
+	// completions, which would take Tab and Esc (the keybindings leave them
+	// to those when they show) at moments the script cannot foresee.
+	settings := map[string]any{
+		"workbench.startupEditor":                          "none",
+		"workbench.welcomePage.walkthroughs.openOnInstall": false,
+		"workbench.tips.enabled":                           false,
+		"workbench.colorTheme":                             "Default Dark Modern",
+		"security.workspace.trust.enabled":                 false,
+		"telemetry.telemetryLevel":                         "off",
+		"extensions.autoCheckUpdates":                      false,
+		"extensions.autoUpdate":                            false,
+		"update.mode":                                      "none",
+		"editor.quickSuggestions":                          map[string]any{"other": "off", "comments": "off", "strings": "off"},
+		"editor.inlineSuggest.enabled":                     false,
+		"lode.serverArgs":                                  []string{"--log", filepath.Join(art, "lode.log")},
+		"lode.log.level":                                   "debug",
+		"lode.provider":                                    "embedded",
+		"lode.path":                                        holdProxyScript(t, bin, hold),
+	}
+	url, _ := startVSCode(t, vsCodeSetup{
+		node: node, entry: entry, vsix: vsix, ws: ws, art: art,
+		settings: settings,
+		path:     pathWithoutLode(),
+	})
+
+	pw := exec.Command(node, repoFile(t, "vscode/e2e/nextedit.js"))
+	pw.Env = append(os.Environ(), "URL="+url, "READY=lode: embedded", "HOLD=http://"+hold, "SHOTS="+art, "CHROMIUM="+browser)
+	out, err := run(t, 4*time.Minute, pw)
+	t.Logf("Playwright:\n%s", out)
+	if err != nil {
+		logFile(t, "lode log", filepath.Join(art, "lode.log"))
+		t.Fatalf("VS Code next-edit check failed: %v", err)
+	}
+	if !strings.Contains(string(out), "PASS") {
+		t.Fatal("Playwright exited 0 without PASS")
 	}
 }
