@@ -313,11 +313,46 @@ local steps = {
     end,
   },
   {
+    'add a parameter; <Tab> <Tab> adds the argument at the call and selects its placeholder',
+    function()
+      if not st.param then
+        st.param = 'typed'
+        if vim.fn.expand('%:t') ~= 'greet.go' then
+          vim.cmd('hide edit greet.go')
+        end
+        vim.api.nvim_win_set_cursor(0, { decl, 0 })
+        vim.api.nvim_input('0f)i, n int<Esc>')
+        return false
+      end
+      if st.param == 'typed' then
+        if not shown():find(', n', 1, true) then
+          return false
+        end
+        snapshot('6-parameter')
+        st.param = 'tabbed'
+        vim.api.nvim_input('<Tab><Tab>')
+        return false
+      end
+      if not line(use):find('salute("all", n)', 1, true) or vim.api.nvim_get_mode().mode ~= 's' then
+        return false
+      end
+      local from, to = vim.fn.getpos('v'), vim.fn.getpos('.')
+      local text = line(use):sub(math.min(from[3], to[3]), math.max(from[3], to[3]))
+      log('line %d reads %q; Select mode on %q', use, line(use), text)
+      if text ~= 'n' then
+        return string.format('the selection is %q, not the placeholder n', text)
+      end
+      vim.api.nvim_input('<Esc>')
+      return true
+    end,
+  },  {
     'rename a parameter in greet.go; <Esc> dismisses the suggestion',
     function()
       if not st.renamed then
         st.renamed = true
-        vim.cmd('hide edit greet.go')
+        if vim.fn.expand('%:t') ~= 'greet.go' then
+          vim.cmd('hide edit greet.go')
+        end
         vim.api.nvim_win_set_cursor(0, { decl, 12 })
         vim.api.nvim_input('ciwwho<Esc>')
         return false
@@ -354,6 +389,7 @@ local steps = {
       return line(5) == st.tab .. '\tx'
     end,
   },
+
 }
 
 local i, started = 1, vim.loop.now()

@@ -154,16 +154,34 @@ async function main(page) {
   await eventually(page, async () => (await text(page)).includes('fmt.Println(salute("lode"))'), 'Tab applying the edit in main.go');
   log('main.go line 6 reads fmt.Println(salute("lode"))');
 
-  // Esc dismisses: rename the parameter name in greet.go.
+  // An added parameter: Tab, Tab adds the argument at the call in
+  // welcome, with its placeholder selected.
   await page.locator('.tab:has-text("greet.go")').first().click();
   await page.locator(editorSel).first().click();
+  await gotoWord(page, 4, 24);
+  await page.keyboard.press('Escape'); // the word selection; nothing is suggested yet
+  await page.keyboard.type(', n int', { delay: 40 });
+  await eventually(page, async () => (await decorations(page)).after.includes(', n'), 'the suggestion for the added parameter');
+  await shot(page, '4-parameter');
+  await page.keyboard.press('Tab');
+  await eventually(page, async () => (await selection(page)).startsWith('Ln 8,'), 'Tab moving to the call');
+  await page.keyboard.press('Tab');
+  await eventually(page, async () => (await text(page)).includes('salute("all", n)'), 'Tab adding the argument');
+  const placeholder = await eventually(page, async () => {
+    const s = await selection(page);
+    return s.includes('(1 selected)') && s;
+  }, 'the placeholder selected');
+  log(`the call reads salute("all", n), selection ${JSON.stringify(placeholder)}`);
+  await page.keyboard.press('Escape'); // the call in main.go is still suggested
+
+  // Esc dismisses: rename the parameter name in greet.go.
   await gotoWord(page, 4, 13);
   await page.keyboard.type('who', { delay: 40 });
   await eventually(page, async () => {
     const x = await decorations(page);
     return x.after.includes('who') && x.struck.includes('name');
   }, 'the suggestion for "who"');
-  await shot(page, '4-before-dismiss');
+  await shot(page, '5-before-dismiss');
   await page.keyboard.press('Escape');
   await eventually(page, async () => {
     const x = await decorations(page);
@@ -172,7 +190,7 @@ async function main(page) {
   if (!(await text(page)).includes('"hello, " + name')) {
     throw new Error('dismissing changed the text');
   }
-  await shot(page, '5-dismissed');
+  await shot(page, '6-dismissed');
   log('Esc dismissed the suggestion');
   await page.keyboard.press('End');
   await page.keyboard.press('Tab');

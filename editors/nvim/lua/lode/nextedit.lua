@@ -311,8 +311,9 @@ local function shifted(list, e, version, enc)
   return out
 end
 
--- select_placeholder selects bytes [col, col+len) of row in Select mode,
--- for the user to type over (a new parameter's name at a call).
+-- select_placeholder selects len characters of row from byte column col
+-- in Select mode, for the user to type over (a new parameter's name at a
+-- call).
 local function select_placeholder(row, col, len)
   if vim.startswith(vim.api.nvim_get_mode().mode, 'i') then
     vim.cmd('stopinsert')
@@ -366,7 +367,7 @@ function M.accept()
       local to = compat.byte_index(e.newText, e.placeholder['end'], s.client.offset_encoding)
       vim.api.nvim_win_set_cursor(0, { sr + 1, sc + from })
       if to > from then
-        select_placeholder(sr, sc + from, to - from)
+        select_placeholder(sr, sc + from, vim.fn.strchars(e.newText:sub(from + 1, to)))
       end
     else
       vim.api.nvim_win_set_cursor(0, { last_row + 1, last_col })
