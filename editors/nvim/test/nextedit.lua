@@ -209,13 +209,17 @@ local steps = {
       if not (range and virt) then
         return false
       end
-      -- Neovim 0.9 and later report an extmark's sign in its details.
-      if not sign and vim.fn.has('nvim-0.9') == 1 then
-        return 'no sign at the suggested edit'
+      -- The sign column, as drawn (Neovim 0.9 and later also report an
+      -- extmark's sign in its details).
+      vim.cmd('redraw')
+      local row = vim.fn.screenpos(0, use, 1).row
+      sign = sign or vim.trim(vim.fn.screenstring(row, 1) .. vim.fn.screenstring(row, 2))
+      if sign ~= '→' then
+        return string.format('the sign column shows %q at the suggested edit', sign)
       end
       snapshot('1-suggested')
       local l = line(use)
-      log('line %d %q: %q struck (%s), %q shown, sign %q', use, l, l:sub(range.col + 1, range.end_col), range.hl, virt.virt, sign or '(not reported)')
+      log('line %d %q: %q struck (%s), %q shown, sign %q', use, l, l:sub(range.col + 1, range.end_col), range.hl, virt.virt, sign)
       if l:sub(range.col + 1, range.end_col) ~= 'greeting' then
         return 'the highlighted range is not the use of greeting'
       end
