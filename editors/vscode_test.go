@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,19 +58,36 @@ func npmInstalled(t *testing.T, dir string) {
 	}
 }
 
+var (
+	vsixOnce sync.Once
+	vsixPath string
+	vsixErr  error
+)
+
 // buildVSIX packages editors/vscode for this machine with lode inside
-// (scripts/package.mjs, as make vscode does) and returns the .vsix.
+// (scripts/package.mjs, as make vscode does), once per test binary run,
+// and returns the .vsix.
 func buildVSIX(t *testing.T, lode string) string {
 	t.Helper()
 	dir := repoFile(t, "vscode")
 	npmInstalled(t, dir)
-	vsix := filepath.Join(t.TempDir(), "lode.vsix")
-	cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsix)
-	cmd.Dir = dir
-	if out, err := run(t, 3*time.Minute, cmd); err != nil {
-		t.Fatalf("packaging the extension: %v\n%s", err, out)
+	vsixOnce.Do(func() {
+		out, err := os.MkdirTemp("", "lode-e2e-vsix-")
+		if err != nil {
+			vsixErr = err
+			return
+		}
+		vsixPath = filepath.Join(out, "lode.vsix")
+		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsixPath)
+		cmd.Dir = dir
+		if log, err := run(t, 3*time.Minute, cmd); err != nil {
+			vsixErr = fmt.Errorf("packaging the extension: %v\n%s", err, log)
+		}
+	})
+	if vsixErr != nil {
+		t.Fatal(vsixErr)
 	}
-	return vsix
+	return vsixPath
 }
 
 // pathWithoutLode is $PATH without the folders that hold a lode: the
