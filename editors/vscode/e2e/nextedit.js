@@ -197,6 +197,25 @@ async function main(page) {
   await page.keyboard.type('x');
   await eventually(page, async () => /string \{\s+x/.test(await text(page)), 'Tab indenting with nothing suggested');
   log('with nothing suggested, Tab inserts whitespace');
+
+  // The setting that turns next edits off is in the Settings UI, on.
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input').first();
+  await input.waitFor({ timeout: 10000 });
+  await input.fill('>Preferences: Open Settings (UI)');
+  await page.locator('.quick-input-list .monaco-list-row:has-text("Preferences: Open Settings (UI)")').first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  const search = page.locator('.settings-editor .settings-header .suggest-input-container textarea, .settings-editor .settings-header input').first();
+  await search.waitFor({ timeout: 20000 });
+  await search.fill('lode.nextEdit');
+  const item = page.locator('.settings-editor .setting-item-contents:has-text("Next Edit: Enabled")').first();
+  await item.waitFor({ timeout: 20000 });
+  const checked = await item.locator('.setting-value-checkbox').first().getAttribute('aria-checked');
+  await shot(page, '7-settings-ui');
+  if (checked !== 'true') {
+    throw new Error(`lode.nextEdit.enabled shows aria-checked=${checked} in the Settings UI`);
+  }
+  log('the Settings UI shows lode.nextEdit.enabled, on');
 }
 
 (async () => {
