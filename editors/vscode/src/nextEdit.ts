@@ -109,7 +109,9 @@ export class NextEdits implements vscode.Disposable {
     this.replaced.dispose();
     this.inserted.dispose();
     this.hint.dispose();
-    void vscode.commands.executeCommand('setContext', pendingKey, false);
+    // Tab must not call commands that are gone; when the window closes
+    // this fails (Canceled), which does not matter then.
+    vscode.commands.executeCommand('setContext', pendingKey, false).then(undefined, () => undefined);
   }
 
   private cancel(): void {
