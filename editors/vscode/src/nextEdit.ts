@@ -179,6 +179,7 @@ export class NextEdits implements vscode.Disposable {
     }
     if (this.inflight === cts) {
       this.inflight = undefined;
+      cts.dispose();
     }
     let edits: Edit[] = (answer?.edits ?? []).map((e) => ({
       uri: client.protocol2CodeConverter.asUri(e.uri),
