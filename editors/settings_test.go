@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the lode.* settings of editors/
 
 // clientSettings are the VS Code settings the extension itself uses; they
 // are kept as written and never sent to the server.
-var clientSettings = []string{"lode.path", "lode.serverArgs", "lode.trace.server"}
+var clientSettings = []string{"lode.path", "lode.serverArgs", "lode.nextEdit.enabled", "lode.nextEdit.debounceMs", "lode.trace.server"}
 
 // setting is one VS Code setting contributed for a lode setting.
 type setting struct {

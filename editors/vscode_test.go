@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,19 +58,36 @@ func npmInstalled(t *testing.T, dir string) {
 	}
 }
 
+var (
+	vsixOnce sync.Once
+	vsixPath string
+	vsixErr  error
+)
+
 // buildVSIX packages editors/vscode for this machine with lode inside
-// (scripts/package.mjs, as make vscode does) and returns the .vsix.
+// (scripts/package.mjs, as make vscode does), once per test binary run,
+// and returns the .vsix.
 func buildVSIX(t *testing.T, lode string) string {
 	t.Helper()
 	dir := repoFile(t, "vscode")
 	npmInstalled(t, dir)
-	vsix := filepath.Join(t.TempDir(), "lode.vsix")
-	cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsix)
-	cmd.Dir = dir
-	if out, err := run(t, 3*time.Minute, cmd); err != nil {
-		t.Fatalf("packaging the extension: %v\n%s", err, out)
+	vsixOnce.Do(func() {
+		out, err := os.MkdirTemp("", "lode-e2e-vsix-")
+		if err != nil {
+			vsixErr = err
+			return
+		}
+		vsixPath = filepath.Join(out, "lode.vsix")
+		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsixPath)
+		cmd.Dir = dir
+		if log, err := run(t, 3*time.Minute, cmd); err != nil {
+			vsixErr = fmt.Errorf("packaging the extension: %v\n%s", err, log)
+		}
+	})
+	if vsixErr != nil {
+		t.Fatal(vsixErr)
 	}
-	return vsix
+	return vsixPath
 }
 
 // pathWithoutLode is $PATH without the folders that hold a lode: the
@@ -173,53 +191,13 @@ func TestVSCode(t *testing.T) {
 	vsix := buildVSIX(t, bin)
 	npmInstalled(t, repoFile(t, "vscode/e2e"))
 
-	state := t.TempDir()
-	ud, ext, home := filepath.Join(state, "user-data"), filepath.Join(state, "extensions"), filepath.Join(state, "home")
-	for _, d := range []string{filepath.Join(ud, "User"), ext, home} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	data, _ := json.MarshalIndent(vscodeSettings(filepath.Join(art, "lode.log"), model), "", "  ")
-	settingsFile := filepath.Join(ud, "User", "settings.json")
-	if err := os.WriteFile(settingsFile, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	// The model is configured in the VS Code settings only: the ghost text
 	// can come from the fake model only if they reach lode.
-	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home,
-		"PATH="+pathWithoutLode())
-	csArgs := []string{entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
-
-	install := exec.Command(node, append(csArgs, "--install-extension", vsix)...)
-	install.Env = env
-	if out, err := run(t, 2*time.Minute, install); err != nil {
-		t.Fatalf("installing the extension: %v\n%s", err, out)
-	}
-
-	port := freePort(t)
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
-	csLog, err := os.Create(filepath.Join(art, "code-server.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer csLog.Close()
-	cs := exec.Command(node, append(csArgs, "--auth", "none", "--bind-addr", fmt.Sprintf("127.0.0.1:%d", port),
-		"--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", ws)...)
-	cs.Env, cs.Stdout, cs.Stderr = env, csLog, csLog
-	cs.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cs.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		syscall.Kill(-cs.Process.Pid, syscall.SIGTERM)
-		cs.Wait()
-		logExtensionLogs(t, ud, art)
-	}()
-	if err := waitHealthy(url+"healthz", time.Minute); err != nil {
-		logFile(t, "code-server log", csLog.Name())
-		t.Fatal(err)
-	}
+	url, settingsFile := startVSCode(t, vsCodeSetup{
+		node: node, entry: entry, vsix: vsix, ws: ws, art: art,
+		settings: vscodeSettings(filepath.Join(art, "lode.log"), model),
+		path:     pathWithoutLode(),
+	})
 
 	pw := exec.Command(node, repoFile(t, "vscode/e2e/run.js"))
 	pw.Env = append(os.Environ(),
@@ -239,6 +217,69 @@ func TestVSCode(t *testing.T) {
 	if !strings.Contains(string(out), "PASS") {
 		t.Fatal("Playwright exited 0 without PASS")
 	}
+}
+
+// vsCodeSetup is what startVSCode needs: node and code-server's entry.js,
+// the .vsix to install, the workspace, the artifacts folder, the user
+// settings and the PATH the extension sees.
+type vsCodeSetup struct {
+	node, entry, vsix, ws, art string
+	settings                   map[string]any
+	path                       string
+}
+
+// startVSCode installs the extension in a fresh code-server profile,
+// starts code-server on the workspace (stopped when the test ends, its
+// extension logs then copied to the artifacts) and returns its URL and
+// the user settings file.
+func startVSCode(t *testing.T, s vsCodeSetup) (url, settingsFile string) {
+	t.Helper()
+	state := t.TempDir()
+	ud, ext, home := filepath.Join(state, "user-data"), filepath.Join(state, "extensions"), filepath.Join(state, "home")
+	for _, d := range []string{filepath.Join(ud, "User"), ext, home} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := json.MarshalIndent(s.settings, "", "  ")
+	settingsFile = filepath.Join(ud, "User", "settings.json")
+	if err := os.WriteFile(settingsFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_CACHE_HOME="+home,
+		"PATH="+s.path)
+	csArgs := []string{s.entry, "--config", "/dev/null", "--user-data-dir", ud, "--extensions-dir", ext}
+
+	install := exec.Command(s.node, append(csArgs, "--install-extension", s.vsix)...)
+	install.Env = env
+	if out, err := run(t, 2*time.Minute, install); err != nil {
+		t.Fatalf("installing the extension: %v\n%s", err, out)
+	}
+
+	port := freePort(t)
+	url = fmt.Sprintf("http://127.0.0.1:%d/", port)
+	csLog, err := os.Create(filepath.Join(s.art, "code-server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := exec.Command(s.node, append(csArgs, "--auth", "none", "--bind-addr", fmt.Sprintf("127.0.0.1:%d", port),
+		"--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", s.ws)...)
+	cs.Env, cs.Stdout, cs.Stderr = env, csLog, csLog
+	cs.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cs.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cs.Process.Pid, syscall.SIGTERM)
+		cs.Wait()
+		csLog.Close()
+		logExtensionLogs(t, ud, s.art)
+	})
+	if err := waitHealthy(url+"healthz", time.Minute); err != nil {
+		logFile(t, "code-server log", csLog.Name())
+		t.Fatal(err)
+	}
+	return url, settingsFile
 }
 
 func waitHealthy(url string, timeout time.Duration) error {

@@ -15,7 +15,7 @@ import { Status } from './status';
 
 // Settings only the extension uses; everything else under `lode.` is lode's
 // own configuration and goes to the server unchanged.
-const clientOnly = new Set(['path', 'serverArgs', 'trace']);
+const clientOnly = new Set(['path', 'serverArgs', 'trace', 'nextEdit']);
 
 // serverSettings returns the `lode.*` settings the server understands, as
 // one nested object keyed like lode's configuration file. Unset settings

@@ -2,13 +2,15 @@
 // `lode.*` settings (and the API key from VS Code's secret storage), and
 // shows what lode answers. Inline completions (ghost text) come from
 // vscode-languageclient's textDocument/inlineCompletion support;
-// everything else is in commands.ts, views.ts, status.ts and toggle.ts.
+// next-edit suggestions are in nextEdit.ts; everything else is in
+// commands.ts, views.ts, status.ts and toggle.ts.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient } from 'vscode-languageclient/node';
 import { createClient, serverSettings, watchServer, watchState } from './client';
 import { register } from './commands';
+import { NextEdits } from './nextEdit';
 import { registerPreview } from './preview';
 import { resolveServer } from './server';
 import { Status } from './status';
@@ -29,7 +31,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       void client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings(apiKey) });
     }
   };
-  ctx.subscriptions.push(channel, status, registerPreview(), ...register(() => client));
+  ctx.subscriptions.push(channel, status, registerPreview(), ...register(() => client), new NextEdits(() => client, channel));
   ctx.subscriptions.push(
     vscode.commands.registerCommand('lode.showOutput', () => channel.show(true)),
     vscode.commands.registerCommand('lode.restart', () => restart(ctx, channel, status)),

@@ -37,6 +37,13 @@ function M.stopped(client)
   return client.is_stopped()
 end
 
+-- version returns the buffer's version as the client last sent it to the
+-- server (didOpen, didChange).
+function M.version(bufnr)
+  local versions = vim.lsp.util.buf_versions
+  return (versions and versions[bufnr]) or vim.api.nvim_buf_get_changedtick(bufnr)
+end
+
 -- clients returns the clients named name, of the buffer bufnr when given.
 function M.clients(name, bufnr)
   if has_010 then

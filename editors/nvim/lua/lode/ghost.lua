@@ -272,30 +272,18 @@ function M.dismiss(bufnr)
   return true
 end
 
--- feed types key as if the mapping were not there. It goes in front of
--- the keys typed ahead (`i`): <Tab>abc typed quickly gives a tab, then abc.
-local function feed(key)
-  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(key, true, false, true), 'ni', false)
-end
+local shared_keys = require('lode.keys')
 
 local function map(bufnr, key, f)
-  if key then
-    vim.keymap.set('i', key, function()
-      if not f(bufnr) then
-        feed(key)
-      end
-    end, { buffer = bufnr, desc = 'lode ghost text' })
-  end
+  shared_keys.map(bufnr, 'i', key, 'ghost', f, 'ghost text')
 end
 
 local function map_native(bufnr, ic)
   local keys = config().keymaps
   if keys.accept then
-    vim.keymap.set('i', keys.accept, function()
-      if not ic.get({ bufnr = bufnr }) then
-        feed(keys.accept)
-      end
-    end, { buffer = bufnr, desc = 'lode: accept inline completion' })
+    map(bufnr, keys.accept, function(b)
+      return ic.get({ bufnr = b })
+    end)
   end
   local move = ic.select or ic.jump
   for key, count in pairs({ [keys.next or ''] = 1, [keys.prev or ''] = -1 }) do

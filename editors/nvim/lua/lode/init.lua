@@ -3,6 +3,7 @@
 -- require('lode').status() (for the statusline), and offers :Lode toggle,
 -- :LodeExplain, :LodeSuggest and :LodeContext. Works on Neovim 0.7.2 and later; uses Neovim's own inline
 -- completion (vim.lsp.inline_completion) where the version has it.
+-- Next-edit suggestions (lode/nextEdits) are in nextedit.lua.
 --
 --   require('lode').setup{ settings = { completion = { enabled = true } } }
 local M = {}
@@ -31,6 +32,19 @@ local defaults = {
     next = '<M-]>',
     prev = '<M-[>',
     dismiss = '<C-]>',
+  },
+  -- Next-edit suggestions: once an edit settles, the edits that follow
+  -- from it (the other uses of a renamed name...), shown where they apply.
+  -- Normal- and Insert-mode keys, each doing what it always does when no
+  -- suggestion is shown; false disables one. When jump and accept are the
+  -- same key, it jumps to the edit, and at the edit it accepts it.
+  next_edit = {
+    enabled = true,
+    debounce_ms = 200,
+    jump = '<Tab>',
+    accept = '<Tab>',
+    dismiss = '<Esc>', -- Normal mode
+    dismiss_insert = '<C-]>', -- Insert mode
   },
   -- Show a suggested fix as a diff and ask before applying it.
   preview = true,
@@ -78,6 +92,7 @@ end
 
 local function on_attach(client, bufnr)
   require('lode.ghost').attach(client, bufnr)
+  require('lode.nextedit').attach(client, bufnr)
   if M.config.on_attach then
     M.config.on_attach(client, bufnr)
   end
@@ -285,6 +300,10 @@ end
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
   vim.cmd('highlight default link LodeGhost Comment')
+  vim.cmd('highlight default link LodeNextEdit DiffAdd')
+  vim.cmd('highlight default LodeNextEditDelete cterm=strikethrough gui=strikethrough')
+  vim.cmd('highlight default link LodeNextEditHint Comment')
+  vim.cmd('highlight default link LodeNextEditSign DiffAdd')
   commands()
   local group = vim.api.nvim_create_augroup('lode', { clear = true })
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'FileType' }, {
