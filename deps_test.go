@@ -91,6 +91,10 @@ var allowed = map[string][]string{
 
 	// Tests' waiting for other goroutines; only tests import it.
 	"internal/eventually": {},
+	// lode doctor: the configuration and the model servers checked as the
+	// session would use them.
+	"internal/doctor": {"internal/session", "internal/config", "internal/wire", "completion/...", "context/..."},
+
 	// How an editor reaches lode serve: stdio or TCP with a token.
 	"internal/listen": {},
 

@@ -33,9 +33,9 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	clean := redact.NewWriter(stdout) // passwords in base_url, tokens in headers
 	defer clean.Flush()
 	if *asJSON {
-		out := configJSON{Settings: []settingJSON{}, Problems: []string{}}
+		out := configJSON{Settings: []config.Setting{}, Problems: []string{}}
 		for _, s := range cfg.Settings() {
-			out.Settings = append(out.Settings, settingJSON{s.Key, s.Value, s.Source})
+			out.Settings = append(out.Settings, s)
 		}
 		for _, p := range problems {
 			out.Problems = append(out.Problems, p.Error())
@@ -59,14 +59,8 @@ func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // configJSON is the output of lode config --json.
 type configJSON struct {
-	Settings []settingJSON `json:"settings"`
-	Problems []string      `json:"problems"`
-}
-
-type settingJSON struct {
-	Key    string `json:"key"`
-	Value  string `json:"value"`
-	Source string `json:"source"`
+	Settings []config.Setting `json:"settings"`
+	Problems []string         `json:"problems"`
 }
 
 func writeReference(path string, stdout, stderr io.Writer) int {

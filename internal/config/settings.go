@@ -11,11 +11,11 @@ import (
 
 // Setting is one resolved setting, for display (lode doctor, lode config).
 type Setting struct {
-	Key    string // dotted key, for example "completion.enabled"
-	Value  string // formatted value; a secret shows only whether it is set
-	Source string // SourceDefault, a file path, "environment NAME" or SourceEditor
-	Doc    string
-	Secret bool
+	Key    string `json:"key"`    // dotted key, for example "completion.enabled"
+	Value  string `json:"value"`  // formatted value; a secret shows only whether it is set
+	Source string `json:"source"` // SourceDefault, a file path, "environment NAME" or SourceEditor
+	Doc    string `json:"-"`
+	Secret bool   `json:"-"`
 }
 
 // Source returns where the setting key got its value: SourceDefault, the
