@@ -32,6 +32,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	max := fl.Int("commits", 500, "replay at most this many commits, newest first")
 	maxFiles := fl.Int("files", 10, "skip commits that modify more source files than this")
 	verbose := fl.Bool("v", false, "print every replayed commit: its first change and what each predictor found")
+	why := fl.Bool("why", false, "classify the remaining hunks of focused commits the offline predictor missed (with -v, each one)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval nextedit [flags] REPO   (a git repository)")
 		fl.PrintDefaults()
@@ -53,6 +54,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	preds := []nePredictor{{name: "nothing (baseline)"}, {name: "textual occurrences (baseline)", predict: neTextual}, {name: "offline predictor", predict: neOffline}}
 	var all, focused [3]neScore
 	var lat []time.Duration
+	tally := map[string]int{}
 	replayed := 0
 	for _, c := range commits {
 		if ctx.Err() != nil {
@@ -83,6 +85,13 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks, d.Round(time.Microsecond))
 			}
 			all[i].add(s)
+			if *why && i == 2 && cs.focused {
+				var w io.Writer
+				if *verbose {
+					w = stdout
+				}
+				neWhy(ctx, w, cs, sugg, tally)
+			}
 			if cs.focused {
 				focused[i].add(s)
 			}
@@ -91,6 +100,9 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "commits read: %d, replayed (a first hunk and related hunks): %d\n", len(commits), replayed)
 	neReport(stdout, "all replayed commits", preds, all)
 	neReport(stdout, "commits whose first hunk is a rename or a repeated change", preds, focused)
+	if *why {
+		neWhyReport(stdout, tally)
+	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
