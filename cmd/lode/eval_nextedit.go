@@ -17,6 +17,7 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 
 	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -302,11 +303,11 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 		out = append(out, neSuggestion{cs.file, e.Start, e.End, e.NewText})
 	}
 	d := time.Since(start)
-	if !c.Exported {
+	if !c.Elsewhere(len(out)) {
 		return out, d
 	}
 	for _, f := range neOtherFiles(ctx, cs, c.Name) {
-		if c.Package && path.Dir(f) != path.Dir(cs.file) {
+		if !c.Reaches(cs.file, f) {
 			continue
 		}
 		src := cs.parentText[f]
@@ -319,10 +320,30 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	return out, d
 }
 
-// neOtherFiles returns the files other than the edited one that name
-// name at the parent (at most 20), reading their text into cs.
+// neOtherFiles returns the files other than the edited one that may hold
+// sites, as lode serve finds them: those that name name at the parent, as
+// the index would (a word it keeps), or, without a name, those of the
+// edited file's directory with its extension. At most 20, their text read
+// into cs.
 func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
-	out, _ := neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", name, cs.parent)
+	var out string
+	switch {
+	case name == "":
+		args := []string{"ls-tree", "--name-only", cs.parent}
+		if dir := path.Dir(cs.file); dir != "." {
+			args = append(args, dir+"/")
+		}
+		out, _ = neGit(ctx, cs.repo, args...)
+		var same []string
+		for _, f := range strings.Split(out, "\n") {
+			if path.Ext(f) == path.Ext(cs.file) {
+				same = append(same, f)
+			}
+		}
+		out = strings.Join(same, "\n")
+	case slices.Equal(index.Tokens(name), []string{name}):
+		out, _ = neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", name, cs.parent)
+	}
 	var files []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.TrimPrefix(line, cs.parent+":")

@@ -25,6 +25,9 @@ const (
 func neWhy(ctx context.Context, w io.Writer, cs *neCase, sugg []neSuggestion, tally map[string]int) {
 	c := nextedit.Infer(ctx, cs.file, "", cs.before, cs.after, cs.first)
 	old, _, _ := nextedit.TokenChange(cs.file, cs.before, cs.after, cs.first)
+	if w != nil {
+		neWrong(w, cs, sugg)
+	}
 	for _, h := range cs.rest {
 		src := cs.parentText[h.file]
 		if h.file == cs.file {
@@ -66,6 +69,24 @@ func neWhy(ctx context.Context, w io.Writer, cs *neCase, sugg []neSuggestion, ta
 			}
 			fmt.Fprintf(w, "    miss [%s] %s (%s): %q → %q\n", why, h.file, kind, neClip(neNormal(rOld)), neClip(neNormal(h.text)))
 		}
+	}
+}
+
+// neWrong prints the suggestions of sugg that lie in no remaining hunk.
+func neWrong(w io.Writer, cs *neCase, sugg []neSuggestion) {
+	for _, s := range sugg {
+		in := false
+		for _, h := range cs.rest {
+			in = in || s.file == h.file && s.start >= h.start && s.end <= h.end
+		}
+		if in {
+			continue
+		}
+		src := cs.parentText[s.file]
+		if s.file == cs.file {
+			src = cs.after
+		}
+		fmt.Fprintf(w, "    wrong %s: %q → %q\n", s.file, neClip(neNormal(neLineAt(src, s, nil))), neClip(s.text))
 	}
 }
 

@@ -2,8 +2,10 @@ package nextedit
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -23,9 +25,13 @@ type Span struct{ Start, End int }
 // a text where it applies again.
 type Change struct {
 	Kind string
-	// Name is the identifier the change concerns (renamed, or called);
-	// Exported says its uses may lie in other files, Package that they
-	// lie only in the files of the same directory (a Go package).
+	// Name is the identifier the change concerns (renamed, or called),
+	// or for a repeated change a word its sites hold: the index finds the
+	// other files that may hold sites by it. An empty Name with Exported
+	// says the sites may lie in the files of the same directory with the
+	// same extension. Exported says sites may lie in other files, Package
+	// that they lie only in the files of the same directory (a Go
+	// package).
 	Name              string
 	Exported, Package bool
 	// Scope is the range of the edited text where the change applies;
@@ -36,6 +42,30 @@ type Change struct {
 	// after and its tokens, which Sites of the edited text reuses.
 	after     string
 	afterToks []token
+}
+
+// Elsewhere reports whether the change's sites in other files are
+// proposed, given how many the edited file holds. A rename or a signature
+// change must reach every use, or the code breaks: its sites go together.
+// A repeated change is the user's choice: the edited file's sites come
+// first, the other files' once none is left there (data from replayed
+// histories: a change repeated through a file often stops at its end).
+func (c *Change) Elsewhere(here int) bool {
+	return c.Exported && (c.Kind != KindRepeat || here == 0)
+}
+
+// Reaches reports whether the change may have sites in the file other,
+// given that it was inferred in path: a Go name that is not exported only
+// in its package's directory, a repeated change only in files of the
+// same language.
+func (c *Change) Reaches(path, other string) bool {
+	switch {
+	case c.Package && filepath.Dir(other) != filepath.Dir(path):
+		return false
+	case c.Kind == KindRepeat:
+		return filepath.Ext(other) == filepath.Ext(path)
+	}
+	return true
 }
 
 // Sites returns the edits that apply the change to src, the text of path,
@@ -83,12 +113,29 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		return nil // a use switched to another name: nothing says where else
 	}
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classString && cur[0].class == classString && len(old[0].text) >= minLiteral {
-		return literal(after, old[0].text, cur[0].text)
+		if imported(bt, oi) {
+			return nil // a file's imports are its own
+		}
+		return literal(path, after, old[0].text, cur[0].text)
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
-	return repeat(before, after, bt, at, oi, oj, ni, nj)
+	return repeat(path, before, after, bt, at, oi, oj, ni, nj)
+}
+
+// imported reports whether toks[k] is a module an import names: import
+// "x", import ( ... "x" ), import y from 'x', require('x').
+func imported(toks []token, k int) bool {
+	for j := k - 1; j >= 0 && j >= k-50; j-- {
+		switch toks[j].text {
+		case "import", "require":
+			return true
+		case ";", ")", "=":
+			return false
+		}
+	}
+	return false
 }
 
 // minLiteral is the shortest string literal, quotes included, whose change
@@ -97,9 +144,13 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 const minLiteral = 8
 
 // literal infers a string literal changed at one use (a typo, a renamed
-// key): the same literal elsewhere in the file changes too.
-func literal(after, old, cur string) *Change {
-	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+// key): the same literal elsewhere changes too, in the file and in the
+// other files of its language that hold it.
+func literal(path, after, old, cur string) *Change {
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(old)}
+	if c.Name == "" {
+		c.Exported = false
+	}
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
 		for _, t := range toks {
@@ -320,6 +371,43 @@ func exported(path, name string) bool {
 		}
 	}
 	return true
+}
+
+// longestWord returns the longest run of letters, digits and underscores
+// in s that starts with a letter or underscore and is no keyword, or "".
+// It names a change's sites to the index: the longer a word, the fewer
+// files hold it.
+func longestWord(s string) string {
+	best := ""
+	for i := 0; i < len(s); {
+		if !isIdentStart(s, i) || s[i] == '$' {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			continue
+		}
+		j := i
+		for j < len(s) && isIdentPart(s, j) && s[j] != '$' {
+			_, n := utf8.DecodeRuneInString(s[j:])
+			j += n
+		}
+		if w := s[i:j]; len(w) > len(best) && len(w) >= 3 && !reserved[w] {
+			best = w
+		}
+		i = j
+	}
+	return best
+}
+
+// reserved are the keywords of the languages lode reads that the index
+// keeps no postings for: no word to search files by.
+var reserved = map[string]bool{
+	"func": true, "def": true, "function": true, "var": true, "let": true, "const": true, "type": true,
+	"struct": true, "class": true, "interface": true, "return": true, "import": true, "from": true,
+	"package": true, "new": true, "this": true, "self": true, "nil": true, "null": true, "None": true,
+	"true": true, "false": true, "True": true, "False": true, "range": true, "for": true, "while": true,
+	"else": true, "switch": true, "case": true, "default": true, "async": true, "await": true,
+	"export": true, "public": true, "private": true, "static": true, "map": true, "chan": true,
+	"defer": true, "int": true, "bool": true, "not": true, "and": true,
 }
 
 // TokenChange returns the tokens hunk h changed, as source text: old in

@@ -320,7 +320,7 @@ func removeArg(toks []token, args []Span, open, close, k int) Edit {
 
 // repeat infers a token-level change (a changed field, a wrapped call, an
 // added keyword) to repeat at the other sites with the same tokens.
-func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
+func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 	if oi == oj {
 		// An insertion repeats on the same line elsewhere: its line is
 		// the pattern (its neighbours alone match too much: "if err").
@@ -367,7 +367,9 @@ func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 		want[j] = t.text
 	}
 	repl := after[at[ni].start:at[nj-1].end]
-	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
+	c.Package = goFile(path) && localName(bt[oi:oj], at[ni:nj])
+	follows := opener(bt, oj)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
 	next:
@@ -380,12 +382,55 @@ func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 					continue next
 				}
 			}
+			if o := opener(toks, j+len(want)); o != "" && o != follows {
+				continue // the tokens play another part there: a type became a function literal, a name a call
+			}
 			out = append(out, Edit{Start: toks[j].start, End: toks[j+len(want)-1].end, NewText: repl})
 			j += len(want) - 1
 		}
 		return out
 	}
 	return c
+}
+
+// opener returns toks[n] if it opens a bracket, or "".
+func opener(toks []token, n int) string {
+	if n < len(toks) {
+		switch t := toks[n].text; t {
+		case "(", "[", "{":
+			return t
+		}
+	}
+	return ""
+}
+
+// localName reports whether cur names an identifier old does not that is
+// neither selected (x.Name) nor a keyword: in Go, a name of the package,
+// which other packages cannot use unqualified.
+func localName(old, cur []token) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for k, t := range cur {
+		if t.class == classIdent && !had[t.text] && !(k > 0 && cur[k-1].text == ".") && !goPredeclared[t.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// goPredeclared are Go's keywords and predeclared names, which every
+// package may use.
+var goPredeclared = map[string]bool{
+	"any": true, "bool": true, "byte": true, "comparable": true, "error": true, "string": true, "rune": true,
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true, "uint": true, "uint8": true,
+	"uint16": true, "uint32": true, "uint64": true, "uintptr": true, "float32": true, "float64": true,
+	"complex64": true, "complex128": true, "true": true, "false": true, "nil": true, "iota": true,
+	"append": true, "cap": true, "clear": true, "close": true, "copy": true, "delete": true, "len": true,
+	"make": true, "max": true, "min": true, "new": true, "panic": true, "print": true, "println": true,
+	"recover": true, "func": true, "interface": true, "struct": true, "map": true, "chan": true,
+	"const": true, "var": true, "type": true, "return": true, "go": true, "defer": true, "range": true,
 }
 
 // balanced reports whether toks close every bracket they open, in order.
