@@ -297,6 +297,14 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	if c == nil {
 		return nil, time.Since(start)
 	}
+	if c.Pending {
+		d := time.Since(start)
+		ok, dc := neConfirm(ctx, cs, c)
+		if !ok {
+			return nil, d + dc
+		}
+		start = time.Now().Add(-d - dc)
+	}
 	var out []neSuggestion
 	skip := nextedit.Span{Start: cs.first.Start, End: cs.first.Start + len(cs.first.New)}
 	for _, e := range c.Sites(cs.file, cs.after, c.Scope, skip, true) {
@@ -318,6 +326,25 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 		d += time.Since(start)
 	}
 	return out, d
+}
+
+// neConfirm tells whether a pending rename holds, as lode serve does: no
+// other file names the new name and one declares the old.
+// It returns the time spent, reading files left out.
+func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.Duration) {
+	if slices.Equal(index.Tokens(c.New), []string{c.New}) {
+		if out, _ := neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", c.New, cs.parent); strings.TrimSpace(out) != "" {
+			return false, 0
+		}
+	}
+	files := neOtherFiles(ctx, cs, c.Name)
+	start := time.Now()
+	for _, f := range files {
+		if c.Reaches(cs.file, f) && c.Declares(f, cs.parentText[f]) {
+			return true, time.Since(start)
+		}
+	}
+	return false, time.Since(start)
 }
 
 // neOtherFiles returns the files other than the edited one that may hold

@@ -34,6 +34,11 @@ type Change struct {
 	// package).
 	Name              string
 	Exported, Package bool
+	// Pending says the change holds only if another file declares Name
+	// and none names New: a rename begun at a use of a name declared
+	// elsewhere. Declares tells which files declare Name.
+	Pending bool
+	New     string
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
 	Scope Span
@@ -42,6 +47,12 @@ type Change struct {
 	// after and its tokens, which Sites of the edited text reuses.
 	after     string
 	afterToks []token
+}
+
+// Declares reports whether src, the text of path, declares the change's
+// Name at its top level: where a pending rename is confirmed.
+func (c *Change) Declares(path, src string) bool {
+	return declaredIn(src, lex(src, commentsOf(path)), c.Name)
 }
 
 // Elsewhere reports whether the change's sites in other files are
@@ -220,13 +231,13 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			return nil // the name was already in use: a different variable, not a rename
 		}
 	}
-	if !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at)) {
-		return nil // a use switched to a name declared elsewhere, or a rename begun far from its declaration
-	}
-	c := &Change{Kind: KindRename, Name: old, Scope: scope}
+	// A use switched to a name declared elsewhere, or a rename begun far
+	// from its declaration: the other files tell which.
+	pending := !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
-	c.Exported = !local && declaredAt(bt, at)
+	c.Exported = !local && declaredAt(bt, at) || pending
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -239,9 +250,47 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
 		}
+		// The doc comment of the declaration names it too.
+		for k, t := range toks {
+			if t.class == classIdent && (t.text == old || same && t.text == name) && t.start >= scope.Start && t.end <= scope.End &&
+				(declaredAt(toks, k) || goFile(path) && fieldAt(src, toks, k)) {
+				out = append(out, docMentions(src, toks, k, old, name)...)
+			}
+		}
 		return out
 	}
 	return c
+}
+
+// docMentions returns the edits that rename old to name in the comment
+// lines right above the line of toks[k], a declaration.
+func docMentions(src string, toks []token, k int, old, name string) []Edit {
+	ls := strings.LastIndexByte(src[:toks[k].start], '\n') + 1
+	j := k
+	for j > 0 && toks[j-1].end > ls {
+		j--
+	}
+	gs := 0
+	if j > 0 {
+		gs = toks[j-1].end
+	}
+	if ls <= gs {
+		return nil
+	}
+	var out []Edit
+	gap := src[gs:ls]
+	for i := 0; ; {
+		n := strings.Index(gap[i:], old)
+		if n < 0 {
+			return out
+		}
+		s, e := i+n, i+n+len(old)
+		i = e
+		if s > 0 && isIdentPart(gap, s-1) || e < len(gap) && isIdentPart(gap, e) {
+			continue
+		}
+		out = append(out, Edit{Start: gs + s, End: gs + e, NewText: name})
+	}
 }
 
 // topLevel returns the lines of src around off from the start of the

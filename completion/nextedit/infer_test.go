@@ -147,7 +147,7 @@ func TestInfer(t *testing.T) {
 			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
 			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
 			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
-			kind:   KindRepeat,
+			kind:   KindRepeat, exported: true,
 		},
 		{
 			name:     "a short literal recurs by chance",

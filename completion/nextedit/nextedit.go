@@ -100,7 +100,7 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	}
 	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
 	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
-	if c == nil {
+	if c == nil || c.Pending && !e.confirm(ctx, c, req.Path) {
 		return nil, ctx.Err()
 	}
 	skip := Span{h.Start, h.Start + len(h.New)}
@@ -149,6 +149,36 @@ func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
 		}
 	}
 	return out
+}
+
+// confirm reports whether a pending rename holds: no other file names the
+// new name and one declares the old.
+func (e *Engine) confirm(ctx context.Context, c *Change, path string) bool {
+	if e.opts.Candidates == nil {
+		return false
+	}
+	for _, p := range e.opts.Candidates(c.New) {
+		if p != path && e.readable(p) {
+			return false
+		}
+	}
+	paths := e.opts.Candidates(c.Name)
+	sort.Strings(paths)
+	read := 0
+	for _, p := range paths {
+		if p == path || !c.Reaches(path, p) || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
+			continue
+		}
+		src, err := e.ws.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		read++
+		if c.Declares(p, string(src)) {
+			return true
+		}
+	}
+	return false
 }
 
 // siblings returns the files of path's directory with its extension.
