@@ -132,6 +132,9 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
+	if ni == nj {
+		return deleted(path, before, after, bt, oi, oj)
+	}
 	return repeat(path, before, after, bt, at, oi, oj, ni, nj)
 }
 

@@ -393,6 +393,93 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	return c
 }
 
+// minDeleted is the fewest tokens a deleted line holds whose copies are
+// deleted too: a short one ("}", "return nil") recurs by chance.
+const minDeleted = 5
+
+// deleted infers whole lines deleted (a debugging call, a setting no
+// longer needed): the same lines elsewhere go too.
+func deleted(path, before, after string, bt []token, oi, oj int) *Change {
+	if oj-oi < minDeleted || !wholeLines(before, bt, oi, oj) || !balanced(bt[oi:oj]) || imported(bt, oi) || hasIdent(bt[oi:oj], "import") ||
+		!constantCall(bt[oi:oj]) && !declaredAt(bt, oi+1) {
+		return nil
+	}
+	want := make([]string, oj-oi)
+	for j, t := range bt[oi:oj] {
+		want[j] = t.text
+	}
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+	next:
+		for j := 0; j+len(want) <= len(toks); j++ {
+			if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
+				continue
+			}
+			for m, w := range want {
+				if toks[j+m].text != w {
+					continue next
+				}
+			}
+			if !wholeLines(src, toks, j, j+len(want)) {
+				continue
+			}
+			start := strings.LastIndexByte(src[:toks[j].start], '\n') + 1
+			end := len(src)
+			if n := strings.IndexByte(src[toks[j+len(want)-1].end:], '\n'); n >= 0 {
+				end = toks[j+len(want)-1].end + n + 1
+			}
+			out = append(out, Edit{Start: start, End: end})
+			j += len(want) - 1
+		}
+		return out
+	}
+	return c
+}
+
+// wholeLines reports whether toks[i:j] are all the tokens of their lines
+// of src.
+func wholeLines(src string, toks []token, i, j int) bool {
+	return (i == 0 || strings.Contains(src[toks[i-1].end:toks[i].start], "\n")) &&
+		(j == len(toks) || strings.Contains(src[toks[j-1].end:toks[j].start], "\n"))
+}
+
+// constantCall reports whether toks are one call statement whose
+// arguments are constants: a setting or a debugging call, the same
+// wherever it stands, rather than a step of the code around it.
+func constantCall(toks []token) bool {
+	k := 0
+	for k+2 < len(toks) && toks[k].class == classIdent && toks[k+1].text == "." {
+		k += 2
+	}
+	if k+1 >= len(toks) || toks[k].class != classIdent || toks[k+1].text != "(" {
+		return false
+	}
+	args, close := splitArgs(toks, k+1)
+	if close != len(toks)-1 && !(close == len(toks)-2 && toks[close+1].text == ";") {
+		return false
+	}
+	for _, a := range args {
+		for _, t := range toks[a.Start:a.End] {
+			if t.class == classIdent && !constants[t.text] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var constants = map[string]bool{"true": true, "false": true, "True": true, "False": true, "None": true, "nil": true, "null": true, "undefined": true}
+
+func hasIdent(toks []token, s string) bool {
+	for _, t := range toks {
+		if t.text == s {
+			return true
+		}
+	}
+	return false
+}
+
 // opener returns toks[n] if it opens a bracket, or "".
 func opener(toks []token, n int) string {
 	if n < len(toks) {
