@@ -33,6 +33,7 @@ func TestInfer(t *testing.T) {
 		name, path, before, after, want, kind string
 		exported                              bool // other files may use the name
 		pending                               bool // other files must confirm the change
+		pkg                                   bool // only the files of the package
 	}{
 		{
 			name:   "parameter renamed at its declaration",
@@ -111,7 +112,7 @@ func TestInfer(t *testing.T) {
 			before: "package a\n\nfunc f() {\n\tf.Close()\n\tg()\n\tf.Close()\n}\n",
 			after:  "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tf.Close()\n}\n",
 			want:   "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tcheck(f.Close())\n}\n",
-			kind:   KindRepeat, exported: true,
+			kind:   KindRepeat, exported: true, pkg: true, // check is the package's own
 		},
 		{
 			name:   "field renamed at one use",
@@ -162,6 +163,52 @@ func TestInfer(t *testing.T) {
 			exported: true, // an argument change: the same call in the package
 		},
 		{
+			name:   "an import path changed is the file's own",
+			path:   "a.go",
+			before: "package a\n\nimport (\n\t\"io/ioutil\"\n)\n\nvar s = \"io/ioutil\"\n",
+			after:  "package a\n\nimport (\n\t\"io\"\n)\n\nvar s = \"io/ioutil\"\n",
+			want:   "package a\n\nimport (\n\t\"io\"\n)\n\nvar s = \"io/ioutil\"\n",
+		},
+		{
+			name:   "a type named at one use, not where the same tokens open a function literal",
+			path:   "a.go",
+			before: "package a\n\nvar v func(a int) int\nvar w func(a int) int\nvar x = func(a int) int { return a }\n",
+			after:  "package a\n\nvar v Fn\nvar w func(a int) int\nvar x = func(a int) int { return a }\n",
+			want:   "package a\n\nvar v Fn\nvar w Fn\nvar x = func(a int) int { return a }\n",
+			kind:   KindRepeat, exported: true, pkg: true,
+		},
+		{
+			name:   "a predeclared name replaces a type in every package",
+			path:   "a.go",
+			before: "package a\n\nvar v interface{}\nvar w []interface{}\n",
+			after:  "package a\n\nvar v any\nvar w []interface{}\n",
+			want:   "package a\n\nvar v any\nvar w []any\n",
+			kind:   KindRepeat, exported: true,
+		},
+		{
+			name:   "a renamed declaration's doc comment follows",
+			path:   "a.go",
+			before: "package a\n\n// load reads p; see also loader.\nfunc load(p string) {}\n\nvar x = load\n",
+			after:  "package a\n\n// load reads p; see also loader.\nfunc read(p string) {}\n\nvar x = load\n",
+			want:   "package a\n\n// read reads p; see also loader.\nfunc read(p string) {}\n\nvar x = read\n",
+			kind:   KindRename, exported: true,
+		},
+		{
+			name:   "a setting deleted goes at its copies",
+			path:   "a_test.go",
+			before: "package a\n\nfunc A() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			after:  "package a\n\nfunc A() {\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			want:   "package a\n\nfunc A() {\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			kind:   KindRepeat, exported: true,
+		},
+		{
+			name:   "a step of the code deleted stays where it was",
+			path:   "a.js",
+			before: "function a() {\n  server.close(cb);\n}\nfunction b() {\n  server.close(cb);\n}\n",
+			after:  "function a() {\n}\nfunction b() {\n  server.close(cb);\n}\n",
+			want:   "function a() {\n}\nfunction b() {\n  server.close(cb);\n}\n",
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
@@ -184,6 +231,9 @@ func TestInfer(t *testing.T) {
 			}
 			if c != nil && c.Exported != tc.exported {
 				t.Errorf("exported %v, want %v", c.Exported, tc.exported)
+			}
+			if c != nil && c.Package != tc.pkg && kind == KindRepeat {
+				t.Errorf("package %v, want %v", c.Package, tc.pkg)
 			}
 			if c != nil && c.Pending != tc.pending {
 				t.Errorf("pending %v, want %v", c.Pending, tc.pending)
@@ -227,4 +277,37 @@ func FuzzInfer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestChangeReach checks where a change's sites may lie beyond the edited
+// file, and when they are proposed.
+func TestChangeReach(t *testing.T) {
+	ctx := context.Background()
+	infer := func(path, before, after string) *Change {
+		t.Helper()
+		s, oe, ne := diffBounds(before, after)
+		c := Infer(ctx, path, "", before, after, Hunk{Path: path, Start: s, Old: before[s:oe], New: after[s:ne]})
+		if c == nil {
+			t.Fatalf("no change inferred from %q to %q", before, after)
+		}
+		return c
+	}
+	lit := infer("a.js", "log('should presist store');\n", "log('should persist store');\n")
+	if lit.Name != "presist" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
+		t.Errorf("literal change: name %q, reaches other JS files %v, Python %v", lit.Name, lit.Reaches("t/a.js", "u/b.js"), lit.Reaches("a.js", "a.py"))
+	}
+	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
+		t.Errorf("a repeated change goes to other files only once the edited one holds no site: %v %v", lit.Elsewhere(0), lit.Elsewhere(1))
+	}
+	wrap := infer("a.go", "package a\n\nvar e = os.Exit\n", "package a\n\nvar e = OsExiter\n")
+	if !wrap.Package || wrap.Reaches("a.go", "scripts/b.go") || !wrap.Reaches("a.go", "b.go") {
+		t.Errorf("a change to a package's own name: package %v", wrap.Package)
+	}
+	ren := infer("a.go", "package a\n\nfunc f() { load(1) }\n", "package a\n\nfunc f() { read(1) }\n")
+	if !ren.Pending || ren.New != "read" || !ren.Elsewhere(5) {
+		t.Fatalf("rename at a use: pending %v, new %q", ren.Pending, ren.New)
+	}
+	if !ren.Declares("b.go", "package a\n\nfunc load(n int) {}\n") || ren.Declares("c.go", "package a\n\nvar x = load(2)\n") {
+		t.Error("Declares: want true for the file that declares load, false for one that uses it")
+	}
 }
