@@ -123,11 +123,16 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		}
 		return nil // a use switched to another name: nothing says where else
 	}
-	if len(old) == 1 && len(cur) == 1 && old[0].class == classString && cur[0].class == classString && len(old[0].text) >= minLiteral {
-		if imported(bt, oi) {
+	if len(old) == 1 && len(cur) >= 1 && old[0].class == classString && len(old[0].text) >= minLiteral {
+		// A literal changed, or replaced by a name or an expression (a
+		// constant introduced): the same literal elsewhere changes too.
+		repl := after[cur[0].start:cur[len(cur)-1].end]
+		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") {
 			return nil // a file's imports are its own
 		}
-		return literal(path, after, old[0].text, cur[0].text)
+		c := literal(path, after, old[0].text, repl)
+		c.Package = goFile(path) && localName(old, cur)
+		return c
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
@@ -236,11 +241,12 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	}
 	// A use switched to a name declared elsewhere, or a rename begun far
 	// from its declaration: the other files tell which.
-	pending := !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	global := pyFile(path) && assignedAt(before, bt, at)
+	pending := !local && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
 	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
-	c.Exported = !local && declaredAt(bt, at) || pending
+	c.Exported = !local && (declaredAt(bt, at) || global) || pending
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -405,6 +411,15 @@ func fieldAt(src string, toks []token, k int) bool {
 }
 
 func goFile(path string) bool { return strings.HasSuffix(path, ".go") }
+
+func pyFile(path string) bool { return strings.HasSuffix(path, ".py") }
+
+// assignedAt reports whether toks[k] is assigned at column 0 of its line
+// (name = value, not name == value): a Python module's variable.
+func assignedAt(src string, toks []token, k int) bool {
+	return (toks[k].start == 0 || src[toks[k].start-1] == '\n') && k+1 < len(toks) && toks[k+1].text == "=" &&
+		(k+2 >= len(toks) || toks[k+2].text != "=" || toks[k+2].start != toks[k+1].end)
+}
 
 func keyword(s string) bool {
 	switch s {

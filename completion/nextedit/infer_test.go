@@ -209,6 +209,22 @@ func TestInfer(t *testing.T) {
 			want:   "function a() {\n}\nfunction b() {\n  server.close(cb);\n}\n",
 		},
 		{
+			name:   "a literal replaced by a constant at one use",
+			path:   "a_test.go",
+			before: "package a\n\nvar a = []string{\"sub\", \"--generate-completion\"}\nvar b = []string{\"--generate-completion\"}\n",
+			after:  "package a\n\nvar a = []string{\"sub\", completionFlag}\nvar b = []string{\"--generate-completion\"}\n",
+			want:   "package a\n\nvar a = []string{\"sub\", completionFlag}\nvar b = []string{completionFlag}\n",
+			kind:   KindRepeat, exported: true, pkg: true,
+		},
+		{
+			name:   "a Python module variable renamed where it is assigned",
+			path:   "conf.py",
+			before: "master_doc = 'index'\nlatex = [(master_doc, 'a.tex')]\nif master_doc == 'x':\n    pass\n",
+			after:  "root_doc = 'index'\nlatex = [(master_doc, 'a.tex')]\nif master_doc == 'x':\n    pass\n",
+			want:   "root_doc = 'index'\nlatex = [(root_doc, 'a.tex')]\nif root_doc == 'x':\n    pass\n",
+			kind:   KindRename, exported: true,
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
