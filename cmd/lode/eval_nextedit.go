@@ -53,7 +53,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stdout, "lode eval nextedit  %s  (%s, %s/%s)\n", repo, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	preds := []nePredictor{{name: "nothing (baseline)"}, {name: "textual occurrences (baseline)", predict: neTextual}, {name: "offline predictor", predict: neOffline}}
-	var all, focused [3]neScore
+	var all, focused, strict [3]neScore
 	var lat []time.Duration
 	tally := map[string]int{}
 	replayed := 0
@@ -93,6 +93,9 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 				}
 				neWhy(ctx, w, cs, sugg, tally)
 			}
+			if cs.strict {
+				strict[i].add(s)
+			}
 			if cs.focused {
 				focused[i].add(s)
 			}
@@ -101,6 +104,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "commits read: %d, replayed (a first hunk and related hunks): %d\n", len(commits), replayed)
 	neReport(stdout, "all replayed commits", preds, all)
 	neReport(stdout, "commits whose first hunk is a rename or a repeated change", preds, focused)
+	neReport(stdout, "the same, a repeated change told by a remaining hunk that makes exactly that change", preds, strict)
 	if *why {
 		neWhyReport(stdout, tally)
 	}
@@ -160,6 +164,11 @@ type neCase struct {
 	first        nextedit.Hunk
 	rest         []neHunk // related remaining hunks; in file, in after's offsets
 	focused      bool     // the first hunk is a rename or a repeated change
+	// strict is focused with a stricter test of a repeated change: a
+	// remaining hunk makes exactly the first hunk's token change (its old
+	// text with the old tokens replaced is its new text), not merely
+	// holds both token texts, which numbers and brackets do by chance.
+	strict bool
 }
 
 const neMaxFileSize = 256 << 10
@@ -220,10 +229,21 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		}
 		return strings.Contains(rOld, old) && strings.Contains(rNew, cur)
 	}
-	repeated := false
+	// exactly tells whether a remaining hunk makes the same token change.
+	exactly := func(rOld, rNew string) bool {
+		switch {
+		case !ok || old == "" && cur == "":
+			return false
+		case old == "":
+			return strings.Contains(rNew, cur) && neNormal(strings.Replace(rNew, cur, "", 1)) == neNormal(rOld)
+		}
+		return strings.Contains(rOld, old) && neNormal(strings.ReplaceAll(rOld, old, cur)) == neNormal(rNew)
+	}
+	repeated, same := false, false
 	for _, r := range hunks[1:] {
 		rOld := cs.parentText[r.file][r.start:r.end]
 		rep := repeats(rOld, r.text)
+		same = same || exactly(rOld, r.text)
 		if r.file != h.file && !rep && !(ok && neIdent(old) && strings.Contains(rOld, old)) {
 			continue
 		}
@@ -237,6 +257,7 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		return nil, nil
 	}
 	cs.focused = repeated || ok && neIdent(old) && neIdent(cur)
+	cs.strict = same || ok && neIdent(old) && neIdent(cur)
 	return cs, nil
 }
 
