@@ -87,6 +87,9 @@ func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
 	if !same || src != c.after {
 		toks = lex(src, commentsOf(path))
 	}
+	if !same && c.Package && goFile(path) && goPackage(toks) != goPackage(c.afterToks) {
+		return nil // a Go test package beside the package sees only its exported names
+	}
 	var out []Edit
 	for _, e := range c.sites(src, toks, scope, same) {
 		if e.Start < skip.End && e.End > skip.Start || e.Start == skip.Start && e.End == skip.Start {
@@ -411,6 +414,16 @@ func fieldAt(src string, toks []token, k int) bool {
 }
 
 func goFile(path string) bool { return strings.HasSuffix(path, ".go") }
+
+// goPackage returns the name a Go file's package clause gives.
+func goPackage(toks []token) string {
+	for k := 0; k+1 < len(toks); k++ {
+		if toks[k].text == "package" {
+			return toks[k+1].text
+		}
+	}
+	return ""
+}
 
 func pyFile(path string) bool { return strings.HasSuffix(path, ".py") }
 

@@ -319,6 +319,13 @@ func TestChangeReach(t *testing.T) {
 	if !wrap.Package || wrap.Reaches("a.go", "scripts/b.go") || !wrap.Reaches("a.go", "b.go") {
 		t.Errorf("a change to a package's own name: package %v", wrap.Package)
 	}
+	full := Span{0, 1 << 20}
+	if n := len(wrap.Sites("b.go", "package a\n\nvar f = os.Exit\n", full, Span{-1, -1}, false)); n != 1 {
+		t.Errorf("%d sites in the same package, want 1", n)
+	}
+	if n := len(wrap.Sites("b_test.go", "package a_test\n\nvar f = os.Exit\n", full, Span{-1, -1}, false)); n != 0 {
+		t.Errorf("%d sites in the external test package, want 0", n)
+	}
 	ren := infer("a.go", "package a\n\nfunc f() { load(1) }\n", "package a\n\nfunc f() { read(1) }\n")
 	if !ren.Pending || ren.New != "read" || !ren.Elsewhere(5) {
 		t.Fatalf("rename at a use: pending %v, new %q", ren.Pending, ren.New)
