@@ -86,6 +86,9 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks, d.Round(time.Microsecond))
 			}
 			all[i].add(s)
+			if *why && *verbose && i == 2 && !cs.focused {
+				neWrong(stdout, cs, sugg)
+			}
 			if *why && i == 2 && cs.focused {
 				var w io.Writer
 				if *verbose {

@@ -130,8 +130,8 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		// A literal changed, or replaced by a name or an expression (a
 		// constant introduced): the same literal elsewhere changes too.
 		repl := after[cur[0].start:cur[len(cur)-1].end]
-		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") {
-			return nil // a file's imports are its own
+		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
+			return nil // a file's imports are its own; a string that names a variable is renamed with it
 		}
 		c := literal(path, after, old[0].text, repl)
 		c.Package = goFile(path) && localName(old, cur)
@@ -155,6 +155,26 @@ func imported(toks []token, k int) bool {
 			return true
 		case ";", ")", "=":
 			return false
+		}
+	}
+	return false
+}
+
+// namesIdent reports whether the string literal lit holds nothing but the
+// name of an identifier of toks (a parameter a test table names, an
+// attribute looked up by name): it is renamed in the scope of that
+// identifier, not everywhere.
+func namesIdent(toks []token, lit string) bool {
+	if len(lit) < 3 {
+		return false
+	}
+	name := lit[1 : len(lit)-1]
+	if longestWord(name) != name && !reserved[name] {
+		return false
+	}
+	for _, t := range toks {
+		if t.class == classIdent && t.text == name {
+			return true
 		}
 	}
 	return false

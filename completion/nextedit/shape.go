@@ -67,6 +67,9 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 			})
 		}
 	default: // replaced
+		if o, n := bt[oldArgs[k].Start:oldArgs[k].End], at[newArgs[k].Start:newArgs[k].End]; len(o) == 1 && len(n) == 1 && o[0].class == classNumber && n[0].class == classNumber {
+			return nil // a number tuned at one call: the same number elsewhere has its own reasons
+		}
 		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
 		call := callText(bt, open, oldArgs)
@@ -321,7 +324,8 @@ func removeArg(toks []token, args []Span, open, close, k int) Edit {
 // repeat infers a token-level change (a changed field, a wrapped call, an
 // added keyword) to repeat at the other sites with the same tokens.
 func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
-	if oi == oj {
+	insertion := oi == oj
+	if insertion {
 		// An insertion repeats on the same line elsewhere: its line is
 		// the pattern (its neighbours alone match too much: "if err").
 		ls, le := oi, oj
@@ -353,9 +357,14 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	pattern := bt[oi:oj]
 	idents := 0
 	for _, t := range pattern {
-		if t.class == classIdent {
+		// A line an insertion repeats on needs a name of its own: a
+		// line of keywords and constants (") -> None:") is everywhere.
+		if t.class == classIdent && (!insertion || !constants[t.text] && !reserved[t.text] && !keyword(t.text)) {
 			idents++
 		}
+	}
+	if hasIdent(pattern, "import") || hasIdent(pattern, "require") {
+		return nil // a file's imports are its own
 	}
 	if len(pattern) < 2 || idents == 0 || ni == nj || bt[oj-1].end-bt[oi].start > 200 ||
 		strings.Contains(after[at[ni].start:at[nj-1].end], "\n") ||
@@ -469,6 +478,7 @@ func constantCall(toks []token) bool {
 	return true
 }
 
+// constants are the names of constants common to the languages lode reads.
 var constants = map[string]bool{"true": true, "false": true, "True": true, "False": true, "None": true, "nil": true, "null": true, "undefined": true}
 
 func hasIdent(toks []token, s string) bool {
