@@ -375,6 +375,9 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	for j, t := range pattern {
 		want[j] = t.text
 	}
+	if newNumber(pattern, at[ni:nj]) {
+		return nil // a bound or a count set for one site: the others have their own
+	}
 	repl := after[at[ni].start:at[nj-1].end]
 	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
 	c.Package = goFile(path) && localName(bt[oi:oj], at[ni:nj])
@@ -484,6 +487,20 @@ var constants = map[string]bool{"true": true, "false": true, "True": true, "Fals
 func hasIdent(toks []token, s string) bool {
 	for _, t := range toks {
 		if t.text == s {
+			return true
+		}
+	}
+	return false
+}
+
+// newNumber reports whether cur holds a number old does not.
+func newNumber(old, cur []token) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for _, t := range cur {
+		if t.class == classNumber && !had[t.text] {
 			return true
 		}
 	}
