@@ -381,6 +381,12 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	repl := after[at[ni].start:at[nj-1].end]
 	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
 	c.Package = goFile(path) && localName(bt[oi:oj], at[ni:nj])
+	// A change that brings a name of the code's own (a new type, a new
+	// field) moves its uses to it, in every file that holds the old form;
+	// one to a built-in spelling is a choice for each site (data from
+	// replayed histories: a Python type annotation widened to object at
+	// one parameter, not at the others).
+	c.Exported = c.Name == "" || bringsName(bt[oi:oj], at[ni:nj], path)
 	follows := opener(bt, oj)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -532,6 +538,33 @@ func localName(old, cur []token) bool {
 		}
 	}
 	return false
+}
+
+// bringsName reports whether cur names an identifier that old does not,
+// is not selected (x.Name), and is none of the language's own names.
+func bringsName(old, cur []token, path string) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for k, t := range cur {
+		if t.class != classIdent || had[t.text] || k > 0 && cur[k-1].text == "." || constants[t.text] || reserved[t.text] || keyword(t.text) {
+			continue
+		}
+		switch {
+		case goFile(path) && goPredeclared[t.text], pyFile(path) && pyBuiltins[t.text]:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// pyBuiltins are Python's built-in names most often written in code.
+var pyBuiltins = map[string]bool{
+	"object": true, "str": true, "int": true, "float": true, "bool": true, "bytes": true, "dict": true,
+	"list": true, "tuple": true, "set": true, "frozenset": true, "type": true, "len": true, "print": true,
+	"isinstance": true, "range": true, "super": true, "iter": true, "next": true, "open": true,
 }
 
 // goPredeclared are Go's keywords and predeclared names, which every
