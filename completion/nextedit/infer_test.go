@@ -283,6 +283,14 @@ func TestInfer(t *testing.T) {
 			exported: true, // the docstring changed whole: the same docstring elsewhere
 		},
 		{
+			name:   "an argument wrapped at one call, wherever it stands in the others",
+			path:   "z.go",
+			before: "package a\n\nvar a = fmt.Sprintf(x, m, o, f.Usage, e)\nvar b = fmt.Sprintf(x, o, f.Usage, e)\nvar c = fmt.Println(f.Usage)\n",
+			after:  "package a\n\nvar a = fmt.Sprintf(x, m, o, quote(f.Usage), e)\nvar b = fmt.Sprintf(x, o, f.Usage, e)\nvar c = fmt.Println(f.Usage)\n",
+			want:   "package a\n\nvar a = fmt.Sprintf(x, m, o, quote(f.Usage), e)\nvar b = fmt.Sprintf(x, o, quote(f.Usage), e)\nvar c = fmt.Println(f.Usage)\n",
+			kind:   KindArgument, exported: true,
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",

@@ -73,6 +73,25 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
 		call := callText(bt, open, oldArgs)
+		if o := bt[oldArgs[k].Start:oldArgs[k].End]; len(o) >= 2 && wraps(at[newArgs[k].Start:newArgs[k].End], o) {
+			// An argument wrapped (x.F → quote(x.F)): the same argument
+			// of the same function, wherever it stands among the others.
+			recv := receiver(bt, open-1)
+			c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+				return callSites(toks, name, -1, scope, func(args []Span, open, close int) (Edit, bool) {
+					if receiver(toks, open-1) != recv {
+						return Edit{}, false
+					}
+					for _, a := range args {
+						if text(toks[a.Start:a.End]) == was {
+							return Edit{Start: toks[a.Start].start, End: toks[a.End-1].end, NewText: arg}, true
+						}
+					}
+					return Edit{}, false
+				})
+			}
+			return c
+		}
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				a := args[k]
@@ -84,6 +103,31 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		}
 	}
 	return c
+}
+
+// wraps reports whether cur is a call whose arguments hold old: old
+// wrapped (f(old), f(old, y)).
+func wraps(cur, old []token) bool {
+	if len(cur) < len(old)+3 || cur[0].class != classIdent {
+		return false
+	}
+	k := 0
+	for k+2 < len(cur) && cur[k].class == classIdent && cur[k+1].text == "." {
+		k += 2
+	}
+	if k+1 >= len(cur) || cur[k+1].text != "(" || cur[len(cur)-1].text != ")" {
+		return false
+	}
+	args, close := splitArgs(cur, k+1)
+	if close != len(cur)-1 {
+		return false
+	}
+	for _, a := range args {
+		if text(cur[a.Start:a.End]) == text(old) {
+			return true
+		}
+	}
+	return false
 }
 
 // receiver returns the identifier before the "." that precedes toks[n],
@@ -267,7 +311,8 @@ func placeholder(param []token) string {
 }
 
 // callSites calls edit for every call of name in scope with want
-// arguments (not its declarations) and returns the edits it makes.
+// arguments (any number if want < 0; not its declarations) and returns
+// the edits it makes.
 func callSites(toks []token, name string, want int, scope Span, edit func(args []Span, open, close int) (Edit, bool)) []Edit {
 	var out []Edit
 	for j := 0; j+1 < len(toks); j++ {
@@ -276,7 +321,7 @@ func callSites(toks []token, name string, want int, scope Span, edit func(args [
 			continue
 		}
 		args, close := splitArgs(toks, j+1)
-		if close == len(toks) || len(args) != want {
+		if close == len(toks) || want >= 0 && len(args) != want {
 			continue
 		}
 		if e, ok := edit(args, j+1, close); ok {
