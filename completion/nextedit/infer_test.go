@@ -80,7 +80,7 @@ func TestInfer(t *testing.T) {
 			before: "log(x, 'info');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
 			after:  "log(x, 'debug');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
 			want:   "log(x, 'debug');\nlog(x, 'debug');\nlog(y, 'info');\nlog(x, 'warn');\n",
-			kind:   KindArgument,
+			kind:   KindArgument, exported: true, // the same call in other files
 		},
 		{
 			name:   "parameter added to a declaration",
