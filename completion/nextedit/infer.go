@@ -60,9 +60,11 @@ func (c *Change) Declares(path, src string) bool {
 // change must reach every use, or the code breaks: its sites go together.
 // A repeated change is the user's choice: the edited file's sites come
 // first, the other files' once none is left there (data from replayed
-// histories: a change repeated through a file often stops at its end).
+// histories: a change repeated through a file often stops at its end);
+// but one that names nothing of its own, only the language's words and
+// punctuation (interface{} → any), means the same everywhere.
 func (c *Change) Elsewhere(here int) bool {
-	return c.Exported && (c.Kind != KindRepeat || here == 0)
+	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || here == 0)
 }
 
 // Reaches reports whether the change may have sites in the file other,

@@ -179,9 +179,9 @@ func TestInfer(t *testing.T) {
 		{
 			name:   "a predeclared name replaces a type in every package",
 			path:   "a.go",
-			before: "package a\n\nvar v interface{}\nvar w []interface{}\n",
-			after:  "package a\n\nvar v any\nvar w []interface{}\n",
-			want:   "package a\n\nvar v any\nvar w []any\n",
+			before: "package a\n\nvar v interface{}\nvar w = []interface{}{1}\n\nfunc f() interface{} { return nil }\n",
+			after:  "package a\n\nvar v any\nvar w = []interface{}{1}\n\nfunc f() interface{} { return nil }\n",
+			want:   "package a\n\nvar v any\nvar w = []any{1}\n\nfunc f() any { return nil }\n",
 			kind:   KindRepeat, exported: true,
 		},
 		{
@@ -380,6 +380,9 @@ func TestChangeReach(t *testing.T) {
 	}
 	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
 		t.Errorf("a repeated change goes to other files only once the edited one holds no site: %v %v", lit.Elsewhere(0), lit.Elsewhere(1))
+	}
+	if spell := infer("a.go", "package a\n\nvar v interface{}\n", "package a\n\nvar v any\n"); spell.Name != "" || !spell.Elsewhere(3) {
+		t.Errorf("a change of the language's spelling (name %q) goes to other files with the edited one's sites", spell.Name)
 	}
 	wrap := infer("a.go", "package a\n\nvar e = os.Exit\n", "package a\n\nvar e = OsExiter\n")
 	if !wrap.Package || wrap.Reaches("a.go", "scripts/b.go") || !wrap.Reaches("a.go", "b.go") {

@@ -447,8 +447,8 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 					continue next
 				}
 			}
-			if o := opener(toks, j+len(want)); o != "" && o != follows {
-				continue // the tokens play another part there: a type became a function literal, a name a call
+			if o := opener(toks, j+len(want)); o != follows && (o == "(" || o == "[" || o == "{" && (want[0] == "func" || want[0] == "function")) {
+				continue // the tokens play another part there: a function type began a function literal, a name a call
 			}
 			out = append(out, Edit{Start: toks[j].start, End: toks[j+len(want)-1].end, NewText: repl})
 			j += len(want) - 1
