@@ -17,6 +17,7 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 
 	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 )
 
@@ -32,6 +33,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	max := fl.Int("commits", 500, "replay at most this many commits, newest first")
 	maxFiles := fl.Int("files", 10, "skip commits that modify more source files than this")
 	verbose := fl.Bool("v", false, "print every replayed commit: its first change and what each predictor found")
+	why := fl.Bool("why", false, "classify the remaining hunks of focused commits the offline predictor missed (with -v, each one)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lode eval nextedit [flags] REPO   (a git repository)")
 		fl.PrintDefaults()
@@ -51,8 +53,9 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintf(stdout, "lode eval nextedit  %s  (%s, %s/%s)\n", repo, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	preds := []nePredictor{{name: "nothing (baseline)"}, {name: "textual occurrences (baseline)", predict: neTextual}, {name: "offline predictor", predict: neOffline}}
-	var all, focused [3]neScore
+	var all, focused, strict [3]neScore
 	var lat []time.Duration
+	tally := map[string]int{}
 	replayed := 0
 	for _, c := range commits {
 		if ctx.Err() != nil {
@@ -83,6 +86,19 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks, d.Round(time.Microsecond))
 			}
 			all[i].add(s)
+			if *why && *verbose && i == 2 && !cs.focused {
+				neWrong(stdout, cs, sugg)
+			}
+			if *why && i == 2 && cs.focused {
+				var w io.Writer
+				if *verbose {
+					w = stdout
+				}
+				neWhy(ctx, w, cs, sugg, tally)
+			}
+			if cs.strict {
+				strict[i].add(s)
+			}
 			if cs.focused {
 				focused[i].add(s)
 			}
@@ -91,6 +107,10 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	fmt.Fprintf(stdout, "commits read: %d, replayed (a first hunk and related hunks): %d\n", len(commits), replayed)
 	neReport(stdout, "all replayed commits", preds, all)
 	neReport(stdout, "commits whose first hunk is a rename or a repeated change", preds, focused)
+	neReport(stdout, "the same, a repeated change told by a remaining hunk that makes exactly that change", preds, strict)
+	if *why {
+		neWhyReport(stdout, tally)
+	}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		q := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
@@ -147,6 +167,11 @@ type neCase struct {
 	first        nextedit.Hunk
 	rest         []neHunk // related remaining hunks; in file, in after's offsets
 	focused      bool     // the first hunk is a rename or a repeated change
+	// strict is focused with a stricter test of a repeated change: a
+	// remaining hunk makes exactly the first hunk's token change (its old
+	// text with the old tokens replaced is its new text), not merely
+	// holds both token texts, which numbers and brackets do by chance.
+	strict bool
 }
 
 const neMaxFileSize = 256 << 10
@@ -207,10 +232,21 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		}
 		return strings.Contains(rOld, old) && strings.Contains(rNew, cur)
 	}
-	repeated := false
+	// exactly tells whether a remaining hunk makes the same token change.
+	exactly := func(rOld, rNew string) bool {
+		switch {
+		case !ok || old == "" && cur == "":
+			return false
+		case old == "":
+			return strings.Contains(rNew, cur) && neNormal(strings.Replace(rNew, cur, "", 1)) == neNormal(rOld)
+		}
+		return strings.Contains(rOld, old) && neNormal(strings.ReplaceAll(rOld, old, cur)) == neNormal(rNew)
+	}
+	repeated, same := false, false
 	for _, r := range hunks[1:] {
 		rOld := cs.parentText[r.file][r.start:r.end]
 		rep := repeats(rOld, r.text)
+		same = same || exactly(rOld, r.text)
 		if r.file != h.file && !rep && !(ok && neIdent(old) && strings.Contains(rOld, old)) {
 			continue
 		}
@@ -224,6 +260,7 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		return nil, nil
 	}
 	cs.focused = repeated || ok && neIdent(old) && neIdent(cur)
+	cs.strict = same || ok && neIdent(old) && neIdent(cur)
 	return cs, nil
 }
 
@@ -284,17 +321,25 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	if c == nil {
 		return nil, time.Since(start)
 	}
+	if c.Pending {
+		d := time.Since(start)
+		ok, dc := neConfirm(ctx, cs, c)
+		if !ok {
+			return nil, d + dc
+		}
+		start = time.Now().Add(-d - dc)
+	}
 	var out []neSuggestion
 	skip := nextedit.Span{Start: cs.first.Start, End: cs.first.Start + len(cs.first.New)}
 	for _, e := range c.Sites(cs.file, cs.after, c.Scope, skip, true) {
 		out = append(out, neSuggestion{cs.file, e.Start, e.End, e.NewText})
 	}
 	d := time.Since(start)
-	if !c.Exported {
+	if !c.Elsewhere(len(out)) {
 		return out, d
 	}
 	for _, f := range neOtherFiles(ctx, cs, c.Name) {
-		if c.Package && path.Dir(f) != path.Dir(cs.file) {
+		if !c.Reaches(cs.file, f) {
 			continue
 		}
 		src := cs.parentText[f]
@@ -307,10 +352,49 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	return out, d
 }
 
-// neOtherFiles returns the files other than the edited one that name
-// name at the parent (at most 20), reading their text into cs.
+// neConfirm tells whether a pending rename holds, as lode serve does: no
+// other file names the new name and one declares the old.
+// It returns the time spent, reading files left out.
+func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.Duration) {
+	if slices.Equal(index.Tokens(c.New), []string{c.New}) {
+		if out, _ := neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", c.New, cs.parent); strings.TrimSpace(out) != "" {
+			return false, 0
+		}
+	}
+	files := neOtherFiles(ctx, cs, c.Name)
+	start := time.Now()
+	for _, f := range files {
+		if c.Reaches(cs.file, f) && c.Declares(f, cs.parentText[f]) {
+			return true, time.Since(start)
+		}
+	}
+	return false, time.Since(start)
+}
+
+// neOtherFiles returns the files other than the edited one that may hold
+// sites, as lode serve finds them: those that name name at the parent, as
+// the index would (a word it keeps), or, without a name, those of the
+// edited file's directory with its extension. At most 20, their text read
+// into cs.
 func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
-	out, _ := neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", name, cs.parent)
+	var out string
+	switch {
+	case name == "":
+		args := []string{"ls-tree", "--name-only", cs.parent}
+		if dir := path.Dir(cs.file); dir != "." {
+			args = append(args, dir+"/")
+		}
+		out, _ = neGit(ctx, cs.repo, args...)
+		var same []string
+		for _, f := range strings.Split(out, "\n") {
+			if path.Ext(f) == path.Ext(cs.file) {
+				same = append(same, f)
+			}
+		}
+		out = strings.Join(same, "\n")
+	case slices.Equal(index.Tokens(name), []string{name}):
+		out, _ = neGit(ctx, cs.repo, "grep", "-l", "-w", "-F", "-e", name, cs.parent)
+	}
 	var files []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.TrimPrefix(line, cs.parent+":")

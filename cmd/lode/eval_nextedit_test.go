@@ -84,6 +84,16 @@ func TestEvalNextEdit(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
+	// The strict reading of focused commits holds the same two here; -why
+	// classifies the missed hunks of focused commits (none).
+	out.Reset()
+	if code := runEvalNextEdit(context.Background(), []string{"-why", repo}, &out, &errb); code != 0 {
+		t.Fatalf("-why: exit %d: %s", code, errb.String())
+	}
+	if got := out.String(); strings.Count(got, "offline predictor                      2       4       4     1.000       4       4   1.000") != 2 ||
+		!strings.Contains(got, "a remaining hunk that makes exactly that change") || !strings.Contains(got, "missed, by reason") {
+		t.Errorf("-why output lacks the strict table or the reasons:\n%s", got)
+	}
 	if code := runEvalNextEdit(context.Background(), nil, &out, &errb); code != 2 {
 		t.Errorf("no REPO: exit %d, want 2", code)
 	}

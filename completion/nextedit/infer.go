@@ -2,8 +2,10 @@ package nextedit
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -23,11 +25,20 @@ type Span struct{ Start, End int }
 // a text where it applies again.
 type Change struct {
 	Kind string
-	// Name is the identifier the change concerns (renamed, or called);
-	// Exported says its uses may lie in other files, Package that they
-	// lie only in the files of the same directory (a Go package).
+	// Name is the identifier the change concerns (renamed, or called),
+	// or for a repeated change a word its sites hold: the index finds the
+	// other files that may hold sites by it. An empty Name with Exported
+	// says the sites may lie in the files of the same directory with the
+	// same extension. Exported says sites may lie in other files, Package
+	// that they lie only in the files of the same directory (a Go
+	// package).
 	Name              string
 	Exported, Package bool
+	// Pending says the change holds only if another file declares Name
+	// and none names New: a rename begun at a use of a name declared
+	// elsewhere. Declares tells which files declare Name.
+	Pending bool
+	New     string
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
 	Scope Span
@@ -38,6 +49,38 @@ type Change struct {
 	afterToks []token
 }
 
+// Declares reports whether src, the text of path, declares the change's
+// Name at its top level: where a pending rename is confirmed.
+func (c *Change) Declares(path, src string) bool {
+	return declaredIn(src, lex(src, commentsOf(path)), c.Name)
+}
+
+// Elsewhere reports whether the change's sites in other files are
+// proposed, given how many the edited file holds. A rename or a signature
+// change must reach every use, or the code breaks: its sites go together.
+// A repeated change is the user's choice: the edited file's sites come
+// first, the other files' once none is left there (data from replayed
+// histories: a change repeated through a file often stops at its end);
+// but one that names nothing of its own, only the language's words and
+// punctuation (interface{} → any), means the same everywhere.
+func (c *Change) Elsewhere(here int) bool {
+	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || here == 0)
+}
+
+// Reaches reports whether the change may have sites in the file other,
+// given that it was inferred in path: a Go name that is not exported only
+// in its package's directory, a repeated change only in files of the
+// same language.
+func (c *Change) Reaches(path, other string) bool {
+	switch {
+	case c.Package && filepath.Dir(other) != filepath.Dir(path):
+		return false
+	case c.Kind == KindRepeat:
+		return filepath.Ext(other) == filepath.Ext(path)
+	}
+	return true
+}
+
 // Sites returns the edits that apply the change to src, the text of path,
 // within scope, skipping the range skip (the user's own edit). same says
 // src is the edited document.
@@ -45,6 +88,9 @@ func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
 	toks := c.afterToks
 	if !same || src != c.after {
 		toks = lex(src, commentsOf(path))
+	}
+	if !same && c.Package && goFile(path) && goPackage(toks) != goPackage(c.afterToks) {
+		return nil // a Go test package beside the package sees only its exported names
 	}
 	var out []Edit
 	for _, e := range c.sites(src, toks, scope, same) {
@@ -82,13 +128,58 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		}
 		return nil // a use switched to another name: nothing says where else
 	}
-	if len(old) == 1 && len(cur) == 1 && old[0].class == classString && cur[0].class == classString && len(old[0].text) >= minLiteral {
-		return literal(after, old[0].text, cur[0].text)
+	if len(old) == 1 && len(cur) >= 1 && old[0].class == classString && len(old[0].text) >= minLiteral {
+		// A literal changed, or replaced by a name or an expression (a
+		// constant introduced): the same literal elsewhere changes too.
+		repl := after[cur[0].start:cur[len(cur)-1].end]
+		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
+			return nil // a file's imports are its own; a string that names a variable is renamed with it
+		}
+		c := literal(path, after, old[0].text, repl)
+		c.Package = goFile(path) && localName(old, cur)
+		return c
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
-	return repeat(before, after, bt, at, oi, oj, ni, nj)
+	if ni == nj {
+		return deleted(path, before, after, bt, oi, oj)
+	}
+	return repeat(path, before, after, bt, at, oi, oj, ni, nj)
+}
+
+// imported reports whether toks[k] is a module an import names: import
+// "x", import ( ... "x" ), import y from 'x', require('x').
+func imported(toks []token, k int) bool {
+	for j := k - 1; j >= 0 && j >= k-50; j-- {
+		switch toks[j].text {
+		case "import", "require":
+			return true
+		case ";", ")", "=":
+			return false
+		}
+	}
+	return false
+}
+
+// namesIdent reports whether the string literal lit holds nothing but the
+// name of an identifier of toks (a parameter a test table names, an
+// attribute looked up by name): it is renamed in the scope of that
+// identifier, not everywhere.
+func namesIdent(toks []token, lit string) bool {
+	if len(lit) < 3 {
+		return false
+	}
+	name := lit[1 : len(lit)-1]
+	if longestWord(name) != name && !reserved[name] {
+		return false
+	}
+	for _, t := range toks {
+		if t.class == classIdent && t.text == name {
+			return true
+		}
+	}
+	return false
 }
 
 // minLiteral is the shortest string literal, quotes included, whose change
@@ -97,9 +188,13 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 const minLiteral = 8
 
 // literal infers a string literal changed at one use (a typo, a renamed
-// key): the same literal elsewhere in the file changes too.
-func literal(after, old, cur string) *Change {
-	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+// key): the same literal elsewhere changes too, in the file and in the
+// other files of its language that hold it.
+func literal(path, after, old, cur string) *Change {
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(old)}
+	if c.Name == "" {
+		c.Exported = false
+	}
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
 		for _, t := range toks {
@@ -169,13 +264,14 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			return nil // the name was already in use: a different variable, not a rename
 		}
 	}
-	if !local && !declaredAt(bt, at) && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at)) {
-		return nil // a use switched to a name declared elsewhere, or a rename begun far from its declaration
-	}
-	c := &Change{Kind: KindRename, Name: old, Scope: scope}
+	// A use switched to a name declared elsewhere, or a rename begun far
+	// from its declaration: the other files tell which.
+	global := pyFile(path) && assignedAt(before, bt, at)
+	pending := !local && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
-	c.Exported = !local && declaredAt(bt, at)
+	c.Exported = !local && (declaredAt(bt, at) || global) || pending
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -188,9 +284,47 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
 		}
+		// The doc comment of the declaration names it too.
+		for k, t := range toks {
+			if t.class == classIdent && (t.text == old || same && t.text == name) && t.start >= scope.Start && t.end <= scope.End &&
+				(declaredAt(toks, k) || goFile(path) && fieldAt(src, toks, k)) {
+				out = append(out, docMentions(src, toks, k, old, name)...)
+			}
+		}
 		return out
 	}
 	return c
+}
+
+// docMentions returns the edits that rename old to name in the comment
+// lines right above the line of toks[k], a declaration.
+func docMentions(src string, toks []token, k int, old, name string) []Edit {
+	ls := strings.LastIndexByte(src[:toks[k].start], '\n') + 1
+	j := k
+	for j > 0 && toks[j-1].end > ls {
+		j--
+	}
+	gs := 0
+	if j > 0 {
+		gs = toks[j-1].end
+	}
+	if ls <= gs {
+		return nil
+	}
+	var out []Edit
+	gap := src[gs:ls]
+	for i := 0; ; {
+		n := strings.Index(gap[i:], old)
+		if n < 0 {
+			return out
+		}
+		s, e := i+n, i+n+len(old)
+		i = e
+		if s > 0 && isIdentPart(gap, s-1) || e < len(gap) && isIdentPart(gap, e) {
+			continue
+		}
+		out = append(out, Edit{Start: gs + s, End: gs + e, NewText: name})
+	}
 }
 
 // topLevel returns the lines of src around off from the start of the
@@ -303,6 +437,25 @@ func fieldAt(src string, toks []token, k int) bool {
 
 func goFile(path string) bool { return strings.HasSuffix(path, ".go") }
 
+// goPackage returns the name a Go file's package clause gives.
+func goPackage(toks []token) string {
+	for k := 0; k+1 < len(toks); k++ {
+		if toks[k].text == "package" {
+			return toks[k+1].text
+		}
+	}
+	return ""
+}
+
+func pyFile(path string) bool { return strings.HasSuffix(path, ".py") }
+
+// assignedAt reports whether toks[k] is assigned at column 0 of its line
+// (name = value, not name == value): a Python module's variable.
+func assignedAt(src string, toks []token, k int) bool {
+	return (toks[k].start == 0 || src[toks[k].start-1] == '\n') && k+1 < len(toks) && toks[k+1].text == "=" &&
+		(k+2 >= len(toks) || toks[k+2].text != "=" || toks[k+2].start != toks[k+1].end)
+}
+
 func keyword(s string) bool {
 	switch s {
 	case "return", "if", "else", "case", "in", "not", "and", "or", "is", "yield", "await", "go", "defer", "throw", "new", "delete":
@@ -320,6 +473,43 @@ func exported(path, name string) bool {
 		}
 	}
 	return true
+}
+
+// longestWord returns the longest run of letters, digits and underscores
+// in s that starts with a letter or underscore and is no keyword, or "".
+// It names a change's sites to the index: the longer a word, the fewer
+// files hold it.
+func longestWord(s string) string {
+	best := ""
+	for i := 0; i < len(s); {
+		if !isIdentStart(s, i) || s[i] == '$' {
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			continue
+		}
+		j := i
+		for j < len(s) && isIdentPart(s, j) && s[j] != '$' {
+			_, n := utf8.DecodeRuneInString(s[j:])
+			j += n
+		}
+		if w := s[i:j]; len(w) > len(best) && len(w) >= 3 && !reserved[w] {
+			best = w
+		}
+		i = j
+	}
+	return best
+}
+
+// reserved are the keywords of the languages lode reads that the index
+// keeps no postings for: no word to search files by.
+var reserved = map[string]bool{
+	"func": true, "def": true, "function": true, "var": true, "let": true, "const": true, "type": true,
+	"struct": true, "class": true, "interface": true, "return": true, "import": true, "from": true,
+	"package": true, "new": true, "this": true, "self": true, "nil": true, "null": true, "None": true,
+	"true": true, "false": true, "True": true, "False": true, "range": true, "for": true, "while": true,
+	"else": true, "switch": true, "case": true, "default": true, "async": true, "await": true,
+	"export": true, "public": true, "private": true, "static": true, "map": true, "chan": true,
+	"defer": true, "int": true, "bool": true, "not": true, "and": true,
 }
 
 // TokenChange returns the tokens hunk h changed, as source text: old in

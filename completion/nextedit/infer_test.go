@@ -22,8 +22,8 @@ func predict(t *testing.T, path, before, after string) (string, *Change) {
 	s, oe, ne := diffBounds(before, after)
 	h := Hunk{Path: path, Start: s, Old: before[s:oe], New: after[s:ne]}
 	c := Infer(context.Background(), path, "", before, after, h)
-	if c == nil {
-		return after, nil
+	if c == nil || c.Pending {
+		return after, c // a pending change waits for other files to confirm it
 	}
 	return apply(after, c.Sites(path, after, c.Scope, Span{s, ne}, true)), c
 }
@@ -32,6 +32,8 @@ func TestInfer(t *testing.T) {
 	tests := []struct {
 		name, path, before, after, want, kind string
 		exported                              bool // other files may use the name
+		pending                               bool // other files must confirm the change
+		pkg                                   bool // only the files of the package
 	}{
 		{
 			name:   "parameter renamed at its declaration",
@@ -78,7 +80,7 @@ func TestInfer(t *testing.T) {
 			before: "log(x, 'info');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
 			after:  "log(x, 'debug');\nlog(x, 'info');\nlog(y, 'info');\nlog(x, 'warn');\n",
 			want:   "log(x, 'debug');\nlog(x, 'debug');\nlog(y, 'info');\nlog(x, 'warn');\n",
-			kind:   KindArgument,
+			kind:   KindArgument, exported: true, // the same call in other files
 		},
 		{
 			name:   "parameter added to a declaration",
@@ -109,7 +111,7 @@ func TestInfer(t *testing.T) {
 			before: "package a\n\nfunc f() {\n\tf.Close()\n\tg()\n\tf.Close()\n}\n",
 			after:  "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tf.Close()\n}\n",
 			want:   "package a\n\nfunc f() {\n\tcheck(f.Close())\n\tg()\n\tcheck(f.Close())\n}\n",
-			kind:   KindRepeat,
+			kind:   KindRepeat, exported: true, pkg: true, // check is the package's own
 		},
 		{
 			name:   "field renamed at one use",
@@ -128,18 +130,20 @@ func TestInfer(t *testing.T) {
 			kind:   KindArgument, exported: true,
 		},
 		{
-			name:   "a method switched at one use is no rename",
-			path:   "a.go",
-			before: "package a\n\nfunc f() {\n\tassert.Contains(t, a)\n\tassert.Contains(t, b)\n}\n",
-			after:  "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
-			want:   "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			name:     "a method switched at one use is no rename",
+			path:     "a.go",
+			before:   "package a\n\nfunc f() {\n\tassert.Contains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			after:    "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			want:     "package a\n\nfunc f() {\n\tassert.NotContains(t, a)\n\tassert.Contains(t, b)\n}\n",
+			exported: true, pending: true, // a rename if another file declares it
 		},
 		{
-			name:   "a use renamed far from a declaration elsewhere",
-			path:   "a.go",
-			before: "package a\n\nfunc f() {\n\tx := load(1)\n\ty := load(2)\n}\n",
-			after:  "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
-			want:   "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
+			name:     "a use renamed far from a declaration elsewhere",
+			path:     "a.go",
+			before:   "package a\n\nfunc f() {\n\tx := load(1)\n\ty := load(2)\n}\n",
+			after:    "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
+			want:     "package a\n\nfunc f() {\n\tx := read(1)\n\ty := load(2)\n}\n",
+			exported: true, pending: true, // a rename if another file declares it
 		},
 		{
 			name:   "a string literal changed at one use",
@@ -147,7 +151,7 @@ func TestInfer(t *testing.T) {
 			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
 			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
 			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
-			kind:   KindRepeat,
+			kind:   KindRepeat, exported: true,
 		},
 		{
 			name:     "a short literal recurs by chance",
@@ -156,6 +160,135 @@ func TestInfer(t *testing.T) {
 			after:    "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
 			want:     "package a\n\nvar a = f(\"key\")\nvar b = g(\"id\")\n",
 			exported: true, // an argument change: the same call in the package
+		},
+		{
+			name:   "an import path changed is the file's own",
+			path:   "a.go",
+			before: "package a\n\nimport (\n\t\"io/ioutil\"\n)\n\nvar s = \"io/ioutil\"\n",
+			after:  "package a\n\nimport (\n\t\"io\"\n)\n\nvar s = \"io/ioutil\"\n",
+			want:   "package a\n\nimport (\n\t\"io\"\n)\n\nvar s = \"io/ioutil\"\n",
+		},
+		{
+			name:   "a type named at one use, not where the same tokens open a function literal",
+			path:   "a.go",
+			before: "package a\n\nvar v func(a int) int\nvar w func(a int) int\nvar x = func(a int) int { return a }\n",
+			after:  "package a\n\nvar v Fn\nvar w func(a int) int\nvar x = func(a int) int { return a }\n",
+			want:   "package a\n\nvar v Fn\nvar w Fn\nvar x = func(a int) int { return a }\n",
+			kind:   KindRepeat, exported: true, pkg: true,
+		},
+		{
+			name:   "a predeclared name replaces a type in every package",
+			path:   "a.go",
+			before: "package a\n\nvar v interface{}\nvar w = []interface{}{1}\n\nfunc f() interface{} { return nil }\n",
+			after:  "package a\n\nvar v any\nvar w = []interface{}{1}\n\nfunc f() interface{} { return nil }\n",
+			want:   "package a\n\nvar v any\nvar w = []any{1}\n\nfunc f() any { return nil }\n",
+			kind:   KindRepeat, exported: true,
+		},
+		{
+			name:   "a renamed declaration's doc comment follows",
+			path:   "a.go",
+			before: "package a\n\n// load reads p; see also loader.\nfunc load(p string) {}\n\nvar x = load\n",
+			after:  "package a\n\n// load reads p; see also loader.\nfunc read(p string) {}\n\nvar x = load\n",
+			want:   "package a\n\n// read reads p; see also loader.\nfunc read(p string) {}\n\nvar x = read\n",
+			kind:   KindRename, exported: true,
+		},
+		{
+			name:   "a setting deleted goes at its copies",
+			path:   "a_test.go",
+			before: "package a\n\nfunc A() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			after:  "package a\n\nfunc A() {\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"bash\")\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			want:   "package a\n\nfunc A() {\n\ta()\n}\n\nfunc B() {\n\tos.Setenv(\"SHELL\", \"zsh\")\n}\n",
+			kind:   KindRepeat, exported: true,
+		},
+		{
+			name:   "a step of the code deleted stays where it was",
+			path:   "a.js",
+			before: "function a() {\n  server.close(cb);\n}\nfunction b() {\n  server.close(cb);\n}\n",
+			after:  "function a() {\n}\nfunction b() {\n  server.close(cb);\n}\n",
+			want:   "function a() {\n}\nfunction b() {\n  server.close(cb);\n}\n",
+		},
+		{
+			name:   "a literal replaced by a constant at one use",
+			path:   "a_test.go",
+			before: "package a\n\nvar a = []string{\"sub\", \"--generate-completion\"}\nvar b = []string{\"--generate-completion\"}\n",
+			after:  "package a\n\nvar a = []string{\"sub\", completionFlag}\nvar b = []string{\"--generate-completion\"}\n",
+			want:   "package a\n\nvar a = []string{\"sub\", completionFlag}\nvar b = []string{completionFlag}\n",
+			kind:   KindRepeat, exported: true, pkg: true,
+		},
+		{
+			name:   "a Python module variable renamed where it is assigned",
+			path:   "conf.py",
+			before: "master_doc = 'index'\nlatex = [(master_doc, 'a.tex')]\nif master_doc == 'x':\n    pass\n",
+			after:  "root_doc = 'index'\nlatex = [(master_doc, 'a.tex')]\nif master_doc == 'x':\n    pass\n",
+			want:   "root_doc = 'index'\nlatex = [(root_doc, 'a.tex')]\nif root_doc == 'x':\n    pass\n",
+			kind:   KindRename, exported: true,
+		},
+		{
+			name:   "a Python annotation widened to a built-in at one parameter stays in the file",
+			path:   "u.py",
+			before: "def f(a: t.Any | None, b: t.Any | None):\n    pass\n",
+			after:  "def f(a: object, b: t.Any | None):\n    pass\n",
+			want:   "def f(a: object, b: object):\n    pass\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:   "a statement moved to a new name reaches other files",
+			path:   "a.js",
+			before: "var asyncHooks = tryRequire('async_hooks')\n",
+			after:  "var AsyncLocalStorage = require('async_hooks').AsyncLocalStorage\n",
+			want:   "var AsyncLocalStorage = require('async_hooks').AsyncLocalStorage\n",
+			kind:   "", exported: true,
+		},
+		{
+			name:   "a bound set for one assertion is no pattern",
+			path:   "r.ts",
+			before: "t.is(count, 1);\nt.is(count, 1);\n",
+			after:  "t.true(count >= 0 && count < 3);\nt.is(count, 1);\n",
+			want:   "t.true(count >= 0 && count < 3);\nt.is(count, 1);\n",
+		},
+		{
+			name:   "a number tuned at one call",
+			path:   "r.ts",
+			before: "await delay(600);\nawait delay(600);\n",
+			after:  "await delay(300);\nawait delay(600);\n",
+			want:   "await delay(300);\nawait delay(600);\n",
+		},
+		{
+			name:   "an import line is the file's own",
+			path:   "r.ts",
+			before: "import ky from '../source/index.js';\nimport ky from '../source/index.js';\n",
+			after:  "import ky, {TimeoutError} from '../source/index.js';\nimport ky from '../source/index.js';\n",
+			want:   "import ky, {TimeoutError} from '../source/index.js';\nimport ky from '../source/index.js';\n",
+		},
+		{
+			name:   "a line of keywords and constants is everywhere",
+			path:   "c.py",
+			before: "def f(\n    a,\n) -> None:\n    pass\ndef g(\n    b,\n) -> None:\n    pass\n",
+			after:  "def f(\n    a,\n) -> bool | None:\n    pass\ndef g(\n    b,\n) -> None:\n    pass\n",
+			want:   "def f(\n    a,\n) -> bool | None:\n    pass\ndef g(\n    b,\n) -> None:\n    pass\n",
+		},
+		{
+			name:   "a string that names a parameter is renamed with it",
+			path:   "t.py",
+			before: "@p((\"args\", \"expect\"), [])\ndef t(args, expect):\n    pass\n@p((\"args\", \"expect\"), [])\ndef u(args, expect):\n    pass\n",
+			after:  "@p((\"args\", \"expected\"), [])\ndef t(args, expect):\n    pass\n@p((\"args\", \"expect\"), [])\ndef u(args, expect):\n    pass\n",
+			want:   "@p((\"args\", \"expected\"), [])\ndef t(args, expect):\n    pass\n@p((\"args\", \"expect\"), [])\ndef u(args, expect):\n    pass\n",
+		},
+		{
+			name:     "a Python docstring is one token",
+			path:     "d.py",
+			before:   "def f():\n    \"\"\"\n    Returns ``None`` if unset.\n    \"\"\"\n\ndef g():\n    \"\"\"\n    Or ``None`` here.\n    \"\"\"\n",
+			after:    "def f():\n    \"\"\"\n    Returns `None` if unset.\n    \"\"\"\n\ndef g():\n    \"\"\"\n    Or ``None`` here.\n    \"\"\"\n",
+			want:     "def f():\n    \"\"\"\n    Returns `None` if unset.\n    \"\"\"\n\ndef g():\n    \"\"\"\n    Or ``None`` here.\n    \"\"\"\n",
+			exported: true, // the docstring changed whole: the same docstring elsewhere
+		},
+		{
+			name:   "an argument wrapped at one call, wherever it stands in the others",
+			path:   "z.go",
+			before: "package a\n\nvar a = fmt.Sprintf(x, m, o, f.Usage, e)\nvar b = fmt.Sprintf(x, o, f.Usage, e)\nvar c = fmt.Println(f.Usage)\n",
+			after:  "package a\n\nvar a = fmt.Sprintf(x, m, o, quote(f.Usage), e)\nvar b = fmt.Sprintf(x, o, f.Usage, e)\nvar c = fmt.Println(f.Usage)\n",
+			want:   "package a\n\nvar a = fmt.Sprintf(x, m, o, quote(f.Usage), e)\nvar b = fmt.Sprintf(x, o, quote(f.Usage), e)\nvar c = fmt.Println(f.Usage)\n",
+			kind:   KindArgument, exported: true,
 		},
 		{
 			name:   "white space only",
@@ -180,6 +313,12 @@ func TestInfer(t *testing.T) {
 			}
 			if c != nil && c.Exported != tc.exported {
 				t.Errorf("exported %v, want %v", c.Exported, tc.exported)
+			}
+			if c != nil && c.Package != tc.pkg && kind == KindRepeat {
+				t.Errorf("package %v, want %v", c.Package, tc.pkg)
+			}
+			if c != nil && c.Pending != tc.pending {
+				t.Errorf("pending %v, want %v", c.Pending, tc.pending)
 			}
 		})
 	}
@@ -220,4 +359,47 @@ func FuzzInfer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestChangeReach checks where a change's sites may lie beyond the edited
+// file, and when they are proposed.
+func TestChangeReach(t *testing.T) {
+	ctx := context.Background()
+	infer := func(path, before, after string) *Change {
+		t.Helper()
+		s, oe, ne := diffBounds(before, after)
+		c := Infer(ctx, path, "", before, after, Hunk{Path: path, Start: s, Old: before[s:oe], New: after[s:ne]})
+		if c == nil {
+			t.Fatalf("no change inferred from %q to %q", before, after)
+		}
+		return c
+	}
+	lit := infer("a.js", "log('should presist store');\n", "log('should persist store');\n")
+	if lit.Name != "presist" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
+		t.Errorf("literal change: name %q, reaches other JS files %v, Python %v", lit.Name, lit.Reaches("t/a.js", "u/b.js"), lit.Reaches("a.js", "a.py"))
+	}
+	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
+		t.Errorf("a repeated change goes to other files only once the edited one holds no site: %v %v", lit.Elsewhere(0), lit.Elsewhere(1))
+	}
+	if spell := infer("a.go", "package a\n\nvar v interface{}\n", "package a\n\nvar v any\n"); spell.Name != "" || !spell.Elsewhere(3) {
+		t.Errorf("a change of the language's spelling (name %q) goes to other files with the edited one's sites", spell.Name)
+	}
+	wrap := infer("a.go", "package a\n\nvar e = os.Exit\n", "package a\n\nvar e = OsExiter\n")
+	if !wrap.Package || wrap.Reaches("a.go", "scripts/b.go") || !wrap.Reaches("a.go", "b.go") {
+		t.Errorf("a change to a package's own name: package %v", wrap.Package)
+	}
+	full := Span{0, 1 << 20}
+	if n := len(wrap.Sites("b.go", "package a\n\nvar f = os.Exit\n", full, Span{-1, -1}, false)); n != 1 {
+		t.Errorf("%d sites in the same package, want 1", n)
+	}
+	if n := len(wrap.Sites("b_test.go", "package a_test\n\nvar f = os.Exit\n", full, Span{-1, -1}, false)); n != 0 {
+		t.Errorf("%d sites in the external test package, want 0", n)
+	}
+	ren := infer("a.go", "package a\n\nfunc f() { load(1) }\n", "package a\n\nfunc f() { read(1) }\n")
+	if !ren.Pending || ren.New != "read" || !ren.Elsewhere(5) {
+		t.Fatalf("rename at a use: pending %v, new %q", ren.Pending, ren.New)
+	}
+	if !ren.Declares("b.go", "package a\n\nfunc load(n int) {}\n") || ren.Declares("c.go", "package a\n\nvar x = load(2)\n") {
+		t.Error("Declares: want true for the file that declares load, false for one that uses it")
+	}
 }

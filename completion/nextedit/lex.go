@@ -27,14 +27,17 @@ type token struct {
 
 // comments says how a language writes comments.
 type comments struct {
-	line  []string // line comment openers
-	block bool     // C-style /* */
+	line   []string // line comment openers
+	block  bool     // C-style /* */
+	triple bool     // Python's triple-quoted strings, which span lines
 }
 
 // commentsOf guesses a file's comment syntax from its extension.
 func commentsOf(path string) comments {
 	switch strings.ToLower(filepath.Ext(path)) {
-	case ".py", ".rb", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".pl", ".r", ".nim", ".ex", ".exs", ".jl":
+	case ".py", ".pyi":
+		return comments{line: []string{"#"}, triple: true}
+	case ".rb", ".sh", ".bash", ".zsh", ".yaml", ".yml", ".toml", ".pl", ".r", ".nim", ".ex", ".exs", ".jl":
 		return comments{line: []string{"#"}}
 	case ".lua", ".sql", ".hs":
 		return comments{line: []string{"--"}}
@@ -75,6 +78,13 @@ func lex(src string, c comments) []token {
 		start := i
 		cls := classPunct
 		switch {
+		case c.triple && (strings.HasPrefix(src[i:], `"""`) || strings.HasPrefix(src[i:], "'''")):
+			cls = classString
+			if end := strings.Index(src[i+3:], src[i:i+3]); end >= 0 {
+				i += end + 6
+			} else {
+				i = len(src)
+			}
 		case ch == '"' || ch == '\'' || ch == '`':
 			cls, i = classString, stringEnd(src, i)
 		case isIdentStart(src, i):

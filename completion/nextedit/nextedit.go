@@ -11,6 +11,7 @@ package nextedit
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sort"
 
@@ -99,7 +100,7 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	}
 	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
 	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
-	if c == nil {
+	if c == nil || c.Pending && !e.confirm(ctx, c, req.Path) {
 		return nil, ctx.Err()
 	}
 	skip := Span{h.Start, h.Start + len(h.New)}
@@ -107,7 +108,7 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	for i := range edits {
 		edits[i].Version = req.Version
 	}
-	if c.Exported && e.opts.Candidates != nil {
+	if c.Elsewhere(len(edits)) {
 		edits = append(edits, e.elsewhere(ctx, c, req.Path)...)
 	}
 	if len(edits) > e.opts.MaxEdits {
@@ -116,14 +117,21 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	return edits, ctx.Err()
 }
 
-// elsewhere applies c to the other workspace files that may use its name.
+// elsewhere applies c to the other workspace files that may use its name
+// or, for a change without one, to the files beside path.
 func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
-	paths := e.opts.Candidates(c.Name)
+	var paths []string
+	switch {
+	case c.Name == "":
+		paths = siblings(path)
+	case e.opts.Candidates != nil:
+		paths = e.opts.Candidates(c.Name)
+	}
 	sort.Strings(paths)
 	var out []Edit
 	read := 0
 	for _, p := range paths {
-		if p == path || c.Package && filepath.Dir(p) != filepath.Dir(path) || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
+		if p == path || !c.Reaches(path, p) || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
 			continue
 		}
 		var version int32
@@ -138,6 +146,51 @@ func (e *Engine) elsewhere(ctx context.Context, c *Change, path string) []Edit {
 		for _, ed := range c.Sites(p, string(src), Span{0, len(src)}, Span{-1, -1}, false) {
 			ed.Version = version
 			out = append(out, ed)
+		}
+	}
+	return out
+}
+
+// confirm reports whether a pending rename holds: no other file names the
+// new name and one declares the old.
+func (e *Engine) confirm(ctx context.Context, c *Change, path string) bool {
+	if e.opts.Candidates == nil {
+		return false
+	}
+	for _, p := range e.opts.Candidates(c.New) {
+		if p != path && e.readable(p) {
+			return false
+		}
+	}
+	paths := e.opts.Candidates(c.Name)
+	sort.Strings(paths)
+	read := 0
+	for _, p := range paths {
+		if p == path || !c.Reaches(path, p) || !e.readable(p) || ctx.Err() != nil || read == e.opts.MaxFiles {
+			continue
+		}
+		src, err := e.ws.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		read++
+		if c.Declares(p, string(src)) {
+			return true
+		}
+	}
+	return false
+}
+
+// siblings returns the files of path's directory with its extension.
+func siblings(path string) []string {
+	ents, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, d := range ents {
+		if d.Type().IsRegular() && filepath.Ext(d.Name()) == filepath.Ext(path) {
+			out = append(out, filepath.Join(filepath.Dir(path), d.Name()))
 		}
 	}
 	return out

@@ -26,7 +26,9 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		return nil
 	}
 	c := &Change{Kind: KindArgument, Name: name, Scope: Span{0, len(after)}}
-	c.Exported = decl || strings.HasSuffix(path, ".go")
+	// The same call may stand in other files, in any language (data from
+	// replayed histories: res.redirect('back') changed across examples).
+	c.Exported = true
 	c.Package = !exported(path, name)
 	want := len(oldArgs)
 	switch {
@@ -67,9 +69,31 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 			})
 		}
 	default: // replaced
+		if o, n := bt[oldArgs[k].Start:oldArgs[k].End], at[newArgs[k].Start:newArgs[k].End]; len(o) == 1 && len(n) == 1 && o[0].class == classNumber && n[0].class == classNumber {
+			return nil // a number tuned at one call: the same number elsewhere has its own reasons
+		}
 		was := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
 		call := callText(bt, open, oldArgs)
+		if o := bt[oldArgs[k].Start:oldArgs[k].End]; len(o) >= 2 && wraps(at[newArgs[k].Start:newArgs[k].End], o) {
+			// An argument wrapped (x.F → quote(x.F)): the same argument
+			// of the same function, wherever it stands among the others.
+			recv := receiver(bt, open-1)
+			c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+				return callSites(toks, name, -1, scope, func(args []Span, open, close int) (Edit, bool) {
+					if receiver(toks, open-1) != recv {
+						return Edit{}, false
+					}
+					for _, a := range args {
+						if text(toks[a.Start:a.End]) == was {
+							return Edit{Start: toks[a.Start].start, End: toks[a.End-1].end, NewText: arg}, true
+						}
+					}
+					return Edit{}, false
+				})
+			}
+			return c
+		}
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				a := args[k]
@@ -81,6 +105,31 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		}
 	}
 	return c
+}
+
+// wraps reports whether cur is a call whose arguments hold old: old
+// wrapped (f(old), f(old, y)).
+func wraps(cur, old []token) bool {
+	if len(cur) < len(old)+3 || cur[0].class != classIdent {
+		return false
+	}
+	k := 0
+	for k+2 < len(cur) && cur[k].class == classIdent && cur[k+1].text == "." {
+		k += 2
+	}
+	if k+1 >= len(cur) || cur[k+1].text != "(" || cur[len(cur)-1].text != ")" {
+		return false
+	}
+	args, close := splitArgs(cur, k+1)
+	if close != len(cur)-1 {
+		return false
+	}
+	for _, a := range args {
+		if text(cur[a.Start:a.End]) == text(old) {
+			return true
+		}
+	}
+	return false
 }
 
 // receiver returns the identifier before the "." that precedes toks[n],
@@ -264,7 +313,8 @@ func placeholder(param []token) string {
 }
 
 // callSites calls edit for every call of name in scope with want
-// arguments (not its declarations) and returns the edits it makes.
+// arguments (any number if want < 0; not its declarations) and returns
+// the edits it makes.
 func callSites(toks []token, name string, want int, scope Span, edit func(args []Span, open, close int) (Edit, bool)) []Edit {
 	var out []Edit
 	for j := 0; j+1 < len(toks); j++ {
@@ -273,7 +323,7 @@ func callSites(toks []token, name string, want int, scope Span, edit func(args [
 			continue
 		}
 		args, close := splitArgs(toks, j+1)
-		if close == len(toks) || len(args) != want {
+		if close == len(toks) || want >= 0 && len(args) != want {
 			continue
 		}
 		if e, ok := edit(args, j+1, close); ok {
@@ -320,8 +370,9 @@ func removeArg(toks []token, args []Span, open, close, k int) Edit {
 
 // repeat infers a token-level change (a changed field, a wrapped call, an
 // added keyword) to repeat at the other sites with the same tokens.
-func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
-	if oi == oj {
+func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
+	insertion := oi == oj
+	if insertion {
 		// An insertion repeats on the same line elsewhere: its line is
 		// the pattern (its neighbours alone match too much: "if err").
 		ls, le := oi, oj
@@ -353,9 +404,14 @@ func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 	pattern := bt[oi:oj]
 	idents := 0
 	for _, t := range pattern {
-		if t.class == classIdent {
+		// A line an insertion repeats on needs a name of its own: a
+		// line of keywords and constants (") -> None:") is everywhere.
+		if t.class == classIdent && (!insertion || !constants[t.text] && !reserved[t.text] && !keyword(t.text)) {
 			idents++
 		}
+	}
+	if hasIdent(pattern, "import") || hasIdent(pattern, "require") {
+		return nil // a file's imports are its own
 	}
 	if len(pattern) < 2 || idents == 0 || ni == nj || bt[oj-1].end-bt[oi].start > 200 ||
 		strings.Contains(after[at[ni].start:at[nj-1].end], "\n") ||
@@ -366,8 +422,19 @@ func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 	for j, t := range pattern {
 		want[j] = t.text
 	}
+	if newNumber(pattern, at[ni:nj]) {
+		return nil // a bound or a count set for one site: the others have their own
+	}
 	repl := after[at[ni].start:at[nj-1].end]
-	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}}
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
+	c.Package = goFile(path) && localName(bt[oi:oj], at[ni:nj])
+	// A change that brings a name of the code's own (a new type, a new
+	// field) moves its uses to it, in every file that holds the old form;
+	// one to a built-in spelling is a choice for each site (data from
+	// replayed histories: a Python type annotation widened to object at
+	// one parameter, not at the others).
+	c.Exported = c.Name == "" || bringsName(bt[oi:oj], at[ni:nj], path)
+	follows := opener(bt, oj)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
 	next:
@@ -380,12 +447,184 @@ func repeat(before, after string, bt, at []token, oi, oj, ni, nj int) *Change {
 					continue next
 				}
 			}
+			if o := opener(toks, j+len(want)); o != follows && (o == "(" || o == "[" || o == "{" && (want[0] == "func" || want[0] == "function")) {
+				continue // the tokens play another part there: a function type began a function literal, a name a call
+			}
 			out = append(out, Edit{Start: toks[j].start, End: toks[j+len(want)-1].end, NewText: repl})
 			j += len(want) - 1
 		}
 		return out
 	}
 	return c
+}
+
+// minDeleted is the fewest tokens a deleted line holds whose copies are
+// deleted too: a short one ("}", "return nil") recurs by chance.
+const minDeleted = 5
+
+// deleted infers whole lines deleted (a debugging call, a setting no
+// longer needed): the same lines elsewhere go too.
+func deleted(path, before, after string, bt []token, oi, oj int) *Change {
+	if oj-oi < minDeleted || !wholeLines(before, bt, oi, oj) || !balanced(bt[oi:oj]) || imported(bt, oi) || hasIdent(bt[oi:oj], "import") ||
+		!constantCall(bt[oi:oj]) && !declaredAt(bt, oi+1) {
+		return nil
+	}
+	want := make([]string, oj-oi)
+	for j, t := range bt[oi:oj] {
+		want[j] = t.text
+	}
+	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+	next:
+		for j := 0; j+len(want) <= len(toks); j++ {
+			if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
+				continue
+			}
+			for m, w := range want {
+				if toks[j+m].text != w {
+					continue next
+				}
+			}
+			if !wholeLines(src, toks, j, j+len(want)) {
+				continue
+			}
+			start := strings.LastIndexByte(src[:toks[j].start], '\n') + 1
+			end := len(src)
+			if n := strings.IndexByte(src[toks[j+len(want)-1].end:], '\n'); n >= 0 {
+				end = toks[j+len(want)-1].end + n + 1
+			}
+			out = append(out, Edit{Start: start, End: end})
+			j += len(want) - 1
+		}
+		return out
+	}
+	return c
+}
+
+// wholeLines reports whether toks[i:j] are all the tokens of their lines
+// of src.
+func wholeLines(src string, toks []token, i, j int) bool {
+	return (i == 0 || strings.Contains(src[toks[i-1].end:toks[i].start], "\n")) &&
+		(j == len(toks) || strings.Contains(src[toks[j-1].end:toks[j].start], "\n"))
+}
+
+// constantCall reports whether toks are one call statement whose
+// arguments are constants: a setting or a debugging call, the same
+// wherever it stands, rather than a step of the code around it.
+func constantCall(toks []token) bool {
+	k := 0
+	for k+2 < len(toks) && toks[k].class == classIdent && toks[k+1].text == "." {
+		k += 2
+	}
+	if k+1 >= len(toks) || toks[k].class != classIdent || toks[k+1].text != "(" {
+		return false
+	}
+	args, close := splitArgs(toks, k+1)
+	if close != len(toks)-1 && !(close == len(toks)-2 && toks[close+1].text == ";") {
+		return false
+	}
+	for _, a := range args {
+		for _, t := range toks[a.Start:a.End] {
+			if t.class == classIdent && !constants[t.text] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// constants are the names of constants common to the languages lode reads.
+var constants = map[string]bool{"true": true, "false": true, "True": true, "False": true, "None": true, "nil": true, "null": true, "undefined": true}
+
+func hasIdent(toks []token, s string) bool {
+	for _, t := range toks {
+		if t.text == s {
+			return true
+		}
+	}
+	return false
+}
+
+// newNumber reports whether cur holds a number old does not.
+func newNumber(old, cur []token) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for _, t := range cur {
+		if t.class == classNumber && !had[t.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// opener returns toks[n] if it opens a bracket, or "".
+func opener(toks []token, n int) string {
+	if n < len(toks) {
+		switch t := toks[n].text; t {
+		case "(", "[", "{":
+			return t
+		}
+	}
+	return ""
+}
+
+// localName reports whether cur names an identifier old does not that is
+// neither selected (x.Name) nor a keyword: in Go, a name of the package,
+// which other packages cannot use unqualified.
+func localName(old, cur []token) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for k, t := range cur {
+		if t.class == classIdent && !had[t.text] && !(k > 0 && cur[k-1].text == ".") && !goPredeclared[t.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// bringsName reports whether cur names an identifier that old does not,
+// is not selected (x.Name), and is none of the language's own names.
+func bringsName(old, cur []token, path string) bool {
+	had := map[string]bool{}
+	for _, t := range old {
+		had[t.text] = true
+	}
+	for k, t := range cur {
+		if t.class != classIdent || had[t.text] || k > 0 && cur[k-1].text == "." || constants[t.text] || reserved[t.text] || keyword(t.text) {
+			continue
+		}
+		switch {
+		case goFile(path) && goPredeclared[t.text], pyFile(path) && pyBuiltins[t.text]:
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// pyBuiltins are Python's built-in names most often written in code.
+var pyBuiltins = map[string]bool{
+	"object": true, "str": true, "int": true, "float": true, "bool": true, "bytes": true, "dict": true,
+	"list": true, "tuple": true, "set": true, "frozenset": true, "type": true, "len": true, "print": true,
+	"isinstance": true, "range": true, "super": true, "iter": true, "next": true, "open": true,
+}
+
+// goPredeclared are Go's keywords and predeclared names, which every
+// package may use.
+var goPredeclared = map[string]bool{
+	"any": true, "bool": true, "byte": true, "comparable": true, "error": true, "string": true, "rune": true,
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true, "uint": true, "uint8": true,
+	"uint16": true, "uint32": true, "uint64": true, "uintptr": true, "float32": true, "float64": true,
+	"complex64": true, "complex128": true, "true": true, "false": true, "nil": true, "iota": true,
+	"append": true, "cap": true, "clear": true, "close": true, "copy": true, "delete": true, "len": true,
+	"make": true, "max": true, "min": true, "new": true, "panic": true, "print": true, "println": true,
+	"recover": true, "func": true, "interface": true, "struct": true, "map": true, "chan": true,
+	"const": true, "var": true, "type": true, "return": true, "go": true, "defer": true, "range": true,
 }
 
 // balanced reports whether toks close every bracket they open, in order.

@@ -39,8 +39,11 @@ func TestNextEditsAcrossIndexedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The declaration's doc comment, in the edited document, then the use
+	// in the other file.
 	use := filepath.Join(root, "use.go")
-	if len(edits) != 1 || edits[0].Path != use || edits[0].NewText != "Sum" || files["use.go"][edits[0].Start:edits[0].End] != "Add" {
-		t.Fatalf("edits %+v, want Add→Sum in use.go", edits)
+	if len(edits) != 2 || edits[0].Path != path || renamed[edits[0].Start:edits[0].End] != "Add" ||
+		edits[1].Path != use || edits[1].NewText != "Sum" || files["use.go"][edits[1].Start:edits[1].End] != "Add" {
+		t.Fatalf("edits %+v, want Add→Sum in the doc comment and in use.go", edits)
 	}
 }
