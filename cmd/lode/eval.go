@@ -103,6 +103,25 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return exitOK
 }
 
+// runEvalNextEdit is `lode eval nextedit REPO` (internal/eval.NextEdit).
+func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := newFlags("eval nextedit", "usage: lode eval nextedit [flags] REPO   (a git repository)", 1, 1, "one REPO")
+	var o eval.NextEditOptions
+	fl.IntVar(&o.Commits, "commits", 500, "replay at most this many commits, newest first")
+	fl.IntVar(&o.Files, "files", 10, "skip commits that modify more source files than this")
+	fl.BoolVar(&o.Verbose, "v", false, "print every replayed commit: its first change and what each predictor found")
+	fl.BoolVar(&o.Why, "why", false, "classify the remaining hunks of focused commits the offline predictor missed (with -v, each one)")
+	repo, code, ok := evalArgs(fl, args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if err := eval.NextEdit(ctx, repo, o, stdout, stderr); err != nil {
+		printErr(stderr, "eval nextedit", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
 // evalFlags returns the flags of `lode eval NAME DIR`.
 func evalFlags(name string) *flags {
 	return newFlags("eval "+name, "usage: lode eval "+name+" [flags] DIR   (e.g. DIR=$(go env GOROOT)/src)", 1, 1, "one DIR")

@@ -1,9 +1,8 @@
-package main
+package eval
 
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os/exec"
@@ -21,35 +20,26 @@ import (
 	"github.com/lode-ls/lode/context/syntax"
 )
 
-// runEvalNextEdit implements `lode eval nextedit REPO`: it replays the
-// git history of REPO. For each commit whose diff holds a first hunk and
-// other hunks a predictor could relate to it (in the same file, or
-// naming the token the first hunk changed), it applies the first hunk to
-// the parent as the user's edit, asks each predictor for next edits and
-// scores them against the remaining hunks.
-func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("eval nextedit", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	max := fl.Int("commits", 500, "replay at most this many commits, newest first")
-	maxFiles := fl.Int("files", 10, "skip commits that modify more source files than this")
-	verbose := fl.Bool("v", false, "print every replayed commit: its first change and what each predictor found")
-	why := fl.Bool("why", false, "classify the remaining hunks of focused commits the offline predictor missed (with -v, each one)")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lode eval nextedit [flags] REPO   (a git repository)")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		return 2
-	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
-	}
-	repo := fl.Arg(0)
-	commits, err := neCommits(ctx, repo, *max)
+// NextEditOptions are the settings of a NextEdit run: the flags of `lode
+// eval nextedit`.
+type NextEditOptions struct {
+	Commits int  // replay at most this many commits, newest first
+	Files   int  // skip commits that modify more source files than this
+	Verbose bool // print every replayed commit: its first change and what each predictor found
+	Why     bool // classify the remaining hunks of focused commits the offline predictor missed
+}
+
+// NextEdit implements `lode eval nextedit REPO`: it replays the git
+// history of repo. For each commit whose diff holds a first hunk and
+// other hunks a predictor could relate to it (in the same file, or naming
+// the token the first hunk changed), it applies the first hunk to the
+// parent as the user's edit, asks each predictor for next edits and
+// scores them against the remaining hunks. Commits it cannot replay are
+// said on stderr and skipped.
+func NextEdit(ctx context.Context, repo string, o NextEditOptions, stdout, stderr io.Writer) error {
+	commits, err := neCommits(ctx, repo, o.Commits)
 	if err != nil {
-		fmt.Fprintf(stderr, "lode eval nextedit: %v\n", err)
-		return 1
+		return err
 	}
 	fmt.Fprintf(stdout, "lode eval nextedit  %s  (%s, %s/%s)\n", repo, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	preds := []nePredictor{{name: "nothing (baseline)"}, {name: "textual occurrences (baseline)", predict: neTextual}, {name: "offline predictor", predict: neOffline}}
@@ -61,7 +51,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 		if ctx.Err() != nil {
 			break
 		}
-		cs, err := neReplay(ctx, repo, c, *maxFiles)
+		cs, err := neReplay(ctx, repo, c, o.Files)
 		if err != nil {
 			fmt.Fprintf(stderr, "lode eval nextedit: %s: %v\n", c.hash, err)
 			continue
@@ -80,18 +70,18 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 				}
 			}
 			s := neScoreCase(cs, sugg)
-			if *verbose && i > 0 {
+			if o.Verbose && i > 0 {
 				old, cur, _ := nextedit.TokenChange(cs.file, cs.before, cs.after, cs.first)
 				fmt.Fprintf(stdout, "%.10s %s %q→%q focused=%v %s: shown %d right %d found %d/%d in %s\n",
 					c.hash, cs.file, neClip(old), neClip(cur), cs.focused, p.name, s.shown, s.right, s.found, s.hunks, d.Round(time.Microsecond))
 			}
 			all[i].add(s)
-			if *why && *verbose && i == 2 && !cs.focused {
+			if o.Why && o.Verbose && i == 2 && !cs.focused {
 				neWrong(stdout, cs, sugg)
 			}
-			if *why && i == 2 && cs.focused {
+			if o.Why && i == 2 && cs.focused {
 				var w io.Writer
-				if *verbose {
+				if o.Verbose {
 					w = stdout
 				}
 				neWhy(ctx, w, cs, sugg, tally)
@@ -108,7 +98,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 	neReport(stdout, "all replayed commits", preds, all)
 	neReport(stdout, "commits whose first hunk is a rename or a repeated change", preds, focused)
 	neReport(stdout, "the same, a repeated change told by a remaining hunk that makes exactly that change", preds, strict)
-	if *why {
+	if o.Why {
 		neWhyReport(stdout, tally)
 	}
 	if len(lat) > 0 {
@@ -117,7 +107,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "offline predictor latency over %d edits (inference and sites, reading files left out): p50 %s  p99 %s  max %s\n",
 			len(lat), q(0.50), q(0.99), lat[len(lat)-1])
 	}
-	return 0
+	return nil
 }
 
 type neCommit struct{ hash, parent string }
