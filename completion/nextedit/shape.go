@@ -437,21 +437,13 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	follows := opener(bt, oj)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
-	next:
-		for j := 0; j+len(want) <= len(toks); j++ {
-			if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
-				continue
-			}
-			for m, w := range want {
-				if toks[j+m].text != w {
-					continue next
-				}
-			}
-			if o := opener(toks, j+len(want)); o != follows && (o == "(" || o == "[" || o == "{" && (want[0] == "func" || want[0] == "function")) {
-				continue // the tokens play another part there: a function type began a function literal, a name a call
-			}
+		for _, j := range matchTokens(toks, want, scope, func(j int) bool {
+			// Not where the tokens play another part: a function type
+			// that began a function literal, a name that became a call.
+			o := opener(toks, j+len(want))
+			return o == follows || !(o == "(" || o == "[" || o == "{" && (want[0] == "func" || want[0] == "function"))
+		}) {
 			out = append(out, Edit{Start: toks[j].start, End: toks[j+len(want)-1].end, NewText: repl})
-			j += len(want) - 1
 		}
 		return out
 	}
@@ -476,30 +468,39 @@ func deleted(path, before, after string, bt []token, oi, oj int) *Change {
 	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
-	next:
-		for j := 0; j+len(want) <= len(toks); j++ {
-			if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
-				continue
-			}
-			for m, w := range want {
-				if toks[j+m].text != w {
-					continue next
-				}
-			}
-			if !wholeLines(src, toks, j, j+len(want)) {
-				continue
-			}
+		for _, j := range matchTokens(toks, want, scope, func(j int) bool { return wholeLines(src, toks, j, j+len(want)) }) {
 			start := strings.LastIndexByte(src[:toks[j].start], '\n') + 1
 			end := len(src)
 			if n := strings.IndexByte(src[toks[j+len(want)-1].end:], '\n'); n >= 0 {
 				end = toks[j+len(want)-1].end + n + 1
 			}
 			out = append(out, Edit{Start: start, End: end})
-			j += len(want) - 1
 		}
 		return out
 	}
 	return c
+}
+
+// matchTokens returns where the runs of toks that spell want start,
+// inside scope, not overlapping, and where keep holds.
+func matchTokens(toks []token, want []string, scope Span, keep func(j int) bool) []int {
+	var out []int
+next:
+	for j := 0; j+len(want) <= len(toks); j++ {
+		if toks[j].start < scope.Start || toks[j+len(want)-1].end > scope.End {
+			continue
+		}
+		for m, w := range want {
+			if toks[j+m].text != w {
+				continue next
+			}
+		}
+		if keep(j) {
+			out = append(out, j)
+			j += len(want) - 1
+		}
+	}
+	return out
 }
 
 // wholeLines reports whether toks[i:j] are all the tokens of their lines
