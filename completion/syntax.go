@@ -93,13 +93,19 @@ func (c *checker) start(ctx context.Context) {
 	}
 	c.once.Do(func() {
 		c.trees.work.Go(func() {
-			defer close(c.done)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
-			st, err := c.trees.get(context.WithoutCancel(ctx), c.lang, c.path, c.doc)
-			if err == nil {
-				c.shared, c.tree = st, st.tree
-			}
+			ctx := context.WithoutCancel(ctx)
+			func() {
+				defer close(c.done)
+				st, err := c.trees.get(ctx, c.lang, c.path, c.doc)
+				if err == nil {
+					c.shared, c.tree = st, st.tree
+				}
+			}()
+			// The document closed at its end, which every check of a
+			// completion starts from, is ready before the model answers.
+			c.closedDoc(ctx)
 		})
 	})
 }
@@ -124,6 +130,9 @@ func (c *checker) close() {
 		return
 	}
 	c.once.Do(func() { close(c.done) }) // never started
+	// After this, no closed document is made (or one being made is done):
+	// its tree is closed below, the shared tree it reads after.
+	c.closeOnce.Do(func() {})
 	c.closedMu.Lock()
 	if c.closed != nil && c.closed.owned {
 		c.closed.tree.Close()
