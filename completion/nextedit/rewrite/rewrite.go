@@ -1,0 +1,237 @@
+// Package rewrite predicts next edits with a language model: it shows the
+// model the user's recent edits as unified diffs, the editable region
+// around the cursor inside a larger excerpt of the document, and the
+// workspace context of the cursor, and asks for the region rewritten.
+// The answer is parsed leniently, diffed against the region line by line
+// then character by character, and every edit must pass the syntax and
+// grounding self-checks of completions before it is offered.
+//
+// Two prompt formats: Zeta's, the published format of Zed's open
+// next-edit model (FormatZeta), and a chat prompt for any other model
+// (FormatChat). The main types are Predictor (a nextedit.Model) and
+// Options.
+//
+// Package rewrite depends on completion/nextedit, completion (the
+// self-checks), completion/llm, context/retrieve and context/redact;
+// never on LSP nor on a concrete provider.
+package rewrite
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/workspace"
+)
+
+// Prompt formats, as the nextedit.format setting names them.
+const (
+	FormatAuto = "auto" // zeta when the model's name says so, else chat
+	FormatZeta = "zeta" // Zeta's instruction prompt, raw completion
+	FormatChat = "chat" // a chat conversation, the region in a fenced block
+)
+
+// Retriever finds the workspace context of a cursor; context/retrieve's
+// Retriever is one. A deadline on ctx is a time budget.
+type Retriever interface {
+	Retrieve(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error)
+}
+
+// Options configures a Predictor; zero values take the defaults.
+type Options struct {
+	// Model answers; required. ModelName chooses the format under
+	// FormatAuto.
+	Model     llm.Model
+	ModelName string
+	Format    string
+	// Retriever supplies the context bundle; nil sends none.
+	Retriever Retriever
+	// Names looks the names an edit introduces up (completion.Names);
+	// nil checks none. Grounding is completion's mode: off and show keep
+	// an edit with a name declared nowhere, cut and drop drop it.
+	Names     completion.Names
+	Grounding string
+	// SyntaxCheck drops the edits that add syntax errors.
+	SyntaxCheck bool
+	// Tokens counts tokens; nil estimates four bytes a token.
+	Tokens llm.TokenCounter
+	// Rel names a file in the prompt (relative to its workspace folder);
+	// nil sends the path as is.
+	Rel func(path string) string
+
+	RegionLines   int           // lines of the editable region; default 12
+	ExcerptLines  int           // lines shown on each side of the region; default 24
+	ContextBudget int           // tokens of workspace context; default 512, negative none
+	RetrieveTime  time.Duration // time budget of the context search; default 100ms, negative waits
+	MaxHunks      int           // recent edits shown; default 8
+	MaxTokens     int           // most tokens of an answer; default 1024
+	Temperature   float64       // default 0.05
+	Logger        *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Format == "" {
+		o.Format = FormatAuto
+	}
+	if o.RegionLines <= 0 {
+		o.RegionLines = 12
+	}
+	if o.ExcerptLines <= 0 {
+		o.ExcerptLines = 24
+	}
+	if o.ContextBudget == 0 {
+		o.ContextBudget = 512
+	}
+	if o.RetrieveTime == 0 {
+		o.RetrieveTime = 100 * time.Millisecond
+	}
+	if o.MaxHunks <= 0 {
+		o.MaxHunks = 8
+	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = 1024
+	}
+	if o.Temperature <= 0 {
+		o.Temperature = 0.05
+	}
+	if o.Tokens == nil {
+		o.Tokens = estimate{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// estimate counts about four bytes a token.
+type estimate struct{}
+
+func (estimate) CountTokens(s string) int { return (len(s) + 3) / 4 }
+
+// Predictor is a nextedit.Model over a language model. It is safe for
+// concurrent use.
+type Predictor struct {
+	opts   Options
+	format string // FormatZeta or FormatChat
+}
+
+var _ nextedit.Model = (*Predictor)(nil)
+
+// New returns a Predictor.
+func New(opts Options) *Predictor {
+	opts = opts.withDefaults()
+	return &Predictor{opts: opts, format: Resolve(opts.Format, opts.ModelName)}
+}
+
+// Resolve returns the format a setting chooses for a model: FormatZeta or
+// FormatChat.
+func Resolve(format, model string) string {
+	switch format {
+	case FormatZeta, FormatChat:
+		return format
+	}
+	if strings.Contains(strings.ToLower(model), "zeta") {
+		return FormatZeta
+	}
+	return FormatChat
+}
+
+// Format returns the prompt format the predictor writes.
+func (p *Predictor) Format() string { return p.format }
+
+// Predict asks the model to rewrite the region around in.Cursor and
+// returns the edits its answer makes, those that pass the self-checks. A
+// secret file is never sent. A model that fails or answers garbage gives
+// no edits; the error says why.
+func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]nextedit.Edit, error) {
+	if workspace.IsSecretFile(in.Path) || in.Cursor < 0 || in.Cursor > len(in.Text) {
+		return nil, nil
+	}
+	x := p.excerpt(in)
+	if x == nil {
+		return nil, nil
+	}
+	bundle := p.context(ctx, in, x)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	req := p.prompt(in, x, bundle)
+	resp, err := p.opts.Model.Complete(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Choices) == 0 || resp.Choices[0].FinishReason == "length" {
+		return nil, nil // a rewrite cut short would delete the rest of the region
+	}
+	region, ok := parse(resp.Choices[0].Text, x)
+	if !ok {
+		p.opts.Logger.Debug("next edit: the model's answer is not a rewrite of the region", "path", in.Path)
+		return nil, nil
+	}
+	edits := p.check(ctx, in, diff(x, region))
+	return edits, ctx.Err()
+}
+
+// context returns the workspace context of the cursor, within the
+// context budget and the time budget; nothing on failure.
+func (p *Predictor) context(ctx context.Context, in nextedit.ModelInput, x *excerpt) []retrieve.Snippet {
+	if p.opts.Retriever == nil || p.opts.ContextBudget < 0 {
+		return nil
+	}
+	rctx := ctx
+	if p.opts.RetrieveTime > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(ctx, p.opts.RetrieveTime)
+		defer cancel()
+	}
+	b, err := p.opts.Retriever.Retrieve(rctx, retrieve.Request{Path: in.Path, Language: in.LanguageID, Content: in.Text,
+		Offset: in.Cursor, Budget: p.opts.ContextBudget, PrefixStart: x.start, SuffixEnd: x.end})
+	if err != nil {
+		return nil
+	}
+	return b.Snippets
+}
+
+// check keeps the edits that add no syntax error and introduce no name
+// declared nowhere, in the document's offsets.
+func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []nextedit.Edit) []nextedit.Edit {
+	if len(edits) == 0 {
+		return nil
+	}
+	var chk *completion.EditCheck
+	if p.opts.SyntaxCheck {
+		chk = completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
+		defer chk.Close()
+	}
+	var declared func(qualifier, name string) (bool, bool)
+	lang := ""
+	if l := syntax.Detect(in.LanguageID, in.Path); l != nil {
+		lang = l.Name
+	}
+	mode := p.opts.Grounding
+	if p.opts.Names != nil && mode != "" && mode != completion.GroundOff && mode != completion.GroundShow {
+		declared = p.opts.Names.Names(ctx, in.Path, in.Text)
+		mode = completion.GroundDrop // an edit is offered whole or not at all
+	}
+	var out []nextedit.Edit
+	for _, e := range edits {
+		if chk.AddsErrors(ctx, e.Start, e.End, e.NewText) {
+			continue
+		}
+		if declared != nil {
+			doc := in.Text[:e.Start] + in.Text[e.End:]
+			if kept, _ := completion.Ground(declared, mode, lang, doc, e.Start, e.NewText); kept == "" && e.NewText != "" {
+				continue
+			}
+		}
+		e.Path, e.Kind, e.Version = in.Path, nextedit.KindModel, in.Version
+		out = append(out, e)
+	}
+	return out
+}
