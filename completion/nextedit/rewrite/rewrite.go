@@ -71,6 +71,7 @@ type Options struct {
 	RetrieveTime  time.Duration // time budget of the context search; default 100ms, negative waits
 	MaxHunks      int           // recent edits shown; default 8
 	MaxTokens     int           // most tokens of an answer; default 1024
+	Timeout       time.Duration // of the model call; default 4s, negative waits
 	Temperature   float64       // default 0.05
 	Logger        *slog.Logger
 }
@@ -96,6 +97,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxTokens <= 0 {
 		o.MaxTokens = 1024
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 4 * time.Second
 	}
 	if o.Temperature <= 0 {
 		o.Temperature = 0.05
@@ -162,7 +166,13 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 		return nil, ctx.Err()
 	}
 	req := p.prompt(in, x, bundle)
-	resp, err := p.opts.Model.Complete(ctx, req)
+	mctx := ctx
+	if p.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		mctx, cancel = context.WithTimeout(ctx, p.opts.Timeout)
+		defer cancel()
+	}
+	resp, err := p.opts.Model.Complete(mctx, req)
 	if err != nil {
 		return nil, err
 	}
