@@ -35,7 +35,7 @@ func diff(x *excerpt, lines []string) []nextedit.Edit {
 	}
 	regionLen := starts[len(old)] - 1
 	var out []nextedit.Edit
-	for _, h := range hunks {
+	for _, h := range pairLines(hunks) {
 		if tainted(x, h.i0, h.i1) {
 			continue
 		}
@@ -112,6 +112,22 @@ func lineDiff(a, b []string) ([]hunk, int) {
 		hunks = append(hunks, h)
 	}
 	return hunks, n - m
+}
+
+// pairLines splits the hunks that change as many lines as they make
+// into one hunk a line: each line's change is then narrowed on its own.
+func pairLines(hunks []hunk) []hunk {
+	var out []hunk
+	for _, h := range hunks {
+		if h.i1-h.i0 != h.j1-h.j0 || h.i1-h.i0 < 2 {
+			out = append(out, h)
+			continue
+		}
+		for k := 0; k < h.i1-h.i0; k++ {
+			out = append(out, hunk{h.i0 + k, h.i0 + k + 1, h.j0 + k, h.j0 + k + 1})
+		}
+	}
+	return out
 }
 
 // tainted reports whether a line of x's region in [i0, i1) was changed by
