@@ -96,3 +96,43 @@ func FuzzAnswer(f *testing.F) {
 		}
 	})
 }
+
+// TestParseTrimsExcerpt: an answer that repeats the excerpt's lines
+// around the region reads as the region alone, so the lines it repeats
+// are not inserted again.
+func TestParseTrimsExcerpt(t *testing.T) {
+	sc := loadScenario(t, "testdata/zeta.txtar")
+	p := New(Options{Model: &llmtest.Model{}, Format: FormatZeta})
+	x := p.excerpt(sc.in)
+	region := strings.TrimSuffix(zetaRegion, "\n")
+	answer := "```go\n" + markBOF + "\npackage calc\n\n// Point is a point in the plane.\ntype Point struct {\n\tX, Y, Z int\n" + region + "\n```"
+	lines, ok := parse(answer, x)
+	if !ok || strings.Join(lines, "\n") != region {
+		t.Errorf("parse = %q, %v; want the region alone:\n%s", strings.Join(lines, "\n"), ok, region)
+	}
+}
+
+// namesFunc is a completion.Names that declares every name but Missing.
+type namesFunc struct{}
+
+func (namesFunc) Names(ctx context.Context, path, content string) func(qualifier, name string) (bool, bool) {
+	return func(qualifier, name string) (bool, bool) { return name != "Missing", true }
+}
+
+// TestGrounding drops an edit that calls a name declared nowhere and
+// keeps one that does not, unless grounding is off.
+func TestGrounding(t *testing.T) {
+	sc := loadScenario(t, "testdata/zeta.txtar")
+	region := strings.TrimSuffix(zetaRegion, "\n")
+	invented := strings.Replace(region, "Z: a.Z - b.Z", "Z: geom.Missing(a, b)", 1)
+	for _, tc := range []struct {
+		mode, region string
+		want         int
+	}{{"cut", region, 1}, {"cut", invented, 0}, {"drop", invented, 0}, {"off", invented, 1}} {
+		p := New(Options{Model: &llmtest.Model{Text: markStart + "\n" + tc.region + "\n" + markEnd}, Format: FormatZeta, Names: namesFunc{}, Grounding: tc.mode})
+		edits, err := p.Predict(context.Background(), sc.in)
+		if err != nil || len(edits) != tc.want {
+			t.Errorf("grounding %s: %d edits %+v (%v), want %d", tc.mode, len(edits), edits, err, tc.want)
+		}
+	}
+}
