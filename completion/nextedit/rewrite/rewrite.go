@@ -20,6 +20,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lode-ls/lode/completion"
@@ -161,6 +162,9 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 	if x == nil {
 		return nil, nil
 	}
+	// The document is parsed for the syntax check while the model thinks.
+	tree := p.parse(ctx, in)
+	defer func() { tree.wait().Close() }()
 	bundle := p.context(ctx, in, x)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -184,8 +188,35 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 		p.opts.Logger.Debug("next edit: the model's answer is not a rewrite of the region", "path", in.Path)
 		return nil, nil
 	}
-	edits := p.check(ctx, in, diff(x, region))
+	edits := p.check(ctx, in, diff(x, region), tree.wait())
 	return edits, ctx.Err()
+}
+
+// pendingCheck is a syntax check being prepared in the background.
+type pendingCheck struct {
+	ch   chan *completion.EditCheck
+	once sync.Once
+	chk  *completion.EditCheck
+}
+
+// parse starts parsing the input's document for the syntax check; nil
+// check when the check is off.
+func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingCheck {
+	pc := &pendingCheck{ch: make(chan *completion.EditCheck, 1)}
+	if !p.opts.SyntaxCheck {
+		pc.ch <- nil
+		return pc
+	}
+	go func() { // joined by wait, which Predict always calls
+		pc.ch <- completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
+	}()
+	return pc
+}
+
+// wait returns the check once parsed.
+func (pc *pendingCheck) wait() *completion.EditCheck {
+	pc.once.Do(func() { pc.chk = <-pc.ch })
+	return pc.chk
 }
 
 // context returns the workspace context of the cursor, within the
@@ -208,16 +239,12 @@ func (p *Predictor) context(ctx context.Context, in nextedit.ModelInput, x *exce
 	return b.Snippets
 }
 
-// check keeps the edits that add no syntax error and introduce no name
-// declared nowhere, in the document's offsets.
-func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []nextedit.Edit) []nextedit.Edit {
+// check keeps the edits that add no syntax error (as chk judges them;
+// nil checks none) and introduce no name declared nowhere, in the
+// document's offsets.
+func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []nextedit.Edit, chk *completion.EditCheck) []nextedit.Edit {
 	if len(edits) == 0 {
 		return nil
-	}
-	var chk *completion.EditCheck
-	if p.opts.SyntaxCheck {
-		chk = completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
-		defer chk.Close()
 	}
 	var declared func(qualifier, name string) (bool, bool)
 	lang := ""
