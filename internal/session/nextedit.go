@@ -11,7 +11,6 @@ import (
 	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/completion/nextedit/rewrite"
-	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/internal/config"
 )
 
@@ -73,7 +72,6 @@ func (s *Session) configureNextEdit(cfg *config.Config) {
 		Format:        cfg.NextEdit.Format,
 		Grounding:     cfg.Completion.Grounding,
 		SyntaxCheck:   cfg.Completion.SyntaxCheck,
-		Tokens:        tokens.New(),
 		Rel:           s.rel,
 		RegionLines:   cfg.NextEdit.RegionLines,
 		ExcerptLines:  cfg.NextEdit.ExcerptLines,

@@ -253,7 +253,15 @@ func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []n
 	}
 	mode := p.opts.Grounding
 	if p.opts.Names != nil && mode != "" && mode != completion.GroundOff && mode != completion.GroundShow {
-		declared = p.opts.Names.Names(ctx, in.Path, in.Text)
+		// The lookup is built on first use: most edits introduce no name
+		// to look up, and building it reads the document's imports.
+		var lookup func(qualifier, name string) (bool, bool)
+		declared = func(qualifier, name string) (bool, bool) {
+			if lookup == nil {
+				lookup = p.opts.Names.Names(ctx, in.Path, in.Text)
+			}
+			return lookup(qualifier, name)
+		}
 		mode = completion.GroundDrop // an edit is offered whole or not at all
 	}
 	var out []nextedit.Edit
