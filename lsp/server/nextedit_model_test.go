@@ -191,8 +191,9 @@ func TestModelNextEditsCancelled(t *testing.T) {
 	}
 }
 
-// TestModelNextEditsNotAsked: a version the editor no longer shows, and
-// an ignored file, get nothing, and the model is not asked.
+// TestModelNextEditsNotAsked: a version the editor no longer shows, an
+// ignored file and a secret file get nothing, and the model is not
+// asked; the edits of the secret file are never sent.
 func TestModelNextEditsNotAsked(t *testing.T) {
 	fake := llmtest.NewServer(t)
 	fake.Reply(llmtest.Reply{Text: zetaAnswer})
@@ -207,7 +208,24 @@ func TestModelNextEditsNotAsked(t *testing.T) {
 	if edits, err := nextEditsAt(context.Background(), e, ignored, iv, pointCursor); err != nil || len(edits) != 0 {
 		t.Errorf("an ignored file got %+v, %v", edits, err)
 	}
+	secret := filepath.Join(filepath.Dir(filepath.Dir(path)), ".env")
+	e.Open(secret, "dotenv", "TOKEN=first-value-of-the-token\n")
+	sv := e.Replace(secret, "TOKEN=second-value-of-the-token\n")
+	if edits, err := nextEditsAt(context.Background(), e, secret, sv, protocol.Position{Line: 0, Character: 6}); err != nil || len(edits) != 0 {
+		t.Errorf("a secret file got %+v, %v", edits, err)
+	}
 	if n := fake.Count(); n != 0 {
 		t.Errorf("the model was asked %d times", n)
+	}
+	// Asked for the workspace file, the model sees its edits, not the
+	// secret file's.
+	e.Replace(path, pointV3+"\n")
+	v = e.Replace(path, pointV3)
+	if _, err := nextEditsAt(context.Background(), e, path, v, pointCursor); err != nil {
+		t.Fatal(err)
+	}
+	prompt, _ := fake.Last(t).Field("prompt").(string)
+	if !strings.Contains(prompt, "X, Y, Z int") || strings.Contains(prompt, "value-of-the-token") {
+		t.Errorf("the prompt shows the secret file's edits, or not the document's:\n%s", prompt)
 	}
 }
