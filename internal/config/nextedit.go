@@ -7,5 +7,6 @@ type NextEdit struct {
 	RegionLines   int    `toml:"region_lines" default:"12" doc:"Lines of the editable region around the cursor that the model may rewrite (a third above the cursor's line)."`
 	ExcerptLines  int    `toml:"excerpt_lines" default:"24" doc:"Lines of the document shown, read-only, on each side of the editable region."`
 	ContextBudget int    `toml:"context_budget" default:"512" doc:"Token budget of the workspace context (definitions, similar code) sent with a next-edit prompt; -1 sends none."`
+	RetrieveMS    int    `toml:"retrieve_ms" default:"10" doc:"Time budget, in milliseconds, of the search for workspace context before the model is asked: at the budget the prompt takes the sources that finished (enclosing scope and definitions first); -1 waits for every source."`
 	MaxTokens     int    `toml:"max_tokens" default:"1024" doc:"Most tokens of the model's answer (never more than twice the region's tokens, plus 64)."`
 }

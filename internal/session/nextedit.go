@@ -41,6 +41,9 @@ type nextEditPart struct {
 	mu     sync.Mutex
 	key    string
 	health *health.Model
+
+	predMu sync.Mutex
+	pred   *rewrite.Predictor // the engine's model predictor; nil when offline
 }
 
 func (p *nextEditPart) close() {
@@ -50,6 +53,22 @@ func (p *nextEditPart) close() {
 		p.health.Close()
 		p.health = nil
 	}
+}
+
+// setPredictor makes pred the engine's model predictor and closes the
+// one it replaces.
+func (p *nextEditPart) setPredictor(e *nextedit.Engine, pred *rewrite.Predictor) {
+	p.predMu.Lock()
+	defer p.predMu.Unlock()
+	if pred == nil {
+		e.SetModel(nil)
+	} else {
+		e.SetModel(pred)
+	}
+	if p.pred != nil {
+		p.pred.Close()
+	}
+	p.pred = pred
 }
 
 // configureNextEdit gives the next-edit engine a model predictor over the
@@ -63,7 +82,7 @@ func (s *Session) configureNextEdit(cfg *config.Config) {
 		s.log.Warn("next edits: no model predictor", "err", err)
 	}
 	if m == nil {
-		s.next.SetModel(nil)
+		s.nextModel.setPredictor(s.next, nil)
 		return
 	}
 	opts := rewrite.Options{
@@ -76,6 +95,7 @@ func (s *Session) configureNextEdit(cfg *config.Config) {
 		RegionLines:   cfg.NextEdit.RegionLines,
 		ExcerptLines:  cfg.NextEdit.ExcerptLines,
 		ContextBudget: cfg.NextEdit.ContextBudget,
+		RetrieveTime:  time.Duration(cfg.NextEdit.RetrieveMS) * time.Millisecond,
 		MaxTokens:     cfg.NextEdit.MaxTokens,
 		Timeout:       time.Duration(cfg.Completion.TimeoutMS) * time.Millisecond,
 		Logger:        s.log,
@@ -83,7 +103,7 @@ func (s *Session) configureNextEdit(cfg *config.Config) {
 	if !s.opts.NoIndex {
 		opts.Retriever, opts.Names = s, s
 	}
-	s.next.SetModel(rewrite.New(opts))
+	s.nextModel.setPredictor(s.next, rewrite.New(opts))
 }
 
 // nextEditModel returns the model of the next-edit predictor, behind its

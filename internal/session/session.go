@@ -219,7 +219,7 @@ func (s *Session) Close() error {
 		<-ir.Stopped()
 	}
 	s.mem.Load().close()
-	s.next.SetModel(nil)
+	s.nextModel.setPredictor(s.next, nil)
 	s.nextModel.close()
 	err := s.completion.close()
 	s.model.Close() // waits for its table builds and flushes

@@ -67,8 +67,10 @@ func modelEditor(t *testing.T, fake *llmtest.Server) (*lsptest.Editor, string, i
 		t.Fatal(err)
 	}
 	eng := nextedit.New(ws, nextedit.Options{})
-	eng.SetModel(rewrite.New(rewrite.Options{Model: client, ModelName: "zeta", SyntaxCheck: true, Timeout: -1,
-		Rel: func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }}))
+	pred := rewrite.New(rewrite.Options{Model: client, ModelName: "zeta", SyntaxCheck: true, Timeout: -1,
+		Rel: func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }})
+	t.Cleanup(pred.Close)
+	eng.SetModel(pred)
 	opts := testOptions(t)
 	opts.Workspace = ws
 	opts.NextEdits = eng

@@ -69,7 +69,7 @@ type Options struct {
 	RegionLines   int           // lines of the editable region; default 12
 	ExcerptLines  int           // lines shown on each side of the region; default 24
 	ContextBudget int           // tokens of workspace context; default 512, negative none
-	RetrieveTime  time.Duration // time budget of the context search; default 100ms, negative waits
+	RetrieveTime  time.Duration // time budget of the context search; default 10ms, negative waits
 	MaxHunks      int           // recent edits shown; default 8
 	MaxTokens     int           // most tokens of an answer; default 1024
 	Timeout       time.Duration // of the model call; default 4s, negative waits
@@ -91,7 +91,7 @@ func (o Options) withDefaults() Options {
 		o.ContextBudget = 512
 	}
 	if o.RetrieveTime == 0 {
-		o.RetrieveTime = 100 * time.Millisecond
+		o.RetrieveTime = 10 * time.Millisecond
 	}
 	if o.MaxHunks <= 0 {
 		o.MaxHunks = 8
@@ -120,10 +120,15 @@ type estimate struct{}
 func (estimate) CountTokens(s string) int { return (len(s) + 3) / 4 }
 
 // Predictor is a nextedit.Model over a language model. It is safe for
-// concurrent use.
+// concurrent use. Close waits for the syntax trees of finished requests,
+// which are released after the answer.
 type Predictor struct {
 	opts   Options
 	format string // FormatZeta or FormatChat
+
+	closeMu sync.Mutex
+	closed  bool
+	closing sync.WaitGroup // the goroutines releasing trees
 }
 
 var _ nextedit.Model = (*Predictor)(nil)
@@ -164,7 +169,7 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 	}
 	// The document is parsed for the syntax check while the model thinks.
 	tree := p.parse(ctx, in)
-	defer func() { tree.wait().Close() }()
+	defer p.release(tree)
 	bundle := p.context(ctx, in, x)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -211,6 +216,31 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 		pc.ch <- completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
 	}()
 	return pc
+}
+
+// release closes the check's tree once it is parsed, after the answer:
+// freeing a large tree takes a while.
+func (p *Predictor) release(pc *pendingCheck) {
+	p.closeMu.Lock()
+	defer p.closeMu.Unlock()
+	if p.closed {
+		pc.wait().Close()
+		return
+	}
+	p.closing.Add(1)
+	go func() {
+		defer p.closing.Done()
+		pc.wait().Close()
+	}()
+}
+
+// Close waits for the trees of finished requests to be released; a
+// request still running releases its own before it returns.
+func (p *Predictor) Close() {
+	p.closeMu.Lock()
+	p.closed = true
+	p.closeMu.Unlock()
+	p.closing.Wait()
 }
 
 // wait returns the check once parsed.
