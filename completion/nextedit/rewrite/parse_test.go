@@ -136,3 +136,39 @@ func TestGrounding(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExcerpt cuts the region around any cursor of any document and
+// reads back an answer that repeats it: no crash, and no edits.
+func FuzzExcerpt(f *testing.F) {
+	f.Add("", 0)
+	f.Add("x", 1)
+	f.Add("\n\n\n", 2)
+	f.Add("a\r\nb\r\nc", 4)
+	f.Add("package a\n\nfunc f() {}\n", 12)
+	f.Add("héllo\nwörld\n", 3)
+	f.Fuzz(func(t *testing.T, doc string, cursor int) {
+		if cursor < 0 || cursor > len(doc) {
+			return
+		}
+		var prompt string
+		m := &llmtest.Model{Answer: func(req *llm.Request) (string, error) {
+			prompt = req.Prompt
+			i := strings.Index(prompt, markStart+"\n")
+			j := strings.LastIndex(prompt, markEnd)
+			if i < 0 || j < i {
+				return "", nil
+			}
+			return strings.ReplaceAll(prompt[i:j], markCursor, "") + markEnd, nil
+		}}
+		p := New(Options{Model: m, Format: FormatZeta, RegionLines: 3, ExcerptLines: 2})
+		in := nextedit.ModelInput{Path: "/w/a.go", LanguageID: "go", Text: doc, Cursor: cursor,
+			Recent: []nextedit.Hunk{{Path: "/w/a.go", Old: "x", New: doc[:min(len(doc), 3)]}}}
+		edits, err := p.Predict(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(edits) != 0 {
+			t.Errorf("the region repeated unchanged gave edits %+v (prompt %q)", edits, prompt)
+		}
+	})
+}
