@@ -67,6 +67,7 @@ func (s *Server) nextEdits(ctx context.Context, p *lode.NextEditsParams) (*lode.
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return res, nil // edited meanwhile: the edits are stale
 	}
+	s.lastNext.remember(doc.Path, doc.Version, edits)
 	// Nearest the cursor first, then the other files.
 	slices.SortStableFunc(edits, func(a, b nextedit.Edit) int {
 		switch {

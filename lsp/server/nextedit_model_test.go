@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,11 +11,13 @@ import (
 
 	protocol "go.lsp.dev/protocol"
 
+	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/llm/openai"
 	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/completion/nextedit/rewrite"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/wire"
 	"github.com/lode-ls/lode/lsp/lode"
 	"github.com/lode-ls/lode/lsp/lsptest"
@@ -71,10 +74,16 @@ func modelEditor(t *testing.T, fake *llmtest.Server) (*lsptest.Editor, string, i
 		Rel: func(p string) string { r, _ := filepath.Rel(root, p); return filepath.ToSlash(r) }})
 	t.Cleanup(pred.Close)
 	eng.SetModel(pred)
+	// Inline completions from a model that never has anything to say.
+	cfg := config.Default().Completion
+	cfg.SkipMidLine, cfg.SkipMidWord = false, false
+	completer := completion.New(completion.Options{Config: cfg, Model: &llmtest.Model{Name: "quiet"}})
+	t.Cleanup(func() { completer.Close() })
 	opts := testOptions(t)
 	opts.Workspace = ws
 	opts.NextEdits = eng
-	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{root}})
+	opts.Completer = completer
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{Folders: []string{root}, Capabilities: inlineCaps()})
 	e.Open(path, "go", pointV1)
 	e.Replace(path, pointV2)
 	return e, path, e.Replace(path, pointV3)
@@ -229,5 +238,45 @@ func TestModelNextEditsNotAsked(t *testing.T) {
 	prompt, _ := fake.Last(t).Field("prompt").(string)
 	if !strings.Contains(prompt, "X, Y, Z int") || strings.Contains(prompt, "value-of-the-token") {
 		t.Errorf("the prompt shows the secret file's edits, or not the document's:\n%s", prompt)
+	}
+}
+
+// TestModelNextEditInline: once lode/nextEdits has found an edit, an
+// inline completion on its line that the completion model leaves empty
+// offers it, with a range from the cursor over the edit; not on another
+// line, nor for another version.
+func TestModelNextEditInline(t *testing.T) {
+	fake := llmtest.NewServer(t)
+	fake.Reply(llmtest.Reply{Text: zetaAnswer})
+	e, path, v := modelEditor(t, fake)
+	if _, err := nextEditsAt(context.Background(), e, path, v, pointCursor); err != nil {
+		t.Fatal(err)
+	}
+	inline := func(line, char uint32) []protocol.InlineCompletionItem {
+		t.Helper()
+		var list protocol.InlineCompletionList
+		err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
+			TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
+				Position: protocol.Position{Line: line, Character: char}},
+			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
+		}, &list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return list.Items
+	}
+	// Sub's line: "\treturn Point{X: a.X - b.X, Y: a.Y - b.Y}"; the edit
+	// inserts before the brace, at character 40.
+	items := inline(12, 30)
+	want := protocol.Range{Start: protocol.Position{Line: 12, Character: 30}, End: protocol.Position{Line: 12, Character: 40}}
+	if len(items) != 1 || items[0].Range == nil || *items[0].Range != want || fmt.Sprint(items[0].InsertText) != " a.Y - b.Y, Z: a.Z - b.Z" {
+		t.Fatalf("inline items %+v (range %v, text %q), want the next edit from the cursor", items, items[0].Range, fmt.Sprint(items[0].InsertText))
+	}
+	if items := inline(10, 0); len(items) != 0 {
+		t.Errorf("another line: %+v", items)
+	}
+	e.Replace(path, pointV3+"\n")
+	if items := inline(12, 30); len(items) != 0 {
+		t.Errorf("another version: %+v", items)
 	}
 }
