@@ -32,6 +32,20 @@ func NewEditCheck(ctx context.Context, languageID, path, doc string) *EditCheck 
 	return &EditCheck{doc: doc, tree: t}
 }
 
+// Next returns the check of doc, a later text of the same document,
+// reparsed incrementally from c's tree; nil when c is nil or the reparse
+// fails. c stays open: the caller closes both.
+func (c *EditCheck) Next(ctx context.Context, doc string) *EditCheck {
+	if c == nil {
+		return nil
+	}
+	t, err := c.tree.Reparse(ctx, []byte(doc), []text.Change{text.Diff(c.doc, doc)})
+	if err != nil {
+		return nil
+	}
+	return &EditCheck{doc: doc, tree: t}
+}
+
 // AddsErrors reports whether replacing doc[start:end] with repl adds
 // syntax errors: more errors in the whole document, or an error inside
 // the replacement where the replaced text had none. A nil EditCheck, or

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/nextedit"
@@ -171,4 +173,29 @@ func FuzzExcerpt(f *testing.F) {
 			t.Errorf("the region repeated unchanged gave edits %+v (prompt %q)", edits, prompt)
 		}
 	})
+}
+
+// TestReparse runs requests through one Predictor, the document changing
+// between them: the syntax check of each, on a tree reparsed from the
+// last one, judges as a fresh parse does; Close leaves nothing running.
+func TestReparse(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	sc := loadScenario(t, "testdata/zeta.txtar")
+	region := strings.TrimSuffix(zetaRegion, "\n")
+	good := markStart + "\n" + region + "\n" + markEnd
+	broken := markStart + "\n" + strings.Replace(region, "a.Z - b.Z}", "a.Z - (b.Z}", 1) + "\n" + markEnd
+	answers := []string{good, broken, good, broken}
+	i := 0
+	m := &llmtest.Model{Answer: func(*llm.Request) (string, error) { i++; return answers[i-1], nil }}
+	p := New(Options{Model: m, Format: FormatZeta, SyntaxCheck: true})
+	in := sc.in
+	for k, want := range []int{1, 0, 1, 0} {
+		in.Text = "// edit " + strings.Repeat("x", k) + "\n" + sc.in.Text
+		in.Cursor = sc.in.Cursor + len(in.Text) - len(sc.in.Text)
+		edits, err := p.Predict(context.Background(), in)
+		if err != nil || len(edits) != want {
+			t.Errorf("request %d: %d edits %+v (%v), want %d", k, len(edits), edits, err, want)
+		}
+	}
+	p.Close()
 }

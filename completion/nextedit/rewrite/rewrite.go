@@ -120,14 +120,16 @@ type estimate struct{}
 func (estimate) CountTokens(s string) int { return (len(s) + 3) / 4 }
 
 // Predictor is a nextedit.Model over a language model. It is safe for
-// concurrent use. Close waits for the syntax trees of finished requests,
-// which are released after the answer.
+// concurrent use. It keeps the syntax tree of the last request, reparsed
+// by the next; Close waits for the trees of finished requests, which are
+// released after the answer, and closes the one kept.
 type Predictor struct {
 	opts   Options
 	format string // FormatZeta or FormatChat
 
 	closeMu sync.Mutex
 	closed  bool
+	last    lastCheck      // the last request's check, for the next one
 	closing sync.WaitGroup // the goroutines releasing trees
 }
 
@@ -199,27 +201,53 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 
 // pendingCheck is a syntax check being prepared in the background.
 type pendingCheck struct {
-	ch   chan *completion.EditCheck
-	once sync.Once
-	chk  *completion.EditCheck
+	path, lang string
+	ch         chan *completion.EditCheck
+	once       sync.Once
+	chk        *completion.EditCheck
 }
 
-// parse starts parsing the input's document for the syntax check; nil
-// check when the check is off.
+// lastCheck is the check of the last request, kept to reparse the next
+// request's text of the same document incrementally.
+type lastCheck struct {
+	path, lang string
+	chk        *completion.EditCheck
+}
+
+// parse starts parsing the input's document for the syntax check,
+// incrementally from the last request's tree when it was of the same
+// document; a nil check when the check is off.
 func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingCheck {
-	pc := &pendingCheck{ch: make(chan *completion.EditCheck, 1)}
+	pc := &pendingCheck{path: in.Path, lang: in.LanguageID, ch: make(chan *completion.EditCheck, 1)}
 	if !p.opts.SyntaxCheck {
 		pc.ch <- nil
 		return pc
 	}
+	p.closeMu.Lock()
+	prev := p.last
+	if prev.chk != nil && prev.path == in.Path && prev.lang == in.LanguageID {
+		p.last = lastCheck{} // this request owns it now
+	} else {
+		prev = lastCheck{}
+	}
+	p.closeMu.Unlock()
 	go func() { // joined by wait, which Predict always calls
-		pc.ch <- completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
+		var chk *completion.EditCheck
+		if prev.chk != nil {
+			chk = prev.chk.Next(ctx, in.Text)
+			prev.chk.Close()
+		}
+		if chk == nil {
+			chk = completion.NewEditCheck(ctx, in.LanguageID, in.Path, in.Text)
+		}
+		pc.ch <- chk
 	}()
 	return pc
 }
 
-// release closes the check's tree once it is parsed, after the answer:
-// freeing a large tree takes a while.
+// release keeps the check's tree for the next request, once parsed,
+// after the answer; the tree it replaces is closed then: freeing a large
+// tree takes a while.
 func (p *Predictor) release(pc *pendingCheck) {
 	p.closeMu.Lock()
 	defer p.closeMu.Unlock()
@@ -230,17 +258,35 @@ func (p *Predictor) release(pc *pendingCheck) {
 	p.closing.Add(1)
 	go func() {
 		defer p.closing.Done()
-		pc.wait().Close()
+		chk := pc.wait()
+		if chk == nil {
+			return
+		}
+		p.closeMu.Lock()
+		old := p.last.chk
+		if p.closed {
+			old, p.last = chk, lastCheck{}
+		} else {
+			p.last = lastCheck{path: pc.path, lang: pc.lang, chk: chk}
+		}
+		p.closeMu.Unlock()
+		old.Close()
 	}()
 }
 
-// Close waits for the trees of finished requests to be released; a
-// request still running releases its own before it returns.
+// Close waits for the trees of finished requests to be released and
+// closes the one kept; a request still running releases its own before
+// it returns.
 func (p *Predictor) Close() {
 	p.closeMu.Lock()
 	p.closed = true
 	p.closeMu.Unlock()
 	p.closing.Wait()
+	p.closeMu.Lock()
+	last := p.last.chk
+	p.last = lastCheck{}
+	p.closeMu.Unlock()
+	last.Close()
 }
 
 // wait returns the check once parsed.
