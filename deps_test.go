@@ -66,6 +66,12 @@ var allowed = map[string][]string{
 		treeSitter, lru,
 	},
 	"completion/nextedit": {"context/workspace", "context/syntax"},
+	// The model predictor of next edits: the completion engine's
+	// self-checks, the model contract, the context bundle; no provider.
+	"completion/nextedit/rewrite": {
+		"completion", "completion/nextedit", "completion/llm",
+		"context/retrieve", "context/redact", "context/syntax", "context/workspace",
+	},
 	"completion/patch": {
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",
 		treeSitter, lru, "github.com/aymanbagabas/go-udiff/...", "github.com/bluekeyes/go-gitdiff/...",

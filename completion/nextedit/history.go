@@ -1,6 +1,7 @@
 package nextedit
 
 import (
+	"strings"
 	"sync"
 )
 
@@ -12,6 +13,12 @@ type Hunk struct {
 	Start    int
 	Old, New string
 	Version  int32 // the document's version once the hunk was made
+	// Line is the zero-based line of Start; Head and Tail are the rest of
+	// the first and last lines the hunk touches, before Start and after
+	// its end (the same before and after it), so that the hunk reads as
+	// whole lines in a diff: Head+Old+Tail became Head+New+Tail.
+	Line       int
+	Head, Tail string
 }
 
 // HistoryOptions bounds a History; zero values take the defaults.
@@ -78,7 +85,7 @@ func (h *History) Observe(path string, version int32, text string) {
 			re = d.re + newEnd - oldEnd
 		}
 		tail := len(text) - re
-		d.hunks[n-1] = Hunk{Path: path, Start: rs, Old: d.base[rs : len(d.base)-tail], New: text[rs:re], Version: version}
+		d.hunks[n-1] = lines(Hunk{Path: path, Start: rs, Old: d.base[rs : len(d.base)-tail], New: text[rs:re], Version: version}, text, re)
 		d.rs, d.re = rs, re
 		if d.hunks[n-1].Old == d.hunks[n-1].New {
 			d.hunks = d.hunks[:n-1] // typed and undone: nothing happened
@@ -89,7 +96,7 @@ func (h *History) Observe(path string, version int32, text string) {
 		}
 	} else {
 		d.base = d.text
-		d.hunks = append(d.hunks, Hunk{Path: path, Start: start, Old: d.text[start:oldEnd], New: text[start:newEnd], Version: version})
+		d.hunks = append(d.hunks, lines(Hunk{Path: path, Start: start, Old: d.text[start:oldEnd], New: text[start:newEnd], Version: version}, text, newEnd))
 		d.rs, d.re, d.open = start, newEnd, true
 		if len(d.hunks) > h.opts.PerDocument {
 			d.hunks = d.hunks[len(d.hunks)-h.opts.PerDocument:]
@@ -99,6 +106,24 @@ func (h *History) Observe(path string, version int32, text string) {
 	if n := len(d.hunks); n > 0 && d.open {
 		h.push(d.hunks[n-1], grew)
 	}
+}
+
+// maxLineContext bounds Head and Tail: a minified file's line is not
+// worth keeping whole.
+const maxLineContext = 256
+
+// lines fills in where the hunk h lies in text, the document it made,
+// where its new text ends at end.
+func lines(h Hunk, text string, end int) Hunk {
+	h.Line = strings.Count(text[:h.Start], "\n")
+	head := text[strings.LastIndexByte(text[:h.Start], '\n')+1 : h.Start]
+	tail := text[end:]
+	if i := strings.IndexByte(tail, '\n'); i >= 0 {
+		tail = tail[:i]
+	}
+	h.Head = strings.Clone(head[len(head)-min(len(head), maxLineContext):])
+	h.Tail = strings.Clone(tail[:min(len(tail), maxLineContext)])
+	return h
 }
 
 // push records hk as the workspace's latest hunk, replacing the previous

@@ -3,10 +3,11 @@
 // elsewhere. History keeps the recent edits as hunks; Infer turns the
 // last hunk into a Change (a rename, an argument or parameter change, a
 // repeated token change) whose Sites are the next edits; Engine answers a
-// request for one document of a workspace.
+// request for one document of a workspace, beside a Model predictor when
+// one is set (package completion/nextedit/rewrite asks a language model).
 //
 // Package nextedit depends on context/workspace and context/syntax; it
-// knows nothing of LSP and asks no model.
+// knows nothing of LSP and asks no model itself.
 package nextedit
 
 import (
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/workspace"
 )
@@ -37,6 +39,33 @@ type Edit struct {
 type Request struct {
 	Path    string
 	Version int32 // the version the editor shows; another gets nothing
+	// Cursor is the byte offset of the cursor in that version; the model
+	// predictor rewrites the region around it. Negative: no cursor, no
+	// model.
+	Cursor int
+}
+
+// KindModel is the Kind of an edit a model predicted (see Model).
+const KindModel = "model"
+
+// Model predicts the next edits with a language model, from the recent
+// edits and the region around the cursor; package
+// completion/nextedit/rewrite provides one. Its edits are in the document
+// of the input, at its version. Predict returns when ctx is cancelled,
+// having aborted its model call.
+type Model interface {
+	Predict(ctx context.Context, in ModelInput) ([]Edit, error)
+}
+
+// ModelInput is what a Model predicts from.
+type ModelInput struct {
+	Path, LanguageID string
+	Version          int32
+	Text             string
+	Cursor           int
+	// Recent are the workspace's recent hunks, oldest first, only of
+	// files lode may read.
+	Recent []Hunk
 }
 
 // Options configures an Engine; zero values take the defaults.
@@ -53,10 +82,14 @@ type Options struct {
 // Engine predicts next edits in a workspace. It follows the workspace's
 // open documents from New on. It is safe for concurrent use.
 type Engine struct {
-	ws   *workspace.Workspace
-	hist *History
-	opts Options
+	ws    *workspace.Workspace
+	hist  *History
+	opts  Options
+	model atomic.Pointer[modelBox] // nil: offline only
 }
+
+// modelBox holds a Model for an atomic pointer.
+type modelBox struct{ m Model }
 
 // New returns an Engine that follows the open documents of ws.
 func New(ws *workspace.Workspace, opts Options) *Engine {
@@ -69,6 +102,16 @@ func New(ws *workspace.Workspace, opts Options) *Engine {
 	e := &Engine{ws: ws, hist: NewHistory(opts.History), opts: opts}
 	ws.Subscribe(e.observe)
 	return e
+}
+
+// SetModel sets the model predictor of later requests; nil leaves the
+// engine offline.
+func (e *Engine) SetModel(m Model) {
+	if m == nil {
+		e.model.Store(nil)
+		return
+	}
+	e.model.Store(&modelBox{m})
 }
 
 // History returns the engine's edit history.
@@ -88,12 +131,66 @@ func (e *Engine) observe(ev workspace.Event) {
 // NextEdits returns the edits that follow from the last edit of the
 // document, if the document is open at req.Version and is a workspace
 // file lode may read. Edits in other files are in workspace files lode may
-// read, never in ignored or secret ones.
+// read, never in ignored or secret ones. With a model predictor (see
+// SetModel), the model rewrites the region around the cursor meanwhile:
+// its edits follow the offline ones, less those that overlap them. A
+// model that fails adds nothing; the error is the offline one.
 func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	doc, ok := e.ws.Document(req.Path)
 	if !ok || doc.Version != req.Version || !e.readable(req.Path) {
 		return nil, nil
 	}
+	var predicted chan []Edit
+	if box := e.model.Load(); box != nil && req.Cursor >= 0 && req.Cursor <= doc.Text.Len() {
+		in := ModelInput{Path: req.Path, LanguageID: doc.LanguageID, Version: req.Version, Text: doc.Text.String(), Cursor: req.Cursor}
+		for _, h := range e.hist.Recent() {
+			if h.Path == req.Path || e.readable(h.Path) {
+				in.Recent = append(in.Recent, h)
+			}
+		}
+		if len(in.Recent) > 0 {
+			predicted = make(chan []Edit, 1)
+			go func() { // joined below, before NextEdits returns
+				edits, _ := box.m.Predict(ctx, in)
+				predicted <- edits
+			}()
+		}
+	}
+	edits, err := e.offline(ctx, req, doc)
+	if predicted != nil {
+		edits = merge(edits, <-predicted, req.Version, e.opts.MaxEdits)
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return edits, err
+}
+
+// merge appends to offline the model's edits that overlap none of them,
+// at version, within max edits.
+func merge(offline, model []Edit, version int32, max int) []Edit {
+	for _, m := range model {
+		if len(offline) >= max {
+			break
+		}
+		overlaps := false
+		for _, o := range offline {
+			if o.Path == m.Path && o.Start <= m.End && m.Start <= o.End {
+				overlaps = true
+				break
+			}
+		}
+		if !overlaps {
+			m.Version = version
+			offline = append(offline, m)
+		}
+	}
+	return offline
+}
+
+// offline returns the edits inferred, without a model, from the last
+// edit of doc.
+func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Document) ([]Edit, error) {
 	h, after, ok := e.hist.Last(req.Path, req.Version)
 	if !ok {
 		return nil, nil

@@ -20,6 +20,7 @@ type Config struct {
 	Completion Completion       `toml:"completion" doc:"Inline completion and completion items."`
 	Context    Context          `toml:"context" doc:"What lode reads from the workspace and sends as context."`
 	Explain    Explain          `toml:"explain" doc:"Explanations and patch suggestions."`
+	NextEdit   NextEdit         `toml:"nextedit" doc:"Next-edit predictions (lode/nextEdits)."`
 	Log        Log              `toml:"log" doc:"Logging."`
 	Workspace  Workspace        `toml:"workspace" doc:"Which folders an editor may open."`
 

@@ -38,6 +38,10 @@ const DefaultModelName = "default"
 const (
 	FeatureCompletion = "completion"
 	FeatureExplain    = "explain"
+	// FeatureNextEdit is the model predictor of next edits: nextedit.model,
+	// else the completion model. NextEditOff turns it off.
+	FeatureNextEdit = "nextedit"
+	NextEditOff     = "off"
 )
 
 // ResolvedModel is the model a feature uses, inherited values filled in.
@@ -68,6 +72,11 @@ func (c *Config) FeatureModel(feature string) (ResolvedModel, error) {
 		name, key = c.Completion.Model, "completion.model"
 	case FeatureExplain:
 		name, key = c.Explain.Model, "explain.model"
+	case FeatureNextEdit:
+		name, key = c.NextEdit.Model, "nextedit.model"
+		if name == "" || name == NextEditOff {
+			name, key = c.Completion.Model, "completion.model"
+		}
 	default:
 		return ResolvedModel{}, fmt.Errorf("config: unknown feature %q", feature)
 	}

@@ -83,6 +83,7 @@ type Session struct {
 	healthMu   sync.Mutex
 	onHealth   func(ModelHealth)
 	next       *nextedit.Engine // follows the open documents from Open on
+	nextModel  nextEditPart     // the next-edit model, when not the completion model
 	explain    atomic.Pointer[explainEngines]
 
 	// gate holds indexing and learning back while a request is in
@@ -178,6 +179,7 @@ func (s *Session) Configure(cfg *config.Config) {
 		Vendored:    cfg.Context.Vendored,
 	})
 	s.configureCompletion(cfg)
+	s.configureNextEdit(cfg)
 	s.configureExplain(cfg)
 }
 
@@ -217,6 +219,8 @@ func (s *Session) Close() error {
 		<-ir.Stopped()
 	}
 	s.mem.Load().close()
+	s.nextModel.setPredictor(s.next, nil)
+	s.nextModel.close()
 	err := s.completion.close()
 	s.model.Close() // waits for its table builds and flushes
 	return err

@@ -95,7 +95,8 @@ type NextEdit struct {
 	Version *int32    `json:"version,omitzero"`
 	Range   lsp.Range `json:"range"`
 	NewText string    `json:"newText"`
-	// Kind is rename, argument, parameter or repeat.
+	// Kind is rename, argument, parameter or repeat (the offline
+	// predictor), or model.
 	Kind string `json:"kind"`
 	// Placeholder, when set, is the part of NewText the user is expected
 	// to replace (a new parameter's name), as offsets into NewText in the

@@ -152,6 +152,12 @@ func (s *Server) inlineCompletion(ctx context.Context, p *protocol.InlineComplet
 			Command:    s.acceptCommand(it.ID),
 		})
 	}
+	if len(list.Items) == 0 {
+		// The next edit on the cursor's line, when lode/nextEdits found one.
+		if off, err := s.Offset(doc, p.Position); err == nil {
+			list.Items = append(list.Items, s.nextEditInline(doc, off)...)
+		}
+	}
 	return list, nil
 }
 

@@ -49,9 +49,15 @@ func (s *Server) nextEdits(ctx context.Context, p *lode.NextEditsParams) (*lode.
 	if doc.Version != p.TextDocument.Version {
 		return res, nil // the editor shows another version
 	}
-	ctx, release := s.Supersede(ctx, "nextEdits:"+doc.Path)
+	cursor, err := s.Offset(doc, p.Position)
+	if err != nil {
+		return nil, err
+	}
+	// An edit of the document cancels it too (didChange), model call and
+	// all: its edits would be stale.
+	ctx, release := s.Supersede(ctx, nextEditsKey(doc.Path))
 	defer release()
-	edits, err := s.opts.NextEdits.NextEdits(ctx, nextedit.Request{Path: doc.Path, Version: doc.Version})
+	edits, err := s.opts.NextEdits.NextEdits(ctx, nextedit.Request{Path: doc.Path, Version: doc.Version, Cursor: cursor})
 	if err != nil || ctx.Err() != nil {
 		if ctx.Err() == nil {
 			s.logger.Warn("lode/nextEdits failed", "path", doc.Path, "err", err)
@@ -61,11 +67,8 @@ func (s *Server) nextEdits(ctx context.Context, p *lode.NextEditsParams) (*lode.
 	if cur := s.docs.Load().docs[doc.Path]; cur == nil || cur.Version != doc.Version {
 		return res, nil // edited meanwhile: the edits are stale
 	}
+	s.lastNext.remember(doc.Path, doc.Version, edits)
 	// Nearest the cursor first, then the other files.
-	cursor, err := s.Offset(doc, p.Position)
-	if err != nil {
-		return nil, err
-	}
 	slices.SortStableFunc(edits, func(a, b nextedit.Edit) int {
 		switch {
 		case a.Path == doc.Path && b.Path != doc.Path:
@@ -126,6 +129,9 @@ func (s *Server) nextEditText(e nextedit.Edit) *text.Text {
 	}
 	return text.New(string(src))
 }
+
+// nextEditsKey is the Supersede key of a document's lode/nextEdits.
+func nextEditsKey(path string) string { return "nextEdits:" + path }
 
 func abs(n int) int { return max(n, -n) }
 

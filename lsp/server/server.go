@@ -168,6 +168,7 @@ type Server struct {
 	explainFiles explainFiles // shown explanations, removed at the end
 	explainRegs  explainRegs  // hover and code lens registrations (explaincaps.go)
 	status       status       // what lode/status reports (status.go)
+	lastNext     lastNext     // the last lode/nextEdits answer, for inline completion (nextinline.go)
 
 	readyOnce sync.Once
 	ready     chan struct{} // closed by initialized

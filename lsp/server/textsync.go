@@ -180,6 +180,7 @@ func (s *Server) didChange(ctx context.Context, p *protocol.DidChangeTextDocumen
 	doc := &workspace.Document{Path: path, LanguageID: old.LanguageID, Version: p.TextDocument.Version, Text: t}
 	s.docs.Store(s.docs.Load().with(doc))
 	s.cancelWork(path)
+	s.cancelWork(nextEditsKey(path))
 	s.ws.Update(doc)
 	return nil
 }
@@ -191,6 +192,7 @@ func (s *Server) didClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 	}
 	s.docs.Store(s.docs.Load().without(path))
 	s.cancelWork(path)
+	s.cancelWork(nextEditsKey(path))
 	s.ws.Close(path)
 	return nil
 }

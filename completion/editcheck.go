@@ -1,0 +1,72 @@
+package completion
+
+import (
+	"context"
+
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/text"
+)
+
+// EditCheck is the syntax self-check of edits that replace a range of a
+// document (a predicted next edit), where a completion's check judges an
+// insertion at the cursor: the document is parsed once, and each edit is
+// judged by an incremental reparse, the way errors are counted for a
+// completion (score). An EditCheck is not safe for concurrent use.
+type EditCheck struct {
+	doc  string
+	tree *syntax.Tree
+}
+
+// NewEditCheck parses doc, the text of the document at path in the
+// language languageID. It returns nil when the language is unknown or the
+// parse fails: such a document's edits are not checked.
+func NewEditCheck(ctx context.Context, languageID, path, doc string) *EditCheck {
+	lang := syntax.Detect(languageID, path)
+	if lang == nil {
+		return nil
+	}
+	t, err := syntax.Parse(ctx, lang, []byte(doc))
+	if err != nil {
+		return nil
+	}
+	return &EditCheck{doc: doc, tree: t}
+}
+
+// Next returns the check of doc, a later text of the same document,
+// reparsed incrementally from c's tree; nil when c is nil or the reparse
+// fails. c stays open: the caller closes both.
+func (c *EditCheck) Next(ctx context.Context, doc string) *EditCheck {
+	if c == nil {
+		return nil
+	}
+	t, err := c.tree.Reparse(ctx, []byte(doc), []text.Change{text.Diff(c.doc, doc)})
+	if err != nil {
+		return nil
+	}
+	return &EditCheck{doc: doc, tree: t}
+}
+
+// AddsErrors reports whether replacing doc[start:end] with repl adds
+// syntax errors: more errors in the whole document, or an error inside
+// the replacement where the replaced text had none. A nil EditCheck, or
+// one that cannot reparse, adds none.
+func (c *EditCheck) AddsErrors(ctx context.Context, start, end int, repl string) bool {
+	if c == nil || start < 0 || start > end || end > len(c.doc) {
+		return false
+	}
+	src := c.doc[:start] + repl + c.doc[end:]
+	nt, err := c.tree.Reparse(ctx, []byte(src), []text.Change{text.Diff(c.doc, src)})
+	if err != nil {
+		return false
+	}
+	defer nt.Close()
+	before, after := score(c.tree, start, end), score(nt, start, start+len(repl))
+	return after.Errors > before.Errors || before.Bytes == 0 && after.Bytes > 0
+}
+
+// Close releases the parsed tree.
+func (c *EditCheck) Close() {
+	if c != nil {
+		c.tree.Close()
+	}
+}
