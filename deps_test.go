@@ -109,7 +109,7 @@ var allowed = map[string][]string{
 
 	// The measurements of lode eval and lode index read the engines as the
 	// session wires them; nothing but cmd/lode imports them.
-	"internal/eval": {"internal/session", "completion/...", "context/..."},
+	"internal/eval": {"internal/session", "completion/...", "context/...", "github.com/aymanbagabas/go-udiff"},
 }
 
 const (
