@@ -2,15 +2,12 @@ package rewrite
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
 	"github.com/lode-ls/lode/completion/llm"
@@ -18,9 +15,8 @@ import (
 	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden prompts and edits in testdata")
 
 // cursorMark marks the cursor in a scenario's last version.
 const cursorMark = "|CURSOR|"
@@ -136,15 +132,7 @@ func TestGolden(t *testing.T) {
 					got[k] = v + "\n"
 				}
 			}
-			if *update {
-				writeGolden(t, file, sc.ar, got)
-				return
-			}
-			for _, name := range []string{"prompt", "edits"} {
-				if diff := cmp.Diff(section(sc.ar, name), got[name]); diff != "" {
-					t.Errorf("%s differs (-golden +got):\n%s", name, diff)
-				}
-			}
+			golden.Check(t, file, sc.ar, got, "prompt", "edits")
 		})
 	}
 }
@@ -190,32 +178,4 @@ func renderEdits(doc string, edits []nextedit.Edit) string {
 		fmt.Fprintf(&b, "%d:%d-%d:%d %q %q (%s)\n", s.Line+1, s.Character+1, end.Line+1, end.Character+1, doc[e.Start:e.End], e.NewText, e.Kind)
 	}
 	return b.String()
-}
-
-func section(ar *txtar.Archive, name string) string {
-	for _, f := range ar.Files {
-		if f.Name == name {
-			return string(f.Data)
-		}
-	}
-	return ""
-}
-
-func writeGolden(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
-	t.Helper()
-	for _, name := range []string{"prompt", "edits"} {
-		data := got[name]
-		found := false
-		for i := range ar.Files {
-			if ar.Files[i].Name == name {
-				ar.Files[i].Data, found = []byte(data), true
-			}
-		}
-		if !found {
-			ar.Files = append(ar.Files, txtar.File{Name: name, Data: []byte(data)})
-		}
-	}
-	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
