@@ -166,6 +166,13 @@ func (s *Server) explainTarget(doc *workspace.Document, p *explainParams) (expla
 	if t.End, err = s.Offset(doc, end); err != nil {
 		return t, err
 	}
+	if s.ws.Large(doc) {
+		// Only a window around the target is read, parsed and sent.
+		var base int
+		t.Content, base = workspace.Window(t.Content, t.Start)
+		t.Start, t.End = t.Start-base, min(t.End-base, len(t.Content))
+		t.Window, t.Base, t.BaseLine = true, base, doc.Text.LineOf(base)
+	}
 	return t, nil
 }
 
@@ -237,8 +244,8 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, err
 	}
 	lenses := []protocol.CodeLens{}
-	if s.refusedDocument(doc) != "" {
-		return lenses, nil
+	if s.refusedDocument(doc) != "" || s.ws.Large(doc) {
+		return lenses, nil // a lens per function would parse it whole
 	}
 	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
 		start := s.Position(doc, sp.Start)
