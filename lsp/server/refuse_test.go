@@ -146,7 +146,7 @@ func TestLargeDocumentServed(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = e.Call(protocol.MethodWorkspaceExecuteCommand, &protocol.ExecuteCommandParams{
-		Command: commandRewrite,
+		Command:   commandRewrite,
 		Arguments: []protocol.LSPAny{arg},
 	}, nil)
 	wantCode(t, err, jsonrpc2.InvalidParams)
