@@ -45,6 +45,20 @@ type Target struct {
 	Base, BaseLine int
 }
 
+// Narrow returns t reading only a window of its content around Start
+// (workspace.Window), for a document too large to read, parse or send
+// whole; the explanation's ranges and lines stay the document's.
+func (t Target) Narrow() Target {
+	if t.Window {
+		return t
+	}
+	w, base := workspace.Window(t.Content, t.Start)
+	t.BaseLine = strings.Count(t.Content[:base], "\n")
+	t.Content, t.Base, t.Window = w, base, true
+	t.Start, t.End = t.Start-base, max(t.Start-base, min(t.End-base, len(w)))
+	return t
+}
+
 // locate finds what t asks to explain, in the document's coordinates.
 func (t Target) locate(ctx context.Context) (*Subject, error) {
 	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)

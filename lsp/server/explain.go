@@ -167,11 +167,7 @@ func (s *Server) explainTarget(doc *workspace.Document, p *explainParams) (expla
 		return t, err
 	}
 	if s.ws.Large(doc) {
-		// Only a window around the target is read, parsed and sent.
-		var base int
-		t.Content, base = workspace.Window(t.Content, t.Start)
-		t.Start, t.End = t.Start-base, min(t.End-base, len(t.Content))
-		t.Window, t.Base, t.BaseLine = true, base, doc.Text.LineOf(base)
+		t = t.Narrow() // only a window around the target is read, parsed and sent
 	}
 	return t, nil
 }
