@@ -56,7 +56,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			down.Store(&h.Message)
 		}
 	})
-	data, err := readSource(path, s.Config().Context.MaxFileSize, false)
+	data, err := readSource(path, 0, false) // over context.max_file_size: read in a window (session.Window)
 	if err != nil {
 		printErr(stderr, "complete", err)
 		return exitOf(err)
@@ -72,6 +72,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		written = doc.String()[off:doc.LineEnd(line-1)]
 		doc = text.New(doc.String()[:off] + doc.String()[doc.LineEnd(line-1):])
 	}
+	doc, off, narrowed := s.Window(doc, off)
 
 	if *timeout > 0 {
 		cfg := *s.Config()
@@ -84,7 +85,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if *noContext {
 		s.LearnNear(ctx, path)
 	}
-	if *replay {
+	if *replay && !narrowed {
 		s.LearnDocument(path, doc.String())
 	} else {
 		s.Prepare(path)

@@ -48,7 +48,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !printProblems("explain", problems, stderr) {
 		return exitUsage
 	}
-	content, err := readSource(abs, s.Config().Context.MaxFileSize, true)
+	content, err := readSource(abs, 0, true) // over context.max_file_size: read in a window (session.ExplainTarget)
 	if err != nil {
 		printErr(stderr, "explain", err)
 		return exitOf(err)
@@ -62,6 +62,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		printErr(stderr, "explain", err)
 		return exitUsage
 	}
+	t = s.ExplainTarget(t)
 	e := s.Explainer()
 	if *structural {
 		e = s.Structural()

@@ -32,9 +32,44 @@ type Target struct {
 	Path     string // absolute path
 	Language string // language id; empty means "from the extension"
 	Content  string
-	// Start and End are the byte range of a selection; when equal, the
-	// innermost named function or type around Start is explained.
+	// Start and End are the byte range of a selection in Content; when
+	// equal, the innermost named function or type around Start is
+	// explained.
 	Start, End int
+	// Window is true when Content is only a part of the document (a
+	// window around the cursor of a document too large to read whole),
+	// which starts at byte Base and zero-based line BaseLine of it. The
+	// subject's ranges and lines are then the document's, and the window
+	// is never explained as a whole file.
+	Window         bool
+	Base, BaseLine int
+}
+
+// Narrow returns t reading only a window of its content around Start
+// (workspace.Window), for a document too large to read, parse or send
+// whole; the explanation's ranges and lines stay the document's.
+func (t Target) Narrow() Target {
+	if t.Window {
+		return t
+	}
+	w, base := workspace.Window(t.Content, t.Start)
+	t.BaseLine = strings.Count(t.Content[:base], "\n")
+	t.Content, t.Base, t.Window = w, base, true
+	t.Start, t.End = t.Start-base, max(t.Start-base, min(t.End-base, len(w)))
+	return t
+}
+
+// locate finds what t asks to explain, in the document's coordinates.
+func (t Target) locate(ctx context.Context) (*Subject, error) {
+	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
+	if err != nil || !t.Window {
+		return subj, err
+	}
+	if subj.Kind == "file" {
+		return nil, ErrNothing
+	}
+	subj.shift(t.Base, t.BaseLine)
+	return subj, nil
 }
 
 // Explanation is the answer, as markdown.
@@ -131,7 +166,7 @@ func (e *Explainer) Explain(ctx context.Context, t Target, progress Progress) (*
 	if workspace.IsSecretFile(t.Path) {
 		return nil, redact.SecretFileError(t.Path) // the caller's structural fallback says why
 	}
-	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
+	subj, err := t.locate(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +201,7 @@ func (e *Explainer) Explain(ctx context.Context, t Target, progress Progress) (*
 // saying why there is no prose (for example that the model is
 // unreachable). It never calls the model.
 func (e *Explainer) Fallback(ctx context.Context, t Target, note string) (*Explanation, error) {
-	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
+	subj, err := t.locate(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +294,7 @@ func modelName(m llm.Model) string {
 // definitions of what the code calls and the places that call it, under
 // the token budget. Patches use it as their project context.
 func (e *Explainer) Ground(ctx context.Context, t Target) ([]retrieve.Snippet, error) {
-	subj, err := Locate(ctx, t.Path, t.Language, t.Content, t.Start, t.End)
+	subj, err := t.locate(ctx)
 	if err != nil {
 		return nil, err
 	}

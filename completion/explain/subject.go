@@ -150,6 +150,24 @@ func (s *Subject) fill(content string) {
 	s.EndLine = s.StartLine + strings.Count(strings.TrimSuffix(s.Code, "\n"), "\n")
 }
 
+// shift moves the subject's ranges and lines by base bytes and lines:
+// from a window's coordinates to its document's.
+func (s *Subject) shift(base, lines int) {
+	s.Start += base
+	s.End += base
+	s.StartLine += lines
+	s.EndLine += lines
+	for i := range s.Calls {
+		s.Calls[i].Line += lines
+	}
+	for i := range s.Branches {
+		s.Branches[i].Line += lines
+	}
+	for i := range s.Returns {
+		s.Returns[i].Line += lines
+	}
+}
+
 // docOf returns the doc comment of the definition that starts the scope.
 func docOf(tree *syntax.Tree, sc syntax.Scope) string {
 	for _, d := range tree.Outline().Definitions {

@@ -186,11 +186,22 @@ func (h *History) Recent() []Hunk {
 // diffBounds returns the region where a and b differ: a[start:aEnd] became
 // b[start:bEnd].
 func diffBounds(a, b string) (start, aEnd, bEnd int) {
+	// Whole chunks first (a string comparison is a vector compare): a
+	// keystroke in a large document costs microseconds, not a byte loop
+	// over all of it.
+	const chunk = 256
 	n := min(len(a), len(b))
+	for start+chunk <= n && a[start:start+chunk] == b[start:start+chunk] {
+		start += chunk
+	}
 	for start < n && a[start] == b[start] {
 		start++
 	}
 	aEnd, bEnd = len(a), len(b)
+	for aEnd-chunk >= start && bEnd-chunk >= start && a[aEnd-chunk:aEnd] == b[bEnd-chunk:bEnd] {
+		aEnd -= chunk
+		bEnd -= chunk
+	}
 	for aEnd > start && bEnd > start && a[aEnd-1] == b[bEnd-1] {
 		aEnd--
 		bEnd--

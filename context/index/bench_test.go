@@ -78,15 +78,22 @@ func parallel(files []File, fn func(File)) {
 func BenchmarkBuild(b *testing.B) {
 	files := benchFiles(b)
 	cpu := cpuTime()
+	var accounted, lines int
 	for b.Loop() {
 		x := New()
 		if _, err := x.Build(context.Background(), files, 0, nil); err != nil {
 			b.Fatal(err)
 		}
+		accounted, lines = int(x.Bytes()), 0
+		for _, p := range x.Files() {
+			f, _ := x.File(p)
+			lines += f.Lines
+		}
 		x.Close()
 	}
 	reportCPU(b, cpu)
 	b.ReportMetric(float64(len(files)), "files")
+	b.ReportMetric(float64(accounted)/float64(lines), "accounted-B/line") // sizes memory.index_mb
 }
 
 // BenchmarkLoad is a warm start: load the cache and check every file.

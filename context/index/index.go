@@ -56,6 +56,8 @@ type fileEntry struct {
 	hash    uint32
 	lines   int
 	chunks  []uint32
+	cost    int64  // accounted memory (see cost)
+	seq     uint64 // when it was last indexed, for eviction
 }
 
 // Index is the symbol table and chunk index of a workspace.
@@ -98,6 +100,14 @@ type Index struct {
 	// (sortedDirty) and is rebuilt at the end.
 	building    int
 	sortedDirty bool
+
+	// The memory ceiling (SetCeiling): the accounted memory of the live
+	// files, the bound, and the new files a Build left out.
+	bytes, ceiling int64
+	onEvict        func(msg string)
+	seq            uint64
+	refused        int
+	firstRefused   string
 }
 
 // New returns an empty Index.
@@ -131,6 +141,7 @@ type Stats struct {
 	Symbols int
 	Chunks  int
 	Terms   int
+	Bytes   int64 // accounted memory of the files (Bytes)
 }
 
 // Stats returns the current size of the index.
@@ -139,7 +150,7 @@ func (x *Index) Stats() Stats {
 	defer x.mu.RUnlock()
 	x.terms.mu.RLock()
 	defer x.terms.mu.RUnlock()
-	return Stats{Files: len(x.files), Symbols: x.symbols, Chunks: x.liveChunks, Terms: len(x.terms.names)}
+	return Stats{Files: len(x.files), Symbols: x.symbols, Chunks: x.liveChunks, Terms: len(x.terms.names), Bytes: x.bytes}
 }
 
 // Lookup returns the symbols named exactly name.

@@ -288,6 +288,10 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 	for i, e := range entries {
 		e.id = x.nextFile
 		x.nextFile++
+		e.cost = cost(e, chunks[i])
+		x.bytes += e.cost
+		x.seq++
+		e.seq = x.seq
 		x.addFile(e)
 		e.chunks = make([]uint32, len(chunks[i]))
 		for j := range chunks[i] {

@@ -256,7 +256,24 @@ func (x *Index) Remove(path string) {
 // that an edit inside a line touches one chunk.
 func (x *Index) commit(e *fileEntry, chunks []chunk) {
 	x.mu.Lock()
-	defer x.mu.Unlock()
+	msg := x.commitLocked(e, chunks)
+	report := x.onEvict
+	x.mu.Unlock()
+	if msg != "" && report != nil {
+		report(msg)
+	}
+}
+
+// commitLocked is commit under x.mu; it returns what the memory ceiling
+// made it evict, as a line to log.
+func (x *Index) commitLocked(e *fileEntry, chunks []chunk) string {
+	e.cost = cost(e, chunks)
+	if x.refuse(e, e.cost) {
+		return ""
+	}
+	x.seq++
+	e.seq = x.seq
+	x.bytes += e.cost
 	var oldIDs []uint32 // by new chunk: the old chunk it reuses, or noFile
 	var keep map[uint32]bool
 	replaced := 0
@@ -317,9 +334,11 @@ func (x *Index) commit(e *fileEntry, chunks []chunk) {
 		x.addName(s)
 	}
 	x.symbols += len(e.syms)
+	msg := x.evict(e.path)
 	if x.deadChunks > max(x.liveChunks, minCompact) {
 		x.compact()
 	}
+	return msg
 }
 
 // growTerms makes room in the per-term slices for the terms of chunks.
@@ -477,6 +496,7 @@ func (x *Index) removeLocked(e *fileEntry, keep map[uint32]bool, replaced int) {
 		x.removeName(s)
 	}
 	x.symbols -= len(e.syms)
+	x.bytes -= e.cost
 	x.dropFile(e)
 }
 
@@ -497,10 +517,14 @@ func (x *Index) purge(t uint32) {
 // than kept sorted name by name.
 func (x *Index) endBuild() {
 	x.mu.Lock()
-	defer x.mu.Unlock()
 	x.building--
 	if x.building == 0 && x.sortedDirty {
 		x.rebuildSorted()
+	}
+	msg, report := x.endBuildMessage(), x.onEvict
+	x.mu.Unlock()
+	if msg != "" && report != nil {
+		report(msg)
 	}
 }
 

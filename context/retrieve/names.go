@@ -19,16 +19,10 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 	if lang == nil {
 		return func(string, string) (bool, bool) { return false, false }
 	}
-	// The index's imports of the document are those of its last parse,
-	// at most an edit behind; a document the index does not hold is
-	// parsed.
 	var imports []syntax.Import
-	if fi, ok := r.ix.File(path); ok {
-		imports = fi.Imports
-	} else if tree, err := syntax.Parse(ctx, lang, []byte(content)); err == nil {
-		imports = tree.Outline().Imports
-		tree.Close()
-	}
+	// The document's kept tree: the request's retrieval has usually
+	// reparsed it already, and its outline is computed once per version.
+	_ = r.trees.with(ctx, path, lang, content, func(e *docTree) { imports = e.Outline().Imports }) // no tree: no imports
 	names := importNames(imports, lang.Name)
 	deps := r.dependencies()
 	local := map[string]bool{}

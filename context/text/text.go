@@ -85,6 +85,18 @@ func lineStarts(s string) []int {
 // scanLines appends to starts the line starts that follow the terminators
 // beginning in s[from:to]; a CR at to-1 looks one byte past to for its LF.
 func scanLines(starts []int, s string, from, to int) []int {
+	if strings.IndexByte(s[from:min(to+1, len(s))], '\r') < 0 {
+		// No CR: one fast search per line.
+		for i := from; i < to; {
+			j := strings.IndexByte(s[i:to], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			starts = append(starts, i)
+		}
+		return starts
+	}
 	for i := from; i < to; {
 		j := strings.IndexAny(s[i:to], "\r\n")
 		if j < 0 {

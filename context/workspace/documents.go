@@ -87,17 +87,26 @@ func (w *Workspace) Large(doc *Document) bool {
 	return w.checkDocument(doc) != nil
 }
 
+// LargeContent is Large for content that is not an open document (a
+// command's file, read whole).
+func (w *Workspace) LargeContent(content string) bool {
+	return w.checkContent("", content) != nil
+}
+
 // checkDocument returns why doc may not be read whole (ErrTooLarge,
 // ErrBinary), or nil.
 func (w *Workspace) checkDocument(doc *Document) error {
-	s := doc.Text.String()
+	return w.checkContent(doc.Path, doc.Text.String())
+}
+
+func (w *Workspace) checkContent(path, s string) error {
 	switch {
 	case int64(len(s)) > w.options().maxFileSize():
-		return fmt.Errorf("%w: %s (open, %d bytes)", ErrTooLarge, doc.Path, len(s))
+		return fmt.Errorf("%w: %s (open, %d bytes)", ErrTooLarge, path, len(s))
 	case strings.IndexByte(s[:min(len(s), binarySample)], 0) >= 0:
-		return fmt.Errorf("%w: %s (open)", ErrBinary, doc.Path)
+		return fmt.Errorf("%w: %s (open)", ErrBinary, path)
 	case minified(s):
-		return fmt.Errorf("%w: %s (open, minified)", ErrTooLarge, doc.Path)
+		return fmt.Errorf("%w: %s (open, minified)", ErrTooLarge, path)
 	}
 	return nil
 }

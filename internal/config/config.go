@@ -23,6 +23,7 @@ type Config struct {
 	NextEdit   NextEdit         `toml:"nextedit" doc:"Next-edit predictions (lode/nextEdits)."`
 	Log        Log              `toml:"log" doc:"Logging."`
 	Workspace  Workspace        `toml:"workspace" doc:"Which folders an editor may open."`
+	Memory     Memory           `toml:"memory" doc:"Memory ceilings of the index and the embedded model."`
 
 	// sources maps the dotted key of every setting a layer set to that
 	// layer (see Source).

@@ -181,12 +181,22 @@ func (s *Session) Configure(cfg *config.Config) {
 	s.configureCompletion(cfg)
 	s.configureNextEdit(cfg)
 	s.configureExplain(cfg)
+	s.model.SetCeiling(cfg.Memory.EmbeddedMB<<20, func(msg string) { s.log.Warn(msg + " (memory.embedded_mb)") })
+	s.indexCeiling(s.mem.Load().ix)
+}
+
+// indexCeiling applies memory.index_mb to ix.
+func (s *Session) indexCeiling(ix *index.Index) {
+	if cfg := s.Config(); cfg != nil {
+		ix.SetCeiling(int64(cfg.Memory.IndexMB)<<20, func(msg string) { s.log.Warn(msg + " (memory.index_mb)") })
+	}
 }
 
 func (s *Session) newMemory(ix *index.Index) *memory {
 	if !s.opts.NoIndex && !s.opts.NoLearn {
 		Teach(ix, s.model, s.log)
 	}
+	s.indexCeiling(ix)
 	return &memory{ix: ix, retr: retrieve.New(s.ws, ix, tokens.New(), retrieve.Options{})}
 }
 

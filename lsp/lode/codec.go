@@ -49,6 +49,12 @@ func DecodeParams(method string, params []byte, v any) error {
 	if len(p) == 0 || bytes.Equal(p, []byte("null")) {
 		p = []byte("{}")
 	}
+	if open, ok := v.(*lsp.DidOpenTextDocumentParams); ok {
+		if decodeDidOpen(p, open) {
+			return nil
+		}
+		*open = lsp.DidOpenTextDocumentParams{}
+	}
 	if err := lsp.Unmarshal(p, v); err != nil {
 		return jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: invalid params: %v", method, err)
 	}

@@ -61,23 +61,26 @@ var _ jsonrpc2.Stream = (*Stream)(nil)
 
 // Read implements jsonrpc2.Stream.
 func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
-	body, n, err := s.ReadFrame(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	msg, err := jsonrpc2.DecodeMessage(body)
+	_, msg, n, err := s.read(ctx)
 	return msg, n, err
 }
 
 // ReadFrame returns the body of the next well-formed message. The slice is
 // valid until the next call.
 func (s *Stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
+	body, _, n, err := s.read(ctx)
+	return body, n, err
+}
+
+// read returns the body of the next well-formed message and the message,
+// decoded once (it borrows from the body).
+func (s *Stream) read(ctx context.Context) ([]byte, jsonrpc2.Message, int64, error) {
 	if cap(s.buf) > keepBuffer {
 		s.buf = nil // the last body is done with: a huge document's buffer goes
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		length, hlen, err := s.readHeader()
 		if errors.Is(err, errBadHeader) {
@@ -85,12 +88,12 @@ func (s *Stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 			continue
 		}
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		if length > s.max {
 			s.logger.Warn("lsp: dropping oversized message", "bytes", length, "max", s.max)
 			if _, err := io.CopyN(io.Discard, s.in, int64(length)); err != nil {
-				return nil, 0, unexpected(err)
+				return nil, nil, 0, unexpected(err)
 			}
 			continue
 		}
@@ -99,13 +102,14 @@ func (s *Stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 		}
 		body := s.buf[:length]
 		if _, err := io.ReadFull(s.in, body); err != nil {
-			return nil, 0, unexpected(err)
+			return nil, nil, 0, unexpected(err)
 		}
-		if _, err := jsonrpc2.DecodeMessage(body); err != nil {
+		msg, err := jsonrpc2.DecodeMessage(body)
+		if err != nil {
 			s.reject(ctx, err)
 			continue
 		}
-		return body, int64(hlen + length), nil
+		return body, msg, int64(hlen + length), nil
 	}
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -244,6 +245,11 @@ func (s *Server) patchEdit(ctx context.Context, d *actionData) (*protocol.Worksp
 	doc, err := s.Document(ctx, d.TextDocument.URI)
 	if err != nil {
 		return nil, err
+	}
+	if why := s.refusedDocument(doc); why != "" || s.ws.Large(doc) {
+		// A patch covers whole lines of the whole document: never sent
+		// for a document read only in windows.
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s is %s: lode does not patch it", filepath.Base(doc.Path), cmp.Or(why, "too large (context.max_file_size) or minified"))
 	}
 	if d.TextDocument.Version != 0 && doc.Version != d.TextDocument.Version {
 		return nil, jsonrpc2.Errorf(protocol.CodeContentModified, "the document changed since the action was offered; try again")

@@ -166,6 +166,9 @@ func (s *Server) explainTarget(doc *workspace.Document, p *explainParams) (expla
 	if t.End, err = s.Offset(doc, end); err != nil {
 		return t, err
 	}
+	if s.ws.Large(doc) {
+		t = t.Narrow() // only a window around the target is read, parsed and sent
+	}
 	return t, nil
 }
 
@@ -237,8 +240,8 @@ func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]pr
 		return nil, err
 	}
 	lenses := []protocol.CodeLens{}
-	if s.refusedDocument(doc) != "" {
-		return lenses, nil
+	if s.refusedDocument(doc) != "" || s.ws.Large(doc) {
+		return lenses, nil // a lens per function would parse it whole
 	}
 	for _, sp := range explain.Spans(ctx, doc.Path, doc.LanguageID, doc.Text.String()) {
 		start := s.Position(doc, sp.Start)

@@ -25,15 +25,13 @@ func (s *Server) ModelHealth(down bool, msg string) {
 }
 
 // refusedDocument says why lode leaves a document alone (no completion,
-// no explanation, nothing of it sent to a model): larger than
-// context.max_file_size, or binary (a NUL byte, or more than 1 character
-// in 20 of its start not UTF-8 or U+FFFD, which JSON turns invalid bytes
-// into). "" when it serves it.
+// no explanation, nothing of it sent to a model): binary (a NUL byte, or
+// more than 1 character in 20 of its start not UTF-8 or U+FFFD, which
+// JSON turns invalid bytes into). "" when it serves it. A document over
+// context.max_file_size, or minified, is served in a window around the
+// cursor (Server.window, workspace.Large).
 func (s *Server) refusedDocument(doc *workspace.Document) string {
 	text := doc.Text.String()
-	if limit := s.Config().Context.MaxFileSize; limit > 0 && len(text) > limit {
-		return "larger than context.max_file_size"
-	}
 	head := text[:min(len(text), 8192)]
 	if bytes.IndexByte([]byte(head), 0) >= 0 {
 		return "binary"

@@ -57,6 +57,15 @@ type Model struct {
 	// Forget calls that touched it, so that a table built in the
 	// background from an older state is not cached.
 	changed map[string]uint64
+
+	// The memory ceiling (SetCeiling): the accounted memory of the
+	// files' tokens, the bound, the count under which the project levels
+	// drop n-grams, and whether new files are refused.
+	tokenBytes int
+	ceiling    int
+	evicted    func(msg string)
+	pruneMin   int
+	full       bool
 }
 
 type fileTokens struct {
@@ -148,7 +157,11 @@ var lexemes = sync.Pool{New: func() any { return new([]lexeme) }}
 func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 	secrets := redact.FindBytes(src)
 	m.mu.Lock()
-	defer m.mu.Unlock()
+	if msg, refused := m.refuse(path); refused {
+		m.mu.Unlock()
+		m.report(msg)
+		return
+	}
 	m.forget(path)
 	toks := make([]uint32, len(lexemes))
 	for i, l := range lexemes {
@@ -159,6 +172,7 @@ func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 		toks[i] = m.vocab.intern(text, l.class)
 	}
 	m.add(path, &fileTokens{lang: lang, dir: filepath.Dir(path), toks: toks, spaces: spaceBits(lexemes), hash: contentHash(src)})
+	m.mu.Unlock()
 }
 
 // add counts f, the tokens of path, under the write lock. path must not be
@@ -166,6 +180,7 @@ func (m *Model) learn(path, lang string, src []byte, lexemes []lexeme) {
 func (m *Model) add(path string, f *fileTokens) {
 	f.novel = m.vocab.note(f.toks, 1)
 	m.files[path] = f
+	m.tokenBytes += fileBytes(f)
 	m.spacing.add(m.vocab, f.toks, f.spaces, 1)
 	m.count(path, f, 1)
 }
@@ -188,6 +203,7 @@ func (m *Model) forget(path string) {
 	m.count(path, f, -1)
 	m.spacing.add(m.vocab, f.toks, f.spaces, -1)
 	m.vocab.note(f.toks, -1)
+	m.tokenBytes -= fileBytes(f)
 	delete(m.files, path)
 }
 

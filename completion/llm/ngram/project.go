@@ -148,7 +148,9 @@ func (m *Model) flush(lang string) {
 	t := buildProject(m.opts.Order, files)
 	m.mu.Lock()
 	p.install(t, files)
+	msg := m.enforce()
 	m.mu.Unlock()
+	m.report(msg)
 }
 
 // buildProject counts the project streams of files in a new table.

@@ -33,6 +33,10 @@ type table struct {
 	// tops caches the ranked children of nodes with many (see ranked).
 	topMu sync.Mutex
 	tops  map[uint32]*ranking
+
+	// prunedAt is the count under which n-grams were dropped (see
+	// pruned); 0 when none were.
+	prunedAt uint32
 }
 
 // node is one n-gram. Its fields sit together so that finding a child and
