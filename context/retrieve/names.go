@@ -3,7 +3,6 @@ package retrieve
 import (
 	"context"
 	"path/filepath"
-	"strings"
 
 	"github.com/lode-ls/lode/context/syntax"
 )
@@ -28,9 +27,10 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 	}
 	names := importNames(imports, lang.Name)
 	deps := r.dependencies()
+	workspacePackage := r.packageDirs()
 	local := map[string]bool{}
 	for _, imp := range names {
-		local[imp] = r.workspacePackage(imp)
+		local[imp] = workspacePackage(imp)
 	}
 	// A member may belong to a type of a package only the document's
 	// package imports (a field of type *slog.Logger declared in a sibling
@@ -44,7 +44,7 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 			for _, imp := range fi.Imports {
 				if !members[imp.Path] {
 					members[imp.Path] = true
-					local[imp.Path] = r.workspacePackage(imp.Path)
+					local[imp.Path] = workspacePackage(imp.Path)
 				}
 			}
 		}
@@ -87,18 +87,23 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 	}
 }
 
-// workspacePackage reports whether the import path names a directory of
-// the workspace index.
-func (r *Retriever) workspacePackage(imp string) bool {
-	parts := splitImport(imp)
-	if len(parts) == 0 {
-		return false
-	}
-	last := string(filepath.Separator) + parts[len(parts)-1]
-	for _, f := range r.ix.Files() {
-		if d := filepath.Dir(f); strings.HasSuffix(d, last) && importMatch(f, imp) > 0 {
-			return true
+// packageDirs returns a test of whether an import path names a
+// directory of the workspace index: one whose last element is the
+// import's last element (a Go package's directory ends with it).
+func (r *Retriever) packageDirs() func(imp string) bool {
+	var last map[string]bool
+	return func(imp string) bool {
+		parts := splitImport(imp)
+		if len(parts) == 0 {
+			return false
 		}
+		if last == nil { // once per request, when an import asks
+			dirs := r.ix.Dirs()
+			last = make(map[string]bool, len(dirs))
+			for _, d := range dirs {
+				last[filepath.Base(d)] = true
+			}
+		}
+		return last[parts[len(parts)-1]]
 	}
-	return false
 }
