@@ -13,6 +13,7 @@
 package index
 
 import (
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +73,7 @@ type Index struct {
 	mu       sync.RWMutex
 	files    map[string]*fileEntry
 	fileByID map[uint32]*fileEntry
-	dirs     map[string]int // directory -> how many indexed files it holds
+	dirs     map[string][]string // directory -> its indexed files, in no order
 	nextFile uint32
 	byName   map[string][]*Symbol // exact name
 	byLower  map[string][]string  // lower-case name -> exact names
@@ -102,7 +103,7 @@ func New() *Index {
 		trees:    newTreeCache(treeCacheSize),
 		files:    make(map[string]*fileEntry),
 		fileByID: make(map[uint32]*fileEntry),
-		dirs:     make(map[string]int),
+		dirs:     make(map[string][]string),
 		byName:   make(map[string][]*Symbol),
 		byLower:  make(map[string][]string),
 	}
@@ -261,6 +262,26 @@ func (x *Index) Dirs() []string {
 		out = append(out, d)
 	}
 	return out
+}
+
+// addDir and removeDir keep x.dirs; x.mu is held.
+func (x *Index) addDir(path string) {
+	d := filepath.Dir(path)
+	x.dirs[d] = append(x.dirs[d], path)
+}
+
+func (x *Index) removeDir(path string) {
+	d := filepath.Dir(path)
+	list := x.dirs[d]
+	if i := slices.Index(list, path); i >= 0 {
+		list[i] = list[len(list)-1]
+		list = list[:len(list)-1]
+	}
+	if len(list) == 0 {
+		delete(x.dirs, d)
+		return
+	}
+	x.dirs[d] = list
 }
 
 // Importers returns the files that import importPath (as written in the

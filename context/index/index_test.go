@@ -402,9 +402,15 @@ func TestDirs(t *testing.T) {
 	if err := x.Update(context.Background(), "/ws/geo/shape.go", syntax.Detect("", "x.go"), []byte("package geo\n")); err != nil {
 		t.Fatal(err)
 	}
+	if got := x.Siblings("/ws/geo/shape.go"); !slices.Equal(got, []string{"/ws/geo/square.go"}) {
+		t.Fatalf("Siblings(shape.go) = %v", got)
+	}
 	x.Remove("/ws/geo/square.go")
 	if got, want := sorted(x), []string{"/ws", "/ws/geo"}; !slices.Equal(got, want) {
 		t.Fatalf("after an update and one removal, Dirs = %v, want %v", got, want)
+	}
+	if got := x.Siblings("/ws/geo/shape.go"); len(got) != 0 {
+		t.Fatalf("Siblings(shape.go) after square.go's removal = %v", got)
 	}
 	x.Remove("/ws/geo/shape.go")
 	if got, want := sorted(x), []string{"/ws"}; !slices.Equal(got, want) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -270,7 +269,7 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 	x.byLower = make(map[string][]string, nsyms/2)
 	x.files = make(map[string]*fileEntry, len(entries))
 	x.fileByID = make(map[uint32]*fileEntry, len(entries))
-	x.dirs = make(map[string]int)
+	x.dirs = make(map[string][]string)
 	x.sortedDirty = true
 	// The name tables and the chunk tables are disjoint: fill them at once.
 	names := make(chan struct{})
@@ -289,7 +288,7 @@ func (x *Index) bulkLoad(entries []*fileEntry, chunks [][]chunk, nterms int) {
 		e.id = x.nextFile
 		x.nextFile++
 		x.files[e.path] = e
-		x.dirs[filepath.Dir(e.path)]++
+		x.addDir(e.path)
 		x.fileByID[e.id] = e
 		e.chunks = make([]uint32, len(chunks[i]))
 		for j := range chunks[i] {

@@ -18,8 +18,9 @@ func (x *Index) Siblings(file string) []string {
 	defer x.mu.RUnlock()
 	f := x.files[file]
 	var out []string
-	for p, g := range x.files {
-		if p == file || filepath.Dir(p) != dir {
+	for _, p := range x.dirs[dir] {
+		g := x.files[p]
+		if p == file {
 			continue
 		}
 		if f != nil && (g.lang != f.lang || g.pkg != f.pkg) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -293,7 +292,7 @@ func (x *Index) commit(e *fileEntry, chunks []chunk) {
 		x.nextFile++
 	}
 	x.files[e.path] = e
-	x.dirs[filepath.Dir(e.path)]++
+	x.addDir(e.path)
 	x.fileByID[e.id] = e
 	x.growTerms(chunks)
 	e.chunks = make([]uint32, len(chunks))
@@ -481,11 +480,7 @@ func (x *Index) removeLocked(e *fileEntry, keep map[uint32]bool, replaced int) {
 	}
 	x.symbols -= len(e.syms)
 	delete(x.files, e.path)
-	if d := filepath.Dir(e.path); x.dirs[d] > 1 {
-		x.dirs[d]--
-	} else {
-		delete(x.dirs, d)
-	}
+	x.removeDir(e.path)
 	delete(x.fileByID, e.id)
 }
 

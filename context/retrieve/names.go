@@ -21,10 +21,9 @@ func (r *Retriever) Names(ctx context.Context, path, content string) func(qualif
 		return func(string, string) (bool, bool) { return false, false }
 	}
 	var imports []syntax.Import
-	if tree, err := syntax.Parse(ctx, lang, []byte(content)); err == nil {
-		imports = tree.Outline().Imports
-		tree.Close()
-	}
+	// The document's tree as the request's retrieval left it: no parse of
+	// its own (a tree a keystroke behind has the same imports).
+	r.trees.with(ctx, path, lang, content, func(t *docTree) { imports = t.Outline().Imports })
 	names := importNames(imports, lang.Name)
 	deps := r.dependencies()
 	workspacePackage := r.packageDirs()
