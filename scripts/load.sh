@@ -4,8 +4,10 @@
 # change is measured on a quiet and on a busy machine (make load).
 #
 # LOAD_BENCH selects the cmd/lode benchmarks (a regexp; default all of
-# them); LODE_BENCH_ROOT the workspace of the first-index benchmark (the
-# Go standard library by default). Needs stress-ng (Debian: apt-get install
+# them); LODE_BENCH_ROOT the workspace of the whole-session benchmarks (by
+# default a copy of the Go standard library under $TMPDIR, made once:
+# lode refuses folders under /usr; the warm-session benchmarks index and
+# learn it into the user's cache on their first run). Needs stress-ng (Debian: apt-get install
 # -y stress-ng).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,8 @@ go test -c -o "$out/retrieve.test" ./context/retrieve
 # that its peak RSS is its own.
 benches=(
 	"BenchmarkServerOverhead lode 300x"
+	"BenchmarkFirstRequestAfterOpen lode 200x"
+	"BenchmarkEmbeddedOverhead lode 300x"
 	"BenchmarkLoadFirstIndex lode 200x"
 	"BenchmarkLoadLargeDocument lode 100x"
 	"BenchmarkLoadEditBurst lode 1x"

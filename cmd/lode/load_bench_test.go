@@ -86,7 +86,7 @@ func insertAt(e *lsptest.Editor, path string, line, col uint32, s string) {
 }
 
 // loadRoot is the workspace of the first-index benchmark: LODE_BENCH_ROOT,
-// else the Go standard library.
+// else a copy of the Go standard library (benchStdlib).
 func loadRoot(b *testing.B) string {
 	if testing.Short() {
 		b.Skip("indexes a large workspace")
@@ -94,7 +94,7 @@ func loadRoot(b *testing.B) string {
 	if r := os.Getenv("LODE_BENCH_ROOT"); r != "" {
 		return r
 	}
-	return filepath.Join(build.Default.GOROOT, "src")
+	return benchStdlib(b)
 }
 
 // goFiles returns the non-test Go files under root, outside testdata.

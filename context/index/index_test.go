@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -383,5 +384,51 @@ func TestResolve(t *testing.T) {
 	}
 	if got := x.Siblings("/ws/geo/shape.go"); !slices.Equal(got, []string{"/ws/geo/square.go"}) {
 		t.Errorf("Siblings = %v", got)
+	}
+}
+
+// TestDirs: the directories of the indexed files follow updates, removals
+// and a save and load.
+func TestDirs(t *testing.T) {
+	x := build(t, testFiles)
+	sorted := func(x *Index) []string {
+		d := x.Dirs()
+		slices.Sort(d)
+		return d
+	}
+	if got, want := sorted(x), []string{"/ws", "/ws/geo"}; !slices.Equal(got, want) {
+		t.Fatalf("Dirs = %v, want %v", got, want)
+	}
+	if err := x.Update(context.Background(), "/ws/geo/shape.go", syntax.Detect("", "x.go"), []byte("package geo\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := x.Siblings("/ws/geo/shape.go"); !slices.Equal(got, []string{"/ws/geo/square.go"}) {
+		t.Fatalf("Siblings(shape.go) = %v", got)
+	}
+	x.Remove("/ws/geo/square.go")
+	if got, want := sorted(x), []string{"/ws", "/ws/geo"}; !slices.Equal(got, want) {
+		t.Fatalf("after an update and one removal, Dirs = %v, want %v", got, want)
+	}
+	if got := x.Siblings("/ws/geo/shape.go"); len(got) != 0 {
+		t.Fatalf("Siblings(shape.go) after square.go's removal = %v", got)
+	}
+	x.Remove("/ws/geo/shape.go")
+	if got, want := sorted(x), []string{"/ws"}; !slices.Equal(got, want) {
+		t.Fatalf("after the directory's last file was removed, Dirs = %v, want %v", got, want)
+	}
+	if x.HasDir("geo") || !x.HasDir("ws") {
+		t.Fatalf("HasDir(geo) = %v, HasDir(ws) = %v after geo's last file was removed", x.HasDir("geo"), x.HasDir("ws"))
+	}
+	path := filepath.Join(t.TempDir(), "ix")
+	if err := x.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	y, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if got, want := sorted(y), []string{"/ws"}; !slices.Equal(got, want) {
+		t.Fatalf("loaded, Dirs = %v, want %v", got, want)
 	}
 }

@@ -31,9 +31,10 @@ type IndexOptions struct {
 	Watch bool
 	Warn  func(msg string)
 	// Yield, if set, is called before each unit of background work (one
-	// file read and indexed) and returns when the work may go on, so that
-	// it gives way to requests (background.Gate's Wait); its error stops
-	// the work, as ctx's does.
+	// file read and indexed), and every few hundred steps of its parse,
+	// and returns when the work may go on, so that it gives way to
+	// requests (background.Gate's Wait); its error stops the work, as
+	// ctx's does.
 	Yield func(ctx context.Context) error
 	// Settle is how long an open document must go unedited before it is
 	// indexed again: a burst of edits costs one reparse, not one per
@@ -43,6 +44,16 @@ type IndexOptions struct {
 
 // DefaultSettle is IndexOptions.Settle when zero: a pause in typing.
 const DefaultSettle = 200 * time.Millisecond
+
+// pausable returns ctx with the yield as the pause of its parses, so that
+// a request that comes in during the parse of a long file does not wait
+// for its end (syntax.WithPause).
+func (ir *Indexer) pausable(ctx context.Context) context.Context {
+	if ir.opts.Yield == nil {
+		return ctx
+	}
+	return syntax.WithPause(ctx, ir.opts.Yield)
+}
 
 func (o IndexOptions) yield(ctx context.Context) error {
 	if o.Yield == nil {
@@ -215,7 +226,7 @@ func (ir *Indexer) build(ctx context.Context) (index.BuildResult, error) {
 				return ir.ws.ReadFile(f.Path)
 			}})
 	}
-	res, err := ir.ix.Build(ctx, files, ir.opts.Workers, ir.opts.Progress)
+	res, err := ir.ix.Build(ir.pausable(ctx), files, ir.opts.Workers, ir.opts.Progress)
 	if err == nil && ir.opts.CachePath != "" {
 		if serr := ir.ix.Save(ir.opts.CachePath); serr != nil && ir.opts.CacheError != nil {
 			ir.opts.CacheError(serr)
@@ -253,7 +264,7 @@ func (ir *Indexer) apply(ctx context.Context) {
 			continue
 		}
 		lang := syntax.Detect(languageOf(ir.ws, path), path)
-		ir.ix.Update(ctx, path, lang, data) // a failed parse leaves the old entry
+		ir.ix.Update(ir.pausable(ctx), path, lang, data) // a failed parse leaves the old entry
 	}
 }
 

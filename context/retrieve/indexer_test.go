@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/lode-ls/lode/context/index"
@@ -76,4 +77,40 @@ func TestIndexerYieldsAndCoalesces(t *testing.T) {
 		t.Fatalf("50 edits made while held back were indexed in %d updates, want 1 or 2", n)
 	}
 	cancel()
+}
+
+// TestIndexerParsesGiveWay: the cold build's parses call Yield as they go,
+// not only between files, so that a request does not wait for the parse
+// of a long file to end.
+func TestIndexerParsesGiveWay(t *testing.T) {
+	root := t.TempDir()
+	src := "package a\n\n"
+	for i := range 3000 {
+		src += fmt.Sprintf("func f%d(x int) int { return x*%d + 1 }\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	ix := index.New()
+	defer ix.Close()
+	var yields atomic.Int64
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ir := StartIndexing(ctx, ws, ix, IndexOptions{Yield: func(ctx context.Context) error {
+		yields.Add(1)
+		return ctx.Err()
+	}})
+	if _, err := ir.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(ix.Lookup("f2999")) != 1 {
+		t.Fatal("the file was not indexed")
+	}
+	if n := yields.Load(); n < 10 {
+		t.Fatalf("Yield called %d times for one file of %d lines, want it called during the parse", n, 3000)
+	}
 }

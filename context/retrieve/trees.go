@@ -29,6 +29,9 @@ type docTrees struct {
 
 	mu      sync.Mutex
 	entries []*docTree // least recently used first
+	// opening has, for each document whose first parse is running, a
+	// channel closed when it ends.
+	opening map[string]chan struct{}
 	closed  bool
 }
 
@@ -83,11 +86,37 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 		return errClosed
 	}
 	e := d.find(path, lang)
-	if e == nil {
+	for e == nil {
+		if opening, ok := d.opening[path]; ok {
+			// Another caller (the parse started at didOpen) is parsing
+			// the document: a second parse beside it would only slow
+			// both down.
+			d.mu.Unlock()
+			select {
+			case <-opening:
+			case <-ctx.Done():
+			}
+			d.mu.Lock()
+			switch {
+			case d.closed:
+				return errClosed
+			case ctx.Err() != nil:
+				return ctx.Err()
+			}
+			e = d.find(path, lang)
+			continue
+		}
+		opening := make(chan struct{})
+		if d.opening == nil {
+			d.opening = make(map[string]chan struct{})
+		}
+		d.opening[path] = opening
 		d.mu.Unlock()
 		src := []byte(content)
 		t, err := syntax.Parse(ctx, lang, src)
 		d.mu.Lock()
+		delete(d.opening, path)
+		close(opening)
 		switch {
 		case err != nil:
 			return err

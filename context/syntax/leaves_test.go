@@ -111,3 +111,17 @@ func BenchmarkParse(b *testing.B) {
 		tr.Close()
 	}
 }
+
+// BenchmarkParsePausable parses the same file as BenchmarkParse with a
+// pause that never waits: the cost of the progress callback.
+func BenchmarkParsePausable(b *testing.B) {
+	src := bigGo(5000)
+	ctx := WithPause(context.Background(), func(ctx context.Context) error { return ctx.Err() })
+	for b.Loop() {
+		tr, err := Parse(ctx, ByName("go"), src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr.Close()
+	}
+}

@@ -79,6 +79,28 @@ func (t *Tree) Text(n *tree_sitter.Node) string {
 	return string(t.src[n.StartByte():n.EndByte()])
 }
 
+// pauseKey is the context key of WithPause.
+type pauseKey struct{}
+
+// WithPause returns a context whose parses (Parse, Reparse) give way:
+// every few hundred steps of the parser, pause is called with the context
+// and returns when the parse may go on, or with an error that stops the
+// parse as a cancellation does. Background work (indexing) passes the
+// wait of its gate (background.Gate's Wait), so that the parse of a long
+// file does not keep a core from a request that has just come in.
+//
+// The binding keeps a few bytes per parse with a callback (it never
+// releases the callback's registration): pausable parses are for
+// background work, not for every keystroke.
+func WithPause(ctx context.Context, pause func(context.Context) error) context.Context {
+	return context.WithValue(ctx, pauseKey{}, pause)
+}
+
+func pauseOf(ctx context.Context) func(context.Context) error {
+	p, _ := ctx.Value(pauseKey{}).(func(context.Context) error)
+	return p
+}
+
 // Parse parses src as lang. The Tree keeps src (without copying it): the
 // caller must not modify src afterwards. Parsing stops with ctx's error when
 // ctx is cancelled.
@@ -266,7 +288,18 @@ func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tr
 			}
 		}()
 	}
-	ts = p.p.Parse(src, old)
+	if pause := pauseOf(ctx); pause != nil {
+		ts = p.p.ParseWithOptions(func(i int, _ tree_sitter.Point) []byte {
+			if i < len(src) {
+				return src[i:]
+			}
+			return nil
+		}, old, &tree_sitter.ParseOptions{ProgressCallback: func(tree_sitter.ParseState) bool {
+			return pause(ctx) != nil
+		}})
+	} else {
+		ts = p.p.Parse(src, old)
+	}
 	if ts == nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -49,6 +49,9 @@ type Gate struct {
 	next     uint64
 	changed  chan struct{} // closed (and replaced) when a request ends
 
+	// busy counts the requests in flight, so that Wait, which a parse
+	// calls every few hundred steps, answers without the lock when none is.
+	busy   atomic.Int64
 	yields atomic.Int64
 }
 
@@ -66,12 +69,14 @@ func (g *Gate) Begin() (end func()) {
 	id := g.next
 	g.next++
 	g.inFlight[id] = time.Now()
+	g.busy.Add(1)
 	g.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			g.mu.Lock()
 			delete(g.inFlight, id)
+			g.busy.Add(-1)
 			close(g.changed)
 			g.changed = make(chan struct{})
 			g.mu.Unlock()
@@ -88,6 +93,9 @@ func (g *Gate) Wait(ctx context.Context) error {
 	}
 	if g.nice > 0 {
 		lower(g.nice)
+	}
+	if g.busy.Load() == 0 {
+		return ctx.Err()
 	}
 	yielded := false
 	for {
