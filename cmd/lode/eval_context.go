@@ -503,6 +503,15 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 		}
 		return b, time.Since(start)
 	}
+	if ev.deps != nil {
+		// A request may name packages the document does not import (the
+		// type of a field of an imported type): their read starts then,
+		// and an editor's next request, a keystroke later, finds them.
+		start := time.Now()
+		retrieveAt(ctx, ev.budgets[len(ev.budgets)-1])
+		ev.deps.Settle(ctx)
+		ev.depsTime += time.Since(start)
+	}
 	ev.score("lode", mode, func(budget int) int {
 		b, took := retrieveAt(ctx, budget)
 		ev.latency = append(ev.latency, took)

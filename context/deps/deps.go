@@ -67,8 +67,17 @@ type pkg struct {
 	ready chan struct{}
 	dir   string
 	decls map[string][]index.Symbol // by name; methods and fields by their own name
-	used  uint64
+	// imports are each file's imports, by path: a type a declaration
+	// names is resolved through its file's imports.
+	imports map[string][]syntax.Import
+	// embeds are the types embedded in a struct or interface type, by
+	// the type's name, as written in the file of the type.
+	embeds map[string][]embedded
+	used   uint64
 }
+
+// embedded is a type embedded in another, as written, and where.
+type embedded struct{ expr, file string }
 
 // Options configures a Surface. Zero values are filled from the Go
 // toolchain (go env GOROOT GOMODCACHE, without network).
@@ -310,7 +319,7 @@ func (s *Surface) get(importPath string) *pkg {
 			return
 		}
 		p.dir = dir
-		p.decls = readPackage(s.ctx, dir)
+		p.decls, p.imports, p.embeds = readPackage(s.ctx, dir)
 	}()
 	return p
 }
@@ -330,6 +339,72 @@ func (s *Surface) evictLocked() {
 	}
 	if oldest != "" {
 		delete(s.pkgs, oldest)
+	}
+}
+
+// ready returns the package of importPath if it is read, starting its
+// read otherwise.
+func (s *Surface) ready(importPath string) *pkg {
+	p := s.get(importPath)
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.ready:
+		return p
+	default:
+		return nil
+	}
+}
+
+// Imports returns the imports of file, a file of the package of
+// importPath, if the package is read (its read starts otherwise).
+func (s *Surface) Imports(importPath, file string) []syntax.Import {
+	if p := s.ready(importPath); p != nil {
+		return p.imports[file]
+	}
+	return nil
+}
+
+// Embedded returns the types embedded in the struct or interface type
+// typ of the package of importPath, as written, and the file each is
+// written in; nothing when the package is not read yet (its read starts).
+func (s *Surface) Embedded(importPath, typ string) (types, files []string) {
+	p := s.ready(importPath)
+	if p == nil {
+		return nil, nil
+	}
+	for _, e := range p.embeds[typ] {
+		types, files = append(types, e.expr), append(files, e.file)
+	}
+	return types, files
+}
+
+// Settle waits until every package whose read has started is read, or
+// ctx ends. A command that answers once asks, settles and asks again.
+func (s *Surface) Settle(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		var pending *pkg
+		for _, p := range s.pkgs {
+			select {
+			case <-p.ready:
+			default:
+				pending = p
+			}
+			if pending != nil {
+				break
+			}
+		}
+		s.mu.Unlock()
+		if pending == nil {
+			return
+		}
+		select {
+		case <-pending.ready:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 
@@ -360,18 +435,21 @@ var buildContext = func() build.Context {
 }()
 
 // readPackage parses the Go files of dir that build on this platform (no
-// tests) and returns their exported declarations by name.
-func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
+// tests) and returns their exported declarations by name, each file's
+// imports, and the types embedded in the exported types.
+func readPackage(ctx context.Context, dir string) (map[string][]index.Symbol, map[string][]syntax.Import, map[string][]embedded) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil
+		return nil, nil, nil
 	}
 	decls := map[string][]index.Symbol{}
+	imports := map[string][]syntax.Import{}
+	embeds := map[string][]embedded{}
 	fset := token.NewFileSet()
 	for _, e := range ents {
 		name := e.Name()
 		if ctx.Err() != nil {
-			return nil
+			return nil, nil, nil
 		}
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
@@ -388,13 +466,24 @@ func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
 		if err != nil && f == nil {
 			continue
 		}
-		fileDecls(fset, path, src, f, decls)
+		fileDecls(fset, path, src, f, decls, embeds)
+		for _, imp := range f.Imports {
+			ip, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				continue
+			}
+			i := syntax.Import{Path: ip}
+			if imp.Name != nil {
+				i.Name = imp.Name.Name
+			}
+			imports[path] = append(imports[path], i)
+		}
 	}
-	return decls
+	return decls, imports, embeds
 }
 
 // fileDecls adds the exported declarations of f to decls.
-func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls map[string][]index.Symbol) {
+func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls map[string][]index.Symbol, embeds map[string][]embedded) {
 	add := func(name string, kind syntax.Kind, container string, node ast.Node, doc *ast.CommentGroup, sig string) {
 		start, end := fset.Position(node.Pos()), fset.Position(node.End())
 		d := syntax.Definition{Name: name, Kind: kind, Container: container, Signature: sig,
@@ -423,6 +512,12 @@ func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls 
 				doc := d.Doc
 				switch sp := spec.(type) {
 				case *ast.TypeSpec:
+					// An unexported type's embedded types count: an
+					// exported type may embed it, and its methods are
+					// promoted.
+					for _, e := range embeddedTypes(sp) {
+						embeds[sp.Name.Name] = append(embeds[sp.Name.Name], embedded{expr: nodeText(fset, e), file: path})
+					}
 					if !exported(sp.Name.Name) {
 						continue
 					}
@@ -475,6 +570,28 @@ func members(fset *token.FileSet, src []byte, sp *ast.TypeSpec, add func(string,
 			}
 		}
 	}
+}
+
+// embeddedTypes returns the types embedded in a struct or interface type
+// (fields without names, interfaces named in an interface).
+func embeddedTypes(sp *ast.TypeSpec) []ast.Expr {
+	var list *ast.FieldList
+	switch t := sp.Type.(type) {
+	case *ast.StructType:
+		list = t.Fields
+	case *ast.InterfaceType:
+		list = t.Methods
+	}
+	if list == nil {
+		return nil
+	}
+	var out []ast.Expr
+	for _, f := range list.List {
+		if len(f.Names) == 0 {
+			out = append(out, f.Type)
+		}
+	}
+	return out
 }
 
 func cmpDoc(a, b *ast.CommentGroup) *ast.CommentGroup {

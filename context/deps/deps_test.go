@@ -113,3 +113,49 @@ func TestSurfaceBounded(t *testing.T) {
 		t.Errorf("packages in memory: %v, want at most 2", got)
 	}
 }
+
+// TestSurfaceTypes checks what following types through declarations
+// needs: each file's imports, and the types a type embeds (exported or
+// not), as written.
+func TestSurfaceTypes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"goroot/src/net/http/response.go": `package http
+
+import (
+	"io"
+	tls "crypto/tls"
+)
+
+// Response is a response.
+type Response struct {
+	Body io.ReadCloser
+	TLS  *tls.ConnectionState
+	header
+}
+
+type header struct{ *Values }
+
+// ReadCloser reads and closes.
+type ReadCloser interface {
+	io.Reader
+	Close() error
+}
+`,
+	})
+	s := New(dir, Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod")})
+	defer s.Close()
+	s.Lookup("net/http", "Response") // starts the read
+	s.Settle(context.Background())
+	file := filepath.Join(dir, "goroot", "src", "net", "http", "response.go")
+	imps := s.Imports("net/http", file)
+	if len(imps) != 2 || imps[0].Path != "io" || imps[1].Path != "crypto/tls" || imps[1].Name != "tls" {
+		t.Errorf("Imports = %+v, want io and crypto/tls named tls", imps)
+	}
+	for typ, want := range map[string]string{"Response": "header", "header": "*Values", "ReadCloser": "io.Reader"} {
+		types, files := s.Embedded("net/http", typ)
+		if len(types) != 1 || types[0] != want || files[0] != file {
+			t.Errorf("Embedded(%s) = %q in %q, want %q in %s", typ, types, files, want, file)
+		}
+	}
+}

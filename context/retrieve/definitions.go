@@ -119,10 +119,16 @@ func (t typeRef) holds(container, file string) bool {
 // selected from a value is looked up in the value's type when the text
 // tells it, and otherwise only when one type has a member of that name.
 func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *resolver, prox float64) []candidate {
-	goBare := a.lang == "go" && id.qualifier == ""
-	goMember := a.lang == "go" && id.qualifier != ""
+	goBare := a.lang == "go" && id.qualifier == "" && id.recv == ""
+	goMember := a.lang == "go" && !goBare
 	var want typeRef
-	if id.qualifier != "" {
+	switch {
+	case id.recv != "":
+		c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+		if want = c.exprType(id.recv); want.name == "" && id.qualifier != "" {
+			want = r.typeOf(id.qualifier, path, dir, a, res)
+		}
+	case id.qualifier != "":
 		want = r.typeOf(id.qualifier, path, dir, a, res)
 	}
 	var out []candidate
@@ -184,7 +190,7 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 		return oneOwner(out)
 	}
 	if goMember && len(out) == 0 && want.imp != "" {
-		return r.depDefs(id, want.imp, want.name, true, prox)
+		return r.depMemberDefs(id, want, path, dir, a, res, prox)
 	}
 	return out
 }
@@ -233,6 +239,13 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 	if t, ok := a.types[q]; ok {
 		if a.lang != "go" {
 			return typeRef{name: baseName(t)}
+		}
+		if local, ok := strings.CutPrefix(t, localValue); ok {
+			c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+			if v, ok := c.local(local); ok && v.pkg == "" && v.sig == "" && v.elem == 0 {
+				return v.typ
+			}
+			return typeRef{}
 		}
 		return ref(t, path)
 	}

@@ -61,6 +61,37 @@ func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox f
 	return out
 }
 
+// depMemberDefs returns the declarations of the member id.name of the
+// dependency's type t, or of a type t embeds (its members are promoted).
+func (r *Retriever) depMemberDefs(id ident, t typeRef, path, dir string, a *analysis, res *resolver, prox float64) []candidate {
+	if out := r.depDefs(id, t.imp, t.name, true, prox); len(out) > 0 {
+		return out
+	}
+	c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+	seen := map[typeRef]bool{t: true}
+	next := []typeRef{t}
+	for depth := 0; depth < maxChainDepth && len(next) > 0; depth++ {
+		var more []typeRef
+		for _, t := range next {
+			for _, e := range c.embedded(t, 0) {
+				if seen[e] {
+					continue
+				}
+				seen[e] = true
+				if e.imp == "" {
+					continue
+				}
+				if out := r.depDefs(id, e.imp, e.name, true, prox); len(out) > 0 {
+					return out
+				}
+				more = append(more, e)
+			}
+		}
+		next = more
+	}
+	return nil
+}
+
 // depText returns the text shown for a dependency's declaration: its doc
 // comment (cut as definitionText cuts it) and its declaration, at most
 // maxLines lines of it.

@@ -1,0 +1,179 @@
+package retrieve
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/syntax"
+)
+
+// surfaceDecl is one declaration of fakeSurface: "pkg file kind container name signature".
+type surfaceDecl struct {
+	imp, file       string
+	kind            syntax.Kind
+	container, name string
+	sig             string
+}
+
+// fakeSurface is a dependencies' surface from a table, with the files'
+// imports and the embedded types that following types needs.
+type fakeSurface struct {
+	decls   []surfaceDecl
+	imports map[string][]syntax.Import // by file
+	embeds  map[string][]string        // by "imp.Type": "file:expr"
+}
+
+func (f fakeSurface) Lookup(imp, name string) ([]index.Symbol, bool) {
+	var out []index.Symbol
+	for _, d := range f.decls {
+		if d.imp == imp && d.name == name {
+			out = append(out, index.Symbol{Path: d.file, Language: "go", Definition: syntax.Definition{
+				Name: d.name, Kind: d.kind, Container: d.container, Signature: d.sig, StartLine: 10, EndLine: 10}})
+		}
+	}
+	return out, true
+}
+
+func (f fakeSurface) Imports(imp, file string) []syntax.Import { return f.imports[file] }
+
+func (f fakeSurface) Embedded(imp, typ string) (types, files []string) {
+	for _, e := range f.embeds[imp+"."+typ] {
+		file, expr, _ := strings.Cut(e, ":")
+		types, files = append(types, expr), append(files, file)
+	}
+	return types, files
+}
+
+var chainSurface = fakeSurface{
+	decls: []surfaceDecl{
+		{"net/http", "/go/net/http/client.go", syntax.KindMethod, "Client", "Get", "func (c *Client) Get(url string) (resp *Response, err error)"},
+		{"net/http", "/go/net/http/response.go", syntax.KindField, "Response", "Body", "Body io.ReadCloser"},
+		{"net/http", "/go/net/http/response.go", syntax.KindMethod, "Response", "Cookies", "func (r *Response) Cookies() []*Cookie"},
+		{"net/http", "/go/net/http/cookie.go", syntax.KindMethod, "Cookie", "String", "func (c *Cookie) String() string"},
+		{"io", "/go/io/io.go", syntax.KindMethod, "Closer", "Close", "Close() error"},
+		{"time", "/go/time/time.go", syntax.KindFunction, "", "Now", "func Now() Time"},
+		{"time", "/go/time/time.go", syntax.KindMethod, "Time", "Unix", "func (t Time) Unix() int64"},
+		{"net/url", "/go/net/url/url.go", syntax.KindMethod, "URL", "Query", "func (u *URL) Query() Values"},
+		{"net/url", "/go/net/url/url.go", syntax.KindMethod, "Values", "Set", "func (v Values) Set(key, value string)"},
+		// Decoys: members of the same names on other types.
+		{"net/url", "/go/net/url/url.go", syntax.KindMethod, "URL", "String", "func (u *URL) String() string"},
+		{"os", "/go/os/file.go", syntax.KindMethod, "File", "Close", "func (f *File) Close() error"},
+	},
+	imports: map[string][]syntax.Import{"/go/net/http/response.go": {{Path: "io"}}},
+	embeds:  map[string][]string{"io.ReadCloser": {"/go/io/io.go:Reader", "/go/io/io.go:Closer"}},
+}
+
+// TestRetrieveDependencyChains checks that a member selected from what
+// the dependencies' declarations say an expression is (a call's result, a
+// field, a local a call gave, a range's element, a type an interface
+// embeds) brings that member's declaration, and not a same-named one.
+func TestRetrieveDependencyChains(t *testing.T) {
+	r, _, _, root := setupTree(t, map[string]string{
+		"go.mod": "module example.com/app\n",
+		"app.go": `package app
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+)
+
+type server struct {
+	client *http.Client
+}
+
+func (s *server) run(u *url.URL) int64 {
+	resp, err := s.client.Get("x")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	q := u.Query()
+	q.Set("a", "b")
+	for _, c := range resp.Cookies() {
+		_ = c.String()
+	}
+	return time.Now().Unix()
+}
+`,
+	})
+	r.SetDependencies(chainSurface)
+	for _, tc := range []struct{ marker, symbol, want string }{
+		{`resp.Body.Close(`, "Body.Close", "Close() error"},
+		{`.Unix(`, "Unix", "func (t Time) Unix() int64"},
+		{`q.Set(`, "q.Set", "func (v Values) Set(key, value string)"},
+		{`c.String(`, "c.String", "func (c *Cookie) String() string"},
+		{`s.client.Get(`, "client.Get", "func (c *Client) Get(url string)"},
+	} {
+		b, err := r.Retrieve(context.Background(), at(t, root, "app.go", tc.marker, 2048))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, s := range b.Snippets {
+			if s.Symbol == tc.symbol {
+				got = append(got, s.Text)
+			}
+		}
+		if len(got) != 1 || !strings.Contains(got[0], tc.want) {
+			t.Errorf("at %s: declarations of %s: %q, want only %q", tc.marker, tc.symbol, got, tc.want)
+		}
+	}
+}
+
+func TestReceiverExpr(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"time.Now().Unix", "time.Now()"},
+		{"resp.Body.Close", "resp.Body"},
+		{"x.Close", ""}, // a plain qualifier is ident's
+		{"s[i].Label[n].GetValue", "s[i].Label[n]"},
+		{"ctx.Value(k).(*Replacer).Get", "ctx.Value(k).(*Replacer)"},
+		{"caddy.Log().Named(\"x\").Warn", "caddy.Log().Named(\"x\")"},
+		{"if (a + b).Unix", ""},
+		{"Close", ""},
+	} {
+		off := strings.LastIndexByte(tc.src, '.') + 1
+		if got := receiverExpr(tc.src, off); got != tc.want {
+			t.Errorf("receiverExpr(%q) = %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestResultType(t *testing.T) {
+	for _, tc := range []struct {
+		sig  string
+		i    int
+		want string
+	}{
+		{"func Now() Time", 0, "Time"},
+		{"func (c *Client) Get(url string) (resp *Response, err error)", 0, "*Response"},
+		{"func (c *Client) Get(url string) (resp *Response, err error)", 1, "error"},
+		{"func Open(name string) (*File, error)", 0, "*File"},
+		{"func Map[K comparable, V any](m map[K]V) []K", 0, "[]K"},
+		{"Value(key any) any", 0, "any"},
+		{"func (l *Logger) Info(msg string)", 0, ""},
+		{"func Pair() (a, b int)", 1, "int"},
+	} {
+		if got := resultType(tc.sig, tc.i); got != tc.want {
+			t.Errorf("resultType(%q, %d) = %q, want %q", tc.sig, tc.i, got, tc.want)
+		}
+	}
+}
+
+func TestFieldType(t *testing.T) {
+	for _, tc := range []struct{ sig, name, want string }{
+		{"Body io.ReadCloser", "Body", "io.ReadCloser"},
+		{"A, B []*zap.Logger `json:\"a\"`", "B", "[]*zap.Logger"},
+		{"io.Reader", "Reader", "io.Reader"},
+		{"*Buffer", "Buffer", "*Buffer"},
+		{"var X = 3", "X", ""},
+		{"var Y zap.Field", "Y", "zap.Field"},
+		{"m map[string]int", "m", "map[string]int"},
+	} {
+		if got := fieldType(tc.sig, tc.name); got != tc.want {
+			t.Errorf("fieldType(%q, %q) = %q, want %q", tc.sig, tc.name, got, tc.want)
+		}
+	}
+}
