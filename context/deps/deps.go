@@ -566,10 +566,29 @@ func members(fset *token.FileSet, src []byte, sp *ast.TypeSpec, add func(string,
 		f.Doc = nil
 		for _, n := range f.Names {
 			if exported(n.Name) {
-				add(n.Name, kind, sp.Name.Name, f, doc, nodeText(fset, f))
+				add(n.Name, kind, sp.Name.Name, f, doc, fieldText(fset, f))
 			}
 		}
 	}
+}
+
+// fieldText returns a field as declared ("Body io.ReadCloser", "A, B
+// int `json:\"a\"`") or an interface's method ("Close() error"): the
+// printer prints no *ast.Field.
+func fieldText(fset *token.FileSet, f *ast.Field) string {
+	names := make([]string, len(f.Names))
+	for i, n := range f.Names {
+		names[i] = n.Name
+	}
+	typ := nodeText(fset, f.Type)
+	if ft, ok := f.Type.(*ast.FuncType); ok && len(names) == 1 && ft.Func == token.NoPos {
+		return names[0] + strings.TrimPrefix(typ, "func") // an interface's method
+	}
+	s := strings.Join(names, ", ") + " " + typ
+	if f.Tag != nil {
+		s += " " + f.Tag.Value
+	}
+	return s
 }
 
 // embeddedTypes returns the types embedded in a struct or interface type

@@ -152,6 +152,12 @@ type ReadCloser interface {
 	if len(imps) != 2 || imps[0].Path != "io" || imps[1].Path != "crypto/tls" || imps[1].Name != "tls" {
 		t.Errorf("Imports = %+v, want io and crypto/tls named tls", imps)
 	}
+	// Fields and an interface's methods as declared, without their docs.
+	for name, want := range map[string]string{"Body": "Body io.ReadCloser", "TLS": "TLS *tls.ConnectionState", "Close": "Close() error"} {
+		if syms, _ := s.Lookup("net/http", name); len(syms) != 1 || syms[0].Signature != want {
+			t.Errorf("Lookup(%s) = %+v, want the signature %q", name, syms, want)
+		}
+	}
 	for typ, want := range map[string]string{"Response": "header", "header": "*Values", "ReadCloser": "io.Reader"} {
 		types, files := s.Embedded("net/http", typ)
 		if len(types) != 1 || types[0] != want || files[0] != file {

@@ -352,15 +352,16 @@ func (c *chainEval) member(t typeRef, name string, depth int) (value, bool) {
 			return c.declared(s.Definition, place{file: s.Path}, typeRef{})
 		}
 	}
-	d := c.r.dependencies()
-	if d == nil || t.imp == "" {
-		return value{}, false
-	}
-	syms, _ := d.Lookup(t.imp, name)
-	for _, s := range syms {
-		if s.Container == t.name && (s.Kind == syntax.KindField || s.Kind == syntax.KindMethod) {
-			return c.declared(s.Definition, place{file: s.Path, imp: t.imp}, typeRef{})
+	if d := c.r.dependencies(); d != nil && t.imp != "" {
+		syms, _ := d.Lookup(t.imp, name)
+		for _, s := range syms {
+			if s.Container == t.name && (s.Kind == syntax.KindField || s.Kind == syntax.KindMethod) {
+				return c.declared(s.Definition, place{file: s.Path, imp: t.imp}, typeRef{})
+			}
 		}
+	}
+	if depth >= maxChainDepth {
+		return value{}, false
 	}
 	for _, e := range c.embedded(t, depth) {
 		if v, ok := c.member(e, name, depth+1); ok {
@@ -370,20 +371,90 @@ func (c *chainEval) member(t typeRef, name string, depth int) (value, bool) {
 	return value{}, false
 }
 
-// embedded returns the types that the dependency's type t embeds.
+// embedded returns the types that the type t embeds, in the workspace
+// or in a dependency, and the type a dependency's alias t stands for.
 func (c *chainEval) embedded(t typeRef, depth int) []typeRef {
-	dt, ok := c.r.dependencies().(dependencyTypes)
-	if !ok || depth >= maxChainDepth || t.imp == "" {
+	if depth >= maxChainDepth {
 		return nil
 	}
-	exprs, files := dt.Embedded(t.imp, t.name)
 	var out []typeRef
-	for i, e := range exprs {
-		if tr, elem, ok := c.resolve(e, place{file: files[i], imp: t.imp}); ok && elem == 0 {
+	add := func(e string, at place) {
+		if tr, elem, ok := c.resolve(e, at); ok && elem == 0 && tr != t {
 			out = append(out, tr)
 		}
 	}
+	// In the workspace: the fields of t that name only a type.
+	embeds := func(defs []syntax.Definition, file string, at place) {
+		for _, d := range defs {
+			if d.Kind == syntax.KindField && d.Container == t.name && t.holds(d.Container, file) &&
+				!strings.ContainsAny(strings.TrimSpace(d.Signature), " \t") {
+				add(d.Signature, at)
+			}
+		}
+	}
+	embeds(c.a.own, c.path, place{file: c.path, doc: true})
+	for _, s := range c.r.symbols.lookup(c.r.ix, t.name) {
+		if s.Container == "" && s.Kind != syntax.KindField && s.Kind != syntax.KindMethod && t.holds(t.name, s.Path) && s.Path != c.path {
+			var defs []syntax.Definition
+			for _, fs := range c.r.ix.FileSymbols(s.Path) {
+				defs = append(defs, fs.Definition)
+			}
+			embeds(defs, s.Path, place{file: s.Path})
+		}
+	}
+	d := c.r.dependencies()
+	dt, ok := d.(dependencyTypes)
+	if !ok || t.imp == "" {
+		return out
+	}
+	exprs, files := dt.Embedded(t.imp, t.name)
+	for i, e := range exprs {
+		add(e, place{file: files[i], imp: t.imp})
+	}
+	// An alias ("type FileInfo = fs.FileInfo") has the members of what
+	// it stands for.
+	syms, _ := d.Lookup(t.imp, t.name)
+	for _, s := range syms {
+		if _, target, ok := strings.Cut(s.Signature, " = "); ok && s.Container == "" && s.Kind != syntax.KindVariable && s.Kind != syntax.KindConstant {
+			add(target, place{file: s.Path, imp: t.imp})
+		}
+	}
 	return out
+}
+
+// evalAt evaluates the Go expression expr written at at (a file of the
+// workspace or of a dependency): a variable's initializer.
+func (c *chainEval) evalAt(expr string, at place) (value, bool) {
+	steps, n := scanChain(expr)
+	if n == 0 || n < len(expr) || c.depth >= maxChainDepth {
+		return value{}, false
+	}
+	c.depth++
+	defer func() { c.depth-- }()
+	var v value
+	ok := false
+	name := steps[0].text
+	if at.doc {
+		v, ok = c.first(name)
+	} else if imp := c.importOf(name, at); imp != "" {
+		v, ok = value{pkg: imp}, true
+	} else if at.imp != "" {
+		v, ok = c.pkgMember(at.imp, name)
+	} else {
+		for _, s := range c.r.symbols.lookup(c.r.ix, name) {
+			if s.Container == "" && dirOf(s.Path) == dirOf(at.file) {
+				v, ok = c.declared(s.Definition, place{file: s.Path}, typeRef{name: name, dir: dirOf(s.Path)})
+				break
+			}
+		}
+	}
+	for _, st := range steps[1:] {
+		if !ok {
+			return value{}, false
+		}
+		v, ok = c.apply(v, st)
+	}
+	return v, ok
 }
 
 // declared is the value of a name declared by d, written at at: a call
@@ -397,6 +468,9 @@ func (c *chainEval) declared(d syntax.Definition, at place, t typeRef) (value, b
 		if e := fieldType(d.Signature, d.Name); e != "" {
 			tr, elem, ok := c.resolve(e, at)
 			return value{typ: tr, elem: elem}, ok
+		}
+		if _, init, ok := strings.Cut(d.Signature, " = "); ok && d.Kind == syntax.KindVariable {
+			return c.evalAt(strings.TrimSpace(init), at) // "var pool = buffer.NewPool()"
 		}
 	case syntax.KindType, syntax.KindInterface, syntax.KindClass:
 		if t.name != "" {

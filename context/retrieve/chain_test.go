@@ -60,8 +60,13 @@ var chainSurface = fakeSurface{
 		// Decoys: members of the same names on other types.
 		{"net/url", "/go/net/url/url.go", syntax.KindMethod, "URL", "String", "func (u *URL) String() string"},
 		{"os", "/go/os/file.go", syntax.KindMethod, "File", "Close", "func (f *File) Close() error"},
+		{"net", "/go/net/net.go", syntax.KindMethod, "Conn", "RemoteAddr", "RemoteAddr() Addr"},
+		{"os", "/go/os/types.go", syntax.KindType, "", "FileInfo", "type FileInfo = fs.FileInfo"},
+		{"io/fs", "/go/io/fs/fs.go", syntax.KindMethod, "FileInfo", "IsDir", "IsDir() bool"},
+		{"example.com/buffer", "/mod/buffer/pool.go", syntax.KindFunction, "", "NewPool", "func NewPool() Pool"},
+		{"example.com/buffer", "/mod/buffer/pool.go", syntax.KindMethod, "Pool", "Get", "func (p Pool) Get() *Buffer"},
 	},
-	imports: map[string][]syntax.Import{"/go/net/http/response.go": {{Path: "io"}}},
+	imports: map[string][]syntax.Import{"/go/net/http/response.go": {{Path: "io"}}, "/go/os/types.go": {{Path: "io/fs"}}},
 	embeds:  map[string][]string{"io.ReadCloser": {"/go/io/io.go:Reader", "/go/io/io.go:Closer"}},
 }
 
@@ -98,16 +103,40 @@ func (s *server) run(u *url.URL) int64 {
 	return time.Now().Unix()
 }
 `,
+		"conn.go": `package app
+
+import (
+	"net"
+	"os"
+
+	"example.com/buffer"
+)
+
+var pool = buffer.NewPool()
+
+type conn struct {
+	net.Conn
+}
+
+func (s *server) other(c *conn, fi os.FileInfo) {
+	c.RemoteAddr()
+	fi.IsDir()
+	pool.Get()
+}
+`,
 	})
 	r.SetDependencies(chainSurface)
-	for _, tc := range []struct{ marker, symbol, want string }{
-		{`resp.Body.Close(`, "Body.Close", "Close() error"},
-		{`.Unix(`, "Unix", "func (t Time) Unix() int64"},
-		{`q.Set(`, "q.Set", "func (v Values) Set(key, value string)"},
-		{`c.String(`, "c.String", "func (c *Cookie) String() string"},
-		{`s.client.Get(`, "client.Get", "func (c *Client) Get(url string)"},
+	for _, tc := range []struct{ file, marker, symbol, want string }{
+		{"app.go", `resp.Body.Close(`, "Body.Close", "Close() error"},
+		{"app.go", `.Unix(`, "Unix", "func (t Time) Unix() int64"},
+		{"app.go", `q.Set(`, "q.Set", "func (v Values) Set(key, value string)"},
+		{"app.go", `c.String(`, "c.String", "func (c *Cookie) String() string"},
+		{"app.go", `s.client.Get(`, "client.Get", "func (c *Client) Get(url string)"},
+		{"conn.go", `c.RemoteAddr(`, "c.RemoteAddr", "RemoteAddr() Addr"},   // embedded in a workspace type
+		{"conn.go", `fi.IsDir(`, "fi.IsDir", "IsDir() bool"},                // through an alias
+		{"conn.go", `pool.Get(`, "pool.Get", "func (p Pool) Get() *Buffer"}, // a variable's initializer
 	} {
-		b, err := r.Retrieve(context.Background(), at(t, root, "app.go", tc.marker, 2048))
+		b, err := r.Retrieve(context.Background(), at(t, root, tc.file, tc.marker, 2048))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -189,7 +189,7 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	if goMember && want.name == "" {
 		return oneOwner(out)
 	}
-	if goMember && len(out) == 0 && want.imp != "" {
+	if goMember && len(out) == 0 && want.name != "" {
 		return r.depMemberDefs(id, want, path, dir, a, res, prox)
 	}
 	return out
@@ -263,6 +263,13 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 		}
 		if t := declaredType(d.Signature, q); t != "" {
 			best, bestTier = ref(t, file), tier
+		} else if _, init, ok := strings.Cut(d.Signature, " = "); ok && d.Kind == syntax.KindVariable {
+			// "var pool = buffer.NewPool()": what the initializer's
+			// declarations say.
+			c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+			if v, ok := c.evalAt(strings.TrimSpace(init), place{file: file, doc: file == path}); ok && v.pkg == "" && v.sig == "" && v.elem == 0 {
+				best, bestTier = v.typ, tier
+			}
 		}
 	}
 	for _, d := range a.own {

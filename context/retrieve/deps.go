@@ -62,10 +62,13 @@ func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox f
 }
 
 // depMemberDefs returns the declarations of the member id.name of the
-// dependency's type t, or of a type t embeds (its members are promoted).
+// dependency's type t, or of a dependency's type that t (of the
+// workspace or a dependency) embeds: its members are promoted.
 func (r *Retriever) depMemberDefs(id ident, t typeRef, path, dir string, a *analysis, res *resolver, prox float64) []candidate {
-	if out := r.depDefs(id, t.imp, t.name, true, prox); len(out) > 0 {
-		return out
+	if t.imp != "" {
+		if out := r.depDefs(id, t.imp, t.name, true, prox); len(out) > 0 {
+			return out
+		}
 	}
 	c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
 	seen := map[typeRef]bool{t: true}
