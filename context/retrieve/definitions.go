@@ -360,6 +360,15 @@ func splitImport(p string) []string {
 // extension, for languages that import files): 0 means no match.
 func importMatch(file, imp string) int {
 	parts := splitImport(imp)
+	if n := len(parts); n > 1 && goMajorVersion.MatchString(parts[n-1]) && strings.HasSuffix(file, ".go") {
+		// module/v2 is the module's root directory, or its v2 directory.
+		return max(partsMatch(file, parts), partsMatch(file, parts[:n-1]))
+	}
+	return partsMatch(file, parts)
+}
+
+// partsMatch is importMatch for the import path's components.
+func partsMatch(file string, parts []string) int {
 	if len(parts) == 0 {
 		return 0
 	}

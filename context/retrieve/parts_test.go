@@ -82,6 +82,9 @@ func TestImportMatch(t *testing.T) {
 		{"/go/src/net/url/url.go", "net/http", 0},
 		{"/app/src/utils/strings.ts", "./utils/strings", 2},
 		{"/app/pkg/linalg.py", "numpy.linalg", 1},
+		{"/src/caddy/caddy.go", "github.com/caddyserver/caddy/v2", 1}, // a major version's module root
+		{"/src/yaml/v3/yaml.go", "gopkg.in/yaml/v3", 2},               // its directory
+		{"/src/caddy/modules/x.go", "github.com/caddyserver/caddy/v2", 0},
 	}
 	for _, tc := range tests {
 		if got := importMatch(tc.file, tc.imp); got != tc.want {
