@@ -29,11 +29,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/store"
 )
 
 // DefaultMaxPackages bounds the packages kept in memory.
@@ -49,6 +51,11 @@ type Surface struct {
 	modules                map[string]string // module path -> version, from go.mod
 	replaced               map[string]string // module path -> local directory
 	max                    int
+	cacheDir               string
+	goVersion              string // of GOROOT, for the saved standard library; "" saves none
+	report                 *store.Reporter
+	yield                  func(context.Context) error
+	loaded, parsed         atomic.Int64 // packages read from the cache, and parsed
 
 	wg     sync.WaitGroup
 	ctx    context.Context
@@ -84,6 +91,17 @@ type embedded struct{ expr, file string }
 type Options struct {
 	GOROOT, GOMODCACHE string
 	MaxPackages        int
+	// CacheDir is where the surface of a package that cannot change (a
+	// module version in the module cache, a package of a released Go) is
+	// saved once read, and read again by later runs; "" saves nothing.
+	CacheDir string
+	// Report tells of saved files that cannot be read or written, once
+	// each; nil tells nothing.
+	Report *store.Reporter
+	// Yield, if set, is called before each package is read; reading
+	// waits for it (the background gate: requests first). An error stops
+	// the read: the package stays unknown until asked for again.
+	Yield func(context.Context) error
 }
 
 // New returns the Surface of the Go workspace at root (its go.mod, if
@@ -97,9 +115,13 @@ func New(root string, opts Options) *Surface {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Surface{goroot: opts.GOROOT, modcache: opts.GOMODCACHE, root: root, max: opts.MaxPackages,
 		modules: map[string]string{}, replaced: map[string]string{}, pkgs: map[string]*pkg{},
-		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 1)}
+		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 1),
+		cacheDir: opts.CacheDir, report: opts.Report, yield: opts.Yield}
 	if s.max <= 0 {
 		s.max = DefaultMaxPackages
+	}
+	if s.cacheDir != "" {
+		s.goVersion = releasedGo(s.goroot)
 	}
 	s.readGoMod(filepath.Join(root, "go.mod"))
 	return s
@@ -308,20 +330,43 @@ func (s *Surface) get(importPath string) *pkg {
 	go func() {
 		defer s.wg.Done()
 		defer close(p.ready)
+		if s.yield != nil && s.yield(s.ctx) != nil {
+			s.forget(importPath, p)
+			return
+		}
 		select {
 		case s.reads <- struct{}{}:
 			defer func() { <-s.reads }()
 		case <-s.ctx.Done():
 			return
 		}
-		dir, _ := s.Dir(importPath)
+		dir, module := s.Dir(importPath)
 		if dir == "" {
 			return
 		}
 		p.dir = dir
+		file := s.cacheFile(dir, module)
+		if file != "" && s.load(file, p) {
+			s.loaded.Add(1)
+			return
+		}
 		p.decls, p.imports, p.embeds = readPackage(s.ctx, dir)
+		s.parsed.Add(1)
+		if file != "" && p.decls != nil {
+			s.save(file, p)
+		}
 	}()
 	return p
+}
+
+// forget drops the entry p of importPath (its read did not happen): the
+// next request starts it again.
+func (s *Surface) forget(importPath string, p *pkg) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pkgs[importPath] == p {
+		delete(s.pkgs, importPath)
+	}
 }
 
 // evictLocked forgets the least recently used package that is read.
@@ -681,15 +726,57 @@ func (s *Surface) Preload(ctx context.Context, src []byte) {
 	s.PreloadPaths(ctx, paths)
 }
 
-// PreloadPaths reads the packages of the import paths and waits for them
-// or for ctx.
+// PreloadPaths reads the packages of the import paths, and the packages
+// their exported declarations name (the type of a field or a result is
+// followed there: resp.Body.Close is io's Close), and waits for them or
+// for ctx.
 func (s *Surface) PreloadPaths(ctx context.Context, paths []string) {
+	seen := make(map[string]bool, len(paths))
 	for _, p := range paths {
 		s.get(p)
+		seen[p] = true
 	}
+	var next []string
 	for _, p := range paths {
 		s.Wait(ctx, p)
+		for _, r := range s.refs(p) {
+			if !seen[r] {
+				seen[r] = true
+				next = append(next, r)
+				s.get(r)
+			}
+		}
 	}
+	for _, p := range next {
+		s.Wait(ctx, p)
+	}
+}
+
+// refs returns the import paths that the exported declarations of the
+// package of importPath name, if it is read.
+func (s *Surface) refs(importPath string) []string {
+	p := s.ready(importPath)
+	if p == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, syms := range p.decls {
+		for _, sym := range syms {
+			for _, imp := range p.imports[sym.Path] {
+				name := imp.Name
+				if name == "" {
+					name = imp.Path[strings.LastIndexByte(imp.Path, '/')+1:]
+				}
+				if !seen[imp.Path] && name != "_" && name != "." && strings.Contains(sym.Signature, name+".") {
+					seen[imp.Path] = true
+					out = append(out, imp.Path)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Declares reports whether a package in memory declares name (as a

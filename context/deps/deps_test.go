@@ -4,8 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/lode-ls/lode/internal/store"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -145,8 +149,11 @@ type ReadCloser interface {
 	})
 	s := New(dir, Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod")})
 	defer s.Close()
-	s.Lookup("net/http", "Response") // starts the read
-	s.Settle(context.Background())
+	// Preloading a package reads those its declarations name too.
+	s.PreloadPaths(context.Background(), []string{"net/http"})
+	if got := s.Packages(); !slices.Equal(got, []string{"crypto/tls", "io", "net/http"}) {
+		t.Errorf("preloaded %q, want net/http and the packages its declarations name", got)
+	}
 	file := filepath.Join(dir, "goroot", "src", "net", "http", "response.go")
 	imps := s.Imports("net/http", file)
 	if len(imps) != 2 || imps[0].Path != "io" || imps[1].Path != "crypto/tls" || imps[1].Name != "tls" {
@@ -163,5 +170,107 @@ type ReadCloser interface {
 		if len(types) != 1 || types[0] != want || files[0] != file {
 			t.Errorf("Embedded(%s) = %q in %q, want %q in %s", typ, types, files, want, file)
 		}
+	}
+}
+
+// TestSurfaceCache checks that a module version's surface is saved once
+// read and read back by the next Surface, that a corrupt file is told
+// once and written again, and that what changes (a local replacement)
+// is never saved.
+func TestSurfaceCache(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"goroot/VERSION":                    "go1.99.1\ntime 2026-01-01\n",
+		"goroot/src/errors/errors.go":       "package errors\n\n// New makes an error.\nfunc New(text string) error { return nil }\n",
+		"mod/example.com/lib@v1.2.0/lib.go": "package lib\n\n// Do does.\nfunc Do() {}\n\ntype T struct{ io.Reader }\n",
+		"local/lib2/lib2.go":                "package lib2\n\nfunc Local() {}\n",
+		"ws/go.mod":                         "module example.com/ws\n\nrequire example.com/lib v1.2.0\nrequire example.com/lib2 v0.1.0\n\nreplace example.com/lib2 => ../local/lib2\n",
+	})
+	cache := filepath.Join(dir, "cache")
+	var told []string
+	open := func() *Surface {
+		return New(filepath.Join(dir, "ws"), Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"),
+			CacheDir: cache, Report: store.NewReporter(func(msg string) { told = append(told, msg) })})
+	}
+	read := func(s *Surface) {
+		t.Helper()
+		s.PreloadPaths(context.Background(), []string{"errors", "example.com/lib", "example.com/lib2"})
+		for _, c := range []struct{ imp, name string }{{"errors", "New"}, {"example.com/lib", "Do"}, {"example.com/lib2", "Local"}} {
+			if syms, ok := s.Lookup(c.imp, c.name); !ok || len(syms) != 1 {
+				t.Errorf("Lookup(%s.%s) = %+v, %v", c.imp, c.name, syms, ok)
+			}
+		}
+		if types, _ := s.Embedded("example.com/lib", "T"); len(types) != 1 || types[0] != "io.Reader" {
+			t.Errorf("Embedded(lib.T) = %q", types)
+		}
+	}
+
+	s := open()
+	read(s)
+	s.Close()
+	if loaded, parsed := s.Stats(); loaded != 0 || parsed != 3 {
+		t.Errorf("first run: %d loaded, %d parsed; want 0, 3", loaded, parsed)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "*.gob"))
+	if len(files) != 2 {
+		t.Fatalf("saved %q, want the standard package and the module's (not the local replacement)", files)
+	}
+
+	s = open()
+	read(s)
+	s.Close()
+	if loaded, parsed := s.Stats(); loaded != 2 || parsed != 1 {
+		t.Errorf("second run: %d loaded, %d parsed; want 2, 1", loaded, parsed)
+	}
+
+	for _, f := range files {
+		if err := os.WriteFile(f, []byte("not a saved package"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = open()
+	read(s)
+	s.Close()
+	if loaded, parsed := s.Stats(); loaded != 0 || parsed != 3 || len(told) != 2 {
+		t.Errorf("corrupt files: %d loaded, %d parsed, told %q; want 0, 3 and each file told", loaded, parsed, told)
+	}
+	s = open()
+	read(s)
+	s.Close()
+	if loaded, _ := s.Stats(); loaded != 2 || len(told) != 2 {
+		t.Errorf("after rewriting: %d loaded, told %q; want 2 and nothing more", loaded, told)
+	}
+}
+
+// TestSurfaceYields checks that a package is read only once the
+// background gate lets it, and that a refusal leaves it to be asked again.
+func TestSurfaceYields(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"goroot/src/errors/errors.go": "package errors\n\nfunc New(text string) error { return nil }\n"})
+	release := make(chan struct{})
+	refuse := atomic.Bool{}
+	refuse.Store(true)
+	yield := func(ctx context.Context) error {
+		if refuse.Load() {
+			return context.Canceled
+		}
+		<-release
+		return nil
+	}
+	s := New(dir, Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"), Yield: yield})
+	defer s.Close()
+	s.Wait(context.Background(), "errors")
+	if got := s.Packages(); len(got) != 0 {
+		t.Fatalf("packages %q kept although the gate refused their read", got)
+	}
+	refuse.Store(false)
+	s.Lookup("errors", "New") // asked again: the read waits for the gate
+	if _, ok := s.Lookup("errors", "New"); ok {
+		t.Fatal("read before the gate let it")
+	}
+	close(release)
+	s.Wait(context.Background(), "errors")
+	if syms, ok := s.Lookup("errors", "New"); !ok || len(syms) != 1 {
+		t.Errorf("after the gate: Lookup = %+v, %v", syms, ok)
 	}
 }

@@ -54,7 +54,10 @@ func (s *Session) AddFolder(path string) {
 		s.caches.Load("index", indexCache, err)
 	}
 	mem := s.newMemory(ix)
-	mem.deps = deps.New(path, deps.Options{}) // what the folder's go.mod requires, read on first use
+	// What the folder's go.mod requires, read on first use, in the
+	// background, and saved (what cannot change: module versions, a
+	// released Go's standard library).
+	mem.deps = deps.New(path, deps.Options{CacheDir: s.depsCacheDir(), Report: s.caches, Yield: s.gate.Wait})
 	mem.retr.SetDependencies(mem.deps)
 	s.mem.Swap(mem).close()
 	if !s.opts.NoLearn {
@@ -309,4 +312,17 @@ func (s *Session) LearnDocument(path, content string) {
 	_ = s.model.Learn(path, syntax.Detect("", path), []byte(content), nil) // a file it cannot learn stays as it was
 	s.model.Flush()
 	s.model.Prepare("", path)
+}
+
+// depsCacheDir is where the dependencies' declarations are saved: under
+// the user's cache directory, beside the index; "" without caches.
+func (s *Session) depsCacheDir() string {
+	if s.opts.NoCache {
+		return ""
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "lode", "deps")
 }
