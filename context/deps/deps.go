@@ -41,6 +41,9 @@ import (
 // DefaultMaxPackages bounds the packages kept in memory.
 const DefaultMaxPackages = 512
 
+// DefaultMaxBytes bounds the bytes of the declarations kept in memory.
+const DefaultMaxBytes = 64 << 20
+
 // maxFileBytes skips generated tables and other huge files.
 const maxFileBytes = 1 << 20
 
@@ -56,6 +59,14 @@ type Surface struct {
 	report                 *store.Reporter
 	yield                  func(context.Context) error
 	loaded, parsed         atomic.Int64 // packages read from the cache, and parsed
+	maxBytes               int64
+
+	python    string // the interpreter asked for sys.path
+	pyOnce    sync.Once
+	pyPaths   []string
+	cargoHome string
+	cargoOnce sync.Once
+	crates    map[string]string // crate name (with '_') -> registry directory name, from Cargo.lock
 
 	wg     sync.WaitGroup
 	ctx    context.Context
@@ -64,9 +75,10 @@ type Surface struct {
 	// and requests come first.
 	reads chan struct{}
 
-	mu   sync.Mutex
-	pkgs map[string]*pkg // by import path
-	tick uint64
+	mu    sync.Mutex
+	pkgs  map[string]*pkg // by import path; another language's by language, langSep, import path
+	tick  uint64
+	bytes int64 // the size of the packages read, as size counts it
 }
 
 // pkg is one package's surface.
@@ -81,6 +93,7 @@ type pkg struct {
 	// the type's name, as written in the file of the type.
 	embeds map[string][]embedded
 	used   uint64
+	size   int64 // the bytes its declarations hold, about
 }
 
 // embedded is a type embedded in another, as written, and where.
@@ -91,6 +104,14 @@ type embedded struct{ expr, file string }
 type Options struct {
 	GOROOT, GOMODCACHE string
 	MaxPackages        int
+	// MaxBytes bounds the bytes the declarations in memory hold (their
+	// text, paths and names, counted); the least recently used packages
+	// go first. Zero means DefaultMaxBytes.
+	MaxBytes int64
+	// Python is the interpreter asked for its sys.path when no virtual
+	// environment is active or in the workspace ("" is python3);
+	// CargoHome is Cargo's home ("" is $CARGO_HOME, else ~/.cargo).
+	Python, CargoHome string
 	// CacheDir is where the surface of a package that cannot change (a
 	// module version in the module cache, a package of a released Go) is
 	// saved once read, and read again by later runs; "" saves nothing.
@@ -122,6 +143,17 @@ func New(root string, opts Options) *Surface {
 	}
 	if s.cacheDir != "" {
 		s.goVersion = releasedGo(s.goroot)
+	}
+	s.maxBytes = opts.MaxBytes
+	if s.maxBytes <= 0 {
+		s.maxBytes = DefaultMaxBytes
+	}
+	s.python = cmpOr(opts.Python, "python3")
+	s.cargoHome = cmpOr(opts.CargoHome, os.Getenv("CARGO_HOME"))
+	if s.cargoHome == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			s.cargoHome = filepath.Join(home, ".cargo")
+		}
 	}
 	s.readGoMod(filepath.Join(root, "go.mod"))
 	return s
@@ -340,6 +372,12 @@ func (s *Surface) get(importPath string) *pkg {
 		case <-s.ctx.Done():
 			return
 		}
+		defer s.account(p)
+		if strings.Contains(importPath, langSep) {
+			p.dir, p.decls = s.readForeign(s.ctx, importPath)
+			s.parsed.Add(1)
+			return
+		}
 		dir, module := s.Dir(importPath)
 		if dir == "" {
 			return
@@ -359,6 +397,53 @@ func (s *Surface) get(importPath string) *pkg {
 	return p
 }
 
+// account adds the size of the package p, read, and evicts the least
+// recently used packages while the total is over the bound.
+func (s *Surface) account(p *pkg) {
+	n := size(p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p.size = n
+	s.bytes += n
+	for s.bytes > s.maxBytes && len(s.pkgs) > 1 {
+		if !s.evictLocked() {
+			return
+		}
+	}
+}
+
+// size counts the bytes of a package's declarations: their strings and a
+// fixed share for each symbol's fields and map entries.
+func size(p *pkg) int64 {
+	n := int64(0)
+	for name, syms := range p.decls {
+		n += int64(len(name)) + 48
+		for _, s := range syms {
+			n += int64(len(s.Path)+len(s.Name)+len(s.Container)+len(s.Signature)+len(s.Doc)) + 160
+		}
+	}
+	for f, imps := range p.imports {
+		n += int64(len(f)) + 48
+		for _, i := range imps {
+			n += int64(len(i.Path)+len(i.Name)) + 80
+		}
+	}
+	for t, es := range p.embeds {
+		n += int64(len(t)) + 48
+		for _, e := range es {
+			n += int64(len(e.expr)+len(e.file)) + 32
+		}
+	}
+	return n
+}
+
+// Bytes returns the bytes the packages in memory hold, as counted.
+func (s *Surface) Bytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes
+}
+
 // forget drops the entry p of importPath (its read did not happen): the
 // next request starts it again.
 func (s *Surface) forget(importPath string, p *pkg) {
@@ -369,8 +454,9 @@ func (s *Surface) forget(importPath string, p *pkg) {
 	}
 }
 
-// evictLocked forgets the least recently used package that is read.
-func (s *Surface) evictLocked() {
+// evictLocked forgets the least recently used package that is read;
+// false when none is.
+func (s *Surface) evictLocked() bool {
 	oldest, min := "", uint64(0)
 	for path, p := range s.pkgs {
 		select {
@@ -382,9 +468,12 @@ func (s *Surface) evictLocked() {
 			oldest, min = path, p.used
 		}
 	}
-	if oldest != "" {
-		delete(s.pkgs, oldest)
+	if oldest == "" {
+		return false
 	}
+	s.bytes -= s.pkgs[oldest].size
+	delete(s.pkgs, oldest)
+	return true
 }
 
 // ready returns the package of importPath if it is read, starting its

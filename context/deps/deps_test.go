@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/internal/store"
+	"golang.org/x/tools/txtar"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -272,5 +273,95 @@ func TestSurfaceYields(t *testing.T) {
 	s.Wait(context.Background(), "errors")
 	if syms, ok := s.Lookup("errors", "New"); !ok || len(syms) != 1 {
 		t.Errorf("after the gate: Lookup = %+v, %v", syms, ok)
+	}
+}
+
+// TestSurfaceForeign reads Python, node and Rust dependencies' public
+// declarations from the fixture tree: stubs and declaration files first,
+// re-exports followed, private names left out, the locked crate version.
+func TestSurfaceForeign(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/foreign.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, f := range ar.Files {
+		files[f.Name] = string(f.Data)
+	}
+	write(t, dir, files)
+	t.Setenv("VIRTUAL_ENV", "")
+	s := New(filepath.Join(dir, "ws"), Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"),
+		CargoHome: filepath.Join(dir, "cargo"), Python: "no-such-python"})
+	defer s.Close()
+	for _, tc := range []struct {
+		lang, imp, name string
+		want            string // in the signature; "" for nothing
+		file            string // the file it is declared in
+	}{
+		{"python", "requests", "get", "def get(url, params=None, **kwargs):", "requests/api.py"},
+		{"python", "requests.api", "Session", "class Session:", "requests/api.py"},
+		{"python", "requests.api", "mount", "def mount(self, prefix, adapter):", "requests/api.py"},
+		{"python", "requests.api", "_request", "", ""},
+		{"python", "typed", "load", "def load(stream: str) -> object:", "typed-stubs/__init__.pyi"},
+		{"typescript", "lodash", "chunk", "function chunk<T>(array: T[], size?: number): T[][];", "lodash/chunk.d.ts"},
+		{"javascript", "lodash", "VERSION", "const VERSION: string;", "lodash/index.d.ts"},
+		{"javascript", "left-pad", "leftPad", "function leftPad(str, len, ch)", "left-pad/index.js"},
+		{"rust", "serde", "to_string", "pub fn to_string(v: &str) -> String", "serde-1.0.200/src/lib.rs"},
+		{"rust", "serde::Serialize", "serialize", "fn serialize(&self) -> u8;", "serde-1.0.200/src/lib.rs"},
+		{"rust", "serde::de::Deserialize", "Deserialize", "pub trait Deserialize", "serde-1.0.200/src/de.rs"},
+		{"rust", "serde", "hidden", "", ""},
+		{"rust", "serde", "old_api", "", ""},
+	} {
+		s.LookupIn(tc.lang, tc.imp, tc.name) // starts the read
+		s.Settle(context.Background())
+		syms, ok := s.LookupIn(tc.lang, tc.imp, tc.name)
+		if !ok {
+			t.Errorf("%s %s: not read", tc.lang, tc.imp)
+			continue
+		}
+		if tc.want == "" {
+			if len(syms) > 0 {
+				t.Errorf("%s %s.%s = %+v, want nothing (not public)", tc.lang, tc.imp, tc.name, syms)
+			}
+			continue
+		}
+		if len(syms) != 1 || !strings.Contains(syms[0].Signature, tc.want) || !strings.HasSuffix(filepath.ToSlash(syms[0].Path), tc.file) {
+			t.Errorf("%s %s.%s = %+v, want %q in %s", tc.lang, tc.imp, tc.name, syms, tc.want, tc.file)
+		}
+	}
+	if syms, ok := s.LookupIn("python", "requests", "get"); ok && len(syms) == 1 && !strings.Contains(syms[0].Doc, "Sends a GET request") {
+		t.Errorf("requests.get without its docstring: %+v", syms[0])
+	}
+	if _, ok := s.LookupIn("python", "./local", "x"); ok {
+		t.Error("a relative import is the workspace's, not a dependency")
+	}
+}
+
+// TestSurfaceBytes checks that the bytes the declarations hold are
+// counted and bounded: the least recently used packages go first.
+func TestSurfaceBytes(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, p := range []string{"a", "b", "c", "d"} {
+		files["goroot/src/"+p+"/x.go"] = "package " + p + "\n\n// F does " + strings.Repeat("a lot of things ", 40) + "\nfunc F() {}\n"
+	}
+	write(t, dir, files)
+	opts := Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod")}
+	s := New(dir, opts)
+	s.PreloadPaths(context.Background(), []string{"a"})
+	one := s.Bytes()
+	s.Close()
+	if one < 640 {
+		t.Fatalf("one package counted %d bytes, want at least its doc's 640", one)
+	}
+	opts.MaxBytes = 2*one + one/2
+	s = New(dir, opts)
+	defer s.Close()
+	for _, p := range []string{"a", "b", "c", "d"} {
+		s.PreloadPaths(context.Background(), []string{p})
+	}
+	if got := s.Packages(); !slices.Equal(got, []string{"c", "d"}) || s.Bytes() > opts.MaxBytes {
+		t.Errorf("kept %q (%d bytes, bound %d), want the two most recent", got, s.Bytes(), opts.MaxBytes)
 	}
 }

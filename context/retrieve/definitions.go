@@ -41,7 +41,7 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 		if qualified {
 			cands = r.importedDefs(a, id, imp, prox)
 			if len(cands) == 0 {
-				cands = r.depDefs(id, imp, "", false, prox)
+				cands = r.depDefsIn(a.lang, id, imp, "", false, prox)
 			}
 		} else {
 			cands = r.localDefs(req.Path, dir, a, id, res, prox)

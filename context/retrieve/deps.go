@@ -41,11 +41,27 @@ func (r *Retriever) dependencies() Dependencies {
 // container. Files the workspace's rules keep out (secrets, ignored
 // vendored code) give nothing.
 func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox float64) []candidate {
+	return r.depDefsIn("go", id, imp, container, member, prox)
+}
+
+// languageDependencies is a Dependencies that knows other languages'
+// packages too (Python's, node's, Rust's): Lookup is Go's.
+type languageDependencies interface {
+	LookupIn(lang, importPath, name string) (syms []index.Symbol, ok bool)
+}
+
+// depDefsIn is depDefs for a document of the language lang.
+func (r *Retriever) depDefsIn(lang string, id ident, imp, container string, member bool, prox float64) []candidate {
 	d := r.dependencies()
 	if d == nil {
 		return nil
 	}
-	syms, _ := d.Lookup(imp, id.name)
+	var syms []index.Symbol
+	if lang == "go" {
+		syms, _ = d.Lookup(imp, id.name)
+	} else if ld, ok := d.(languageDependencies); ok {
+		syms, _ = ld.LookupIn(lang, imp, id.name)
+	}
 	var out []candidate
 	for _, s := range syms {
 		isMember := s.Kind == syntax.KindMethod && s.Container != "" || s.Kind == syntax.KindField
@@ -109,14 +125,14 @@ func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
 	return text, first, last
 }
 
-// depAllowed is r.ws.Allowed for a dependency's file. Outside the
-// workspace's folders only fixed rules apply (secret file names, excluded
-// directories), so the answer is kept; inside them (vendored code) the
-// ignore rules and settings may change, and it is asked each time.
+// depAllowed reports whether a dependency's file may be shown
+// (workspace.AllowedDependency). Outside the workspace's folders only
+// fixed rules apply, so the answer is kept; inside them (vendored code, a
+// node_modules) the ignore rules may change, and it is asked each time.
 func (r *Retriever) depAllowed(path string) bool {
 	for _, f := range r.ws.Folders() {
 		if path == f || strings.HasPrefix(path, f+string(filepath.Separator)) {
-			return r.ws.Allowed(path)
+			return r.ws.AllowedDependency(path)
 		}
 	}
 	if v, ok := r.depFiles.Load(path); ok {
