@@ -206,3 +206,45 @@ func TestFieldType(t *testing.T) {
 		}
 	}
 }
+
+// langSurface answers LookupIn for a Python package, and nothing for Go.
+type langSurface struct{ fakeSurface }
+
+func (langSurface) LookupIn(lang, imp, name string) ([]index.Symbol, bool) {
+	if lang != "python" || imp != "requests" {
+		return nil, false
+	}
+	var out []index.Symbol
+	for _, path := range []string{"/venv/lib/python3.12/site-packages/requests/api.py", "/home/u/.ssh/requests/api.py"} {
+		if name == "get" {
+			out = append(out, index.Symbol{Path: path, Language: "python", Definition: syntax.Definition{
+				Name: "get", Kind: syntax.KindFunction, StartLine: 3, EndLine: 5,
+				Signature: "def get(url, params=None, **kwargs):", Doc: `"""Sends a GET request."""`}})
+		}
+	}
+	return out, true
+}
+
+// TestRetrieveForeignDependency checks that a Python call into a
+// dependency brings its declaration with its reason, and never from a
+// file the rules refuse.
+func TestRetrieveForeignDependency(t *testing.T) {
+	r, _, _, root := setupTree(t, map[string]string{
+		"app.py": "import requests\n\n\ndef fetch(u):\n    return requests.get(u)\n",
+	})
+	r.SetDependencies(langSurface{})
+	b, err := r.Retrieve(context.Background(), at(t, root, "app.py", "requests.get(", 2048))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Snippet
+	for _, s := range b.Snippets {
+		if s.Symbol == "requests.get" {
+			got = append(got, s)
+		}
+	}
+	if len(got) != 1 || got[0].Reason != ReasonDependency+" requests" || !strings.Contains(got[0].Text, "def get(url") ||
+		strings.Contains(got[0].Path, ".ssh") {
+		t.Errorf("snippets of requests.get: %+v, want the one declaration from site-packages", got)
+	}
+}
