@@ -54,6 +54,28 @@ func (s *Surface) LookupIn(lang, importPath, name string) (syms []index.Symbol, 
 	return p.decls[name], true
 }
 
+// PreloadIn reads the packages of lang (as LookupIn names it) that the
+// import paths name, and waits for them or for ctx.
+func (s *Surface) PreloadIn(ctx context.Context, lang string, paths []string) {
+	if lang == "go" {
+		s.PreloadPaths(ctx, paths)
+		return
+	}
+	if lang == "tsx" || lang == "typescript" {
+		lang = "javascript"
+	}
+	var keys []string
+	for _, p := range paths {
+		if p != "" && !strings.HasPrefix(p, ".") && !strings.HasPrefix(p, "/") {
+			keys = append(keys, lang+langSep+p)
+			s.get(keys[len(keys)-1])
+		}
+	}
+	for _, k := range keys {
+		s.Wait(ctx, k)
+	}
+}
+
 // readForeign reads the package of key (lang, langSep, import path).
 func (s *Surface) readForeign(ctx context.Context, key string) (dir string, decls map[string][]index.Symbol) {
 	lang, imp, _ := strings.Cut(key, langSep)

@@ -122,6 +122,9 @@ func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
 	last = d.StartLine + strings.Count(strings.TrimRight(decl, "\n"), "\n")
 	sig := syntax.Definition{Kind: syntax.KindFunction, Signature: decl, Doc: d.Doc, StartLine: d.StartLine}
 	text, first, _ = definitionText(&sig, maxLines, func(int, int) string { return "" })
+	if doc := strings.TrimSpace(d.Doc); strings.HasPrefix(doc, `"""`) || strings.HasPrefix(doc, `'''`) {
+		first = d.StartLine // a docstring is below its declaration
+	}
 	return text, first, last
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/explain"
@@ -170,12 +169,28 @@ func (s *Session) Names(ctx context.Context, path, content string) func(qualifie
 // the server reads them on first use, in the background.
 func (s *Session) PreloadDependencies(ctx context.Context, path string) {
 	m := s.mem.Load()
-	if m.deps == nil || !strings.HasSuffix(path, ".go") {
+	lang := syntax.Detect("", path)
+	if m.deps == nil || lang == nil {
 		return
 	}
-	if data, err := s.ws.ReadFile(path); err == nil {
-		m.deps.Preload(ctx, data)
+	data, err := s.ws.ReadFile(path)
+	if err != nil {
+		return
 	}
+	if lang.Name == "go" {
+		m.deps.Preload(ctx, data)
+		return
+	}
+	tree, err := syntax.Parse(ctx, lang, data)
+	if err != nil {
+		return
+	}
+	var paths []string
+	for _, imp := range tree.Outline().Imports {
+		paths = append(paths, imp.Path)
+	}
+	tree.Close()
+	m.deps.PreloadIn(ctx, lang.Name, paths)
 }
 
 // Definitions implements explain.Lookup over the current index.
