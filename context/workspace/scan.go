@@ -177,9 +177,9 @@ func (w *Workspace) Allowed(path string) bool {
 // AllowedDependency reports whether lode may read a file for the
 // declarations of a dependency, wherever the toolchain keeps it: the
 // module cache or GOROOT, a site-packages, node_modules, Cargo's
-// registry, or a vendor directory of a folder. Secret files and the
-// directories that hold secrets or version control are refused
-// everywhere; inside a folder, its ignore rules apply too. The
+// registry. Secret files and the directories that hold secrets or
+// version control are refused everywhere; inside a folder, its ignore
+// rules apply too, and its vendored code only with Options.Vendored. The
 // directories that only hold dependencies, excluded from scans, are not
 // refused: they are where dependencies are.
 func (w *Workspace) AllowedDependency(path string) bool {
@@ -196,9 +196,10 @@ func (w *Workspace) AllowedDependency(path string) bool {
 	if root == "" || root == path {
 		return true
 	}
+	vendored := w.options().Vendored
 	for dir := filepath.Dir(path); within(root, dir) && dir != root; dir = filepath.Dir(dir) {
-		if w.ignored(root, dir, true) {
-			return false
+		if w.ignored(root, dir, true) || !vendored && vendorDirs[filepath.Base(dir)] {
+			return false // vendored code is the user's choice (the context.vendored setting)
 		}
 	}
 	return !w.ignored(root, path, false)

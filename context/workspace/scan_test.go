@@ -238,7 +238,7 @@ func TestAllowedDependency(t *testing.T) {
 	}{
 		{filepath.Join(root, "node_modules/lodash/index.d.ts"), true},
 		{filepath.Join(root, ".venv/lib/python3.12/site-packages/requests/__init__.py"), true},
-		{filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"), true},
+		{filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"), false}, // vendored: only when the setting says
 		{filepath.Join(root, "node_modules/private-pkg/index.d.ts"), false}, // the folder's ignore rules
 		{filepath.Join(root, "node_modules/lodash/.env"), false},            // a secret file
 		{filepath.Join(outside, "go/pkg/mod/example.com/m@v1.0.0/m.go"), true},
@@ -249,5 +249,9 @@ func TestAllowedDependency(t *testing.T) {
 		if got := w.AllowedDependency(tc.path); got != tc.want {
 			t.Errorf("AllowedDependency(%s) = %v, want %v", tc.path, got, tc.want)
 		}
+	}
+	w.SetOptions(Options{Vendored: true})
+	if p := filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"); !w.AllowedDependency(p) {
+		t.Errorf("AllowedDependency(%s) = false with vendored code read", p)
 	}
 }
