@@ -507,8 +507,8 @@ func (ev *ctxEval) site(ctx context.Context, s ctxSite, mode, content string) er
 		// A request may name packages the document does not import (the
 		// type of a field of an imported type): their read starts then,
 		// and an editor's next request, a keystroke later, finds them.
-		start := time.Now()
 		retrieveAt(ctx, ev.budgets[len(ev.budgets)-1])
+		start := time.Now()
 		ev.deps.Settle(ctx)
 		ev.depsTime += time.Since(start)
 	}
