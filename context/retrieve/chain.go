@@ -309,6 +309,14 @@ func (c *chainEval) apply(v value, st step) (value, bool) {
 	case st.kind == 'i' && v.elem > 0:
 		v.elem--
 		return v, true
+	case st.kind == 'i' && v.pkg == "" && v.sig == "" && v.typ.name != "":
+		// A named slice or map type: its element ("type byName []*Metric").
+		u, ok := c.underlying(v.typ)
+		if !ok || u.elem == 0 {
+			return value{}, false
+		}
+		u.elem--
+		return u, true
 	case st.kind != 'n' || v.sig != "" || v.elem > 0:
 		return value{}, false
 	case v.pkg != "":
@@ -422,10 +430,51 @@ func (c *chainEval) embedded(t typeRef, depth int) []typeRef {
 	return out
 }
 
+// underlying returns what the named type t is declared as, when that is
+// a slice, array, map or named type ("type byName []*dto.Metric").
+func (c *chainEval) underlying(t typeRef) (value, bool) {
+	decl := func(d syntax.Definition, at place) (value, bool) {
+		_, u, ok := strings.Cut(d.Signature, " "+d.Name+" ")
+		if !ok || strings.HasPrefix(u, "struct") || strings.HasPrefix(u, "interface") || strings.HasPrefix(u, "func") {
+			return value{}, false
+		}
+		tr, elem, ok := c.resolve(strings.TrimPrefix(u, "= "), at)
+		return value{typ: tr, elem: elem}, ok
+	}
+	isType := func(d syntax.Definition) bool {
+		return d.Name == t.name && d.Container == "" && (d.Kind == syntax.KindType || d.Kind == syntax.KindClass)
+	}
+	for _, d := range c.a.own {
+		if isType(d) && t.holds(d.Name, c.path) {
+			return decl(d, place{file: c.path, doc: true})
+		}
+	}
+	for _, s := range c.r.symbols.lookup(c.r.ix, t.name) {
+		if isType(s.Definition) && t.holds(t.name, s.Path) && s.Path != c.path {
+			return decl(s.Definition, place{file: s.Path})
+		}
+	}
+	if d := c.r.dependencies(); d != nil && t.imp != "" {
+		syms, _ := d.Lookup(t.imp, t.name)
+		for _, s := range syms {
+			if isType(s.Definition) {
+				return decl(s.Definition, place{file: s.Path, imp: t.imp})
+			}
+		}
+	}
+	return value{}, false
+}
+
 // evalAt evaluates the Go expression expr written at at (a file of the
 // workspace or of a dependency): a variable's initializer.
 func (c *chainEval) evalAt(expr string, at place) (value, bool) {
+	expr = strings.TrimPrefix(expr, "&")
 	steps, n := scanChain(expr)
+	if n > 0 && n < len(expr) && expr[n] == '{' && closing(expr, n) == len(expr)-1 {
+		// A composite literal, "sync.Pool{...}": a value of its type, as
+		// a conversion gives.
+		steps, n = append(steps, step{kind: 'c'}), len(expr)
+	}
 	if n == 0 || n < len(expr) || c.depth >= maxChainDepth {
 		return value{}, false
 	}

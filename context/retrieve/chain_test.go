@@ -61,6 +61,7 @@ var chainSurface = fakeSurface{
 		{"net/url", "/go/net/url/url.go", syntax.KindMethod, "URL", "String", "func (u *URL) String() string"},
 		{"os", "/go/os/file.go", syntax.KindMethod, "File", "Close", "func (f *File) Close() error"},
 		{"net", "/go/net/net.go", syntax.KindMethod, "Conn", "RemoteAddr", "RemoteAddr() Addr"},
+		{"net/url", "/go/net/url/url.go", syntax.KindType, "", "Values", "type Values map[string][]string"},
 		{"os", "/go/os/types.go", syntax.KindType, "", "FileInfo", "type FileInfo = fs.FileInfo"},
 		{"io/fs", "/go/io/fs/fs.go", syntax.KindMethod, "FileInfo", "IsDir", "IsDir() bool"},
 		{"example.com/buffer", "/mod/buffer/pool.go", syntax.KindFunction, "", "NewPool", "func NewPool() Pool"},
@@ -107,12 +108,23 @@ func (s *server) run(u *url.URL) int64 {
 
 import (
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 
 	"example.com/buffer"
 )
 
 var pool = buffer.NewPool()
+
+var vals = url.Values{}
+
+type cookies []*http.Cookie
+
+func (cs cookies) first() string {
+	vals.Set("a", "b")
+	return cs[0].String()
+}
 
 type conn struct {
 	net.Conn
@@ -132,9 +144,11 @@ func (s *server) other(c *conn, fi os.FileInfo) {
 		{"app.go", `q.Set(`, "q.Set", "func (v Values) Set(key, value string)"},
 		{"app.go", `c.String(`, "c.String", "func (c *Cookie) String() string"},
 		{"app.go", `s.client.Get(`, "client.Get", "func (c *Client) Get(url string)"},
-		{"conn.go", `c.RemoteAddr(`, "c.RemoteAddr", "RemoteAddr() Addr"},   // embedded in a workspace type
-		{"conn.go", `fi.IsDir(`, "fi.IsDir", "IsDir() bool"},                // through an alias
-		{"conn.go", `pool.Get(`, "pool.Get", "func (p Pool) Get() *Buffer"}, // a variable's initializer
+		{"conn.go", `c.RemoteAddr(`, "c.RemoteAddr", "RemoteAddr() Addr"},              // embedded in a workspace type
+		{"conn.go", `fi.IsDir(`, "fi.IsDir", "IsDir() bool"},                           // through an alias
+		{"conn.go", `pool.Get(`, "pool.Get", "func (p Pool) Get() *Buffer"},            // a variable's initializer
+		{"conn.go", `vals.Set(`, "vals.Set", "func (v Values) Set(key, value string)"}, // a composite literal
+		{"conn.go", `cs[0].String(`, "String", "func (c *Cookie) String() string"},     // an element of a named slice type
 	} {
 		b, err := r.Retrieve(context.Background(), at(t, root, tc.file, tc.marker, 2048))
 		if err != nil {
