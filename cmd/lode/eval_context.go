@@ -725,7 +725,11 @@ func (ev *ctxEval) report(w io.Writer, root, held string, sites int, seed uint64
 		}
 	}
 	for _, m := range modes {
-		fmt.Fprintf(w, "\n%s\n%-30s", m.doc, "method")
+		n := 0
+		if sc := ev.scores["lode/"+m.name]; sc != nil {
+			n = sc.sites
+		}
+		fmt.Fprintf(w, "\n%s: %d sites\n%-30s", m.doc, n, "method")
 		for _, b := range ev.budgets {
 			fmt.Fprintf(w, " %11s", fmt.Sprintf("recall@%d", b))
 		}
