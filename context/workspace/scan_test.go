@@ -239,8 +239,8 @@ func TestAllowedDependency(t *testing.T) {
 		{filepath.Join(root, "node_modules/lodash/index.d.ts"), true},
 		{filepath.Join(root, ".venv/lib/python3.12/site-packages/requests/__init__.py"), true},
 		{filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"), false}, // vendored: only when the setting says
-		{filepath.Join(root, "node_modules/private-pkg/index.d.ts"), false}, // the folder's ignore rules
-		{filepath.Join(root, "node_modules/lodash/.env"), false},            // a secret file
+		{filepath.Join(root, "node_modules/private-pkg/index.d.ts"), false},    // the folder's ignore rules
+		{filepath.Join(root, "node_modules/lodash/.env"), false},               // a secret file
 		{filepath.Join(outside, "go/pkg/mod/example.com/m@v1.0.0/m.go"), true},
 		{filepath.Join(outside, ".cargo/registry/src/index/serde-1.0.0/src/lib.rs"), true},
 		{filepath.Join(outside, ".ssh/config.py"), false}, // a directory of secrets
