@@ -47,7 +47,7 @@ var allowed = map[string][]string{
 	// context/syntax exposes tree-sitter nodes, so its users may name the
 	// binding's types (never a grammar).
 	"context/index": {"internal/store", "context/syntax", "context/text", "context/redact", treeSitter},
-	"context/deps":  {"context/index", "context/syntax"},
+	"context/deps":  {"context/index", "context/syntax", "internal/store"},
 	"context/retrieve": {
 		"context/workspace", "context/syntax", "context/index", "context/text", "context/redact", "context/tokens",
 		treeSitter, lru,

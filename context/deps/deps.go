@@ -29,15 +29,20 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/store"
 )
 
 // DefaultMaxPackages bounds the packages kept in memory.
 const DefaultMaxPackages = 512
+
+// DefaultMaxBytes bounds the bytes of the declarations kept in memory.
+const DefaultMaxBytes = 64 << 20
 
 // maxFileBytes skips generated tables and other huge files.
 const maxFileBytes = 1 << 20
@@ -49,6 +54,19 @@ type Surface struct {
 	modules                map[string]string // module path -> version, from go.mod
 	replaced               map[string]string // module path -> local directory
 	max                    int
+	cacheDir               string
+	goVersion              string // of GOROOT, for the saved standard library; "" saves none
+	report                 *store.Reporter
+	yield                  func(context.Context) error
+	loaded, parsed         atomic.Int64 // packages read from the cache, and parsed
+	maxBytes               int64
+
+	python    string // the interpreter asked for sys.path
+	pyOnce    sync.Once
+	pyPaths   []string
+	cargoHome string
+	cargoOnce sync.Once
+	crates    map[string]string // crate name (with '_') -> registry directory name, from Cargo.lock
 
 	wg     sync.WaitGroup
 	ctx    context.Context
@@ -57,9 +75,10 @@ type Surface struct {
 	// and requests come first.
 	reads chan struct{}
 
-	mu   sync.Mutex
-	pkgs map[string]*pkg // by import path
-	tick uint64
+	mu    sync.Mutex
+	pkgs  map[string]*pkg // by import path; another language's by language, langSep, import path
+	tick  uint64
+	bytes int64 // the size of the packages read, as size counts it
 }
 
 // pkg is one package's surface.
@@ -67,14 +86,43 @@ type pkg struct {
 	ready chan struct{}
 	dir   string
 	decls map[string][]index.Symbol // by name; methods and fields by their own name
-	used  uint64
+	// imports are each file's imports, by path: a type a declaration
+	// names is resolved through its file's imports.
+	imports map[string][]syntax.Import
+	// embeds are the types embedded in a struct or interface type, by
+	// the type's name, as written in the file of the type.
+	embeds map[string][]embedded
+	used   uint64
+	size   int64 // the bytes its declarations hold, about
 }
+
+// embedded is a type embedded in another, as written, and where.
+type embedded struct{ expr, file string }
 
 // Options configures a Surface. Zero values are filled from the Go
 // toolchain (go env GOROOT GOMODCACHE, without network).
 type Options struct {
 	GOROOT, GOMODCACHE string
 	MaxPackages        int
+	// MaxBytes bounds the bytes the declarations in memory hold (their
+	// text, paths and names, counted); the least recently used packages
+	// go first. Zero means DefaultMaxBytes.
+	MaxBytes int64
+	// Python is the interpreter asked for its sys.path when no virtual
+	// environment is active or in the workspace ("" is python3);
+	// CargoHome is Cargo's home ("" is $CARGO_HOME, else ~/.cargo).
+	Python, CargoHome string
+	// CacheDir is where the surface of a package that cannot change (a
+	// module version in the module cache, a package of a released Go) is
+	// saved once read, and read again by later runs; "" saves nothing.
+	CacheDir string
+	// Report tells of saved files that cannot be read or written, once
+	// each; nil tells nothing.
+	Report *store.Reporter
+	// Yield, if set, is called before each package is read; reading
+	// waits for it (the background gate: requests first). An error stops
+	// the read: the package stays unknown until asked for again.
+	Yield func(context.Context) error
 }
 
 // New returns the Surface of the Go workspace at root (its go.mod, if
@@ -88,9 +136,24 @@ func New(root string, opts Options) *Surface {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Surface{goroot: opts.GOROOT, modcache: opts.GOMODCACHE, root: root, max: opts.MaxPackages,
 		modules: map[string]string{}, replaced: map[string]string{}, pkgs: map[string]*pkg{},
-		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 1)}
+		ctx: ctx, cancel: cancel, reads: make(chan struct{}, 1),
+		cacheDir: opts.CacheDir, report: opts.Report, yield: opts.Yield}
 	if s.max <= 0 {
 		s.max = DefaultMaxPackages
+	}
+	if s.cacheDir != "" {
+		s.goVersion = releasedGo(s.goroot)
+	}
+	s.maxBytes = opts.MaxBytes
+	if s.maxBytes <= 0 {
+		s.maxBytes = DefaultMaxBytes
+	}
+	s.python = cmpOr(opts.Python, "python3")
+	s.cargoHome = cmpOr(opts.CargoHome, os.Getenv("CARGO_HOME"))
+	if s.cargoHome == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			s.cargoHome = filepath.Join(home, ".cargo")
+		}
 	}
 	s.readGoMod(filepath.Join(root, "go.mod"))
 	return s
@@ -299,24 +362,101 @@ func (s *Surface) get(importPath string) *pkg {
 	go func() {
 		defer s.wg.Done()
 		defer close(p.ready)
+		if s.yield != nil && s.yield(s.ctx) != nil {
+			s.forget(importPath, p)
+			return
+		}
 		select {
 		case s.reads <- struct{}{}:
 			defer func() { <-s.reads }()
 		case <-s.ctx.Done():
 			return
 		}
-		dir, _ := s.Dir(importPath)
+		defer s.account(p)
+		if strings.Contains(importPath, langSep) {
+			p.dir, p.decls = s.readForeign(s.ctx, importPath)
+			s.parsed.Add(1)
+			return
+		}
+		dir, module := s.Dir(importPath)
 		if dir == "" {
 			return
 		}
 		p.dir = dir
-		p.decls = readPackage(s.ctx, dir)
+		file := s.cacheFile(dir, module)
+		if file != "" && s.load(file, p) {
+			s.loaded.Add(1)
+			return
+		}
+		p.decls, p.imports, p.embeds = readPackage(s.ctx, dir)
+		s.parsed.Add(1)
+		if file != "" && p.decls != nil {
+			s.save(file, p)
+		}
 	}()
 	return p
 }
 
-// evictLocked forgets the least recently used package that is read.
-func (s *Surface) evictLocked() {
+// account adds the size of the package p, read, and evicts the least
+// recently used packages while the total is over the bound.
+func (s *Surface) account(p *pkg) {
+	n := size(p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p.size = n
+	s.bytes += n
+	for s.bytes > s.maxBytes && len(s.pkgs) > 1 {
+		if !s.evictLocked() {
+			return
+		}
+	}
+}
+
+// size counts the bytes of a package's declarations: their strings and a
+// fixed share for each symbol's fields and map entries.
+func size(p *pkg) int64 {
+	n := int64(0)
+	for name, syms := range p.decls {
+		n += int64(len(name)) + 48
+		for _, s := range syms {
+			n += int64(len(s.Path)+len(s.Name)+len(s.Container)+len(s.Signature)+len(s.Doc)) + 160
+		}
+	}
+	for f, imps := range p.imports {
+		n += int64(len(f)) + 48
+		for _, i := range imps {
+			n += int64(len(i.Path)+len(i.Name)) + 80
+		}
+	}
+	for t, es := range p.embeds {
+		n += int64(len(t)) + 48
+		for _, e := range es {
+			n += int64(len(e.expr)+len(e.file)) + 32
+		}
+	}
+	return n
+}
+
+// Bytes returns the bytes the packages in memory hold, as counted.
+func (s *Surface) Bytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes
+}
+
+// forget drops the entry p of importPath (its read did not happen): the
+// next request starts it again.
+func (s *Surface) forget(importPath string, p *pkg) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pkgs[importPath] == p {
+		delete(s.pkgs, importPath)
+	}
+}
+
+// evictLocked forgets the least recently used package that is read;
+// false when none is.
+func (s *Surface) evictLocked() bool {
 	oldest, min := "", uint64(0)
 	for path, p := range s.pkgs {
 		select {
@@ -328,8 +468,77 @@ func (s *Surface) evictLocked() {
 			oldest, min = path, p.used
 		}
 	}
-	if oldest != "" {
-		delete(s.pkgs, oldest)
+	if oldest == "" {
+		return false
+	}
+	s.bytes -= s.pkgs[oldest].size
+	delete(s.pkgs, oldest)
+	return true
+}
+
+// ready returns the package of importPath if it is read, starting its
+// read otherwise.
+func (s *Surface) ready(importPath string) *pkg {
+	p := s.get(importPath)
+	if p == nil {
+		return nil
+	}
+	select {
+	case <-p.ready:
+		return p
+	default:
+		return nil
+	}
+}
+
+// Imports returns the imports of file, a file of the package of
+// importPath, if the package is read (its read starts otherwise).
+func (s *Surface) Imports(importPath, file string) []syntax.Import {
+	if p := s.ready(importPath); p != nil {
+		return p.imports[file]
+	}
+	return nil
+}
+
+// Embedded returns the types embedded in the struct or interface type
+// typ of the package of importPath, as written, and the file each is
+// written in; nothing when the package is not read yet (its read starts).
+func (s *Surface) Embedded(importPath, typ string) (types, files []string) {
+	p := s.ready(importPath)
+	if p == nil {
+		return nil, nil
+	}
+	for _, e := range p.embeds[typ] {
+		types, files = append(types, e.expr), append(files, e.file)
+	}
+	return types, files
+}
+
+// Settle waits until every package whose read has started is read, or
+// ctx ends. A command that answers once asks, settles and asks again.
+func (s *Surface) Settle(ctx context.Context) {
+	for {
+		s.mu.Lock()
+		var pending *pkg
+		for _, p := range s.pkgs {
+			select {
+			case <-p.ready:
+			default:
+				pending = p
+			}
+			if pending != nil {
+				break
+			}
+		}
+		s.mu.Unlock()
+		if pending == nil {
+			return
+		}
+		select {
+		case <-pending.ready:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 
@@ -360,18 +569,21 @@ var buildContext = func() build.Context {
 }()
 
 // readPackage parses the Go files of dir that build on this platform (no
-// tests) and returns their exported declarations by name.
-func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
+// tests) and returns their exported declarations by name, each file's
+// imports, and the types embedded in the exported types.
+func readPackage(ctx context.Context, dir string) (map[string][]index.Symbol, map[string][]syntax.Import, map[string][]embedded) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil
+		return nil, nil, nil
 	}
 	decls := map[string][]index.Symbol{}
+	imports := map[string][]syntax.Import{}
+	embeds := map[string][]embedded{}
 	fset := token.NewFileSet()
 	for _, e := range ents {
 		name := e.Name()
 		if ctx.Err() != nil {
-			return nil
+			return nil, nil, nil
 		}
 		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
@@ -388,13 +600,24 @@ func readPackage(ctx context.Context, dir string) map[string][]index.Symbol {
 		if err != nil && f == nil {
 			continue
 		}
-		fileDecls(fset, path, src, f, decls)
+		fileDecls(fset, path, src, f, decls, embeds)
+		for _, imp := range f.Imports {
+			ip, err := strconv.Unquote(imp.Path.Value)
+			if err != nil {
+				continue
+			}
+			i := syntax.Import{Path: ip}
+			if imp.Name != nil {
+				i.Name = imp.Name.Name
+			}
+			imports[path] = append(imports[path], i)
+		}
 	}
-	return decls
+	return decls, imports, embeds
 }
 
 // fileDecls adds the exported declarations of f to decls.
-func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls map[string][]index.Symbol) {
+func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls map[string][]index.Symbol, embeds map[string][]embedded) {
 	add := func(name string, kind syntax.Kind, container string, node ast.Node, doc *ast.CommentGroup, sig string) {
 		start, end := fset.Position(node.Pos()), fset.Position(node.End())
 		d := syntax.Definition{Name: name, Kind: kind, Container: container, Signature: sig,
@@ -423,6 +646,12 @@ func fileDecls(fset *token.FileSet, path string, src []byte, f *ast.File, decls 
 				doc := d.Doc
 				switch sp := spec.(type) {
 				case *ast.TypeSpec:
+					// An unexported type's embedded types count: an
+					// exported type may embed it, and its methods are
+					// promoted.
+					for _, e := range embeddedTypes(sp) {
+						embeds[sp.Name.Name] = append(embeds[sp.Name.Name], embedded{expr: nodeText(fset, e), file: path})
+					}
 					if !exported(sp.Name.Name) {
 						continue
 					}
@@ -471,10 +700,51 @@ func members(fset *token.FileSet, src []byte, sp *ast.TypeSpec, add func(string,
 		f.Doc = nil
 		for _, n := range f.Names {
 			if exported(n.Name) {
-				add(n.Name, kind, sp.Name.Name, f, doc, nodeText(fset, f))
+				add(n.Name, kind, sp.Name.Name, f, doc, fieldText(fset, f))
 			}
 		}
 	}
+}
+
+// fieldText returns a field as declared ("Body io.ReadCloser", "A, B
+// int `json:\"a\"`") or an interface's method ("Close() error"): the
+// printer prints no *ast.Field.
+func fieldText(fset *token.FileSet, f *ast.Field) string {
+	names := make([]string, len(f.Names))
+	for i, n := range f.Names {
+		names[i] = n.Name
+	}
+	typ := nodeText(fset, f.Type)
+	if ft, ok := f.Type.(*ast.FuncType); ok && len(names) == 1 && ft.Func == token.NoPos {
+		return names[0] + strings.TrimPrefix(typ, "func") // an interface's method
+	}
+	s := strings.Join(names, ", ") + " " + typ
+	if f.Tag != nil {
+		s += " " + f.Tag.Value
+	}
+	return s
+}
+
+// embeddedTypes returns the types embedded in a struct or interface type
+// (fields without names, interfaces named in an interface).
+func embeddedTypes(sp *ast.TypeSpec) []ast.Expr {
+	var list *ast.FieldList
+	switch t := sp.Type.(type) {
+	case *ast.StructType:
+		list = t.Fields
+	case *ast.InterfaceType:
+		list = t.Methods
+	}
+	if list == nil {
+		return nil
+	}
+	var out []ast.Expr
+	for _, f := range list.List {
+		if len(f.Names) == 0 {
+			out = append(out, f.Type)
+		}
+	}
+	return out
 }
 
 func cmpDoc(a, b *ast.CommentGroup) *ast.CommentGroup {
@@ -545,15 +815,57 @@ func (s *Surface) Preload(ctx context.Context, src []byte) {
 	s.PreloadPaths(ctx, paths)
 }
 
-// PreloadPaths reads the packages of the import paths and waits for them
-// or for ctx.
+// PreloadPaths reads the packages of the import paths, and the packages
+// their exported declarations name (the type of a field or a result is
+// followed there: resp.Body.Close is io's Close), and waits for them or
+// for ctx.
 func (s *Surface) PreloadPaths(ctx context.Context, paths []string) {
+	seen := make(map[string]bool, len(paths))
 	for _, p := range paths {
 		s.get(p)
+		seen[p] = true
 	}
+	var next []string
 	for _, p := range paths {
 		s.Wait(ctx, p)
+		for _, r := range s.refs(p) {
+			if !seen[r] {
+				seen[r] = true
+				next = append(next, r)
+				s.get(r)
+			}
+		}
 	}
+	for _, p := range next {
+		s.Wait(ctx, p)
+	}
+}
+
+// refs returns the import paths that the exported declarations of the
+// package of importPath name, if it is read.
+func (s *Surface) refs(importPath string) []string {
+	p := s.ready(importPath)
+	if p == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, syms := range p.decls {
+		for _, sym := range syms {
+			for _, imp := range p.imports[sym.Path] {
+				name := imp.Name
+				if name == "" {
+					name = imp.Path[strings.LastIndexByte(imp.Path, '/')+1:]
+				}
+				if !seen[imp.Path] && name != "_" && name != "." && strings.Contains(sym.Signature, name+".") {
+					seen[imp.Path] = true
+					out = append(out, imp.Path)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Declares reports whether a package in memory declares name (as a

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -39,6 +40,9 @@ type analysis struct {
 // ident is an identifier to resolve, and what qualifies it ("x" in x.Name).
 type ident struct {
 	name, qualifier string
+	// recv is the Go expression the name is selected from when it is more
+	// than a name ("time.Now()" in time.Now().Unix); see receiverExpr.
+	recv string
 }
 
 // String returns the identifier as written, with its qualifier.
@@ -68,6 +72,9 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 			return
 		}
 		x := ident{name: id.Name, qualifier: qualifier(a.content, id.Start)}
+		if a.lang == "go" {
+			x.recv = receiverExpr(a.content, id.Start)
+		}
 		if !seen[x] {
 			seen[x] = true
 			a.idents = append(a.idents, x)
@@ -295,6 +302,7 @@ var (
 	goTypedDecl = regexp.MustCompile(`(?m)(?:\bvar\s+|[(,]\s*)([A-Za-z_]\w*)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
 	// Parameters that share a type: "(n, whole *tree_sitter.Node".
 	goGroupDecl = regexp.MustCompile(`[(,]\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s+\*?(?:\[\])?\*?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)`)
+	goValueDecl = regexp.MustCompile(`^\s*(?:(?:else\s+)?if\s+|for\s+|switch\s+)?([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*:=\s*(range\s+)?(.+)$`)
 	goShortDecl = regexp.MustCompile(`([A-Za-z_]\w*)\s*:=\s*&?(?:new\()?((?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*)(\{|\)|\()`)
 )
 
@@ -384,6 +392,7 @@ func lineTypeDecls(line string) []typeDecl {
 	if !strings.Contains(line, ":=") {
 		return out
 	}
+	declared := map[string]bool{}
 	for _, m := range goShortDecl.FindAllStringSubmatch(line, -1) {
 		ty := m[2]
 		if m[3] == "(" {
@@ -401,6 +410,28 @@ func lineTypeDecls(line string) []typeDecl {
 			}
 		}
 		out = append(out, typeDecl{name: m[1], typ: ty, short: true})
+		declared[m[1]] = true
+	}
+	// Otherwise "x, y := expr" gives x a type that expr's declarations
+	// tell (the first result of a call, the element of a range).
+	if m := goValueDecl.FindStringSubmatch(line); m != nil {
+		expr := strings.TrimSpace(m[3])
+		if _, n := scanChain(expr); n > 0 && (n == len(expr) || strings.ContainsRune(";{", rune(expr[n])) ||
+			strings.HasPrefix(strings.TrimSpace(expr[n:]), "{")) {
+			for i, name := range strings.Split(m[1], ",") {
+				name = strings.TrimSpace(name)
+				k := strconv.Itoa(i)
+				if m[2] != "" {
+					if i != 1 {
+						continue
+					}
+					k = "r"
+				}
+				if name != "_" && !declared[name] {
+					out = append(out, typeDecl{name: name, typ: localValue + k + ":" + expr[:n], short: true})
+				}
+			}
+		}
 	}
 	return out
 }

@@ -41,7 +41,7 @@ func (r *Retriever) definitions(req Request, a *analysis) []candidate {
 		if qualified {
 			cands = r.importedDefs(a, id, imp, prox)
 			if len(cands) == 0 {
-				cands = r.depDefs(id, imp, "", false, prox)
+				cands = r.depDefsIn(a.lang, id, imp, "", false, prox)
 			}
 		} else {
 			cands = r.localDefs(req.Path, dir, a, id, res, prox)
@@ -119,10 +119,16 @@ func (t typeRef) holds(container, file string) bool {
 // selected from a value is looked up in the value's type when the text
 // tells it, and otherwise only when one type has a member of that name.
 func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *resolver, prox float64) []candidate {
-	goBare := a.lang == "go" && id.qualifier == ""
-	goMember := a.lang == "go" && id.qualifier != ""
+	goBare := a.lang == "go" && id.qualifier == "" && id.recv == ""
+	goMember := a.lang == "go" && !goBare
 	var want typeRef
-	if id.qualifier != "" {
+	switch {
+	case id.recv != "":
+		c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+		if want = c.exprType(id.recv); want.name == "" && id.qualifier != "" {
+			want = r.typeOf(id.qualifier, path, dir, a, res)
+		}
+	case id.qualifier != "":
 		want = r.typeOf(id.qualifier, path, dir, a, res)
 	}
 	var out []candidate
@@ -183,8 +189,8 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	if goMember && want.name == "" {
 		return oneOwner(out)
 	}
-	if goMember && len(out) == 0 && want.imp != "" {
-		return r.depDefs(id, want.imp, want.name, true, prox)
+	if goMember && len(out) == 0 && want.name != "" {
+		return r.depMemberDefs(id, want, path, dir, a, res, prox)
 	}
 	return out
 }
@@ -234,6 +240,13 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 		if a.lang != "go" {
 			return typeRef{name: baseName(t)}
 		}
+		if local, ok := strings.CutPrefix(t, localValue); ok {
+			c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+			if v, ok := c.local(local); ok && v.pkg == "" && v.sig == "" && v.elem == 0 {
+				return v.typ
+			}
+			return typeRef{}
+		}
 		return ref(t, path)
 	}
 	if a.lang != "go" {
@@ -250,6 +263,13 @@ func (r *Retriever) typeOf(q, path, dir string, a *analysis, res *resolver) type
 		}
 		if t := declaredType(d.Signature, q); t != "" {
 			best, bestTier = ref(t, file), tier
+		} else if _, init, ok := strings.Cut(d.Signature, " = "); ok && d.Kind == syntax.KindVariable {
+			// "var pool = buffer.NewPool()": what the initializer's
+			// declarations say.
+			c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+			if v, ok := c.evalAt(strings.TrimSpace(init), place{file: file, doc: file == path}); ok && v.pkg == "" && v.sig == "" && v.elem == 0 {
+				best, bestTier = v.typ, tier
+			}
 		}
 	}
 	for _, d := range a.own {
@@ -340,6 +360,15 @@ func splitImport(p string) []string {
 // extension, for languages that import files): 0 means no match.
 func importMatch(file, imp string) int {
 	parts := splitImport(imp)
+	if n := len(parts); n > 1 && goMajorVersion.MatchString(parts[n-1]) && strings.HasSuffix(file, ".go") {
+		// module/v2 is the module's root directory, or its v2 directory.
+		return max(partsMatch(file, parts), partsMatch(file, parts[:n-1]))
+	}
+	return partsMatch(file, parts)
+}
+
+// partsMatch is importMatch for the import path's components.
+func partsMatch(file string, parts []string) int {
 	if len(parts) == 0 {
 		return 0
 	}

@@ -41,11 +41,27 @@ func (r *Retriever) dependencies() Dependencies {
 // container. Files the workspace's rules keep out (secrets, ignored
 // vendored code) give nothing.
 func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox float64) []candidate {
+	return r.depDefsIn("go", id, imp, container, member, prox)
+}
+
+// languageDependencies is a Dependencies that knows other languages'
+// packages too (Python's, node's, Rust's): Lookup is Go's.
+type languageDependencies interface {
+	LookupIn(lang, importPath, name string) (syms []index.Symbol, ok bool)
+}
+
+// depDefsIn is depDefs for a document of the language lang.
+func (r *Retriever) depDefsIn(lang string, id ident, imp, container string, member bool, prox float64) []candidate {
 	d := r.dependencies()
 	if d == nil {
 		return nil
 	}
-	syms, _ := d.Lookup(imp, id.name)
+	var syms []index.Symbol
+	if lang == "go" {
+		syms, _ = d.Lookup(imp, id.name)
+	} else if ld, ok := d.(languageDependencies); ok {
+		syms, _ = ld.LookupIn(lang, imp, id.name)
+	}
 	var out []candidate
 	for _, s := range syms {
 		isMember := s.Kind == syntax.KindMethod && s.Container != "" || s.Kind == syntax.KindField
@@ -61,6 +77,40 @@ func (r *Retriever) depDefs(id ident, imp, container string, member bool, prox f
 	return out
 }
 
+// depMemberDefs returns the declarations of the member id.name of the
+// dependency's type t, or of a dependency's type that t (of the
+// workspace or a dependency) embeds: its members are promoted.
+func (r *Retriever) depMemberDefs(id ident, t typeRef, path, dir string, a *analysis, res *resolver, prox float64) []candidate {
+	if t.imp != "" {
+		if out := r.depDefs(id, t.imp, t.name, true, prox); len(out) > 0 {
+			return out
+		}
+	}
+	c := chainEval{r: r, a: a, res: res, path: path, dir: dir}
+	seen := map[typeRef]bool{t: true}
+	next := []typeRef{t}
+	for depth := 0; depth < maxChainDepth && len(next) > 0; depth++ {
+		var more []typeRef
+		for _, t := range next {
+			for _, e := range c.embedded(t, 0) {
+				if seen[e] {
+					continue
+				}
+				seen[e] = true
+				if e.imp == "" {
+					continue
+				}
+				if out := r.depDefs(id, e.imp, e.name, true, prox); len(out) > 0 {
+					return out
+				}
+				more = append(more, e)
+			}
+		}
+		next = more
+	}
+	return nil
+}
+
 // depText returns the text shown for a dependency's declaration: its doc
 // comment (cut as definitionText cuts it) and its declaration, at most
 // maxLines lines of it.
@@ -72,17 +122,20 @@ func depText(d syntax.Definition, maxLines int) (text string, first, last int) {
 	last = d.StartLine + strings.Count(strings.TrimRight(decl, "\n"), "\n")
 	sig := syntax.Definition{Kind: syntax.KindFunction, Signature: decl, Doc: d.Doc, StartLine: d.StartLine}
 	text, first, _ = definitionText(&sig, maxLines, func(int, int) string { return "" })
+	if doc := strings.TrimSpace(d.Doc); strings.HasPrefix(doc, `"""`) || strings.HasPrefix(doc, `'''`) {
+		first = d.StartLine // a docstring is below its declaration
+	}
 	return text, first, last
 }
 
-// depAllowed is r.ws.Allowed for a dependency's file. Outside the
-// workspace's folders only fixed rules apply (secret file names, excluded
-// directories), so the answer is kept; inside them (vendored code) the
-// ignore rules and settings may change, and it is asked each time.
+// depAllowed reports whether a dependency's file may be shown
+// (workspace.AllowedDependency). Outside the workspace's folders only
+// fixed rules apply, so the answer is kept; inside them (vendored code, a
+// node_modules) the ignore rules may change, and it is asked each time.
 func (r *Retriever) depAllowed(path string) bool {
 	for _, f := range r.ws.Folders() {
 		if path == f || strings.HasPrefix(path, f+string(filepath.Separator)) {
-			return r.ws.Allowed(path)
+			return r.ws.AllowedDependency(path)
 		}
 	}
 	if v, ok := r.depFiles.Load(path); ok {

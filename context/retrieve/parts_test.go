@@ -16,9 +16,18 @@ func TestGoLocalTypes(t *testing.T) {
 	s := new(state)
 	x := compute(n)
 	var items []Item
+	q, err := u.Query().Get("a")
+	for _, v := range m {
+	for _, it := range items {
+	if r, ok := v.(*http.Request); ok {
+	z := 1 + compute(n)
 }`
+	// A local that a call or another expression gives has that
+	// expression (localValue, the index among the names, ":", the
+	// expression) for the declarations to tell its type.
 	want := map[string]string{"p": "printer", "w": "io.Writer", "n": "int", "buf": "bytes.Buffer", "cfg": "Config",
-		"tw": "tabwriter.Writer", "s": "state", "items": "Item"}
+		"tw": "tabwriter.Writer", "s": "state", "items": "Item", "x": "=0:compute(n)",
+		"q": "=0:u.Query().Get(\"a\")", "err": "=1:u.Query().Get(\"a\")", "v": "=r:m", "ok": "=1:v.(*http.Request)", "it": "=r:items", "r": "=0:v.(*http.Request)"}
 	if diff := cmp.Diff(want, goLocalTypes(fn)); diff != "" {
 		t.Errorf("goLocalTypes (-want +got):\n%s", diff)
 	}
@@ -73,6 +82,9 @@ func TestImportMatch(t *testing.T) {
 		{"/go/src/net/url/url.go", "net/http", 0},
 		{"/app/src/utils/strings.ts", "./utils/strings", 2},
 		{"/app/pkg/linalg.py", "numpy.linalg", 1},
+		{"/src/caddy/caddy.go", "github.com/caddyserver/caddy/v2", 1}, // a major version's module root
+		{"/src/yaml/v3/yaml.go", "gopkg.in/yaml/v3", 2},               // its directory
+		{"/src/caddy/modules/x.go", "github.com/caddyserver/caddy/v2", 0},
 	}
 	for _, tc := range tests {
 		if got := importMatch(tc.file, tc.imp); got != tc.want {

@@ -162,26 +162,41 @@ func (w *Workspace) Allowed(path string) bool {
 	return w.allowed(path)
 }
 
-// AllowedDependency reports whether lode may read a file outside the
-// workspace folders for its declarations (a dependency in the module
-// cache or GOROOT, never the user's choice to open it): the fixed rules
-// apply (no secret file, nothing under an excluded directory), not the
-// rule that serves other outside files only while they are open.
+// AllowedDependency reports whether lode may read a file for the
+// declarations of a dependency, wherever the toolchain keeps it: the
+// module cache or GOROOT, a site-packages, node_modules, Cargo's
+// registry. Secret files and the directories that hold secrets or
+// version control are refused everywhere; inside a folder, its ignore
+// rules apply too, and its vendored code only with Options.Vendored. The
+// directories that only hold dependencies, excluded from scans, are not
+// refused: they are where dependencies are.
 func (w *Workspace) AllowedDependency(path string) bool {
 	path = filepath.Clean(path)
-	if w.folderOf(path) != "" {
-		return w.Allowed(path)
-	}
 	if excludedFile(path) {
 		return false
 	}
 	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		if excludedDirs[filepath.Base(dir)] {
+		if name := filepath.Base(dir); excludedDirs[name] && !dependencyDirs[name] {
 			return false
 		}
 	}
-	return true
+	root := w.folderOf(path)
+	if root == "" || root == path {
+		return true
+	}
+	vendored := w.options().Vendored
+	for dir := filepath.Dir(path); within(root, dir) && dir != root; dir = filepath.Dir(dir) {
+		if w.ignored(root, dir, true) || !vendored && vendorDirs[filepath.Base(dir)] {
+			return false // vendored code is the user's choice (the context.vendored setting)
+		}
+	}
+	return !w.ignored(root, path, false)
 }
+
+// dependencyDirs are the excluded directories that hold dependencies
+// only (no secrets): their declarations may be read.
+var dependencyDirs = map[string]bool{"node_modules": true, "bower_components": true, ".venv": true, "venv": true,
+	".tox": true, ".nox": true, ".cargo": true, ".eggs": true}
 
 func (w *Workspace) allowed(path string) bool {
 	path = filepath.Clean(path)

@@ -217,3 +217,41 @@ func TestFolders(t *testing.T) {
 		t.Errorf("after RemoveFolder: folders %v, events %v", w.Folders(), events)
 	}
 }
+
+// TestAllowedDependency checks the rule for dependencies' declarations:
+// the directories that only hold dependencies may be read, inside a
+// folder or outside; secrets, the directories that hold them, and what a
+// folder's ignore rules leave out may not.
+func TestAllowedDependency(t *testing.T) {
+	w, root := newTestWorkspace(t, map[string]string{
+		".gitignore":                                              "node_modules/private-pkg/\n",
+		"node_modules/lodash/index.d.ts":                          "export {}",
+		"node_modules/private-pkg/index.d.ts":                     "export {}",
+		"node_modules/lodash/.env":                                "TOKEN=1",
+		".venv/lib/python3.12/site-packages/requests/__init__.py": "",
+		"vendor/golang.org/x/net/http2/http2.go":                  "package http2",
+	})
+	outside := t.TempDir()
+	for _, tc := range []struct {
+		path string
+		want bool
+	}{
+		{filepath.Join(root, "node_modules/lodash/index.d.ts"), true},
+		{filepath.Join(root, ".venv/lib/python3.12/site-packages/requests/__init__.py"), true},
+		{filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"), false}, // vendored: only when the setting says
+		{filepath.Join(root, "node_modules/private-pkg/index.d.ts"), false},    // the folder's ignore rules
+		{filepath.Join(root, "node_modules/lodash/.env"), false},               // a secret file
+		{filepath.Join(outside, "go/pkg/mod/example.com/m@v1.0.0/m.go"), true},
+		{filepath.Join(outside, ".cargo/registry/src/index/serde-1.0.0/src/lib.rs"), true},
+		{filepath.Join(outside, ".ssh/config.py"), false}, // a directory of secrets
+		{filepath.Join(outside, "repo/.git/hooks/x.py"), false},
+	} {
+		if got := w.AllowedDependency(tc.path); got != tc.want {
+			t.Errorf("AllowedDependency(%s) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+	w.SetOptions(Options{Vendored: true})
+	if p := filepath.Join(root, "vendor/golang.org/x/net/http2/http2.go"); !w.AllowedDependency(p) {
+		t.Errorf("AllowedDependency(%s) = false with vendored code read", p)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/explain"
@@ -54,7 +53,10 @@ func (s *Session) AddFolder(path string) {
 		s.caches.Load("index", indexCache, err)
 	}
 	mem := s.newMemory(ix)
-	mem.deps = deps.New(path, deps.Options{}) // what the folder's go.mod requires, read on first use
+	// What the folder's go.mod requires, read on first use, in the
+	// background, and saved (what cannot change: module versions, a
+	// released Go's standard library).
+	mem.deps = deps.New(path, deps.Options{CacheDir: s.depsCacheDir(), Report: s.caches, Yield: s.gate.Wait})
 	mem.retr.SetDependencies(mem.deps)
 	s.mem.Swap(mem).close()
 	if !s.opts.NoLearn {
@@ -167,12 +169,28 @@ func (s *Session) Names(ctx context.Context, path, content string) func(qualifie
 // the server reads them on first use, in the background.
 func (s *Session) PreloadDependencies(ctx context.Context, path string) {
 	m := s.mem.Load()
-	if m.deps == nil || !strings.HasSuffix(path, ".go") {
+	lang := syntax.Detect("", path)
+	if m.deps == nil || lang == nil {
 		return
 	}
-	if data, err := s.ws.ReadFile(path); err == nil {
-		m.deps.Preload(ctx, data)
+	data, err := s.ws.ReadFile(path)
+	if err != nil {
+		return
 	}
+	if lang.Name == "go" {
+		m.deps.Preload(ctx, data)
+		return
+	}
+	tree, err := syntax.Parse(ctx, lang, data)
+	if err != nil {
+		return
+	}
+	var paths []string
+	for _, imp := range tree.Outline().Imports {
+		paths = append(paths, imp.Path)
+	}
+	tree.Close()
+	m.deps.PreloadIn(ctx, lang.Name, paths)
 }
 
 // Definitions implements explain.Lookup over the current index.
@@ -309,4 +327,17 @@ func (s *Session) LearnDocument(path, content string) {
 	_ = s.model.Learn(path, syntax.Detect("", path), []byte(content), nil) // a file it cannot learn stays as it was
 	s.model.Flush()
 	s.model.Prepare("", path)
+}
+
+// depsCacheDir is where the dependencies' declarations are saved: under
+// the user's cache directory, beside the index; "" without caches.
+func (s *Session) depsCacheDir() string {
+	if s.opts.NoCache {
+		return ""
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "lode", "deps")
 }
