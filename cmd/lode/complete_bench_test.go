@@ -198,13 +198,7 @@ func BenchmarkServerOverhead(b *testing.B) {
 	var sites []site
 	ask := func(s site) error {
 		var list protocol.InlineCompletionList
-		return e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position:     protocol.Position{Line: s.line, Character: s.col},
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-		}, &list)
+		return e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: s.line, Character: s.col}, protocol.InlineCompletionTriggerKindInvoked), &list)
 	}
 	b.ResetTimer()
 	for range b.N {
@@ -316,13 +310,7 @@ func callAsync(e *lsptest.Editor, ctx context.Context, path string, line, col ui
 	ch := make(chan error, 1)
 	go func() {
 		var list protocol.InlineCompletionList
-		ch <- e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position:     protocol.Position{Line: line, Character: col},
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindAutomatic},
-		}, &list)
+		ch <- e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: line, Character: col}, protocol.InlineCompletionTriggerKindAutomatic), &list)
 	}()
 	return ch
 }
@@ -409,13 +397,7 @@ func typeOnce(b *testing.B, cancels bool, cps int, latency time.Duration) typing
 		reqLine, reqCh := line, ch
 		wg.Go(func() {
 			var list protocol.InlineCompletionList
-			err := e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-				TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-					TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-					Position:     protocol.Position{Line: reqLine, Character: reqCh},
-				},
-				Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindAutomatic},
-			}, &list)
+			err := e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: reqLine, Character: reqCh}, protocol.InlineCompletionTriggerKindAutomatic), &list)
 			if err != nil || len(list.Items) == 0 {
 				return
 			}

@@ -90,13 +90,7 @@ func TestLargeUnsavedDocument(t *testing.T) {
 	ask := func(line uint32) []protocol.InlineCompletionItem {
 		t.Helper()
 		var list protocol.InlineCompletionList
-		err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(big)},
-				Position:     protocol.Position{Line: line, Character: 9},
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-		}, &list)
+		err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(big, protocol.Position{Line: line, Character: 9}, protocol.InlineCompletionTriggerKindInvoked), &list)
 		if err != nil {
 			t.Fatal(err)
 		}

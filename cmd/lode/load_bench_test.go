@@ -62,13 +62,7 @@ func loadSession(b *testing.B, root string, embedded bool) *lsptest.Editor {
 func inline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, embedded bool) time.Duration {
 	start := time.Now()
 	var list protocol.InlineCompletionList
-	err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-			Position:     protocol.Position{Line: line, Character: col},
-		},
-		Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-	}, &list)
+	err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: line, Character: col}, protocol.InlineCompletionTriggerKindInvoked), &list)
 	if err != nil {
 		b.Fatal(err)
 	}

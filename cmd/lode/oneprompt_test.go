@@ -80,10 +80,7 @@ func TestServeAndCompleteSendOneRequest(t *testing.T) {
 				return err == nil && strings.Contains(fmt.Sprint(b.Snippets), "func Add(a, b int) int")
 			})
 			var list protocol.InlineCompletionList
-			err = e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-				TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)}, Position: at},
-				Context:                    protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-			}, &list)
+			err = e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, at, protocol.InlineCompletionTriggerKindInvoked), &list)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -135,13 +135,7 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 	inline := func(path string, pos protocol.Position) {
 		t.Helper()
 		var items protocol.InlineCompletionList
-		if err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position:     pos,
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-		}, &items); err != nil {
+		if err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, pos, protocol.InlineCompletionTriggerKindInvoked), &items); err != nil {
 			t.Fatalf("inlineCompletion in %s: %v", filepath.Base(path), err)
 		}
 	}

@@ -226,13 +226,7 @@ func TestServeCancelAbortsModelCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position:     protocol.Position{Line: 3, Character: 8},
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-		}, nil)
+		done <- e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: 3, Character: 8}, protocol.InlineCompletionTriggerKindInvoked), nil)
 	}()
 	e.WaitFor("the model request", func() bool { return model.Count() > 0 })
 	start := time.Now()

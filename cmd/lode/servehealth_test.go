@@ -41,13 +41,7 @@ func TestServeFaultMatrix(t *testing.T) {
 			ask := func(i int) []protocol.InlineCompletionItem {
 				e.Replace(path, fmt.Sprintf("package main\n\nfunc add%d(a, b int) int {\n\treturn \n}\n", i))
 				var list protocol.InlineCompletionList
-				if err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-					TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-						TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-						Position:     protocol.Position{Line: 3, Character: 8},
-					},
-					Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-				}, &list); err != nil {
+				if err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: 3, Character: 8}, protocol.InlineCompletionTriggerKindInvoked), &list); err != nil {
 					t.Fatal(err)
 				}
 				return list.Items

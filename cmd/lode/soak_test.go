@@ -99,13 +99,7 @@ func TestSoak(t *testing.T) {
 		}
 		sent, asked := time.Now(), version
 		var list protocol.InlineCompletionList
-		err := e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-				TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position:     protocol.Position{Line: uint32(line), Character: uint32(char)},
-			},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindAutomatic},
-		}, &list)
+		err := e.CallContext(ctx, protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: uint32(line), Character: uint32(char)}, protocol.InlineCompletionTriggerKindAutomatic), &list)
 		cancel()
 		requests++
 		if err == nil {

@@ -69,13 +69,7 @@ func warmSession(b *testing.B, root string, embedded bool) *lsptest.Editor {
 func inlineItems(b *testing.B, e *lsptest.Editor, path string, s site) (time.Duration, []protocol.InlineCompletionItem) {
 	start := time.Now()
 	var list protocol.InlineCompletionList
-	err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-			Position:     protocol.Position{Line: s.line, Character: s.col},
-		},
-		Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-	}, &list)
+	err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: s.line, Character: s.col}, protocol.InlineCompletionTriggerKindInvoked), &list)
 	if err != nil {
 		b.Fatal(err)
 	}

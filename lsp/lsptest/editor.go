@@ -188,6 +188,18 @@ func (e *Editor) Notify(method string, params any) error {
 // URI returns the file URI of path.
 func URI(path string) uri.URI { return uri.File(path) }
 
+// InlineParams is an inlineCompletion request at pos in the document at
+// path, triggered as kind says.
+func InlineParams(path string, pos protocol.Position, kind protocol.InlineCompletionTriggerKind) *protocol.InlineCompletionParams {
+	return &protocol.InlineCompletionParams{
+		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: URI(path)},
+			Position:     pos,
+		},
+		Context: protocol.InlineCompletionContext{TriggerKind: kind},
+	}
+}
+
 // Open opens a document at version 1.
 func (e *Editor) Open(path, languageID, text string) {
 	e.t.Helper()

@@ -58,13 +58,7 @@ func inlineCaps() *protocol.ClientCapabilities {
 }
 
 func inlineParams(line, char uint32, kind protocol.InlineCompletionTriggerKind) *protocol.InlineCompletionParams {
-	return &protocol.InlineCompletionParams{
-		TextDocumentPositionParams: protocol.TextDocumentPositionParams{
-			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(mainPath)},
-			Position:     protocol.Position{Line: line, Character: char},
-		},
-		Context: protocol.InlineCompletionContext{TriggerKind: kind},
-	}
+	return lsptest.InlineParams(mainPath, protocol.Position{Line: line, Character: char}, kind)
 }
 
 func TestInlineCompletion(t *testing.T) {

@@ -255,11 +255,7 @@ func TestModelNextEditInline(t *testing.T) {
 	inline := func(line, char uint32) []protocol.InlineCompletionItem {
 		t.Helper()
 		var list protocol.InlineCompletionList
-		err := e.Call(protocol.MethodTextDocumentInlineCompletion, &protocol.InlineCompletionParams{
-			TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(path)},
-				Position: protocol.Position{Line: line, Character: char}},
-			Context: protocol.InlineCompletionContext{TriggerKind: protocol.InlineCompletionTriggerKindInvoked},
-		}, &list)
+		err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: line, Character: char}, protocol.InlineCompletionTriggerKindInvoked), &list)
 		if err != nil {
 			t.Fatal(err)
 		}
