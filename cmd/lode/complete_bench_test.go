@@ -169,6 +169,32 @@ func fileSites(rng *rand.Rand, files []string, n int) (string, []site) {
 	}
 }
 
+// fileWalk hands out the sites of random files, n successive lines of
+// each, as one works down a file: once a file's sites are used, it closes
+// the file and draws another.
+type fileWalk struct {
+	e     *lsptest.Editor
+	rng   *rand.Rand
+	files []string
+	n     int
+	path  string
+	sites []site
+}
+
+// next returns the next site and its file; opened says the file was just
+// drawn, and is not open yet.
+func (w *fileWalk) next() (path string, s site, opened bool) {
+	if len(w.sites) == 0 {
+		if w.path != "" {
+			w.e.Close(w.path)
+		}
+		w.path, w.sites = fileSites(w.rng, w.files, w.n)
+		opened = true
+	}
+	s, w.sites = w.sites[0], w.sites[1:]
+	return w.path, s, opened
+}
+
 func percentile(d []time.Duration, q float64) time.Duration {
 	if len(d) == 0 {
 		return 0
@@ -192,41 +218,25 @@ func BenchmarkServerOverhead(b *testing.B) {
 	model := &timedModel{delay: 20 * time.Millisecond}
 	cfg := config.Default().Completion
 	e, _ := benchSession(b, model, r, cfg, true)
-	rng := rand.New(rand.NewPCG(1, 2))
+	w := &fileWalk{e: e, rng: rand.New(rand.NewPCG(1, 2)), files: files, n: 11}
 	var before, after []time.Duration
-	var path string
-	var sites []site
-	ask := func(s site) error {
-		var list protocol.InlineCompletionList
-		return e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: s.line, Character: s.col}, protocol.InlineCompletionTriggerKindInvoked), &list)
-	}
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if len(sites) == 0 {
-			if path != "" {
-				e.Close(path)
-			}
-			path, sites = fileSites(rng, files, 11)
-			model.text.Store(&sites[0].rest)
-			e.Open(path, "go", sites[0].doc)
-			if err := ask(sites[0]); err != nil {
-				b.Fatal(err)
-			}
-			sites = sites[1:]
-		}
-		s := sites[0]
-		sites = sites[1:]
+		path, s, opened := w.next()
 		model.text.Store(&s.rest)
+		if opened {
+			e.Open(path, "go", s.doc)
+			inlineItems(b, e, path, s)
+			path, s, _ = w.next()
+			model.text.Store(&s.rest)
+		}
 		e.Replace(path, s.doc)
 		b.StartTimer()
 		sent := time.Now()
-		err := ask(s)
+		_, _ = inlineItems(b, e, path, s)
 		got := time.Now()
 		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
 		out, in := time.Unix(0, model.out.Load()), time.Unix(0, model.in.Load())
 		if out.Before(sent) {
 			b.Fatalf("no model call for %s:%d:%d", path, s.line+1, s.col+1)

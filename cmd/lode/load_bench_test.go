@@ -151,22 +151,15 @@ func BenchmarkLoadFirstIndex(b *testing.B) {
 		}
 		return false
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	w := &fileWalk{e: e, rng: rand.New(rand.NewPCG(1, 2)), files: files, n: 10}
 	var during, after []time.Duration
-	var path string
-	var sites []site
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if len(sites) == 0 {
-			if path != "" {
-				e.Close(path)
-			}
-			path, sites = fileSites(rng, files, 10)
-			e.Open(path, "go", sites[0].doc)
+		path, s, opened := w.next()
+		if opened {
+			e.Open(path, "go", s.doc)
 		}
-		s := sites[0]
-		sites = sites[1:]
 		e.Replace(path, s.doc)
 		b.StartTimer()
 		d := inline(b, e, path, s.line, s.col, false)

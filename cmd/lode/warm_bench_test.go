@@ -150,32 +150,25 @@ func BenchmarkEmbeddedOverhead(b *testing.B) {
 	root := loadRoot(b)
 	files := goFiles(root)
 	e := warmSession(b, root, true)
-	rng := rand.New(rand.NewPCG(1, 2))
+	w := &fileWalk{e: e, rng: rand.New(rand.NewPCG(1, 2)), files: files, n: 11}
 	var first, edit []time.Duration
 	exact, asked := 0, 0
-	var path string
-	var sites []site
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		if len(sites) == 0 {
-			if path != "" {
-				e.Close(path)
-			}
-			path, sites = fileSites(rng, files, 11)
+		path, s, opened := w.next()
+		if opened {
 			b.StartTimer()
-			e.Open(path, "go", sites[0].doc)
-			d, items := inlineItems(b, e, path, sites[0])
+			e.Open(path, "go", s.doc)
+			d, items := inlineItems(b, e, path, s)
 			b.StopTimer()
 			first = append(first, d)
-			if lineExact(sites[0], items) {
+			if lineExact(s, items) {
 				exact++
 			}
 			asked++
-			sites = sites[1:]
+			path, s, _ = w.next()
 		}
-		s := sites[0]
-		sites = sites[1:]
 		e.Replace(path, s.doc)
 		b.StartTimer()
 		d, items := inlineItems(b, e, path, s)
