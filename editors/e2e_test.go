@@ -159,13 +159,18 @@ func modelEnv(s *fake) []string {
 	}
 }
 
-// workspace writes a one-file Go module and returns its folder.
-func workspace(t *testing.T) string {
+// workspace writes the Go module of mainGo and greetGo and returns its
+// folder.
+func workspace(t *testing.T) string { return goModule(t, mainGo, greetGo) }
+
+// goModule writes a Go module of main.go and greet.go, with these texts,
+// and returns its folder.
+func goModule(t *testing.T, main, greet string) string {
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":   "module example.com/hello\n\ngo 1.22\n",
-		"main.go":  mainGo,
-		"greet.go": greetGo,
+		"main.go":  main,
+		"greet.go": greet,
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -239,6 +244,37 @@ func lodeOnPath(t *testing.T, bin, logFile string) (path, starts string) {
 	return dir + string(filepath.ListSeparator) + pathWithoutLode(), starts
 }
 
+// runNeovim runs script (a path under editors/) in a headless Neovim in
+// the workspace ws, with env added to its environment and lode.nvim's
+// folder, the report file (art/nvim-report.txt) and the artifacts folder
+// given as LODE_E2E_PLUGIN, LODE_E2E_OUT and LODE_E2E_SHOTS. It logs the
+// report, and when the script fails Neovim's output and lode's log
+// (lodeLog). It returns an error unless Neovim exits 0 with a PASS report.
+func runNeovim(t *testing.T, nvim, script, ws, art, lodeLog string, timeout time.Duration, env []string) error {
+	t.Helper()
+	out := filepath.Join(art, "nvim-report.txt")
+	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
+	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE", "-c", "luafile "+repoFile(t, script))
+	cmd.Dir = ws
+	cmd.Env = append(append(os.Environ(), env...),
+		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
+		"LODE_E2E_OUT="+out,
+		"LODE_E2E_SHOTS="+art,
+		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
+	)
+	output, err := run(t, timeout, cmd)
+	logFile(t, "Neovim report", out)
+	if err != nil {
+		t.Logf("nvim output:\n%s", output)
+		logFile(t, "lode log", lodeLog)
+		return err
+	}
+	if report, _ := os.ReadFile(out); !bytes.Contains(report, []byte("PASS")) {
+		return fmt.Errorf("Neovim exited 0 without a PASS report")
+	}
+	return nil
+}
+
 // TestNeovim checks lode.nvim in a headless Neovim with lode on PATH: one
 // server per root, ghost text at the cursor, the accept mappings (whole,
 // word, line), cycling candidates, the Tab fallback with keys typed
@@ -257,16 +293,10 @@ func TestNeovim(t *testing.T) {
 	ws := workspace(t)
 	art := artifacts(t)
 
-	out, lodeLog := filepath.Join(art, "nvim-report.txt"), filepath.Join(art, "lode.log")
+	lodeLog := filepath.Join(art, "lode.log")
 	path, starts := lodeOnPath(t, bin, lodeLog)
-	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
-	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
-		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"))
-	cmd.Dir = ws
-	cmd.Env = append(os.Environ(), modelEnv(model)...)
-	cmd.Env = append(cmd.Env,
+	env := append(modelEnv(model),
 		"PATH="+path,
-		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
 		"LODE_E2E_LINE="+strconv.Itoa(typeLine),
 		"LODE_E2E_GHOST="+completionReply,
 		"LODE_E2E_EXPLAIN="+explanationReply,
@@ -275,20 +305,9 @@ func TestNeovim(t *testing.T) {
 		"LODE_E2E_MODEL="+modelName,
 		"LODE_E2E_CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
 		"LODE_E2E_CONTROL="+control(t, model),
-		"LODE_E2E_OUT="+out,
-		"LODE_E2E_SHOTS="+art,
-		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
 	)
-	output, err := run(t, 4*time.Minute, cmd)
-	logFile(t, "Neovim report", out)
-	if err != nil {
-		t.Logf("nvim output:\n%s", output)
-		logFile(t, "lode log", lodeLog)
+	if err := runNeovim(t, nvim, "nvim/test/e2e.lua", ws, art, lodeLog, 4*time.Minute, env); err != nil {
 		t.Fatalf("Neovim end-to-end check failed: %v (model requests: %d)", err, model.Count())
-	}
-	report, _ := os.ReadFile(out)
-	if !bytes.Contains(report, []byte("PASS")) {
-		t.Fatalf("Neovim exited 0 without a PASS report")
 	}
 	data, _ := os.ReadFile(starts)
 	if n := strings.Count(string(data), "serve"); n != 1 {
