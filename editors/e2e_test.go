@@ -73,11 +73,33 @@ func need(t *testing.T, what string, err error) {
 	t.Skipf("%s is missing (%v); set LODE_E2E=1 to make this a failure", what, err)
 }
 
-var (
-	buildOnce sync.Once
-	lodeBin   string
-	buildErr  error
-)
+// builtOnce is a file that the tests build once per test binary run.
+type builtOnce struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get returns the file, named name in a new temporary folder, that build
+// makes there on the first call; it fails the test when build fails.
+func (b *builtOnce) get(t *testing.T, name string, build func(path string) error) string {
+	t.Helper()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lode-e2e-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.path = filepath.Join(dir, name)
+		b.err = build(b.path)
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+var lodeBuilt builtOnce
 
 // lodeBinary builds cmd/lode once per test binary run, unless
 // $LODE_E2E_BIN names a lode binary to test instead.
@@ -86,22 +108,13 @@ func lodeBinary(t *testing.T) string {
 	if bin := os.Getenv("LODE_E2E_BIN"); bin != "" {
 		return bin
 	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "lode-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		lodeBin = filepath.Join(dir, "lode")
-		cmd := exec.Command("go", "build", "-o", lodeBin, "github.com/lode-ls/lode/cmd/lode")
+	return lodeBuilt.get(t, "lode", func(path string) error {
+		cmd := exec.Command("go", "build", "-o", path, "github.com/lode-ls/lode/cmd/lode")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
+		return nil
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return lodeBin
 }
 
 // What the fake model answers in the other scenarios.

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -58,11 +57,7 @@ func npmInstalled(t *testing.T, dir string) {
 	}
 }
 
-var (
-	vsixOnce sync.Once
-	vsixPath string
-	vsixErr  error
-)
+var vsixBuilt builtOnce
 
 // buildVSIX packages editors/vscode for this machine with lode inside
 // (scripts/package.mjs, as make vscode does), once per test binary run,
@@ -71,23 +66,14 @@ func buildVSIX(t *testing.T, lode string) string {
 	t.Helper()
 	dir := repoFile(t, "vscode")
 	npmInstalled(t, dir)
-	vsixOnce.Do(func() {
-		out, err := os.MkdirTemp("", "lode-e2e-vsix-")
-		if err != nil {
-			vsixErr = err
-			return
-		}
-		vsixPath = filepath.Join(out, "lode.vsix")
-		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsixPath)
+	return vsixBuilt.get(t, "lode.vsix", func(path string) error {
+		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", path)
 		cmd.Dir = dir
 		if log, err := run(t, 3*time.Minute, cmd); err != nil {
-			vsixErr = fmt.Errorf("packaging the extension: %v\n%s", err, log)
+			return fmt.Errorf("packaging the extension: %v\n%s", err, log)
 		}
+		return nil
 	})
-	if vsixErr != nil {
-		t.Fatal(vsixErr)
-	}
-	return vsixPath
 }
 
 // pathWithoutLode is $PATH without the folders that hold a lode: the
