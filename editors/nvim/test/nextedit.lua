@@ -135,6 +135,16 @@ end
 local decl, use = 4, 8 -- the lines of greeting's declaration and of its use in welcome
 local st = {}
 
+-- type_in_greet puts the cursor at row:col (col 0-based) of greet.go,
+-- opened again if another file is shown, and types keys there.
+local function type_in_greet(row, col, keys)
+  if vim.fn.expand('%:t') ~= 'greet.go' then
+    vim.cmd('hide edit greet.go')
+  end
+  vim.api.nvim_win_set_cursor(0, { row, col })
+  vim.api.nvim_input(keys)
+end
+
 -- typed_earlier reports whether an earlier call for the step named step
 -- typed keys; when none did, it types them now and reports false.
 local function typed_earlier(step, keys)
@@ -311,11 +321,7 @@ local steps = {
     function()
       if not st.param then
         st.param = 'typed'
-        if vim.fn.expand('%:t') ~= 'greet.go' then
-          vim.cmd('hide edit greet.go')
-        end
-        vim.api.nvim_win_set_cursor(0, { decl, 0 })
-        vim.api.nvim_input('0f)i, n int<Esc>')
+        type_in_greet(decl, 0, '0f)i, n int<Esc>')
         return false
       end
       if st.param == 'typed' then
@@ -345,11 +351,7 @@ local steps = {
     function()
       if not st.renamed then
         st.renamed = true
-        if vim.fn.expand('%:t') ~= 'greet.go' then
-          vim.cmd('hide edit greet.go')
-        end
-        vim.api.nvim_win_set_cursor(0, { decl, 12 })
-        vim.api.nvim_input('ciwwho<Esc>')
+        type_in_greet(decl, 12, 'ciwwho<Esc>')
         return false
       end
       if not st.dismissed then
