@@ -73,11 +73,33 @@ func need(t *testing.T, what string, err error) {
 	t.Skipf("%s is missing (%v); set LODE_E2E=1 to make this a failure", what, err)
 }
 
-var (
-	buildOnce sync.Once
-	lodeBin   string
-	buildErr  error
-)
+// builtOnce is a file that the tests build once per test binary run.
+type builtOnce struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// get returns the file, named name in a new temporary folder, that build
+// makes there on the first call; it fails the test when build fails.
+func (b *builtOnce) get(t *testing.T, name string, build func(path string) error) string {
+	t.Helper()
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lode-e2e-")
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.path = filepath.Join(dir, name)
+		b.err = build(b.path)
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.path
+}
+
+var lodeBuilt builtOnce
 
 // lodeBinary builds cmd/lode once per test binary run, unless
 // $LODE_E2E_BIN names a lode binary to test instead.
@@ -86,22 +108,13 @@ func lodeBinary(t *testing.T) string {
 	if bin := os.Getenv("LODE_E2E_BIN"); bin != "" {
 		return bin
 	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "lode-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		lodeBin = filepath.Join(dir, "lode")
-		cmd := exec.Command("go", "build", "-o", lodeBin, "github.com/lode-ls/lode/cmd/lode")
+	return lodeBuilt.get(t, "lode", func(path string) error {
+		cmd := exec.Command("go", "build", "-o", path, "github.com/lode-ls/lode/cmd/lode")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			return fmt.Errorf("go build: %v\n%s", err, out)
 		}
+		return nil
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return lodeBin
 }
 
 // What the fake model answers in the other scenarios.
@@ -159,13 +172,18 @@ func modelEnv(s *fake) []string {
 	}
 }
 
-// workspace writes a one-file Go module and returns its folder.
-func workspace(t *testing.T) string {
+// workspace writes the Go module of mainGo and greetGo and returns its
+// folder.
+func workspace(t *testing.T) string { return goModule(t, mainGo, greetGo) }
+
+// goModule writes a Go module of main.go and greet.go, with these texts,
+// and returns its folder.
+func goModule(t *testing.T, main, greet string) string {
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":   "module example.com/hello\n\ngo 1.22\n",
-		"main.go":  mainGo,
-		"greet.go": greetGo,
+		"main.go":  main,
+		"greet.go": greet,
 	}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
@@ -239,6 +257,37 @@ func lodeOnPath(t *testing.T, bin, logFile string) (path, starts string) {
 	return dir + string(filepath.ListSeparator) + pathWithoutLode(), starts
 }
 
+// runNeovim runs script (a path under editors/) in a headless Neovim in
+// the workspace ws, with env added to its environment and lode.nvim's
+// folder, the report file (art/nvim-report.txt) and the artifacts folder
+// given as LODE_E2E_PLUGIN, LODE_E2E_OUT and LODE_E2E_SHOTS. It logs the
+// report, and when the script fails Neovim's output and lode's log
+// (lodeLog). It returns an error unless Neovim exits 0 with a PASS report.
+func runNeovim(t *testing.T, nvim, script, ws, art, lodeLog string, timeout time.Duration, env []string) error {
+	t.Helper()
+	out := filepath.Join(art, "nvim-report.txt")
+	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
+	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE", "-c", "luafile "+repoFile(t, script))
+	cmd.Dir = ws
+	cmd.Env = append(append(os.Environ(), env...),
+		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
+		"LODE_E2E_OUT="+out,
+		"LODE_E2E_SHOTS="+art,
+		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
+	)
+	output, err := run(t, timeout, cmd)
+	logFile(t, "Neovim report", out)
+	if err != nil {
+		t.Logf("nvim output:\n%s", output)
+		logFile(t, "lode log", lodeLog)
+		return err
+	}
+	if report, _ := os.ReadFile(out); !bytes.Contains(report, []byte("PASS")) {
+		return fmt.Errorf("Neovim exited 0 without a PASS report")
+	}
+	return nil
+}
+
 // TestNeovim checks lode.nvim in a headless Neovim with lode on PATH: one
 // server per root, ghost text at the cursor, the accept mappings (whole,
 // word, line), cycling candidates, the Tab fallback with keys typed
@@ -257,16 +306,10 @@ func TestNeovim(t *testing.T) {
 	ws := workspace(t)
 	art := artifacts(t)
 
-	out, lodeLog := filepath.Join(art, "nvim-report.txt"), filepath.Join(art, "lode.log")
+	lodeLog := filepath.Join(art, "lode.log")
 	path, starts := lodeOnPath(t, bin, lodeLog)
-	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
-	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE",
-		"-c", "luafile "+repoFile(t, "nvim/test/e2e.lua"))
-	cmd.Dir = ws
-	cmd.Env = append(os.Environ(), modelEnv(model)...)
-	cmd.Env = append(cmd.Env,
+	env := append(modelEnv(model),
 		"PATH="+path,
-		"LODE_E2E_PLUGIN="+repoFile(t, "nvim"),
 		"LODE_E2E_LINE="+strconv.Itoa(typeLine),
 		"LODE_E2E_GHOST="+completionReply,
 		"LODE_E2E_EXPLAIN="+explanationReply,
@@ -275,20 +318,9 @@ func TestNeovim(t *testing.T) {
 		"LODE_E2E_MODEL="+modelName,
 		"LODE_E2E_CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
 		"LODE_E2E_CONTROL="+control(t, model),
-		"LODE_E2E_OUT="+out,
-		"LODE_E2E_SHOTS="+art,
-		"XDG_CONFIG_HOME="+xdg, "XDG_DATA_HOME="+xdg, "XDG_STATE_HOME="+xdg, "XDG_CACHE_HOME="+xdg,
 	)
-	output, err := run(t, 4*time.Minute, cmd)
-	logFile(t, "Neovim report", out)
-	if err != nil {
-		t.Logf("nvim output:\n%s", output)
-		logFile(t, "lode log", lodeLog)
+	if err := runNeovim(t, nvim, "nvim/test/e2e.lua", ws, art, lodeLog, 4*time.Minute, env); err != nil {
 		t.Fatalf("Neovim end-to-end check failed: %v (model requests: %d)", err, model.Count())
-	}
-	report, _ := os.ReadFile(out)
-	if !bytes.Contains(report, []byte("PASS")) {
-		t.Fatalf("Neovim exited 0 without a PASS report")
 	}
 	data, _ := os.ReadFile(starts)
 	if n := strings.Count(string(data), "serve"); n != 1 {

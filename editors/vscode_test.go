@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -58,11 +57,7 @@ func npmInstalled(t *testing.T, dir string) {
 	}
 }
 
-var (
-	vsixOnce sync.Once
-	vsixPath string
-	vsixErr  error
-)
+var vsixBuilt builtOnce
 
 // buildVSIX packages editors/vscode for this machine with lode inside
 // (scripts/package.mjs, as make vscode does), once per test binary run,
@@ -71,23 +66,14 @@ func buildVSIX(t *testing.T, lode string) string {
 	t.Helper()
 	dir := repoFile(t, "vscode")
 	npmInstalled(t, dir)
-	vsixOnce.Do(func() {
-		out, err := os.MkdirTemp("", "lode-e2e-vsix-")
-		if err != nil {
-			vsixErr = err
-			return
-		}
-		vsixPath = filepath.Join(out, "lode.vsix")
-		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", vsixPath)
+	return vsixBuilt.get(t, "lode.vsix", func(path string) error {
+		cmd := exec.Command("node", "scripts/package.mjs", "--lode", lode, "--out", path)
 		cmd.Dir = dir
 		if log, err := run(t, 3*time.Minute, cmd); err != nil {
-			vsixErr = fmt.Errorf("packaging the extension: %v\n%s", err, log)
+			return fmt.Errorf("packaging the extension: %v\n%s", err, log)
 		}
+		return nil
 	})
-	if vsixErr != nil {
-		t.Fatal(vsixErr)
-	}
-	return vsixPath
 }
 
 // pathWithoutLode is $PATH without the folders that hold a lode: the
@@ -141,6 +127,17 @@ func freePort(t *testing.T) int {
 // bundles), and lode configured for the fake model through its VS Code
 // settings (so that their forwarding is tested too).
 func vscodeSettings(logFile string, model *fake) map[string]any {
+	settings := quietSettings(logFile)
+	settings["lode.provider"] = "openai"
+	settings["lode.base_url"] = model.URL + "/v1"
+	settings["lode.model"] = modelName
+	return settings
+}
+
+// quietSettings are VS Code's defaults but for what takes focus or goes
+// online (the start page, tips, walkthroughs, workspace trust, telemetry,
+// updates), with lode's debug log in logFile.
+func quietSettings(logFile string) map[string]any {
 	return map[string]any{
 		"workbench.startupEditor":                          "none",
 		"workbench.welcomePage.walkthroughs.openOnInstall": false,
@@ -153,10 +150,43 @@ func vscodeSettings(logFile string, model *fake) map[string]any {
 		"update.mode":                                      "none",
 		"lode.serverArgs":                                  []string{"--log", logFile},
 		"lode.log.level":                                   "debug",
-		"lode.provider":                                    "openai",
-		"lode.base_url":                                    model.URL + "/v1",
-		"lode.model":                                       modelName,
 	}
+}
+
+// vscodeTools finds what the VS Code tests need (code-server's entry.js,
+// Chromium, npm and node), skipping or failing the test (see need) when
+// one is missing.
+func vscodeTools(t *testing.T) (entry, browser, node string) {
+	t.Helper()
+	entry, err := codeServerEntry()
+	need(t, "code-server", err)
+	browser, err = chromium()
+	need(t, "Chromium", err)
+	_, err = exec.LookPath("npm")
+	need(t, "npm", err)
+	node, err = exec.LookPath("node")
+	need(t, "node", err)
+	return entry, browser, node
+}
+
+// runPlaywright runs script (a path under editors/) with node and env
+// added to its environment, and logs its output, and lode's log
+// (art/lode.log) when it fails. It returns an error unless the script
+// exits 0 and prints PASS.
+func runPlaywright(t *testing.T, node, script, art string, timeout time.Duration, env []string) error {
+	t.Helper()
+	pw := exec.Command(node, repoFile(t, script))
+	pw.Env = append(os.Environ(), env...)
+	out, err := run(t, timeout, pw)
+	t.Logf("Playwright:\n%s", out)
+	if err != nil {
+		logFile(t, "lode log", filepath.Join(art, "lode.log"))
+		return err
+	}
+	if !strings.Contains(string(out), "PASS") {
+		return fmt.Errorf("Playwright exited 0 without PASS")
+	}
+	return nil
 }
 
 // TestVSCode checks the VS Code extension in code-server driven by
@@ -175,14 +205,7 @@ func TestVSCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test; skipped with -short")
 	}
-	entry, err := codeServerEntry()
-	need(t, "code-server", err)
-	browser, err := chromium()
-	need(t, "Chromium", err)
-	_, err = exec.LookPath("npm")
-	need(t, "npm", err)
-	node, err := exec.LookPath("node")
-	need(t, "node", err)
+	entry, browser, node := vscodeTools(t)
 
 	bin := lodeBinary(t)
 	model := fakeModel(t)
@@ -199,23 +222,16 @@ func TestVSCode(t *testing.T) {
 		path:     pathWithoutLode(),
 	})
 
-	pw := exec.Command(node, repoFile(t, "vscode/e2e/run.js"))
-	pw.Env = append(os.Environ(),
-		"URL="+url, "FILE=main.go", "LINE="+strconv.Itoa(typeLine), "TYPED=fmt.",
-		"READY=lode: "+modelName, "GHOST="+completionReply, "EXPLAIN="+explanationReply,
-		"SELECTED_TYPED=gree", "SELECTED_ITEM=greeting", "SELECTED_GHOST="+selectedReply,
-		"CANDIDATES="+strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
-		"CONTROL="+control(t, model), "SETTINGS="+settingsFile,
-		"CONTEXT_FILE=greet.go", "INSTRUCTION="+instruction, "REWRITTEN="+rewritten,
-		"SHOTS="+art, "CHROMIUM="+browser)
-	out, err := run(t, 6*time.Minute, pw)
-	t.Logf("Playwright:\n%s", out)
-	if err != nil {
-		logFile(t, "lode log", filepath.Join(art, "lode.log"))
+	env := []string{
+		"URL=" + url, "FILE=main.go", "LINE=" + strconv.Itoa(typeLine), "TYPED=fmt.",
+		"READY=lode: " + modelName, "GHOST=" + completionReply, "EXPLAIN=" + explanationReply,
+		"SELECTED_TYPED=gree", "SELECTED_ITEM=greeting", "SELECTED_GHOST=" + selectedReply,
+		"CANDIDATES=" + strings.Join([]string{candidateA, candidateB, candidateC}, "\n"),
+		"CONTROL=" + control(t, model), "SETTINGS=" + settingsFile,
+		"CONTEXT_FILE=greet.go", "INSTRUCTION=" + instruction, "REWRITTEN=" + rewritten,
+		"SHOTS=" + art, "CHROMIUM=" + browser}
+	if err := runPlaywright(t, node, "vscode/e2e/run.js", art, 6*time.Minute, env); err != nil {
 		t.Fatalf("VS Code end-to-end check failed: %v (model requests: %d)", err, model.Count())
-	}
-	if !strings.Contains(string(out), "PASS") {
-		t.Fatal("Playwright exited 0 without PASS")
 	}
 }
 

@@ -18,25 +18,8 @@
 -- Keys go through nvim_input, so they take the same path as typed keys:
 -- autocommands, mappings and timers run as they do for a person.
 local env = vim.env
-vim.opt.rtp:prepend(env.LODE_E2E_PLUGIN)
-vim.o.swapfile = false
-
-local report = {}
-local function log(fmt, ...)
-  table.insert(report, string.format('[%5dms] ', vim.loop.now() - report.t0) .. string.format(fmt, ...))
-end
-report.t0 = vim.loop.now()
-
-local function finish(ok, why)
-  if why then
-    log('%s', why)
-  end
-  log(ok and 'PASS' or 'FAIL')
-  local f = io.open(env.LODE_E2E_OUT, 'w')
-  f:write(table.concat(report, '\n') .. '\n')
-  f:close()
-  vim.cmd(ok and 'qall!' or 'cquit 1')
-end
+local harness = dofile(env.LODE_E2E_PLUGIN .. '/test/harness.lua').new()
+local log = harness.log
 
 local lode = require('lode')
 lode.setup({
@@ -48,6 +31,19 @@ vim.cmd('edit main.go')
 
 local function control(what)
   return vim.fn.system({ 'curl', '-sf', env.LODE_E2E_CONTROL .. what })
+end
+
+-- floats returns the floating windows, in order, each as { win, lines,
+-- text (the lines joined) }.
+local function floats()
+  local out = {}
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
+      table.insert(out, { win = w, lines = lines, text = table.concat(lines, '\n') })
+    end
+  end
+  return out
 end
 
 local function ghost_text()
@@ -155,14 +151,12 @@ local function snapshot(name)
   for i, l in ipairs(lines) do
     table.insert(out, string.format('%3d%s %s', first + i, first + i == cur[1] and '>' or ' ', l))
   end
-  for _, w in ipairs(vim.api.nvim_list_wins()) do
-    if vim.api.nvim_win_get_config(w).relative ~= '' then
-      table.insert(out, '+-- float ----------------------------------------')
-      for _, l in ipairs(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)) do
-        table.insert(out, '| ' .. l)
-      end
-      table.insert(out, '+--------------------------------------------------')
+  for _, f in ipairs(floats()) do
+    table.insert(out, '+-- float ----------------------------------------')
+    for _, l in ipairs(f.lines) do
+      table.insert(out, '| ' .. l)
     end
+    table.insert(out, '+--------------------------------------------------')
   end
   table.insert(out, string.rep('-', 50))
   table.insert(out, string.format('mode %s | %s', vim.api.nvim_get_mode().mode, lode.status()))
@@ -291,19 +285,16 @@ local steps = {
   {
     'a float shows the explanation',
     function()
-      for _, w in ipairs(vim.api.nvim_list_wins()) do
-        if vim.api.nvim_win_get_config(w).relative ~= '' then
-          local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
-          local text = table.concat(lines, '\n')
-          log('float %d (%dx%d):\n%s', w, vim.api.nvim_win_get_width(w), vim.api.nvim_win_get_height(w), text)
-          snapshot('2-explain')
-          if text:find(env.LODE_E2E_EXPLAIN, 1, true) then
-            return true
-          end
-          return 'the float does not hold the explanation'
-        end
+      local f = floats()[1]
+      if not f then
+        return false
       end
-      return false
+      log('float %d (%dx%d):\n%s', f.win, vim.api.nvim_win_get_width(f.win), vim.api.nvim_win_get_height(f.win), f.text)
+      snapshot('2-explain')
+      if f.text:find(env.LODE_E2E_EXPLAIN, 1, true) then
+        return true
+      end
+      return 'the float does not hold the explanation'
     end,
   },
   {
@@ -318,21 +309,18 @@ local steps = {
   {
     'a float shows the bundle, with the definition of greeting',
     function()
-      for _, w in ipairs(vim.api.nvim_list_wins()) do
-        if vim.api.nvim_win_get_config(w).relative ~= '' then
-          local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
-          local text = table.concat(lines, '\n')
-          log('context float:\n%s', text)
-          if not text:find('%d+ snippets?, %d+ of %d+ tokens') then
-            return 'the float does not show a context bundle'
-          end
-          if not text:find('greet.go', 1, true) then
-            return 'the bundle lacks greet.go, where greeting is defined'
-          end
-          return true
-        end
+      local f = floats()[1]
+      if not f then
+        return false
       end
-      return false
+      log('context float:\n%s', f.text)
+      if not f.text:find('%d+ snippets?, %d+ of %d+ tokens') then
+        return 'the float does not show a context bundle'
+      end
+      if not f.text:find('greet.go', 1, true) then
+        return 'the bundle lacks greet.go, where greeting is defined'
+      end
+      return true
     end,
   },
   {
@@ -344,10 +332,8 @@ local steps = {
       end
       -- The preview: a float with the diff, then the question.
       vim.ui.select = function(items, opts, on_choice)
-        for _, w in ipairs(vim.api.nvim_list_wins()) do
-          if vim.api.nvim_win_get_config(w).relative ~= '' then
-            previewed = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false), '\n')
-          end
+        for _, f in ipairs(floats()) do
+          previewed = f.text
         end
         log('%s %s; preview:\n%s', opts.prompt, vim.inspect(items), previewed or '(none)')
         snapshot('3-fix-preview')
@@ -551,26 +537,4 @@ local steps = {
   },
 }
 
-local i, started = 1, vim.loop.now()
-local timer = vim.loop.new_timer()
-timer:start(100, 50, vim.schedule_wrap(function()
-  if i > #steps then
-    return
-  end
-  local name, f, limit = steps[i][1], steps[i][2], steps[i][3] or 20000
-  local ok, res = pcall(f)
-  if not ok or type(res) == 'string' then
-    timer:stop()
-    finish(false, string.format('step %q: %s', name, tostring(res)))
-  elseif res then
-    log('ok: %s', name)
-    i, started = i + 1, vim.loop.now()
-    if i > #steps then
-      timer:stop()
-      finish(true)
-    end
-  elseif vim.loop.now() - started > limit then
-    timer:stop()
-    finish(false, string.format('step %q: timed out', name))
-  end
-end))
+harness.run(steps)

@@ -8,32 +8,19 @@
 --
 -- Keys go through nvim_input, so they take the same path as typed keys.
 local env = vim.env
-vim.opt.rtp:prepend(env.LODE_E2E_PLUGIN)
-vim.o.swapfile = false
 
-local report = { t0 = vim.loop.now() }
-local function log(fmt, ...)
-  table.insert(report, string.format('[%5dms] ', vim.loop.now() - report.t0) .. string.format(fmt, ...))
+-- describe logs the editor's state when the check fails.
+local function describe(log)
+  log('state: mode %s, buffer %s, cursor %s, pending %s, marks %s', vim.api.nvim_get_mode().mode, vim.fn.expand('%:t'),
+    vim.inspect(vim.api.nvim_win_get_cursor(0)), tostring(require('lode.nextedit').pending()),
+    vim.inspect(vim.api.nvim_buf_get_extmarks(0, vim.api.nvim_create_namespace('lode.nextedit'), 0, -1, { details = true })))
+  for n, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    log('%3d %s', n, l)
+  end
 end
 
-local function finish(ok, why)
-  if why then
-    log('%s', why)
-  end
-  if not ok then
-    log('state: mode %s, buffer %s, cursor %s, pending %s, marks %s', vim.api.nvim_get_mode().mode, vim.fn.expand('%:t'),
-      vim.inspect(vim.api.nvim_win_get_cursor(0)), tostring(require('lode.nextedit').pending()),
-      vim.inspect(vim.api.nvim_buf_get_extmarks(0, vim.api.nvim_create_namespace('lode.nextedit'), 0, -1, { details = true })))
-    for n, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
-      log('%3d %s', n, l)
-    end
-  end
-  log(ok and 'PASS' or 'FAIL')
-  local f = io.open(env.LODE_E2E_OUT, 'w')
-  f:write(table.concat(report, '\n') .. '\n')
-  f:close()
-  vim.cmd(ok and 'qall!' or 'cquit 1')
-end
+local harness = dofile(env.LODE_E2E_PLUGIN .. '/test/harness.lua').new(describe)
+local log = harness.log
 
 local lode = require('lode')
 lode.setup({ settings = { log = { level = 'debug' } } })
@@ -148,6 +135,27 @@ end
 local decl, use = 4, 8 -- the lines of greeting's declaration and of its use in welcome
 local st = {}
 
+-- type_in_greet puts the cursor at row:col (col 0-based) of greet.go,
+-- opened again if another file is shown, and types keys there.
+local function type_in_greet(row, col, keys)
+  if vim.fn.expand('%:t') ~= 'greet.go' then
+    vim.cmd('hide edit greet.go')
+  end
+  vim.api.nvim_win_set_cursor(0, { row, col })
+  vim.api.nvim_input(keys)
+end
+
+-- typed_earlier reports whether an earlier call for the step named step
+-- typed keys; when none did, it types them now and reports false.
+local function typed_earlier(step, keys)
+  if st[step] then
+    return true
+  end
+  st[step] = true
+  vim.api.nvim_input(keys)
+  return false
+end
+
 local steps = {
   {
     'lode attaches and initializes',
@@ -237,9 +245,7 @@ local steps = {
   {
     '<Tab> jumps to it',
     function()
-      if not st.jumped then
-        st.jumped = true
-        vim.api.nvim_input('<Tab>')
+      if not typed_earlier('jumped', '<Tab>') then
         return false
       end
       local r, c = cursor()
@@ -259,9 +265,7 @@ local steps = {
   {
     '<Tab> again accepts it; the next edit, in main.go, is hinted at the cursor',
     function()
-      if not st.accepted then
-        st.accepted = true
-        vim.api.nvim_input('<Tab>')
+      if not typed_earlier('accepted', '<Tab>') then
         return false
       end
       if not line(use):find('salute("all")', 1, true) then
@@ -284,9 +288,7 @@ local steps = {
   {
     '<Tab> jumps to main.go',
     function()
-      if not st.jumped2 then
-        st.jumped2 = true
-        vim.api.nvim_input('<Tab>')
+      if not typed_earlier('jumped2', '<Tab>') then
         return false
       end
       if vim.fn.expand('%:t') ~= 'main.go' then
@@ -304,9 +306,7 @@ local steps = {
   {
     '<Tab> accepts it in main.go',
     function()
-      if not st.accepted2 then
-        st.accepted2 = true
-        vim.api.nvim_input('<Tab>')
+      if not typed_earlier('accepted2', '<Tab>') then
         return false
       end
       if not line(6):find('salute("lode")', 1, true) then
@@ -321,11 +321,7 @@ local steps = {
     function()
       if not st.param then
         st.param = 'typed'
-        if vim.fn.expand('%:t') ~= 'greet.go' then
-          vim.cmd('hide edit greet.go')
-        end
-        vim.api.nvim_win_set_cursor(0, { decl, 0 })
-        vim.api.nvim_input('0f)i, n int<Esc>')
+        type_in_greet(decl, 0, '0f)i, n int<Esc>')
         return false
       end
       if st.param == 'typed' then
@@ -349,16 +345,13 @@ local steps = {
       vim.api.nvim_input('<Esc>')
       return true
     end,
-  },  {
+  },
+  {
     'rename a parameter in greet.go; <Esc> dismisses the suggestion',
     function()
       if not st.renamed then
         st.renamed = true
-        if vim.fn.expand('%:t') ~= 'greet.go' then
-          vim.cmd('hide edit greet.go')
-        end
-        vim.api.nvim_win_set_cursor(0, { decl, 12 })
-        vim.api.nvim_input('ciwwho<Esc>')
+        type_in_greet(decl, 12, 'ciwwho<Esc>')
         return false
       end
       if not st.dismissed then
@@ -396,26 +389,4 @@ local steps = {
 
 }
 
-local i, started = 1, vim.loop.now()
-local timer = vim.loop.new_timer()
-timer:start(100, 50, vim.schedule_wrap(function()
-  if i > #steps then
-    return
-  end
-  local name, f, limit = steps[i][1], steps[i][2], steps[i][3] or 20000
-  local ok, res = pcall(f)
-  if not ok or type(res) == 'string' then
-    timer:stop()
-    finish(false, string.format('step %q: %s', name, tostring(res)))
-  elseif res then
-    log('ok: %s', name)
-    i, started = i + 1, vim.loop.now()
-    if i > #steps then
-      timer:stop()
-      finish(true)
-    end
-  elseif vim.loop.now() - started > limit then
-    timer:stop()
-    finish(false, string.format('step %q: timed out', name))
-  end
-end))
+harness.run(steps)

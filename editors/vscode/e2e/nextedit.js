@@ -9,17 +9,11 @@
 //   HOLD      the hold proxy's controls (/hold, /held, /release)
 //   SHOTS     folder for screenshots
 //   CHROMIUM  the browser (default /usr/bin/chromium)
-const { chromium } = require('playwright-core');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
+const { editorSel, log, screenshots, openWorkbench, openFile, findSetting, drive } = require('./workbench');
 
 const env = process.env;
-const t0 = Date.now();
-const log = (msg) => console.log(`[${String(Date.now() - t0).padStart(6)}ms] ${msg}`);
-const shot = (page, name) => page.screenshot({ path: path.join(env.SHOTS, `next-${name}.png`) }).then(() => log(`screenshot next-${name}.png`));
+const shot = screenshots('next-');
 const hold = (what) => fetch(env.HOLD + what).then((r) => r.text());
-const editorSel = '.editor-group-container .monaco-editor .view-lines';
 
 // eventually waits until f returns a truthy value, and returns it.
 async function eventually(page, f, what, timeout = 20000) {
@@ -33,15 +27,6 @@ async function eventually(page, f, what, timeout = 20000) {
     await page.waitForTimeout(50);
   }
   throw new Error(`${what}: not within ${timeout} ms`);
-}
-
-async function openFile(page, name) {
-  const row = `.explorer-folders-view .monaco-list-row[aria-label="${name}"], .explorer-folders-view .monaco-list-row:has-text("${name}")`;
-  await page.waitForSelector(row, { timeout: 60000 });
-  await page.locator(row).first().dblclick();
-  await page.waitForSelector(`.tab.active:has-text("${name}")`, { timeout: 20000 });
-  await page.locator(editorSel).first().click();
-  log(`opened ${name}`);
 }
 
 // gotoWord puts the cursor at line:col (1-based) and selects the word there.
@@ -84,10 +69,7 @@ async function selection(page) {
 }
 
 async function main(page) {
-  await page.goto(env.URL, { waitUntil: 'domcontentloaded' });
-  await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  await page.waitForSelector(`.statusbar-item:has-text("${env.READY}")`, { timeout: 60000 });
-  log(`status bar shows ${JSON.stringify(env.READY)}`);
+  await openWorkbench(page, env.URL, env.READY);
   await openFile(page, 'greet.go');
 
   // Rename greeting at its declaration (line 4); the first answer with
@@ -199,17 +181,7 @@ async function main(page) {
   log('with nothing suggested, Tab inserts whitespace');
 
   // The setting that turns next edits off is in the Settings UI, on.
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.waitFor({ timeout: 10000 });
-  await input.fill('>Preferences: Open Settings (UI)');
-  await page.locator('.quick-input-list .monaco-list-row:has-text("Preferences: Open Settings (UI)")').first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
-  const search = page.locator('.settings-editor .settings-header .suggest-input-container textarea, .settings-editor .settings-header input').first();
-  await search.waitFor({ timeout: 20000 });
-  await search.fill('lode.nextEdit');
-  const item = page.locator('.settings-editor .setting-item-contents:has-text("Next Edit: Enabled")').first();
-  await item.waitFor({ timeout: 20000 });
+  const item = await findSetting(page, 'lode.nextEdit', 'Next Edit: Enabled');
   const checked = await item.locator('.setting-value-checkbox').first().getAttribute('aria-checked');
   await shot(page, '7-settings-ui');
   if (checked !== 'true') {
@@ -218,26 +190,4 @@ async function main(page) {
   log('the Settings UI shows lode.nextEdit.enabled, on');
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lode-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-    viewport: { width: 1400, height: 900 },
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  try {
-    await main(page);
-    console.log('PASS');
-  } catch (e) {
-    await shot(page, 'failure').catch(() => {});
-    console.log(`FAIL: ${e.message.split('\n')[0]}`);
-    process.exitCode = 1;
-  } finally {
-    await ctx.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-})();
+drive(main, shot);

@@ -19,26 +19,10 @@
 //   SETTINGS  the user settings file (switched to the embedded model at the end)
 //   SHOTS     folder for screenshots
 //   CHROMIUM  the browser (default /usr/bin/chromium)
-const { chromium } = require('playwright-core');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
+const { log, screenshots, openWorkbench, openFile, runCommand, findSetting, drive } = require('./workbench');
 
 const env = process.env;
-const t0 = Date.now();
-const log = (msg) => console.log(`[${String(Date.now() - t0).padStart(6)}ms] ${msg}`);
-const shot = (page, name) => page.screenshot({ path: path.join(env.SHOTS, `${name}.png`) }).then(() => log(`screenshot ${name}.png`));
-
-async function openFile(page) {
-  const row = `.explorer-folders-view .monaco-list-row[aria-label="${env.FILE}"], .explorer-folders-view .monaco-list-row:has-text("${env.FILE}")`;
-  await page.waitForSelector(row, { timeout: 60000 });
-  await page.locator(row).first().dblclick();
-  const editor = '.editor-group-container .monaco-editor .view-lines';
-  await page.waitForSelector(editor, { timeout: 20000 });
-  await page.locator(editor).first().click();
-  log(`opened ${env.FILE}`);
-  return page.locator(editor).first();
-}
+const shot = screenshots('');
 
 async function gotoLineEnd(page, line) {
   await page.keyboard.press('Control+Home');
@@ -229,12 +213,7 @@ async function unreachable(page) {
 // embedded switches to the embedded model in the Settings UI, where
 // lode's provider, base URL and model are editable fields.
 async function embedded(page) {
-  await runCommand(page, 'Preferences: Open Settings (UI)');
-  const search = page.locator('.settings-editor .settings-header .suggest-input-container textarea, .settings-editor .settings-header input').first();
-  await search.waitFor({ timeout: 20000 });
-  await search.fill('lode.provider');
-  const item = page.locator('.settings-editor .setting-item-contents:has-text("Provider")').first();
-  await item.waitFor({ timeout: 20000 });
+  const item = await findSetting(page, 'lode.provider', 'Provider');
   await shot(page, '7-settings-ui');
   await item.locator('.monaco-select-box').click();
   await page.locator('.monaco-select-box-dropdown-container .monaco-list-row:has-text("embedded")').first().click();
@@ -261,16 +240,6 @@ async function findInFrames(page, want, timeout) {
     await page.waitForTimeout(250);
   }
   throw new Error(`no view shows ${want}`);
-}
-
-async function runCommand(page, title) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.waitFor({ timeout: 10000 });
-  await input.fill(`>${title}`);
-  await page.locator(`.quick-input-list .monaco-list-row:has-text("${title}")`).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
-  log(`ran command ${JSON.stringify(title)}`);
 }
 
 async function explain(page) {
@@ -328,47 +297,23 @@ async function suggestFix(page) {
   throw new Error(`after Suggest fix the document does not contain ${JSON.stringify(want)}`);
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lode-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: profile, XDG_CACHE_HOME: profile },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic'],
-    viewport: { width: 1400, height: 900 },
-  });
-  const page = ctx.pages()[0] || (await ctx.newPage());
-  try {
-    await page.goto(env.URL, { waitUntil: 'domcontentloaded' });
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    log('workbench loaded');
-    await page.waitForSelector(`.statusbar-item:has-text("${env.READY}")`, { timeout: 60000 });
-    log(`status bar shows ${JSON.stringify(env.READY)}`);
-    await shot(page, '0-ready');
-    const editor = await openFile(page);
-    await ghostWithWidget(page, editor);
-    await ghostText(page, editor);
-    await candidates(page);
-    await explain(page);
-    await showContext(page);
-    await suggestFix(page);
-    await editor.click();
-    await gotoLineEnd(page, Number(env.LINE) + 1);
-    await control('/delay?ms=200');
-    await latency(page, 'fake server (200 ms)', (g) => g === env.GHOST);
-    await control('/delay?ms=0');
-    await toggle(page);
-    await unreachable(page);
-    await embedded(page);
-    await latency(page, 'embedded model', (g) => g !== '');
-    console.log('PASS');
-  } catch (e) {
-    await shot(page, 'failure').catch(() => {});
-    console.log(`FAIL: ${e.message.split('\n')[0]}`);
-    process.exitCode = 1;
-  } finally {
-    await ctx.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-})();
+drive(async (page) => {
+  await openWorkbench(page, env.URL, env.READY);
+  await shot(page, '0-ready');
+  const editor = await openFile(page, env.FILE);
+  await ghostWithWidget(page, editor);
+  await ghostText(page, editor);
+  await candidates(page);
+  await explain(page);
+  await showContext(page);
+  await suggestFix(page);
+  await editor.click();
+  await gotoLineEnd(page, Number(env.LINE) + 1);
+  await control('/delay?ms=200');
+  await latency(page, 'fake server (200 ms)', (g) => g === env.GHOST);
+  await control('/delay?ms=0');
+  await toggle(page);
+  await unreachable(page);
+  await embedded(page);
+  await latency(page, 'embedded model', (g) => g !== '');
+}, shot);

@@ -175,15 +175,25 @@ function M.visible(bufnr)
   return s ~= nil and s.items ~= nil
 end
 
--- accept inserts the shown completion and returns true, or returns false
--- when none is shown.
-function M.accept(bufnr)
+-- shown_item returns the buffer (the current one when bufnr is nil), its
+-- ghost state and the completion shown, or no completion when none is.
+local function shown_item(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local s = state[bufnr]
   if not s or not s.items then
+    return bufnr, s, nil
+  end
+  return bufnr, s, s.items[s.index]
+end
+
+-- accept inserts the shown completion and returns true, or returns false
+-- when none is shown.
+function M.accept(bufnr)
+  local s, e
+  bufnr, s, e = shown_item(bufnr)
+  if not e then
     return false
   end
-  local e = s.items[s.index]
   local row = s.row
   M.clear(bufnr)
   local lines = vim.split(e.text, '\n', true)
@@ -200,12 +210,11 @@ end
 -- matches (a word, or the rest of the line) and keeps the rest on screen.
 -- It returns false when no completion is shown.
 local function accept_part(bufnr, part_of)
-  bufnr = bufnr or vim.api.nvim_get_current_buf()
-  local s = state[bufnr]
-  if not s or not s.items then
+  local s, e
+  bufnr, s, e = shown_item(bufnr)
+  if not e then
     return false
   end
-  local e = s.items[s.index]
   local part = part_of(e.ghost)
   if part == '' or part == e.ghost then
     return M.accept(bufnr)
