@@ -14,7 +14,7 @@ import (
 // server) to propose the same rename at both uses.
 const (
 	nextMainGo  = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(greeting(\"lode\"))\n}\n"
-	nextGreetGo = "package main\n\n// greeting returns the greeting for name.\nfunc greeting(name string) string {\n\treturn \"hello, \" + name\n}\n\nfunc welcome() string { return greeting(\"all\") }\n"
+	nextGreetGo = "package main\n\n// It says hello to name.\nfunc greeting(name string) string {\n\treturn \"hello, \" + name\n}\n\nfunc welcome() string { return greeting(\"all\") }\n"
 )
 
 func nextEditWorkspace(t *testing.T) string { return goModule(t, nextMainGo, nextGreetGo) }

@@ -68,17 +68,20 @@ func (s *Server) nextEdits(ctx context.Context, p *lode.NextEditsParams) (*lode.
 		return res, nil // edited meanwhile: the edits are stale
 	}
 	s.lastNext.remember(doc.Path, doc.Version, edits)
-	// Nearest the cursor first, then the other files.
-	slices.SortStableFunc(edits, func(a, b nextedit.Edit) int {
+	// In the order a Tab after Tab walks them: on down the document from
+	// the cursor, then the other files, then back at the document's top
+	// (a doc comment above an edited declaration comes last).
+	place := func(e nextedit.Edit) int {
 		switch {
-		case a.Path == doc.Path && b.Path != doc.Path:
-			return -1
-		case a.Path != doc.Path && b.Path == doc.Path:
+		case e.Path == doc.Path && e.Start >= cursor:
+			return 0
+		case e.Path != doc.Path:
 			return 1
-		case a.Path == doc.Path:
-			return cmp.Compare(abs(a.Start-cursor), abs(b.Start-cursor))
 		}
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Start, b.Start))
+		return 2
+	}
+	slices.SortStableFunc(edits, func(a, b nextedit.Edit) int {
+		return cmp.Or(cmp.Compare(place(a), place(b)), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Start, b.Start))
 	})
 	texts := map[string]*text.Text{doc.Path: doc.Text}
 	for _, e := range edits {

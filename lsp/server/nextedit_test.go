@@ -62,7 +62,8 @@ func nextEditor(t *testing.T) (*lsptest.Editor, string, string) {
 }
 
 // askNextEdits asks for the next edits with the cursor at the end of the
-// document, and checks they come nearest the cursor first.
+// document's line 5, and checks their order: after the cursor, then the
+// other files, then before the cursor, each in document order.
 func askNextEdits(t *testing.T, e *lsptest.Editor, path string, version int32) []lode.NextEdit {
 	t.Helper()
 	var res lode.NextEditsResult
@@ -73,13 +74,24 @@ func askNextEdits(t *testing.T, e *lsptest.Editor, path string, version int32) [
 	if err != nil {
 		t.Fatal(err)
 	}
+	cursor := protocol.Position{Line: 4, Character: 40}
+	place := func(e lode.NextEdit) int { // the order a Tab after Tab walks
+		switch {
+		case e.URI != lsptest.URI(path):
+			return 1
+		case e.Range.Start.Line > cursor.Line || e.Range.Start.Line == cursor.Line && e.Range.Start.Character >= cursor.Character:
+			return 0
+		}
+		return 2
+	}
 	for i := 1; i < len(res.Edits); i++ {
 		a, b := res.Edits[i-1], res.Edits[i]
-		if a.URI == lsptest.URI(path) && b.URI == a.URI && a.Range.Start.Character < b.Range.Start.Character {
-			t.Errorf("edit at %v before edit at %v: not nearest the cursor first", a.Range.Start, b.Range.Start)
+		if place(a) > place(b) {
+			t.Errorf("edit %s %v before %s %v: not after the cursor, then other files, then before the cursor", a.URI, a.Range.Start, b.URI, b.Range.Start)
 		}
-		if a.URI != lsptest.URI(path) && b.URI == lsptest.URI(path) {
-			t.Errorf("an edit in %s before one in the document", a.URI)
+		if place(a) == place(b) && a.URI == b.URI && (a.Range.Start.Line > b.Range.Start.Line ||
+			a.Range.Start.Line == b.Range.Start.Line && a.Range.Start.Character > b.Range.Start.Character) {
+			t.Errorf("edit at %v before edit at %v: not in document order", a.Range.Start, b.Range.Start)
 		}
 	}
 	sort.Slice(res.Edits, func(i, j int) bool {
