@@ -38,8 +38,13 @@ func stdlib(b *testing.B) (*workspace.Workspace, *index.Index) {
 			return
 		}
 		ix, cache, _ := OpenIndex(root)
-		ir := StartIndexing(context.Background(), stdWS, ix, IndexOptions{CachePath: cache})
+		// Only the cold build: the indexer stops once it is done, so that
+		// no goroutine outlives the benchmarks.
+		ctx, cancel := context.WithCancel(context.Background())
+		ir := StartIndexing(ctx, stdWS, ix, IndexOptions{CachePath: cache})
 		_, stdErr = ir.Wait(context.Background())
+		cancel()
+		<-ir.Stopped()
 		stdIx = ix
 	})
 	if stdErr != nil {
