@@ -172,6 +172,12 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 	if n := len(model.Requests()); n != sent {
 		t.Errorf("the model received %d requests about open secret files", n-sent)
 	}
+	// The caches are saved by background work, which gives way to
+	// requests: wait for them while the server runs (a shutdown first
+	// would stop that work before it saved anything).
+	e.WaitFor("the caches to hold the workspace's names", func() bool {
+		return strings.Contains(readTree(t, cache), "settings0")
+	})
 	if code, err := e.Shutdown(); err != nil || code != 0 {
 		t.Errorf("shutdown: %d, %v", code, err)
 	}
@@ -188,11 +194,6 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 	for _, m := range e.ShownMessages() {
 		shown.WriteString(m.Message + "\n")
 	}
-	// The caches are saved by background work, which gives way to
-	// requests and runs at a lower priority: wait for them.
-	e.WaitFor("the caches to hold the workspace's names", func() bool {
-		return strings.Contains(readTree(t, cache), "settings0")
-	})
 	cached := readTree(t, cache)
 	where := map[string]string{"model requests": bodies.String(), "log": stderr.String(), "editor's messages": shown.String(), "caches": cached}
 	for place, ss := range secrets {
