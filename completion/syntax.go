@@ -22,13 +22,15 @@ type checker struct {
 	off   int
 
 	once   sync.Once
-	done   chan struct{}
-	shared *sharedTree  // nil when parsing failed; valid once done is closed
-	tree   *syntax.Tree // shared.tree
+	done   chan struct{} // closed when the parse is over
+	idle   chan struct{} // closed when the background work (parse, closed document) is over
+	shared *sharedTree   // nil when parsing failed; valid once done is closed
+	tree   *syntax.Tree  // shared.tree
 
 	closeOnce sync.Once
 	closedMu  sync.Mutex
 	closed    *closedDoc // nil until closeOnce ran, or when parsing failed
+	closing   bool       // close ran: a closed document made later is dropped
 }
 
 // closedDoc is the checker's document with the brackets still open at its
@@ -83,7 +85,7 @@ func newChecker(ts *trees, lang *syntax.Language, path, doc string, off int) *ch
 	if lang == nil {
 		return nil
 	}
-	return &checker{trees: ts, lang: lang, path: path, doc: doc, off: off, done: make(chan struct{})}
+	return &checker{trees: ts, lang: lang, path: path, doc: doc, off: off, done: make(chan struct{}), idle: make(chan struct{})}
 }
 
 // start begins parsing, once.
@@ -93,6 +95,7 @@ func (c *checker) start(ctx context.Context) {
 	}
 	c.once.Do(func() {
 		c.trees.work.Go(func() {
+			defer close(c.idle)
 			// The parse outlives a cancelled request only as long as close
 			// waits for it; a cancelled parse just yields no tree.
 			ctx := context.WithoutCancel(ctx)
@@ -129,18 +132,18 @@ func (c *checker) close() {
 	if c == nil {
 		return
 	}
-	c.once.Do(func() { close(c.done) }) // never started
-	// After this, no closed document is made (or one being made is done):
-	// its tree is closed below, the shared tree it reads after.
-	c.closeOnce.Do(func() {})
+	c.once.Do(func() { close(c.done); close(c.idle) }) // never started
+	// A closed document being made in the background is dropped when it
+	// is done (a request answered from the cache does not wait for it).
 	c.closedMu.Lock()
+	c.closing = true
 	if c.closed != nil && c.closed.owned {
 		c.closed.tree.Close()
 	}
 	c.closed = nil
 	c.closedMu.Unlock()
 	c.trees.work.Go(func() {
-		<-c.done
+		<-c.idle // the background work reads the shared tree until then
 		if c.shared != nil {
 			c.trees.put(c.shared)
 		}
@@ -191,6 +194,12 @@ func (c *checker) closedDoc(ctx context.Context) *closedDoc {
 		return nil
 	}
 	c.closeOnce.Do(func() {
+		c.closedMu.Lock()
+		dropped := c.closing
+		c.closedMu.Unlock()
+		if dropped {
+			return
+		}
 		before := push(nil, treeBrackets(t, 0, c.off))
 		after := treeBrackets(t, c.off, len(c.doc))
 		open := push(append([]byte(nil), before...), after)
@@ -205,7 +214,13 @@ func (c *checker) closedDoc(ctx context.Context) *closedDoc {
 			cd.tree, cd.owned = nt, true
 		}
 		c.closedMu.Lock()
-		c.closed = cd
+		if c.closing {
+			if cd.owned {
+				cd.tree.Close()
+			}
+		} else {
+			c.closed = cd
+		}
 		c.closedMu.Unlock()
 	})
 	c.closedMu.Lock()
