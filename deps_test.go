@@ -104,6 +104,10 @@ var allowed = map[string][]string{
 	// How an editor reaches lode serve: stdio or TCP with a token.
 	"internal/listen": {},
 
+	// Tests' user folders (the go command's telemetry off); only tests
+	// import it.
+	"internal/testhome": {},
+
 	// Golden files of tests; only tests import it.
 	"internal/golden": {"github.com/google/go-cmp/...", "golang.org/x/tools/txtar"},
 

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/testhome"
 )
 
 // What the fake model answers, and what the editors must show.
@@ -266,7 +267,7 @@ func lodeOnPath(t *testing.T, bin, logFile string) (path, starts string) {
 func runNeovim(t *testing.T, nvim, script, ws, art, lodeLog string, timeout time.Duration, env []string) error {
 	t.Helper()
 	out := filepath.Join(art, "nvim-report.txt")
-	xdg := t.TempDir() // Neovim's own state stays out of the workspace and the home folder
+	xdg := testhome.ConfigDir(t) // Neovim's own state stays out of the workspace and the home folder
 	cmd := exec.Command(nvim, "--headless", "--clean", "-n", "-i", "NONE", "-c", "luafile "+repoFile(t, script))
 	cmd.Dir = ws
 	cmd.Env = append(append(os.Environ(), env...),

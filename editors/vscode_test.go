@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lode-ls/lode/internal/testhome"
 )
 
 // codeServerEntry finds code-server's entry.js: $CODE_SERVER_HOME (as
@@ -257,6 +259,7 @@ func startVSCode(t *testing.T, s vsCodeSetup) (url, settingsFile string) {
 			t.Fatal(err)
 		}
 	}
+	testhome.TelemetryOff(t, home) // lode runs the go command with this XDG_CONFIG_HOME
 	data, _ := json.MarshalIndent(s.settings, "", "  ")
 	settingsFile = filepath.Join(ud, "User", "settings.json")
 	if err := os.WriteFile(settingsFile, data, 0o644); err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/testhome"
 )
 
 func completeCmd(ctx context.Context, args []string, stdout, stderr *bytes.Buffer) int {
@@ -99,7 +100,7 @@ func TestCompleteEmbeddedLargeWorkspace(t *testing.T) {
 	for _, env := range []string{"LODE_PROVIDER", "LODE_BASE_URL", "LODE_MODEL"} {
 		t.Setenv(env, "")
 	}
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testhome.ConfigDir(t))
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Chdir(dir)
 	// Line 6 is "\treturn strings.": complete after the dot.

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lode-ls/lode/internal/testhome"
 )
 
 func TestEvalNgram(t *testing.T) {
@@ -52,6 +54,7 @@ func TestIndexCommand(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
 	t.Setenv("HOME", dir)
+	testhome.TelemetryOff(t, filepath.Join(dir, ".config"))
 	ws := filepath.Join(dir, "ws")
 	files := map[string]string{
 		"a.go":             "package a\n\n// F does f.\nfunc F() int { return 1 }\n\ntype T struct{ X int }\n",

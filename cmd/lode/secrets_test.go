@@ -13,6 +13,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/context/redact/redacttest"
+	"github.com/lode-ls/lode/internal/testhome"
 	"github.com/lode-ls/lode/lsp/lsptest"
 )
 
@@ -104,7 +105,7 @@ func TestSecretsNeverReachTheModel(t *testing.T) {
 		return binaryServeEnv(bin, &stderr, []string{
 			"LODE_PROVIDER=openai", "LODE_BASE_URL=" + model.URL + "/v1",
 			"LODE_MODEL=qwen2.5-coder-7b", "LODE_API_KEY=sk-test",
-			"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + t.TempDir(),
+			"XDG_CACHE_HOME=" + cache, "XDG_CONFIG_HOME=" + testhome.ConfigDir(t),
 		})(ctx, rwc)
 	}
 	e, _ := lsptest.Connect(t, serve, lsptest.Options{Folders: []string{dir}})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
+	"github.com/lode-ls/lode/internal/testhome"
 )
 
 const calcSrc = `package calc
@@ -57,7 +58,7 @@ func cliWorkspace(t *testing.T, url, extraConfig string) string {
 	for _, env := range []string{"LODE_PROVIDER", "LODE_BASE_URL", "LODE_MODEL", "LODE_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"} {
 		t.Setenv(env, "")
 	}
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testhome.ConfigDir(t))
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Chdir(dir)
 	return dir
