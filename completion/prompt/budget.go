@@ -31,7 +31,10 @@ func (t *Template) Fit(in Input, budget int, counter llm.TokenCounter) Input {
 	bare := in
 	bare.Prefix, bare.Suffix, bare.Context = "", "", nil
 	avail := budget - count(t.text(bare))
-	p, s := count(in.Prefix), count(in.Suffix)
+	// The prefix and suffix are counted from the cursor out, and only as
+	// far as the budget needs: a long file is not tokenized whole for
+	// every request. Past avail, p and s are only known to be past it.
+	p, s := countUpTo(in.Prefix, max(avail, 0), true, count), countUpTo(in.Suffix, max(avail, 0), false, count)
 	sizes := make([]int, len(in.Context))
 	c := 0
 	for i, sn := range in.Context {
@@ -79,10 +82,40 @@ func (t *Template) text(in Input) string {
 
 func estimate(s string) int { return (len(s) + 3) / 4 }
 
+// countUpTo returns count(s) when it is at most limit, and otherwise a
+// number above limit, counting whole lines from the end of s (fromEnd)
+// or from its start in pieces that double: the counter memoizes lines, so
+// a piece counted again costs little, and a text far over the limit is
+// counted only about as far as the limit. A piece's count may exceed its
+// share of the whole text's by one (a run of blank lines cut at the
+// piece's edge counts twice), hence limit+1.
+func countUpTo(s string, limit int, fromEnd bool, count func(string) int) int {
+	for size := max(4096, 4*limit); size < len(s); size *= 2 {
+		var piece string
+		if fromEnd {
+			i := strings.IndexByte(s[len(s)-size:], '\n')
+			if i < 0 {
+				continue
+			}
+			piece = s[len(s)-size+i+1:]
+		} else {
+			i := strings.LastIndexByte(s[:size], '\n')
+			if i < 0 {
+				continue
+			}
+			piece = s[:i+1]
+		}
+		if n := count(piece); n > limit+1 {
+			return n
+		}
+	}
+	return count(s)
+}
+
 // tail returns the longest end of s in whole lines within budget tokens;
 // when even the last line is too long, its end.
 func tail(s string, budget int, count func(string) int) string {
-	if count(s) <= budget {
+	if countUpTo(s, budget, true, count) <= budget {
 		return s
 	}
 	start := strings.LastIndexByte(s, '\n') + 1
@@ -105,7 +138,7 @@ func tail(s string, budget int, count func(string) int) string {
 // head returns the longest start of s in whole lines within budget tokens;
 // when even the first line is too long, its start.
 func head(s string, budget int, count func(string) int) string {
-	if count(s) <= budget {
+	if countUpTo(s, budget, false, count) <= budget {
 		return s
 	}
 	end := strings.IndexByte(s, '\n')

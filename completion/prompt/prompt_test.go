@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -131,4 +132,59 @@ func TestFit(t *testing.T) {
 			t.Errorf("estimated %d tokens, budget 100", n)
 		}
 	})
+	t.Run("long-file", func(t *testing.T) {
+		// 40,000 lines each side of the cursor: only about what the
+		// budget keeps is counted, not the file.
+		big := Input{Path: "x.go", Prefix: lines("p", 40000) + "cur", Suffix: lines("s", 40000)}
+		c := &longest{}
+		got := tmpl.Fit(big, 200, c)
+		if !strings.HasSuffix(got.Prefix, "p l\ncur") || !strings.HasPrefix(got.Suffix, "s a\n") {
+			t.Errorf("prefix or suffix lost the cursor's side: %q, %q", got.Prefix[max(0, len(got.Prefix)-20):], got.Suffix[:min(20, len(got.Suffix))])
+		}
+		if n := wc.CountTokens(tmpl.Request(got).Prompt); n > 200 {
+			t.Errorf("trimmed prompt has %d tokens, budget 200", n)
+		}
+		if c.max > 16<<10 {
+			t.Errorf("counted a text of %d bytes for a budget of 200 tokens (the file is %d)", c.max, len(big.Prefix))
+		}
+	})
+}
+
+// longest counts words and records the longest text it was given.
+type longest struct{ max int }
+
+func (l *longest) CountTokens(s string) int {
+	l.max = max(l.max, len(s))
+	return wc.CountTokens(s)
+}
+
+// TestCountUpTo: the count is exact up to the limit, and past it only
+// said to be past it, from either end, with blank lines and lines longer
+// than the first piece.
+func TestCountUpTo(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100 {
+		var b strings.Builder
+		for range r.IntN(1500) {
+			switch r.IntN(8) {
+			case 0:
+				b.WriteString("\n\n\n")
+			case 1:
+				b.WriteString(strings.Repeat("long ", 2000) + "\n")
+			default:
+				b.WriteString(lines("w", 1+r.IntN(3)))
+			}
+		}
+		s := b.String()
+		for _, count := range []func(string) int{wc.CountTokens, estimate} {
+			whole := count(s)
+			limit := r.IntN(whole + 10)
+			for _, fromEnd := range []bool{true, false} {
+				got := countUpTo(s, limit, fromEnd, count)
+				if (whole <= limit && got != whole) || (whole > limit && got <= limit) {
+					t.Fatalf("countUpTo(%d bytes, limit %d, fromEnd %v) = %d; the whole counts %d", len(s), limit, fromEnd, got, whole)
+				}
+			}
+		}
+	}
 }
