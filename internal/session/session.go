@@ -134,15 +134,17 @@ func Open(opts Options) (*Session, []config.Problem) {
 	}
 	cfg, problems := config.Load(opts.Config)
 	ctx, cancel := context.WithCancel(context.Background())
+	gate := background.New(background.Options{}) // Nice: 10 starved the caches' save under load (see docs/performance.md)
 	s := &Session{
-		opts:    opts,
-		log:     opts.Logger,
-		ctx:     ctx,
-		cancel:  cancel,
-		ws:      workspace.New(),
-		model:   ngram.New(ngram.Options{}),
+		opts:   opts,
+		log:    opts.Logger,
+		ctx:    ctx,
+		cancel: cancel,
+		ws:     workspace.New(),
+		// The model's table builds give way to requests, as indexing does.
+		model:   ngram.New(ngram.Options{Pause: func() { _ = gate.Wait(ctx) }}),
 		learned: make(chan struct{}),
-		gate:    background.New(background.Options{}), // Nice: 10 starved the caches' save under load (see docs/performance.md)
+		gate:    gate,
 	}
 	s.caches = store.NewReporter(s.reportCache)
 	s.mem.Store(s.newMemory(index.New()))

@@ -131,8 +131,8 @@ func (p *indexProgress) note(done, total int) {
 }
 
 // prepare has the embedded model build its directory and file levels for
-// a document when it is first opened, in the background, so that the
-// first completion in it has them.
+// a document when it is first opened, in the background (giving way to
+// requests), so that the completions in it have them.
 func (s *Session) prepare(e workspace.Event) {
 	if !e.Open {
 		return
@@ -144,7 +144,7 @@ func (s *Session) prepare(e workspace.Event) {
 	if d, ok := s.ws.Document(e.Path); ok {
 		lang = d.LanguageID
 	}
-	s.goOwned(func() { s.model.Prepare(lang, e.Path) })
+	s.goOwned(func() { s.model.PrepareSoon(lang, e.Path) }) // the model's lock is not the editor's to wait for
 }
 
 // Context returns the context bundle for a cursor, with the reasons and

@@ -24,7 +24,11 @@ import (
 // hold at least parallelMin tokens. Besides the table, it needs about 13
 // bytes per token while it works (15 with two goroutines). Tokens and
 // stream ends together must number fewer than 1<<32.
-func buildTable(order int, streams [][]uint32) *table {
+//
+// pause, unless nil, is called between two pieces of the work (a group of
+// n-grams, a part of the streams): a build in the background gives way
+// there to the requests in flight (Options.Pause).
+func buildTable(order int, streams [][]uint32, pause func()) *table {
 	n := 0
 	for _, s := range streams {
 		n += len(s)
@@ -33,19 +37,20 @@ func buildTable(order int, streams [][]uint32) *table {
 	if n >= parallelMin {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return buildTableP(order, streams, workers)
+	return buildTableP(order, streams, crew{workers: workers, pause: pause})
 }
 
-// buildTableP is buildTable with the given number of goroutines, whatever
-// the size of the streams; with one, it uses none besides the caller's.
-func buildTableP(order int, streams [][]uint32, workers int) *table {
+// buildTableP is buildTable with the given crew, whatever the size of the
+// streams; with one worker, it uses no goroutine besides the caller's.
+func buildTableP(order int, streams [][]uint32, c crew) *table {
 	t := &table{order: order}
 	t.newNode(node{parent: none, tok: none, first: none, next: none})
-	b := newBuilder(t, streams, workers)
-	b.tally = workers <= 1
-	first, most := b.root(workers)
-	if workers > 1 {
-		b.buildParallel(first, workers)
+	b := newBuilder(t, streams, c)
+	b.tally = c.workers <= 1
+	b.pause = c.pause
+	first, most := b.root(c)
+	if c.workers > 1 {
+		b.buildParallel(first, c)
 		return t
 	}
 	if most >= radixMin {
@@ -59,7 +64,7 @@ func buildTableP(order int, streams [][]uint32, workers int) *table {
 		s.lo = 1 + uint32(c*len(buf))
 		s.hi = min(t.len, s.lo+uint32(len(buf)))
 	}
-	t.fillSlots(buf, b.spans, 1)
+	t.fillSlots(buf, b.spans, c)
 	return t
 }
 
@@ -89,7 +94,13 @@ type builder struct {
 	spans []*span
 	cur   *span
 	left  int
+
+	pause func() // nil: none; called in descend every pauseEvery occurrences of the first tokens
 }
+
+// pauseEvery is how many occurrences of the first tokens a build on one
+// goroutine works through between two calls of its pause.
+const pauseEvery = 1 << 15
 
 // buf returns the memory that fillSlots works in, once the trie is built.
 func (b *builder) buf() []uint64 {
@@ -116,18 +127,18 @@ func (b *builder) count(parent, tok uint32) {
 	b.cur.at[hashKey(parent, tok)>>56]++
 }
 
-// newBuilder concatenates the streams, with up to workers goroutines,
+// newBuilder concatenates the streams, with up to c.workers goroutines,
 // each copying a part of them.
-func newBuilder(t *table, streams [][]uint32, workers int) *builder {
+func newBuilder(t *table, streams [][]uint32, c crew) *builder {
 	at := make([]int, len(streams)+1) // where each stream starts in toks
 	for i, s := range streams {
 		at[i+1] = at[i] + len(s) + 1
 	}
 	n := at[len(streams)] - len(streams)
 	b := &builder{t: t, toks: make([]uint32, at[len(streams)]), occ: make([]uint64, n)}
-	parts := max(1, min(workers, len(streams)))
+	parts := max(1, min(c.workers, len(streams)))
 	most := make([]uint32, parts) // the largest token of each part
-	spread(workers, parts, func(_, i int) {
+	c.spread(parts, func(_, i int) {
 		m := uint32(0)
 		for j := i * len(streams) / parts; j < (i+1)*len(streams)/parts; j++ {
 			copy(b.toks[at[j]:], streams[j])
@@ -181,13 +192,13 @@ func (b *builder) name(key uint32) uint32 {
 // occurrences of each in occ, by a counting sort by token, with up to
 // workers goroutines, each counting and then placing a part of toks. It
 // returns the first child and the largest count.
-func (b *builder) root(workers int) (first, most uint32) {
+func (b *builder) root(c crew) (first, most uint32) {
 	t := b.t
 	// Each part counts in a uint32 per token id: few enough parts that
 	// their counts take at most about 2 bytes per token of toks.
-	parts := max(1, min(workers, len(b.toks)/(2*int(b.end)+1)))
+	parts := max(1, min(c.workers, len(b.toks)/(2*int(b.end)+1)))
 	ats := make([][]uint32, parts)
-	spread(workers, parts, func(_, i int) {
+	c.spread(parts, func(_, i int) {
 		at := make([]uint32, b.end)
 		for _, tok := range b.toks[i*len(b.toks)/parts : (i+1)*len(b.toks)/parts] {
 			if tok != b.end {
@@ -212,7 +223,7 @@ func (b *builder) root(workers int) (first, most uint32) {
 	}
 	t.at(0).count = sum
 	t.adopt(0, first)
-	spread(workers, parts, func(_, i int) {
+	c.spread(parts, func(_, i int) {
 		at, lo := ats[i], i*len(b.toks)/parts
 		for p, tok := range b.toks[lo : (i+1)*len(b.toks)/parts] {
 			if tok != b.end {
@@ -231,8 +242,12 @@ func (b *builder) descend(first uint32, k int, seg []uint64) {
 	if k == b.t.order {
 		return
 	}
-	id := first
+	id, next := first, pauseEvery
 	for i := 0; i < len(seg); id++ {
+		if k == 1 && b.pause != nil && i >= next {
+			b.pause()
+			next = i + pauseEvery
+		}
 		j := i + int(b.t.at(id).count)
 		if j-i == 1 {
 			b.chain(id, uint32(seg[i]), k)

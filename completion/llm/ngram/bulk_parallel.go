@@ -46,15 +46,15 @@ type span struct {
 // hash is filled by ranges of slots. Placing a group rotates its nodes
 // within its own pages, which the table then takes: no node is copied to
 // new memory, and each goroutine adds little besides its sorts' scratch.
-func (b *builder) buildParallel(first uint32, workers int) {
+func (b *builder) buildParallel(first uint32, c crew) {
 	t := b.t
-	groups := b.split(first, workers*groupsPer)
+	groups := b.split(first, c.workers*groupsPer)
 	base := (t.len + pageSize - 1) &^ (pageSize - 1)
-	builders := make([]*builder, workers)
+	builders := make([]*builder, c.workers)
 	for w := range builders {
 		builders[w] = &builder{toks: b.toks, end: b.end, names: b.names}
 	}
-	spread(workers, len(groups), func(w, i int) { groups[i].build(builders[w], t, base) })
+	c.spread(len(groups), func(w, i int) { groups[i].build(builders[w], t, base) })
 
 	buf := b.buf()
 	spans := cut(1, t.len, uint32(len(buf)))
@@ -70,9 +70,9 @@ func (b *builder) buildParallel(first uint32, workers int) {
 		g.spans = cut(g.off, off, uint32(len(buf)))
 		spans = append(spans, g.spans...)
 	}
-	spread(workers, len(groups), func(_, i int) { groups[i].place(t, base) })
+	c.spread(len(groups), func(_, i int) { groups[i].place(t, base) })
 	t.join(groups)
-	t.fillSlots(buf, spans, workers)
+	t.fillSlots(buf, spans, c)
 }
 
 // split cuts the root's children, from first on, into about n groups of
@@ -187,22 +187,36 @@ func cut(lo, hi, size uint32) []*span {
 	return spans
 }
 
-// spread calls f(w, i) for each i in [0, n) from up to workers goroutines
-// (the caller's alone when workers is 1), w numbering the goroutine; each
-// takes the next i when done with one.
-func spread(workers, n int, f func(w, i int)) {
-	if workers <= 1 {
+// A crew is what a table build runs on: how many goroutines, and what
+// each calls before a piece of the work.
+type crew struct {
+	workers int
+	pause   func() // nil: nothing; see buildTable
+}
+
+// spread calls f(w, i) for each i in [0, n) from up to c.workers
+// goroutines (the caller's alone when there is one worker), w numbering
+// the goroutine; each takes the next i when done with one, after c.pause.
+func (c crew) spread(n int, f func(w, i int)) {
+	step := f
+	if c.pause != nil {
+		step = func(w, i int) {
+			c.pause()
+			f(w, i)
+		}
+	}
+	if c.workers <= 1 {
 		for i := range n {
-			f(0, i)
+			step(0, i)
 		}
 		return
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range min(workers, n) {
+	for w := range min(c.workers, n) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(w, i)
+				step(w, i)
 			}
 		})
 	}
@@ -210,22 +224,22 @@ func spread(workers, n int, f func(w, i int)) {
 }
 
 // fillSlots makes the hash of children hold every node, with as many
-// slots as childOrNew would have grown it to, using workers goroutines.
+// slots as childOrNew would have grown it to, using c's goroutines.
 // Inserting the nodes in the order of their home slots, rather than of
 // their ids, turns random accesses into a sweep: the nodes are taken in
 // chunks of len(buf) ids, bucketed in buf by the top 8 bits of their hash,
 // and each bucket is sorted by slot and inserted into its own range of
 // slots. spans list the ids in order, cut where the chunks end, with the
 // counts of their buckets.
-func (t *table) fillSlots(buf []uint64, spans []*span, workers int) {
+func (t *table) fillSlots(buf []uint64, spans []*span, c crew) {
 	size := 1 << 10
 	for 4*int(t.len) > 3*size {
 		size *= 2
 	}
 	t.slots = make([]uint32, size)
 	t.shift = uint(64 - log2(size))
-	late := make([][]uint64, workers)
-	sorts := make([]scratch, workers)
+	late := make([][]uint64, c.workers)
+	sorts := make([]scratch, c.workers)
 	fresh := true // the slots are not yet set to none
 	for len(spans) > 0 {
 		end := 1 + ((spans[0].lo-1)/uint32(len(buf))+1)*uint32(len(buf))
@@ -243,8 +257,8 @@ func (t *table) fillSlots(buf []uint64, spans []*span, workers int) {
 			}
 			ends[k] = sum
 		}
-		spread(workers, len(chunk), func(_, i int) { t.scatter(chunk[i], buf) })
-		spread(workers, len(ends), func(w, k int) {
+		c.spread(len(chunk), func(_, i int) { t.scatter(chunk[i], buf) })
+		c.spread(len(ends), func(w, k int) {
 			start := uint32(0)
 			if k > 0 {
 				start = ends[k-1]

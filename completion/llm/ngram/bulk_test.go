@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,12 +188,15 @@ var bulkCases = []struct {
 	{"radix sorts", 3, 3, 20000, 3000},
 }
 
+// buildNow is buildTable as a request calls it: nothing to pause for.
+func buildNow(order int, streams [][]uint32) *table { return buildTable(order, streams, nil) }
+
 func TestBulkRandom(t *testing.T) {
 	for _, tc := range bulkCases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.order), uint64(tc.streams)))
 			for range 3 {
-				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab, buildTable)
+				checkBulk(t, r, tc.order, randomStreams(r, tc.streams, tc.maxLen, tc.vocab), tc.vocab, buildNow)
 			}
 		})
 	}
@@ -203,8 +207,8 @@ func TestBulkRepeats(t *testing.T) {
 	cycle := slices.Repeat([]uint32{1, 2, 3}, 500)
 	sparse := []uint32{1 << 30, 5, 1 << 30, 5, 1<<31 + 1}
 	r := rand.New(rand.NewPCG(1, 2))
-	checkBulk(t, r, maxOrder, [][]uint32{same, cycle, same[:5]}, 3, buildTable)
-	checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3, buildTable)
+	checkBulk(t, r, maxOrder, [][]uint32{same, cycle, same[:5]}, 3, buildNow)
+	checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3, buildNow)
 }
 
 func TestBulkSortByKey(t *testing.T) {
@@ -269,7 +273,7 @@ func TestBulkGoFiles(t *testing.T) {
 	streams := lexFiles(t, v, filepath.Join(runtime.GOROOT(), "src", "bufio"), 4)
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, order := range []int{2, 6, maxOrder} {
-		checkBulk(t, r, order, streams, len(v.texts), buildTable)
+		checkBulk(t, r, order, streams, len(v.texts), buildNow)
 	}
 }
 
@@ -277,7 +281,9 @@ func TestBulkGoFiles(t *testing.T) {
 // several goroutines on small inputs, where buildTable would use one: the
 // random cases, plus streams that make no node below the root's children,
 // that cut the hash filling into chunks, that end the root's children at a
-// page boundary, that renumber sparse tokens, and Go files.
+// page boundary, that renumber sparse tokens, and Go files. Each build
+// pauses (as a background build gives way to requests), which must change
+// nothing but be called.
 func TestBulkParallel(t *testing.T) {
 	cases := append(slices.Clone(bulkCases), []struct {
 		name                   string
@@ -295,7 +301,11 @@ func TestBulkParallel(t *testing.T) {
 	v := newVocab()
 	goFiles := lexFiles(t, v, filepath.Join(runtime.GOROOT(), "src", "bufio"), 4)
 	for _, workers := range []int{1, 2, 3, 8} {
-		build := func(order int, streams [][]uint32) *table { return buildTableP(order, streams, workers) }
+		var pauses atomic.Int64
+		pause := func() { pauses.Add(1) }
+		build := func(order int, streams [][]uint32) *table {
+			return buildTableP(order, streams, crew{workers: workers, pause: pause})
+		}
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%d/%s", workers, tc.name), func(t *testing.T) {
 				r := rand.New(rand.NewPCG(uint64(tc.order), uint64(workers)))
@@ -308,6 +318,9 @@ func TestBulkParallel(t *testing.T) {
 			checkBulk(t, r, 4, [][]uint32{sparse, sparse[:3], nil}, 3, build)
 			checkBulk(t, r, maxOrder, goFiles, len(v.texts), build)
 		})
+		if pauses.Load() == 0 {
+			t.Errorf("%d workers: the builds never paused", workers)
+		}
 	}
 }
 
@@ -328,8 +341,8 @@ func BenchmarkBuildTable(b *testing.B) {
 	var bulk, par, inc bulkRun
 	for b.Loop() {
 		// Each build starts from a collected heap, without another's table.
-		nodes, count := bulk.measure(func() *table { return buildTableP(order, streams, 1) })
-		pnodes, pcount := par.measure(func() *table { return buildTableP(order, streams, runtime.GOMAXPROCS(0)) })
+		nodes, count := bulk.measure(func() *table { return buildTableP(order, streams, crew{workers: 1}) })
+		pnodes, pcount := par.measure(func() *table { return buildTableP(order, streams, crew{workers: runtime.GOMAXPROCS(0)}) })
 		inodes, icount := inc.measure(func() *table { return incrementalTable(order, streams) })
 		if nodes != inodes || count != icount || pnodes != inodes || pcount != icount {
 			b.Fatalf("bulk: %d nodes, %d tokens; parallel: %d, %d; incremental: %d, %d",

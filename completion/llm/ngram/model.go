@@ -23,6 +23,13 @@ type Options struct {
 	MinProb float64
 	// MaxTokens bounds one generated completion. Zero means 32.
 	MaxTokens int
+	// Pause, if set, is called by the work the model does in the
+	// background (the project levels Flush counts, the levels built for a
+	// request that goes on without them, those PrepareSoon builds) between
+	// two pieces of it, and holds it back while it has not returned: a
+	// language server passes its background gate, so that the CPU goes to
+	// the requests in flight. It must return once the model is closed.
+	Pause func()
 }
 
 // DefaultMinProb is the generation cut-off used when Options.MinProb is 0.
@@ -340,6 +347,25 @@ func (m *Model) Prepare(language, path string) {
 	m.fileTable(path, true)
 }
 
+// PrepareSoon starts building the directory and file levels of the
+// document at path in the background, when they are not cached, and
+// returns: for a document just opened, so that the requests that follow
+// have them. The builds give way to requests (Options.Pause); Close
+// waits for them.
+func (m *Model) PrepareSoon(language, path string) {
+	lang := syntax.Detect(language, path)
+	if lang == nil {
+		lang = syntax.ByName(language)
+	}
+	if lang == nil {
+		return
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	m.dirTable(lang.Name, path, false)
+	m.fileTable(path, false)
+}
+
 // levelTable returns the table cached under key, or builds it from the
 // token streams that streams returns (nil: no such level). It runs under
 // the read or write lock; a background build counts the streams without
@@ -360,9 +386,8 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	if toks == nil {
 		return nil
 	}
-	build := func() *table { return buildTable(m.localOrder(), toks) }
 	if wait {
-		t = build()
+		t = buildTable(m.localOrder(), toks, nil)
 		m.cacheMu.Lock()
 		c.put(key, t)
 		m.cacheMu.Unlock()
@@ -376,7 +401,7 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	m.building[key] = true
 	gen := m.changed[key]
 	m.work.Go(func() {
-		t := build()
+		t := buildTable(m.localOrder(), toks, m.opts.Pause)
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
 		delete(m.building, key)

@@ -145,7 +145,7 @@ func (m *Model) flush(lang string) {
 	if files == nil {
 		return
 	}
-	t := buildProject(m.opts.Order, files)
+	t := buildProject(m.opts.Order, files, m.opts.Pause)
 	m.mu.Lock()
 	p.install(t, files)
 	msg := m.enforce()
@@ -153,13 +153,14 @@ func (m *Model) flush(lang string) {
 	m.report(msg)
 }
 
-// buildProject counts the project streams of files in a new table.
-func buildProject(order int, files map[string]*fileTokens) *table {
+// buildProject counts the project streams of files in a new table; pause
+// is buildTable's.
+func buildProject(order int, files map[string]*fileTokens, pause func()) *table {
 	streams := make([][]uint32, 0, len(files))
 	for _, f := range files {
 		streams = append(streams, f.projectToks())
 	}
-	return buildTable(order, streams)
+	return buildTable(order, streams, pause)
 }
 
 // projectTable returns the project level of lang, or nil, starting a flush

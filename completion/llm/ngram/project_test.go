@@ -129,7 +129,7 @@ func TestFlushWhileLearning(t *testing.T) {
 		t.Fatal("a second flush started while one is building")
 	}
 
-	built := buildProject(m.opts.Order, snap)
+	built := buildProject(m.opts.Order, snap, nil)
 	m.mu.Lock()
 	p.install(built, snap)
 	m.mu.Unlock()
