@@ -40,9 +40,15 @@ type Stream struct {
 	logger *slog.Logger
 	buf    []byte
 
-	writeMu sync.Mutex
-	wbuf    []byte
+	writeMu    sync.Mutex
+	wbuf       []byte
+	afterWrite func()
 }
+
+// AfterWrite has f called after each message written (once the message
+// is out, outside the stream's lock; from the writing goroutine). Call it
+// before the stream is used.
+func (s *Stream) AfterWrite(f func()) { s.afterWrite = f }
 
 // NewStream returns a Stream over rwc. max bounds an incoming body
 // (DefaultMaxMessageSize when <= 0); problems are logged to logger (nil
@@ -224,7 +230,6 @@ func (s *Stream) WriteFrame(ctx context.Context, data []byte) (int64, error) {
 		return 0, err
 	}
 	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	s.wbuf = append(s.wbuf[:0], "Content-Length: "...)
 	s.wbuf = strconv.AppendInt(s.wbuf, int64(len(data)), 10)
 	s.wbuf = append(s.wbuf, "\r\n\r\n"...)
@@ -232,6 +237,10 @@ func (s *Stream) WriteFrame(ctx context.Context, data []byte) (int64, error) {
 	n, err := s.rwc.Write(s.wbuf)
 	if cap(s.wbuf) > 1<<20 {
 		s.wbuf = nil
+	}
+	s.writeMu.Unlock()
+	if s.afterWrite != nil {
+		s.afterWrite()
 	}
 	return int64(n), err
 }

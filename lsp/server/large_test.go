@@ -2,12 +2,16 @@ package server
 
 import (
 	"context"
+	"io"
+	"sync/atomic"
 
 	"fmt"
-	"github.com/lode-ls/lode/context/retrieve"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/eventually"
 
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/lsp/lsptest"
@@ -58,11 +62,16 @@ func TestLargeDocumentWindow(t *testing.T) {
 	}
 }
 
-// foreground counts the requests in flight.
+// foreground counts the requests in flight, and the server's writes when
+// the source was asked and when the last request ended (writes counts
+// them, when set).
 type foreground struct {
 	mu               sync.Mutex
 	inFlight, begun  int
 	inFlightAtSource int
+	writes           *atomic.Int64
+	writesAtSource   int64
+	writesAtEnd      int64
 }
 
 func (f *foreground) Begin() func() {
@@ -73,8 +82,23 @@ func (f *foreground) Begin() func() {
 	return func() {
 		f.mu.Lock()
 		f.inFlight--
+		if f.writes != nil {
+			f.writesAtEnd = f.writes.Load()
+		}
 		f.mu.Unlock()
 	}
+}
+
+// countingConn counts the messages the server writes.
+type countingConn struct {
+	io.ReadWriteCloser
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	n, err := c.ReadWriteCloser.Write(p)
+	c.writes.Add(1)
+	return n, err
 }
 
 // sourceSeeing is a ContextSource that records the requests in flight
@@ -87,26 +111,40 @@ type sourceSeeing struct {
 func (s *sourceSeeing) Context(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
 	s.fg.mu.Lock()
 	s.fg.inFlightAtSource = s.fg.inFlight
+	if s.fg.writes != nil {
+		s.fg.writesAtSource = s.fg.writes.Load()
+	}
 	s.fg.mu.Unlock()
 	return s.echoSource.Context(ctx, req)
 }
 
 // TestForegroundMarksRequests: the server tells a Foreground service of
-// each request for as long as it runs.
+// each request for as long as it runs and its answer is being written
+// (background work woken earlier would take the CPU from the writing).
 func TestForegroundMarksRequests(t *testing.T) {
-	fg := &foreground{}
+	fg := &foreground{writes: new(atomic.Int64)}
 	opts := testOptions(t)
 	opts.Context = &sourceSeeing{fg: fg}
 	opts.Foreground = fg
-	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{})
+	serve := func(ctx context.Context, rwc io.ReadWriteCloser) int {
+		return serveWith(opts)(ctx, countingConn{rwc, fg.writes})
+	}
+	e, _ := lsptest.Connect(t, serve, lsptest.Options{})
 	e.Open("/w/a.go", "go", "package a\n")
 	if _, _, err := contentAt(t, e, "/w/a.go", 0, 3); err != nil {
 		t.Fatal(err)
 	}
+	eventually.True(t, func() bool {
+		fg.mu.Lock()
+		defer fg.mu.Unlock()
+		return fg.inFlight == 0
+	}, "requests still in flight after their answers")
 	fg.mu.Lock()
 	defer fg.mu.Unlock()
-	if fg.inFlightAtSource != 1 || fg.inFlight != 0 || fg.begun < 2 {
-		t.Fatalf("in flight while served %d, after %d, begun %d; want 1, 0, >= 2 (initialize and the request)",
-			fg.inFlightAtSource, fg.inFlight, fg.begun)
+	if fg.inFlightAtSource != 1 || fg.begun < 2 {
+		t.Fatalf("in flight while served %d, begun %d; want 1, >= 2 (initialize and the request)", fg.inFlightAtSource, fg.begun)
+	}
+	if fg.writesAtEnd <= fg.writesAtSource {
+		t.Fatalf("the request ended after %d writes, as many as when it was served: before its answer was written", fg.writesAtEnd)
 	}
 }

@@ -165,6 +165,14 @@ type Server struct {
 	settingsMu sync.Mutex
 	problems   map[string]bool // configuration problems already shown
 
+	// replied holds the foreground marks (Options.Foreground) of the
+	// requests whose handlers have returned: they end once a message has
+	// been written after that, so that background work, woken when they
+	// end, does not take the CPU from the encoding and writing of the
+	// answer.
+	repliedMu sync.Mutex
+	replied   []func()
+
 	explainFiles explainFiles // shown explanations, removed at the end
 	explainRegs  explainRegs  // hover and code lens registrations (explaincaps.go)
 	status       status       // what lode/status reports (status.go)
@@ -218,6 +226,8 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	defer cancel()
 	s.ctx = ctx
 	stream := lode.NewStream(rwc, s.opts.MaxMessageSize, s.opts.Logger)
+	stream.AfterWrite(s.endReplied)
+	defer s.endReplied() // the marks of answers never written
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lode.Codec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
 	s.conn.Go(ctx, lode.Chain(s.dispatch, lode.ChainOptions{
@@ -355,7 +365,12 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 		return nil, errShutdown
 	}
 	if f := s.opts.Foreground; f != nil {
-		defer f.Begin()() // background work gives way meanwhile
+		end := f.Begin() // background work gives way meanwhile, until the answer is out
+		defer func() {
+			s.repliedMu.Lock()
+			s.replied = append(s.replied, end)
+			s.repliedMu.Unlock()
+		}()
 	}
 	start := time.Now()
 	result, err := r(s, ctx, req.Params())
@@ -367,6 +382,17 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 		}
 	}
 	return result, err
+}
+
+// endReplied ends the foreground marks of the requests answered so far.
+func (s *Server) endReplied() {
+	s.repliedMu.Lock()
+	ends := s.replied
+	s.replied = nil
+	s.repliedMu.Unlock()
+	for _, end := range ends {
+		end()
+	}
 }
 
 // inline names the calls that run on the reading goroutine: they change
