@@ -59,7 +59,7 @@ var allowed = map[string][]string{
 		treeSitter, lru,
 	},
 	"internal/config":        {"github.com/BurntSushi/toml"},
-	"completion/prompt":      {"completion/llm"},
+	"completion/prompt":      {"completion/llm", "context/tokens"},
 	"completion/postprocess": {"context/syntax", "context/text", treeSitter},
 	"completion/explain": {
 		"context/...", "internal/config", "completion/llm", "completion/prompt", "completion/postprocess",

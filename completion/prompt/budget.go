@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/context/tokens"
 )
 
 // Shares of a budget, after the template's own tokens, that the suffix
@@ -34,7 +35,7 @@ func (t *Template) Fit(in Input, budget int, counter llm.TokenCounter) Input {
 	// The prefix and suffix are counted from the cursor out, and only as
 	// far as the budget needs: a long file is not tokenized whole for
 	// every request. Past avail, p and s are only known to be past it.
-	p, s := countUpTo(in.Prefix, max(avail, 0), true, count), countUpTo(in.Suffix, max(avail, 0), false, count)
+	p, s := tokens.UpTo(in.Prefix, max(avail, 0), true, count), tokens.UpTo(in.Suffix, max(avail, 0), false, count)
 	sizes := make([]int, len(in.Context))
 	c := 0
 	for i, sn := range in.Context {
@@ -82,40 +83,10 @@ func (t *Template) text(in Input) string {
 
 func estimate(s string) int { return (len(s) + 3) / 4 }
 
-// countUpTo returns count(s) when it is at most limit, and otherwise a
-// number above limit, counting whole lines from the end of s (fromEnd)
-// or from its start in pieces that double: the counter memoizes lines, so
-// a piece counted again costs little, and a text far over the limit is
-// counted only about as far as the limit. A piece's count may exceed its
-// share of the whole text's by one (a run of blank lines cut at the
-// piece's edge counts twice), hence limit+1.
-func countUpTo(s string, limit int, fromEnd bool, count func(string) int) int {
-	for size := max(4096, 4*limit); size < len(s); size *= 2 {
-		var piece string
-		if fromEnd {
-			i := strings.IndexByte(s[len(s)-size:], '\n')
-			if i < 0 {
-				continue
-			}
-			piece = s[len(s)-size+i+1:]
-		} else {
-			i := strings.LastIndexByte(s[:size], '\n')
-			if i < 0 {
-				continue
-			}
-			piece = s[:i+1]
-		}
-		if n := count(piece); n > limit+1 {
-			return n
-		}
-	}
-	return count(s)
-}
-
 // tail returns the longest end of s in whole lines within budget tokens;
 // when even the last line is too long, its end.
 func tail(s string, budget int, count func(string) int) string {
-	if countUpTo(s, budget, true, count) <= budget {
+	if tokens.UpTo(s, budget, true, count) <= budget {
 		return s
 	}
 	start := strings.LastIndexByte(s, '\n') + 1
@@ -138,7 +109,7 @@ func tail(s string, budget int, count func(string) int) string {
 // head returns the longest start of s in whole lines within budget tokens;
 // when even the first line is too long, its start.
 func head(s string, budget int, count func(string) int) string {
-	if countUpTo(s, budget, false, count) <= budget {
+	if tokens.UpTo(s, budget, false, count) <= budget {
 		return s
 	}
 	end := strings.IndexByte(s, '\n')

@@ -1,7 +1,6 @@
 package prompt
 
 import (
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -156,35 +155,4 @@ type longest struct{ max int }
 func (l *longest) CountTokens(s string) int {
 	l.max = max(l.max, len(s))
 	return wc.CountTokens(s)
-}
-
-// TestCountUpTo: the count is exact up to the limit, and past it only
-// said to be past it, from either end, with blank lines and lines longer
-// than the first piece.
-func TestCountUpTo(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 100 {
-		var b strings.Builder
-		for range r.IntN(1500) {
-			switch r.IntN(8) {
-			case 0:
-				b.WriteString("\n\n\n")
-			case 1:
-				b.WriteString(strings.Repeat("long ", 2000) + "\n")
-			default:
-				b.WriteString(lines("w", 1+r.IntN(3)))
-			}
-		}
-		s := b.String()
-		for _, count := range []func(string) int{wc.CountTokens, estimate} {
-			whole := count(s)
-			limit := r.IntN(whole + 10)
-			for _, fromEnd := range []bool{true, false} {
-				got := countUpTo(s, limit, fromEnd, count)
-				if (whole <= limit && got != whole) || (whole > limit && got <= limit) {
-					t.Fatalf("countUpTo(%d bytes, limit %d, fromEnd %v) = %d; the whole counts %d", len(s), limit, fromEnd, got, whole)
-				}
-			}
-		}
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/context/tokens"
 )
 
 // candidate is a snippet before packing. Its text is produced only if it
@@ -87,7 +88,7 @@ func (r *Retriever) pack(req Request, a *analysis, fused []candidate) Bundle {
 	var chosen []Snippet
 	try := func(c candidate) {
 		text, first, last := r.text(req, c)
-		if strings.TrimSpace(text) == "" {
+		if strings.TrimSpace(text) == "" || longLine(text) {
 			return
 		}
 		if c.path == req.Path && (a.ownHidden || first <= a.windowLast && last >= a.windowFirst) {
@@ -97,7 +98,8 @@ func (r *Retriever) pack(req Request, a *analysis, fused []candidate) Bundle {
 			return
 		}
 		text = r.redacted.get(text)
-		n := r.counter.CountTokens(text)
+		// A snippet far over what is left is not counted whole.
+		n := tokens.UpTo(text, req.Budget-b.Tokens, false, r.counter.CountTokens)
 		if b.Tokens+n > req.Budget {
 			return
 		}
@@ -121,6 +123,25 @@ func (r *Retriever) pack(req Request, a *analysis, fused []candidate) Bundle {
 	}
 	b.Snippets = append(b.Snippets, chosen...)
 	return b
+}
+
+// maxContextLine is the longest line a snippet may hold, in bytes. A
+// longer one is data (a generated table, an embedded archive: the
+// standard library has lines of 0.5 and 1.4 MB), not code a model learns
+// from, and redacting and counting it would cost the request about 0.2 µs
+// a byte.
+const maxContextLine = 2000
+
+// longLine reports whether text has a line longer than maxContextLine.
+func longLine(text string) bool {
+	for len(text) > maxContextLine {
+		i := strings.IndexByte(text, '\n')
+		if i < 0 || i > maxContextLine {
+			return true
+		}
+		text = text[i+1:]
+	}
+	return false
 }
 
 // covered reports whether at least half the lines [first, last] of path

@@ -2,9 +2,11 @@ package retrieve
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lode-ls/lode/context/index"
@@ -427,5 +429,54 @@ func TestRetrieveOtherLanguages(t *testing.T) {
 	}
 	if _, err := r.Retrieve(ctx, at(t, root, "notes.txt", "plain", 1024)); err != nil {
 		t.Errorf("plain text: %v", err)
+	}
+}
+
+// longestCounter counts tokens with a Counter and records the longest
+// text it was given.
+type longestCounter struct {
+	*tokens.Counter
+	mu  sync.Mutex
+	max int
+}
+
+func (c *longestCounter) CountTokens(s string) int {
+	c.mu.Lock()
+	c.max = max(c.max, len(s))
+	c.mu.Unlock()
+	return c.Counter.CountTokens(s)
+}
+
+// TestHugeSnippetNotCountedWhole: a definition far over the budget, or
+// holding a line of data, is left out without being tokenized whole (a
+// 0.5 MB line cost a request 300 ms on a busy machine).
+func TestHugeSnippetNotCountedWhole(t *testing.T) {
+	var huge strings.Builder
+	huge.WriteString("package big\n\n// Huge does a great deal.\nfunc Huge() int {\n\tn := 0\n")
+	for i := range 20000 {
+		fmt.Fprintf(&huge, "\tn += %d * len(\"step %d of the work\")\n", i, i)
+	}
+	huge.WriteString("\treturn n\n}\n")
+	table := "package big\n\n// Table is precomputed.\nconst Table = \"" + strings.Repeat("0123456789abcdef", 1<<15) + "\"\n"
+	_, ws, ix, root := setupTree(t, map[string]string{
+		"go.mod":       "module example.com/w\n",
+		"big/big.go":   huge.String(),
+		"big/table.go": table,
+		"use/use.go":   "package use\n\nimport \"example.com/w/big\"\n\nfunc Use() int {\n\treturn big.Huge() + len(big.Table)\n}\n",
+	})
+	c := &longestCounter{Counter: tokens.New()}
+	r := New(ws, ix, c, Options{})
+	t.Cleanup(r.Close)
+	b, err := r.Retrieve(context.Background(), at(t, root, "use/use.go", "big.Huge() + len(big.Table", 300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.max > 64<<10 {
+		t.Errorf("counted a text of %d bytes for a budget of 300 tokens", c.max)
+	}
+	for _, s := range b.Snippets {
+		if strings.Contains(s.Text, "0123456789abcdef0123456789abcdef") {
+			t.Errorf("the bundle holds the table's line: %s:%d", s.Path, s.StartLine)
+		}
 	}
 }
