@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"fmt"
 	"strings"
@@ -126,6 +127,7 @@ func TestForegroundMarksRequests(t *testing.T) {
 	opts := testOptions(t)
 	opts.Context = &sourceSeeing{fg: fg}
 	opts.Foreground = fg
+	opts.EditHold = -1 // TestForegroundHeldAfterEdit
 	serve := func(ctx context.Context, rwc io.ReadWriteCloser) int {
 		return serveWith(opts)(ctx, countingConn{rwc, fg.writes})
 	}
@@ -147,4 +149,27 @@ func TestForegroundMarksRequests(t *testing.T) {
 	if fg.writesAtEnd <= fg.writesAtSource {
 		t.Fatalf("the request ended after %d writes, as many as when it was served: before its answer was written", fg.writesAtEnd)
 	}
+}
+
+// TestForegroundHeldAfterEdit: a document opened or changed marks the
+// foreground too, for EditHold, since a request follows.
+func TestForegroundHeldAfterEdit(t *testing.T) {
+	fg := &foreground{}
+	opts := testOptions(t)
+	opts.Foreground = fg
+	opts.EditHold = time.Hour // not over while the test runs
+	e, _ := lsptest.Connect(t, serveWith(opts), lsptest.Options{})
+	fg.mu.Lock()
+	before := fg.begun
+	fg.mu.Unlock()
+	e.Open("/w/a.go", "go", "package a\n")
+	e.Replace("/w/a.go", "package a\n\nfunc f() {}\n")
+	if _, _, err := contentAt(t, e, "/w/a.go", 0, 3); err != nil { // after the notifications, in order
+		t.Fatal(err)
+	}
+	eventually.True(t, func() bool {
+		fg.mu.Lock()
+		defer fg.mu.Unlock()
+		return fg.inFlight == 2 && fg.begun == before+3
+	}, "want the open and the change still marked and the request ended")
 }

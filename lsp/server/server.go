@@ -123,6 +123,11 @@ type Options struct {
 	// Foreground, when set, is told of every request while it runs:
 	// background work gives way to it.
 	Foreground Foreground
+	// EditHold is how long Foreground is also told of a document opened
+	// or changed: the editor asks for a completion right after, and the
+	// request's message should not wait for a CPU that background work
+	// holds. 0 means DefaultEditHold; negative, not at all.
+	EditHold time.Duration
 
 	// MaxMessageSize bounds an incoming message; 0 means the default.
 	MaxMessageSize int
@@ -353,6 +358,7 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 		if n == nil || (state == stateNew && method != protocol.MethodExit) || !f.on(s) {
 			return nil, nil // unknown or untimely notifications are ignored
 		}
+		s.holdForEdit(method)
 		return nil, n(s, ctx, req.Params())
 	}
 	r, f := s.lookupRequest(method)
@@ -382,6 +388,24 @@ func (s *Server) dispatch(ctx context.Context, req *jsonrpc2.Request) (any, erro
 		}
 	}
 	return result, err
+}
+
+// DefaultEditHold is Options.EditHold when it is 0: longer than an
+// editor's pause between a keystroke and its completion request, short
+// enough that background work goes on between keystrokes.
+const DefaultEditHold = 50 * time.Millisecond
+
+// holdForEdit tells Foreground of a document opened or changed, for
+// Options.EditHold.
+func (s *Server) holdForEdit(method string) {
+	f, hold := s.opts.Foreground, s.opts.EditHold
+	if f == nil || hold < 0 || (method != protocol.MethodTextDocumentDidOpen && method != protocol.MethodTextDocumentDidChange) {
+		return
+	}
+	if hold == 0 {
+		hold = DefaultEditHold
+	}
+	time.AfterFunc(hold, f.Begin())
 }
 
 // endReplied ends the foreground marks of the requests answered so far.

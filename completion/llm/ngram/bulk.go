@@ -27,7 +27,10 @@ import (
 //
 // pause, unless nil, is called between two pieces of the work (a group of
 // n-grams, a part of the streams): a build in the background gives way
-// there to the requests in flight (Options.Pause).
+// there to the requests in flight (Options.Pause). Such a build also
+// leaves a core free: the Go scheduler has no priorities, and a
+// request's goroutines that find every core taken by the build's wait
+// for its time slices to end.
 func buildTable(order int, streams [][]uint32, pause func()) *table {
 	n := 0
 	for _, s := range streams {
@@ -36,6 +39,9 @@ func buildTable(order int, streams [][]uint32, pause func()) *table {
 	workers := 1
 	if n >= parallelMin {
 		workers = runtime.GOMAXPROCS(0)
+		if pause != nil {
+			workers = max(1, workers-1)
+		}
 	}
 	return buildTableP(order, streams, crew{workers: workers, pause: pause})
 }
