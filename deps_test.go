@@ -107,6 +107,8 @@ var allowed = map[string][]string{
 	// Tests' user folders (the go command's telemetry off); only tests
 	// import it.
 	"internal/testhome": {},
+	// Tests' files written into a folder; only tests import it.
+	"internal/testtree": {},
 
 	// Golden files of tests; only tests import it.
 	"internal/golden": {"github.com/google/go-cmp/...", "golang.org/x/tools/txtar"},

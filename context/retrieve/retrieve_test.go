@@ -12,6 +12,7 @@ import (
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/eventually"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // Secrets planted in the test workspace; none may reach a bundle.
@@ -115,16 +116,7 @@ func setup(t *testing.T) (*Retriever, *workspace.Workspace, *index.Index, string
 // setupTree is setup for the files of tree.
 func setupTree(t *testing.T, tree map[string]string) (*Retriever, *workspace.Workspace, *index.Index, string) {
 	t.Helper()
-	root := t.TempDir()
-	for name, content := range tree {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root := testtree.New(t, tree)
 	ws := workspace.New()
 	if err := ws.AddFolder(root); err != nil {
 		t.Fatal(err)
@@ -381,32 +373,14 @@ func TestIndexerRescanAddsFolder(t *testing.T) {
 }
 
 func TestRetrieveOtherLanguages(t *testing.T) {
-	root := t.TempDir()
-	files := map[string]string{
+	r, _, _, root := setupTree(t, map[string]string{
 		"app/geometry.py": "def area(width, height):\n    \"\"\"Area of a rectangle.\"\"\"\n    return width * height\n",
 		"app/main.py":     "from geometry import area\n\n\ndef report(w, h):\n    return area(w, h)\n",
 		"web/util.ts":     "export function clamp(x: number, lo: number, hi: number): number {\n  return Math.min(Math.max(x, lo), hi);\n}\n",
 		"web/view.ts":     "import { clamp } from './util';\n\nexport function scroll(y: number): number {\n  return clamp(y, 0, 100);\n}\n",
 		"notes.txt":       "plain text has no syntax but still gets lexical context\n",
-	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ws := workspace.New()
-	ws.AddFolder(root)
-	ix := index.New()
-	defer ix.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if _, err := StartIndexing(ctx, ws, ix, IndexOptions{}).Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r := New(ws, ix, tokens.New(), Options{})
-	defer r.Close()
+	})
+	ctx := context.Background()
 	tests := []struct{ file, marker, want string }{
 		{"app/main.py", "return area", "def area(width, height)"},
 		{"web/view.ts", "return clamp", "function clamp(x: number, lo: number, hi: number): number"},
