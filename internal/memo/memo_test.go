@@ -29,16 +29,14 @@ func TestGetConcurrent(t *testing.T) {
 	m := New[string](16)
 	var wg sync.WaitGroup
 	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for j := range 100 {
 				s := strings.Repeat("x", (i+j)%20)
 				if got := m.Get(s, strings.ToUpper); got != strings.ToUpper(s) {
 					t.Errorf("Get(%q) = %q", s, got)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 }
