@@ -37,11 +37,12 @@ var allowed = map[string][]string{
 	// The context engine.
 	"context/text":              {},
 	"internal/store":            {},
+	"internal/memo":             {},
 	"internal/session":          {"*"},
 	"internal/wire":             {"completion/llm"},
 	"context/redact":            {},
 	"context/redact/redacttest": {},
-	"context/tokens":            {"github.com/tiktoken-go/tokenizer"},
+	"context/tokens":            {"internal/memo", "github.com/tiktoken-go/tokenizer"},
 	"context/workspace":         {"context/text", "github.com/fsnotify/fsnotify"},
 	"context/syntax":            {"context/text", "github.com/tree-sitter/..."},
 	// context/syntax exposes tree-sitter nodes, so its users may name the
@@ -50,7 +51,7 @@ var allowed = map[string][]string{
 	"context/deps":  {"context/index", "context/syntax", "internal/store"},
 	"context/retrieve": {
 		"context/workspace", "context/syntax", "context/index", "context/text", "context/redact", "context/tokens",
-		treeSitter, lru,
+		"internal/memo", treeSitter, lru,
 	},
 
 	// The completion engine and its stages.
@@ -107,6 +108,8 @@ var allowed = map[string][]string{
 	// Tests' user folders (the go command's telemetry off); only tests
 	// import it.
 	"internal/testhome": {},
+	// Tests' files written into a folder; only tests import it.
+	"internal/testtree": {},
 
 	// Golden files of tests; only tests import it.
 	"internal/golden": {"github.com/google/go-cmp/...", "golang.org/x/tools/txtar"},

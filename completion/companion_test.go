@@ -526,10 +526,7 @@ func TestCloseAbortsKeptCalls(t *testing.T) {
 // TestCloseWaitsForCalls checks that Close aborts a call a request still
 // waits for and returns once it has ended: the request answers empty.
 func TestCloseWaitsForCalls(t *testing.T) {
-	g := newGated("x")
-	e := newEngine(t, Options{Config: testConfig(), Model: g})
-	ch := async(e, context.Background(), at(goDoc, "fmt."))
-	<-g.started
+	e, g, ch := calling(t, "x")
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,7 @@ type EditCheck struct {
 // language languageID. It returns nil when the language is unknown or the
 // parse fails: such a document's edits are not checked.
 func NewEditCheck(ctx context.Context, languageID, path, doc string) *EditCheck {
-	lang := syntax.Detect(languageID, path)
-	if lang == nil {
-		return nil
-	}
-	t, err := syntax.Parse(ctx, lang, []byte(doc))
+	t, err := syntax.ParseDocument(ctx, languageID, path, []byte(doc))
 	if err != nil {
 		return nil
 	}

@@ -114,11 +114,20 @@ func async(e *Engine, ctx context.Context, req Request) <-chan outcome {
 	return ch
 }
 
-func TestLatestWinsAbortsOlderCall(t *testing.T) {
-	g := newGated(`Println("x")`)
+// calling returns an engine over a gated model answering answer, and the
+// outcome of its request for the completion after "fmt." in goDoc, whose
+// model call has started and waits at the gate.
+func calling(t *testing.T, answer string) (*Engine, *gated, <-chan outcome) {
+	t.Helper()
+	g := newGated(answer)
 	e := newEngine(t, Options{Config: testConfig(), Model: g})
-	first := async(e, context.Background(), at(goDoc, "fmt."))
+	ch := async(e, context.Background(), at(goDoc, "fmt."))
 	<-g.started
+	return e, g, ch
+}
+
+func TestLatestWinsAbortsOlderCall(t *testing.T) {
+	e, g, first := calling(t, `Println("x")`)
 	// A request elsewhere in the document: not a type-ahead of the first.
 	other := strings.Replace(goDoc, "fmt.", "x := ", 1)
 	second := async(e, context.Background(), at(other, "x := "))
@@ -177,10 +186,7 @@ func TestTypeThroughMakesNoModelCall(t *testing.T) {
 }
 
 func TestReuseInFlightCall(t *testing.T) {
-	g := newGated(`Println("x")`)
-	e := newEngine(t, Options{Config: testConfig(), Model: g})
-	first := async(e, context.Background(), at(goDoc, "fmt."))
-	<-g.started
+	e, g, first := calling(t, `Println("x")`)
 	typed := strings.Replace(goDoc, "fmt.", "fmt.Pr", 1)
 	second := async(e, context.Background(), at(typed, "fmt.Pr"))
 	if o := <-first; o.res.Skipped != Superseded {
@@ -412,10 +418,7 @@ func TestFeedbackOffByDefault(t *testing.T) {
 }
 
 func TestForgetAnswersPendingEmpty(t *testing.T) {
-	g := newGated("x")
-	e := newEngine(t, Options{Config: testConfig(), Model: g})
-	ch := async(e, context.Background(), at(goDoc, "fmt."))
-	<-g.started
+	e, g, ch := calling(t, "x")
 	e.Forget("/w/main.go")
 	if o := <-ch; o.res.Skipped != Superseded || len(o.res.Items) != 0 {
 		t.Fatalf("pending request after Forget: %+v", o.res)

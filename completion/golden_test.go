@@ -3,7 +3,6 @@ package completion
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -171,20 +170,10 @@ func renderResult(res Result) string {
 }
 
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/golden/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc := loadScenario(t, ar)
-			res, _ := sc.run(t)
-			got := map[string]string{"prompt": renderPrompt(res), "result": renderResult(res)}
-			golden.Check(t, file, ar, got, "prompt", "result")
-		})
-	}
+	golden.Run(t, "testdata/golden/*.txtar", func(t *testing.T, file string, ar *txtar.Archive) {
+		sc := loadScenario(t, ar)
+		res, _ := sc.run(t)
+		got := map[string]string{"prompt": renderPrompt(res), "result": renderResult(res)}
+		golden.Check(t, file, ar, got, "prompt", "result")
+	})
 }

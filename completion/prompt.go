@@ -7,6 +7,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/postprocess"
+	"github.com/lode-ls/lode/completion/prompt"
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/internal/config"
@@ -31,8 +32,8 @@ type cursor struct {
 func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat bool) (*Prompt, error) {
 	cfg := e.config()
 	count := e.tokens.CountTokens
-	prefix := tailWindow(count, c.doc[:c.off], budget*cfg.PrefixShare/100)
-	suffix := headWindow(count, c.doc[c.off:], budget*cfg.SuffixShare/100)
+	prefix := prompt.Tail(c.doc[:c.off], budget*cfg.PrefixShare/100, count)
+	suffix := prompt.Head(c.doc[c.off:], budget*cfg.SuffixShare/100, count)
 	used := count(prefix) + count(suffix)
 	p := &Prompt{Path: c.path, Language: c.lang, Mode: c.mode, Budget: budget}
 	if rest := budget - used; e.retriever != nil && rest > 0 {
@@ -125,69 +126,6 @@ func blockIndent(prefix string) int {
 		return indent
 	}
 	return indent + 1
-}
-
-// tailWindow returns the longest end of s, in whole lines except for the
-// first one kept, that holds at most budget tokens.
-func tailWindow(count func(string) int, s string, budget int) string {
-	start := strings.LastIndexByte(s, '\n') + 1
-	used := count(s[start:])
-	if used > budget {
-		return cutBytesFromEnd(s, budget)
-	}
-	for start > 0 {
-		ls := strings.LastIndexByte(s[:start-1], '\n') + 1
-		k := count(s[ls:start])
-		if used+k > budget {
-			break
-		}
-		used += k
-		start = ls
-	}
-	return s[start:]
-}
-
-// headWindow returns the longest beginning of s, in whole lines except
-// for the last one kept, that holds at most budget tokens.
-func headWindow(count func(string) int, s string, budget int) string {
-	end, used := 0, 0
-	for end < len(s) {
-		le := len(s)
-		if i := strings.IndexByte(s[end:], '\n'); i >= 0 {
-			le = end + i + 1
-		}
-		k := count(s[end:le])
-		if used+k > budget {
-			if end == 0 {
-				return cutBytes(s[:le], budget)
-			}
-			break
-		}
-		used += k
-		end = le
-	}
-	return s[:end]
-}
-
-// cutBytesFromEnd keeps about budget tokens at the end of s, on a rune
-// boundary, for a cursor line longer than the whole window.
-func cutBytesFromEnd(s string, budget int) string {
-	n := min(len(s), budget*3)
-	i := len(s) - n
-	for i < len(s) && i > 0 && s[i]&0xC0 == 0x80 {
-		i++
-	}
-	return s[i:]
-}
-
-// cutBytes keeps about budget tokens at the start of s, on a rune
-// boundary.
-func cutBytes(s string, budget int) string {
-	n := min(len(s), budget*3)
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 // estimate counts tokens as one per four bytes, for models that cannot

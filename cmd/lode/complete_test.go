@@ -11,6 +11,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/internal/testhome"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 func completeCmd(ctx context.Context, args []string, stdout, stderr *bytes.Buffer) int {
@@ -77,15 +78,7 @@ func TestCompleteEmbeddedLargeWorkspace(t *testing.T) {
 		t.Skip("indexes a 100,000-token workspace")
 	}
 	dir := t.TempDir()
-	write := func(name, src string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, src string) { testtree.File(t, dir, name, src) }
 	var big strings.Builder
 	big.WriteString("package big\n")
 	for k := range 6000 {

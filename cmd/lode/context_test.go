@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 func TestParsePosition(t *testing.T) {
@@ -33,20 +33,12 @@ func TestParsePosition(t *testing.T) {
 }
 
 func TestRunContext(t *testing.T) {
-	root := t.TempDir()
-	files := map[string]string{
+	root := testtree.New(t, map[string]string{
 		"go.mod":       "module example.com/m\n",
 		"util/util.go": "package util\n\n// Double returns twice n.\nfunc Double(n int) int { return 2 * n }\n",
 		"main/main.go": "package main\n\nimport \"example.com/m/util\"\n\nfunc main() {\n\tprintln(util.Double(21))\n}\n",
 		"main/.env":    "TOKEN=x\n",
-	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	var out, errb bytes.Buffer
 	where := filepath.Join(root, "main", "main.go") + ":6:20"
 	if code := runContext(context.Background(), []string{"-json", "-no-cache", "-prefix-lines", "1", where}, &out, &errb); code != 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/internal/testhome"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 const calcSrc = `package calc
@@ -40,21 +41,11 @@ const (
 // cliWorkspace makes a workspace with calc/calc.go and main.go, whose
 // model is the fake server at url, and makes it the working directory.
 func cliWorkspace(t *testing.T, url, extraConfig string) string {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := testtree.New(t, map[string]string{
 		"calc/calc.go": calcSrc,
 		"main.go":      mainSrc,
 		".lode.toml":   "provider = \"openai\"\nbase_url = \"" + url + "\"\nmodel = \"fake-coder\"\n" + extraConfig,
-	}
-	for name, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for _, env := range []string{"LODE_PROVIDER", "LODE_BASE_URL", "LODE_MODEL", "LODE_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"} {
 		t.Setenv(env, "")
 	}

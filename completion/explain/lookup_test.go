@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 func TestIndexLookup(t *testing.T) {
@@ -20,13 +20,7 @@ func TestIndexLookup(t *testing.T) {
 	}
 	var offered []index.File
 	for name, src := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		p := testtree.File(t, dir, name, src)
 		offered = append(offered, index.File{Path: p, Read: func() ([]byte, error) { return os.ReadFile(p) }})
 	}
 	x := index.New()

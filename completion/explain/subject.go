@@ -314,11 +314,7 @@ var explainable = map[syntax.Kind]bool{
 // Spans returns the functions and types of a document, in source order,
 // for "Explain" code lenses. A language lode cannot parse has none.
 func Spans(ctx context.Context, path, language, content string) []Span {
-	lang := syntax.Detect(language, path)
-	if lang == nil {
-		return nil
-	}
-	tree, err := syntax.Parse(ctx, lang, []byte(content))
+	tree, err := syntax.ParseDocument(ctx, language, path, []byte(content))
 	if err != nil {
 		return nil
 	}

@@ -142,14 +142,19 @@ type Namer interface {
 
 // Server is what the client of a model server offers: streaming,
 // fill-in-the-middle where the server has it, the models it serves and
-// the one it calls. The HTTP providers' clients are Servers; the models
-// that stand in for one (the circuit breaker, the test model) are
-// Servers but for listing.
+// the one it calls. The HTTP providers' clients are Servers.
 type Server interface {
+	StandIn
+	Lister
+}
+
+// StandIn is a Server but for listing the models it serves: what the
+// models that stand in for a server's client (the circuit breaker, the
+// test model) offer.
+type StandIn interface {
 	Model
 	Streamer
 	FIMer
-	Lister
 	Namer
 }
 

@@ -2,7 +2,6 @@ package nextedit
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 
 	lodetext "github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // modelFunc adapts a function to Model, recording its inputs.
@@ -30,14 +30,7 @@ func (m *modelFunc) Predict(ctx context.Context, in ModelInput) ([]Edit, error) 
 // those that overlap them; the model sees the cursor and the recent
 // hunks of readable files only, and is not asked for a stale version.
 func TestEngineMergesModel(t *testing.T) {
-	root := t.TempDir()
-	for name, content := range map[string]string{"a.go": "", ".gitignore": "gen/\n", "gen/g.go": ""} {
-		p := filepath.Join(root, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root := testtree.New(t, map[string]string{"a.go": "", ".gitignore": "gen/\n", "gen/g.go": ""})
 	ws := workspace.New()
 	if err := ws.AddFolder(root); err != nil {
 		t.Fatal(err)

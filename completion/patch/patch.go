@@ -207,11 +207,7 @@ var _ SyntaxChecker = TreeSitter{}
 
 // ErrorCount parses content and counts its ERROR and MISSING nodes.
 func (TreeSitter) ErrorCount(ctx context.Context, path, language, content string) (int, bool) {
-	lang := syntax.Detect(language, path)
-	if lang == nil {
-		return 0, false
-	}
-	t, err := syntax.Parse(ctx, lang, []byte(content))
+	t, err := syntax.ParseDocument(ctx, language, path, []byte(content))
 	if err != nil {
 		return 0, false
 	}

@@ -57,8 +57,12 @@ func (t *Template) Fit(in Input, budget int, counter llm.TokenCounter) Input {
 		sb = min(s, sb+spare-more)
 	}
 	out := in
-	out.Prefix = tail(in.Prefix, pb, count)
-	out.Suffix = head(in.Suffix, sb, count)
+	if p > pb {
+		out.Prefix = Tail(in.Prefix, pb, count)
+	}
+	if s > sb {
+		out.Suffix = Head(in.Suffix, sb, count)
+	}
 	out.Context = nil
 	for i, sn := range in.Context {
 		if sizes[i] <= cb {
@@ -83,12 +87,12 @@ func (t *Template) text(in Input) string {
 
 func estimate(s string) int { return (len(s) + 3) / 4 }
 
-// tail returns the longest end of s in whole lines within budget tokens;
-// when even the last line is too long, its end.
-func tail(s string, budget int, count func(string) int) string {
-	if tokens.UpTo(s, budget, true, count) <= budget {
-		return s
-	}
+// Tail returns the longest end of s in whole lines that holds at most
+// budget tokens, as count counts them; when even the last line is too
+// long, as much of its end as fits. It counts line by line from the end,
+// never the whole of s, so that a window before a cursor costs what it
+// keeps, not what the document holds.
+func Tail(s string, budget int, count func(string) int) string {
 	start := strings.LastIndexByte(s, '\n') + 1
 	used := count(s[start:])
 	if used > budget {
@@ -106,18 +110,18 @@ func tail(s string, budget int, count func(string) int) string {
 	return s[start:]
 }
 
-// head returns the longest start of s in whole lines within budget tokens;
-// when even the first line is too long, its start.
-func head(s string, budget int, count func(string) int) string {
-	if tokens.UpTo(s, budget, false, count) <= budget {
-		return s
+// Head returns the longest start of s in whole lines that holds at most
+// budget tokens, as count counts them; when even the first line is too
+// long, as much of its start as fits. Like Tail, it counts line by line.
+func Head(s string, budget int, count func(string) int) string {
+	end := strings.IndexByte(s, '\n') + 1
+	if end == 0 {
+		end = len(s)
 	}
-	end := strings.IndexByte(s, '\n')
-	if end < 0 || count(s[:end+1]) > budget {
-		return cutBack(s, budget, count)
+	used := count(s[:end])
+	if used > budget {
+		return cutBack(s[:end], budget, count)
 	}
-	used := count(s[:end+1])
-	end++
 	for end < len(s) {
 		next := strings.IndexByte(s[end:], '\n')
 		stop := len(s)

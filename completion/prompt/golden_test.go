@@ -1,7 +1,6 @@
 package prompt
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,51 +16,36 @@ import (
 // input, each without its final newline. When "model" is set, the
 // template must be the one Detect chooses for it.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no golden files")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := txtar.ParseFile(file)
-			if err != nil {
-				t.Fatal(err)
+	golden.Run(t, "testdata/*.txtar", func(t *testing.T, file string, ar *txtar.Archive) {
+		settings := golden.Settings(ar)
+		tmpl, ok := Lookup(settings["template"])
+		if !ok {
+			t.Fatalf("unknown template %q", settings["template"])
+		}
+		if m := settings["model"]; m != "" && Detect(m) != tmpl {
+			t.Errorf("Detect(%q) = %s, want %s", m, Detect(m).Name, tmpl.Name)
+		}
+		in := Input{Path: settings["path"], Language: settings["language"], Repo: settings["repo"], Block: settings["block"] == "true"}
+		for _, f := range ar.Files {
+			text := strings.TrimSuffix(string(f.Data), "\n")
+			switch {
+			case f.Name == "prefix":
+				in.Prefix = text
+			case f.Name == "suffix":
+				in.Suffix = text
+			case strings.HasPrefix(f.Name, "context "):
+				in.Context = append(in.Context, Snippet{Path: strings.TrimPrefix(f.Name, "context "), Text: text})
 			}
-			settings := map[string]string{}
-			for _, line := range strings.Split(string(ar.Comment), "\n") {
-				if k, v, ok := strings.Cut(line, ":"); ok {
-					settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
-				}
+		}
+		req := tmpl.Request(in)
+		got := map[string]string{"prompt": req.Prompt + "\n", "stop": strings.Join(req.Stop, "\n") + "\n"}
+		if tmpl.Chat {
+			var b strings.Builder
+			for _, m := range req.Messages {
+				b.WriteString("== " + m.Role + " ==\n" + m.Content + "\n")
 			}
-			tmpl, ok := Lookup(settings["template"])
-			if !ok {
-				t.Fatalf("unknown template %q", settings["template"])
-			}
-			if m := settings["model"]; m != "" && Detect(m) != tmpl {
-				t.Errorf("Detect(%q) = %s, want %s", m, Detect(m).Name, tmpl.Name)
-			}
-			in := Input{Path: settings["path"], Language: settings["language"], Repo: settings["repo"], Block: settings["block"] == "true"}
-			for _, f := range ar.Files {
-				text := strings.TrimSuffix(string(f.Data), "\n")
-				switch {
-				case f.Name == "prefix":
-					in.Prefix = text
-				case f.Name == "suffix":
-					in.Suffix = text
-				case strings.HasPrefix(f.Name, "context "):
-					in.Context = append(in.Context, Snippet{Path: strings.TrimPrefix(f.Name, "context "), Text: text})
-				}
-			}
-			req := tmpl.Request(in)
-			got := map[string]string{"prompt": req.Prompt + "\n", "stop": strings.Join(req.Stop, "\n") + "\n"}
-			if tmpl.Chat {
-				var b strings.Builder
-				for _, m := range req.Messages {
-					b.WriteString("== " + m.Role + " ==\n" + m.Content + "\n")
-				}
-				got["prompt"] = b.String()
-			}
-			golden.Check(t, file, ar, got, "prompt", "stop")
-		})
-	}
+			got["prompt"] = b.String()
+		}
+		golden.Check(t, file, ar, got, "prompt", "stop")
+	})
 }

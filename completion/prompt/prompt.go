@@ -88,13 +88,8 @@ func (t *Template) FIM(in Input, extra bool) *llm.Request {
 // gets the chat template.
 func Detect(model string) *Template {
 	m := strings.ToLower(model)
-	has := func(s ...string) bool {
-		for _, x := range s {
-			if strings.Contains(m, x) {
-				return true
-			}
-		}
-		return false
+	has := func(names ...string) bool {
+		return slices.ContainsFunc(names, func(name string) bool { return strings.Contains(m, name) })
 	}
 	switch {
 	case has("codegeex"):

@@ -22,9 +22,11 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -552,12 +554,7 @@ func (s *Surface) Close() {
 func (s *Surface) Packages() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.pkgs))
-	for p := range s.pkgs {
-		out = append(out, p)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(s.pkgs))
 }
 
 // buildContext selects the files of this platform; cgo files count

@@ -10,28 +10,16 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/internal/store"
+	"github.com/lode-ls/lode/internal/testtree"
 	"golang.org/x/tools/txtar"
 )
-
-func write(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // TestSurface reads the exported declarations of a standard package and
 // of a module dependency from a fake GOROOT and module cache.
 func TestSurface(t *testing.T) {
 	dir := t.TempDir()
 	goroot, modcache, ws := filepath.Join(dir, "goroot"), filepath.Join(dir, "mod"), filepath.Join(dir, "ws")
-	write(t, dir, map[string]string{
+	testtree.Write(t, dir, map[string]string{
 		"goroot/src/strings/strings.go": `package strings
 
 // HasPrefix reports whether s begins with prefix.
@@ -108,7 +96,7 @@ func TestSurfaceBounded(t *testing.T) {
 	for _, p := range []string{"a", "b", "c", "d"} {
 		files["goroot/src/"+p+"/x.go"] = "package " + p + "\n\nfunc F() {}\n"
 	}
-	write(t, dir, files)
+	testtree.Write(t, dir, files)
 	s := New(dir, Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"), MaxPackages: 2})
 	defer s.Close()
 	for _, p := range []string{"a", "b", "c", "d"} {
@@ -124,7 +112,7 @@ func TestSurfaceBounded(t *testing.T) {
 // not), as written.
 func TestSurfaceTypes(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testtree.Write(t, dir, map[string]string{
 		"goroot/src/net/http/response.go": `package http
 
 import (
@@ -180,7 +168,7 @@ type ReadCloser interface {
 // is never saved.
 func TestSurfaceCache(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{
+	testtree.Write(t, dir, map[string]string{
 		"goroot/VERSION":                    "go1.99.1\ntime 2026-01-01\n",
 		"goroot/src/errors/errors.go":       "package errors\n\n// New makes an error.\nfunc New(text string) error { return nil }\n",
 		"mod/example.com/lib@v1.2.0/lib.go": "package lib\n\n// Do does.\nfunc Do() {}\n\ntype T struct{ io.Reader }\n",
@@ -247,7 +235,7 @@ func TestSurfaceCache(t *testing.T) {
 // background gate lets it, and that a refusal leaves it to be asked again.
 func TestSurfaceYields(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, map[string]string{"goroot/src/errors/errors.go": "package errors\n\nfunc New(text string) error { return nil }\n"})
+	testtree.Write(t, dir, map[string]string{"goroot/src/errors/errors.go": "package errors\n\nfunc New(text string) error { return nil }\n"})
 	release := make(chan struct{})
 	refuse := atomic.Bool{}
 	refuse.Store(true)
@@ -289,7 +277,7 @@ func TestSurfaceForeign(t *testing.T) {
 	for _, f := range ar.Files {
 		files[f.Name] = string(f.Data)
 	}
-	write(t, dir, files)
+	testtree.Write(t, dir, files)
 	t.Setenv("VIRTUAL_ENV", "")
 	s := New(filepath.Join(dir, "ws"), Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod"),
 		CargoHome: filepath.Join(dir, "cargo"), Python: "no-such-python"})
@@ -346,7 +334,7 @@ func TestSurfaceBytes(t *testing.T) {
 	for _, p := range []string{"a", "b", "c", "d"} {
 		files["goroot/src/"+p+"/x.go"] = "package " + p + "\n\n// F does " + strings.Repeat("a lot of things ", 40) + "\nfunc F() {}\n"
 	}
-	write(t, dir, files)
+	testtree.Write(t, dir, files)
 	opts := Options{GOROOT: filepath.Join(dir, "goroot"), GOMODCACHE: filepath.Join(dir, "mod")}
 	s := New(dir, opts)
 	s.PreloadPaths(context.Background(), []string{"a"})

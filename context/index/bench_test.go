@@ -134,29 +134,14 @@ func bigFile(n int) []byte {
 // BenchmarkUpdate5000 re-indexes a 5,000-line file after a one-character
 // edit in its middle, as Update does for an open document.
 func BenchmarkUpdate5000(b *testing.B) {
-	x := New()
-	defer x.Close()
-	lang := syntax.ByName("go")
-	src := bigFile(5000)
-	ctx := context.Background()
-	if err := x.Update(ctx, "/big.go", lang, src); err != nil {
-		b.Fatal(err)
-	}
-	mid := len(src) / 2
-	for mid < len(src) && src[mid] != '*' {
-		mid++
-	}
-	i := 0
-	cpu := cpuTime()
-	for b.Loop() {
-		next := append([]byte(nil), src...)
-		next[mid+2] = byte('1' + i%9) // the multiplier's first digit
-		i++
-		if err := x.Update(ctx, "/big.go", lang, next); err != nil {
-			b.Fatal(err)
+	benchUpdate(b, func(src []byte) func(i int) []byte {
+		mid := middle(src, '*')
+		return func(i int) []byte {
+			next := append([]byte(nil), src...)
+			next[mid+2] = byte('1' + i%9) // the multiplier's first digit
+			return next
 		}
-	}
-	reportCPU(b, cpu)
+	})
 }
 
 // BenchmarkBM25 ranks the chunks of the corpus for a query of code.
@@ -190,6 +175,21 @@ func benchQuery(b *testing.B, search func(x *Index, q string) []Hit) {
 // BenchmarkUpdate5000Newline is BenchmarkUpdate5000 with an edit that adds
 // or removes a line (pressing Enter), which shifts every later chunk.
 func BenchmarkUpdate5000Newline(b *testing.B) {
+	benchUpdate(b, func(src []byte) func(i int) []byte {
+		mid := middle(src, '\n')
+		with := append(append(append([]byte(nil), src[:mid]...), '\n'), src[mid:]...)
+		return func(i int) []byte {
+			if i%2 == 0 {
+				return with
+			}
+			return src
+		}
+	})
+}
+
+// benchUpdate indexes a 5,000-line file, then times Update with the
+// versions that edits(file) returns for the iterations 0, 1, 2...
+func benchUpdate(b *testing.B, edits func(src []byte) func(i int) []byte) {
 	x := New()
 	defer x.Close()
 	lang := syntax.ByName("go")
@@ -198,22 +198,23 @@ func BenchmarkUpdate5000Newline(b *testing.B) {
 	if err := x.Update(ctx, "/big.go", lang, src); err != nil {
 		b.Fatal(err)
 	}
-	mid := len(src) / 2
-	for mid < len(src) && src[mid] != '\n' {
-		mid++
-	}
-	with := append(append(append([]byte(nil), src[:mid]...), '\n'), src[mid:]...)
+	next := edits(src)
 	i := 0
 	cpu := cpuTime()
 	for b.Loop() {
-		next := src
-		if i%2 == 0 {
-			next = with
-		}
-		i++
-		if err := x.Update(ctx, "/big.go", lang, next); err != nil {
+		if err := x.Update(ctx, "/big.go", lang, next(i)); err != nil {
 			b.Fatal(err)
 		}
+		i++
 	}
 	reportCPU(b, cpu)
+}
+
+// middle returns the offset of the first c from the middle of src on.
+func middle(src []byte, c byte) int {
+	mid := len(src) / 2
+	for mid < len(src) && src[mid] != c {
+		mid++
+	}
+	return mid
 }

@@ -13,6 +13,7 @@
 package index
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -312,11 +313,7 @@ func (x *Index) Files() []string {
 func (x *Index) Dirs() []string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	out := make([]string, 0, len(x.dirs))
-	for d := range x.dirs {
-		out = append(out, d)
-	}
-	return out
+	return slices.AppendSeq(make([]string, 0, len(x.dirs)), maps.Keys(x.dirs))
 }
 
 // Importers returns the files that import importPath (as written in the

@@ -419,15 +419,7 @@ func TestDirs(t *testing.T) {
 	if x.HasDir("geo") || !x.HasDir("ws") {
 		t.Fatalf("HasDir(geo) = %v, HasDir(ws) = %v after geo's last file was removed", x.HasDir("geo"), x.HasDir("ws"))
 	}
-	path := filepath.Join(t.TempDir(), "ix")
-	if err := x.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	y, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer y.Close()
+	y := reloaded(t, x, filepath.Join(t.TempDir(), "ix"))
 	if got, want := sorted(y), []string{"/ws"}; !slices.Equal(got, want) {
 		t.Fatalf("loaded, Dirs = %v, want %v", got, want)
 	}

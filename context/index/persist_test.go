@@ -11,9 +11,10 @@ import (
 	"testing"
 )
 
-func TestSaveLoad(t *testing.T) {
-	x := build(t, testFiles)
-	path := filepath.Join(t.TempDir(), "sub", "ws.idx")
+// reloaded saves x to path and returns the index loaded from there,
+// closed when the test ends.
+func reloaded(t *testing.T, x *Index, path string) *Index {
+	t.Helper()
 	if err := x.Save(path); err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +22,13 @@ func TestSaveLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer y.Close()
+	t.Cleanup(y.Close)
+	return y
+}
+
+func TestSaveLoad(t *testing.T) {
+	x := build(t, testFiles)
+	y := reloaded(t, x, filepath.Join(t.TempDir(), "sub", "ws.idx")) // Save makes the folder
 	if a, b := x.Stats(), y.Stats(); a != b {
 		t.Errorf("stats differ: %+v vs %+v", a, b)
 	}

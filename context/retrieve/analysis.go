@@ -6,10 +6,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/internal/memo"
 )
 
 // analysis is what retrieval learned from the document around the cursor.
@@ -323,7 +323,7 @@ func goLocalTypes(fn string) map[string]string {
 		} else {
 			fn = ""
 		}
-		ds := lineDecls.get(carry + line)
+		ds := lineDecls.Get(carry+line, lineTypeDecls)
 		for _, d := range ds {
 			if d.short {
 				short = append(short, d)
@@ -349,32 +349,11 @@ type typeDecl struct {
 	short     bool // from "x := ...", which goLocalTypes applies last
 }
 
-// declMemo memoizes the declarations of lines.
-type declMemo struct {
-	mu sync.Mutex
-	m  map[string][]typeDecl
-}
+// lineDecls memoizes the declarations of lines: the same lines are read
+// again for every cursor.
+var lineDecls = memo.New[[]typeDecl](maxDeclLines)
 
 const maxDeclLines = 1 << 15
-
-var lineDecls = declMemo{m: make(map[string][]typeDecl)}
-
-func (c *declMemo) get(line string) []typeDecl {
-	c.mu.Lock()
-	ds, ok := c.m[line]
-	c.mu.Unlock()
-	if ok {
-		return ds
-	}
-	ds = lineTypeDecls(line)
-	c.mu.Lock()
-	if len(c.m) >= maxDeclLines {
-		clear(c.m)
-	}
-	c.m[strings.Clone(line)] = ds
-	c.mu.Unlock()
-	return ds
-}
 
 // lineTypeDecls returns the declarations of one line, in order.
 func lineTypeDecls(line string) []typeDecl {

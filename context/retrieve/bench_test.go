@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/context/index"
+	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 )
@@ -117,31 +118,12 @@ func benchRequests(b *testing.B, ix *index.Index, files, perFile int) []Request 
 		if err != nil || len(data) < 2000 {
 			continue
 		}
-		s := string(data)
+		doc := text.New(string(data))
 		for range perFile {
-			off := rng.IntN(len(s))
-			ls := strings.LastIndexByte(s[:off], '\n') + 1
-			reqs = append(reqs, Request{Path: path, Content: s, Offset: ls, Budget: 1024,
-				PrefixStart: nthLineBefore(s, ls, 60), SuffixEnd: nthLineAfter(s, ls, 20)})
+			line := doc.LineOf(rng.IntN(doc.Len()))
+			reqs = append(reqs, Request{Path: path, Content: doc.String(), Offset: doc.LineStart(line), Budget: 1024,
+				PrefixStart: doc.LineStart(line - 60), SuffixEnd: doc.LineStart(line + 20)})
 		}
 	}
 	return reqs
-}
-
-func nthLineBefore(s string, off, n int) int {
-	for ; n > 0 && off > 0; n-- {
-		off = strings.LastIndexByte(s[:off-1], '\n') + 1
-	}
-	return off
-}
-
-func nthLineAfter(s string, off, n int) int {
-	for ; n > 0; n-- {
-		i := strings.IndexByte(s[off:], '\n')
-		if i < 0 {
-			return len(s)
-		}
-		off += i + 1
-	}
-	return off
 }

@@ -1,7 +1,6 @@
 package retrieve
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -150,10 +149,7 @@ func (s *server) other(c *conn, fi os.FileInfo) {
 		{"conn.go", `vals.Set(`, "vals.Set", "func (v Values) Set(key, value string)"}, // a composite literal
 		{"conn.go", `cs[0].String(`, "String", "func (c *Cookie) String() string"},     // an element of a named slice type
 	} {
-		b, err := r.Retrieve(context.Background(), at(t, root, tc.file, tc.marker, 2048))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, at(t, root, tc.file, tc.marker, 2048))
 		var got []string
 		for _, s := range b.Snippets {
 			if s.Symbol == tc.symbol {
@@ -247,10 +243,7 @@ func TestRetrieveForeignDependency(t *testing.T) {
 		"app.py": "import requests\n\n\ndef fetch(u):\n    return requests.get(u)\n",
 	})
 	r.SetDependencies(langSurface{})
-	b, err := r.Retrieve(context.Background(), at(t, root, "app.py", "requests.get(", 2048))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := retrieved(t, r, at(t, root, "app.py", "requests.get(", 2048))
 	var got []Snippet
 	for _, s := range b.Snippets {
 		if s.Symbol == "requests.get" {

@@ -3,13 +3,11 @@ package retrieve
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/eventually"
@@ -19,17 +17,8 @@ import (
 // Yield (as for a request in flight), and the edits made meanwhile are
 // indexed together, not one by one.
 func TestIndexerYieldsAndCoalesces(t *testing.T) {
-	root := t.TempDir()
+	root, ws, ix := newWorkspace(t, map[string]string{"a.go": "package a\n"})
 	path := filepath.Join(root, "a.go")
-	if err := os.WriteFile(path, []byte("package a\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws := workspace.New()
-	if err := ws.AddFolder(root); err != nil {
-		t.Fatal(err)
-	}
-	ix := index.New()
-	defer ix.Close()
 	var (
 		mu      sync.Mutex
 		held    bool
@@ -83,20 +72,11 @@ func TestIndexerYieldsAndCoalesces(t *testing.T) {
 // not only between files, so that a request does not wait for the parse
 // of a long file to end.
 func TestIndexerParsesGiveWay(t *testing.T) {
-	root := t.TempDir()
 	src := "package a\n\n"
 	for i := range 3000 {
 		src += fmt.Sprintf("func f%d(x int) int { return x*%d + 1 }\n", i, i)
 	}
-	if err := os.WriteFile(filepath.Join(root, "a.go"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ws := workspace.New()
-	if err := ws.AddFolder(root); err != nil {
-		t.Fatal(err)
-	}
-	ix := index.New()
-	defer ix.Close()
+	_, ws, ix := newWorkspace(t, map[string]string{"a.go": src})
 	var yields atomic.Int64
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/context/tokens"
@@ -48,13 +47,7 @@ func TestNamesAfterRetrieve(t *testing.T) {
 // parsing the document a second time beside it.
 func TestFirstRequestJoinsTheOpeningParse(t *testing.T) {
 	// No indexer: it would parse the document too, once it is opened.
-	root := t.TempDir()
-	ws := workspace.New()
-	if err := ws.AddFolder(root); err != nil {
-		t.Fatal(err)
-	}
-	ix := index.New()
-	defer ix.Close()
+	root, ws, ix := newWorkspace(t, nil)
 	r := New(ws, ix, tokens.New(), Options{})
 	defer r.Close()
 	var b strings.Builder

@@ -1,10 +1,8 @@
 package retrieve
 
 import (
-	"hash/maphash"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
@@ -97,7 +95,7 @@ func (r *Retriever) pack(req Request, a *analysis, fused []candidate) Bundle {
 		if covered(chosen, c.path, first, last) {
 			return
 		}
-		text = r.redacted.get(text)
+		text = r.redacted.Get(text, redact.String)
 		// A snippet far over what is left is not counted whole.
 		n := tokens.UpTo(text, req.Budget-b.Tokens, false, r.counter.CountTokens)
 		if b.Tokens+n > req.Budget {
@@ -216,34 +214,7 @@ func linesOf(s string, first, last int) string {
 	return s[start:end]
 }
 
-// redactCache remembers redacted texts: the same snippets come back for
-// every keystroke, and redaction reads every byte.
-type redactCache struct {
-	seed maphash.Seed
-	mu   sync.Mutex
-	m    map[uint64]string
-}
-
+// maxRedacted bounds the memo of redacted snippets (Retriever.redacted):
+// the same snippets come back for every keystroke, and redaction reads
+// every byte.
 const maxRedacted = 4096
-
-func newRedactCache() *redactCache {
-	return &redactCache{seed: maphash.MakeSeed(), m: make(map[uint64]string)}
-}
-
-func (c *redactCache) get(s string) string {
-	h := maphash.String(c.seed, s)
-	c.mu.Lock()
-	out, ok := c.m[h]
-	c.mu.Unlock()
-	if ok {
-		return out
-	}
-	out = redact.String(s)
-	c.mu.Lock()
-	if len(c.m) >= maxRedacted {
-		clear(c.m)
-	}
-	c.m[h] = out
-	c.mu.Unlock()
-	return out
-}

@@ -1,7 +1,6 @@
 package retrieve
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -64,10 +63,7 @@ func TestRetrieveDefinitionPrecision(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.marker, func(t *testing.T) {
 			req := at(t, root, "admin.go", tc.marker, 2048)
-			b, err := r.Retrieve(context.Background(), req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := retrieved(t, r, req)
 			var got []Snippet
 			for _, s := range b.Snippets {
 				if s.Symbol == tc.symbol && (s.Reason == ReasonDefinition || s.Reason == ReasonImport) {
@@ -116,10 +112,7 @@ func TestRetrieveDependencyDeclarations(t *testing.T) {
 		{`zap.String(`, "zap.String", "func String(key, val string) Field"},
 		{`log.Info(`, "log.Info", "func (log *Logger) Info(msg string, fields ...Field)"},
 	} {
-		b, err := r.Retrieve(context.Background(), at(t, root, "admin.go", tc.marker, 2048))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, at(t, root, "admin.go", tc.marker, 2048))
 		found := false
 		for _, s := range b.Snippets {
 			if s.Symbol == tc.symbol {

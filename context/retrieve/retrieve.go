@@ -12,6 +12,7 @@ import (
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/memo"
 )
 
 // Counter counts tokens the way the model will (completion/llm's
@@ -73,7 +74,7 @@ type Retriever struct {
 
 	trees    docTrees
 	contents *contents
-	redacted *redactCache
+	redacted *memo.Strings[string] // redacted texts
 	edits    *edits
 	windows  *windowSets
 	symbols  symbolCache
@@ -94,7 +95,7 @@ func New(ws *workspace.Workspace, ix *index.Index, counter Counter, opts Options
 	r := &Retriever{
 		ws: ws, ix: ix, counter: counter, opts: opts,
 		contents: newContents(ws),
-		redacted: newRedactCache(),
+		redacted: memo.New[string](maxRedacted),
 		edits:    newEdits(opts.RecentEdits),
 		windows:  newWindowSets(),
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/context/tokens"
 	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/eventually"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // Secrets planted in the test workspace; none may reach a bundle.
@@ -114,25 +115,34 @@ func setup(t *testing.T) (*Retriever, *workspace.Workspace, *index.Index, string
 	return setupTree(t, testTree)
 }
 
-// setupTree is setup for the files of tree.
-func setupTree(t *testing.T, tree map[string]string) (*Retriever, *workspace.Workspace, *index.Index, string) {
+// newWorkspace writes tree into a new folder and returns the folder, a
+// workspace of it and an empty index, closed when the test ends.
+func newWorkspace(t *testing.T, tree map[string]string) (string, *workspace.Workspace, *index.Index) {
 	t.Helper()
-	root := t.TempDir()
-	for name, content := range tree {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root := testtree.New(t, tree)
 	ws := workspace.New()
 	if err := ws.AddFolder(root); err != nil {
 		t.Fatal(err)
 	}
 	ix := index.New()
 	t.Cleanup(ix.Close)
+	return root, ws, ix
+}
+
+// retrieved returns r's bundle for req, failing the test on an error.
+func retrieved(t *testing.T, r *Retriever, req Request) Bundle {
+	t.Helper()
+	b, err := r.Retrieve(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// setupTree is setup for the files of tree.
+func setupTree(t *testing.T, tree map[string]string) (*Retriever, *workspace.Workspace, *index.Index, string) {
+	t.Helper()
+	root, ws, ix := newWorkspace(t, tree)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	ir := StartIndexing(ctx, ws, ix, IndexOptions{Workers: 1})
@@ -176,10 +186,7 @@ func find(b Bundle, rel string, reason Reason, symbol string) *Snippet {
 func TestRetrieveDefinitions(t *testing.T) {
 	r, _, _, root := setup(t)
 	req := at(t, root, "shop/cart.go", "return money.Format", 1024)
-	b, err := r.Retrieve(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := retrieved(t, r, req)
 	f := find(b, "money/money.go", ReasonImport, "Format")
 	if f == nil || !strings.Contains(f.Text, "func Format(a Amount) string") || !strings.Contains(f.Text, "// Format writes") {
 		t.Fatalf("no imported definition of Format with its doc in %+v", b.Snippets)
@@ -219,10 +226,7 @@ func TestRetrieveDefinitions(t *testing.T) {
 func TestRetrieveEnclosingAndWindow(t *testing.T) {
 	r, _, _, root := setup(t)
 	req := at(t, root, "shop/cart.go", "sum = money.Add", 1024)
-	b, err := r.Retrieve(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := retrieved(t, r, req)
 	enc := find(b, "shop/cart.go", ReasonEnclosing, "Total")
 	if enc == nil || !strings.HasPrefix(enc.Text, "func (c *Cart) Total() money.Amount") {
 		t.Fatalf("no enclosing signature of Total in %+v", b.Snippets)
@@ -230,10 +234,7 @@ func TestRetrieveEnclosingAndWindow(t *testing.T) {
 	// With the whole function in the prompt window, its signature is not
 	// repeated.
 	req.PrefixStart = 0
-	b, err = r.Retrieve(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b = retrieved(t, r, req)
 	for _, s := range b.Snippets {
 		if s.Path == req.Path && s.StartLine <= 14 {
 			t.Errorf("snippet %d-%d of the document inside the prompt window", s.StartLine, s.EndLine)
@@ -244,10 +245,7 @@ func TestRetrieveEnclosingAndWindow(t *testing.T) {
 func TestRetrieveBudget(t *testing.T) {
 	r, _, _, root := setup(t)
 	for _, budget := range []int{10, 40, 100, 2048} {
-		b, err := r.Retrieve(context.Background(), at(t, root, "shop/cart.go", "return money.Format", budget))
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, at(t, root, "shop/cart.go", "return money.Format", budget))
 		if b.Tokens > budget || b.Budget != budget {
 			t.Errorf("budget %d: bundle holds %d tokens (budget %d)", budget, b.Tokens, b.Budget)
 		}
@@ -275,10 +273,7 @@ func TestNoSecretReachesABundle(t *testing.T) {
 	ws.Open(&workspace.Document{Path: env, Version: 1, Text: text.New(testTree[".env"])})
 	seen := 0
 	for _, req := range reqs {
-		b, err := r.Retrieve(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, req)
 		for _, s := range b.Snippets {
 			seen++
 			for _, secret := range planted {
@@ -300,10 +295,7 @@ func TestRecentEdits(t *testing.T) {
 	ws.Open(&workspace.Document{Path: path, Version: 1, Text: text.New(content)})
 	edited := strings.Replace(content, "return a + b", "return a + b + 0", 1)
 	ws.Update(&workspace.Document{Path: path, Version: 2, Text: text.New(edited)})
-	b, err := r.Retrieve(context.Background(), at(t, root, "shop/cart.go", "func checkout(", 2048))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := retrieved(t, r, at(t, root, "shop/cart.go", "func checkout(", 2048))
 	s := find(b, "money/money.go", ReasonRecentEdit, "")
 	if s == nil {
 		// Fused with another source, it keeps that source's reason; the
@@ -348,10 +340,7 @@ func TestRetrieveSeesNewDefinitions(t *testing.T) {
 	}
 	ws.ApplyWatched(context.Background(), []workspace.Event{{Path: path, Kind: workspace.Changed}})
 	eventually.True(t, func() bool {
-		b, err := r.Retrieve(context.Background(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, req)
 		s := find(b, "money/round.go", ReasonImport, "Round")
 		return s != nil && strings.Contains(s.Text, "func Round(a Amount) Amount")
 	}, "Round never reached a bundle (indexed: %v)", len(ix.Lookup("Round")) > 0)
@@ -383,42 +372,20 @@ func TestIndexerRescanAddsFolder(t *testing.T) {
 }
 
 func TestRetrieveOtherLanguages(t *testing.T) {
-	root := t.TempDir()
-	files := map[string]string{
+	r, _, _, root := setupTree(t, map[string]string{
 		"app/geometry.py": "def area(width, height):\n    \"\"\"Area of a rectangle.\"\"\"\n    return width * height\n",
 		"app/main.py":     "from geometry import area\n\n\ndef report(w, h):\n    return area(w, h)\n",
 		"web/util.ts":     "export function clamp(x: number, lo: number, hi: number): number {\n  return Math.min(Math.max(x, lo), hi);\n}\n",
 		"web/view.ts":     "import { clamp } from './util';\n\nexport function scroll(y: number): number {\n  return clamp(y, 0, 100);\n}\n",
 		"notes.txt":       "plain text has no syntax but still gets lexical context\n",
-	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ws := workspace.New()
-	ws.AddFolder(root)
-	ix := index.New()
-	defer ix.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	if _, err := StartIndexing(ctx, ws, ix, IndexOptions{}).Wait(ctx); err != nil {
-		t.Fatal(err)
-	}
-	r := New(ws, ix, tokens.New(), Options{})
-	defer r.Close()
+	})
 	tests := []struct{ file, marker, want string }{
 		{"app/main.py", "return area", "def area(width, height)"},
 		{"web/view.ts", "return clamp", "function clamp(x: number, lo: number, hi: number): number"},
 	}
 	for _, tc := range tests {
 		req := at(t, root, tc.file, tc.marker, 1024)
-		b, err := r.Retrieve(ctx, req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := retrieved(t, r, req)
 		found := false
 		for _, s := range b.Snippets {
 			found = found || strings.Contains(s.Text, tc.want)
@@ -427,7 +394,7 @@ func TestRetrieveOtherLanguages(t *testing.T) {
 			t.Errorf("%s: no %q in %+v", tc.file, tc.want, b.Snippets)
 		}
 	}
-	if _, err := r.Retrieve(ctx, at(t, root, "notes.txt", "plain", 1024)); err != nil {
+	if _, err := r.Retrieve(context.Background(), at(t, root, "notes.txt", "plain", 1024)); err != nil {
 		t.Errorf("plain text: %v", err)
 	}
 }

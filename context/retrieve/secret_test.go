@@ -2,12 +2,12 @@ package retrieve
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lode-ls/lode/context/redact"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // TestSnippetOfKeyWithoutItsBegin: a snippet of lines in the middle of a
@@ -23,13 +23,7 @@ func TestSnippetOfKeyWithoutItsBegin(t *testing.T) {
 	}
 	src := "package keys\n\nconst key = `-----BEGIN RSA PRIVATE KEY-----\n" + strings.Join(body, "\n") +
 		"\n-----END RSA PRIVATE KEY-----`\n"
-	path := filepath.Join(root, "keys", "key.go")
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := testtree.File(t, root, "keys/key.go", src)
 	for _, req := range []Request{{Path: filepath.Join(root, "shop", "cart.go")}, {Path: path, Content: src}} {
 		text, _, _ := r.text(req, candidate{path: path, first: 10, last: 20})
 		if !strings.Contains(text, redact.Placeholder) || strings.Count(text, "\n") != 11 {

@@ -248,29 +248,36 @@ func outlineAfter(t *syntax.Tree, prev *syntax.Outline, c text.Change) syntax.Ou
 	o, rs, re := t.OutlineRange(min(start, c.StartByte), max(end, c.NewEndByte))
 	delta, ldelta := c.NewEndByte-c.OldEndByte, c.NewEndPoint.Row-c.OldEndPoint.Row
 	out := syntax.Outline{Package: o.Package}
-	for _, d := range prev.Definitions {
-		if d.Start < rs {
-			out.Definitions = append(out.Definitions, d)
-		}
-	}
-	out.Definitions = append(out.Definitions, o.Definitions...)
-	for _, d := range prev.Definitions {
-		if d.Start >= re-delta {
+	out.Definitions = splice(prev.Definitions, o.Definitions, rs, re-delta,
+		func(d syntax.Definition) int { return d.Start },
+		func(d syntax.Definition) syntax.Definition {
 			d.Start, d.End, d.NameStart = d.Start+delta, d.End+delta, d.NameStart+delta
 			d.StartLine, d.EndLine = d.StartLine+ldelta, d.EndLine+ldelta
-			out.Definitions = append(out.Definitions, d)
-		}
-	}
-	for _, im := range prev.Imports {
-		if im.Start < rs {
-			out.Imports = append(out.Imports, im)
-		}
-	}
-	out.Imports = append(out.Imports, o.Imports...)
-	for _, im := range prev.Imports {
-		if im.Start >= re-delta {
+			return d
+		})
+	out.Imports = splice(prev.Imports, o.Imports, rs, re-delta,
+		func(im syntax.Import) int { return im.Start },
+		func(im syntax.Import) syntax.Import {
 			im.Start, im.End = im.Start+delta, im.End+delta
-			out.Imports = append(out.Imports, im)
+			return im
+		})
+	return out
+}
+
+// splice returns the items of prev that start before rs, then fresh (those
+// of the range outlined again), then the items of prev that start at or
+// after from, moved by the edit.
+func splice[T any](prev, fresh []T, rs, from int, start func(T) int, move func(T) T) []T {
+	var out []T
+	for _, x := range prev {
+		if start(x) < rs {
+			out = append(out, x)
+		}
+	}
+	out = append(out, fresh...)
+	for _, x := range prev {
+		if start(x) >= from {
+			out = append(out, move(x))
 		}
 	}
 	return out

@@ -20,22 +20,10 @@ func (w *outliner) rustBlock(block *tree_sitter.Node, container string, members 
 			w.add(n, name, k, container, n)
 		case "struct_item", "union_item":
 			w.add(n, name, KindStruct, container, n)
-			if name != nil {
-				for _, f := range w.children(w.t.field(n, "body")) {
-					if w.kind(f) == "field_declaration" {
-						w.add(f, w.t.field(f, "name"), KindField, w.text(name), f)
-					}
-				}
-			}
+			w.rustMembers(n, name, "field_declaration", KindField)
 		case "enum_item":
 			w.add(n, name, KindEnum, container, n)
-			if name != nil {
-				for _, v := range w.children(w.t.field(n, "body")) {
-					if w.kind(v) == "enum_variant" {
-						w.add(v, w.t.field(v, "name"), KindConstant, w.text(name), v)
-					}
-				}
-			}
+			w.rustMembers(n, name, "enum_variant", KindConstant)
 		case "trait_item":
 			w.add(n, name, KindInterface, container, n)
 			if name != nil {
@@ -62,6 +50,19 @@ func (w *outliner) rustBlock(block *tree_sitter.Node, container string, members 
 			if arg := w.t.field(n, "argument"); arg != nil {
 				w.rustUse(n, arg)
 			}
+		}
+	}
+}
+
+// rustMembers records the children of kind child in the body of n, a
+// struct, union or enum named name (fields, variants), as k.
+func (w *outliner) rustMembers(n, name *tree_sitter.Node, child string, k Kind) {
+	if name == nil {
+		return
+	}
+	for _, m := range w.children(w.t.field(n, "body")) {
+		if w.kind(m) == child {
+			w.add(m, w.t.field(m, "name"), k, w.text(name), m)
 		}
 	}
 }

@@ -75,13 +75,21 @@ func bigGo(lines int) []byte {
 	return []byte(sb.String())
 }
 
-// BenchmarkLeaves walks the leaves of a 5,000-line file.
-func BenchmarkLeaves(b *testing.B) {
+// bigTree returns the tree of a 5,000-line Go file, closed when the
+// benchmark ends.
+func bigTree(b *testing.B) *Tree {
+	b.Helper()
 	tr, err := Parse(context.Background(), ByName("go"), bigGo(5000))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer tr.Close()
+	b.Cleanup(tr.Close)
+	return tr
+}
+
+// BenchmarkLeaves walks the leaves of a 5,000-line file.
+func BenchmarkLeaves(b *testing.B) {
+	tr := bigTree(b)
 	for b.Loop() {
 		n := 0
 		tr.Leaves(0, len(tr.Source()), func(Leaf) bool { n++; return true })
@@ -90,11 +98,7 @@ func BenchmarkLeaves(b *testing.B) {
 
 // BenchmarkLeavesGo is the same walk made from Go, node by node.
 func BenchmarkLeavesGo(b *testing.B) {
-	tr, err := Parse(context.Background(), ByName("go"), bigGo(5000))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer tr.Close()
+	tr := bigTree(b)
 	for b.Loop() {
 		leavesGo(tr, 0, len(tr.Source()))
 	}

@@ -111,6 +111,13 @@ func Parse(ctx context.Context, lang *Language, src []byte) (*Tree, error) {
 	return lang.pool.parse(ctx, src, nil)
 }
 
+// ParseDocument parses src, the text of the document at path in the
+// language languageID, as Detect names the language; ErrNoLanguage when
+// it names none lode parses.
+func ParseDocument(ctx context.Context, languageID, path string, src []byte) (*Tree, error) {
+	return Parse(ctx, Detect(languageID, path), src)
+}
+
 // Reparse returns the tree of src, the new content of the document after
 // changes (in the order they were applied, as text.Text.Apply returns them),
 // reusing the unchanged parts of t. The receiver is not modified and stays

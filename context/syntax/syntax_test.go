@@ -371,6 +371,20 @@ func TestCloseCounts(t *testing.T) {
 	}
 }
 
+func TestParseDocument(t *testing.T) {
+	tr, err := ParseDocument(context.Background(), "", "/w/a.py", []byte("def f():\n    return 1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	if tr.Language().Name != "python" || len(tr.Outline().Definitions) != 1 {
+		t.Errorf("a.py parsed as %s with %v", tr.Language().Name, tr.Outline().Definitions)
+	}
+	if _, err := ParseDocument(context.Background(), "plaintext", "/w/notes.txt", []byte("words")); !errors.Is(err, ErrNoLanguage) {
+		t.Errorf("plain text: %v, want ErrNoLanguage", err)
+	}
+}
+
 func TestParseCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -3,17 +3,16 @@
 //
 // The main type is Counter. It satisfies completion/llm's TokenCounter
 // interface, so prompt building and context packing can share one budget
-// unit. Package tokens depends on github.com/tiktoken-go/tokenizer only;
-// it knows nothing of models or prompts.
+// unit. Package tokens depends on github.com/tiktoken-go/tokenizer and
+// internal/memo only; it knows nothing of models or prompts.
 package tokens
 
 import (
 	"fmt"
-	"hash/maphash"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
+	"github.com/lode-ls/lode/internal/memo"
 	"github.com/tiktoken-go/tokenizer"
 )
 
@@ -22,7 +21,7 @@ import (
 // of the StarCoder, Qwen and DeepSeek vocabularies on source code.
 const DefaultEncoding = "cl100k_base"
 
-// maxCached bounds the line-count cache; it is cleared when full, which
+// maxCached bounds the line-count memo; it is cleared when full, which
 // costs one recount of the lines in use.
 const maxCached = 1 << 18
 
@@ -38,10 +37,7 @@ const maxCached = 1 << 18
 type Counter struct {
 	codec tokenizer.Codec
 	name  string
-	seed  maphash.Seed
-
-	cacheMu sync.Mutex
-	cache   map[uint64]int32
+	lines *memo.Strings[int32] // counts of lines
 }
 
 // New returns a Counter for DefaultEncoding.
@@ -60,7 +56,7 @@ func NewEncoding(name string) (*Counter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokens: encoding %q: %w", name, err)
 	}
-	return &Counter{codec: codec, name: name, seed: maphash.MakeSeed(), cache: make(map[uint64]int32)}, nil
+	return &Counter{codec: codec, name: name, lines: memo.New[int32](maxCached)}, nil
 }
 
 // Encoding returns the name of the counter's vocabulary.
@@ -86,21 +82,7 @@ func (c *Counter) CountTokens(s string) int {
 // countLine counts one line, with its terminator and any blank lines
 // after it.
 func (c *Counter) countLine(line string) int {
-	h := maphash.String(c.seed, line)
-	c.cacheMu.Lock()
-	n, ok := c.cache[h]
-	c.cacheMu.Unlock()
-	if ok {
-		return int(n)
-	}
-	k := c.count(line)
-	c.cacheMu.Lock()
-	if len(c.cache) >= maxCached {
-		clear(c.cache)
-	}
-	c.cache[h] = int32(k)
-	c.cacheMu.Unlock()
-	return k
+	return int(c.lines.Get(line, func(line string) int32 { return int32(c.count(line)) }))
 }
 
 func (c *Counter) count(s string) int {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // postScanLinks creates, after the first scan, a symlink to a directory
@@ -35,7 +36,7 @@ func confinedEvent(root, outside string, e Event) bool {
 // created after the first scan, to outside the workspace or back to it.
 func TestWatchSymlinksAfterScan(t *testing.T) {
 	outside := t.TempDir()
-	writeTree(t, outside, map[string]string{"passwd.go": "root:x:0:0", "nsswitch.conf": "passwd: files", "sub/pg.go": "password=hunter2"})
+	testtree.Write(t, outside, map[string]string{"passwd.go": "root:x:0:0", "nsswitch.conf": "passwd: files", "sub/pg.go": "password=hunter2"})
 	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a", "sub/b.go": "package sub"})
 	if _, err := w.Scan(context.Background()); err != nil {
 		t.Fatal(err)
@@ -86,7 +87,7 @@ func TestWatchSymlinksAfterScan(t *testing.T) {
 // (workspace/didChangeWatchedFiles), including files under the links.
 func TestApplyWatchedSymlinks(t *testing.T) {
 	outside := t.TempDir()
-	writeTree(t, outside, map[string]string{"passwd.go": "root:x:0:0", "sub/pg.go": "password=hunter2"})
+	testtree.Write(t, outside, map[string]string{"passwd.go": "root:x:0:0", "sub/pg.go": "password=hunter2"})
 	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a"})
 	if _, err := w.Scan(context.Background()); err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestApplyWatchedSymlinks(t *testing.T) {
 func TestOutsideDocument(t *testing.T) {
 	outside := t.TempDir()
 	p := filepath.Join(outside, "notes.go")
-	writeTree(t, outside, map[string]string{"notes.go": "on disk"})
+	testtree.Write(t, outside, map[string]string{"notes.go": "on disk"})
 	w, _ := newTestWorkspace(t, map[string]string{"a.go": "package a"})
 	var got []Event
 	w.Subscribe(func(e Event) { got = append(got, e) })

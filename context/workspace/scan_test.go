@@ -11,27 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/internal/testtree"
 )
-
-// writeTree creates files under root; a name ending in "/" is a directory.
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if strings.HasSuffix(name, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 func relPaths(t *testing.T, root string, files []File) []string {
 	var out []string
@@ -48,8 +29,7 @@ func relPaths(t *testing.T, root string, files []File) []string {
 
 func newTestWorkspace(t *testing.T, files map[string]string) (*Workspace, string) {
 	t.Helper()
-	root := t.TempDir()
-	writeTree(t, root, files)
+	root := testtree.New(t, files)
 	w := New()
 	if err := w.AddFolder(root); err != nil {
 		t.Fatal(err)
@@ -148,7 +128,7 @@ func TestSizeAndBinary(t *testing.T) {
 
 func TestSymlinks(t *testing.T) {
 	outside := t.TempDir()
-	writeTree(t, outside, map[string]string{"secret.go": "package outside"})
+	testtree.Write(t, outside, map[string]string{"secret.go": "package outside"})
 	w, root := newTestWorkspace(t, map[string]string{"lib/lib.go": "package lib", "app/app.go": "package app"})
 	links := map[string]string{
 		"app/liblink": filepath.Join(root, "lib"),           // inside: lib is read by its own name
@@ -199,7 +179,7 @@ func TestReadFileOpenDocument(t *testing.T) {
 func TestFolders(t *testing.T) {
 	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a"})
 	other := t.TempDir()
-	writeTree(t, other, map[string]string{"b.go": "package b"})
+	testtree.Write(t, other, map[string]string{"b.go": "package b"})
 	if err := w.AddFolder(other); err != nil {
 		t.Fatal(err)
 	}

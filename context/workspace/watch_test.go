@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // collector gathers events until the wanted one arrives.
@@ -44,27 +45,33 @@ func (c collector) none(t *testing.T, path string) {
 	}
 }
 
-func TestWatch(t *testing.T) {
-	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a", "sub/b.go": "package sub"})
+// scanned returns a workspace of files, scanned once, and its root.
+func scanned(t *testing.T, files map[string]string) (*Workspace, string) {
+	t.Helper()
+	w, root := newTestWorkspace(t, files)
 	if _, err := w.Scan(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	events := make(collector, 100)
-	w.Subscribe(func(e Event) { events <- e })
-	warned := make(chan string, 1)
-	w.Watch(context.Background(), func(msg string) { warned <- msg })
-	defer w.StopWatching()
+	return w, root
+}
 
-	write := func(rel, content string) string {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+// watched returns the root of a scanned workspace of files that is
+// watched until the test ends, the events it reports and the watcher's
+// warnings.
+func watched(t *testing.T, files map[string]string) (root string, events collector, warned <-chan string) {
+	t.Helper()
+	w, root := scanned(t, files)
+	events = make(collector, 100)
+	w.Subscribe(func(e Event) { events <- e })
+	warn := make(chan string, 1)
+	w.Watch(context.Background(), func(msg string) { warn <- msg })
+	t.Cleanup(w.StopWatching)
+	return root, events, warn
+}
+
+func TestWatch(t *testing.T) {
+	root, events, warned := watched(t, map[string]string{"a.go": "package a", "sub/b.go": "package sub"})
+	write := func(name, content string) string { return testtree.File(t, root, name, content) }
 	events.await(t, write("c.go", "package a"), Changed)
 	events.await(t, write("sub/b.go", "package sub // edited"), Changed)
 	// A new directory tree: the files below it are reported too.
@@ -88,10 +95,7 @@ func TestWatch(t *testing.T) {
 }
 
 func TestRescanAfterOverflow(t *testing.T) {
-	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a", "b.go": "package b"})
-	if _, err := w.Scan(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w, root := scanned(t, map[string]string{"a.go": "package a", "b.go": "package b"})
 	var got []Event
 	w.Subscribe(func(e Event) { got = append(got, e) })
 	os.Remove(filepath.Join(root, "a.go"))
@@ -104,13 +108,10 @@ func TestRescanAfterOverflow(t *testing.T) {
 }
 
 func TestApplyWatched(t *testing.T) {
-	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a"})
-	if _, err := w.Scan(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	w, root := scanned(t, map[string]string{"a.go": "package a"})
 	var got []Event
 	w.Subscribe(func(e Event) { got = append(got, e) })
-	writeTree(t, root, map[string]string{"pkg/x.go": "package pkg", "key.pem": "pem", "b.go": "package a"})
+	testtree.Write(t, root, map[string]string{"pkg/x.go": "package pkg", "key.pem": "pem", "b.go": "package a"})
 	os.Remove(filepath.Join(root, "a.go"))
 	w.ApplyWatched(context.Background(), []Event{
 		{Path: filepath.Join(root, "pkg"), Kind: Changed},
@@ -148,17 +149,11 @@ func TestWatchFallsBackToPolling(t *testing.T) {
 	newNotifier = func() (*fsnotify.Watcher, error) {
 		return nil, &os.SyscallError{Syscall: "inotify_init1", Err: syscall.EMFILE}
 	}
-	defer func() { pollInterval, newNotifier = oldPoll, oldNew }()
+	// A cleanup, not a defer: the poller reads them until the watching
+	// stops, in watched's cleanup, which runs first.
+	t.Cleanup(func() { pollInterval, newNotifier = oldPoll, oldNew })
 
-	w, root := newTestWorkspace(t, map[string]string{"a.go": "package a"})
-	if _, err := w.Scan(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	events := make(collector, 10)
-	w.Subscribe(func(e Event) { events <- e })
-	warned := make(chan string, 1)
-	w.Watch(context.Background(), func(msg string) { warned <- msg })
-	defer w.StopWatching()
+	root, events, warned := watched(t, map[string]string{"a.go": "package a"})
 	select {
 	case <-warned:
 	case <-time.After(5 * time.Second):

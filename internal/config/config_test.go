@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/settings.md")
@@ -14,18 +16,6 @@ func noEnv(string) string { return "" }
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
-}
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func TestDefaults(t *testing.T) {
@@ -43,7 +33,7 @@ func TestDefaults(t *testing.T) {
 
 func TestPrecedence(t *testing.T) {
 	dir := t.TempDir()
-	user := writeFile(t, dir, "user/config.toml", `
+	user := testtree.File(t, dir, "user/config.toml", `
 provider = "ollama"
 model = "from-user"
 base_url = "http://user"
@@ -53,7 +43,7 @@ enabled = false
 level = "debug"
 `)
 	root := filepath.Join(dir, "ws")
-	writeFile(t, root, WorkspaceFile, `
+	testtree.File(t, root, WorkspaceFile, `
 model = "from-workspace"
 [log]
 level = "warn"
@@ -108,7 +98,7 @@ func TestOpenAIFallbacks(t *testing.T) {
 
 func TestProblems(t *testing.T) {
 	dir := t.TempDir()
-	user := writeFile(t, dir, "config.toml", `
+	user := testtree.File(t, dir, "config.toml", `
 provider = "gpt"
 baseUrl = "x"
 [completion]
@@ -155,7 +145,7 @@ bogus = 1
 
 func TestBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	user := writeFile(t, dir, "config.toml", "provider = \n")
+	user := testtree.File(t, dir, "config.toml", "provider = \n")
 	c, problems := Load(Inputs{UserFile: user, Getenv: noEnv, Editor: []byte(`[1,2]`)})
 	if len(problems) != 2 || problems[0].Source != user || problems[1].Source != SourceEditor {
 		t.Fatalf("problems = %v", problems)
@@ -225,9 +215,9 @@ func TestReferenceUpToDate(t *testing.T) {
 // cannot widen them.
 func TestUserOnly(t *testing.T) {
 	dir := t.TempDir()
-	user := writeFile(t, dir, "user/config.toml", "[workspace]\nallowed_roots = [\"/home/me/src\"]\n")
+	user := testtree.File(t, dir, "user/config.toml", "[workspace]\nallowed_roots = [\"/home/me/src\"]\n")
 	root := filepath.Join(dir, "ws")
-	writeFile(t, root, WorkspaceFile, "[workspace]\nallowed_roots = [\"/\"]\n")
+	testtree.File(t, root, WorkspaceFile, "[workspace]\nallowed_roots = [\"/\"]\n")
 	c, problems := Load(Inputs{UserFile: user, WorkspaceRoot: root, Getenv: noEnv,
 		Editor: []byte(`{"workspace": {"allowed_roots": ["/etc"]}}`)})
 	if got := c.Workspace.AllowedRoots; len(got) != 1 || got[0] != "/home/me/src" {
@@ -249,7 +239,7 @@ func TestUserOnly(t *testing.T) {
 
 func TestEnumIgnoresCase(t *testing.T) {
 	dir := t.TempDir()
-	user := writeFile(t, dir, "config.toml", "provider = \"DeepSeek\"\n[log]\nlevel = \"DEBUG\"\n")
+	user := testtree.File(t, dir, "config.toml", "provider = \"DeepSeek\"\n[log]\nlevel = \"DEBUG\"\n")
 	c, problems := Load(Inputs{UserFile: user, Getenv: noEnv})
 	if len(problems) > 0 {
 		t.Fatalf("problems: %v", problems)

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,6 +16,38 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files' sections with what the tests got")
+
+// Run runs test on each golden file that pattern matches (a filepath.Glob
+// pattern, such as "testdata/*.txtar"), parsed, as a subtest named by the
+// file without its extension. Matching no file at all fails t: a moved
+// testdata folder must not pass unnoticed.
+func Run(t *testing.T, pattern string, test func(t *testing.T, file string, ar *txtar.Archive)) {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files match %s: %v", pattern, err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			test(t, file, ar)
+		})
+	}
+}
+
+// Settings returns the "key: value" lines of ar's comment, trimmed.
+func Settings(ar *txtar.Archive) map[string]string {
+	settings := map[string]string{}
+	for _, line := range strings.Split(string(ar.Comment), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return settings
+}
 
 // Section returns the text of ar's file named name, or "".
 func Section(ar *txtar.Archive, name string) string {

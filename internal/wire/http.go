@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,12 +139,7 @@ func HTTPError(status int, header http.Header, message, key string) error {
 
 func classify(status int, msg string) error {
 	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(msg, w) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(msg, w) })
 	}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:

@@ -179,8 +179,7 @@ func (s *Server) didChange(ctx context.Context, p *protocol.DidChangeTextDocumen
 	}
 	doc := &workspace.Document{Path: path, LanguageID: old.LanguageID, Version: p.TextDocument.Version, Text: t}
 	s.docs.Store(s.docs.Load().with(doc))
-	s.cancelWork(path)
-	s.cancelWork(nextEditsKey(path))
+	s.cancelDocumentWork(path)
 	s.ws.Update(doc)
 	return nil
 }
@@ -191,10 +190,17 @@ func (s *Server) didClose(ctx context.Context, p *protocol.DidCloseTextDocumentP
 		return err
 	}
 	s.docs.Store(s.docs.Load().without(path))
-	s.cancelWork(path)
-	s.cancelWork(nextEditsKey(path))
+	s.cancelDocumentWork(path)
 	s.ws.Close(path)
 	return nil
+}
+
+// cancelDocumentWork cancels the work on the document at path that a
+// change or a close makes stale: its inline completion and its next-edit
+// prediction.
+func (s *Server) cancelDocumentWork(path string) {
+	s.cancelWork(path)
+	s.cancelWork(nextEditsKey(path))
 }
 
 // didSave needs nothing: the open document already holds the saved content,

@@ -137,13 +137,7 @@ type Model struct {
 	closed  bool
 }
 
-// Everything a Server is but a Lister.
-var _ interface {
-	llm.Model
-	llm.Streamer
-	llm.FIMer
-	llm.Namer
-} = (*Model)(nil)
+var _ llm.StandIn = (*Model)(nil)
 
 // New returns m behind a circuit breaker.
 func New(m llm.Model, o Options) *Model {

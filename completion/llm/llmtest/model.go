@@ -26,13 +26,7 @@ type Model struct {
 	canceled int
 }
 
-// Everything a Server is but a Lister.
-var _ interface {
-	llm.Model
-	llm.Streamer
-	llm.FIMer
-	llm.Namer
-} = (*Model)(nil)
+var _ llm.StandIn = (*Model)(nil)
 
 // Complete records req and answers it.
 func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {

@@ -291,28 +291,36 @@ const (
 	epLlamaHealth
 )
 
+// nativeEndpoints are Ollama's and llama.cpp's paths, at the root.
+var nativeEndpoints = map[string]endpoint{
+	"/api/generate": epOllamaGenerate,
+	"/api/chat":     epOllamaChat,
+	"/api/tags":     epOllamaTags,
+	"/infill":       epLlamaInfill,
+	"/completion":   epLlamaCompletion,
+	"/health":       epLlamaHealth,
+}
+
+// openAIEndpoints are the OpenAI-style paths, below any base path ("/v1"),
+// in the order they are tried: "/completions" ends the other two.
+var openAIEndpoints = []struct {
+	suffix string
+	ep     endpoint
+}{
+	{"/chat/completions", epOpenAIChat},
+	{"/fim/completions", epMistralFIM},
+	{"/completions", epOpenAICompletion},
+	{"/models", epOpenAIModels},
+}
+
 func endpointOf(path string) endpoint {
-	switch {
-	case path == "/api/generate":
-		return epOllamaGenerate
-	case path == "/api/chat":
-		return epOllamaChat
-	case path == "/api/tags":
-		return epOllamaTags
-	case path == "/infill":
-		return epLlamaInfill
-	case path == "/completion":
-		return epLlamaCompletion
-	case path == "/health":
-		return epLlamaHealth
-	case strings.HasSuffix(path, "/chat/completions"):
-		return epOpenAIChat
-	case strings.HasSuffix(path, "/fim/completions"):
-		return epMistralFIM
-	case strings.HasSuffix(path, "/completions"):
-		return epOpenAICompletion
-	case strings.HasSuffix(path, "/models"):
-		return epOpenAIModels
+	if ep, ok := nativeEndpoints[path]; ok {
+		return ep
+	}
+	for _, e := range openAIEndpoints {
+		if strings.HasSuffix(path, e.suffix) {
+			return e.ep
+		}
 	}
 	return epUnknown
 }

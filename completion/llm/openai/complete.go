@@ -25,16 +25,7 @@ func (c *Client) completion(ctx context.Context, model string, req *llm.Request,
 	if req.Mode == llm.ModeFIM {
 		cr.Suffix = req.Suffix
 	}
-	ctx, ex := withExchange(ctx)
-	if yield == nil {
-		r, err := c.api.CreateCompletion(ctx, cr)
-		return c.answer(ctx, ex, completionChunk(r), err)
-	}
-	st, err := c.api.CreateCompletionStream(ctx, cr)
-	if err != nil {
-		return nil, c.mapError(ctx, ex, err)
-	}
-	return read(ctx, c, ex, st, completionChunk, yield)
+	return send(ctx, c, cr, yield, c.api.CreateCompletion, completionChunk, c.api.CreateCompletionStream, completionChunk)
 }
 
 // chat calls /chat/completions.
@@ -54,16 +45,26 @@ func (c *Client) chat(ctx context.Context, model string, req *llm.Request, yield
 		// max_tokens and any sampling setting for it.
 		cr.MaxCompletionTokens, cr.MaxTokens, cr.Temperature, cr.N = cr.MaxTokens, 0, 0, 0
 	}
+	return send(ctx, c, cr, yield, c.api.CreateChatCompletion, chatChunk, c.api.CreateChatCompletionStream, deltaChunk)
+}
+
+// send sends the request cr through go-openai: whole by create, its answer
+// turned into a wire.Chunk by whole, when yield is nil; else streamed by
+// open and gathered by read, each event turned by part. Errors are mapped
+// to the llm sentinels.
+func send[Q, R, E any, S stream[E]](ctx context.Context, c *Client, cr Q, yield func(string) bool,
+	create func(context.Context, Q) (R, error), whole func(R) wire.Chunk,
+	open func(context.Context, Q) (S, error), part func(E) wire.Chunk) (*llm.Response, error) {
 	ctx, ex := withExchange(ctx)
 	if yield == nil {
-		r, err := c.api.CreateChatCompletion(ctx, cr)
-		return c.answer(ctx, ex, chatChunk(r), err)
+		r, err := create(ctx, cr)
+		return c.answer(ctx, ex, whole(r), err)
 	}
-	st, err := c.api.CreateChatCompletionStream(ctx, cr)
+	st, err := open(ctx, cr)
 	if err != nil {
 		return nil, c.mapError(ctx, ex, err)
 	}
-	return read(ctx, c, ex, st, deltaChunk, yield)
+	return read(ctx, c, ex, st, part, yield)
 }
 
 // answer returns a whole answer, or err mapped to the llm sentinels.

@@ -3,7 +3,6 @@ package rewrite
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -42,12 +41,12 @@ func loadScenario(t testing.TB, file string) *scenario {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := &scenario{ar: ar, settings: map[string]string{}}
-	for _, line := range strings.Split(string(ar.Comment), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok {
-			sc.settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
+	return scenarioOf(t, ar)
+}
+
+func scenarioOf(t testing.TB, ar *txtar.Archive) *scenario {
+	t.Helper()
+	sc := &scenario{ar: ar, settings: golden.Settings(ar)}
 	path := sc.settings["path"]
 	h := nextedit.NewHistory(nextedit.HistoryOptions{})
 	var versions []string
@@ -98,43 +97,37 @@ func testRel(path string) string { return strings.TrimPrefix(path, "/w/") }
 // the request it sends must be the golden prompt, and the edits it makes
 // of the answer the golden edits.
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.txtar")
-	if len(files) == 0 {
-		t.Fatal("no golden files")
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			sc := loadScenario(t, file)
-			finish := sc.settings["finish"]
-			m := &llmtest.Model{Name: sc.settings["model"], Text: sc.answer}
-			var model llm.Model = m
-			if finish != "" {
-				model = finishModel{m, finish}
+	golden.Run(t, "testdata/*.txtar", func(t *testing.T, file string, ar *txtar.Archive) {
+		sc := scenarioOf(t, ar)
+		finish := sc.settings["finish"]
+		m := &llmtest.Model{Name: sc.settings["model"], Text: sc.answer}
+		var model llm.Model = m
+		if finish != "" {
+			model = finishModel{m, finish}
+		}
+		p := New(Options{Model: model, ModelName: sc.settings["model"], Format: sc.settings["format"], SyntaxCheck: true, Rel: testRel,
+			Retriever: retrieverFunc(func(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
+				return retrieve.Bundle{Snippets: sc.bundle}, nil
+			})})
+		edits, err := p.Predict(context.Background(), sc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := m.Calls()
+		if len(calls) != 1 {
+			t.Fatalf("%d model calls, want 1", len(calls))
+		}
+		got := map[string]string{"prompt": renderRequest(&calls[0]), "edits": renderEdits(sc.in.Text, edits)}
+		if secret := sc.settings["secret"]; secret != "" && strings.Contains(got["prompt"], secret) {
+			t.Errorf("the prompt holds the secret %q", secret)
+		}
+		for k, v := range got {
+			if !strings.HasSuffix(v, "\n") {
+				got[k] = v + "\n"
 			}
-			p := New(Options{Model: model, ModelName: sc.settings["model"], Format: sc.settings["format"], SyntaxCheck: true, Rel: testRel,
-				Retriever: retrieverFunc(func(ctx context.Context, req retrieve.Request) (retrieve.Bundle, error) {
-					return retrieve.Bundle{Snippets: sc.bundle}, nil
-				})})
-			edits, err := p.Predict(context.Background(), sc.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			calls := m.Calls()
-			if len(calls) != 1 {
-				t.Fatalf("%d model calls, want 1", len(calls))
-			}
-			got := map[string]string{"prompt": renderRequest(&calls[0]), "edits": renderEdits(sc.in.Text, edits)}
-			if secret := sc.settings["secret"]; secret != "" && strings.Contains(got["prompt"], secret) {
-				t.Errorf("the prompt holds the secret %q", secret)
-			}
-			for k, v := range got {
-				if !strings.HasSuffix(v, "\n") {
-					got[k] = v + "\n"
-				}
-			}
-			golden.Check(t, file, sc.ar, got, "prompt", "edits")
-		})
-	}
+		}
+		golden.Check(t, file, sc.ar, got, "prompt", "edits")
+	})
 }
 
 // finishModel answers as its Model does, with another finish reason.
