@@ -118,6 +118,7 @@ func BenchmarkFirstRequestAfterOpen(b *testing.B) {
 	e := warmSession(b, root, false)
 	rng := rand.New(rand.NewPCG(3, 4))
 	var first, edit []time.Duration
+	traced := slowTraces(b)
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -127,9 +128,11 @@ func BenchmarkFirstRequestAfterOpen(b *testing.B) {
 		d, _ := inlineItems(b, e, path, sites[0])
 		first = append(first, d-loadModelDelay)
 		b.StopTimer()
+		traced("first", d-loadModelDelay)
 		e.Replace(path, sites[1].doc)
 		d, _ = inlineItems(b, e, path, sites[1])
 		edit = append(edit, d-loadModelDelay)
+		traced("edit", d-loadModelDelay)
 		e.Close(path)
 		b.StartTimer()
 	}
@@ -153,6 +156,7 @@ func BenchmarkEmbeddedOverhead(b *testing.B) {
 	w := &fileWalk{e: e, rng: rand.New(rand.NewPCG(1, 2)), files: files, n: 11}
 	var first, edit []time.Duration
 	exact, asked := 0, 0
+	traced := slowTraces(b)
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -163,6 +167,7 @@ func BenchmarkEmbeddedOverhead(b *testing.B) {
 			d, items := inlineItems(b, e, path, s)
 			b.StopTimer()
 			first = append(first, d)
+			traced("first", d)
 			if lineExact(s, items) {
 				exact++
 			}
@@ -174,6 +179,7 @@ func BenchmarkEmbeddedOverhead(b *testing.B) {
 		d, items := inlineItems(b, e, path, s)
 		b.StopTimer()
 		edit = append(edit, d)
+		traced("edit", d)
 		if lineExact(s, items) {
 			exact++
 		}

@@ -131,8 +131,8 @@ func (p *indexProgress) note(done, total int) {
 }
 
 // prepare has the embedded model build its directory and file levels for
-// a document when it is first opened, in the background (giving way to
-// requests), so that the completions in it have them.
+// a document when it is first opened, in the background (leaving requests
+// a core), so that the completions in it have them.
 func (s *Session) prepare(e workspace.Event) {
 	if !e.Open {
 		return

@@ -25,13 +25,8 @@ import (
 // bytes per token while it works (15 with two goroutines). Tokens and
 // stream ends together must number fewer than 1<<32.
 //
-// pause, unless nil, is called between two pieces of the work (a group of
-// n-grams, a part of the streams): a build in the background gives way
-// there to the requests in flight (Options.Pause). Such a build also
-// leaves a core free: the Go scheduler has no priorities, and a
-// request's goroutines that find every core taken by the build's wait
-// for its time slices to end.
-func buildTable(order int, streams [][]uint32, pause func()) *table {
+// p says how the build shares the machine with requests.
+func buildTable(order int, streams [][]uint32, p pace) *table {
 	n := 0
 	for _, s := range streams {
 		n += len(s)
@@ -39,11 +34,25 @@ func buildTable(order int, streams [][]uint32, pause func()) *table {
 	workers := 1
 	if n >= parallelMin {
 		workers = runtime.GOMAXPROCS(0)
-		if pause != nil {
+		if p.aside {
 			workers = max(1, workers-1)
 		}
 	}
-	return buildTableP(order, streams, crew{workers: workers, pause: pause})
+	return buildTableP(order, streams, crew{workers: workers, pause: p.pause})
+}
+
+// A pace says how a table build shares the machine with requests. The
+// zero pace is a build a request waits for: every core, no pause.
+type pace struct {
+	// aside: the build runs beside requests (a level a document will
+	// want, the project level) and leaves them a core. The Go scheduler
+	// has no priorities: a request's goroutines that find every core taken
+	// by a build wait for its time slices to end.
+	aside bool
+	// pause, unless nil, is called between two pieces of the work (a
+	// group of n-grams, a part of the streams): background work gives way
+	// there to the requests in flight (Options.Pause).
+	pause func()
 }
 
 // buildTableP is buildTable with the given crew, whatever the size of the

@@ -189,7 +189,7 @@ var bulkCases = []struct {
 }
 
 // buildNow is buildTable as a request calls it: nothing to pause for.
-func buildNow(order int, streams [][]uint32) *table { return buildTable(order, streams, nil) }
+func buildNow(order int, streams [][]uint32) *table { return buildTable(order, streams, pace{}) }
 
 func TestBulkRandom(t *testing.T) {
 	for _, tc := range bulkCases {

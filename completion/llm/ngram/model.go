@@ -24,11 +24,12 @@ type Options struct {
 	// MaxTokens bounds one generated completion. Zero means 32.
 	MaxTokens int
 	// Pause, if set, is called by the work the model does in the
-	// background (the project levels Flush counts, the levels built for a
-	// request that goes on without them, those PrepareSoon builds) between
-	// two pieces of it, and holds it back while it has not returned: a
-	// language server passes its background gate, so that the CPU goes to
-	// the requests in flight. It must return once the model is closed.
+	// background (the project levels Flush counts) between two pieces of
+	// it, and holds it back while it has not returned: a language server
+	// passes its background gate, so that the CPU goes to the requests in
+	// flight. It must return once the model is closed. The levels of the
+	// documents in use (PrepareSoon's, those a request went on without)
+	// do not pause: they leave requests a core instead.
 	Pause func()
 }
 
@@ -350,8 +351,7 @@ func (m *Model) Prepare(language, path string) {
 // PrepareSoon starts building the directory and file levels of the
 // document at path in the background, when they are not cached, and
 // returns: for a document just opened, so that the requests that follow
-// have them. The builds give way to requests (Options.Pause); Close
-// waits for them.
+// have them. The builds leave requests a core; Close waits for them.
 func (m *Model) PrepareSoon(language, path string) {
 	lang := syntax.Detect(language, path)
 	if lang == nil {
@@ -387,7 +387,7 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		return nil
 	}
 	if wait {
-		t = buildTable(m.localOrder(), toks, nil)
+		t = buildTable(m.localOrder(), toks, pace{})
 		m.cacheMu.Lock()
 		c.put(key, t)
 		m.cacheMu.Unlock()
@@ -401,7 +401,9 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	m.building[key] = true
 	gen := m.changed[key]
 	m.work.Go(func() {
-		t := buildTable(m.localOrder(), toks, m.opts.Pause)
+		// The level of a document in use: beside the requests, not
+		// behind them (a request that goes on without it answers worse).
+		t := buildTable(m.localOrder(), toks, pace{aside: true})
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
 		delete(m.building, key)

@@ -160,7 +160,7 @@ func buildProject(order int, files map[string]*fileTokens, pause func()) *table 
 	for _, f := range files {
 		streams = append(streams, f.projectToks())
 	}
-	return buildTable(order, streams, pause)
+	return buildTable(order, streams, pace{aside: true, pause: pause})
 }
 
 // projectTable returns the project level of lang, or nil, starting a flush

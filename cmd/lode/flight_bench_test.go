@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/trace"
+	"testing"
+	"time"
+)
+
+// slowTraces returns a function that writes the last seconds of the
+// process's execution trace to LODE_BENCH_TRACES (a folder) when a
+// request took over LODE_BENCH_SLOW (a duration, default 50ms), at most
+// 8 times: how the tail of a benchmark is diagnosed (go tool trace, or
+// -pprof=sched on the file). Unset, it does nothing.
+func slowTraces(b *testing.B) func(kind string, d time.Duration) {
+	dir := os.Getenv("LODE_BENCH_TRACES")
+	if dir == "" {
+		return func(string, time.Duration) {}
+	}
+	slow := 50 * time.Millisecond
+	if v, err := time.ParseDuration(os.Getenv("LODE_BENCH_SLOW")); err == nil {
+		slow = v
+	}
+	fr := trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: 2 * time.Second})
+	if err := fr.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(fr.Stop)
+	n := 0
+	return func(kind string, d time.Duration) {
+		if d < slow || n >= 8 {
+			return
+		}
+		n++
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%dms.trace", b.Name(), kind, n, d.Milliseconds())))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := fr.WriteTo(f); err != nil {
+			b.Log(err)
+		}
+	}
+}
