@@ -38,7 +38,11 @@ func buildTable(order int, streams [][]uint32, p pace) *table {
 			workers = max(1, workers-1)
 		}
 	}
-	return buildTableP(order, streams, crew{workers: workers, pause: p.pause})
+	t := buildTableP(order, streams, crew{workers: workers, pause: p.pause})
+	// Every prediction starts at the root: its ranking is made with the
+	// table, beside the requests, rather than by the first request.
+	t.ranked(0)
+	return t
 }
 
 // A pace says how a table build shares the machine with requests. The

@@ -283,6 +283,49 @@ func sortByCount(t *table, ids []uint32) {
 	})
 }
 
+// before reports whether node a comes before node b in sortByCount's
+// order.
+func before(t *table, a, b uint32) bool {
+	if ca, cb := t.at(a).count, t.at(b).count; ca != cb {
+		return ca > cb
+	}
+	return t.at(a).tok < t.at(b).tok
+}
+
+// selectTop moves the first k of ids in sortByCount's order to ids[:k],
+// in no particular order, in time linear in len(ids) on average (a
+// quickselect). ids are distinct children of one node: no two are equal
+// in that order.
+func selectTop(t *table, ids []uint32, k int) {
+	lo, hi := 0, len(ids)
+	for hi-lo > 1 && k > lo && k < hi {
+		p := ids[lo+(hi-lo)/2]
+		// [lo, i) come before p, [i, n) is p, [n, hi) come after.
+		i, j, n := lo, lo, hi
+		for j < n {
+			switch {
+			case before(t, ids[j], p):
+				ids[i], ids[j] = ids[j], ids[i]
+				i++
+				j++
+			case before(t, p, ids[j]):
+				n--
+				ids[j], ids[n] = ids[n], ids[j]
+			default:
+				j++
+			}
+		}
+		switch {
+		case k <= i:
+			hi = i
+		case k >= n:
+			lo = n
+		default:
+			return
+		}
+	}
+}
+
 // ranked returns the most frequent children of node (topRoot for the root,
 // topKids for others), from a cache refreshed when the node's count has
 // grown by a quarter since it was computed.
@@ -299,14 +342,17 @@ func (t *table) ranked(node uint32) []uint32 {
 			ids = append(ids, id)
 		}
 	}
-	sortByCount(t, ids)
 	size := topKids
 	if node == 0 {
 		size = topRoot
 	}
 	if len(ids) > size {
+		// A project's root has hundreds of thousands of children: select
+		// the first, then sort only them.
+		selectTop(t, ids, size)
 		ids = slices.Clip(ids[:size])
 	}
+	sortByCount(t, ids)
 	if t.tops == nil {
 		t.tops = map[uint32]*ranking{}
 	}
