@@ -56,19 +56,28 @@ func closing(stack []byte) string {
 }
 
 // treeBrackets returns the brackets of t's source in [start, end), outside
-// strings and comments, in order.
-func treeBrackets(t *syntax.Tree, start, end int) []byte {
+// strings and comments, in order. It reads the leaves a piece of the
+// source at a time and gives up (ok false) once stop says so.
+func treeBrackets(t *syntax.Tree, start, end int, stop func() bool) (brackets []byte, ok bool) {
+	const piece = 16 << 10
 	var out []byte
 	src := t.Source()
-	t.Leaves(start, end, func(l syntax.Leaf) bool {
-		if l.Class == syntax.ClassPunct && l.End-l.Start == 1 && l.Start >= start && l.End <= end {
-			if b := src[l.Start]; isOpener(b) || isCloser(b) {
-				out = append(out, b)
-			}
+	for lo := start; lo < end; lo += piece {
+		if stop() {
+			return nil, false
 		}
-		return true
-	})
-	return out
+		hi := min(lo+piece, end)
+		t.Leaves(lo, hi, func(l syntax.Leaf) bool {
+			// A bracket is one byte: it stands in exactly one piece.
+			if l.Class == syntax.ClassPunct && l.End-l.Start == 1 && l.Start >= lo && l.End <= hi {
+				if b := src[l.Start]; isOpener(b) || isCloser(b) {
+					out = append(out, b)
+				}
+			}
+			return true
+		})
+	}
+	return out, true
 }
 
 // textBrackets returns the brackets of s, a completion in lang, outside

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/completion/postprocess"
 	"github.com/lode-ls/lode/context/syntax"
@@ -31,6 +32,10 @@ type checker struct {
 	closedMu  sync.Mutex
 	closed    *closedDoc // nil until closeOnce ran, or when parsing failed
 	closing   bool       // close ran: a closed document made later is dropped
+	// dropped is closing, read without the lock by the closed document's
+	// making, which stops (a request superseded in a burst of edits no
+	// longer costs a walk of the whole document).
+	dropped atomic.Bool
 }
 
 // closedDoc is the checker's document with the brackets still open at its
@@ -137,6 +142,7 @@ func (c *checker) close() {
 	// is done (a request answered from the cache does not wait for it).
 	c.closedMu.Lock()
 	c.closing = true
+	c.dropped.Store(true)
 	if c.closed != nil && c.closed.owned {
 		c.closed.tree.Close()
 	}
@@ -200,8 +206,15 @@ func (c *checker) closedDoc(ctx context.Context) *closedDoc {
 		if dropped {
 			return
 		}
-		before := push(nil, treeBrackets(t, 0, c.off))
-		after := treeBrackets(t, c.off, len(c.doc))
+		beforeAll, ok := treeBrackets(t, 0, c.off, c.dropped.Load)
+		if !ok {
+			return
+		}
+		after, ok := treeBrackets(t, c.off, len(c.doc), c.dropped.Load)
+		if !ok {
+			return
+		}
+		before := push(nil, beforeAll)
 		open := push(append([]byte(nil), before...), after)
 		end := closing(open)
 		cd := &closedDoc{tree: t, src: c.doc, before: before, after: after, open: len(open), rest: c.doc[c.off:]}
