@@ -206,6 +206,7 @@ func New(opts Options) *Server {
 		ws:       opts.Workspace,
 		level:    new(slog.LevelVar),
 		ready:    make(chan struct{}),
+		status:   status{kick: make(chan struct{}, 1)},
 		exited:   make(chan struct{}),
 		problems: make(map[string]bool),
 		work:     make(map[string]*work),
@@ -235,6 +236,9 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) int {
 	defer s.endReplied() // the marks of answers never written
 	s.conn = jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lode.Codec{}))
 	s.client = protocol.ClientDispatcher(s.conn)
+	var sender sync.WaitGroup
+	sender.Go(func() { s.statusLoop(ctx) })
+	defer sender.Wait()
 	s.conn.Go(ctx, lode.Chain(s.dispatch, lode.ChainOptions{
 		Inline:  inline,
 		Capture: s.capture,

@@ -41,10 +41,9 @@ type status struct {
 	indexing    *lode.IndexingProgress
 	modelKey    string // the model the derived state is about
 
-	// sendMu orders the notifications as their states were computed: it
-	// only serializes the writes of lode/status.
-	sendMu sync.Mutex
-	sent   *lode.StatusParams
+	// kick wakes the sender (statusLoop), which alone reads sent.
+	kick chan struct{}
+	sent *lode.StatusParams
 }
 
 // statusParams computes the notification's params from the configuration,
@@ -94,27 +93,40 @@ func (s *Server) statusParams() lode.StatusParams {
 	return p
 }
 
-// publishStatus sends lode/status when it differs from the last one sent.
+// publishStatus has lode/status sent, when it differs from the last one
+// sent, by the sender (statusLoop): a request never waits for the
+// notification to be written, and a burst of changes (requests in a burst
+// of edits, each counted in flight and out) is sent as its latest state.
 // Nothing is sent before the client has sent initialized.
-func (s *Server) publishStatus(ctx context.Context) {
+func (s *Server) publishStatus(context.Context) {
 	select {
 	case <-s.ready:
 	default:
 		return
 	}
-	if s.conn == nil {
-		return
+	select {
+	case s.status.kick <- struct{}{}:
+	default: // the sender is kicked already: it will read the latest state
 	}
+}
+
+// statusLoop sends lode/status when kicked, until ctx is done.
+func (s *Server) statusLoop(ctx context.Context) {
 	st := &s.status
-	st.sendMu.Lock()
-	defer st.sendMu.Unlock()
-	p := s.statusParams()
-	if st.sent != nil && sameStatus(*st.sent, p) {
-		return
-	}
-	st.sent = &p
-	if err := s.conn.Notify(context.WithoutCancel(ctx), lode.MethodStatus, &p); err != nil {
-		s.opts.Logger.Debug("lode/status failed", "err", err)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-st.kick:
+		}
+		p := s.statusParams()
+		if st.sent != nil && sameStatus(*st.sent, p) {
+			continue
+		}
+		st.sent = &p
+		if err := s.conn.Notify(ctx, lode.MethodStatus, &p); err != nil {
+			s.opts.Logger.Debug("lode/status failed", "err", err)
+		}
 	}
 }
 
