@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,10 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/lode-ls/lode/completion/llm"
-	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -39,33 +34,23 @@ const exitTable = `Exit status (every command):
 	   still print that answer
 `
 
-// errInput marks an input lode refuses before doing any work: the
-// command exits exitUsage and the server ignores the file.
-var errInput = errors.New("input refused")
-
-// inputError returns an error wrapping errInput.
-func inputError(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errInput}, args...)...)
-}
-
 // exitOf maps an error to the exit code of the table.
 func exitOf(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
+	case errors.Is(err, session.ErrInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
 		return exitUsage
-	case modelFault(err):
+	case session.ModelFault(err):
 		return exitUnavailable
 	}
 	return exitFailed
 }
 
-// modelFault reports whether err says the model gave no usable answer.
-func modelFault(err error) bool {
-	return errors.Is(err, llm.ErrUnavailable) || errors.Is(err, llm.ErrRateLimited) ||
-		errors.Is(err, llm.ErrUnauthorized) || errors.Is(err, llm.ErrUnknownModel) ||
-		errors.Is(err, llm.ErrBadResponse) || errors.Is(err, context.DeadlineExceeded)
+// printDown prints the message that a model failed (Session.DownMessage)
+// as command name's.
+func printDown(stderr io.Writer, name, msg string) {
+	fmt.Fprintln(stderr, strings.Replace(msg, "lode: ", "lode "+name+": ", 1))
 }
 
 // printErr prints err as "lode NAME: message" on stderr, with one prefix
@@ -78,7 +63,7 @@ func printErr(stderr io.Writer, name string, err error) {
 // message is err's text without the prefixes printErr adds itself.
 func message(name string, err error) string {
 	msg := err.Error()
-	for _, p := range []string{errInput.Error() + ": ", "lode " + name + ": ", name + ": "} {
+	for _, p := range []string{session.ErrInput.Error() + ": ", "lode " + name + ": ", name + ": "} {
 		for strings.HasPrefix(msg, p) {
 			msg = strings.TrimPrefix(msg, p)
 		}
@@ -195,57 +180,6 @@ func terminal(w io.Writer) io.Writer {
 		return w
 	}
 	return nil
-}
-
-// readSource reads a source file for a command, refusing what must never
-// reach a prompt: a file larger than maxSize (when positive), a binary
-// file (a NUL byte, or more than 1 in 20 bytes not UTF-8), and, when
-// needLanguage, a file in a language lode does not parse.
-func readSource(path string, maxSize int, needLanguage bool) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, inputError("%s is a directory", path)
-	}
-	if maxSize > 0 && fi.Size() > int64(maxSize) {
-		return nil, inputError("%s is larger than context.max_file_size (%d > %d bytes)", path, fi.Size(), maxSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if binary(data) {
-		return nil, inputError("%s is a binary file", path)
-	}
-	if needLanguage && syntax.Detect("", path) == nil {
-		var names []string
-		for _, l := range syntax.Languages() {
-			names = append(names, l.Name)
-		}
-		return nil, inputError("%s: unsupported language (lode parses %s)", path, strings.Join(names, ", "))
-	}
-	return data, nil
-}
-
-// binary reports whether data looks like a binary file: a NUL byte in the
-// first 8 KiB, or more than 5% of it not valid UTF-8.
-func binary(data []byte) bool {
-	head := data[:min(len(data), 8192)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
-	}
-	bad := 0
-	for i := 0; i < len(head); {
-		r, n := utf8.DecodeRune(head[i:])
-		// A rune cut by the end of head is not counted against it.
-		if r == utf8.RuneError && n == 1 && (len(head) == len(data) || i < len(head)-utf8.UTFMax) {
-			bad++
-		}
-		i += n
-	}
-	return bad*20 > len(head)
 }
 
 // writeJSON prints v as indented JSON on w.

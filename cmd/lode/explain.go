@@ -15,7 +15,6 @@ import (
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/health"
-	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -48,7 +47,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !printProblems("explain", problems, stderr) {
 		return exitUsage
 	}
-	content, err := readSource(abs, 0, true) // over context.max_file_size: read in a window (session.ExplainTarget)
+	content, err := session.ReadSource(abs, 0, true) // over context.max_file_size: read in a window (Session.ExplainAt)
 	if err != nil {
 		printErr(stderr, "explain", err)
 		return exitOf(err)
@@ -57,12 +56,11 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "lode explain: nothing to explain: %s is empty\n", loc.path)
 		return exitFailed
 	}
-	t, err := loc.target(abs, string(content))
+	t, err := s.ExplainAt(abs, string(content), loc.line, loc.col, loc.endLine)
 	if err != nil {
 		printErr(stderr, "explain", err)
 		return exitUsage
 	}
-	t = s.ExplainTarget(t)
 	e := s.Explainer()
 	if *structural {
 		e = s.Structural()
@@ -110,9 +108,10 @@ func explainTo(ctx context.Context, e *explain.Explainer, t explain.Target, time
 	case errors.Is(err, explain.ErrNothing):
 		fmt.Fprintf(out.stderr, "lode explain: nothing to explain at %s: no function or type there; give a line range (FILE:START-END)\n", out.where)
 		return exitFailed
-	case err != nil && modelFault(err):
+	case err != nil && session.ModelFault(err):
 		code, modelErr = exitUnavailable, health.Message(health.Status{State: health.Down, Err: err}, out.advice)
-		fmt.Fprintf(out.stderr, "%s\nlode explain: explaining structurally\n", strings.Replace(modelErr, "lode: ", "lode explain: ", 1))
+		printDown(out.stderr, "explain", modelErr)
+		fmt.Fprintln(out.stderr, "lode explain: explaining structurally")
 		if ex, err = e.Fallback(context.WithoutCancel(ctx), t, fmt.Sprintf("The model failed (%v)", err)); err != nil {
 			printErr(out.stderr, "explain", err)
 			return exitFailed
@@ -155,40 +154,6 @@ func parseLocation(arg string) (location, error) {
 		return l, fmt.Errorf("bad location %q: lines and columns start at 1, START-END must not decrease", arg)
 	}
 	return l, nil
-}
-
-// target converts the location to an explain.Target over content.
-func (l location) target(path, content string) (explain.Target, error) {
-	t := explain.Target{Path: path, Content: content}
-	if l.line == 0 {
-		return t, nil
-	}
-	doc := text.New(content)
-	if l.line > doc.LineCount() || l.endLine > doc.LineCount() {
-		return t, inputError("line %d out of range (1-%d)", max(l.line, l.endLine), doc.LineCount())
-	}
-	switch {
-	case l.endLine > 0:
-		t.Start, t.End = doc.LineStart(l.line-1), doc.LineEnd(l.endLine-1)
-	case l.col > 0:
-		off, err := doc.Offset(text.Position{Line: l.line - 1, Character: l.col - 1}, text.UTF8)
-		if err != nil {
-			return t, err
-		}
-		t.Start, t.End = off, off
-	default:
-		line := doc.Line(l.line - 1)
-		off := doc.LineStart(l.line-1) + len(line) - len(trimLeftSpace(line))
-		t.Start, t.End = off, off
-	}
-	return t, nil
-}
-
-func trimLeftSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	return s
 }
 
 // printProblems prints the configuration's problems: a bad setting keeps

@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/lode-ls/lode/internal/eval"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runIndex implements `lode index [DIR]`: index a directory as the server
@@ -35,7 +36,7 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		printErr(stderr, "index", err)
 		return exitUsage
 	} else if !fi.IsDir() {
-		printErr(stderr, "index", inputError("%s is not a directory", o.Dir))
+		printErr(stderr, "index", session.InputError("%s is not a directory", o.Dir))
 		return exitUsage
 	}
 	text := stdout
