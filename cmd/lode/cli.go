@@ -60,6 +60,13 @@ func printErr(stderr io.Writer, name string, err error) {
 	fmt.Fprintf(stderr, "lode %s: %s\n", name, message(name, err))
 }
 
+// fail prints err as printErr does and returns code, the command's exit
+// code.
+func fail(stderr io.Writer, name string, err error, code int) int {
+	printErr(stderr, name, err)
+	return code
+}
+
 // message is err's text without the prefixes printErr adds itself.
 func message(name string, err error) string {
 	msg := err.Error()
@@ -80,6 +87,21 @@ func usageError(stderr io.Writer, name, format string, args ...any) int {
 	}
 	fmt.Fprintf(stderr, "lode %s: %s\n%s\n", name, fmt.Sprintf(format, args...), hint)
 	return exitUsage
+}
+
+// printProblems prints the configuration's problems: a bad setting keeps
+// the value below it and is only a warning, except an unknown provider,
+// which would silently put another model in its place. It reports
+// whether the command may go on (else it exits exitUsage).
+func printProblems(name string, problems []config.Problem, stderr io.Writer) (ok bool) {
+	ok = true
+	for _, p := range problems {
+		printErr(stderr, name, p)
+		if p.Key == "provider" || strings.HasSuffix(p.Key, ".provider") {
+			ok = false
+		}
+	}
+	return ok
 }
 
 // isHelp reports whether arg asks for help.
@@ -117,6 +139,26 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (rest 
 		return nil, usageError(stderr, fs.Name(), "%v", err), false
 	}
 	return rest, exitOK, true
+}
+
+// parseInterleaved parses flags that may come after positional arguments
+// (`lode suggest file.go -m "..."`) and returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
 }
 
 // flags is the flag set of one command and the shape of its arguments.

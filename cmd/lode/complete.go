@@ -38,8 +38,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitUsage
+		return fail(stderr, "complete", err, exitUsage)
 	}
 	root := session.Root(path)
 	// Errors only: the breaker's one message says what the engine's
@@ -68,8 +67,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		downMsg = *p
 	}
 	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitOf(err)
+		return fail(stderr, "complete", err, exitOf(err))
 	}
 	res := fc.Result
 	if *asJSON {
@@ -177,8 +175,7 @@ func printCompletion(stdout, stderr io.Writer, res completion.Result, down strin
 	case len(res.Items) > 0:
 		return exitOK
 	case res.Err != nil:
-		printErr(stderr, "complete", res.Err)
-		return exitFailed
+		return fail(stderr, "complete", res.Err, exitFailed)
 	}
 	fmt.Fprintf(stderr, "lode complete: no completion: %s\n", reason)
 	return exitFailed

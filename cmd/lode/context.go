@@ -35,8 +35,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		printErr(stderr, "context", err)
-		return exitUsage
+		return fail(stderr, "context", err, exitUsage)
 	}
 	if *root == "" {
 		*root = session.Root(path)
@@ -57,8 +56,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	if err != nil {
-		printErr(stderr, "context", err)
-		return exitOf(err)
+		return fail(stderr, "context", err, exitOf(err))
 	}
 	if *asJSON {
 		if err := writeJSON(stdout, b); err != nil {

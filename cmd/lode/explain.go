@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -34,13 +33,11 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	loc, err := parseLocation(rest[0])
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	abs, err := filepath.Abs(loc.path)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: session.Root(abs), NoLearn: true})
 	defer s.Close()
@@ -49,8 +46,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	content, err := session.ReadSource(abs, 0, true) // over context.max_file_size: read in a window (Session.ExplainAt)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitOf(err)
+		return fail(stderr, "explain", err, exitOf(err))
 	}
 	if len(bytes.TrimSpace(content)) == 0 {
 		fmt.Fprintf(stderr, "lode explain: nothing to explain: %s is empty\n", loc.path)
@@ -58,15 +54,13 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	t, err := s.ExplainAt(abs, string(content), loc.line, loc.col, loc.endLine)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	e := s.Explainer()
 	if *structural {
 		e = s.Structural()
 	} else if _, err := s.ChatModel(); err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	if err := s.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode explain: %v; going without project context\n", err)
@@ -113,12 +107,10 @@ func explainTo(ctx context.Context, e *explain.Explainer, t explain.Target, time
 		printDown(out.stderr, "explain", modelErr)
 		fmt.Fprintln(out.stderr, "lode explain: explaining structurally")
 		if ex, err = e.Fallback(context.WithoutCancel(ctx), t, fmt.Sprintf("The model failed (%v)", err)); err != nil {
-			printErr(out.stderr, "explain", err)
-			return exitFailed
+			return fail(out.stderr, "explain", err, exitFailed)
 		}
 	case err != nil:
-		printErr(out.stderr, "explain", err)
-		return exitOf(err)
+		return fail(out.stderr, "explain", err, exitOf(err))
 	}
 	if out.json {
 		j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(modelErr, "lode: "), Exit: code}
@@ -154,39 +146,4 @@ func parseLocation(arg string) (location, error) {
 		return l, fmt.Errorf("bad location %q: lines and columns start at 1, START-END must not decrease", arg)
 	}
 	return l, nil
-}
-
-// printProblems prints the configuration's problems: a bad setting keeps
-// the value below it and is only a warning, except an unknown provider,
-// which would silently put another model in its place. It reports
-// whether the command may go on (else it exits exitUsage).
-func printProblems(name string, problems []config.Problem, stderr io.Writer) (ok bool) {
-	ok = true
-	for _, p := range problems {
-		printErr(stderr, name, p)
-		if p.Key == "provider" || strings.HasSuffix(p.Key, ".provider") {
-			ok = false
-		}
-	}
-	return ok
-}
-
-// parseInterleaved parses flags that may come after positional arguments
-// (`lode suggest file.go -m "..."`) and returns the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			return rest, nil
-		}
-		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
-			return append(rest, left...), nil
-		}
-		rest = append(rest, left[0])
-		args = left[1:]
-	}
 }

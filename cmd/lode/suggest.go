@@ -51,8 +51,7 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	model, err := sess.ChatModel()
 	if err != nil {
-		printErr(stderr, "suggest", err)
-		return exitUsage
+		return fail(stderr, "suggest", err, exitUsage)
 	}
 	if model == nil {
 		fmt.Fprintf(stderr, "lode suggest: patches need a chat model; the embedded model only completes code.\n"+
