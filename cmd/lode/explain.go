@@ -10,10 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lode-ls/lode/completion/explain"
-	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -65,16 +63,38 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := s.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode explain: %v; going without project context\n", err)
 	}
-	out := explainOutput{stdout: stdout, stderr: stderr, json: *asJSON, where: rest[0], advice: s.ModelAdvice(config.FeatureExplain)}
-	return explainTo(ctx, e, t, s.Config().Explain.Timeout, out)
+	ex, modelErr, err := s.ExplainOnce(ctx, e, t)
+	code, down := exitOK, ""
+	if modelErr != nil {
+		code, down = exitUnavailable, s.DownMessage(config.FeatureExplain, modelErr)
+		printDown(stderr, "explain", down)
+		fmt.Fprintln(stderr, "lode explain: explaining structurally")
+	}
+	switch {
+	case modelErr == nil && errors.Is(err, explain.ErrNothing):
+		fmt.Fprintf(stderr, "lode explain: nothing to explain at %s: no function or type there; give a line range (FILE:START-END)\n", rest[0])
+		return exitFailed
+	case modelErr != nil && err != nil:
+		return fail(stderr, "explain", err, exitFailed)
+	case err != nil:
+		return fail(stderr, "explain", err, exitOf(err))
+	}
+	printExplanation(stdout, ex, down, code, *asJSON)
+	return code
 }
 
-// explainOutput is where and how lode explain prints.
-type explainOutput struct {
-	stdout, stderr io.Writer
-	json           bool
-	where          string // the location as given
-	advice         health.Advice
+// printExplanation prints an explanation's markdown, or as JSON with the
+// model's failure (down) and the exit code.
+func printExplanation(w io.Writer, ex *explain.Explanation, down string, code int, asJSON bool) {
+	if !asJSON {
+		fmt.Fprint(w, ex.Markdown)
+		return
+	}
+	j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(down, "lode: "), Exit: code}
+	if ex.Subject != nil {
+		j.Title = ex.Subject.Name
+	}
+	writeJSON(w, j)
 }
 
 // explainJSON is the output of lode explain --json.
@@ -85,43 +105,6 @@ type explainJSON struct {
 	Model      string `json:"model,omitempty"`       // the model that wrote it
 	ModelError string `json:"model_error,omitempty"` // why the model did not, when it failed
 	Exit       int    `json:"exit"`
-}
-
-// explainTo explains t within timeout and prints the markdown; a model
-// failure prints the one message naming the setting to fix, then a
-// structural explanation, and exits exitUnavailable.
-func explainTo(ctx context.Context, e *explain.Explainer, t explain.Target, timeout time.Duration, out explainOutput) int {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	ex, err := e.Explain(ctx, t, nil)
-	code, modelErr := exitOK, ""
-	switch {
-	case errors.Is(err, explain.ErrNothing):
-		fmt.Fprintf(out.stderr, "lode explain: nothing to explain at %s: no function or type there; give a line range (FILE:START-END)\n", out.where)
-		return exitFailed
-	case err != nil && session.ModelFault(err):
-		code, modelErr = exitUnavailable, health.Message(health.Status{State: health.Down, Err: err}, out.advice)
-		printDown(out.stderr, "explain", modelErr)
-		fmt.Fprintln(out.stderr, "lode explain: explaining structurally")
-		if ex, err = e.Fallback(context.WithoutCancel(ctx), t, fmt.Sprintf("The model failed (%v)", err)); err != nil {
-			return fail(out.stderr, "explain", err, exitFailed)
-		}
-	case err != nil:
-		return fail(out.stderr, "explain", err, exitOf(err))
-	}
-	if out.json {
-		j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(modelErr, "lode: "), Exit: code}
-		if ex.Subject != nil {
-			j.Title = ex.Subject.Name
-		}
-		writeJSON(out.stdout, j)
-		return code
-	}
-	fmt.Fprint(out.stdout, ex.Markdown)
-	return code
 }
 
 // location is a FILE[:LINE[:COL]|:START-END] argument; lines and columns

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -176,4 +177,23 @@ func (s *Session) ExplainAt(path, content string, line, col, endLine int) (expla
 		t.Start, t.End = off, off
 	}
 	return s.ExplainTarget(t), nil
+}
+
+// ExplainOnce explains t with e (Explainer, or Structural) within
+// explain.timeout, as a command does. When the model fails (ModelFault),
+// the explanation is the structural one, saying why, and modelErr is the
+// model's failure; the fallback's own time is not bounded.
+func (s *Session) ExplainOnce(ctx context.Context, e *explain.Explainer, t explain.Target) (ex *explain.Explanation, modelErr, err error) {
+	mctx := ctx
+	if d := s.Config().Explain.Timeout; d > 0 {
+		var cancel context.CancelFunc
+		mctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	ex, err = e.Explain(mctx, t, nil)
+	if err == nil || !ModelFault(err) {
+		return ex, nil, err
+	}
+	ex, ferr := e.Fallback(context.WithoutCancel(ctx), t, fmt.Sprintf("The model failed (%v)", err))
+	return ex, err, ferr
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/lode-ls/lode/completion"
+	"github.com/lode-ls/lode/completion/explain"
+	"github.com/lode-ls/lode/completion/llm"
+	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/patch"
 )
 
@@ -115,5 +118,29 @@ func TestReadTargetAndPatchContext(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the context of Twice lacks Add's definition, by a relative path: %+v", snips)
+	}
+}
+
+// TestExplainOnce checks a command's explanation: the model's prose, or,
+// when the model fails, the structural explanation saying why, with the
+// model's failure beside it.
+func TestExplainOnce(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	s, _ := commandSession(t, nil, Options{NoIndex: true})
+	cfg := *s.Config()
+	cfg.Provider, cfg.BaseURL, cfg.ModelID = "openai", srv.URL+"/v1", "fake-coder"
+	s.Configure(&cfg)
+	target := explain.Target{Path: "/w/calc.go", Content: calcSrc, Start: 60, End: 60}
+
+	srv.Reply(llmtest.Reply{Text: "Adds, in prose."})
+	ex, modelErr, err := s.ExplainOnce(context.Background(), s.Explainer(), target)
+	if err != nil || modelErr != nil || ex.Structural || !strings.Contains(ex.Markdown, "Adds, in prose.") {
+		t.Fatalf("with the model answering: %+v, model error %v, %v", ex, modelErr, err)
+	}
+	srv.Reply(llmtest.Reply{Status: 401, Error: "invalid api key"})
+	s.Configure(&cfg) // a new engine, without the explanation cached
+	ex, modelErr, err = s.ExplainOnce(context.Background(), s.Explainer(), target)
+	if err != nil || !errors.Is(modelErr, llm.ErrUnauthorized) || !ex.Structural || !strings.Contains(ex.Markdown, "The model failed") {
+		t.Fatalf("with the key refused: %+v, model error %v, %v", ex, modelErr, err)
 	}
 }
