@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,10 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/lode-ls/lode/completion/llm"
-	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -39,33 +34,23 @@ const exitTable = `Exit status (every command):
 	   still print that answer
 `
 
-// errInput marks an input lode refuses before doing any work: the
-// command exits exitUsage and the server ignores the file.
-var errInput = errors.New("input refused")
-
-// inputError returns an error wrapping errInput.
-func inputError(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{errInput}, args...)...)
-}
-
 // exitOf maps an error to the exit code of the table.
 func exitOf(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
+	case errors.Is(err, session.ErrInput), errors.Is(err, os.ErrNotExist), errors.Is(err, os.ErrPermission):
 		return exitUsage
-	case modelFault(err):
+	case session.ModelFault(err):
 		return exitUnavailable
 	}
 	return exitFailed
 }
 
-// modelFault reports whether err says the model gave no usable answer.
-func modelFault(err error) bool {
-	return errors.Is(err, llm.ErrUnavailable) || errors.Is(err, llm.ErrRateLimited) ||
-		errors.Is(err, llm.ErrUnauthorized) || errors.Is(err, llm.ErrUnknownModel) ||
-		errors.Is(err, llm.ErrBadResponse) || errors.Is(err, context.DeadlineExceeded)
+// printDown prints the message that a model failed (Session.DownMessage)
+// as command name's.
+func printDown(stderr io.Writer, name, msg string) {
+	fmt.Fprintln(stderr, strings.Replace(msg, "lode: ", "lode "+name+": ", 1))
 }
 
 // printErr prints err as "lode NAME: message" on stderr, with one prefix
@@ -75,10 +60,17 @@ func printErr(stderr io.Writer, name string, err error) {
 	fmt.Fprintf(stderr, "lode %s: %s\n", name, message(name, err))
 }
 
+// fail prints err as printErr does and returns code, the command's exit
+// code.
+func fail(stderr io.Writer, name string, err error, code int) int {
+	printErr(stderr, name, err)
+	return code
+}
+
 // message is err's text without the prefixes printErr adds itself.
 func message(name string, err error) string {
 	msg := err.Error()
-	for _, p := range []string{errInput.Error() + ": ", "lode " + name + ": ", name + ": "} {
+	for _, p := range []string{session.ErrInput.Error() + ": ", "lode " + name + ": ", name + ": "} {
 		for strings.HasPrefix(msg, p) {
 			msg = strings.TrimPrefix(msg, p)
 		}
@@ -95,6 +87,21 @@ func usageError(stderr io.Writer, name, format string, args ...any) int {
 	}
 	fmt.Fprintf(stderr, "lode %s: %s\n%s\n", name, fmt.Sprintf(format, args...), hint)
 	return exitUsage
+}
+
+// printProblems prints the configuration's problems: a bad setting keeps
+// the value below it and is only a warning, except an unknown provider,
+// which would silently put another model in its place. It reports
+// whether the command may go on (else it exits exitUsage).
+func printProblems(name string, problems []config.Problem, stderr io.Writer) (ok bool) {
+	ok = true
+	for _, p := range problems {
+		printErr(stderr, name, p)
+		if p.Key == "provider" || strings.HasSuffix(p.Key, ".provider") {
+			ok = false
+		}
+	}
+	return ok
 }
 
 // isHelp reports whether arg asks for help.
@@ -132,6 +139,26 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (rest 
 		return nil, usageError(stderr, fs.Name(), "%v", err), false
 	}
 	return rest, exitOK, true
+}
+
+// parseInterleaved parses flags that may come after positional arguments
+// (`lode suggest file.go -m "..."`) and returns the positional ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
 }
 
 // flags is the flag set of one command and the shape of its arguments.
@@ -195,57 +222,6 @@ func terminal(w io.Writer) io.Writer {
 		return w
 	}
 	return nil
-}
-
-// readSource reads a source file for a command, refusing what must never
-// reach a prompt: a file larger than maxSize (when positive), a binary
-// file (a NUL byte, or more than 1 in 20 bytes not UTF-8), and, when
-// needLanguage, a file in a language lode does not parse.
-func readSource(path string, maxSize int, needLanguage bool) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, inputError("%s is a directory", path)
-	}
-	if maxSize > 0 && fi.Size() > int64(maxSize) {
-		return nil, inputError("%s is larger than context.max_file_size (%d > %d bytes)", path, fi.Size(), maxSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if binary(data) {
-		return nil, inputError("%s is a binary file", path)
-	}
-	if needLanguage && syntax.Detect("", path) == nil {
-		var names []string
-		for _, l := range syntax.Languages() {
-			names = append(names, l.Name)
-		}
-		return nil, inputError("%s: unsupported language (lode parses %s)", path, strings.Join(names, ", "))
-	}
-	return data, nil
-}
-
-// binary reports whether data looks like a binary file: a NUL byte in the
-// first 8 KiB, or more than 5% of it not valid UTF-8.
-func binary(data []byte) bool {
-	head := data[:min(len(data), 8192)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
-	}
-	bad := 0
-	for i := 0; i < len(head); {
-		r, n := utf8.DecodeRune(head[i:])
-		// A rune cut by the end of head is not counted against it.
-		if r == utf8.RuneError && n == 1 && (len(head) == len(data) || i < len(head)-utf8.UTFMax) {
-			bad++
-		}
-		i += n
-	}
-	return bad*20 > len(head)
 }
 
 // writeJSON prints v as indented JSON on w.

@@ -38,8 +38,7 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitUsage
+		return fail(stderr, "complete", err, exitUsage)
 	}
 	root := session.Root(path)
 	// Errors only: the breaker's one message says what the engine's
@@ -56,54 +55,21 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			down.Store(&h.Message)
 		}
 	})
-	data, err := readSource(path, 0, false) // over context.max_file_size: read in a window (session.Window)
-	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitOf(err)
-	}
-	doc := text.New(string(data))
-	if line < 1 || line > doc.LineCount() {
-		fmt.Fprintf(stderr, "lode complete: line %d out of range (1-%d)\n", line, doc.LineCount())
-		return exitUsage
-	}
-	off := min(doc.LineStart(line-1)+max(col, 1)-1, doc.LineEnd(line-1))
-	written := ""
-	if *replay {
-		written = doc.String()[off:doc.LineEnd(line-1)]
-		doc = text.New(doc.String()[:off] + doc.String()[doc.LineEnd(line-1):])
-	}
-	doc, off, narrowed := s.Window(doc, off)
-
-	if *timeout > 0 {
-		cfg := *s.Config()
-		cfg.Completion.TimeoutMS = int(timeout.Milliseconds())
-		s.Configure(&cfg)
-	}
-	if err := s.Wait(ctx); err != nil {
-		fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err)
-	}
-	if *noContext {
-		s.LearnNear(ctx, path)
-	}
-	if *replay && !narrowed {
-		s.LearnDocument(path, doc.String())
-	} else {
-		s.Prepare(path)
-	}
-	s.PreloadDependencies(ctx, path)
-	req := completion.Request{Path: path, Text: doc, Offset: off, Trigger: completion.Invoked, Candidates: *n}
+	q := session.CompleteQuery{Path: path, Line: line, Col: col, Trigger: completion.Invoked,
+		Candidates: *n, Replay: *replay, Timeout: *timeout}
+	q.Warn = func(err error) { fmt.Fprintf(stderr, "lode complete: no workspace context: %v\n", err) }
 	if *auto {
-		req.Trigger = completion.Automatic
+		q.Trigger = completion.Automatic
 	}
-	res, err := completeOnce(ctx, s, req)
+	fc, err := s.CompleteAt(ctx, q)
 	downMsg := ""
 	if p := down.Load(); p != nil {
 		downMsg = *p
 	}
 	if err != nil {
-		printErr(stderr, "complete", err)
-		return exitOf(err)
+		return fail(stderr, "complete", err, exitOf(err))
 	}
+	res := fc.Result
 	if *asJSON {
 		return printCompletionJSON(stdout, stderr, res, downMsg)
 	}
@@ -114,26 +80,13 @@ func runComplete(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		printPrompt(stdout, res.Prompt, root)
 	}
 	if *replay {
-		printReplayHead(stdout, res, doc, off)
+		printReplayHead(stdout, res, fc.Text, fc.Offset)
 	}
 	code = printCompletion(stdout, stderr, res, downMsg)
 	if *replay {
-		fmt.Fprintf(stdout, "## what the file has there\n%s\n", written)
+		fmt.Fprintf(stdout, "## what the file has there\n%s\n", fc.Written)
 	}
 	return code
-}
-
-// completeOnce answers req as the server would: a server model sits
-// behind the session's circuit breaker, so that when it fails the
-// embedded model answers. A model that failed only after its budget (a
-// hang) is asked once more, which the breaker, now open, answers from the
-// embedded model at once, as the server's next request would be.
-func completeOnce(ctx context.Context, s *session.Session, req completion.Request) (completion.Result, error) {
-	res, err := s.Completion().Complete(ctx, req)
-	if err == nil && res.Err != nil && modelFault(res.Err) && s.Config().Completion.Fallback {
-		res, err = s.Completion().Complete(ctx, req)
-	}
-	return res, err
 }
 
 // printReplayHead introduces a replayed completion: the line up to the
@@ -210,11 +163,11 @@ func printCompletion(stdout, stderr io.Writer, res completion.Result, down strin
 		fmt.Fprintln(stdout, it.Insert)
 	}
 	if down != "" {
-		fmt.Fprintln(stderr, strings.Replace(down, "lode: ", "lode complete: ", 1))
+		printDown(stderr, "complete", down)
 	}
 	reason := noCompletionReason(res)
 	switch {
-	case down != "" || res.Err != nil && modelFault(res.Err):
+	case down != "" || res.Err != nil && session.ModelFault(res.Err):
 		if res.Err != nil && down == "" {
 			printErr(stderr, "complete", res.Err)
 		}
@@ -222,8 +175,7 @@ func printCompletion(stdout, stderr io.Writer, res completion.Result, down strin
 	case len(res.Items) > 0:
 		return exitOK
 	case res.Err != nil:
-		printErr(stderr, "complete", res.Err)
-		return exitFailed
+		return fail(stderr, "complete", res.Err, exitFailed)
 	}
 	fmt.Fprintf(stderr, "lode complete: no completion: %s\n", reason)
 	return exitFailed
@@ -264,7 +216,7 @@ func printCompletionJSON(stdout, stderr io.Writer, res completion.Result, down s
 		out.Items = append(out.Items, completeItem{Insert: it.Insert, Model: it.Model})
 	}
 	out.Exit = printCompletion(io.Discard, io.Discard, res, down)
-	if out.Down == "" && res.Err != nil && modelFault(res.Err) {
+	if out.Down == "" && res.Err != nil && session.ModelFault(res.Err) {
 		out.Down = res.Err.Error()
 	}
 	writeJSON(stdout, out)

@@ -70,8 +70,7 @@ func writeReference(path string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err := os.WriteFile(path, []byte(ref), 0o644); err != nil {
-		printErr(stderr, "config", err)
-		return exitUsage
+		return fail(stderr, "config", err, exitUsage)
 	}
 	return 0
 }

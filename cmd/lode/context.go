@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/lode-ls/lode/context/retrieve"
-	"github.com/lode-ls/lode/context/text"
-	"github.com/lode-ls/lode/context/workspace"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -37,17 +35,28 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	path, line, col, err := parsePosition(rest[0])
 	if err != nil {
-		printErr(stderr, "context", err)
-		return exitUsage
+		return fail(stderr, "context", err, exitUsage)
 	}
 	if *root == "" {
 		*root = session.Root(path)
 	}
-	b, elapsed, err := contextBundle(ctx, contextQuery{path: path, line: line, col: col, root: *root, userFile: *userFile,
-		budget: *budget, prefixLines: *prefixLines, suffixLines: *suffixLines, cache: !*noCache, time: *timeBudget}, stderr)
+	tty := isTerminal(stderr)
+	progress := func(done, total int) {
+		if tty && (done == total || done%500 == 0) {
+			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
+		}
+	}
+	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userFile}, Root: *root,
+		NoCache: *noCache, NoLearn: true, Progress: progress})
+	defer s.Close()
+	printProblems("context", problems, stderr)
+	b, elapsed, err := s.ContextAt(ctx, session.ContextQuery{Path: path, Line: line, Col: col,
+		Budget: *budget, PrefixLines: *prefixLines, SuffixLines: *suffixLines, Time: *timeBudget})
+	if tty {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
 	if err != nil {
-		printErr(stderr, "context", err)
-		return exitOf(err)
+		return fail(stderr, "context", err, exitOf(err))
 	}
 	if *asJSON {
 		if err := writeJSON(stdout, b); err != nil {
@@ -57,68 +66,6 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	printBundle(stdout, b, *root, rest[0], elapsed)
 	return exitOK
-}
-
-// contextQuery is one `lode context` request.
-type contextQuery struct {
-	path                     string
-	line, col                int // one-based
-	root, userFile           string
-	budget                   int // 0: the configured one
-	prefixLines, suffixLines int
-	cache                    bool
-	time                     time.Duration // of the search itself; 0: none
-}
-
-// contextBundle indexes the workspace and retrieves the bundle; elapsed is
-// the retrieval's own time.
-func contextBundle(ctx context.Context, q contextQuery, stderr io.Writer) (retrieve.Bundle, time.Duration, error) {
-	if workspace.IsSecretFile(q.path) {
-		return retrieve.Bundle{}, 0, inputError("%s holds secrets: no context is built from it", q.path)
-	}
-	tty := isTerminal(stderr)
-	progress := func(done, total int) {
-		if tty && (done == total || done%500 == 0) {
-			fmt.Fprintf(stderr, "\rindexing %d/%d files", done, total)
-		}
-	}
-	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: q.userFile}, Root: q.root,
-		NoCache: !q.cache, NoLearn: true, Progress: progress})
-	defer s.Close()
-	printProblems("context", problems, stderr)
-	data, err := readSource(q.path, s.Config().Context.MaxFileSize, false)
-	if err != nil {
-		return retrieve.Bundle{}, 0, err
-	}
-	doc := text.New(string(data))
-	if q.line < 1 || q.line > doc.LineCount() {
-		return retrieve.Bundle{}, 0, inputError("line %d out of range (1-%d)", q.line, doc.LineCount())
-	}
-	offset := min(doc.LineStart(q.line-1)+q.col-1, doc.LineEnd(q.line-1))
-	if err := s.Wait(ctx); err != nil {
-		return retrieve.Bundle{}, 0, err
-	}
-	if tty {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
-	if q.budget <= 0 {
-		q.budget = s.Config().Context.Budget
-	}
-	s.PreloadDependencies(ctx, q.path)
-	line0 := q.line - 1
-	req := retrieve.Request{
-		Path: q.path, Content: doc.String(), Offset: offset, Budget: q.budget,
-		PrefixStart: doc.LineStart(max(0, line0-q.prefixLines)),
-		SuffixEnd:   doc.LineEnd(min(doc.LineCount()-1, line0+q.suffixLines)),
-	}
-	start := time.Now()
-	if q.time > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, q.time)
-		defer cancel()
-	}
-	b, err := s.Retrieve(ctx, req)
-	return b, time.Since(start), err
 }
 
 // parsePosition splits FILE:LINE:COL (COL optional).

@@ -73,8 +73,7 @@ func runEvalContext(ctx context.Context, args []string, stdout, stderr io.Writer
 		o.HeldOut = eval.ContextDev
 	}
 	if err := eval.Context(ctx, root, o, stdout, stderr); err != nil {
-		printErr(stderr, "eval context", err)
-		return exitFailed
+		return fail(stderr, "eval context", err, exitFailed)
 	}
 	return exitOK
 }
@@ -97,8 +96,7 @@ func runEvalNgram(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		o.HeldOut = eval.NgramDev
 	}
 	if err := eval.Ngram(ctx, root, o, stdout); err != nil {
-		printErr(stderr, "eval ngram", err)
-		return exitFailed
+		return fail(stderr, "eval ngram", err, exitFailed)
 	}
 	return exitOK
 }
@@ -116,8 +114,7 @@ func runEvalNextEdit(ctx context.Context, args []string, stdout, stderr io.Write
 		return code
 	}
 	if err := eval.NextEdit(ctx, repo, o, stdout, stderr); err != nil {
-		printErr(stderr, "eval nextedit", err)
-		return exitFailed
+		return fail(stderr, "eval nextedit", err, exitFailed)
 	}
 	return exitOK
 }

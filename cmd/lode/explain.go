@@ -4,18 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lode-ls/lode/completion/explain"
-	"github.com/lode-ls/lode/completion/llm/health"
-	"github.com/lode-ls/lode/context/text"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -35,54 +31,70 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	loc, err := parseLocation(rest[0])
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	abs, err := filepath.Abs(loc.path)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	s, problems := session.Open(session.Options{Config: config.Inputs{UserFile: *userConfig}, Root: session.Root(abs), NoLearn: true})
 	defer s.Close()
 	if !printProblems("explain", problems, stderr) {
 		return exitUsage
 	}
-	content, err := readSource(abs, 0, true) // over context.max_file_size: read in a window (session.ExplainTarget)
+	content, err := session.ReadSource(abs, 0, true) // over context.max_file_size: read in a window (Session.ExplainAt)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitOf(err)
+		return fail(stderr, "explain", err, exitOf(err))
 	}
 	if len(bytes.TrimSpace(content)) == 0 {
 		fmt.Fprintf(stderr, "lode explain: nothing to explain: %s is empty\n", loc.path)
 		return exitFailed
 	}
-	t, err := loc.target(abs, string(content))
+	t, err := s.ExplainAt(abs, string(content), loc.line, loc.col, loc.endLine)
 	if err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
-	t = s.ExplainTarget(t)
 	e := s.Explainer()
 	if *structural {
 		e = s.Structural()
 	} else if _, err := s.ChatModel(); err != nil {
-		printErr(stderr, "explain", err)
-		return exitUsage
+		return fail(stderr, "explain", err, exitUsage)
 	}
 	if err := s.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode explain: %v; going without project context\n", err)
 	}
-	out := explainOutput{stdout: stdout, stderr: stderr, json: *asJSON, where: rest[0], advice: s.ModelAdvice(config.FeatureExplain)}
-	return explainTo(ctx, e, t, s.Config().Explain.Timeout, out)
+	ex, modelErr, err := s.ExplainOnce(ctx, e, t)
+	code, down := exitOK, ""
+	if modelErr != nil {
+		code, down = exitUnavailable, s.DownMessage(config.FeatureExplain, modelErr)
+		printDown(stderr, "explain", down)
+		fmt.Fprintln(stderr, "lode explain: explaining structurally")
+	}
+	switch {
+	case modelErr == nil && errors.Is(err, explain.ErrNothing):
+		fmt.Fprintf(stderr, "lode explain: nothing to explain at %s: no function or type there; give a line range (FILE:START-END)\n", rest[0])
+		return exitFailed
+	case modelErr != nil && err != nil:
+		return fail(stderr, "explain", err, exitFailed)
+	case err != nil:
+		return fail(stderr, "explain", err, exitOf(err))
+	}
+	printExplanation(stdout, ex, down, code, *asJSON)
+	return code
 }
 
-// explainOutput is where and how lode explain prints.
-type explainOutput struct {
-	stdout, stderr io.Writer
-	json           bool
-	where          string // the location as given
-	advice         health.Advice
+// printExplanation prints an explanation's markdown, or as JSON with the
+// model's failure (down) and the exit code.
+func printExplanation(w io.Writer, ex *explain.Explanation, down string, code int, asJSON bool) {
+	if !asJSON {
+		fmt.Fprint(w, ex.Markdown)
+		return
+	}
+	j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(down, "lode: "), Exit: code}
+	if ex.Subject != nil {
+		j.Title = ex.Subject.Name
+	}
+	writeJSON(w, j)
 }
 
 // explainJSON is the output of lode explain --json.
@@ -93,44 +105,6 @@ type explainJSON struct {
 	Model      string `json:"model,omitempty"`       // the model that wrote it
 	ModelError string `json:"model_error,omitempty"` // why the model did not, when it failed
 	Exit       int    `json:"exit"`
-}
-
-// explainTo explains t within timeout and prints the markdown; a model
-// failure prints the one message naming the setting to fix, then a
-// structural explanation, and exits exitUnavailable.
-func explainTo(ctx context.Context, e *explain.Explainer, t explain.Target, timeout time.Duration, out explainOutput) int {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	ex, err := e.Explain(ctx, t, nil)
-	code, modelErr := exitOK, ""
-	switch {
-	case errors.Is(err, explain.ErrNothing):
-		fmt.Fprintf(out.stderr, "lode explain: nothing to explain at %s: no function or type there; give a line range (FILE:START-END)\n", out.where)
-		return exitFailed
-	case err != nil && modelFault(err):
-		code, modelErr = exitUnavailable, health.Message(health.Status{State: health.Down, Err: err}, out.advice)
-		fmt.Fprintf(out.stderr, "%s\nlode explain: explaining structurally\n", strings.Replace(modelErr, "lode: ", "lode explain: ", 1))
-		if ex, err = e.Fallback(context.WithoutCancel(ctx), t, fmt.Sprintf("The model failed (%v)", err)); err != nil {
-			printErr(out.stderr, "explain", err)
-			return exitFailed
-		}
-	case err != nil:
-		printErr(out.stderr, "explain", err)
-		return exitOf(err)
-	}
-	if out.json {
-		j := explainJSON{Markdown: ex.Markdown, Structural: ex.Structural, Model: ex.Model, ModelError: strings.TrimPrefix(modelErr, "lode: "), Exit: code}
-		if ex.Subject != nil {
-			j.Title = ex.Subject.Name
-		}
-		writeJSON(out.stdout, j)
-		return code
-	}
-	fmt.Fprint(out.stdout, ex.Markdown)
-	return code
 }
 
 // location is a FILE[:LINE[:COL]|:START-END] argument; lines and columns
@@ -155,73 +129,4 @@ func parseLocation(arg string) (location, error) {
 		return l, fmt.Errorf("bad location %q: lines and columns start at 1, START-END must not decrease", arg)
 	}
 	return l, nil
-}
-
-// target converts the location to an explain.Target over content.
-func (l location) target(path, content string) (explain.Target, error) {
-	t := explain.Target{Path: path, Content: content}
-	if l.line == 0 {
-		return t, nil
-	}
-	doc := text.New(content)
-	if l.line > doc.LineCount() || l.endLine > doc.LineCount() {
-		return t, inputError("line %d out of range (1-%d)", max(l.line, l.endLine), doc.LineCount())
-	}
-	switch {
-	case l.endLine > 0:
-		t.Start, t.End = doc.LineStart(l.line-1), doc.LineEnd(l.endLine-1)
-	case l.col > 0:
-		off, err := doc.Offset(text.Position{Line: l.line - 1, Character: l.col - 1}, text.UTF8)
-		if err != nil {
-			return t, err
-		}
-		t.Start, t.End = off, off
-	default:
-		line := doc.Line(l.line - 1)
-		off := doc.LineStart(l.line-1) + len(line) - len(trimLeftSpace(line))
-		t.Start, t.End = off, off
-	}
-	return t, nil
-}
-
-func trimLeftSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	return s
-}
-
-// printProblems prints the configuration's problems: a bad setting keeps
-// the value below it and is only a warning, except an unknown provider,
-// which would silently put another model in its place. It reports
-// whether the command may go on (else it exits exitUsage).
-func printProblems(name string, problems []config.Problem, stderr io.Writer) (ok bool) {
-	ok = true
-	for _, p := range problems {
-		printErr(stderr, name, p)
-		if p.Key == "provider" || strings.HasSuffix(p.Key, ".provider") {
-			ok = false
-		}
-	}
-	return ok
-}
-
-// parseInterleaved parses flags that may come after positional arguments
-// (`lode suggest file.go -m "..."`) and returns the positional ones.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		left := fs.Args()
-		if len(left) == 0 {
-			return rest, nil
-		}
-		if n := len(args) - len(left); n > 0 && args[n-1] == "--" {
-			return append(rest, left...), nil
-		}
-		rest = append(rest, left[0])
-		args = left[1:]
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/lode-ls/lode/internal/eval"
+	"github.com/lode-ls/lode/internal/session"
 )
 
 // runIndex implements `lode index [DIR]`: index a directory as the server
@@ -32,11 +33,9 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		o.Dir = rest[0]
 	}
 	if fi, err := os.Stat(o.Dir); err != nil {
-		printErr(stderr, "index", err)
-		return exitUsage
+		return fail(stderr, "index", err, exitUsage)
 	} else if !fi.IsDir() {
-		printErr(stderr, "index", inputError("%s is not a directory", o.Dir))
-		return exitUsage
+		return fail(stderr, "index", session.InputError("%s is not a directory", o.Dir), exitUsage)
 	}
 	text := stdout
 	if *asJSON {
@@ -45,20 +44,17 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
-			printErr(stderr, "index", err)
-			return exitUsage
+			return fail(stderr, "index", err, exitUsage)
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			printErr(stderr, "index", err)
-			return exitFailed
+			return fail(stderr, "index", err, exitFailed)
 		}
 		defer pprof.StopCPUProfile()
 	}
 	sum, err := eval.Index(ctx, o, text, stderr)
 	if err != nil {
-		printErr(stderr, "index", err)
-		return exitFailed
+		return fail(stderr, "index", err, exitFailed)
 	}
 	if *asJSON {
 		writeJSON(stdout, sum)

@@ -28,8 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *logFile != "" {
 		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
-			printErr(stderr, "serve", err)
-			return exitUsage
+			return fail(stderr, "serve", err, exitUsage)
 		}
 		defer f.Close()
 		logOut = f

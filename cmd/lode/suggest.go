@@ -9,11 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lode-ls/lode/completion/explain"
-	"github.com/lode-ls/lode/completion/llm"
-	"github.com/lode-ls/lode/completion/llm/health"
 	"github.com/lode-ls/lode/completion/patch"
-	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/internal/config"
 	"github.com/lode-ls/lode/internal/session"
 )
@@ -49,15 +45,13 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if !printProblems("suggest", problems, stderr) {
 		return exitUsage
 	}
-	cfg := sess.Config()
-	req, code := suggestRequest(*instruction, *diagFile, rest, root, cfg.Context.MaxFileSize, stderr)
+	req, code := suggestRequest(sess, *instruction, *diagFile, rest, stderr)
 	if req == nil {
 		return code
 	}
 	model, err := sess.ChatModel()
 	if err != nil {
-		printErr(stderr, "suggest", err)
-		return exitUsage
+		return fail(stderr, "suggest", err, exitUsage)
 	}
 	if model == nil {
 		fmt.Fprintf(stderr, "lode suggest: patches need a chat model; the embedded model only completes code.\n"+
@@ -67,24 +61,18 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := sess.Wait(ctx); err != nil {
 		fmt.Fprintf(stderr, "lode suggest: %v; going without project context\n", err)
 	}
-	req.Context = projectContext(ctx, sess.Structural(), root, req.Targets)
-
-	s := &patch.Suggester{
-		Model:     timeoutModel{model, cfg.Explain.Timeout},
-		Syntax:    patch.TreeSitter{},
-		MaxTokens: max(cfg.Explain.MaxTokens, 2048),
-	}
+	req.Context = sess.PatchContext(ctx, req.Targets)
+	var verifier patch.VerifyFunc
 	if *verify != "" {
-		s.Verify = patch.CommandVerifier(root, wd, *verify, *verifyTimeout)
+		verifier = patch.CommandVerifier(root, wd, *verify, *verifyTimeout)
 	}
-	res, err := s.Suggest(ctx, req)
+	res, err := sess.Suggester(verifier).Suggest(ctx, req)
 	if res != nil {
 		report(res, *verify, stderr)
 	}
 	if err != nil {
-		if modelFault(err) {
-			fmt.Fprintln(stderr, strings.Replace(health.Message(health.Status{State: health.Down, Err: err},
-				sess.ModelAdvice(config.FeatureExplain)), "lode: ", "lode suggest: ", 1))
+		if session.ModelFault(err) {
+			printDown(stderr, "suggest", sess.DownMessage(config.FeatureExplain, err))
 		} else {
 			printErr(stderr, "suggest", err)
 		}
@@ -110,7 +98,7 @@ func runSuggest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // suggestRequest reads the targets and diagnostics. A nil request comes
 // with the exit code to return.
-func suggestRequest(instruction, diagFile string, args []string, root string, maxSize int, stderr io.Writer) (*patch.Request, int) {
+func suggestRequest(sess *session.Session, instruction, diagFile string, args []string, stderr io.Writer) (*patch.Request, int) {
 	req := &patch.Request{Instruction: strings.TrimSpace(instruction)}
 	if diagFile != "" {
 		ds, err := readDiagnostics(diagFile)
@@ -133,7 +121,7 @@ func suggestRequest(instruction, diagFile string, args []string, root string, ma
 		if err != nil || loc.col > 0 {
 			return nil, usageError(stderr, "suggest", "bad file argument %q: want FILE, FILE:LINE or FILE:START-END", a)
 		}
-		t, err := readTarget(root, loc.path, maxSize)
+		t, err := sess.ReadTarget(loc.path)
 		if err != nil {
 			printErr(stderr, "suggest", err)
 			return nil, exitUsage
@@ -147,7 +135,7 @@ func suggestRequest(instruction, diagFile string, args []string, root string, ma
 		req.Targets = append(req.Targets, t)
 	}
 	for i, d := range req.Diagnostics {
-		t, err := readTarget(root, d.Path, maxSize)
+		t, err := sess.ReadTarget(d.Path)
 		if err != nil {
 			fmt.Fprintf(stderr, "lode suggest: diagnostic %s: %s\n", d, message("suggest", err))
 			return nil, exitUsage
@@ -176,58 +164,6 @@ func readDiagnostics(name string) ([]patch.Diagnostic, error) {
 	return patch.ParseDiagnostics(f)
 }
 
-// readTarget reads a file to patch, named relative to the working
-// directory, as a target whose path is relative to root.
-func readTarget(root, name string, maxSize int) (patch.Target, error) {
-	abs, err := filepath.Abs(name)
-	if err != nil {
-		return patch.Target{}, err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return patch.Target{}, fmt.Errorf("%s is outside the workspace %s", name, root)
-	}
-	data, err := readSource(abs, maxSize, true)
-	if err != nil {
-		return patch.Target{}, err
-	}
-	return patch.Target{Path: filepath.ToSlash(rel), Content: string(data)}, nil
-}
-
-// projectContext gathers, for each target's region (or the code around
-// its first line), the definitions it uses and its callers.
-func projectContext(ctx context.Context, ground *explain.Explainer, root string, targets []patch.Target) []retrieve.Snippet {
-	var out []retrieve.Snippet
-	seen := map[string]bool{}
-	for _, t := range targets {
-		et := explain.Target{Path: filepath.Join(root, filepath.FromSlash(t.Path)), Content: t.Content}
-		if t.StartLine > 0 {
-			lines := strings.SplitAfter(t.Content, "\n")
-			for i := 0; i < len(lines) && i < t.EndLine; i++ {
-				if i < t.StartLine-1 {
-					et.Start += len(lines[i])
-				}
-				et.End += len(lines[i])
-			}
-		}
-		snips, err := ground.Ground(ctx, et)
-		if err != nil {
-			continue // no function here and a large file: the file itself is the context
-		}
-		for _, s := range snips {
-			key := fmt.Sprintf("%s:%d", s.Path, s.StartLine)
-			if !seen[key] {
-				seen[key] = true
-				if rel, err := filepath.Rel(root, s.Path); err == nil {
-					s.Path = filepath.ToSlash(rel)
-				}
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
 // report prints each attempt's outcome to stderr.
 func report(res *patch.Result, verify string, stderr io.Writer) {
 	for i, at := range res.Attempts {
@@ -247,19 +183,4 @@ func report(res *patch.Result, verify string, stderr io.Writer) {
 			}
 		}
 	}
-}
-
-// timeoutModel bounds each model call.
-type timeoutModel struct {
-	llm.Model
-	timeout time.Duration
-}
-
-func (m timeoutModel) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
-	if m.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, m.timeout)
-		defer cancel()
-	}
-	return m.Model.Complete(ctx, req)
 }

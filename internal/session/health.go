@@ -1,6 +1,8 @@
 package session
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -116,4 +118,19 @@ func (s *Session) modelAdvice(cfg *config.Config, feature string) health.Advice 
 		a.Key = "api_key" + where + " (set in " + src + ")"
 	}
 	return a
+}
+
+// DownMessage is the one message that says a feature's model failed with
+// err, naming the setting to fix, as the server shows it.
+func (s *Session) DownMessage(feature string, err error) string {
+	return health.Message(health.Status{State: health.Down, Err: err}, s.ModelAdvice(feature))
+}
+
+// ModelFault reports whether err says the model gave no usable answer:
+// it was unreachable, timed out, refused the key, was rate limited, does
+// not serve the configured model or answered what lode cannot read.
+func ModelFault(err error) bool {
+	return errors.Is(err, llm.ErrUnavailable) || errors.Is(err, llm.ErrRateLimited) ||
+		errors.Is(err, llm.ErrUnauthorized) || errors.Is(err, llm.ErrUnknownModel) ||
+		errors.Is(err, llm.ErrBadResponse) || errors.Is(err, context.DeadlineExceeded)
 }
