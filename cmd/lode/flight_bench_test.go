@@ -2,9 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"runtime/trace"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -12,8 +16,8 @@ import (
 // slowTraces returns a function that writes the last seconds of the
 // process's execution trace to LODE_BENCH_TRACES (a folder) when a
 // request took over LODE_BENCH_SLOW (a duration, default 50ms), at most
-// 8 times: how the tail of a benchmark is diagnosed (go tool trace, or
-// -pprof=sched on the file). Unset, it does nothing.
+// 8 times, with CPU samples: how the tail of a benchmark is diagnosed (go
+// tool trace, or its -pprof=sched on the file). Unset, it does nothing.
 func slowTraces(b *testing.B) func(kind string, d time.Duration) {
 	dir := os.Getenv("LODE_BENCH_TRACES")
 	if dir == "" {
@@ -28,15 +32,25 @@ func slowTraces(b *testing.B) func(kind string, d time.Duration) {
 		b.Fatal(err)
 	}
 	b.Cleanup(fr.Stop)
+	// With the CPU profiler on, the trace holds its samples (the profile
+	// itself is not kept).
+	if err := pprof.StartCPUProfile(io.Discard); err == nil {
+		b.Cleanup(pprof.StopCPUProfile)
+	}
+	var mu sync.Mutex // it may be called from several goroutines
 	n := 0
 	return func(kind string, d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
 		if d < slow || n >= 8 {
 			return
 		}
 		n++
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%dms.trace", b.Name(), kind, n, d.Milliseconds())))
+		name := strings.ReplaceAll(b.Name(), "/", "_")
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%s-%d-%dms.trace", name, kind, n, d.Milliseconds())))
 		if err != nil {
-			b.Fatal(err)
+			b.Error(err)
+			return
 		}
 		defer f.Close()
 		if _, err := fr.WriteTo(f); err != nil {

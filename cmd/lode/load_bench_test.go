@@ -257,6 +257,7 @@ func BenchmarkLoadEditBurst(b *testing.B) {
 			typeChar()
 			inline(b, e, path, line, col, embedded) // warm: connections, caches, trees
 			var idle, burst []time.Duration
+			traced := slowTraces(b)
 			for range b.N {
 				for range 100 {
 					typeChar()
@@ -270,6 +271,7 @@ func BenchmarkLoadEditBurst(b *testing.B) {
 						at := col
 						wg.Go(func() {
 							d := inline(b, e, path, line, at, embedded)
+							traced("burst", d)
 							mu.Lock()
 							burst = append(burst, d)
 							mu.Unlock()
