@@ -12,8 +12,9 @@ import (
 // syntax check is on: when the check drops the model's best line (it
 // would add a syntax error), the next best one the check keeps is offered
 // instead of nothing. Measured on the embedded model (docs/performance.md,
-// "Syntax self-check"): the alternatives after the fourth are rarely
-// above the model's cut-off, and each one dropped costs a reparse.
+// "Syntax self-check"): four offered no more than two, eight one more;
+// each alternative costs a greedy walk of the line, and a reparse when the
+// ones before it are dropped.
 const checkAlternatives = 2
 
 // candidates returns how many candidates to ask pv's model for when n

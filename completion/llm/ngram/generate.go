@@ -74,11 +74,11 @@ func (m *Model) generate(q *query, stop string, n, limit int) []string {
 		}
 	}
 	var out []string
-	// An alternative is offered only when the completions before it are
-	// not (the syntax check dropped them): it clears the cut-off when it
-	// is likely enough given that their first tokens are ruled out, as
-	// the typed part rules out tokens above. The first completion is
-	// judged alone.
+	// The engine offers an alternative only when the completions before
+	// it are not (the syntax check dropped them): it clears the cut-off
+	// when it is likely enough given that their first tokens are ruled
+	// out, as the typed part rules out tokens above. The first completion
+	// is judged alone.
 	ruled := 0.0
 	for _, c := range first {
 		if len(out) == n || c.p < m.opts.MinProb*(1-ruled) {
