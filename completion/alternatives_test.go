@@ -67,16 +67,18 @@ func TestSyntaxCheckOffersAnAlternative(t *testing.T) {
 		texts []string
 		want  []string // the items' Insert
 		asked int      // the call's Request.N
-		// fallback: model is the embedded model beside an unavailable
-		// server
-		fallback bool
+		// beside: model is the embedded model beside a server that is
+		// "unavailable" or "slow" (the companion answers first); "": the
+		// only model
+		beside string
 	}{
-		{"the best breaks the syntax: the next that does not", &alternator{}, true, []string{") +", "x++", "x--"}, []string{"x++"}, checkAlternatives, false},
-		{"the best passes: it alone", &alternator{}, true, []string{"x++", "x--"}, []string{"x++"}, checkAlternatives, false},
-		{"none passes: nothing", &alternator{}, true, []string{") +", "}}}", "]"}, nil, checkAlternatives, false},
-		{"check off: one asked, as it is", &alternator{}, false, []string{") +", "x++"}, []string{") +"}, 1, false},
-		{"a server model: one asked, no alternative", &ranked{}, true, []string{") +", "x++"}, nil, 1, false},
-		{"the embedded model for an unavailable server: the next", &alternator{}, true, []string{") +", "x++"}, []string{"x++"}, checkAlternatives, true},
+		{"the best breaks the syntax: the next that does not", &alternator{}, true, []string{") +", "x++", "x--"}, []string{"x++"}, checkAlternatives, ""},
+		{"the best passes: it alone", &alternator{}, true, []string{"x++", "x--"}, []string{"x++"}, checkAlternatives, ""},
+		{"none passes: nothing", &alternator{}, true, []string{") +", "}}}", "]"}, nil, checkAlternatives, ""},
+		{"check off: one asked, as it is", &alternator{}, false, []string{") +", "x++"}, []string{") +"}, 1, ""},
+		{"a server model: one asked, no alternative", &ranked{}, true, []string{") +", "x++"}, nil, 1, ""},
+		{"the embedded model for an unavailable server: the next", &alternator{}, true, []string{") +", "x++"}, []string{"x++"}, checkAlternatives, "unavailable"},
+		{"the embedded companion of a slow server: the next", &alternator{}, true, []string{") +", "x++"}, []string{"x++"}, checkAlternatives, "slow"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,9 +93,13 @@ func TestSyntaxCheckOffersAnAlternative(t *testing.T) {
 			cfg := testConfig()
 			cfg.SyntaxCheck = tc.check
 			opts := Options{Config: cfg, Model: tc.model}
-			if tc.fallback {
+			switch tc.beside {
+			case "unavailable":
 				opts.Model = &llmtest.Model{Name: "m", FIM: true, Err: fmt.Errorf("x: %w", llm.ErrUnavailable)}
 				opts.Embedded = tc.model
+			case "slow": // it never answers: the companion answers at once
+				cfg.Companion, cfg.CompanionWaitMS = true, 0
+				opts.Config, opts.Model, opts.Embedded = cfg, newGated("x--"), tc.model
 			}
 			e := newEngine(t, opts)
 			res, err := e.Complete(context.Background(), Request{Path: "/w/main.go", Text: text.New(doc), Offset: len(doc) - len("\n}\n"), Surface: "inline"})
