@@ -183,7 +183,7 @@ func (e *Engine) attempt(ctx context.Context, f *flight) flightResult {
 		e.warnOnce(llm.ErrUnavailable, "completion: model unavailable, completing with the embedded model", "model", e.model.name, "err", err)
 		e.stats.fallbacks.Add(1)
 		ep := *f.prompt
-		ep.Request = embeddedRequest(f.prompt)
+		ep.Request = embeddedRequest(f.prompt, e.candidates(e.embedded, f.prompt.Request.N))
 		if res, err = e.invoke(ctx, e.embedded, &ep, f.in); err == nil {
 			res.source = "fallback"
 			return res
@@ -199,13 +199,13 @@ func (e *Engine) attempt(ctx context.Context, f *flight) flightResult {
 	return res
 }
 
-// embeddedRequest asks the embedded model: a plain FIM request with the
-// windows around the cursor.
-func embeddedRequest(p *Prompt) *llm.Request {
+// embeddedRequest asks the embedded model for n candidates: a plain FIM
+// request with the windows around the cursor.
+func embeddedRequest(p *Prompt, n int) *llm.Request {
 	return &llm.Request{
 		Mode: llm.ModeFIM, Prompt: p.Prefix, Suffix: p.Suffix,
 		Path: p.Path, Language: p.Language,
-		MaxTokens: p.Request.MaxTokens, N: p.Request.N,
+		MaxTokens: p.Request.MaxTokens, N: n,
 	}
 }
 

@@ -235,14 +235,9 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 	var checks []GroundCheck
 	declared := e.groundLookup(ctx, c)
 	seen := map[string]bool{}
-	for _, s := range texts {
-		in.Text = s
-		ins := postprocess.Process(in)
-		if ins == "" || seen[ins] || len(items) >= c.n {
-			continue
-		}
+	for ins := range offered(in, texts) {
 		var g GroundCheck
-		if ins, g = Ground(declared, e.config().Grounding, c.lang, c.doc, c.off, ins); ins == "" {
+		if ins, g = Ground(declared, e.config().Grounding, c.lang, c.doc, c.off, ins); ins == "" || seen[ins] {
 			continue
 		}
 		checks = append(checks, g)
@@ -252,6 +247,9 @@ func (e *Engine) finish(ctx context.Context, t *ticket, c cursor, chk *checker, 
 			ID: e.newID(t.seq, len(items)), Text: text, Start: start, End: c.off, Insert: ins,
 			FilterText: firstLine(text), Model: res.model, Mode: c.mode,
 		})
+		if len(items) == c.n {
+			break // the texts after are alternatives, not to be checked
+		}
 	}
 	timing.Post = time.Since(postStart)
 	items, checks = groundedFirst(items, checks)

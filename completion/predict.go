@@ -50,7 +50,7 @@ func (e *Engine) localPrompt(c cursor) *Prompt {
 		Suffix: e.redactWindow(c.doc, c.off, c.off+len(suffix)), Mode: c.mode}
 	req := &llm.Request{
 		Mode: llm.ModeFIM, Prompt: p.Prefix, Suffix: p.Suffix, Path: c.path, Language: c.lang,
-		MaxTokens: cfg.MaxLineTokens, Temperature: cfg.Temperature, N: c.n,
+		MaxTokens: cfg.MaxLineTokens, Temperature: cfg.Temperature, N: e.candidates(e.embedded, c.n),
 	}
 	if c.mode == postprocess.Block {
 		req.MaxTokens = cfg.MaxTokens

@@ -61,7 +61,7 @@ func (e *Engine) buildPrompt(ctx context.Context, c cursor, budget int, chat boo
 	req := e.format.Format(p, chat)
 	req.Path, req.Language = c.path, c.lang
 	req.Temperature = cfg.Temperature
-	req.N = c.n
+	req.N = e.candidates(e.model, c.n)
 	if c.n > 1 {
 		req.Temperature = max(req.Temperature, 0.6)
 	}

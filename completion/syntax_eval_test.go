@@ -94,9 +94,7 @@ func TestEvalSyntaxCheck(t *testing.T) {
 						tl.exact++
 					}
 					if model != nil {
-						in := in
-						in.Text = embeddedAnswer(t, model, doc[:l.off], doc[l.off:])
-						got := postprocess.Process(in)
+						got := embeddedAnswer(model, in, check == "on")
 						te := res["embedded-"+setting+"/"+check]
 						te.good++
 						if got != "" {
@@ -251,12 +249,21 @@ func syntaxEvalModel(t *testing.T, lang *syntax.Language) *ngram.Model {
 	return m
 }
 
-// embeddedAnswer is the embedded model's completion at the cursor between
-// prefix and suffix, as the engine asks for it.
-func embeddedAnswer(t *testing.T, m *ngram.Model, prefix, suffix string) string {
-	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: prefix, Suffix: suffix, Path: "a.go", Language: "go"})
-	if err != nil || len(resp.Choices) == 0 {
+// embeddedAnswer is the embedded model's completion offered at the
+// cursor of in, as the engine asks for it (with alternatives when the
+// syntax check is on) and post-processes it; "" when none is.
+func embeddedAnswer(m *ngram.Model, in postprocess.Input, check bool) string {
+	resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: in.Prefix, Suffix: in.Suffix,
+		Path: "a.go", Language: "go", N: asked(m, 1, check)})
+	if err != nil {
 		return ""
 	}
-	return resp.Choices[0].Text
+	var texts []string
+	for _, c := range resp.Choices {
+		texts = append(texts, c.Text)
+	}
+	for ins := range offered(in, texts) {
+		return ins
+	}
+	return ""
 }

@@ -169,3 +169,16 @@ type Prediction struct {
 type Predictor interface {
 	PredictNext(ctx context.Context, req *Request, n int) ([]Prediction, error)
 }
+
+// Alternator is implemented by models whose alternatives are cheap: asking
+// for several candidates (Request.N > 1) costs them no tokens, no network
+// round trip and no second call, only a little more work in the process
+// (the embedded model ranks its first tokens anyway, and each alternative
+// is one more walk from another of them). Where one candidate is wanted
+// and the syntax check is on, the completion engine asks such a model for
+// a few, so as to offer the best one the check keeps. A server model does
+// not implement it: its alternatives cost tokens and time, and it is
+// asked for the candidates wanted only.
+type Alternator interface {
+	CheapAlternatives() bool
+}

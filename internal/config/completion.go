@@ -27,7 +27,7 @@ type Completion struct {
 	MaxLineTokens int     `toml:"max_line_tokens" default:"48" doc:"Most tokens generated for a rest-of-line completion."`
 	Temperature   float64 `toml:"temperature" default:"0.1" doc:"Sampling temperature; explicit invocations with several candidates use at least 0.6."`
 	Stream        bool    `toml:"stream" default:"true" doc:"Stream the answer and stop the model as soon as the line or block is complete."`
-	SyntaxCheck   bool    `toml:"syntax_check" default:"true" doc:"Keep only the longest part of a completion that adds no syntax error to the file."`
+	SyntaxCheck   bool    `toml:"syntax_check" default:"true" doc:"Keep only the longest part of a completion that adds no syntax error to the file; when the embedded model's best line adds one, offer its next best line that adds none (server models are asked for no more candidates)."`
 	Grounding     string  `toml:"grounding" default:"cut" enum:"off,show,cut,drop" doc:"Look up every name a completion calls, selects, or builds a value of, in the document, the workspace and the dependencies' declarations; a completion with a name declared nowhere is shown as is (show), cut before that name (cut) or dropped (drop). Among several candidates, those whose names were all found come first."`
 	TimeoutMS     int     `toml:"timeout_ms" default:"4000" doc:"Give up on a model call after this many milliseconds; the model is then marked down (requests stop waiting for it) until a background probe sees it answer. lode complete --timeout overrides it."`
 

@@ -15,7 +15,8 @@ import (
 // suffix already has, or at the first token less probable than the
 // cut-off. When not even the first token clears the cut-off the response
 // has no choices: nothing is better than noise. req.N > 1 asks for
-// alternatives that start with the next most likely tokens.
+// alternatives that start with the next most likely tokens, each judged
+// against the cut-off as if the ones before it were ruled out.
 func (m *Model) Complete(ctx context.Context, req *llm.Request) (*llm.Response, error) {
 	if req.Mode == llm.ModeChat {
 		return nil, fmt.Errorf("ngram: chat requests: %w", llm.ErrUnavailable)
@@ -73,8 +74,14 @@ func (m *Model) generate(q *query, stop string, n, limit int) []string {
 		}
 	}
 	var out []string
+	// The engine offers an alternative only when the completions before
+	// it are not (the syntax check dropped them): it clears the cut-off
+	// when it is likely enough given that their first tokens are ruled
+	// out, as the typed part rules out tokens above. The first completion
+	// is judged alone.
+	ruled := 0.0
 	for _, c := range first {
-		if len(out) == n || c.p < m.opts.MinProb {
+		if len(out) == n || c.p < m.opts.MinProb*(1-ruled) {
 			break
 		}
 		text := q.ov.text(c.tok)
@@ -89,6 +96,7 @@ func (m *Model) generate(q *query, stop string, n, limit int) []string {
 		m.extend(q, q.s.advance(c.tok), c.tok, &b, stop, limit-1)
 		if s := b.String(); strings.TrimSpace(s) != "" {
 			out = append(out, s)
+			ruled += c.p
 		}
 	}
 	return out

@@ -415,3 +415,45 @@ func TestPredictNextPastItsDeadline(t *testing.T) {
 		t.Errorf("cancelled: %v, want an error", preds)
 	}
 }
+
+// TestCompleteAlternatives checks that an alternative (Request.N > 1)
+// clears the cut-off when it is likely enough given that the completions
+// before it are ruled out, though not on its own, and that the first
+// completion is judged alone.
+func TestCompleteAlternatives(t *testing.T) {
+	files := map[string]string{}
+	for i := range 9 {
+		call := "alpha(1)"
+		if i >= 7 {
+			call = "beta(2)"
+		}
+		files[fmt.Sprintf("/w/p/f%d.go", i)] = fmt.Sprintf("package p\n\nfunc f%d() {\n\tv := %s\n\tuse(v)\n}\n", i, call)
+	}
+	m := trained(t, files)
+	const prefix = "package p\n\nfunc g() {\n\tv := "
+	pa, pb := probAfter(m, "/w/q/g.go", prefix, "alpha"), probAfter(m, "/w/q/g.go", prefix, "beta")
+	if min := m.opts.MinProb; pa < min || pb >= min || pb < min*(1-pa) {
+		t.Fatalf("fixture: p(alpha) %.3f, p(beta) %.3f; want p(alpha) >= %.2f > p(beta) >= %.3f", pa, pb, min, min*(1-pa))
+	}
+	for _, tc := range []struct {
+		n    int
+		want []string
+	}{
+		{1, []string{"alpha(1)"}},
+		{2, []string{"alpha(1)", "beta(2)"}},
+		{3, []string{"alpha(1)", "beta(2)"}}, // nothing else was ever written there
+	} {
+		resp, err := m.Complete(context.Background(), &llm.Request{Mode: llm.ModeFIM, Prompt: prefix, Suffix: "\n}\n",
+			Path: "/w/q/g.go", Language: "go", N: tc.n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range resp.Choices {
+			got = append(got, c.Text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("N=%d: got %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

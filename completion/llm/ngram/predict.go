@@ -15,14 +15,20 @@ import (
 const Name = "lode-ngram"
 
 var (
-	_ llm.Model     = (*Model)(nil)
-	_ llm.FIMer     = (*Model)(nil)
-	_ llm.Predictor = (*Model)(nil)
-	_ llm.Namer     = (*Model)(nil)
+	_ llm.Model      = (*Model)(nil)
+	_ llm.FIMer      = (*Model)(nil)
+	_ llm.Predictor  = (*Model)(nil)
+	_ llm.Namer      = (*Model)(nil)
+	_ llm.Alternator = (*Model)(nil)
 )
 
 // ModelName implements llm.Namer.
 func (m *Model) ModelName() string { return Name }
+
+// CheapAlternatives implements llm.Alternator: an alternative (Request.N
+// > 1) starts with another of the first tokens ranked anyway, and costs
+// one more greedy walk of the line.
+func (m *Model) CheapAlternatives() bool { return true }
 
 // SupportsFIM implements llm.FIMer: the model reads the prefix (Prompt) and
 // uses the suffix only to stop before repeating it.
