@@ -34,6 +34,9 @@ type Change struct {
 	// package).
 	Name              string
 	Exported, Package bool
+	// whole says the change's sites in other files go with the edited
+	// file's (see Elsewhere).
+	whole bool
 	// Pending says the change holds only if another file declares Name
 	// and none names New: a rename begun at a use of a name declared
 	// elsewhere. Declares tells which files declare Name.
@@ -62,9 +65,11 @@ func (c *Change) Declares(path, src string) bool {
 // first, the other files' once none is left there (data from replayed
 // histories: a change repeated through a file often stops at its end);
 // but one that names nothing of its own, only the language's words and
-// punctuation (interface{} → any), means the same everywhere.
+// punctuation (interface{} → any), means the same everywhere; and a
+// literal replaced by a name or an expression (a constant introduced) is
+// meant to replace its copies, wherever they are.
 func (c *Change) Elsewhere(here int) bool {
-	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || here == 0)
+	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || c.whole || here == 0)
 }
 
 // Reaches reports whether the change may have sites in the file other,
@@ -137,6 +142,7 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		}
 		c := literal(path, after, old[0].text, repl)
 		c.Package = goFile(path) && localName(old, cur)
+		c.whole = len(cur) > 1 || cur[0].class != classString
 		return c
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {

@@ -381,6 +381,9 @@ func TestChangeReach(t *testing.T) {
 	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
 		t.Errorf("a repeated change goes to other files only once the edited one holds no site: %v %v", lit.Elsewhere(0), lit.Elsewhere(1))
 	}
+	if konst := infer("a.go", "package a\n\nvar f = \"--generate-completion\"\n", "package a\n\nvar f = completionFlag\n"); !konst.Elsewhere(2) {
+		t.Error("a literal replaced by a name (a constant introduced) goes to other files with the edited one's sites")
+	}
 	if spell := infer("a.go", "package a\n\nvar v interface{}\n", "package a\n\nvar v any\n"); spell.Name != "" || !spell.Elsewhere(3) {
 		t.Errorf("a change of the language's spelling (name %q) goes to other files with the edited one's sites", spell.Name)
 	}

@@ -74,10 +74,19 @@ type Options struct {
 	// Candidates returns workspace files that may use name (the index's
 	// occurrences); nil searches only the edited document.
 	Candidates func(name string) []string
-	// MaxEdits bounds the answer; default 50. MaxFiles bounds the other
-	// files read; default 20.
+	// MaxEdits bounds the answer; default DefaultMaxEdits. MaxFiles
+	// bounds the other files read; default DefaultMaxFiles.
 	MaxEdits, MaxFiles int
 }
+
+// The defaults of Options.
+const (
+	DefaultMaxEdits = 50
+	// DefaultMaxFiles lets a change of the language's spelling reach a
+	// directory of a few dozen files; the time it takes is reading and
+	// lexing them (a few ms for 50 files of 20 KB).
+	DefaultMaxFiles = 50
+)
 
 // Engine predicts next edits in a workspace. It follows the workspace's
 // open documents from New on. It is safe for concurrent use.
@@ -94,10 +103,10 @@ type modelBox struct{ m Model }
 // New returns an Engine that follows the open documents of ws.
 func New(ws *workspace.Workspace, opts Options) *Engine {
 	if opts.MaxEdits <= 0 {
-		opts.MaxEdits = 50
+		opts.MaxEdits = DefaultMaxEdits
 	}
 	if opts.MaxFiles <= 0 {
-		opts.MaxFiles = 20
+		opts.MaxFiles = DefaultMaxFiles
 	}
 	e := &Engine{ws: ws, hist: NewHistory(opts.History), opts: opts}
 	ws.Subscribe(e.observe)

@@ -328,16 +328,16 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	if !c.Elsewhere(len(out)) {
 		return out, d
 	}
-	for _, f := range neOtherFiles(ctx, cs, c.Name) {
-		if !c.Reaches(cs.file, f) {
-			continue
-		}
+	for _, f := range neOtherFiles(ctx, cs, c) {
 		src := cs.parentText[f]
 		start := time.Now()
 		for _, e := range c.Sites(f, src, nextedit.Span{Start: 0, End: len(src)}, nextedit.Span{Start: -1, End: -1}, false) {
 			out = append(out, neSuggestion{f, e.Start, e.End, e.NewText})
 		}
 		d += time.Since(start)
+	}
+	if len(out) > nextedit.DefaultMaxEdits {
+		out = out[:nextedit.DefaultMaxEdits] // as lode serve answers
 	}
 	return out, d
 }
@@ -351,10 +351,10 @@ func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.
 			return false, 0
 		}
 	}
-	files := neOtherFiles(ctx, cs, c.Name)
+	files := neOtherFiles(ctx, cs, c)
 	start := time.Now()
 	for _, f := range files {
-		if c.Reaches(cs.file, f) && c.Declares(f, cs.parentText[f]) {
+		if c.Declares(f, cs.parentText[f]) {
 			return true, time.Since(start)
 		}
 	}
@@ -362,11 +362,12 @@ func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.
 }
 
 // neOtherFiles returns the files other than the edited one that may hold
-// sites, as lode serve finds them: those that name name at the parent, as
-// the index would (a word it keeps), or, without a name, those of the
-// edited file's directory with its extension. At most 20, their text read
-// into cs.
-func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
+// sites of c, as lode serve finds them: those that name c.Name at the
+// parent, as the index would (a word it keeps), or, without a name, those
+// of the edited file's directory with its extension; of them, those c
+// reaches. At most nextedit.DefaultMaxFiles, their text read into cs.
+func neOtherFiles(ctx context.Context, cs *neCase, c *nextedit.Change) []string {
+	name := c.Name
 	var out string
 	switch {
 	case name == "":
@@ -388,7 +389,7 @@ func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
 	var files []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.TrimPrefix(line, cs.parent+":")
-		if f == "" || f == cs.file || syntax.Detect("", f) == nil || len(files) == 20 {
+		if f == "" || f == cs.file || syntax.Detect("", f) == nil || !c.Reaches(cs.file, f) || len(files) == nextedit.DefaultMaxFiles {
 			continue
 		}
 		if _, ok := cs.parentText[f]; !ok {
