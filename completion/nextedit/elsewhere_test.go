@@ -2,6 +2,7 @@ package nextedit
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -93,5 +94,38 @@ func TestEngineElsewhere(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEngineManyFilesBeside: a change of the language's spelling reaches
+// a directory of a few dozen files, not only the first 20 by name.
+func TestEngineManyFilesBeside(t *testing.T) {
+	root := t.TempDir()
+	const n = 30
+	for i := range n {
+		src := fmt.Sprintf("package a\n\nvar v%d interface{}\n", i)
+		if err := os.WriteFile(filepath.Join(root, fmt.Sprintf("f%02d.go", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	e := New(ws, Options{})
+	path := filepath.Join(root, "use.go")
+	ws.Open(&workspace.Document{Path: path, LanguageID: "go", Version: 1, Text: doctext.New("package a\n\nvar v interface{}\n")})
+	defer ws.Close(path)
+	ws.Update(&workspace.Document{Path: path, LanguageID: "go", Version: 2, Text: doctext.New("package a\n\nvar v any\n")})
+	edits, err := e.NextEdits(context.Background(), Request{Path: path, Version: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, ed := range edits {
+		files[ed.Path] = true
+	}
+	if len(files) != n {
+		t.Errorf("edits in %d files beside, want %d", len(files), n)
 	}
 }
