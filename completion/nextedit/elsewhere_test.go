@@ -20,6 +20,7 @@ func TestEngineElsewhere(t *testing.T) {
 		"decl.go":  "package a\n\nfunc load(n int) int { return n }\n",
 		"other.go": "package a\n\nvar y = load(2)\nvar z interface{}\n",
 		"a.py":     "z = 1\n",
+		"conn.go":  "package a\n\nvar c = r.Conn\n",
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
@@ -55,6 +56,20 @@ func TestEngineElsewhere(t *testing.T) {
 			after:  "package a\n\nvar x = read(1)\nvar w = load(3)\n",
 			index:  map[string][]string{"load": {"decl.go", "other.go"}, "read": {"other.go"}},
 			want:   map[string]int{},
+		},
+		{
+			name:   "a field no file declares switched: the file's uses first",
+			before: "package a\n\nvar x = req.Conn\nvar w = req.Conn\n",
+			after:  "package a\n\nvar x = req.Socket\nvar w = req.Conn\n",
+			index:  map[string][]string{"Conn": {"conn.go"}},
+			want:   map[string]int{"use.go": 1},
+		},
+		{
+			name:   "a field no file declares switched: then the other files'",
+			before: "package a\n\nvar x = req.Conn\n",
+			after:  "package a\n\nvar x = req.Socket\n",
+			index:  map[string][]string{"Conn": {"conn.go"}},
+			want:   map[string]int{"conn.go": 1},
 		},
 		{
 			name:   "a change with no word reaches the files beside",

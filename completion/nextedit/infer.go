@@ -42,6 +42,10 @@ type Change struct {
 	// elsewhere. Declares tells which files declare Name.
 	Pending bool
 	New     string
+	// Otherwise is the change that holds when a pending one does not (a
+	// member of another package's type switched to another: see
+	// switched), or nil.
+	Otherwise *Change
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
 	Scope Span
@@ -128,10 +132,15 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 
 func infer(ctx context.Context, path, languageID, before, after string, bt, at []token, oi, oj, ni, nj int, old, cur []token) *Change {
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
+		sw := switched(path, before, bt, oi, old[0].text, cur[0].text)
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
+			if c.Pending && sw != nil {
+				sw.after, sw.afterToks = after, at
+				c.Otherwise = sw
+			}
 			return c
 		}
-		return nil // a use switched to another name: nothing says where else
+		return sw // else a use switched to another name: nothing says where else
 	}
 	if len(old) == 1 && len(cur) >= 1 && old[0].class == classString && len(old[0].text) >= minLiteral {
 		// A literal changed, or replaced by a name or an expression (a
@@ -535,4 +544,39 @@ func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) 
 		new = after[at[ni].start:at[nj-1].end]
 	}
 	return old, new, true
+}
+
+// switched infers a field or constant of another package's value
+// switched to another one at one use (req.connection → req.socket,
+// http.StatusServiceUnavailable → http.StatusTooManyRequests), where the
+// workspace does not declare the old one and the edited file named the
+// new one nowhere: a name left for another, so its other uses switch
+// too, in the file and then in the files that name it. Nil when toks[k]
+// is no member after a dot, when it is called (a method chosen for one
+// call: t.Fatalf → t.Fatal, Contains → NotContains; data from replayed
+// histories), or when the edited file declares old (its own API: a
+// rename, which rename tells) or already used the new one (a choice
+// between two).
+func switched(path, before string, toks []token, k int, old, name string) *Change {
+	if k == 0 || toks[k-1].text != "." || k+1 < len(toks) && toks[k+1].text == "(" || declaredIn(before, toks, old) {
+		return nil
+	}
+	for j, t := range toks {
+		if j != k && t.class == classIdent && t.text == name {
+			return nil
+		}
+	}
+	c := &Change{Kind: KindRepeat, Name: old, New: name, Scope: Span{0, len(before) + len(name) - len(old)}, Exported: true}
+	c.Package = goFile(path) && !exported(path, old)
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for k, t := range toks {
+			if k > 0 && toks[k-1].text == "." && t.class == classIdent && t.text == old && t.start >= scope.Start && t.end <= scope.End &&
+				(k+1 == len(toks) || toks[k+1].text != "(") {
+				out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
+			}
+		}
+		return out
+	}
+	return c
 }

@@ -406,3 +406,64 @@ func TestChangeReach(t *testing.T) {
 		t.Error("Declares: want true for the file that declares load, false for one that uses it")
 	}
 }
+
+// TestSwitched: a field or constant of another package's value switched
+// to another at one use switches at its other uses, once no file confirms
+// a rename; a method chosen for one call, or a switch to a name the file
+// already used, is a choice made there.
+func TestSwitched(t *testing.T) {
+	tests := []struct {
+		name, path, before, after, want string
+	}{
+		{
+			name:   "a field of another package's value",
+			path:   "a.js",
+			before: "if (!trust(this.connection.remoteAddress)) {}\nreq.connection.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+			after:  "if (!trust(this.socket.remoteAddress)) {}\nreq.connection.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+			want:   "if (!trust(this.socket.remoteAddress)) {}\nreq.socket.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+		},
+		{
+			name:   "a constant of another package",
+			path:   "a.go",
+			before: "package a\n\nvar a = http.StatusServiceUnavailable\nvar b = http.StatusServiceUnavailable\n",
+			after:  "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusServiceUnavailable\n",
+			want:   "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusTooManyRequests\n",
+		},
+		{
+			name:   "a method chosen for one call",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tt.Fatalf(\"x\")\n\tt.Fatalf(\"y %d\", 1)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tt.Fatal(\"x\")\n\tt.Fatalf(\"y %d\", 1)\n}\n",
+		},
+		{
+			name:   "a switch to a member the file already used",
+			path:   "a.go",
+			before: "package a\n\nvar a = http.StatusServiceUnavailable\nvar b = http.StatusServiceUnavailable\nvar c = http.StatusTooManyRequests\n",
+			after:  "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusServiceUnavailable\nvar c = http.StatusTooManyRequests\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, oe, ne := diffBounds(tc.before, tc.after)
+			c := Infer(context.Background(), tc.path, "", tc.before, tc.after, Hunk{Path: tc.path, Start: s, Old: tc.before[s:oe], New: tc.after[s:ne]})
+			if c != nil && c.Pending {
+				c = c.Otherwise
+			}
+			if tc.want == "" {
+				if c != nil {
+					t.Errorf("inferred a %s change, want none", c.Kind)
+				}
+				return
+			}
+			if c == nil {
+				t.Fatal("no change inferred")
+			}
+			if got := apply(tc.after, c.Sites(tc.path, tc.after, c.Scope, Span{s, ne}, true)); got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if !c.Exported || c.Elsewhere(1) || !c.Elsewhere(0) {
+				t.Errorf("other files: exported %v, with a site left here %v, with none %v", c.Exported, c.Elsewhere(1), c.Elsewhere(0))
+			}
+		})
+	}
+}

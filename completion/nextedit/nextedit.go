@@ -206,7 +206,10 @@ func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Docume
 	}
 	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
 	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
-	if c == nil || c.Pending && !e.confirm(ctx, c, req.Path) {
+	if c != nil && c.Pending && !e.confirm(ctx, c, req.Path) {
+		c = c.Otherwise
+	}
+	if c == nil {
 		return nil, ctx.Err()
 	}
 	skip := Span{h.Start, h.Start + len(h.New)}

@@ -315,6 +315,9 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 		d := time.Since(start)
 		ok, dc := neConfirm(ctx, cs, c)
 		if !ok {
+			c = c.Otherwise
+		}
+		if c == nil {
 			return nil, d + dc
 		}
 		start = time.Now().Add(-d - dc)
