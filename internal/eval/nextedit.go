@@ -518,7 +518,23 @@ func neLineAt(src string, s neSuggestion, in []neSuggestion) string {
 	return line
 }
 
-func neNormal(s string) string { return strings.Join(strings.Fields(s), " ") }
+// neNormal normalises the white space of s: none between tokens, but one
+// space between two words (function(a) is function (a), return x is not
+// returnx).
+func neNormal(s string) string {
+	var b strings.Builder
+	for _, f := range strings.Fields(s) {
+		if b.Len() > 0 && neWordByte(b.String()[b.Len()-1]) && neWordByte(f[0]) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+func neWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
 
 func neReport(w io.Writer, title string, preds []nePredictor, scores [3]neScore) {
 	fmt.Fprintf(w, "\n%s\n%-32s %7s %7s %7s %9s %7s %7s %7s\n", title, "predictor", "cases", "shown", "right", "precision", "hunks", "found", "recall")

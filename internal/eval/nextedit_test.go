@@ -1,0 +1,24 @@
+package eval
+
+import "testing"
+
+// TestNeScoreCaseWhiteSpace: a suggestion that gives a hunk's new text
+// but for the white space between tokens finds it; one that gives other
+// tokens does not.
+func TestNeScoreCaseWhiteSpace(t *testing.T) {
+	src := "it('should be true if accepted', function(){\n"
+	cs := &neCase{file: "a.js", after: src, rest: []neHunk{{file: "a.js", start: 0, end: len(src), text: "it('should return if accepted', function () {\n"}}}
+	for _, tc := range []struct {
+		text  string
+		found int
+	}{
+		{"'should return if accepted'", 1},
+		{"'should returnif accepted'", 0},
+		{"'should be false if accepted'", 0},
+	} {
+		s := neScoreCase(cs, []neSuggestion{{file: "a.js", start: 3, end: 3 + len("'should be true if accepted'"), text: tc.text}})
+		if s.found != tc.found || s.right != tc.found {
+			t.Errorf("%s: found %d right %d, want %d", tc.text, s.found, s.right, tc.found)
+		}
+	}
+}
