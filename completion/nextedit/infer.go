@@ -132,7 +132,13 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 
 func infer(ctx context.Context, path, languageID, before, after string, bt, at []token, oi, oj, ni, nj int, old, cur []token) *Change {
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
+		// A use switched to another name: a field of another package's
+		// value switches at its other uses; else only the copies of the
+		// line change too.
 		sw := switched(path, before, bt, oi, old[0].text, cur[0].text)
+		if sw == nil {
+			sw = copies(path, before, after, bt, oi, oj)
+		}
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
 			if c.Pending && sw != nil {
 				sw.after, sw.afterToks = after, at
@@ -140,7 +146,7 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 			}
 			return c
 		}
-		return sw // else a use switched to another name: nothing says where else
+		return sw
 	}
 	if len(old) == 1 && len(cur) >= 1 && old[0].class == classString && len(old[0].text) >= minLiteral {
 		// A literal changed, or replaced by a name or an expression (a

@@ -291,6 +291,21 @@ func TestInfer(t *testing.T) {
 			kind:   KindArgument, exported: true,
 		},
 		{
+			name:   "a copied line fixed at one copy",
+			path:   "a_test.go",
+			before: "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n}\n",
+			after:  "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n}\n",
+			want:   "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n}\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:   "a copied line that opens a block is no copy",
+			path:   "a.js",
+			before: "route.get(function(req, res, next) {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+			after:  "route.get(function() {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+			want:   "route.get(function() {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
