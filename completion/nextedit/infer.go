@@ -71,7 +71,8 @@ func (c *Change) Declares(path, src string) bool {
 // but one that names nothing of its own, only the language's words and
 // punctuation (interface{} → any), means the same everywhere; and a
 // literal replaced by a name or an expression (a constant introduced) is
-// meant to replace its copies, wherever they are.
+// meant to replace its copies, and a misspelling is wrong, wherever they
+// are.
 func (c *Change) Elsewhere(here int) bool {
 	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || c.whole || here == 0)
 }
@@ -154,6 +155,9 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		repl := after[cur[0].start:cur[len(cur)-1].end]
 		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
 			return nil // a file's imports are its own; a string that names a variable is renamed with it
+		}
+		if wrong, right := misspelling(old[0].text, repl); wrong != "" && len(cur) == 1 {
+			return typo(after, wrong, right)
 		}
 		c := literal(path, after, old[0].text, repl)
 		c.Package = goFile(path) && localName(old, cur)

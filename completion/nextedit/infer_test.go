@@ -148,8 +148,8 @@ func TestInfer(t *testing.T) {
 		{
 			name:   "a string literal changed at one use",
 			path:   "a.js",
-			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
-			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
+			before: "it('should keep store', f);\nlog('should keep store');\nlog('other');\n",
+			after:  "it('should persist store', f);\nlog('should keep store');\nlog('other');\n",
 			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
 			kind:   KindRepeat, exported: true,
 		},
@@ -389,8 +389,8 @@ func TestChangeReach(t *testing.T) {
 		}
 		return c
 	}
-	lit := infer("a.js", "log('should presist store');\n", "log('should persist store');\n")
-	if lit.Name != "presist" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
+	lit := infer("a.js", "log('should keep the store');\n", "log('should persist the store');\n")
+	if lit.Name != "should" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
 		t.Errorf("literal change: name %q, reaches other JS files %v, Python %v", lit.Name, lit.Reaches("t/a.js", "u/b.js"), lit.Reaches("a.js", "a.py"))
 	}
 	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
@@ -480,5 +480,35 @@ func TestSwitched(t *testing.T) {
 				t.Errorf("other files: exported %v, with a site left here %v, with none %v", c.Exported, c.Elsewhere(1), c.Elsewhere(0))
 			}
 		})
+	}
+}
+
+// TestMisspelling: a word fixed in a string literal is fixed in every
+// literal that holds it, at once in other files; a word changed
+// otherwise is no misspelling.
+func TestMisspelling(t *testing.T) {
+	for _, tc := range []struct{ old, cur, wrong string }{
+		{"'should presist store'", "'should persist store'", "presist"},
+		{`"it occured twice"`, `"it occurred twice"`, "occured"},
+		{`"a seperate line"`, `"a separate line"`, "seperate"},
+		{`"the ressult here"`, `"the result here"`, "ressult"},
+		{"'should update store'", "'should updated store'", ""}, // a tense
+		{"'should be true'", "'should be false'", ""},
+		{"'should get value'", "'should set value'", ""}, // a short word
+		{"'should presist store'", "'must persist store'", ""},
+	} {
+		if wrong, _ := misspelling(tc.old, tc.cur); wrong != tc.wrong {
+			t.Errorf("misspelling(%s, %s) = %q, want %q", tc.old, tc.cur, wrong, tc.wrong)
+		}
+	}
+	before := "it('should presist store', f);\nit('should presist store when inflated', g);\nit('presist', h);\n"
+	after := "it('should persist store', f);\nit('should presist store when inflated', g);\nit('presist', h);\n"
+	want := "it('should persist store', f);\nit('should persist store when inflated', g);\nit('persist', h);\n"
+	got, c := predict(t, "a.js", before, after)
+	if got != want {
+		t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, want)
+	}
+	if c == nil || !c.Elsewhere(2) {
+		t.Error("a misspelling fixed goes to other files with the edited one's sites")
 	}
 }

@@ -156,7 +156,11 @@ type neCase struct {
 	after        string            // file with the first hunk applied
 	first        nextedit.Hunk
 	rest         []neHunk // related remaining hunks; in file, in after's offsets
-	focused      bool     // the first hunk is a rename or a repeated change
+	// others are the commit's remaining hunks in other files that are not
+	// related: a suggestion there is judged against them too (the commit
+	// made the change there), but they count in no recall.
+	others  []neHunk
+	focused bool // the first hunk is a rename or a repeated change
 	// strict is focused with a stricter test of a repeated change: a
 	// remaining hunk makes exactly the first hunk's token change (its old
 	// text with the old tokens replaced is its new text), not merely
@@ -238,6 +242,7 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		rep := repeats(rOld, r.text)
 		same = same || exactly(rOld, r.text)
 		if r.file != h.file && !rep && !(ok && neIdent(old) && strings.Contains(rOld, old)) {
+			cs.others = append(cs.others, r)
 			continue
 		}
 		repeated = repeated || rep
@@ -458,47 +463,62 @@ func (s *neScore) add(o neScore) {
 // suggestions inside one hunk are applied together to its old text: the
 // hunk is found when that gives its new text, and a suggestion is right
 // when every line it changed is one of the hunk's new lines (both after
-// white space is normalised). A suggestion outside every hunk is wrong.
+// white space is normalised). A suggestion outside every hunk of the
+// commit is wrong; one in a hunk that is not related is judged the same
+// way, but the hunk counts in no recall.
 func neScoreCase(cs *neCase, sugg []neSuggestion) neScore {
 	sc := neScore{cases: 1, shown: len(sugg), hunks: len(cs.rest)}
 	for _, h := range cs.rest {
-		src := cs.parentText[h.file]
-		if h.file == cs.file {
-			src = cs.after
-		}
-		var in []neSuggestion
-		for _, s := range sugg {
-			if s.file == h.file && s.start >= h.start && s.end <= h.end && (h.start < h.end || s.start == h.start) {
-				in = append(in, s)
-			}
-		}
-		if len(in) == 0 {
-			continue
-		}
-		sort.Slice(in, func(i, j int) bool { return in[i].start > in[j].start })
-		got := src[h.start:h.end]
-		for k, s := range in {
-			if k > 0 && s.end > in[k-1].start {
-				continue // overlapping suggestions: the later one is dropped
-			}
-			got = got[:s.start-h.start] + s.text + got[s.end-h.start:]
-		}
-		if neNormal(got) == neNormal(h.text) {
+		found, right := neScoreHunk(cs, h, sugg)
+		sc.right += right
+		if found {
 			sc.found++
-			sc.right += len(in)
-			continue
-		}
-		want := map[string]bool{}
-		for _, l := range strings.Split(h.text, "\n") {
-			want[neNormal(l)] = true
-		}
-		for _, s := range in {
-			if want[neNormal(neLineAt(src, s, in))] {
-				sc.right++
-			}
 		}
 	}
+	for _, h := range cs.others {
+		_, right := neScoreHunk(cs, h, sugg)
+		sc.right += right
+	}
 	return sc
+}
+
+// neScoreHunk tells whether the suggestions inside h give its new text,
+// and how many of them are right.
+func neScoreHunk(cs *neCase, h neHunk, sugg []neSuggestion) (found bool, right int) {
+	src := cs.parentText[h.file]
+	if h.file == cs.file {
+		src = cs.after
+	}
+	var in []neSuggestion
+	for _, s := range sugg {
+		if s.file == h.file && s.start >= h.start && s.end <= h.end && (h.start < h.end || s.start == h.start) {
+			in = append(in, s)
+		}
+	}
+	if len(in) == 0 {
+		return false, 0
+	}
+	sort.Slice(in, func(i, j int) bool { return in[i].start > in[j].start })
+	got := src[h.start:h.end]
+	for k, s := range in {
+		if k > 0 && s.end > in[k-1].start {
+			continue // overlapping suggestions: the later one is dropped
+		}
+		got = got[:s.start-h.start] + s.text + got[s.end-h.start:]
+	}
+	if neNormal(got) == neNormal(h.text) {
+		return true, len(in)
+	}
+	want := map[string]bool{}
+	for _, l := range strings.Split(h.text, "\n") {
+		want[neNormal(l)] = true
+	}
+	for _, s := range in {
+		if want[neNormal(neLineAt(src, s, in))] {
+			right++
+		}
+	}
+	return false, right
 }
 
 // neLineAt returns the line of src that holds suggestion s once every
