@@ -17,7 +17,7 @@ import (
 func TestEngineElsewhere(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
-		"decl.go":  "package a\n\nfunc load(n int) int { return n }\n",
+		"decl.go":  "package a\n\nfunc load(n int) int { return n }\n\ntype R struct {\n\tConn int\n}\n",
 		"other.go": "package a\n\nvar y = load(2)\nvar z interface{}\n",
 		"a.py":     "z = 1\n",
 		"conn.go":  "package a\n\nvar c = r.Conn\n",
@@ -58,18 +58,18 @@ func TestEngineElsewhere(t *testing.T) {
 			want:   map[string]int{},
 		},
 		{
-			name:   "a field no file declares switched: the file's uses first",
+			name:   "a field no file declares switched: its uses in the file and in the others",
 			before: "package a\n\nvar x = req.Conn\nvar w = req.Conn\n",
 			after:  "package a\n\nvar x = req.Socket\nvar w = req.Conn\n",
 			index:  map[string][]string{"Conn": {"conn.go"}},
-			want:   map[string]int{"use.go": 1},
+			want:   map[string]int{"use.go": 1, "conn.go": 1},
 		},
 		{
-			name:   "a field no file declares switched: then the other files'",
+			name:   "a field a file declares switched: a rename, confirmed",
 			before: "package a\n\nvar x = req.Conn\n",
 			after:  "package a\n\nvar x = req.Socket\n",
-			index:  map[string][]string{"Conn": {"conn.go"}},
-			want:   map[string]int{"conn.go": 1},
+			index:  map[string][]string{"Conn": {"conn.go", "decl.go"}},
+			want:   map[string]int{"conn.go": 1, "decl.go": 1},
 		},
 		{
 			name:   "a change with no word reaches the files beside",

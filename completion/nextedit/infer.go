@@ -71,8 +71,8 @@ func (c *Change) Declares(path, src string) bool {
 // but one that names nothing of its own, only the language's words and
 // punctuation (interface{} → any), means the same everywhere; and a
 // literal replaced by a name or an expression (a constant introduced) is
-// meant to replace its copies, and a misspelling is wrong, wherever they
-// are.
+// meant to replace its copies, a misspelling is wrong, and a field of
+// another package left for another is left, wherever they are.
 func (c *Change) Elsewhere(here int) bool {
 	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || c.whole || here == 0)
 }
@@ -561,7 +561,8 @@ func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) 
 // http.StatusServiceUnavailable → http.StatusTooManyRequests), where the
 // workspace does not declare the old one and the edited file named the
 // new one nowhere: a name left for another, so its other uses switch
-// too, in the file and then in the files that name it. Nil when toks[k]
+// too, in the file and at once in the files that name it (a name left
+// is left everywhere: see Elsewhere). Nil when toks[k]
 // is no member after a dot, when it is called (a method chosen for one
 // call: t.Fatalf → t.Fatal, Contains → NotContains; data from replayed
 // histories), or when the edited file declares old (its own API: a
@@ -576,7 +577,7 @@ func switched(path, before string, toks []token, k int, old, name string) *Chang
 			return nil
 		}
 	}
-	c := &Change{Kind: KindRepeat, Name: old, New: name, Scope: Span{0, len(before) + len(name) - len(old)}, Exported: true}
+	c := &Change{Kind: KindRepeat, Name: old, New: name, Scope: Span{0, len(before) + len(name) - len(old)}, Exported: true, whole: true}
 	c.Package = goFile(path) && !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
