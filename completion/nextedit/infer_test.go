@@ -306,6 +306,22 @@ func TestInfer(t *testing.T) {
 			want:   "route.get(function() {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
 		},
 		{
+			name:   "a keyword argument added at one call of a module's functions",
+			path:   "a.py",
+			before: "def h(x, s):\n    a = hashlib.md5(x).hexdigest()\n    b = hashlib.sha1(x).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			after:  "def h(x, s):\n    a = hashlib.md5(x, usedforsecurity=False).hexdigest()\n    b = hashlib.sha1(x).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			want:   "def h(x, s):\n    a = hashlib.md5(x, usedforsecurity=False).hexdigest()\n    b = hashlib.sha1(x, usedforsecurity=False).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			kind:   KindArgument, exported: true,
+		},
+		{
+			name:   "a positional argument added at one call is that function's",
+			path:   "a.py",
+			before: "def h(x):\n    a = hashlib.md5(x)\n    b = hashlib.sha1(x)\n",
+			after:  "def h(x):\n    a = hashlib.md5(x, y)\n    b = hashlib.sha1(x)\n",
+			want:   "def h(x):\n    a = hashlib.md5(x, y)\n    b = hashlib.sha1(x)\n",
+			kind:   "", exported: true,
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
