@@ -43,8 +43,8 @@ type Change struct {
 	Pending bool
 	New     string
 	// Otherwise is the change that holds when a pending one does not (a
-	// member of another package's type switched to another: see
-	// switched), or nil.
+	// field of another package switched, a copied line fixed: see
+	// switched and copies), or nil.
 	Otherwise *Change
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
@@ -561,13 +561,12 @@ func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) 
 // http.StatusServiceUnavailable → http.StatusTooManyRequests), where the
 // workspace does not declare the old one and the edited file named the
 // new one nowhere: a name left for another, so its other uses switch
-// too, in the file and at once in the files that name it (a name left
-// is left everywhere: see Elsewhere). Nil when toks[k]
-// is no member after a dot, when it is called (a method chosen for one
-// call: t.Fatalf → t.Fatal, Contains → NotContains; data from replayed
-// histories), or when the edited file declares old (its own API: a
-// rename, which rename tells) or already used the new one (a choice
-// between two).
+// too, in the file and at once in the files that name it (a name left is
+// left everywhere: see Elsewhere). Nil when toks[k] is no member after a
+// dot, when it is called (a method chosen for one call: t.Fatalf →
+// t.Fatal, Contains → NotContains; data from replayed histories), or
+// when the edited file declares old (its own API: a rename, which rename
+// tells) or already used the new one (a choice between two).
 func switched(path, before string, toks []token, k int, old, name string) *Change {
 	if k == 0 || toks[k-1].text != "." || k+1 < len(toks) && toks[k+1].text == "(" || declaredIn(before, toks, old) {
 		return nil

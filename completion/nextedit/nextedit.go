@@ -83,8 +83,8 @@ type Options struct {
 const (
 	DefaultMaxEdits = 50
 	// DefaultMaxFiles lets a change of the language's spelling reach a
-	// directory of a few dozen files; the time it takes is reading and
-	// lexing them (a few ms for 50 files of 20 KB).
+	// directory of a few dozen files; what it costs is reading and
+	// lexing them.
 	DefaultMaxFiles = 50
 )
 
