@@ -2,6 +2,7 @@ package nextedit
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,9 +17,10 @@ import (
 func TestEngineElsewhere(t *testing.T) {
 	root := t.TempDir()
 	files := map[string]string{
-		"decl.go":  "package a\n\nfunc load(n int) int { return n }\n",
+		"decl.go":  "package a\n\nfunc load(n int) int { return n }\n\ntype R struct {\n\tConn int\n}\n",
 		"other.go": "package a\n\nvar y = load(2)\nvar z interface{}\n",
 		"a.py":     "z = 1\n",
+		"conn.go":  "package a\n\nvar c = r.Conn\n",
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
@@ -54,6 +56,20 @@ func TestEngineElsewhere(t *testing.T) {
 			after:  "package a\n\nvar x = read(1)\nvar w = load(3)\n",
 			index:  map[string][]string{"load": {"decl.go", "other.go"}, "read": {"other.go"}},
 			want:   map[string]int{},
+		},
+		{
+			name:   "a field no file declares switched: its uses in the file and in the others",
+			before: "package a\n\nvar x = req.Conn\nvar w = req.Conn\n",
+			after:  "package a\n\nvar x = req.Socket\nvar w = req.Conn\n",
+			index:  map[string][]string{"Conn": {"conn.go"}},
+			want:   map[string]int{"use.go": 1, "conn.go": 1},
+		},
+		{
+			name:   "a field a file declares switched: a rename, confirmed",
+			before: "package a\n\nvar x = req.Conn\n",
+			after:  "package a\n\nvar x = req.Socket\n",
+			index:  map[string][]string{"Conn": {"conn.go", "decl.go"}},
+			want:   map[string]int{"conn.go": 1, "decl.go": 1},
 		},
 		{
 			name:   "a change with no word reaches the files beside",
@@ -93,5 +109,38 @@ func TestEngineElsewhere(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEngineManyFilesBeside: a change of the language's spelling reaches
+// a directory of a few dozen files, not only the first 20 by name.
+func TestEngineManyFilesBeside(t *testing.T) {
+	root := t.TempDir()
+	const n = 30
+	for i := range n {
+		src := fmt.Sprintf("package a\n\nvar v%d interface{}\n", i)
+		if err := os.WriteFile(filepath.Join(root, fmt.Sprintf("f%02d.go", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	e := New(ws, Options{})
+	path := filepath.Join(root, "use.go")
+	ws.Open(&workspace.Document{Path: path, LanguageID: "go", Version: 1, Text: doctext.New("package a\n\nvar v interface{}\n")})
+	defer ws.Close(path)
+	ws.Update(&workspace.Document{Path: path, LanguageID: "go", Version: 2, Text: doctext.New("package a\n\nvar v any\n")})
+	edits, err := e.NextEdits(context.Background(), Request{Path: path, Version: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, ed := range edits {
+		files[ed.Path] = true
+	}
+	if len(files) != n {
+		t.Errorf("edits in %d files beside, want %d", len(files), n)
 	}
 }

@@ -34,11 +34,18 @@ type Change struct {
 	// package).
 	Name              string
 	Exported, Package bool
+	// whole says the change's sites in other files go with the edited
+	// file's (see Elsewhere).
+	whole bool
 	// Pending says the change holds only if another file declares Name
 	// and none names New: a rename begun at a use of a name declared
 	// elsewhere. Declares tells which files declare Name.
 	Pending bool
 	New     string
+	// Otherwise is the change that holds when a pending one does not (a
+	// field of another package switched, a copied line fixed: see
+	// switched and copies), or nil.
+	Otherwise *Change
 	// Scope is the range of the edited text where the change applies;
 	// other files are searched whole.
 	Scope Span
@@ -62,9 +69,12 @@ func (c *Change) Declares(path, src string) bool {
 // first, the other files' once none is left there (data from replayed
 // histories: a change repeated through a file often stops at its end);
 // but one that names nothing of its own, only the language's words and
-// punctuation (interface{} → any), means the same everywhere.
+// punctuation (interface{} → any), means the same everywhere; and a
+// literal replaced by a name or an expression (a constant introduced) is
+// meant to replace its copies, a misspelling is wrong, and a field of
+// another package left for another is left, wherever they are.
 func (c *Change) Elsewhere(here int) bool {
-	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || here == 0)
+	return c.Exported && (c.Kind != KindRepeat || c.Name == "" || c.whole || here == 0)
 }
 
 // Reaches reports whether the change may have sites in the file other,
@@ -123,10 +133,21 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 
 func infer(ctx context.Context, path, languageID, before, after string, bt, at []token, oi, oj, ni, nj int, old, cur []token) *Change {
 	if len(old) == 1 && len(cur) == 1 && old[0].class == classIdent && cur[0].class == classIdent {
+		// A use switched to another name: a field of another package's
+		// value switches at its other uses; else only the copies of the
+		// line change too.
+		sw := switched(path, before, bt, oi, old[0].text, cur[0].text)
+		if sw == nil {
+			sw = copies(path, before, after, bt, oi, oj)
+		}
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
+			if c.Pending && sw != nil {
+				sw.after, sw.afterToks = after, at
+				c.Otherwise = sw
+			}
 			return c
 		}
-		return nil // a use switched to another name: nothing says where else
+		return sw
 	}
 	if len(old) == 1 && len(cur) >= 1 && old[0].class == classString && len(old[0].text) >= minLiteral {
 		// A literal changed, or replaced by a name or an expression (a
@@ -135,8 +156,12 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
 			return nil // a file's imports are its own; a string that names a variable is renamed with it
 		}
+		if wrong, right := misspelling(old[0].text, repl); wrong != "" && len(cur) == 1 {
+			return typo(after, wrong, right)
+		}
 		c := literal(path, after, old[0].text, repl)
 		c.Package = goFile(path) && localName(old, cur)
+		c.whole = len(cur) > 1 || cur[0].class != classString
 		return c
 	}
 	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
@@ -529,4 +554,39 @@ func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) 
 		new = after[at[ni].start:at[nj-1].end]
 	}
 	return old, new, true
+}
+
+// switched infers a field or constant of another package's value
+// switched to another one at one use (req.connection → req.socket,
+// http.StatusServiceUnavailable → http.StatusTooManyRequests), where the
+// workspace does not declare the old one and the edited file named the
+// new one nowhere: a name left for another, so its other uses switch
+// too, in the file and at once in the files that name it (a name left is
+// left everywhere: see Elsewhere). Nil when toks[k] is no member after a
+// dot, when it is called (a method chosen for one call: t.Fatalf →
+// t.Fatal, Contains → NotContains; data from replayed histories), or
+// when the edited file declares old (its own API: a rename, which rename
+// tells) or already used the new one (a choice between two).
+func switched(path, before string, toks []token, k int, old, name string) *Change {
+	if k == 0 || toks[k-1].text != "." || k+1 < len(toks) && toks[k+1].text == "(" || declaredIn(before, toks, old) {
+		return nil
+	}
+	for j, t := range toks {
+		if j != k && t.class == classIdent && t.text == name {
+			return nil
+		}
+	}
+	c := &Change{Kind: KindRepeat, Name: old, New: name, Scope: Span{0, len(before) + len(name) - len(old)}, Exported: true, whole: true}
+	c.Package = goFile(path) && !exported(path, old)
+	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+		var out []Edit
+		for k, t := range toks {
+			if k > 0 && toks[k-1].text == "." && t.class == classIdent && t.text == old && t.start >= scope.Start && t.end <= scope.End &&
+				(k+1 == len(toks) || toks[k+1].text != "(") {
+				out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
+			}
+		}
+		return out
+	}
+	return c
 }

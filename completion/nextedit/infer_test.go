@@ -148,8 +148,8 @@ func TestInfer(t *testing.T) {
 		{
 			name:   "a string literal changed at one use",
 			path:   "a.js",
-			before: "it('should presist store', f);\nlog('should presist store');\nlog('other');\n",
-			after:  "it('should persist store', f);\nlog('should presist store');\nlog('other');\n",
+			before: "it('should keep store', f);\nlog('should keep store');\nlog('other');\n",
+			after:  "it('should persist store', f);\nlog('should keep store');\nlog('other');\n",
 			want:   "it('should persist store', f);\nlog('should persist store');\nlog('other');\n",
 			kind:   KindRepeat, exported: true,
 		},
@@ -291,6 +291,37 @@ func TestInfer(t *testing.T) {
 			kind:   KindArgument, exported: true,
 		},
 		{
+			name:   "a copied line fixed at one copy",
+			path:   "a_test.go",
+			before: "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n}\n",
+			after:  "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", err)\n\t}\n}\n",
+			want:   "package a\n\nfunc TestA(t *testing.T) {\n\tout, err := run()\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n\tif err != nil {\n\t\tt.Errorf(\"unexpected error: %v\", err)\n\t}\n\tif out != \"\" {\n\t\tt.Errorf(\"unexpected output: %v\", out)\n\t}\n}\n",
+			kind:   KindRepeat,
+		},
+		{
+			name:   "a copied line that opens a block is no copy",
+			path:   "a.js",
+			before: "route.get(function(req, res, next) {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+			after:  "route.get(function() {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+			want:   "route.get(function() {\n  throw new Error('not me at all');\n});\nroute.get(function(req, res, next) {\n  next();\n});\n",
+		},
+		{
+			name:   "a keyword argument added at one call of a module's functions",
+			path:   "a.py",
+			before: "def h(x, s):\n    a = hashlib.md5(x).hexdigest()\n    b = hashlib.sha1(x).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			after:  "def h(x, s):\n    a = hashlib.md5(x, usedforsecurity=False).hexdigest()\n    b = hashlib.sha1(x).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			want:   "def h(x, s):\n    a = hashlib.md5(x, usedforsecurity=False).hexdigest()\n    b = hashlib.sha1(x, usedforsecurity=False).hexdigest()\n    c = hashlib.sha1(s).hexdigest()\n    d = other.sha1(x)\n",
+			kind:   KindArgument, exported: true,
+		},
+		{
+			name:   "a positional argument added at one call is that function's",
+			path:   "a.py",
+			before: "def h(x):\n    a = hashlib.md5(x)\n    b = hashlib.sha1(x)\n",
+			after:  "def h(x):\n    a = hashlib.md5(x, y)\n    b = hashlib.sha1(x)\n",
+			want:   "def h(x):\n    a = hashlib.md5(x, y)\n    b = hashlib.sha1(x)\n",
+			kind:   "", exported: true,
+		},
+		{
 			name:   "white space only",
 			path:   "a.go",
 			before: "package a\n\nvar a = 1\n",
@@ -374,12 +405,15 @@ func TestChangeReach(t *testing.T) {
 		}
 		return c
 	}
-	lit := infer("a.js", "log('should presist store');\n", "log('should persist store');\n")
-	if lit.Name != "presist" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
+	lit := infer("a.js", "log('should keep the store');\n", "log('should persist the store');\n")
+	if lit.Name != "should" || !lit.Reaches("t/a.js", "u/b.js") || lit.Reaches("a.js", "a.py") {
 		t.Errorf("literal change: name %q, reaches other JS files %v, Python %v", lit.Name, lit.Reaches("t/a.js", "u/b.js"), lit.Reaches("a.js", "a.py"))
 	}
 	if !lit.Elsewhere(0) || lit.Elsewhere(1) {
 		t.Errorf("a repeated change goes to other files only once the edited one holds no site: %v %v", lit.Elsewhere(0), lit.Elsewhere(1))
+	}
+	if konst := infer("a.go", "package a\n\nvar f = \"--generate-completion\"\n", "package a\n\nvar f = completionFlag\n"); !konst.Elsewhere(2) {
+		t.Error("a literal replaced by a name (a constant introduced) goes to other files with the edited one's sites")
 	}
 	if spell := infer("a.go", "package a\n\nvar v interface{}\n", "package a\n\nvar v any\n"); spell.Name != "" || !spell.Elsewhere(3) {
 		t.Errorf("a change of the language's spelling (name %q) goes to other files with the edited one's sites", spell.Name)
@@ -401,5 +435,96 @@ func TestChangeReach(t *testing.T) {
 	}
 	if !ren.Declares("b.go", "package a\n\nfunc load(n int) {}\n") || ren.Declares("c.go", "package a\n\nvar x = load(2)\n") {
 		t.Error("Declares: want true for the file that declares load, false for one that uses it")
+	}
+}
+
+// TestSwitched: a field or constant of another package's value switched
+// to another at one use switches at its other uses, in other files too,
+// once no file confirms a rename; a method chosen for one call, or a switch to a name the file
+// already used, is a choice made there.
+func TestSwitched(t *testing.T) {
+	tests := []struct {
+		name, path, before, after, want string
+	}{
+		{
+			name:   "a field of another package's value",
+			path:   "a.js",
+			before: "if (!trust(this.connection.remoteAddress)) {}\nreq.connection.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+			after:  "if (!trust(this.socket.remoteAddress)) {}\nreq.connection.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+			want:   "if (!trust(this.socket.remoteAddress)) {}\nreq.socket.encrypted = true;\nreq.connection(1);\nf(connection);\n",
+		},
+		{
+			name:   "a constant of another package",
+			path:   "a.go",
+			before: "package a\n\nvar a = http.StatusServiceUnavailable\nvar b = http.StatusServiceUnavailable\n",
+			after:  "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusServiceUnavailable\n",
+			want:   "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusTooManyRequests\n",
+		},
+		{
+			name:   "a method chosen for one call",
+			path:   "a.go",
+			before: "package a\n\nfunc f() {\n\tt.Fatalf(\"x\")\n\tt.Fatalf(\"y %d\", 1)\n}\n",
+			after:  "package a\n\nfunc f() {\n\tt.Fatal(\"x\")\n\tt.Fatalf(\"y %d\", 1)\n}\n",
+		},
+		{
+			name:   "a switch to a member the file already used",
+			path:   "a.go",
+			before: "package a\n\nvar a = http.StatusServiceUnavailable\nvar b = http.StatusServiceUnavailable\nvar c = http.StatusTooManyRequests\n",
+			after:  "package a\n\nvar a = http.StatusTooManyRequests\nvar b = http.StatusServiceUnavailable\nvar c = http.StatusTooManyRequests\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, oe, ne := diffBounds(tc.before, tc.after)
+			c := Infer(context.Background(), tc.path, "", tc.before, tc.after, Hunk{Path: tc.path, Start: s, Old: tc.before[s:oe], New: tc.after[s:ne]})
+			if c != nil && c.Pending {
+				c = c.Otherwise
+			}
+			if tc.want == "" {
+				if c != nil {
+					t.Errorf("inferred a %s change, want none", c.Kind)
+				}
+				return
+			}
+			if c == nil {
+				t.Fatal("no change inferred")
+			}
+			if got := apply(tc.after, c.Sites(tc.path, tc.after, c.Scope, Span{s, ne}, true)); got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if !c.Exported || !c.Elsewhere(1) {
+				t.Errorf("other files: exported %v, with the edited file's sites %v", c.Exported, c.Elsewhere(1))
+			}
+		})
+	}
+}
+
+// TestMisspelling: a word fixed in a string literal is fixed in every
+// literal that holds it, at once in other files; a word changed
+// otherwise is no misspelling.
+func TestMisspelling(t *testing.T) {
+	for _, tc := range []struct{ old, cur, wrong string }{
+		{"'should presist store'", "'should persist store'", "presist"},
+		{`"it occured twice"`, `"it occurred twice"`, "occured"},
+		{`"a seperate line"`, `"a separate line"`, "seperate"},
+		{`"the ressult here"`, `"the result here"`, "ressult"},
+		{"'should update store'", "'should updated store'", ""}, // a tense
+		{"'should be true'", "'should be false'", ""},
+		{"'should get value'", "'should set value'", ""}, // a short word
+		{"'should presist store'", "'must persist store'", ""},
+	} {
+		if wrong, _ := misspelling(tc.old, tc.cur); wrong != tc.wrong {
+			t.Errorf("misspelling(%s, %s) = %q, want %q", tc.old, tc.cur, wrong, tc.wrong)
+		}
+	}
+	before := "it('should presist store', f);\nit('should presist store when inflated', g);\nit('presist', h);\n"
+	after := "it('should persist store', f);\nit('should presist store when inflated', g);\nit('presist', h);\n"
+	want := "it('should persist store', f);\nit('should persist store when inflated', g);\nit('persist', h);\n"
+	got, c := predict(t, "a.js", before, after)
+	if got != want {
+		t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, want)
+	}
+	if c == nil || !c.Elsewhere(2) {
+		t.Error("a misspelling fixed goes to other files with the edited one's sites")
 	}
 }

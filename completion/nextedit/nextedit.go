@@ -74,10 +74,19 @@ type Options struct {
 	// Candidates returns workspace files that may use name (the index's
 	// occurrences); nil searches only the edited document.
 	Candidates func(name string) []string
-	// MaxEdits bounds the answer; default 50. MaxFiles bounds the other
-	// files read; default 20.
+	// MaxEdits bounds the answer; default DefaultMaxEdits. MaxFiles
+	// bounds the other files read; default DefaultMaxFiles.
 	MaxEdits, MaxFiles int
 }
+
+// The defaults of Options.
+const (
+	DefaultMaxEdits = 50
+	// DefaultMaxFiles lets a change of the language's spelling reach a
+	// directory of a few dozen files; what it costs is reading and
+	// lexing them.
+	DefaultMaxFiles = 50
+)
 
 // Engine predicts next edits in a workspace. It follows the workspace's
 // open documents from New on. It is safe for concurrent use.
@@ -94,10 +103,10 @@ type modelBox struct{ m Model }
 // New returns an Engine that follows the open documents of ws.
 func New(ws *workspace.Workspace, opts Options) *Engine {
 	if opts.MaxEdits <= 0 {
-		opts.MaxEdits = 50
+		opts.MaxEdits = DefaultMaxEdits
 	}
 	if opts.MaxFiles <= 0 {
-		opts.MaxFiles = 20
+		opts.MaxFiles = DefaultMaxFiles
 	}
 	e := &Engine{ws: ws, hist: NewHistory(opts.History), opts: opts}
 	ws.Subscribe(e.observe)
@@ -197,7 +206,10 @@ func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Docume
 	}
 	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
 	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
-	if c == nil || c.Pending && !e.confirm(ctx, c, req.Path) {
+	if c != nil && c.Pending && !e.confirm(ctx, c, req.Path) {
+		c = c.Otherwise
+	}
+	if c == nil {
 		return nil, ctx.Err()
 	}
 	skip := Span{h.Start, h.Start + len(h.New)}

@@ -53,10 +53,16 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		// others may take other arguments (a variadic list).
 		arg := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
 		call := callText(bt, open, oldArgs)
+		recv := receiver(bt, open-1)
+		family := pyFile(path) && recv != "" && keywordArg(at[newArgs[k].Start:newArgs[k].End])
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+			out := callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				return insertArg(toks, args, open, close, k, arg, false), callText(toks, open, args) == call
 			})
+			if family && same {
+				out = append(out, familySites(toks, name, recv, want, k, arg, call, scope)...)
+			}
+			return out
 		}
 	case op == -1:
 		gone := text(bt[oldArgs[k].Start:oldArgs[k].End])

@@ -156,7 +156,11 @@ type neCase struct {
 	after        string            // file with the first hunk applied
 	first        nextedit.Hunk
 	rest         []neHunk // related remaining hunks; in file, in after's offsets
-	focused      bool     // the first hunk is a rename or a repeated change
+	// others are the commit's remaining hunks in other files that are not
+	// related: a suggestion there is judged against them too (the commit
+	// made the change there), but they count in no recall.
+	others  []neHunk
+	focused bool // the first hunk is a rename or a repeated change
 	// strict is focused with a stricter test of a repeated change: a
 	// remaining hunk makes exactly the first hunk's token change (its old
 	// text with the old tokens replaced is its new text), not merely
@@ -238,6 +242,7 @@ func neReplay(ctx context.Context, repo string, c neCommit, maxFiles int) (*neCa
 		rep := repeats(rOld, r.text)
 		same = same || exactly(rOld, r.text)
 		if r.file != h.file && !rep && !(ok && neIdent(old) && strings.Contains(rOld, old)) {
+			cs.others = append(cs.others, r)
 			continue
 		}
 		repeated = repeated || rep
@@ -315,6 +320,9 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 		d := time.Since(start)
 		ok, dc := neConfirm(ctx, cs, c)
 		if !ok {
+			c = c.Otherwise
+		}
+		if c == nil {
 			return nil, d + dc
 		}
 		start = time.Now().Add(-d - dc)
@@ -328,16 +336,16 @@ func neOffline(ctx context.Context, cs *neCase) ([]neSuggestion, time.Duration) 
 	if !c.Elsewhere(len(out)) {
 		return out, d
 	}
-	for _, f := range neOtherFiles(ctx, cs, c.Name) {
-		if !c.Reaches(cs.file, f) {
-			continue
-		}
+	for _, f := range neOtherFiles(ctx, cs, c) {
 		src := cs.parentText[f]
 		start := time.Now()
 		for _, e := range c.Sites(f, src, nextedit.Span{Start: 0, End: len(src)}, nextedit.Span{Start: -1, End: -1}, false) {
 			out = append(out, neSuggestion{f, e.Start, e.End, e.NewText})
 		}
 		d += time.Since(start)
+	}
+	if len(out) > nextedit.DefaultMaxEdits {
+		out = out[:nextedit.DefaultMaxEdits] // as lode serve answers
 	}
 	return out, d
 }
@@ -351,10 +359,10 @@ func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.
 			return false, 0
 		}
 	}
-	files := neOtherFiles(ctx, cs, c.Name)
+	files := neOtherFiles(ctx, cs, c)
 	start := time.Now()
 	for _, f := range files {
-		if c.Reaches(cs.file, f) && c.Declares(f, cs.parentText[f]) {
+		if c.Declares(f, cs.parentText[f]) {
 			return true, time.Since(start)
 		}
 	}
@@ -362,11 +370,12 @@ func neConfirm(ctx context.Context, cs *neCase, c *nextedit.Change) (bool, time.
 }
 
 // neOtherFiles returns the files other than the edited one that may hold
-// sites, as lode serve finds them: those that name name at the parent, as
-// the index would (a word it keeps), or, without a name, those of the
-// edited file's directory with its extension. At most 20, their text read
-// into cs.
-func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
+// sites of c, as lode serve finds them: those that name c.Name at the
+// parent, as the index would (a word it keeps), or, without a name, those
+// of the edited file's directory with its extension; of them, those c
+// reaches. At most nextedit.DefaultMaxFiles, their text read into cs.
+func neOtherFiles(ctx context.Context, cs *neCase, c *nextedit.Change) []string {
+	name := c.Name
 	var out string
 	switch {
 	case name == "":
@@ -388,7 +397,7 @@ func neOtherFiles(ctx context.Context, cs *neCase, name string) []string {
 	var files []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.TrimPrefix(line, cs.parent+":")
-		if f == "" || f == cs.file || syntax.Detect("", f) == nil || len(files) == 20 {
+		if f == "" || f == cs.file || syntax.Detect("", f) == nil || !c.Reaches(cs.file, f) || len(files) == nextedit.DefaultMaxFiles {
 			continue
 		}
 		if _, ok := cs.parentText[f]; !ok {
@@ -454,47 +463,62 @@ func (s *neScore) add(o neScore) {
 // suggestions inside one hunk are applied together to its old text: the
 // hunk is found when that gives its new text, and a suggestion is right
 // when every line it changed is one of the hunk's new lines (both after
-// white space is normalised). A suggestion outside every hunk is wrong.
+// white space is normalised). A suggestion outside every hunk of the
+// commit is wrong; one in a hunk that is not related is judged the same
+// way, but the hunk counts in no recall.
 func neScoreCase(cs *neCase, sugg []neSuggestion) neScore {
 	sc := neScore{cases: 1, shown: len(sugg), hunks: len(cs.rest)}
 	for _, h := range cs.rest {
-		src := cs.parentText[h.file]
-		if h.file == cs.file {
-			src = cs.after
-		}
-		var in []neSuggestion
-		for _, s := range sugg {
-			if s.file == h.file && s.start >= h.start && s.end <= h.end && (h.start < h.end || s.start == h.start) {
-				in = append(in, s)
-			}
-		}
-		if len(in) == 0 {
-			continue
-		}
-		sort.Slice(in, func(i, j int) bool { return in[i].start > in[j].start })
-		got := src[h.start:h.end]
-		for k, s := range in {
-			if k > 0 && s.end > in[k-1].start {
-				continue // overlapping suggestions: the later one is dropped
-			}
-			got = got[:s.start-h.start] + s.text + got[s.end-h.start:]
-		}
-		if neNormal(got) == neNormal(h.text) {
+		found, right := neScoreHunk(cs, h, sugg)
+		sc.right += right
+		if found {
 			sc.found++
-			sc.right += len(in)
-			continue
-		}
-		want := map[string]bool{}
-		for _, l := range strings.Split(h.text, "\n") {
-			want[neNormal(l)] = true
-		}
-		for _, s := range in {
-			if want[neNormal(neLineAt(src, s, in))] {
-				sc.right++
-			}
 		}
 	}
+	for _, h := range cs.others {
+		_, right := neScoreHunk(cs, h, sugg)
+		sc.right += right
+	}
 	return sc
+}
+
+// neScoreHunk tells whether the suggestions inside h give its new text,
+// and how many of them are right.
+func neScoreHunk(cs *neCase, h neHunk, sugg []neSuggestion) (found bool, right int) {
+	src := cs.parentText[h.file]
+	if h.file == cs.file {
+		src = cs.after
+	}
+	var in []neSuggestion
+	for _, s := range sugg {
+		if s.file == h.file && s.start >= h.start && s.end <= h.end && (h.start < h.end || s.start == h.start) {
+			in = append(in, s)
+		}
+	}
+	if len(in) == 0 {
+		return false, 0
+	}
+	sort.Slice(in, func(i, j int) bool { return in[i].start > in[j].start })
+	got := src[h.start:h.end]
+	for k, s := range in {
+		if k > 0 && s.end > in[k-1].start {
+			continue // overlapping suggestions: the later one is dropped
+		}
+		got = got[:s.start-h.start] + s.text + got[s.end-h.start:]
+	}
+	if neNormal(got) == neNormal(h.text) {
+		return true, len(in)
+	}
+	want := map[string]bool{}
+	for _, l := range strings.Split(h.text, "\n") {
+		want[neNormal(l)] = true
+	}
+	for _, s := range in {
+		if want[neNormal(neLineAt(src, s, in))] {
+			right++
+		}
+	}
+	return false, right
 }
 
 // neLineAt returns the line of src that holds suggestion s once every
@@ -514,7 +538,23 @@ func neLineAt(src string, s neSuggestion, in []neSuggestion) string {
 	return line
 }
 
-func neNormal(s string) string { return strings.Join(strings.Fields(s), " ") }
+// neNormal normalises the white space of s: none between tokens, but one
+// space between two words (function(a) is function (a), return x is not
+// returnx).
+func neNormal(s string) string {
+	var b strings.Builder
+	for _, f := range strings.Fields(s) {
+		if b.Len() > 0 && neWordByte(b.String()[b.Len()-1]) && neWordByte(f[0]) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f)
+	}
+	return b.String()
+}
+
+func neWordByte(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
 
 func neReport(w io.Writer, title string, preds []nePredictor, scores [3]neScore) {
 	fmt.Fprintf(w, "\n%s\n%-32s %7s %7s %7s %9s %7s %7s %7s\n", title, "predictor", "cases", "shown", "right", "precision", "hunks", "found", "recall")

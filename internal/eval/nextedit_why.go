@@ -76,7 +76,7 @@ func neWhy(ctx context.Context, w io.Writer, cs *neCase, sugg []neSuggestion, ta
 func neWrong(w io.Writer, cs *neCase, sugg []neSuggestion) {
 	for _, s := range sugg {
 		in := false
-		for _, h := range cs.rest {
+		for _, h := range append(cs.rest[:len(cs.rest):len(cs.rest)], cs.others...) {
 			in = in || s.file == h.file && s.start >= h.start && s.end <= h.end
 		}
 		if in {
