@@ -332,27 +332,18 @@ func (m *Model) fileTable(path string, wait bool) *table {
 // Prepare builds the directory and file levels of the document at path
 // now, when they are not cached, instead of in the background at the first
 // request, which goes on without them. It is for a one-shot request (lode
-// complete) and for a document just opened. language is the request's
-// (llm.Request.Language); an unknown language does nothing.
-func (m *Model) Prepare(language, path string) {
-	lang := syntax.Detect(language, path)
-	if lang == nil {
-		lang = syntax.ByName(language)
-	}
-	if lang == nil {
-		return
-	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	m.dirTable(lang.Name, path, true)
-	m.fileTable(path, true)
-}
+// complete). language is the request's (llm.Request.Language); an unknown
+// language does nothing.
+func (m *Model) Prepare(language, path string) { m.prepare(language, path, true) }
 
 // PrepareSoon starts building the directory and file levels of the
 // document at path in the background, when they are not cached, and
 // returns: for a document just opened, so that the requests that follow
 // have them. The builds leave requests a core; Close waits for them.
-func (m *Model) PrepareSoon(language, path string) {
+func (m *Model) PrepareSoon(language, path string) { m.prepare(language, path, false) }
+
+// prepare is Prepare (wait) and PrepareSoon.
+func (m *Model) prepare(language, path string, wait bool) {
 	lang := syntax.Detect(language, path)
 	if lang == nil {
 		lang = syntax.ByName(language)
@@ -362,8 +353,8 @@ func (m *Model) PrepareSoon(language, path string) {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	m.dirTable(lang.Name, path, false)
-	m.fileTable(path, false)
+	m.dirTable(lang.Name, path, wait)
+	m.fileTable(path, wait)
 }
 
 // levelTable returns the table cached under key, or builds it from the
