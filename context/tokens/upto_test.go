@@ -14,9 +14,9 @@ func estimate(s string) int { return (len(s) + 3) / 4 }
 // than the first piece.
 func TestUpTo(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 100 {
+	for range 40 {
 		var b strings.Builder
-		for range r.IntN(1500) {
+		for range r.IntN(800) {
 			switch r.IntN(8) {
 			case 0:
 				b.WriteString("\n\n\n")
