@@ -16,12 +16,12 @@ func TestUpTo(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 40 {
 		var b strings.Builder
-		for range r.IntN(800) {
+		for range r.IntN(400) {
 			switch r.IntN(8) {
 			case 0:
 				b.WriteString("\n\n\n")
 			case 1:
-				b.WriteString(strings.Repeat("long ", 2000) + "\n")
+				b.WriteString(strings.Repeat("long ", 1000) + "\n")
 			default:
 				b.WriteString(strings.Repeat("w x\n", 1+r.IntN(3)))
 			}
