@@ -64,7 +64,12 @@ var serverSettings = map[string]any{"provider": "openai", "model": "fake-coder",
 
 func TestStatusFollowsTheModel(t *testing.T) {
 	var down atomic.Bool
+	hold := make(chan struct{}) // the first answer waits for the test to see the working status
+	var held atomic.Bool
 	m := &llmtest.Model{Name: "fake-coder", FIM: true, Answer: func(*llm.Request) (string, error) {
+		if held.CompareAndSwap(false, true) {
+			<-hold
+		}
 		if down.Load() {
 			return "", fmt.Errorf("connection refused: %w", llm.ErrUnavailable)
 		}
@@ -87,14 +92,20 @@ func TestStatusFollowsTheModel(t *testing.T) {
 			t.Fatalf("items %+v, want %s", list.Items, want)
 		}
 	}
-	complete(`Println("server")`)
-	all := statuses(t, e)
-	sawWorking := false
-	for _, p := range all {
-		sawWorking = sawWorking || (p.State == lode.StatusWorking && p.InFlight == 1)
+	done := make(chan error, 1)
+	var answered protocol.InlineCompletionList
+	go func() {
+		done <- e.Call(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindInvoked), &answered)
+	}()
+	// The status is sent by its own goroutine, the latest state when
+	// kicked: a completion in flight long enough is reported working.
+	waitStatus(t, e, "working while a completion is in flight", func(p lode.StatusParams) bool { return p.State == lode.StatusWorking && p.InFlight == 1 })
+	close(hold)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
-	if !sawWorking {
-		t.Errorf("no working status while a completion was in flight: %+v", all)
+	if len(answered.Items) == 0 || answered.Items[0].InsertText != protocol.String(`Println("server")`) {
+		t.Fatalf("items %+v, want the server's answer", answered.Items)
 	}
 	waitStatus(t, e, "ready after the completion", func(p lode.StatusParams) bool { return p.State == lode.StatusReady && p.InFlight == 0 })
 
