@@ -50,7 +50,7 @@ run() { # phase
 run idle
 stress-ng --cpu 4 --quiet &
 stress=$!
-trap 'kill $stress 2>/dev/null; rm -rf "$out"' EXIT
+trap 'kill $stress 2>/dev/null || true; rm -rf "$out"' EXIT
 run loaded
 kill $stress 2>/dev/null || true
 wait $stress 2>/dev/null || true
