@@ -13,6 +13,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/patch"
 	"github.com/lode-ls/lode/internal/config"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 const calcSrc = `package calc
@@ -60,16 +61,7 @@ func TestReconfiguresExplain(t *testing.T) {
 
 func TestRoot(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, content string) string {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(rel, content string) string { return testtree.File(t, dir, rel, content) }
 	repo := filepath.Join(dir, "repo")
 	write("repo/.git/HEAD", "ref: refs/heads/main\n")
 	write("repo/svc/go.mod", "module svc\n")
