@@ -19,10 +19,10 @@ build: ## build bin/lode
 
 .PHONY: demo
 demo: build ## build lode, then let its embedded model complete a line of lode's own code
-	@line=$$(grep -n 'printErr(stderr, "explain", err)' cmd/lode/explain.go | sed -n 2p | cut -d: -f1); \
+	@line=$$(grep -n 'return fail(stderr, "explain", err, exitUsage)' cmd/lode/explain.go | sed -n 2p | cut -d: -f1); \
 	[ -n "$$line" ] || { echo "make demo: its line is gone from cmd/lode/explain.go; pick another"; exit 1; }; \
-	echo "\$$ bin/lode complete --replay cmd/lode/explain.go:$$line:12"; \
-	./$(BIN) complete --replay cmd/lode/explain.go:$$line:12
+	echo "\$$ bin/lode complete --replay cmd/lode/explain.go:$$line:14"; \
+	./$(BIN) complete --replay cmd/lode/explain.go:$$line:14
 
 .PHONY: test
 test: ## run the whole test suite (vet, race, end-to-end when editors are present)
