@@ -92,30 +92,3 @@ func TestRoot(t *testing.T) {
 	}
 	t.Chdir(wd)
 }
-
-// TestEmbeddedAnswers: the embedded model's levels of a document just
-// opened are built when it answers inline completions, not beside a
-// server model without the companion.
-func TestEmbeddedAnswers(t *testing.T) {
-	for _, tc := range []struct {
-		provider  string
-		companion bool
-		want      bool
-	}{
-		{"embedded", false, true},
-		{"openai", false, false},
-		{"ollama", false, false},
-		{"openai", true, true},
-	} {
-		cfg := config.Default()
-		cfg.Provider, cfg.Completion.Companion = tc.provider, tc.companion
-		if got := embeddedAnswers(cfg); got != tc.want {
-			t.Errorf("provider %s, companion %v: %v, want %v", tc.provider, tc.companion, got, tc.want)
-		}
-	}
-	cfg := config.Default()
-	cfg.Completion.Model = "missing" // an unusable configuration: the embedded model stands in
-	if !embeddedAnswers(cfg) {
-		t.Errorf("a completion.model naming no [models] section: the embedded model does not answer")
-	}
-}

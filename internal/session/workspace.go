@@ -10,13 +10,11 @@ import (
 
 	"github.com/lode-ls/lode/completion/explain"
 	"github.com/lode-ls/lode/completion/llm/ngram"
-	"github.com/lode-ls/lode/completion/llm/provider"
 	"github.com/lode-ls/lode/context/deps"
 	"github.com/lode-ls/lode/context/index"
 	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/context/workspace"
-	"github.com/lode-ls/lode/internal/config"
 )
 
 // maxLearnFiles bounds how many workspace files the embedded model learns
@@ -134,14 +132,9 @@ func (p *indexProgress) note(done, total int) {
 
 // prepare has the embedded model build its directory and file levels for
 // a document when it is first opened, in the background (leaving requests
-// a core), so that the completions in it have them: when the embedded
-// model answers them (embeddedAnswers). Beside a server model they would
-// take a core from the first requests for what may never be asked.
+// a core), so that the completions in it have them.
 func (s *Session) prepare(e workspace.Event) {
 	if !e.Open {
-		return
-	}
-	if cfg := s.Config(); cfg != nil && !embeddedAnswers(cfg) {
 		return
 	}
 	if _, seen := s.prepared.LoadOrStore(e.Path, true); seen {
@@ -152,19 +145,6 @@ func (s *Session) prepare(e workspace.Event) {
 		lang = d.LanguageID
 	}
 	s.goOwned(func() { s.model.PrepareSoon(lang, e.Path) }) // the model's lock is not the editor's to wait for
-}
-
-// embeddedAnswers reports whether the embedded model answers the inline
-// completions of cfg: it is the completion model (or stands in for one
-// the configuration cannot name), or the companion of a server model.
-// Otherwise it answers only for ranked tokens or when the server fails,
-// and its levels of a document are built at that first use.
-func embeddedAnswers(cfg *config.Config) bool {
-	if cfg.Completion.Companion {
-		return true
-	}
-	m, err := cfg.FeatureModel(config.FeatureCompletion)
-	return err != nil || m.Provider == "" || m.Provider == provider.Embedded
 }
 
 // Context returns the context bundle for a cursor, with the reasons and
