@@ -120,6 +120,7 @@ func New(opts Options) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	e.trees.from, _ = opts.Retriever.(Trees)
 	cfg := normalize(opts.Config)
 	e.cfg.Store(&cfg)
 	name := opts.ModelName

@@ -21,10 +21,27 @@ type sharedTree struct {
 	used uint64
 }
 
+// Trees is the syntax trees another reader of the documents keeps: the
+// engine finds it on its Retriever, as an optional capability. The
+// retriever parses the request's document for its context before the
+// syntax check needs it; the check takes that tree instead of parsing the
+// document a second time (a whole parse, on the first request in a
+// document just opened).
+type Trees interface {
+	// Tree returns a tree of the document at path parsed as lang from
+	// doc exactly, or nil. It may wait for a parse of the document in
+	// progress. The caller closes it.
+	Tree(ctx context.Context, path string, lang *syntax.Language, doc string) *syntax.Tree
+}
+
 // trees keeps the last tree of each recent document, so that a request
 // parses only what changed since the previous one (typing costs an
 // incremental reparse, not a parse of the whole file).
 type trees struct {
+	// from, if set, has trees parsed by another reader; one of doc
+	// itself is taken instead of a parse.
+	from Trees
+
 	// work counts the parses of the requests' checkers and the waits
 	// that release their trees, for close to wait.
 	work sync.WaitGroup
@@ -57,10 +74,18 @@ func (ts *trees) get(ctx context.Context, lang *syntax.Language, path, doc strin
 
 	var t *syntax.Tree
 	var err error
-	if old != nil {
+	if ts.from != nil {
+		t = ts.from.Tree(ctx, path, lang, doc)
+	}
+	switch {
+	case t != nil:
+		if old != nil {
+			ts.put(old)
+		}
+	case old != nil:
 		t, err = old.tree.Reparse(ctx, []byte(doc), []text.Change{text.Diff(old.text, doc)})
 		ts.put(old)
-	} else {
+	default:
 		t, err = syntax.Parse(ctx, lang, []byte(doc))
 	}
 	if err != nil {

@@ -112,6 +112,23 @@ func (r *Retriever) Close() {
 	r.work.Wait()
 }
 
+// Tree returns a tree of the document at path parsed as lang from
+// content, or nil: the tree the Retriever keeps for its requests (it joins
+// the parse in progress, started when the document opened or by a
+// request, and parses the document when nobody has). The caller closes
+// it; it is a clone, made in constant time. nil when ctx ends first, or
+// when the reparse of a small edit runs past the parse budget (the
+// Retriever's requests then read the previous version).
+func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language, content string) *syntax.Tree {
+	var t *syntax.Tree
+	r.trees.with(ctx, path, lang, content, func(e *docTree) {
+		if string(e.src) == content {
+			t = e.tree.Clone()
+		}
+	})
+	return t
+}
+
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
 	if e.Open {

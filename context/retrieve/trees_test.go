@@ -157,3 +157,35 @@ func TestLargeEditWaitsForReparse(t *testing.T) {
 		t.Error("a request after a large edit read an earlier tree")
 	}
 }
+
+// TestTreeSharedWithOtherReaders checks that Retriever.Tree hands out
+// clones of the tree the Retriever keeps for a document: parsed once,
+// whoever asks first, of the content asked, and still the Retriever's
+// after the clone is closed.
+func TestTreeSharedWithOtherReaders(t *testing.T) {
+	r, _, _, root := setup(t)
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	path := root + "/main.go"
+	const content = "package main\n\nfunc main() {\n\tgreet(\n}\n"
+	first := r.Tree(ctx, path, lang, content)
+	if first == nil || string(first.Source()) != content {
+		t.Fatalf("first tree: %v", first)
+	}
+	if !r.trees.has(path) {
+		t.Error("the Retriever did not keep the tree it parsed for another reader")
+	}
+	first.Close()
+	parsed := syntax.ParsedBytes()
+	second := r.Tree(ctx, path, lang, content)
+	if second == nil || second == first || string(second.Source()) != content {
+		t.Fatalf("second tree: %v", second)
+	}
+	defer second.Close()
+	if n := syntax.ParsedBytes() - parsed; n != 0 {
+		t.Errorf("the second reader's tree parsed %d bytes again", n)
+	}
+	if o := second.Outline(); len(o.Definitions) != 1 || o.Definitions[0].Name != "main" {
+		t.Errorf("the kept tree after a clone's close: %+v", o.Definitions)
+	}
+}

@@ -74,6 +74,15 @@ func (t *Tree) Close() {
 	openTrees.Add(-1)
 }
 
+// Clone returns a tree of the same source that the caller closes on its
+// own, as tree-sitter copies a tree: in constant time, sharing the nodes.
+// It is how a tree parsed for one reader is handed to another, which may
+// reparse it or close it when it likes.
+func (t *Tree) Clone() *Tree {
+	openTrees.Add(1)
+	return &Tree{lang: t.lang, src: t.src, ts: t.ts.Clone()}
+}
+
 // Text returns the source of n.
 func (t *Tree) Text(n *tree_sitter.Node) string {
 	return string(t.src[n.StartByte():n.EndByte()])

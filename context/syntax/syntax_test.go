@@ -371,6 +371,36 @@ func TestCloseCounts(t *testing.T) {
 	}
 }
 
+func TestClone(t *testing.T) {
+	before := OpenTrees()
+	src := []byte("package p\n\nfunc f() int { return 1 }\n")
+	tr, err := Parse(context.Background(), ByName("go"), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tr.Clone()
+	if OpenTrees() != before+2 {
+		t.Errorf("OpenTrees = %d, want %d", OpenTrees(), before+2)
+	}
+	tr.Close() // the clone lives on
+	if got := c.Outline().Definitions; len(got) != 1 || got[0].Name != "f" {
+		t.Errorf("the clone's definitions = %+v, want f", got)
+	}
+	next, err := c.Reparse(context.Background(), []byte("package p\n\nfunc g() int { return 1 }\n"),
+		[]text.Change{text.Diff(string(src), "package p\n\nfunc g() int { return 1 }\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := next.Outline().Definitions; len(got) != 1 || got[0].Name != "g" {
+		t.Errorf("the clone's reparse's definitions = %+v, want g", got)
+	}
+	c.Close()
+	next.Close()
+	if OpenTrees() != before {
+		t.Errorf("after close OpenTrees = %d, want %d", OpenTrees(), before)
+	}
+}
+
 func TestParseDocument(t *testing.T) {
 	tr, err := ParseDocument(context.Background(), "", "/w/a.py", []byte("def f():\n    return 1\n"))
 	if err != nil {

@@ -158,6 +158,12 @@ func (s *Session) Retrieve(ctx context.Context, req retrieve.Request) (retrieve.
 	return s.mem.Load().retr.Retrieve(ctx, req)
 }
 
+// Tree implements completion.Trees over the current memory: the syntax
+// check of a completion takes the tree its context search parsed.
+func (s *Session) Tree(ctx context.Context, path string, lang *syntax.Language, doc string) *syntax.Tree {
+	return s.mem.Load().retr.Tree(ctx, path, lang, doc)
+}
+
 // Names implements completion.Names over the current memory: the
 // grounding check of completions looks names up there.
 func (s *Session) Names(ctx context.Context, path, content string) func(qualifier, name string) (bool, bool) {
