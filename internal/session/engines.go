@@ -62,6 +62,9 @@ func (s *Session) configureCompletion(cfg *config.Config) {
 		// ranked tokens for completion items.
 		opts.Embedded = s.model
 	}
+	// The embedded model's levels of an open document are built beside
+	// the requests when it answers them, else behind them.
+	s.model.SetAnswering(opts.Model == nil || cfg.Completion.Companion)
 	if opts.Model == nil {
 		opts.Model, opts.ModelName = s.model, provider.Embedded
 		setup, _ = provider.Resolve(config.ResolvedModel{Model: config.Model{Provider: provider.Embedded}}, s.opts.Getenv)

@@ -92,3 +92,27 @@ func TestRoot(t *testing.T) {
 	}
 	t.Chdir(wd)
 }
+
+// TestEmbeddedLevelsFollowTheModel checks that the embedded model builds
+// the levels of an open document beside the requests while it answers
+// them (alone, or as a server model's companion), and behind them while
+// it only helps a server model.
+func TestEmbeddedLevelsFollowTheModel(t *testing.T) {
+	srv := llmtest.NewServer(t)
+	s, _ := Open(Options{Config: noFiles(), Getenv: func(string) string { return "" }})
+	defer s.Close()
+	if !s.model.Answering() {
+		t.Error("the embedded model answering: its levels are built behind the requests")
+	}
+	cfg := *s.Config()
+	cfg.Provider, cfg.BaseURL, cfg.ModelID = "openai", srv.URL+"/v1", "fake-coder"
+	s.Configure(&cfg)
+	if s.model.Answering() {
+		t.Error("beside a server model: the embedded model's levels are built beside the requests")
+	}
+	cfg.Completion.Companion = true
+	s.Configure(&cfg)
+	if !s.model.Answering() {
+		t.Error("as the companion of a server model: its levels are built behind the requests")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
@@ -29,7 +30,8 @@ type Options struct {
 	// passes its background gate, so that the CPU goes to the requests in
 	// flight. It must return once the model is closed. The levels of the
 	// documents in use (PrepareSoon's, those a request went on without)
-	// do not pause: they leave requests a core instead.
+	// do not pause while the model answers requests itself (see
+	// SetAnswering): they leave requests a core instead.
 	Pause func()
 }
 
@@ -60,6 +62,11 @@ type Model struct {
 	// work counts the goroutines of the background builds and flushes,
 	// for Close to wait.
 	work sync.WaitGroup
+
+	// aside: the model answers inline completions (SetAnswering), and
+	// the documents' levels are built beside the requests, not behind
+	// them.
+	aside atomic.Bool
 
 	// changed counts, per directory and file table key, the Learn and
 	// Forget calls that touched it, so that a table built in the
@@ -120,7 +127,7 @@ func New(opts Options) *Model {
 	if opts.MaxTokens <= 0 {
 		opts.MaxTokens = 32
 	}
-	return &Model{
+	m := &Model{
 		opts:      opts,
 		vocab:     newVocab(),
 		langs:     map[string]*project{},
@@ -132,6 +139,8 @@ func New(opts Options) *Model {
 		building:  map[string]bool{},
 		changed:   map[string]uint64{},
 	}
+	m.aside.Store(true)
+	return m
 }
 
 // Learn makes the model count the tokens of the file at path, replacing
@@ -393,8 +402,14 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	gen := m.changed[key]
 	m.work.Go(func() {
 		// The level of a document in use: beside the requests, not
-		// behind them (a request that goes on without it answers worse).
-		t := buildTable(m.localOrder(), toks, pace{aside: true})
+		// behind them, when the model answers them (a request that goes
+		// on without it answers worse); else behind them, as all other
+		// background work.
+		p := pace{aside: true}
+		if !m.aside.Load() {
+			p.pause = m.opts.Pause
+		}
+		t := buildTable(m.localOrder(), toks, p)
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
 		delete(m.building, key)
@@ -404,6 +419,18 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	})
 	return nil
 }
+
+// SetAnswering says whether the model answers the inline completions
+// (the session's model, or the companion of a server model), which want
+// the levels of the document in use as soon as it opens: they are then
+// built beside the requests, leaving them a core, and else, beside a
+// server model that the embedded model only helps (completion items'
+// ranked tokens, answers when the server is down), behind them, paused
+// while a request is in flight (Options.Pause). New models answer.
+func (m *Model) SetAnswering(on bool) { m.aside.Store(on) }
+
+// Answering reports what SetAnswering set last.
+func (m *Model) Answering() bool { return m.aside.Load() }
 
 // background runs f on a goroutine that Close waits for, unless the model
 // is closed (then f does not run).
