@@ -119,7 +119,7 @@ type builder struct {
 
 // pauseEvery is how many occurrences of the first tokens a build on one
 // goroutine works through between two calls of its pause.
-const pauseEvery = 1 << 15
+const pauseEvery = 1 << 12
 
 // buf returns the memory that fillSlots works in, once the trie is built.
 func (b *builder) buf() []uint64 {
