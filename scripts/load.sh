@@ -24,7 +24,7 @@ go test -c -o "$out/retrieve.test" ./context/retrieve
 # that its peak RSS is its own.
 benches=(
 	"BenchmarkServerOverhead lode 300x"
-	"BenchmarkFirstRequestAfterOpen lode 200x"
+	"BenchmarkFirstRequestAfterOpen lode 400x"
 	"BenchmarkEmbeddedOverhead lode 300x"
 	"BenchmarkLoadFirstIndex lode 200x"
 	"BenchmarkLoadLargeDocument lode 100x"
