@@ -274,7 +274,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 				if sc.Kind != syntax.KindFunction && sc.Kind != syntax.KindMethod || sc.Name == old {
 					continue
 				}
-				if declares(path, bt, sc, old) {
+				if declares(path, before, bt, sc, old) {
 					// The scope is the function's in before; after differs
 					// only by the renamed token.
 					scope, local = Span{sc.Start, sc.End + len(name) - len(old)}, true
@@ -388,8 +388,12 @@ func topLevel(src string, off int) (start, end int) {
 
 // declares reports whether the function sc declares name: as a parameter
 // (in its signature) or as a local (name := ..., var name, let name, a
-// typed declaration).
-func declares(path string, toks []token, sc syntax.Scope, name string) bool {
+// typed declaration, in Python an assignment that opens its line and no
+// global or nonlocal statement naming it). src is the text of toks.
+func declares(path, src string, toks []token, sc syntax.Scope, name string) bool {
+	if pyFile(path) && pyLocal(src, toks, sc, name) {
+		return true
+	}
 	for _, t := range lex(sc.Signature, commentsOf(path)) {
 		if t.class == classIdent && t.text == name {
 			return true
@@ -416,6 +420,45 @@ func declares(path string, toks []token, sc syntax.Scope, name string) bool {
 		}
 	}
 	return false
+}
+
+// pyLocal reports whether the Python function sc assigns name at the start
+// of a line (name = ..., name: T = ...), which makes it a local, and no
+// global or nonlocal statement of it names it.
+func pyLocal(src string, toks []token, sc syntax.Scope, name string) bool {
+	assigned := false
+	for k, t := range toks {
+		if t.start < sc.Start || t.end > sc.End || t.class != classIdent || t.text != name || k == 0 {
+			continue
+		}
+		switch toks[k-1].text {
+		case "global", "nonlocal":
+			return false
+		case ",":
+			for j := k - 1; j > 0 && toks[j].start >= sc.Start && (toks[j].text == "," || toks[j].class == classIdent); j-- {
+				if toks[j-1].text == "global" || toks[j-1].text == "nonlocal" {
+					return false
+				}
+			}
+		}
+		if prev := toks[k-1].text; !strings.Contains(src[toks[k-1].end:t.start], "\n") || k+1 >= len(toks) || prev == "(" || prev == "," || prev == "[" {
+			continue // not a statement's start: a keyword argument on its own line is no assignment
+		}
+		next := toks[k+1]
+		eq := next.text == "=" && (k+2 >= len(toks) || toks[k+2].text != "=" || toks[k+2].start != next.end)
+		if eq || next.text == ":" && strings.IndexByte(src[next.end:lineEnd(src, next.end)], '=') >= 0 {
+			assigned = true
+		}
+	}
+	return assigned
+}
+
+// lineEnd returns the offset of the end of the line that holds off.
+func lineEnd(src string, off int) int {
+	if i := strings.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i
+	}
+	return len(src)
 }
 
 // declaredAt reports whether toks[n] is the name of a top-level
