@@ -136,6 +136,9 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		// A use switched to another name: a field of another package's
 		// value switches at its other uses; else only the copies of the
 		// line change too.
+		if c := formatless(path, before, bt, oi, old[0].text, cur[0].text); c != nil {
+			return c
+		}
 		sw := switched(path, before, bt, oi, old[0].text, cur[0].text)
 		if sw == nil {
 			sw = copies(path, before, after, bt, oi, oj)
