@@ -37,4 +37,3 @@ func TestFormatless(t *testing.T) {
 		}
 	}
 }
-
