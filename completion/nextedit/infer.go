@@ -297,6 +297,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	global := pyFile(path) && assignedAt(before, bt, at)
 	pending := !local && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
 	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
+	method := methodAt(path, before, bt, at)
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
 	c.Exported = !local && (declaredAt(bt, at) || global) || pending
@@ -307,8 +308,8 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
 				continue
 			}
-			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) {
-				continue // a field where a variable was renamed, or the reverse
+			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) && !(method && d) {
+				continue // a field where a variable was renamed, or the reverse; a method is called on its values
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
 		}
