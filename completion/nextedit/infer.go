@@ -295,7 +295,10 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	// A use switched to a name declared elsewhere, or a rename begun far
 	// from its declaration: the other files tell which.
 	global := pyFile(path) && assignedAt(before, bt, at)
-	pending := !local && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	// A field or property renamed where its type declares it: its uses
+	// are on values (t.count, self.count, this.count).
+	member := !local && !dotted && memberAt(path, before, bt, at)
+	pending := !local && !member && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
 	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
 	method := methodAt(path, before, bt, at)
 	// Other files use the name when it was renamed where it is declared:
@@ -308,7 +311,11 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
 				continue
 			}
-			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) && !(method && d) {
+			d := k > 0 && toks[k-1].text == "."
+			if member && !d && !(goFile(path) && keyedAt(toks, k)) {
+				continue // a variable of the same name: a field is named on its values, or as a Go literal's key
+			}
+			if d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) && !(method && d) && !member {
 				continue // a field where a variable was renamed, or the reverse; a method is called on its values
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})

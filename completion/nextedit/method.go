@@ -69,3 +69,79 @@ var jsModifiers = map[string]bool{"static": true, "async": true, "get": true, "s
 
 // jsControl are the JavaScript keywords a parenthesis and a block follow.
 var jsControl = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true}
+
+// memberAt reports whether toks[n] of src, the text of path, names a
+// field or property being declared in its type: a Go struct field, a
+// Python class attribute (a name that opens its line in a class body,
+// then : or =), a JavaScript or TypeScript class or interface property
+// (a name that opens its line after its modifiers, then :, ?, = or ;).
+func memberAt(path, src string, toks []token, n int) bool {
+	if n == 0 || n+1 >= len(toks) || toks[n].class != classIdent {
+		return false
+	}
+	next := toks[n+1].text
+	switch {
+	case goFile(path):
+		return fieldAt(src, toks, n) && toks[n+1].text != "(" && structBody(toks, n)
+	case pyFile(path):
+		return (next == ":" || next == "=" && !(n+2 < len(toks) && toks[n+2].text == "=")) &&
+			strings.Contains(src[toks[n-1].end:toks[n].start], "\n") && inClass(src, toks[n].start)
+	case jsFile(path):
+		if next != ":" && next != "?" && next != "=" && next != ";" {
+			return false
+		}
+		k := n - 1
+		for k >= 0 && jsModifiers[toks[k].text] {
+			k--
+		}
+		if k < 0 || !strings.Contains(src[toks[k].end:toks[k+1].start], "\n") {
+			return false
+		}
+		return typeBody(toks, n, "class", "interface")
+	}
+	return false
+}
+
+// structBody reports whether toks[n] stands in the braces of a Go struct
+// type.
+func structBody(toks []token, n int) bool {
+	return typeBody(toks, n, "struct")
+}
+
+// typeBody reports whether the innermost braces around toks[n] open the
+// body of a type declared by one of words (struct {, class A extends B {,
+// interface A {): one of them stands among the tokens before the brace,
+// back to the statement's start.
+func typeBody(toks []token, n int, words ...string) bool {
+	depth := 0
+	for j := n - 1; j >= 0; j-- {
+		switch toks[j].text {
+		case "}":
+			depth++
+		case "{":
+			if depth > 0 {
+				depth--
+				continue
+			}
+			for i := j - 1; i >= 0 && i >= j-12; i-- {
+				switch toks[i].text {
+				case ";", "{", "}", "=", "(", ")":
+					return false // a block, a literal, a function's body
+				}
+				for _, w := range words {
+					if toks[i].text == w {
+						return true
+					}
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// keyedAt reports whether toks[k] is the key of a keyed element of a
+// composite literal (T{count: 1}, {a, count: 1}).
+func keyedAt(toks []token, k int) bool {
+	return k > 0 && k+1 < len(toks) && toks[k+1].text == ":" && (toks[k-1].text == "{" || toks[k-1].text == ",")
+}

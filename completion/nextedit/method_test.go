@@ -62,3 +62,50 @@ func TestMethodRenamed(t *testing.T) {
 		})
 	}
 }
+
+// TestMemberRenamed: a field or property renamed where its type declares
+// it is renamed where its values name it (and at a Go literal's keys), not
+// at a variable or parameter of the same name.
+func TestMemberRenamed(t *testing.T) {
+	tests := []struct{ name, path, before, after, want string }{
+		{
+			name:   "Go struct field",
+			path:   "a.go",
+			before: "package a\n\ntype T struct {\n\tcount int\n}\n\nfunc (t *T) inc() { t.count++; x := T{count: 1}; count := 2; _ = count }\n",
+			after:  "package a\n\ntype T struct {\n\ttotal int\n}\n\nfunc (t *T) inc() { t.count++; x := T{count: 1}; count := 2; _ = count }\n",
+			want:   "package a\n\ntype T struct {\n\ttotal int\n}\n\nfunc (t *T) inc() { t.total++; x := T{total: 1}; count := 2; _ = count }\n",
+		},
+		{
+			name:   "TypeScript interface property",
+			path:   "a.ts",
+			before: "interface A {\n  count: number;\n}\nfunction f(a: A, count) { return a.count + count }\n",
+			after:  "interface A {\n  total: number;\n}\nfunction f(a: A, count) { return a.count + count }\n",
+			want:   "interface A {\n  total: number;\n}\nfunction f(a: A, count) { return a.total + count }\n",
+		},
+		{
+			name:   "TypeScript class property",
+			path:   "a.ts",
+			before: "export class A {\n  private count = 0;\n  inc() { this.count++; return this.count }\n}\n",
+			after:  "export class A {\n  private total = 0;\n  inc() { this.count++; return this.count }\n}\n",
+			want:   "export class A {\n  private total = 0;\n  inc() { this.total++; return this.total }\n}\n",
+		},
+		{
+			name:   "Python class attribute",
+			path:   "a.py",
+			before: "@dataclass\nclass A:\n    count: int = 0\n\n    def inc(self, count):\n        self.count += count\n",
+			after:  "@dataclass\nclass A:\n    total: int = 0\n\n    def inc(self, count):\n        self.count += count\n",
+			want:   "@dataclass\nclass A:\n    total: int = 0\n\n    def inc(self, count):\n        self.total += count\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, c := predict(t, tc.path, tc.before, tc.after)
+			if c == nil || c.Kind != KindRename || c.Pending {
+				t.Fatalf("change %v, want a rename that needs no other file", c)
+			}
+			if got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
