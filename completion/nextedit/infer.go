@@ -127,6 +127,9 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
 	if c != nil {
 		c.after, c.afterToks = after, at
+		if o := c.Otherwise; o != nil && o.afterToks == nil {
+			o.after, o.afterToks = after, at
+		}
 	}
 	return c
 }
@@ -144,7 +147,7 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 			sw = copies(path, before, after, bt, oi, oj)
 		}
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
-			if c.Pending && sw != nil {
+			if c.Pending && sw != nil && c.Otherwise == nil {
 				sw.after, sw.afterToks = after, at
 				c.Otherwise = sw
 			}
@@ -328,6 +331,13 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			}
 		}
 		return out
+	}
+	if pending && boundAt(path, bt, at) {
+		// A name an import or a with statement binds: whether or not the
+		// other files confirm a rename, the file's uses go with it.
+		here := *c
+		here.Pending, here.Exported, here.Package = false, false, false
+		c.Otherwise = &here
 	}
 	return c
 }

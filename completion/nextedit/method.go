@@ -145,3 +145,23 @@ func typeBody(toks []token, n int, words ...string) bool {
 func keyedAt(toks []token, k int) bool {
 	return k > 0 && k+1 < len(toks) && toks[k+1].text == ":" && (toks[k-1].text == "{" || toks[k-1].text == ",")
 }
+
+// boundAt reports whether toks[k] is a name an import statement binds in
+// the file (import { a, b as c } from, import a from, from m import a,
+// import m as n) or, in Python, a with or except clause binds (as name).
+func boundAt(path string, toks []token, k int) bool {
+	if k > 0 && toks[k-1].text == "as" && pyFile(path) {
+		return true
+	}
+	for j := k - 1; j >= 0 && j >= k-100; j-- {
+		switch t := toks[j]; {
+		case t.text == "import":
+			return jsFile(path) || pyFile(path)
+		case t.text == "," || t.text == "{" || t.text == "(" || t.text == "*" || t.text == "as" || t.text == "type":
+		case t.class == classIdent && !keyword(t.text) && !reserved[t.text]:
+		default:
+			return false
+		}
+	}
+	return false
+}

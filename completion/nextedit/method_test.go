@@ -1,6 +1,9 @@
 package nextedit
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // TestMethodRenamed: a method renamed at its declaration is renamed at its
 // calls on values in the file (self.load, this.load, a.load); a local
@@ -107,5 +110,53 @@ func TestMemberRenamed(t *testing.T) {
 				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestBoundRenamed: a name an import or a with clause binds, changed, is
+// a pending rename (the other files may confirm it), and otherwise the
+// file's uses switch with it.
+func TestBoundRenamed(t *testing.T) {
+	tests := []struct{ name, path, before, after, want string }{
+		{
+			name:   "JavaScript import",
+			path:   "a.js",
+			before: "import { parse } from './p';\n\nexport function f(x) {\n  return parse(x);\n}\n",
+			after:  "import { parseUrl } from './p';\n\nexport function f(x) {\n  return parse(x);\n}\n",
+			want:   "import { parseUrl } from './p';\n\nexport function f(x) {\n  return parseUrl(x);\n}\n",
+		},
+		{
+			name:   "Python from import",
+			path:   "a.py",
+			before: "from .p import load, parse\n\n\ndef f(x):\n    return parse(x)\n",
+			after:  "from .p import load, parse_url\n\n\ndef f(x):\n    return parse(x)\n",
+			want:   "from .p import load, parse_url\n\n\ndef f(x):\n    return parse_url(x)\n",
+		},
+		{
+			name:   "Python with clause",
+			path:   "a.py",
+			before: "with open(p) as fh:\n    data = fh.read()\n",
+			after:  "with open(p) as f:\n    data = fh.read()\n",
+			want:   "with open(p) as f:\n    data = f.read()\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, oe, ne := diffBounds(tc.before, tc.after)
+			c := Infer(context.Background(), tc.path, "", tc.before, tc.after, Hunk{Path: tc.path, Start: s, Old: tc.before[s:oe], New: tc.after[s:ne]})
+			if c == nil || !c.Pending || c.Otherwise == nil || c.Otherwise.Kind != KindRename {
+				t.Fatalf("change %v, want a pending rename with a rename in the file otherwise", c)
+			}
+			if o := c.Otherwise; o.Exported || o.Elsewhere(0) {
+				t.Error("otherwise: other files proposed")
+			}
+			if got := apply(tc.after, c.Otherwise.Sites(tc.path, tc.after, c.Otherwise.Scope, Span{s, ne}, true)); got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+	// A call's arguments bind nothing.
+	if boundAt("a.js", lex("f(a, b);\n", commentsOf("a.js")), 4) {
+		t.Error("boundAt: an argument of a call")
 	}
 }
