@@ -415,6 +415,11 @@ func declares(path, src string, toks []token, sc syntax.Scope, name string) bool
 	if pyFile(path) && pyLocal(src, toks, sc, name) {
 		return true
 	}
+	for k, t := range toks {
+		if pyFile(path) && t.start >= sc.Start && t.end <= sc.End && t.text == name && k > 0 && toks[k-1].text == "as" && withAs(toks, k) {
+			return true // with open(p) as f: a local
+		}
+	}
 	for _, t := range lex(sc.Signature, commentsOf(path)) {
 		if t.class == classIdent && t.text == name {
 			return true

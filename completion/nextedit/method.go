@@ -148,10 +148,11 @@ func keyedAt(toks []token, k int) bool {
 
 // boundAt reports whether toks[k] is a name an import statement binds in
 // the file (import { a, b as c } from, import a from, from m import a,
-// import m as n) or, in Python, a with or except clause binds (as name).
+// import m as n) or, in Python, a with statement binds (with open(p) as
+// f:; not except E as e, one of many a function may hold).
 func boundAt(path string, toks []token, k int) bool {
 	if k > 0 && toks[k-1].text == "as" && pyFile(path) {
-		return true
+		return withAs(toks, k)
 	}
 	for j := k - 1; j >= 0 && j >= k-100; j-- {
 		switch t := toks[j]; {
@@ -161,6 +162,27 @@ func boundAt(path string, toks []token, k int) bool {
 		case t.class == classIdent && !keyword(t.text) && !reserved[t.text]:
 		default:
 			return false
+		}
+	}
+	return false
+}
+
+// withAs reports whether toks[k], a name after as, is bound by a Python
+// with statement: with opens the statement.
+func withAs(toks []token, k int) bool {
+	depth := 0
+	for j := k - 2; j >= 0 && j >= k-60; j-- {
+		switch toks[j].text {
+		case ")", "]", "}":
+			depth++
+		case "(", "[", "{":
+			depth--
+		case "with":
+			return depth == 0
+		case ":", "except", "import":
+			if depth == 0 {
+				return false
+			}
 		}
 	}
 	return false

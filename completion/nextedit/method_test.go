@@ -117,7 +117,10 @@ func TestMemberRenamed(t *testing.T) {
 // a pending rename (the other files may confirm it), and otherwise the
 // file's uses switch with it.
 func TestBoundRenamed(t *testing.T) {
-	tests := []struct{ name, path, before, after, want string }{
+	tests := []struct {
+		name, path, before, after, want string
+		local                           bool // a local of a function: no other file to confirm
+	}{
 		{
 			name:   "JavaScript import",
 			path:   "a.js",
@@ -133,6 +136,14 @@ func TestBoundRenamed(t *testing.T) {
 			want:   "from .p import load, parse_url\n\n\ndef f(x):\n    return parse_url(x)\n",
 		},
 		{
+			name:   "Python with clause in a function",
+			path:   "a.py",
+			before: "def load(p):\n    with open(p) as fh:\n        return fh.read()\n\n\ndef g(fh):\n    return fh\n",
+			after:  "def load(p):\n    with open(p) as f:\n        return fh.read()\n\n\ndef g(fh):\n    return fh\n",
+			want:   "def load(p):\n    with open(p) as f:\n        return f.read()\n\n\ndef g(fh):\n    return fh\n",
+			local:  true,
+		},
+		{
 			name:   "Python with clause",
 			path:   "a.py",
 			before: "with open(p) as fh:\n    data = fh.read()\n",
@@ -144,6 +155,15 @@ func TestBoundRenamed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, oe, ne := diffBounds(tc.before, tc.after)
 			c := Infer(context.Background(), tc.path, "", tc.before, tc.after, Hunk{Path: tc.path, Start: s, Old: tc.before[s:oe], New: tc.after[s:ne]})
+			if tc.local {
+				if c == nil || c.Pending || c.Kind != KindRename {
+					t.Fatalf("change %v, want a rename in the function", c)
+				}
+				if got := apply(tc.after, c.Sites(tc.path, tc.after, c.Scope, Span{s, ne}, true)); got != tc.want {
+					t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+				}
+				return
+			}
 			if c == nil || !c.Pending || c.Otherwise == nil || c.Otherwise.Kind != KindRename {
 				t.Fatalf("change %v, want a pending rename with a rename in the file otherwise", c)
 			}
@@ -155,7 +175,11 @@ func TestBoundRenamed(t *testing.T) {
 			}
 		})
 	}
-	// A call's arguments bind nothing.
+	// A call's arguments bind nothing, nor does an except clause (a
+	// function may hold many, each its own).
+	if src := "try:\n    f()\nexcept ValueError as e:\n    g(e)\n"; boundAt("a.py", lex(src, commentsOf("a.py")), 9) {
+		t.Error("boundAt: an except clause")
+	}
 	if boundAt("a.js", lex("f(a, b);\n", commentsOf("a.js")), 4) {
 		t.Error("boundAt: an argument of a call")
 	}
