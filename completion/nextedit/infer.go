@@ -290,8 +290,11 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			tree.Close()
 		}
 	}
-	for _, t := range bt {
+	for k, t := range bt {
 		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
+			if local && k > 0 && bt[k-1].text == "." {
+				continue // a field of that name (t := opts.timeout → timeout := ...): not the local's namespace
+			}
 			return nil // the name was already in use: a different variable, not a rename
 		}
 	}

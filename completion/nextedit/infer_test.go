@@ -71,6 +71,22 @@ func TestInfer(t *testing.T) {
 			kind:   KindRename,
 		},
 		{
+			name:   "local renamed after a field it reads",
+			path:   "a.js",
+			before: "export function f(options) {\n  const t = options.timeout;\n  return wait(t, options.timeout);\n}\n",
+			after:  "export function f(options) {\n  const timeout = options.timeout;\n  return wait(t, options.timeout);\n}\n",
+			want:   "export function f(options) {\n  const timeout = options.timeout;\n  return wait(timeout, options.timeout);\n}\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "Go local renamed after a field it reads",
+			path:   "a.go",
+			before: "package a\n\nfunc f(o *Opts) int {\n\tn := o.total\n\treturn n + o.total\n}\n",
+			after:  "package a\n\nfunc f(o *Opts) int {\n\ttotal := o.total\n\treturn n + o.total\n}\n",
+			want:   "package a\n\nfunc f(o *Opts) int {\n\ttotal := o.total\n\treturn total + o.total\n}\n",
+			kind:   KindRename,
+		},
+		{
 			name:   "a use switched to a name in use is no rename",
 			path:   "a.go",
 			before: "package a\n\nfunc f(a, b int) int {\n\tx := a\n\treturn a + b + x\n}\n",
