@@ -300,7 +300,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	}
 	// A use switched to a name declared elsewhere, or a rename begun far
 	// from its declaration: the other files tell which.
-	global := pyFile(path) && assignedAt(before, bt, at)
+	global := pyFile(path) && assignedAt(before, bt, at) || goFile(path) && goGroupedAt(before, bt, at)
 	// A field or property renamed where its type declares it: its uses
 	// are on values (t.count, self.count, this.count).
 	member := !local && !dotted && memberAt(path, before, bt, at)
@@ -509,7 +509,7 @@ func declaredAt(toks []token, n int) bool {
 // its line and is followed by a type).
 func declaredIn(src string, toks []token, name string) bool {
 	for k, t := range toks {
-		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k)) {
+		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k) || goGroupedAt(src, toks, k)) {
 			return true
 		}
 	}

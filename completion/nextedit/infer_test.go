@@ -87,6 +87,14 @@ func TestInfer(t *testing.T) {
 			kind:   KindRename,
 		},
 		{
+			name:   "Go variable of a var group renamed at its declaration",
+			path:   "a_test.go",
+			before: "package a\n\nvar (\n\tbothSetError = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, bothSetError)\n}\n",
+			after:  "package a\n\nvar (\n\terrBothSet = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, bothSetError)\n}\n",
+			want:   "package a\n\nvar (\n\terrBothSet = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, errBothSet)\n}\n",
+			kind:   KindRename, exported: true,
+		},
+		{
 			name:   "a use switched to a name in use is no rename",
 			path:   "a.go",
 			before: "package a\n\nfunc f(a, b int) int {\n\tx := a\n\treturn a + b + x\n}\n",

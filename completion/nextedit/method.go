@@ -187,3 +187,28 @@ func withAs(toks []token, k int) bool {
 	}
 	return false
 }
+
+// goGroupedAt reports whether toks[n] of src opens a line of a Go var,
+// const or type group (var (\n\tname = ...): a top-level declaration.
+func goGroupedAt(src string, toks []token, n int) bool {
+	if n == 0 || !strings.Contains(src[toks[n-1].end:toks[n].start], "\n") {
+		return false
+	}
+	depth := 0
+	for j := n - 1; j >= 0; j-- {
+		switch toks[j].text {
+		case ")", "}", "]":
+			depth++
+		case "(", "{", "[":
+			if depth == 0 {
+				return toks[j].text == "(" && j > 0 && (toks[j-1].text == "var" || toks[j-1].text == "const" || toks[j-1].text == "type")
+			}
+			depth--
+		case "func":
+			if depth == 0 {
+				return false // past a function: at the top level
+			}
+		}
+	}
+	return false
+}
