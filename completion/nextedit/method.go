@@ -149,15 +149,21 @@ func keyedAt(toks []token, k int) bool {
 // boundAt reports whether toks[k] is a name an import statement binds in
 // the file (import { a, b as c } from, import a from, from m import a,
 // import m as n) or, in Python, a with statement binds (with open(p) as
-// f:; not except E as e, one of many a function may hold).
+// f:; not except E as e, one of many a function may hold). Not a Python
+// module imported by its own name (import platform → import sys: another
+// module, whose members differ).
 func boundAt(path string, toks []token, k int) bool {
-	if k > 0 && toks[k-1].text == "as" && pyFile(path) {
-		return withAs(toks, k)
+	py := pyFile(path)
+	if py && k > 0 && toks[k-1].text == "as" && withAs(toks, k) {
+		return true
 	}
 	for j := k - 1; j >= 0 && j >= k-100; j-- {
 		switch t := toks[j]; {
 		case t.text == "import":
-			return jsFile(path) || pyFile(path)
+			if py && toks[k-1].text != "as" {
+				return fromImport(toks, j)
+			}
+			return jsFile(path) || py
 		case t.text == "," || t.text == "{" || t.text == "(" || t.text == "*" || t.text == "as" || t.text == "type":
 		case t.class == classIdent && !keyword(t.text) && !reserved[t.text]:
 		default:
@@ -208,6 +214,21 @@ func goGroupedAt(src string, toks []token, n int) bool {
 			if depth == 0 {
 				return false // past a function: at the top level
 			}
+		}
+	}
+	return false
+}
+
+// fromImport reports whether toks[j], a Python import, follows a from
+// clause (from .m import).
+func fromImport(toks []token, j int) bool {
+	for i := j - 1; i >= 0 && i >= j-30; i-- {
+		switch t := toks[i]; {
+		case t.text == "from":
+			return true
+		case t.text == "." || t.class == classIdent && !keyword(t.text) && !reserved[t.text]:
+		default:
+			return false
 		}
 	}
 	return false

@@ -175,6 +175,13 @@ func TestBoundRenamed(t *testing.T) {
 			}
 		})
 	}
+	// A module imported by its name and switched is another module.
+	if src := "import platform\n"; boundAt("a.py", lex(src, commentsOf("a.py")), 1) {
+		t.Error("boundAt: a module imported by its name")
+	}
+	if src := "import numpy as np\n"; !boundAt("a.py", lex(src, commentsOf("a.py")), 3) {
+		t.Error("boundAt: a module's alias, want true")
+	}
 	// A call's arguments bind nothing, nor does an except clause (a
 	// function may hold many, each its own).
 	if src := "try:\n    f()\nexcept ValueError as e:\n    g(e)\n"; boundAt("a.py", lex(src, commentsOf("a.py")), 9) {
