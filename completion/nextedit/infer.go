@@ -290,6 +290,13 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			tree.Close()
 		}
 	}
+	if !local && signatureParam(path, bt, at) {
+		// A parameter of a method an interface declares names nothing
+		// outside the interface: its other methods' parameters of the
+		// same name go with it.
+		ds, de := topLevel(before, bt[at].start)
+		scope, local = Span{ds, de + len(name) - len(old)}, true
+	}
 	for k, t := range bt {
 		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
 			if local && k > 0 && bt[k-1].text == "." {

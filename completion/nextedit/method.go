@@ -233,3 +233,32 @@ func fromImport(toks []token, j int) bool {
 	}
 	return false
 }
+
+// signatureParam reports whether toks[k] names a parameter of a method an
+// interface declares (Go: Get(pattern string, h Handler); TypeScript:
+// get(url: string): Promise<T>): inside the parentheses that follow the
+// method's name, in the braces of an interface.
+func signatureParam(path string, toks []token, k int) bool {
+	if !goFile(path) && !jsFile(path) || k+1 >= len(toks) {
+		return false
+	}
+	depth := 0
+	for j := k - 1; j >= 0; j-- {
+		switch toks[j].text {
+		case ")", "]":
+			depth++
+		case "[":
+			depth--
+		case "{", "}", ";", "=":
+			return false
+		case "(":
+			if depth > 0 {
+				depth--
+				continue
+			}
+			return j > 0 && toks[j-1].class == classIdent && !keyword(toks[j-1].text) && !jsControl[toks[j-1].text] && !reserved[toks[j-1].text] &&
+				(toks[j+1].text != ")") && typeBody(toks, k, "interface")
+		}
+	}
+	return false
+}

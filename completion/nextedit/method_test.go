@@ -191,3 +191,36 @@ func TestBoundRenamed(t *testing.T) {
 		t.Error("boundAt: an argument of a call")
 	}
 }
+
+// TestSignatureParam: a parameter of a method an interface declares,
+// renamed, is renamed in the interface's other methods, nowhere else (a
+// field or another function's parameter of the same name stays).
+func TestSignatureParam(t *testing.T) {
+	tests := []struct{ name, path, before, after, want string }{
+		{
+			name:   "Go interface",
+			path:   "a.go",
+			before: "package a\n\ntype Router interface {\n\tGet(pattern string, handler Handler)\n\tPost(pattern string, handler Handler)\n}\n\ntype Mux struct {\n\thandler Handler\n}\n\nfunc (m *Mux) Get(pattern string, handler Handler) { m.handler = handler }\n",
+			after:  "package a\n\ntype Router interface {\n\tGet(pattern string, h Handler)\n\tPost(pattern string, handler Handler)\n}\n\ntype Mux struct {\n\thandler Handler\n}\n\nfunc (m *Mux) Get(pattern string, handler Handler) { m.handler = handler }\n",
+			want:   "package a\n\ntype Router interface {\n\tGet(pattern string, h Handler)\n\tPost(pattern string, h Handler)\n}\n\ntype Mux struct {\n\thandler Handler\n}\n\nfunc (m *Mux) Get(pattern string, handler Handler) { m.handler = handler }\n",
+		},
+		{
+			name:   "TypeScript interface",
+			path:   "a.ts",
+			before: "interface Client {\n  get(url: string, options?: Options): Promise<R>;\n  post(url: string, options?: Options): Promise<R>;\n}\nfunction get(url: string) { return fetch(url); }\n",
+			after:  "interface Client {\n  get(input: string, options?: Options): Promise<R>;\n  post(url: string, options?: Options): Promise<R>;\n}\nfunction get(url: string) { return fetch(url); }\n",
+			want:   "interface Client {\n  get(input: string, options?: Options): Promise<R>;\n  post(input: string, options?: Options): Promise<R>;\n}\nfunction get(url: string) { return fetch(url); }\n",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, c := predict(t, tc.path, tc.before, tc.after)
+			if c == nil || c.Kind != KindRename || c.Pending || c.Exported {
+				t.Fatalf("change %v, want a rename in the interface", c)
+			}
+			if got != tc.want {
+				t.Errorf("after the predicted edits:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
