@@ -125,6 +125,15 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	}
 	old, cur := bt[oi:oj], at[ni:nj]
 	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
+	if c != nil && c.Exported && !c.Pending && (c.Kind == KindRepeat || c.Kind == KindArgument) {
+		// A change that brings a variable of the function around the
+		// edit repeats only where that variable is: not in other files,
+		// nor in the file's other declarations.
+		if sp, ok := bringsLocal(path, before, bt, oi, cur); ok {
+			c.Scope = Span{max(c.Scope.Start, sp.Start), min(c.Scope.End, sp.End+len(after)-len(before))}
+			c.Exported, c.whole = false, false
+		}
+	}
 	if c != nil {
 		c.after, c.afterToks = after, at
 		if o := c.Otherwise; o != nil && o.afterToks == nil {
