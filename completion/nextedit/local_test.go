@@ -27,3 +27,13 @@ func TestBringsLocal(t *testing.T) {
 		t.Errorf("a change that brings a top-level name: %v, want it to reach other files", c)
 	}
 }
+
+// TestOperandless: a test of an operand changed (x is None → x in [None,
+// bool]) is no change of the language's spelling: it does not repeat.
+func TestOperandless(t *testing.T) {
+	before := "def f(a, b):\n    if a is None:\n        return 1\n    if b is None:\n        return 2\n"
+	after := "def f(a, b):\n    if a in [None, bool]:\n        return 1\n    if b is None:\n        return 2\n"
+	if got, c := predict(t, "a.py", before, after); got != after {
+		t.Errorf("predicted %v:\n%s", c, got)
+	}
+}
