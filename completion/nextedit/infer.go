@@ -125,13 +125,14 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	}
 	old, cur := bt[oi:oj], at[ni:nj]
 	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
-	if c != nil && c.Exported && !c.Pending && (c.Kind == KindRepeat || c.Kind == KindArgument) {
+	if c != nil && !c.Pending && (c.Kind == KindRepeat || c.Kind == KindArgument) {
 		// A change that brings a variable of the function around the
-		// edit repeats only where that variable is: not in other files,
-		// nor in the file's other declarations.
-		if sp, ok := bringsLocal(path, before, bt, oi, cur); ok {
-			c.Scope = Span{max(c.Scope.Start, sp.Start), min(c.Scope.End, sp.End+len(after)-len(before))}
-			c.Exported, c.whole = false, false
+		// edit repeats only where a variable of that name is declared.
+		if name := bringsLocal(path, before, bt, oi, old, cur); name != "" {
+			sites := c.sites
+			c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+				return whereDeclared(path, src, toks, name, sites(src, toks, scope, same))
+			}
 		}
 	}
 	if c != nil {

@@ -2,26 +2,70 @@ package nextedit
 
 import "strings"
 
-// bringsLocal reports whether the tokens cur, which replace the tokens of
-// before from bt[oi] on, name a variable or parameter that the top-level
-// declaration around bt[oi] declares (res.end() → res.json(calls), calls
-// a local of the test): the change repeats only where that variable is
-// in scope, inside that declaration. It returns the declaration's span.
-func bringsLocal(path, before string, bt []token, oi int, cur []token) (Span, bool) {
+// bringsLocal returns a name the tokens cur bring in place of old (one
+// old does not hold) that the top-level declaration around bt[oi]
+// declares below its top level: a variable or parameter (res.end() →
+// res.json(calls), calls a local of the test). The change holds only
+// where that name is declared too. "" when there is none.
+func bringsLocal(path, before string, bt []token, oi int, old, cur []token) string {
 	off := len(before)
 	if oi < len(bt) {
 		off = bt[oi].start
 	}
 	ds, de := topLevel(before, off)
+next:
 	for k, t := range cur {
 		if t.class != classIdent || k > 0 && cur[k-1].text == "." || keyword(t.text) || reserved[t.text] || constants[t.text] {
 			continue
 		}
+		for _, o := range old {
+			if o.text == t.text {
+				continue next
+			}
+		}
 		if declaredLocally(path, before, bt, ds, de, t.text) {
-			return Span{ds, de}, true
+			return t.text
 		}
 	}
-	return Span{}, false
+	return ""
+}
+
+// whereDeclared keeps the edits of src, the text of a file of path's
+// language, that stand where name is declared: at the file's top level,
+// or in the top-level declaration around the edit.
+func whereDeclared(path, src string, toks []token, name string, edits []Edit) []Edit {
+	if len(edits) == 0 || topDeclared(path, src, toks, name) {
+		return edits
+	}
+	var out []Edit
+	for _, e := range edits {
+		if ds, de := topLevel(src, e.Start); declaredLocally(path, src, toks, ds, de, name) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// topDeclared reports whether src declares name on a line that starts at
+// column 0 (func name, var name, const name = in JavaScript, name = in
+// Python) or in a Go group: a name of the file's top level.
+func topDeclared(path, src string, toks []token, name string) bool {
+	for k, t := range toks {
+		if t.class != classIdent || t.text != name {
+			continue
+		}
+		ls := strings.LastIndexByte(src[:t.start], '\n') + 1
+		if ls < len(src) && (src[ls] == ' ' || src[ls] == '\t') {
+			if goFile(path) && goGroupedAt(src, toks, k) {
+				return true
+			}
+			continue
+		}
+		if declaredAt(toks, k) || pyFile(path) && assignedAt(src, toks, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // declaredLocally reports whether name is declared in before[ds:de], a
