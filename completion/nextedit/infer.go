@@ -125,8 +125,21 @@ func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) 
 	}
 	old, cur := bt[oi:oj], at[ni:nj]
 	c := infer(ctx, path, languageID, before, after, bt, at, oi, oj, ni, nj, old, cur)
+	if c != nil && !c.Pending && (c.Kind == KindRepeat || c.Kind == KindArgument) {
+		// A change that brings a variable of the function around the
+		// edit repeats only where a variable of that name is declared.
+		if name := bringsLocal(path, before, bt, oi, old, cur); name != "" {
+			sites := c.sites
+			c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+				return whereDeclared(path, src, toks, name, sites(src, toks, scope, same))
+			}
+		}
+	}
 	if c != nil {
 		c.after, c.afterToks = after, at
+		if o := c.Otherwise; o != nil && o.afterToks == nil {
+			o.after, o.afterToks = after, at
+		}
 	}
 	return c
 }
@@ -136,12 +149,15 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		// A use switched to another name: a field of another package's
 		// value switches at its other uses; else only the copies of the
 		// line change too.
+		if c := formatless(path, before, bt, oi, old[0].text, cur[0].text); c != nil {
+			return c
+		}
 		sw := switched(path, before, bt, oi, old[0].text, cur[0].text)
 		if sw == nil {
 			sw = copies(path, before, after, bt, oi, oj)
 		}
 		if c := rename(ctx, path, languageID, before, after, bt, oi, old[0].text, cur[0].text); c != nil {
-			if c.Pending && sw != nil {
+			if c.Pending && sw != nil && c.Otherwise == nil {
 				sw.after, sw.afterToks = after, at
 				c.Otherwise = sw
 			}
@@ -274,7 +290,7 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 				if sc.Kind != syntax.KindFunction && sc.Kind != syntax.KindMethod || sc.Name == old {
 					continue
 				}
-				if declares(path, bt, sc, old) {
+				if declares(path, before, bt, sc, old) {
 					// The scope is the function's in before; after differs
 					// only by the renamed token.
 					scope, local = Span{sc.Start, sc.End + len(name) - len(old)}, true
@@ -284,16 +300,30 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			tree.Close()
 		}
 	}
-	for _, t := range bt {
+	if !local && signatureParam(path, bt, at) {
+		// A parameter of a method an interface declares names nothing
+		// outside the interface: its other methods' parameters of the
+		// same name go with it.
+		ds, de := topLevel(before, bt[at].start)
+		scope, local = Span{ds, de + len(name) - len(old)}, true
+	}
+	for k, t := range bt {
 		if t.class == classIdent && t.text == name && (!local || t.start >= scope.Start && t.end <= scope.End) {
+			if local && k > 0 && bt[k-1].text == "." {
+				continue // a field of that name (t := opts.timeout → timeout := ...): not the local's namespace
+			}
 			return nil // the name was already in use: a different variable, not a rename
 		}
 	}
 	// A use switched to a name declared elsewhere, or a rename begun far
 	// from its declaration: the other files tell which.
-	global := pyFile(path) && assignedAt(before, bt, at)
-	pending := !local && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	global := pyFile(path) && assignedAt(before, bt, at) || goFile(path) && goGroupedAt(before, bt, at)
+	// A field or property renamed where its type declares it: its uses
+	// are on values (t.count, self.count, this.count).
+	member := !local && !dotted && memberAt(path, before, bt, at)
+	pending := !local && !member && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
 	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
+	method := methodAt(path, before, bt, at)
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
 	c.Exported = !local && (declaredAt(bt, at) || global) || pending
@@ -304,8 +334,12 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			if t.class != classIdent || t.text != old || t.start < scope.Start || t.end > scope.End {
 				continue
 			}
-			if d := k > 0 && toks[k-1].text == "."; d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) {
-				continue // a field where a variable was renamed, or the reverse
+			d := k > 0 && toks[k-1].text == "."
+			if member && !d && !(goFile(path) && keyedAt(toks, k)) {
+				continue // a variable of the same name: a field is named on its values, or as a Go literal's key
+			}
+			if d != dotted && same && !declaredAt(toks, k) && !fieldAt(src, toks, k) && !(method && d) && !member {
+				continue // a field where a variable was renamed, or the reverse; a method is called on its values
 			}
 			out = append(out, Edit{Start: t.start, End: t.end, NewText: name})
 		}
@@ -317,6 +351,13 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 			}
 		}
 		return out
+	}
+	if pending && boundAt(path, bt, at) {
+		// A name an import or a with statement binds: whether or not the
+		// other files confirm a rename, the file's uses go with it.
+		here := *c
+		here.Pending, here.Exported, here.Package = false, false, false
+		c.Otherwise = &here
 	}
 	return c
 }
@@ -388,8 +429,17 @@ func topLevel(src string, off int) (start, end int) {
 
 // declares reports whether the function sc declares name: as a parameter
 // (in its signature) or as a local (name := ..., var name, let name, a
-// typed declaration).
-func declares(path string, toks []token, sc syntax.Scope, name string) bool {
+// typed declaration, in Python an assignment that opens its line and no
+// global or nonlocal statement naming it). src is the text of toks.
+func declares(path, src string, toks []token, sc syntax.Scope, name string) bool {
+	if pyFile(path) && pyLocal(src, toks, sc, name) {
+		return true
+	}
+	for k, t := range toks {
+		if pyFile(path) && t.start >= sc.Start && t.end <= sc.End && t.text == name && k > 0 && toks[k-1].text == "as" && withAs(toks, k) {
+			return true // with open(p) as f: a local
+		}
+	}
 	for _, t := range lex(sc.Signature, commentsOf(path)) {
 		if t.class == classIdent && t.text == name {
 			return true
@@ -418,6 +468,45 @@ func declares(path string, toks []token, sc syntax.Scope, name string) bool {
 	return false
 }
 
+// pyLocal reports whether the Python function sc assigns name at the start
+// of a line (name = ..., name: T = ...), which makes it a local, and no
+// global or nonlocal statement of it names it.
+func pyLocal(src string, toks []token, sc syntax.Scope, name string) bool {
+	assigned := false
+	for k, t := range toks {
+		if t.start < sc.Start || t.end > sc.End || t.class != classIdent || t.text != name || k == 0 {
+			continue
+		}
+		switch toks[k-1].text {
+		case "global", "nonlocal":
+			return false
+		case ",":
+			for j := k - 1; j > 0 && toks[j].start >= sc.Start && (toks[j].text == "," || toks[j].class == classIdent); j-- {
+				if toks[j-1].text == "global" || toks[j-1].text == "nonlocal" {
+					return false
+				}
+			}
+		}
+		if prev := toks[k-1].text; !strings.Contains(src[toks[k-1].end:t.start], "\n") || k+1 >= len(toks) || prev == "(" || prev == "," || prev == "[" {
+			continue // not a statement's start: a keyword argument on its own line is no assignment
+		}
+		next := toks[k+1]
+		eq := next.text == "=" && (k+2 >= len(toks) || toks[k+2].text != "=" || toks[k+2].start != next.end)
+		if eq || next.text == ":" && strings.IndexByte(src[next.end:lineEnd(src, next.end)], '=') >= 0 {
+			assigned = true
+		}
+	}
+	return assigned
+}
+
+// lineEnd returns the offset of the end of the line that holds off.
+func lineEnd(src string, off int) int {
+	if i := strings.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i
+	}
+	return len(src)
+}
+
 // declaredAt reports whether toks[n] is the name of a top-level
 // declaration: after func, def, fn, function, class, type, struct,
 // interface, enum, trait, var, const or let, or a Go method's receiver.
@@ -437,7 +526,7 @@ func declaredAt(toks []token, n int) bool {
 // its line and is followed by a type).
 func declaredIn(src string, toks []token, name string) bool {
 	for k, t := range toks {
-		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k)) {
+		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k) || goGroupedAt(src, toks, k)) {
 			return true
 		}
 	}

@@ -52,6 +52,49 @@ func TestInfer(t *testing.T) {
 			kind:   KindRename,
 		},
 		{
+			// A Python local is declared by its assignment: the rename
+			// stays in its function, where the new name is free though
+			// another function uses it.
+			name:   "Python local renamed at its assignment",
+			path:   "a.py",
+			before: "def f(env):\n    raw_value = env.get('A')\n    if raw_value:\n        return raw_value\n\n\ndef g(env):\n    raw_value = env.get('B')\n    rv = raw_value\n    return rv\n",
+			after:  "def f(env):\n    rv = env.get('A')\n    if raw_value:\n        return raw_value\n\n\ndef g(env):\n    raw_value = env.get('B')\n    rv = raw_value\n    return rv\n",
+			want:   "def f(env):\n    rv = env.get('A')\n    if rv:\n        return rv\n\n\ndef g(env):\n    raw_value = env.get('B')\n    rv = raw_value\n    return rv\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "Python local renamed: another function's local of the same name stays",
+			path:   "a.py",
+			before: "def f():\n    value = 1\n    return value\n\n\ndef g():\n    value = 2\n    return value\n",
+			after:  "def f():\n    v = 1\n    return value\n\n\ndef g():\n    value = 2\n    return value\n",
+			want:   "def f():\n    v = 1\n    return v\n\n\ndef g():\n    value = 2\n    return value\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "local renamed after a field it reads",
+			path:   "a.js",
+			before: "export function f(options) {\n  const t = options.timeout;\n  return wait(t, options.timeout);\n}\n",
+			after:  "export function f(options) {\n  const timeout = options.timeout;\n  return wait(t, options.timeout);\n}\n",
+			want:   "export function f(options) {\n  const timeout = options.timeout;\n  return wait(timeout, options.timeout);\n}\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "Go local renamed after a field it reads",
+			path:   "a.go",
+			before: "package a\n\nfunc f(o *Opts) int {\n\tn := o.total\n\treturn n + o.total\n}\n",
+			after:  "package a\n\nfunc f(o *Opts) int {\n\ttotal := o.total\n\treturn n + o.total\n}\n",
+			want:   "package a\n\nfunc f(o *Opts) int {\n\ttotal := o.total\n\treturn total + o.total\n}\n",
+			kind:   KindRename,
+		},
+		{
+			name:   "Go variable of a var group renamed at its declaration",
+			path:   "a_test.go",
+			before: "package a\n\nvar (\n\tbothSetError = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, bothSetError)\n}\n",
+			after:  "package a\n\nvar (\n\terrBothSet = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, bothSetError)\n}\n",
+			want:   "package a\n\nvar (\n\terrBothSet = errors.New(\"both\")\n\tother = 1\n)\n\nfunc TestA(t *testing.T) {\n\tcheck(t, errBothSet)\n}\n",
+			kind:   KindRename, exported: true,
+		},
+		{
 			name:   "a use switched to a name in use is no rename",
 			path:   "a.go",
 			before: "package a\n\nfunc f(a, b int) int {\n\tx := a\n\treturn a + b + x\n}\n",

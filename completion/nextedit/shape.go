@@ -419,6 +419,9 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	if hasIdent(pattern, "import") || hasIdent(pattern, "require") {
 		return nil // a file's imports are its own
 	}
+	if operandless(pattern) {
+		return nil // is None → in [None, bool]: a test of the operand before it, which differs at each site
+	}
 	if len(pattern) < 2 || idents == 0 || ni == nj || bt[oj-1].end-bt[oi].start > 200 ||
 		strings.Contains(after[at[ni].start:at[nj-1].end], "\n") ||
 		strings.Contains(before[bt[oi].start:bt[oj-1].end], "\n") {
@@ -657,4 +660,22 @@ var notCallee = map[string]bool{
 	"def": true, "fn": true, "function": true, "catch": true, "with": true, "var": true, "const": true,
 	"type": true, "elif": true, "in": true, "and": true, "or": true, "not": true, "match": true, "case": true,
 	"sizeof": true, "typeof": true, "await": true, "yield": true, "lambda": true, "assert": true,
+}
+
+// operandless reports whether pattern begins with an operator that takes
+// the operand before it (is, in, not, and, or, instanceof) and names
+// nothing but keywords and constants: the change is a choice about that
+// operand, not a spelling of the language.
+func operandless(pattern []token) bool {
+	switch pattern[0].text {
+	case "is", "in", "not", "and", "or", "instanceof":
+	default:
+		return false
+	}
+	for _, t := range pattern {
+		if t.class == classIdent && !constants[t.text] && !keyword(t.text) && !reserved[t.text] {
+			return false
+		}
+	}
+	return true
 }
