@@ -76,12 +76,12 @@ func inline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, embe
 // goInline sends an inline completion request at line:col of path and
 // returns at once, the request queued after the edits before it and before
 // those after; answer waits for it and returns how long it took from then,
-// less the fake model's latency unless embedded.
-func goInline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, embedded bool) (answer func() time.Duration) {
+// less the fake model's latency unless embedded, and its number of items.
+func goInline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, embedded bool) (answer func() (time.Duration, int)) {
 	start := time.Now()
 	var list protocol.InlineCompletionList
 	wait := e.Go(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: line, Character: col}, protocol.InlineCompletionTriggerKindInvoked), &list)
-	return func() time.Duration {
+	return func() (time.Duration, int) {
 		if err := wait(); err != nil {
 			b.Error(err)
 		}
@@ -89,7 +89,7 @@ func goInline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, em
 		if !embedded {
 			d -= loadModelDelay
 		}
-		return d
+		return d, len(list.Items)
 	}
 }
 
@@ -278,6 +278,7 @@ func BenchmarkLoadEditBurst(b *testing.B) {
 			typeChar()
 			inline(b, e, path, line, col, embedded) // warm: connections, caches, trees
 			var idle, burst []time.Duration
+			lastItems := 0 // the items of the burst's last answer
 			traced := slowTraces(b)
 			for range b.N {
 				for range 100 {
@@ -291,10 +292,13 @@ func BenchmarkLoadEditBurst(b *testing.B) {
 					if i%10 == 9 {
 						answer := goInline(b, e, path, line, col, embedded)
 						wg.Go(func() {
-							d := answer()
+							d, n := answer()
 							traced("burst", d)
 							mu.Lock()
 							burst = append(burst, d)
+							if i == 199 {
+								lastItems = n
+							}
 							mu.Unlock()
 						})
 					}
@@ -304,6 +308,8 @@ func BenchmarkLoadEditBurst(b *testing.B) {
 			reportLatency(b, idle, "idle-")
 			reportLatency(b, burst, "burst-")
 			b.ReportMetric(float64(slices.Max(burst))/float64(percentile(idle, 0.99)), "burst-max/idle-p99")
+			// The last request of a burst answers the final text.
+			b.ReportMetric(float64(lastItems), "burst-last-items")
 		})
 	}
 }
