@@ -26,11 +26,18 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	}
 	doc := req.Text.String()
 	off := max(0, min(req.Offset, len(doc)))
-	t, rejected := e.ledger.begin(req.Surface+"\x00"+req.Path, doc, off)
+	// The request's own work stops when it is superseded (stop); the
+	// caller's ctx still decides whether its call is abandoned.
+	work, stop := context.WithCancel(ctx)
+	defer stop()
+	t, rejected := e.ledger.begin(req.Surface+"\x00"+req.Path, doc, off, req.Version, stop)
 	if t == nil {
 		return Result{Skipped: SkipClosed}, nil
 	}
 	defer e.ledger.over(t)
+	if !e.ledger.latest(t) {
+		return Result{Skipped: Superseded}, nil // of a version already edited
+	}
 	if rejected != nil {
 		e.feedback.event("rejected", rejected, "", time.Since(rejected.at))
 	}
@@ -48,7 +55,7 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	}
 	var preds <-chan []Item
 	if req.Predict && e.predictor != nil && cfg.NextTokens > 0 {
-		preds = e.predict(ctx, c, lang, cfg.NextTokens)
+		preds = e.predict(work, c, lang, cfg.NextTokens)
 	}
 	// An explicit invocation waits for the server: nothing would show its
 	// answer later, as the next keystroke does for automatic requests.
@@ -57,7 +64,10 @@ func (e *Engine) Complete(ctx context.Context, req Request) (Result, error) {
 	if c.wait > 0 && e.model.slowerThan(c.wait) {
 		c.wait = 0 // waiting would only delay the answer the model is not going to give in time
 	}
-	res, err := e.lines(ctx, t, c, lang, req, start)
+	res, err := e.lines(work, t, c, lang, req, start)
+	if err != nil && ctx.Err() == nil && work.Err() != nil {
+		res, err = Result{Skipped: Superseded}, nil // stopped midway
+	}
 	if preds == nil || err != nil || res.Skipped == Superseded {
 		return res, err
 	}

@@ -13,6 +13,16 @@ func (e *Engine) Forget(path string) {
 	e.trees.forget(path)
 }
 
+// Edited tells the engine that the document at path was edited to
+// version: its requests of older versions are answered empty at once
+// (Superseded), as their answers would be stale; the model calls they
+// started go on for the next request of the document to take over.
+// Requests of an older version that come later are answered so too. The
+// caller passes the documents' versions in Request.Version.
+func (e *Engine) Edited(path string, version int32) {
+	e.ledger.edited(path, version)
+}
+
 // typedAhead reports whether the document new, with its cursor at newOff,
 // is the document old with text typed at its cursor oldOff, and returns
 // that text. Equal states type "" ahead.

@@ -18,9 +18,9 @@ import (
 // the reuse of a call in flight, the debounce and the companion read and
 // change that state only through its methods.
 //
-// Locking: ledger.mu, its one lock, guards docs, seq, flights, closed,
-// every ticket's held and keep, every flight's refs and every shown's
-// accepted. Only ledger's methods take it, and never across a model call,
+// Locking: ledger.mu, its one lock, guards docs, edits, seq, flights,
+// closed, every ticket's held, keep and superseded, every flight's refs
+// and every shown's accepted. Only ledger's methods take it, and never across a model call,
 // a parse or I/O: the feedback log is written by the callers, after.
 // A ticket's other fields are set by begin and then belong to the
 // request's goroutine; a flight's res is written by publish before done
@@ -34,7 +34,7 @@ import (
 //	           │ │                │          which stays for the next request)
 //	           │ │                └─ superseded
 //	           │ └─ from the recent results, type-through, or skipped ─▶ answered
-//	           └─ superseded (a newer begin, forget): answered empty
+//	           └─ superseded (a newer begin, edited, forget): answered empty
 //
 // Transitions, each one method:
 //   - begin makes the request the latest of its key and supersedes the
@@ -58,6 +58,10 @@ import (
 //     calls it last, once everything the request started has an owner.
 //   - forget supersedes the requests of a closed document and drops their
 //     references.
+//   - edited supersedes the requests of a document's older versions, and
+//     keeps their references for the next request's begin: the server
+//     drops an answer to an edited document, and the work of a request
+//     nobody will see must not take the CPU from the ones to come.
 //
 // A call (flight): running ─ publish ─▶ done (its text in the recent
 // results), or running ─ last reference dropped ─▶ aborted (its context
@@ -77,13 +81,14 @@ type ledger struct {
 	closed  bool
 	seq     uint64
 	docs    map[string]*docState
+	edits   map[string]int32                 // the version of each document's latest edit (see edited)
 	flights map[string]*flight               // by request key, while running
 	results *lru.Cache[string, flightResult] // recent answers by request key
 }
 
 func newLedger(cacheSize int, aborted func()) *ledger {
 	results, _ := lru.New[string, flightResult](max(cacheSize, 1))
-	return &ledger{aborted: aborted, docs: make(map[string]*docState), flights: make(map[string]*flight), results: results}
+	return &ledger{aborted: aborted, docs: make(map[string]*docState), edits: make(map[string]int32), flights: make(map[string]*flight), results: results}
 }
 
 // docState is what the ledger remembers of one key (surface and
@@ -111,10 +116,15 @@ type shown struct {
 
 // ticket is one request's registration as the latest of its key.
 type ticket struct {
-	seq  uint64
-	key  string        // surface and path
-	done chan struct{} // closed when superseded
-	held *flight       // the call this request holds a reference to; guarded by ledger.mu
+	seq     uint64
+	key     string        // surface and path
+	version int32         // the document's
+	done    chan struct{} // closed when superseded
+	// stop cancels the request's own work (context, prompt) when it is
+	// superseded; its call is not the request's alone (see flight).
+	stop       context.CancelFunc
+	superseded bool    // done is closed; guarded by ledger.mu
+	held       *flight // the call this request holds a reference to; guarded by ledger.mu
 	// keep is set when the request answered without waiting for held: the
 	// reference stays, for the next request to take over (see begin),
 	// instead of being dropped when the request ends. Guarded by ledger.mu.
@@ -171,10 +181,13 @@ func (f *flight) answered() bool {
 	return !f.finished() || f.res.err == nil && len(f.res.texts) > 0
 }
 
-// begin registers a request for key, with the document doc and its cursor
-// off, as the latest one (see ledger); nil after close. rejected, when
-// set, are the items that left the screen without being accepted.
-func (l *ledger) begin(key, doc string, off int) (t *ticket, rejected *shown) {
+// begin registers a request for key, with the document doc at version
+// and its cursor off, as the latest one (see ledger); nil after close.
+// stop cancels the request's own work when it is superseded. A request
+// of a version older than the document's latest edit (see edited) begins
+// superseded, and leaves the latest request as it is. rejected, when set,
+// are the items that left the screen without being accepted.
+func (l *ledger) begin(key, doc string, off int, version int32, stop context.CancelFunc) (t *ticket, rejected *shown) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -182,14 +195,18 @@ func (l *ledger) begin(key, doc string, off int) (t *ticket, rejected *shown) {
 	}
 	l.requests.Add(1)
 	l.seq++
-	t = &ticket{seq: l.seq, key: key, done: make(chan struct{})}
+	t = &ticket{seq: l.seq, key: key, version: version, done: make(chan struct{}), stop: stop}
+	if v, ok := l.edits[pathOf(key)]; ok && version < v {
+		l.supersedeLocked(t)
+		return t, nil
+	}
 	st := l.docs[key]
 	if st == nil {
 		st = &docState{}
 		l.docs[key] = st
 	}
 	if prev := st.t; prev != nil {
-		close(prev.done)
+		l.supersedeLocked(prev)
 		t.deleted = deletedAt(st.text, st.off, doc, off)
 		if f := prev.held; f != nil {
 			prev.held = nil
@@ -253,13 +270,59 @@ func (l *ledger) latest(t *ticket) bool {
 
 func (l *ledger) latestLocked(t *ticket) bool {
 	st := l.docs[t.key]
-	return st != nil && st.t == t
+	return st != nil && st.t == t && !t.superseded
+}
+
+// supersedeLocked tells t's request that it is superseded and stops its
+// own work, once. l.mu is held.
+func (l *ledger) supersedeLocked(t *ticket) {
+	if t.superseded {
+		return
+	}
+	t.superseded = true
+	close(t.done)
+	if t.stop != nil {
+		t.stop()
+	}
+}
+
+// edited supersedes, on every surface, the requests of the document at
+// path that are older than version, the version of an edit: their answers
+// would be stale, and the editor drops them. Their calls go on for the
+// next request, which types ahead of them, to take over (see begin): a
+// request kept waiting for its call, or still working on its prompt,
+// would only take the CPU from the editor's messages and from that next
+// request. A request of an older version that begins later is superseded
+// at once.
+func (l *ledger) edited(path string, version int32) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v, ok := l.edits[path]; !ok || version > v {
+		l.edits[path] = version
+	}
+	for key, st := range l.docs {
+		t := st.t
+		if t == nil || t.superseded || t.version >= version || pathOf(key) != path {
+			continue
+		}
+		if t.held != nil {
+			t.keep = true // the next request takes the call over
+		}
+		l.supersedeLocked(t)
+	}
+}
+
+// pathOf returns the path of a ledger key (surface and path).
+func pathOf(key string) string {
+	_, path, _ := strings.Cut(key, "\x00")
+	return path
 }
 
 // show records the items answered to t, if it is still the latest.
 func (l *ledger) show(t *ticket, sh *shown) {
 	l.mu.Lock()
-	if st := l.docs[t.key]; st != nil && st.t == t {
+	if l.latestLocked(t) {
+		st := l.docs[t.key]
 		st.shown = sh
 	}
 	l.mu.Unlock()
@@ -293,12 +356,13 @@ func (l *ledger) accept(id string) *shown {
 func (l *ledger) forget(path string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	delete(l.edits, path)
 	for key, st := range l.docs {
-		if _, p, _ := strings.Cut(key, "\x00"); p != path {
+		if pathOf(key) != path {
 			continue
 		}
 		if st.t != nil {
-			close(st.t.done)
+			l.supersedeLocked(st.t)
 			if f := st.t.held; f != nil {
 				st.t.held = nil
 				l.releaseLocked(f)

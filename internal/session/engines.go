@@ -138,6 +138,10 @@ func (s *Session) Accept(id string) bool { return s.Completion().Accept(id) }
 // Forget drops the engine's state of a closed document.
 func (s *Session) Forget(path string) { s.Completion().Forget(path) }
 
+// Edited tells the engine of a document's edit: its requests of older
+// versions stop (see completion.Engine.Edited).
+func (s *Session) Edited(path string, version int32) { s.Completion().Edited(path, version) }
+
 // Prepare counts in bulk what the embedded model learned and builds a
 // document's levels, as a single request (a command) wants them built
 // before it runs.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,11 @@ func (c *chain) handle(reqCtx context.Context, req *jsonrpc2.Request) (any, erro
 	}
 	if c.opts.Inline == nil || !c.opts.Inline(method) {
 		jsonrpc2.Async(reqCtx)
+		// Async hands the reading over to a new goroutine, which waits
+		// for this one's processor unless another is idle: on a busy
+		// machine the messages after the call (the edits that make it
+		// stale) would wait for the call's work. Let the reading go first.
+		runtime.Gosched()
 	}
 	result, err := c.call(ctx, req)
 	if f.cancelled.Load() {

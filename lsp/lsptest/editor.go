@@ -111,7 +111,7 @@ func New(t testing.TB, serve ServeFunc, opts Options) *Editor {
 		changed:  make(chan struct{}),
 	}
 	go func() { e.done <- serve(context.Background(), srv) }()
-	e.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(client), jsonrpc2.WithCodec(lode.Codec{}))
+	e.conn = jsonrpc2.NewConn(sentStream{jsonrpc2.NewHeaderStream(client)}, jsonrpc2.WithCodec(lode.Codec{}))
 	e.conn.Go(context.Background(), e.handle)
 	t.Cleanup(func() {
 		e.conn.Close()
@@ -176,6 +176,41 @@ func (e *Editor) Call(method string, params, result any) error {
 // is then dropped, as editors do; Raw sees it).
 func (e *Editor) CallContext(ctx context.Context, method string, params, result any) error {
 	return protocol.Call(ctx, e.conn, method, params, result)
+}
+
+// Go sends a request without waiting for its answer: it returns once the
+// request is queued for the server, after the messages sent before it and
+// before those sent after, as an editor that types on while a request is
+// out. wait waits for the answer, decodes it into result and returns what
+// Call would.
+func (e *Editor) Go(method string, params, result any) (wait func() error) {
+	queued := make(chan struct{})
+	sent := sync.OnceFunc(func() { close(queued) })
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithValue(context.Background(), sentKey{}, sent), e.opts.Timeout)
+		defer cancel()
+		err := e.CallContext(ctx, method, params, result)
+		sent() // when it failed before it was written
+		done <- err
+	}()
+	<-queued
+	return func() error { return <-done }
+}
+
+// sentKey carries, in the context of a call made by Go, the function the
+// editor's stream calls once the call is written.
+type sentKey struct{}
+
+// sentStream is the editor's stream: it tells Go when its call is queued.
+type sentStream struct{ jsonrpc2.Stream }
+
+func (s sentStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	n, err := s.Stream.Write(ctx, msg)
+	if sent, ok := ctx.Value(sentKey{}).(func()); ok {
+		sent()
+	}
+	return n, err
 }
 
 // Notify sends a notification.

@@ -26,6 +26,23 @@ type Completer interface {
 	Forget(path string)
 }
 
+// editFollower is a Completer told of every edit the server applies, so
+// that its requests on the document's older versions stop at once: the
+// server would drop their answers (see complete), and their work would
+// take the CPU from the edits and requests that follow. completion's
+// *Engine is one.
+type editFollower interface {
+	Edited(path string, version int32)
+}
+
+// completionEdited tells the Completer of doc's edit, when it follows
+// them.
+func (s *Server) completionEdited(doc *workspace.Document) {
+	if f, ok := s.opts.Completer.(editFollower); ok {
+		f.Edited(doc.Path, doc.Version)
+	}
+}
+
 // commandAccept is sent back by the client when the user accepts an item;
 // its one argument is the item's ID. It feeds the local feedback log.
 const commandAccept = "lode.acceptCompletion"

@@ -180,6 +180,7 @@ func (s *Server) didChange(ctx context.Context, p *protocol.DidChangeTextDocumen
 	doc := &workspace.Document{Path: path, LanguageID: old.LanguageID, Version: p.TextDocument.Version, Text: t}
 	s.docs.Store(s.docs.Load().with(doc))
 	s.cancelDocumentWork(path)
+	s.completionEdited(doc)
 	s.ws.Update(doc)
 	return nil
 }
