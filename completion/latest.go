@@ -6,6 +6,14 @@ import "strings"
 // completion or an in-flight call and still be answered from it.
 const maxTypeAhead = 256
 
+// maxWaitAhead bounds how far, in bytes, typing may run ahead of a call
+// still in flight for the request to wait for that call rather than make
+// its own: an answer that must begin with all of it is unlikely (people
+// type a few characters while a model thinks; more is a paste or a burst
+// of edits), and waiting for it delays the request's own call. A call
+// that has answered is looked at up to maxTypeAhead: that costs nothing.
+const maxWaitAhead = 32
+
 // Forget drops what the engine remembers of a closed document; requests
 // still running for it are answered empty.
 func (e *Engine) Forget(path string) {

@@ -210,7 +210,7 @@ func (l *ledger) begin(key, doc string, off int, version int32, stop context.Can
 		t.deleted = deletedAt(st.text, st.off, doc, off)
 		if f := prev.held; f != nil {
 			prev.held = nil
-			if typed, ok := typedAhead(f.doc, f.off, doc, off); ok && f.answered() {
+			if typed, ok := typedAhead(f.doc, f.off, doc, off); ok && f.answered() && (f.finished() || len(typed) <= maxWaitAhead) {
 				t.typed, t.adopt, t.held = typed, f, f
 			} else {
 				l.releaseLocked(f)
