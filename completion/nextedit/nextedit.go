@@ -93,6 +93,7 @@ const (
 type Engine struct {
 	ws    *workspace.Workspace
 	hist  *History
+	lexes lexCache // the tokens of the texts asked about last
 	opts  Options
 	model atomic.Pointer[modelBox] // nil: offline only
 }
@@ -134,6 +135,7 @@ func (e *Engine) observe(ev workspace.Event) {
 		e.hist.Observe(doc.Path, doc.Version, doc.Text.String())
 	case !ok:
 		e.hist.Forget(ev.Path)
+		e.lexes.forget(ev.Path)
 	}
 }
 
@@ -204,8 +206,8 @@ func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Docume
 	if !ok {
 		return nil, nil
 	}
-	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
-	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
+	before, bt, at := e.lexes.texts(req.Path, after, h)
+	c := inferLexed(ctx, req.Path, doc.LanguageID, before, after, bt, at, h)
 	if c != nil && c.Pending && !e.confirm(ctx, c, req.Path) {
 		c = c.Otherwise
 	}
