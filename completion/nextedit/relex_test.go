@@ -1,10 +1,16 @@
 package nextedit
 
 import (
+	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	lodetext "github.com/lode-ls/lode/context/text"
+	"github.com/lode-ls/lode/context/workspace"
+	"github.com/lode-ls/lode/internal/testtree"
 )
 
 // TestRelex checks relex against lex over random edits of texts full of
@@ -76,5 +82,69 @@ func TestLexCacheReuses(t *testing.T) {
 	}
 	if want := []string{"c.go", "d.go", "e.go", "f.go"}; !slices.Equal(paths, want) {
 		t.Errorf("documents kept: %v, want %v", paths, want)
+	}
+}
+
+// TestEngineTokensFollowTyping: the engine, which lexes each text again
+// only around its change, predicts what Infer predicts from the whole
+// texts, keystroke after keystroke: a parameter renamed letter by letter
+// (one hunk that grows), a deletion, an edit elsewhere, an undo.
+func TestEngineTokensFollowTyping(t *testing.T) {
+	root := testtree.New(t, map[string]string{"a.go": ""})
+	ws := workspace.New()
+	if err := ws.AddFolder(root); err != nil {
+		t.Fatal(err)
+	}
+	e := New(ws, Options{})
+	path := filepath.Join(root, "a.go")
+	v0 := "package a\n\n/* f adds. */\nfunc f(n int, s string) int {\n\tx := n + len(s) // n\n\treturn n * x\n}\n\nvar q = `raw\nn`\n"
+	texts := []string{v0}
+	at := strings.Index(v0, "n int")
+	cur := v0[:at] + v0[at+1:]
+	texts = append(texts, cur)
+	for _, c := range "count" {
+		cur = cur[:at] + string(c) + cur[at:]
+		at++
+		texts = append(texts, cur)
+	}
+	cur = strings.Replace(cur, "len(s)", "len(s)+1", 1)
+	texts = append(texts, cur, strings.Replace(cur, "`raw", "`raw2", 1), cur)
+	ctx := context.Background()
+	predicted := 0
+	for i, text := range texts {
+		v := int32(i + 1)
+		if i == 0 {
+			ws.Open(&workspace.Document{Path: path, LanguageID: "go", Version: v, Text: lodetext.New(text)})
+			defer ws.Close(path)
+			continue
+		}
+		ws.Update(&workspace.Document{Path: path, LanguageID: "go", Version: v, Text: lodetext.New(text)})
+		got, err := e.NextEdits(ctx, Request{Path: path, Version: v, Cursor: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Edit
+		if h, after, ok := e.History().Last(path, v); ok {
+			before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
+			c := Infer(ctx, path, "go", before, after, h)
+			if c != nil && c.Pending {
+				c = c.Otherwise
+			}
+			if c != nil {
+				want = c.Sites(path, after, c.Scope, Span{h.Start, h.Start + len(h.New)}, true)
+				for k := range want {
+					want[k].Version = v
+				}
+			}
+		}
+		if !slices.Equal(got, want) && (len(got) > 0 || len(want) > 0) {
+			t.Errorf("version %d (%q): edits %+v, want %+v", v, text, got, want)
+		}
+		if len(want) > 0 {
+			predicted++
+		}
+	}
+	if predicted < 4 {
+		t.Errorf("%d versions with edits: the renames were not predicted", predicted)
 	}
 }
