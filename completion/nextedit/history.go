@@ -85,7 +85,7 @@ func (h *History) Observe(path string, version int32, text string) {
 			re = d.re + newEnd - oldEnd
 		}
 		tail := len(text) - re
-		d.hunks[n-1] = lines(Hunk{Path: path, Start: rs, Old: d.base[rs : len(d.base)-tail], New: text[rs:re], Version: version}, text, re)
+		d.hunks[n-1] = lines(Hunk{Path: path, Start: rs, Old: strings.Clone(d.base[rs : len(d.base)-tail]), New: strings.Clone(text[rs:re]), Version: version}, text, re)
 		d.rs, d.re = rs, re
 		if d.hunks[n-1].Old == d.hunks[n-1].New {
 			d.hunks = d.hunks[:n-1] // typed and undone: nothing happened
@@ -96,7 +96,7 @@ func (h *History) Observe(path string, version int32, text string) {
 		}
 	} else {
 		d.base = d.text
-		d.hunks = append(d.hunks, lines(Hunk{Path: path, Start: start, Old: d.text[start:oldEnd], New: text[start:newEnd], Version: version}, text, newEnd))
+		d.hunks = append(d.hunks, lines(Hunk{Path: path, Start: start, Old: strings.Clone(d.text[start:oldEnd]), New: strings.Clone(text[start:newEnd]), Version: version}, text, newEnd))
 		d.rs, d.re, d.open = start, newEnd, true
 		if len(d.hunks) > h.opts.PerDocument {
 			d.hunks = d.hunks[len(d.hunks)-h.opts.PerDocument:]
@@ -107,6 +107,10 @@ func (h *History) Observe(path string, version int32, text string) {
 		h.push(d.hunks[n-1], grew)
 	}
 }
+
+// A hunk's texts are copies (Old, New, Head and Tail): a slice of the
+// document's text would keep that version of it, however large, as long
+// as the hunk is kept.
 
 // maxLineContext bounds Head and Tail: a minified file's line is not
 // worth keeping whole.

@@ -1,7 +1,9 @@
 package nextedit
 
 import (
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestHistoryCoalescesKeystrokes(t *testing.T) {
@@ -55,5 +57,39 @@ func TestHistoryUndoAndForget(t *testing.T) {
 	h.Observe("b", 5, "x")
 	if got := h.Document("b"); len(got) != 0 {
 		t.Errorf("a reopened document starts a new baseline: %+v", got)
+	}
+}
+
+// TestHistoryHunksCopyTheirText: a hunk keeps none of the document's
+// versions, only copies of the few bytes it changed.
+func TestHistoryHunksCopyTheirText(t *testing.T) {
+	h := NewHistory(HistoryOptions{})
+	texts := []string{
+		strings.Repeat("a := 1\n", 1000),
+		strings.Repeat("a := 1\n", 500) + "b := 2\n" + strings.Repeat("a := 1\n", 499),
+		strings.Repeat("a := 1\n", 500) + "b := 23\n" + strings.Repeat("a := 1\n", 499),
+	}
+	for i, s := range texts {
+		h.Observe("a", int32(i+1), s)
+	}
+	inside := func(s string) bool {
+		for _, doc := range texts {
+			p, d := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(doc)))
+			if s != "" && p >= d && p < d+uintptr(len(doc)) {
+				return true
+			}
+		}
+		return false
+	}
+	hunks := h.Document("a")
+	if len(hunks) != 1 || hunks[0].Old != "a := 1" || hunks[0].New != "b := 23" {
+		t.Fatalf("hunks %+v, want one: a := 1 → b := 23", hunks)
+	}
+	for _, hk := range append(hunks, h.Recent()...) {
+		for _, s := range []string{hk.Old, hk.New, hk.Head, hk.Tail} {
+			if inside(s) {
+				t.Errorf("hunk %+v: %q lies in a version of the document", hk, s)
+			}
+		}
 	}
 }

@@ -118,7 +118,11 @@ func (c *Change) Sites(path, src string, scope, skip Span, same bool) []Edit {
 // next. languageID and path choose the grammar and comment syntax.
 func Infer(ctx context.Context, path, languageID, before, after string, h Hunk) *Change {
 	cm := commentsOf(path)
-	bt, at := lex(before, cm), lex(after, cm)
+	return inferLexed(ctx, path, languageID, before, after, lex(before, cm), lex(after, cm), h)
+}
+
+// inferLexed is Infer given the tokens of before and after.
+func inferLexed(ctx context.Context, path, languageID, before, after string, bt, at []token, h Hunk) *Change {
 	oi, oj, ni, nj := changedTokens(bt, at, h)
 	if oi < 0 {
 		return nil

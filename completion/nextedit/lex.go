@@ -52,8 +52,15 @@ func commentsOf(path string) comments {
 // fails: an unterminated string or comment runs to the end of its line
 // (string) or of the text (comment).
 func lex(src string, c comments) []token {
-	toks := make([]token, 0, len(src)/4) // about one token in four bytes of code
-	i := 0
+	return lexFrom(src, c, 0, make([]token, 0, len(src)/4), nil) // about one token in four bytes of code
+}
+
+// lexFrom appends to toks the tokens of src from offset i, where lex
+// starts to scan a token or what it skips (the start of a token of a
+// text whose bytes before i+utf8.UTFMax are src's). With sync set, it
+// asks sync at each token's start whether the rest of the tokens are
+// known (see relex).
+func lexFrom(src string, c comments, i int, toks []token, sync *resync) []token {
 	for i < len(src) {
 		ch := src[i]
 		switch {
@@ -76,6 +83,11 @@ func lex(src string, c comments) []token {
 			continue
 		}
 		start := i
+		if sync != nil && start >= sync.from {
+			if rest, ok := sync.rest(toks, src, start); ok {
+				return rest
+			}
+		}
 		cls := classPunct
 		switch {
 		case c.triple && (strings.HasPrefix(src[i:], `"""`) || strings.HasPrefix(src[i:], "'''")):

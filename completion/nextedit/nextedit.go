@@ -93,6 +93,7 @@ const (
 type Engine struct {
 	ws    *workspace.Workspace
 	hist  *History
+	lexes lexCache // the tokens of the texts asked about last
 	opts  Options
 	model atomic.Pointer[modelBox] // nil: offline only
 }
@@ -134,6 +135,7 @@ func (e *Engine) observe(ev workspace.Event) {
 		e.hist.Observe(doc.Path, doc.Version, doc.Text.String())
 	case !ok:
 		e.hist.Forget(ev.Path)
+		e.lexes.forget(ev.Path)
 	}
 }
 
@@ -151,7 +153,8 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 	}
 	var predicted chan []Edit
 	if box := e.model.Load(); box != nil && req.Cursor >= 0 && req.Cursor <= doc.Text.Len() {
-		in := ModelInput{Path: req.Path, LanguageID: doc.LanguageID, Version: req.Version, Text: doc.Text.String(), Cursor: req.Cursor}
+		text, base := e.window(doc, doc.Text.String(), req.Cursor)
+		in := ModelInput{Path: req.Path, LanguageID: doc.LanguageID, Version: req.Version, Text: text, Cursor: req.Cursor - base}
 		for _, h := range e.hist.Recent() {
 			if h.Path == req.Path || e.readable(h.Path) {
 				in.Recent = append(in.Recent, h)
@@ -161,7 +164,7 @@ func (e *Engine) NextEdits(ctx context.Context, req Request) ([]Edit, error) {
 			predicted = make(chan []Edit, 1)
 			go func() { // joined below, before NextEdits returns
 				edits, _ := box.m.Predict(ctx, in)
-				predicted <- edits
+				predicted <- moved(edits, base)
 			}()
 		}
 	}
@@ -204,8 +207,12 @@ func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Docume
 	if !ok {
 		return nil, nil
 	}
-	before := after[:h.Start] + h.Old + after[h.Start+len(h.New):]
-	c := Infer(ctx, req.Path, doc.LanguageID, before, after, h)
+	after, h, base, ok := e.hunkWindow(doc, after, h)
+	if !ok {
+		return nil, nil
+	}
+	before, bt, at := e.lexes.texts(req.Path, after, h)
+	c := inferLexed(ctx, req.Path, doc.LanguageID, before, after, bt, at, h)
 	if c != nil && c.Pending && !e.confirm(ctx, c, req.Path) {
 		c = c.Otherwise
 	}
@@ -213,7 +220,7 @@ func (e *Engine) offline(ctx context.Context, req Request, doc *workspace.Docume
 		return nil, ctx.Err()
 	}
 	skip := Span{h.Start, h.Start + len(h.New)}
-	edits := c.Sites(req.Path, after, c.Scope, skip, true)
+	edits := moved(c.Sites(req.Path, after, c.Scope, skip, true), base)
 	for i := range edits {
 		edits[i].Version = req.Version
 	}

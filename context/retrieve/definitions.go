@@ -157,10 +157,12 @@ func (r *Retriever) localDefs(path, dir string, a *analysis, id ident, res *reso
 	}
 	goTests := a.lang == "go" && strings.HasSuffix(path, "_test.go")
 	for i := range a.own {
-		if d := a.own[i]; d.Name == id.name && fits(d, path) {
-			out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.String(),
-				score: weigh(tierOwn, d.Container)})
+		if a.own[i].Name != id.name || !fits(a.own[i], path) {
+			continue // not copied: a copy whose address is taken is allocated
 		}
+		d := a.own[i]
+		out = append(out, candidate{path: path, def: &d, reason: ReasonDefinition, symbol: id.String(),
+			score: weigh(tierOwn, d.Container)})
 	}
 	for _, s := range r.symbols.lookup(r.ix, id.name) {
 		if s.Path == path {

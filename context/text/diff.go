@@ -10,14 +10,8 @@ import (
 // how a document replaced whole (a file read again, a buffer re-sent) is
 // given to an incremental reparse.
 func Diff[S ~string | ~[]byte](old, new S) Change {
-	p := 0
-	for p < len(old) && p < len(new) && old[p] == new[p] {
-		p++
-	}
-	s := 0
-	for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
-		s++
-	}
+	p := commonPrefix(old, new)
+	s := commonSuffix(old[p:], new[p:])
 	start := pointAt(old, p)
 	return Change{
 		StartByte: p, OldEndByte: len(old) - s, NewEndByte: len(new) - s,
@@ -25,6 +19,35 @@ func Diff[S ~string | ~[]byte](old, new S) Change {
 		OldEndPoint: advance(start, old[p:len(old)-s]),
 		NewEndPoint: advance(start, new[p:len(new)-s]),
 	}
+}
+
+// diffChunk is the length of the runs Diff compares whole (a comparison
+// of strings is a vector compare) before it compares byte by byte: a
+// document edited in the middle is compared at memory speed.
+const diffChunk = 256
+
+// commonPrefix returns the length of the longest prefix a and b share.
+func commonPrefix[S ~string | ~[]byte](a, b S) int {
+	n, p := min(len(a), len(b)), 0
+	for p+diffChunk <= n && string(a[p:p+diffChunk]) == string(b[p:p+diffChunk]) {
+		p += diffChunk
+	}
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	return p
+}
+
+// commonSuffix returns the length of the longest suffix a and b share.
+func commonSuffix[S ~string | ~[]byte](a, b S) int {
+	n, s := min(len(a), len(b)), 0
+	for s+diffChunk <= n && string(a[len(a)-s-diffChunk:len(a)-s]) == string(b[len(b)-s-diffChunk:len(b)-s]) {
+		s += diffChunk
+	}
+	for s < n && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	return s
 }
 
 // pointAt returns the row and byte column of offset off of s.

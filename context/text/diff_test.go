@@ -1,6 +1,10 @@
 package text
 
-import "testing"
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
 
 func TestDiff(t *testing.T) {
 	tests := []struct {
@@ -33,5 +37,50 @@ func TestDiff(t *testing.T) {
 				t.Errorf("Diff of a named string type = %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestDiffLong checks Diff on long texts, whose common prefix and suffix
+// it compares in runs, against a byte-by-byte reference: edits at every
+// distance from a run's boundary, texts that repeat themselves.
+func TestDiffLong(t *testing.T) {
+	naive := func(old, new string) (p, s int) {
+		for p < len(old) && p < len(new) && old[p] == new[p] {
+			p++
+		}
+		for s < len(old)-p && s < len(new)-p && old[len(old)-1-s] == new[len(new)-1-s] {
+			s++
+		}
+		return p, s
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 2000 {
+		var b strings.Builder
+		for b.Len() < r.IntN(3*diffChunk) {
+			b.WriteString([]string{"a", "b", "\n", "ab\n", "é"}[r.IntN(5)])
+		}
+		old := b.String()
+		at := r.IntN(len(old) + 1)
+		end := min(len(old), at+r.IntN(4))
+		new := old[:at] + []string{"", "a", "b\n", "ab"}[r.IntN(4)] + old[end:]
+		p, s := naive(old, new)
+		want := Change{StartByte: p, OldEndByte: len(old) - s, NewEndByte: len(new) - s,
+			StartPoint: pointAt(old, p), OldEndPoint: pointAt(old, len(old)-s), NewEndPoint: pointAt(new, len(new)-s)}
+		if got := Diff(old, new); got != want {
+			t.Fatalf("case %d: Diff(%q, %q) = %+v, want %+v", i, old, new, got, want)
+		}
+		if got := Diff([]byte(old), []byte(new)); got != want {
+			t.Fatalf("case %d: Diff of bytes = %+v, want %+v", i, got, want)
+		}
+	}
+}
+
+// BenchmarkDiff: a line inserted in the middle of a document of 128 KB.
+func BenchmarkDiff(b *testing.B) {
+	old := strings.Repeat("\tfmt.Println(x, y)\n", 128<<10/19)
+	new := old[:len(old)/2] + "// note\n" + old[len(old)/2:]
+	b.ReportAllocs()
+	for b.Loop() {
+		Diff(old, new)
 	}
 }

@@ -169,14 +169,16 @@ func (p *Predictor) Predict(ctx context.Context, in nextedit.ModelInput) ([]next
 	if x == nil {
 		return nil, nil
 	}
-	// The document is parsed for the syntax check while the model thinks.
-	tree := p.parse(ctx, in)
-	defer p.release(tree)
 	bundle := p.context(ctx, in, x)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	req := p.prompt(in, x, bundle)
+	// The document is parsed for the syntax check while the model thinks;
+	// not sooner: the context search, which the prompt waits for, has the
+	// cores to itself (and the offline predictor's).
+	tree := p.parse(ctx, in)
+	defer p.release(tree)
 	mctx := ctx
 	if p.opts.Timeout > 0 {
 		var cancel context.CancelFunc
