@@ -18,6 +18,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lode-ls/lode/completion/llm/ngram"
 	"github.com/lode-ls/lode/completion/nextedit"
@@ -142,7 +143,14 @@ func Open(opts Options) (*Session, []config.Problem) {
 		cancel: cancel,
 		ws:     workspace.New(),
 		// The model's table builds give way to requests, as indexing does.
-		model:   ngram.New(ngram.Options{Pause: func() { _ = gate.Wait(ctx) }}),
+		model: ngram.New(ngram.Options{
+			Pause: func() { _ = gate.Wait(ctx) },
+			PauseFor: func(d time.Duration) {
+				ctx, cancel := context.WithTimeout(ctx, d)
+				defer cancel()
+				_ = gate.Wait(ctx)
+			},
+		}),
 		learned: make(chan struct{}),
 		gate:    gate,
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/internal/eventually"
@@ -11,19 +12,33 @@ import (
 
 // TestLevelsBehindRequests checks where the levels of a document just
 // opened are built: beside the requests when the model answers them
-// (Options.Pause never called), behind them when it only helps a server
-// model (the build waits at Pause, as a server's gate holds it while a
-// request is in flight, and is cached once let go).
+// (never paused), behind them when it only helps a server model (the
+// build waits at PauseFor, as a server's gate holds it while a request is
+// in flight, and is cached once let go), and that it waits there for
+// LevelHold at most, held or not.
 func TestLevelsBehindRequests(t *testing.T) {
 	src := []byte(strings.Repeat("func f(a, b int) int {\n\treturn a + b\n}\n\n", 50))
-	for _, answering := range []bool{true, false} {
+	for _, tc := range []struct {
+		name      string
+		answering bool
+		hold      time.Duration
+	}{
+		{"answering", true, time.Hour},
+		{"helping", false, time.Hour},
+		{"helping, held past LevelHold", false, time.Millisecond},
+	} {
 		held := make(chan struct{})
 		var pauses atomic.Int64
-		m := New(Options{Pause: func() {
+		m := New(Options{LevelHold: tc.hold, PauseFor: func(d time.Duration) {
 			pauses.Add(1)
-			<-held
+			timer := time.NewTimer(d)
+			defer timer.Stop()
+			select {
+			case <-held:
+			case <-timer.C:
+			}
 		}})
-		m.SetAnswering(answering)
+		m.SetAnswering(tc.answering)
 		if err := m.Learn("/w/p/a.go", syntax.ByName("go"), src, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -33,20 +48,28 @@ func TestLevelsBehindRequests(t *testing.T) {
 			return m.dirTables.get(dirKey{"go", "/w/p"}.String()) != nil && m.fileTabs.get("/w/p/a.go") != nil
 		}
 		m.PrepareSoon("go", "/w/p/a.go")
-		if answering {
-			eventually.True(t, cached, "answering: the levels were not built")
+		switch {
+		case tc.answering:
+			eventually.True(t, cached, "%s: the levels were not built", tc.name)
 			if n := pauses.Load(); n != 0 {
-				t.Errorf("answering: the levels' builds paused %d times", n)
+				t.Errorf("%s: the levels' builds paused %d times", tc.name, n)
 			}
-		} else {
-			eventually.True(t, func() bool { return pauses.Load() > 0 }, "helping: the levels' builds never paused")
+		case tc.hold == time.Hour:
+			eventually.True(t, func() bool { return pauses.Load() > 0 }, "%s: the levels' builds never paused", tc.name)
 			if cached() {
-				t.Error("helping: the levels were built while held")
+				t.Errorf("%s: the levels were built while held", tc.name)
 			}
 			close(held)
-			eventually.True(t, cached, "helping: the levels were not built once let go")
+			eventually.True(t, cached, "%s: the levels were not built once let go", tc.name)
+		default:
+			// Never let go: built once LevelHold has passed, without
+			// waiting again.
+			eventually.True(t, cached, "%s: the levels were not built", tc.name)
+			if n := pauses.Load(); n != 2 { // the directory's build, the file's
+				t.Errorf("%s: the levels' builds paused %d times, want once each", tc.name, n)
+			}
 		}
-		if answering {
+		if tc.hold != time.Hour || tc.answering {
 			close(held)
 		}
 		m.Close()

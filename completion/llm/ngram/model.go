@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lode-ls/lode/context/redact"
 	"github.com/lode-ls/lode/context/syntax"
@@ -33,7 +34,21 @@ type Options struct {
 	// do not pause while the model answers requests itself (see
 	// SetAnswering): they leave requests a core instead.
 	Pause func()
+	// PauseFor is Pause returning after d at the latest. The levels of
+	// the documents in use, while the model does not answer requests
+	// itself, wait there for at most LevelHold in all, then go on beside
+	// the requests: a user typing steadily holds the requests' gate all
+	// the time, and the requests that want the levels (the ranked tokens
+	// of completion items) would never get them. nil: they do not pause.
+	PauseFor func(d time.Duration)
+	// LevelHold bounds the time a level's build waits at PauseFor. Zero
+	// means DefaultLevelHold.
+	LevelHold time.Duration
 }
+
+// DefaultLevelHold is Options.LevelHold's default: longer than the first
+// requests in a document just opened take, shorter than a pause in typing.
+const DefaultLevelHold = 250 * time.Millisecond
 
 // DefaultMinProb is the generation cut-off used when Options.MinProb is 0.
 const DefaultMinProb = 0.3
@@ -406,8 +421,8 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		// on without it answers worse); else behind them, as all other
 		// background work.
 		p := pace{aside: true}
-		if !m.aside.Load() {
-			p.pause = m.opts.Pause
+		if !m.aside.Load() && m.opts.PauseFor != nil {
+			p.pause = m.holdLevel()
 		}
 		t := buildTable(m.localOrder(), toks, p)
 		m.cacheMu.Lock()
@@ -418,6 +433,23 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 		}
 	})
 	return nil
+}
+
+// holdLevel returns the pause of a level's build behind the requests: at
+// PauseFor, until it has waited LevelHold in all.
+func (m *Model) holdLevel() func() {
+	left := m.opts.LevelHold
+	if left <= 0 {
+		left = DefaultLevelHold
+	}
+	return func() {
+		if left <= 0 {
+			return
+		}
+		start := time.Now()
+		m.opts.PauseFor(left)
+		left -= time.Since(start)
+	}
 }
 
 // SetAnswering says whether the model answers the inline completions
