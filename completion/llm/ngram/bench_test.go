@@ -50,8 +50,8 @@ func benchSetup(b *testing.B) {
 		// requests in a file would in the background.
 		benchM.mu.RLock()
 		for p := range benchFiles {
-			benchM.dirTable("go", p, true)
-			benchM.fileTable(p, true)
+			benchM.dirTable("go", p, needNow)
+			benchM.fileTable(p, needNow)
 		}
 		benchM.mu.RUnlock()
 	})

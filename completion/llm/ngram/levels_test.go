@@ -14,22 +14,22 @@ import (
 // opened are built: beside the requests when the model answers them
 // (never paused), behind them when it only helps a server model (the
 // build waits at PauseFor, as a server's gate holds it while a request is
-// in flight, and is cached once let go), and that it waits there for
-// LevelHold at most, held or not.
+// in flight, and is cached once let go), and that a request asking for
+// them lets the build go on while the gate still holds it.
 func TestLevelsBehindRequests(t *testing.T) {
 	src := []byte(strings.Repeat("func f(a, b int) int {\n\treturn a + b\n}\n\n", 50))
 	for _, tc := range []struct {
 		name      string
 		answering bool
-		hold      time.Duration
+		asked     bool // a request asks for the levels while held
 	}{
-		{"answering", true, time.Hour},
-		{"helping", false, time.Hour},
-		{"helping, held past LevelHold", false, time.Millisecond},
+		{"answering", true, false},
+		{"helping", false, false},
+		{"helping, asked for", false, true},
 	} {
 		held := make(chan struct{})
 		var pauses atomic.Int64
-		m := New(Options{LevelHold: tc.hold, PauseFor: func(d time.Duration) {
+		m := New(Options{PauseFor: func(d time.Duration) {
 			pauses.Add(1)
 			timer := time.NewTimer(d)
 			defer timer.Stop()
@@ -54,7 +54,7 @@ func TestLevelsBehindRequests(t *testing.T) {
 			if n := pauses.Load(); n != 0 {
 				t.Errorf("%s: the levels' builds paused %d times", tc.name, n)
 			}
-		case tc.hold == time.Hour:
+		case !tc.asked:
 			eventually.True(t, func() bool { return pauses.Load() > 0 }, "%s: the levels' builds never paused", tc.name)
 			if cached() {
 				t.Errorf("%s: the levels were built while held", tc.name)
@@ -62,14 +62,17 @@ func TestLevelsBehindRequests(t *testing.T) {
 			close(held)
 			eventually.True(t, cached, "%s: the levels were not built once let go", tc.name)
 		default:
-			// Never let go: built once LevelHold has passed, without
-			// waiting again.
-			eventually.True(t, cached, "%s: the levels were not built", tc.name)
-			if n := pauses.Load(); n != 2 { // the directory's build, the file's
-				t.Errorf("%s: the levels' builds paused %d times, want once each", tc.name, n)
+			// Never let go: a request asks for the levels.
+			eventually.True(t, func() bool { return pauses.Load() > 0 }, "%s: the levels' builds never paused", tc.name)
+			if cached() {
+				t.Errorf("%s: the levels were built while held", tc.name)
 			}
+			m.mu.RLock()
+			m.scorer("go", "/w/p/a.go", nil, false)
+			m.mu.RUnlock()
+			eventually.True(t, cached, "%s: the levels were not built once a request asked for them", tc.name)
 		}
-		if tc.hold != time.Hour || tc.answering {
+		if tc.answering || tc.asked {
 			close(held)
 		}
 		m.Close()

@@ -36,19 +36,12 @@ type Options struct {
 	Pause func()
 	// PauseFor is Pause returning after d at the latest. The levels of
 	// the documents in use, while the model does not answer requests
-	// itself, wait there for at most LevelHold in all, then go on beside
-	// the requests: a user typing steadily holds the requests' gate all
-	// the time, and the requests that want the levels (the ranked tokens
-	// of completion items) would never get them. nil: they do not pause.
+	// itself, wait there until the gate lets them go or a request asks
+	// for them (the ranked tokens of completion items, an answer while
+	// the server is down): a user typing steadily holds the gate all the
+	// time. nil: they do not pause.
 	PauseFor func(d time.Duration)
-	// LevelHold bounds the time a level's build waits at PauseFor. Zero
-	// means DefaultLevelHold.
-	LevelHold time.Duration
 }
-
-// DefaultLevelHold is Options.LevelHold's default: longer than the first
-// requests in a document just opened take, shorter than a pause in typing.
-const DefaultLevelHold = 250 * time.Millisecond
 
 // DefaultMinProb is the generation cut-off used when Options.MinProb is 0.
 const DefaultMinProb = 0.3
@@ -71,8 +64,8 @@ type Model struct {
 	cacheMu   sync.Mutex
 	dirTables *lru
 	fileTabs  *lru
-	building  map[string]bool // keys of tables being built in the background
-	closed    bool            // no more background work (Close)
+	building  map[string]*atomic.Bool // keys of tables being built in the background: whether a request asked for it
+	closed    bool                    // no more background work (Close)
 
 	// work counts the goroutines of the background builds and flushes,
 	// for Close to wait.
@@ -151,7 +144,7 @@ func New(opts Options) *Model {
 		spacing:   newSpacing(true),
 		dirTables: newLRU(8),
 		fileTabs:  newLRU(32),
-		building:  map[string]bool{},
+		building:  map[string]*atomic.Bool{},
 		changed:   map[string]uint64{},
 	}
 	m.aside.Store(true)
@@ -327,9 +320,9 @@ func (m *Model) Stats() Stats {
 // of the directory's files in lang. It runs under the read or write lock.
 // When the table is not cached, wait says whether to build it now or in
 // the background (returning nil meanwhile).
-func (m *Model) dirTable(lang, path string, wait bool) *table {
+func (m *Model) dirTable(lang, path string, n need) *table {
 	key := dirKey{lang, filepath.Dir(path)}
-	return m.levelTable(m.dirTables, key.String(), wait, func() [][]uint32 {
+	return m.levelTable(m.dirTables, key.String(), n, func() [][]uint32 {
 		d := m.dirs[key]
 		if d == nil {
 			return nil
@@ -344,8 +337,8 @@ func (m *Model) dirTable(lang, path string, wait bool) *table {
 
 // fileTable returns the file level: what the model learned of path itself
 // (the version the index saw), or nil. Like dirTable.
-func (m *Model) fileTable(path string, wait bool) *table {
-	return m.levelTable(m.fileTabs, path, wait, func() [][]uint32 {
+func (m *Model) fileTable(path string, n need) *table {
+	return m.levelTable(m.fileTabs, path, n, func() [][]uint32 {
 		if f := m.files[path]; f != nil {
 			return [][]uint32{f.toks}
 		}
@@ -377,31 +370,52 @@ func (m *Model) prepare(language, path string, wait bool) {
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	m.dirTable(lang.Name, path, wait)
-	m.fileTable(path, wait)
+	n := needLater
+	if wait {
+		n = needNow
+	}
+	m.dirTable(lang.Name, path, n)
+	m.fileTable(path, n)
 }
+
+// need says what the caller of a level wants of it.
+type need int
+
+const (
+	// needLater: a document just opened; the level is built in the
+	// background, behind the requests unless the model answers them.
+	needLater need = iota
+	// needNow: the caller waits for the level (a one-shot request).
+	needNow
+	// needAsked: a request goes on without the level; a build of it
+	// held behind the requests goes on at once.
+	needAsked
+)
 
 // levelTable returns the table cached under key, or builds it from the
 // token streams that streams returns (nil: no such level). It runs under
 // the read or write lock; a background build counts the streams without
 // the lock (token slices are never modified) and is dropped if the model
 // learned or forgot a file of that table meanwhile.
-func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uint32) *table {
+func (m *Model) levelTable(c *lru, key string, n need, streams func() [][]uint32) *table {
 	m.cacheMu.Lock()
 	t := c.get(key)
-	building := m.building[key]
+	asked, building := m.building[key]
+	if building && n == needAsked {
+		asked.Store(true)
+	}
 	m.cacheMu.Unlock()
 	if t != nil {
 		return t
 	}
-	if !wait && building {
+	if n != needNow && building {
 		return nil
 	}
 	toks := streams()
 	if toks == nil {
 		return nil
 	}
-	if wait {
+	if n == needNow {
 		t = buildTable(m.localOrder(), toks, pace{})
 		m.cacheMu.Lock()
 		c.put(key, t)
@@ -413,16 +427,18 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	if m.closed {
 		return nil
 	}
-	m.building[key] = true
+	asked = new(atomic.Bool)
+	asked.Store(n == needAsked)
+	m.building[key] = asked
 	gen := m.changed[key]
 	m.work.Go(func() {
 		// The level of a document in use: beside the requests, not
 		// behind them, when the model answers them (a request that goes
 		// on without it answers worse); else behind them, as all other
-		// background work.
+		// background work, until a request asks for it.
 		p := pace{aside: true}
 		if !m.aside.Load() && m.opts.PauseFor != nil {
-			p.pause = m.holdLevel()
+			p.pause = m.holdLevel(asked)
 		}
 		t := buildTable(m.localOrder(), toks, p)
 		m.cacheMu.Lock()
@@ -435,22 +451,24 @@ func (m *Model) levelTable(c *lru, key string, wait bool, streams func() [][]uin
 	return nil
 }
 
-// holdLevel returns the pause of a level's build behind the requests: at
-// PauseFor, until it has waited LevelHold in all.
-func (m *Model) holdLevel() func() {
-	left := m.opts.LevelHold
-	if left <= 0 {
-		left = DefaultLevelHold
-	}
+// holdLevel returns the pause of a level's build behind the requests: it
+// waits at PauseFor, a slice at a time, until the gate lets it go or a
+// request asks for the level (asked).
+func (m *Model) holdLevel(asked *atomic.Bool) func() {
 	return func() {
-		if left <= 0 {
-			return
+		for !asked.Load() {
+			start := time.Now()
+			m.opts.PauseFor(levelPauseSlice)
+			if time.Since(start) < levelPauseSlice {
+				return // let go
+			}
 		}
-		start := time.Now()
-		m.opts.PauseFor(left)
-		left -= time.Since(start)
 	}
 }
+
+// levelPauseSlice is how often a level's build held behind the requests
+// looks whether a request asked for it.
+const levelPauseSlice = 10 * time.Millisecond
 
 // SetAnswering says whether the model answers the inline completions
 // (the session's model, or the companion of a server model), which want

@@ -359,7 +359,7 @@ func TestDirectoryLevelBuiltInBackground(t *testing.T) {
 	// Learning a file of the directory keeps the cached level up to date.
 	m.Learn("/w/c.go", goLang(), []byte(fileA), nil)
 	m.mu.RLock()
-	got := m.dirTable("go", "/w/c.go", false).at(0).count
+	got := m.dirTable("go", "/w/c.go", needAsked).at(0).count
 	m.mu.RUnlock()
 	if want := uint32(m.Stats().Tokens); got != want {
 		t.Errorf("directory level counts %d tokens, want %d", got, want)

@@ -148,7 +148,11 @@ func (m *Model) scorer(lang, path string, ids []uint32, wait bool) scorer {
 	s := scorer{}
 	project := m.projectTable(lang)
 	s.setBase(project, 0)
-	for i, t := range []*table{project, m.dirTable(lang, path, wait), m.fileTable(path, wait)} {
+	n := needAsked
+	if wait {
+		n = needNow
+	}
+	for i, t := range []*table{project, m.dirTable(lang, path, n), m.fileTable(path, n)} {
 		if t == nil {
 			continue
 		}
