@@ -113,13 +113,18 @@ func (r *Retriever) Close() {
 }
 
 // Tree returns a tree of the document at path parsed as lang from
-// content, or nil: the tree the Retriever keeps for its requests (it joins
-// the parse in progress, started when the document opened or by a
-// request, and parses the document when nobody has). The caller closes
-// it; it is a clone, made in constant time. nil when ctx ends first, or
-// when the reparse of a small edit runs past the parse budget (the
-// Retriever's requests then read the previous version).
+// content: the tree the Retriever keeps for its requests, joining the
+// parse in progress (started when the document opened, or by a request)
+// and reparsing an edited one as its requests do. nil when it keeps
+// nothing of the document (the caller parses it, as cheaply as the
+// Retriever would), when ctx ends first, or when the reparse of a small
+// edit runs past the parse budget (the Retriever's requests then read the
+// previous version). The caller closes it; it is a clone, made in
+// constant time.
 func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language, content string) *syntax.Tree {
+	if !r.trees.keeps(path) {
+		return nil
+	}
 	var t *syntax.Tree
 	r.trees.with(ctx, path, lang, content, func(e *docTree) {
 		if string(e.src) == content {

@@ -292,6 +292,14 @@ func (d *docTrees) drop(e *docTree) {
 	e.tree.Close()
 }
 
+// keeps reports whether a tree of path is kept or being parsed.
+func (d *docTrees) keeps(path string) bool {
+	d.mu.Lock()
+	_, opening := d.opening[path]
+	d.mu.Unlock()
+	return opening || d.has(path)
+}
+
 // has reports whether a tree of path is kept.
 func (d *docTrees) has(path string) bool {
 	d.mu.Lock()

@@ -159,21 +159,28 @@ func TestLargeEditWaitsForReparse(t *testing.T) {
 }
 
 // TestTreeSharedWithOtherReaders checks that Retriever.Tree hands out
-// clones of the tree the Retriever keeps for a document: parsed once,
-// whoever asks first, of the content asked, and still the Retriever's
-// after the clone is closed.
+// clones of the tree the Retriever keeps for a document (parsed once, of
+// the content asked, still the Retriever's after the clone is closed),
+// and nothing for a document it keeps nothing of, which the caller
+// parses as cheaply itself.
 func TestTreeSharedWithOtherReaders(t *testing.T) {
 	r, _, _, root := setup(t)
 	ctx := context.Background()
 	lang := syntax.ByName("go")
 	path := root + "/main.go"
 	const content = "package main\n\nfunc main() {\n\tgreet(\n}\n"
+	if tr := r.Tree(ctx, path, lang, content); tr != nil {
+		tr.Close()
+		t.Fatal("a tree of a document the Retriever keeps nothing of")
+	}
+	if r.trees.has(path) {
+		t.Error("the Retriever kept a tree it parsed for another reader")
+	}
+	// A request of the Retriever's parses the document and keeps it.
+	retrieved(t, r, Request{Path: path, Content: content, Offset: strings.Index(content, "greet(") + len("greet("), Budget: 256})
 	first := r.Tree(ctx, path, lang, content)
 	if first == nil || string(first.Source()) != content {
 		t.Fatalf("first tree: %v", first)
-	}
-	if !r.trees.has(path) {
-		t.Error("the Retriever did not keep the tree it parsed for another reader")
 	}
 	first.Close()
 	parsed := syntax.ParsedBytes()

@@ -318,8 +318,9 @@ func (m *Model) Stats() Stats {
 
 // dirTable returns the directory level for the file at path: the counts
 // of the directory's files in lang. It runs under the read or write lock.
-// When the table is not cached, wait says whether to build it now or in
-// the background (returning nil meanwhile).
+// When the table is not cached, n says whether to build it now or in the
+// background (returning nil meanwhile), and whether a build held behind
+// the requests should go on at once (see need).
 func (m *Model) dirTable(lang, path string, n need) *table {
 	key := dirKey{lang, filepath.Dir(path)}
 	return m.levelTable(m.dirTables, key.String(), n, func() [][]uint32 {
