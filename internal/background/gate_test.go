@@ -81,3 +81,37 @@ func TestWaitHoldExpires(t *testing.T) {
 		t.Fatalf("yields = %d, want 1", g.Yields())
 	}
 }
+
+// TestWaitFor checks WaitFor: without a request in flight it returns at
+// once and allocates nothing (table builds call it between every two
+// pieces of their work); with one, it waits until the request ends, or
+// until d has passed, with nil either way.
+func TestWaitFor(t *testing.T) {
+	g := New(Options{Hold: -1})
+	ctx := context.Background()
+	if allocs := testing.AllocsPerRun(100, func() { _ = g.WaitFor(ctx, time.Hour) }); allocs != 0 {
+		t.Errorf("WaitFor with nothing in flight: %.0f allocations, want 0", allocs)
+	}
+	end := g.Begin()
+	done := make(chan error, 1)
+	go func() { done <- g.WaitFor(ctx, time.Hour) }()
+	eventually.True(t, func() bool { return g.Yields() == 1 }, "WaitFor never yielded")
+	select {
+	case err := <-done:
+		t.Fatalf("WaitFor returned (%v) while a request was in flight", err)
+	default:
+	}
+	end()
+	if err := <-done; err != nil {
+		t.Fatalf("WaitFor after the request ended: %v", err)
+	}
+	defer g.Begin()()
+	if err := g.WaitFor(ctx, time.Nanosecond); err != nil {
+		t.Fatalf("WaitFor past d: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := g.WaitFor(cancelled, time.Hour); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WaitFor with its context done: %v, want context.Canceled", err)
+	}
+}

@@ -144,12 +144,8 @@ func Open(opts Options) (*Session, []config.Problem) {
 		ws:     workspace.New(),
 		// The model's table builds give way to requests, as indexing does.
 		model: ngram.New(ngram.Options{
-			Pause: func() { _ = gate.Wait(ctx) },
-			PauseFor: func(d time.Duration) {
-				ctx, cancel := context.WithTimeout(ctx, d)
-				defer cancel()
-				_ = gate.Wait(ctx)
-			},
+			Pause:    func() { _ = gate.Wait(ctx) },
+			PauseFor: func(d time.Duration) { _ = gate.WaitFor(ctx, d) },
 		}),
 		learned: make(chan struct{}),
 		gate:    gate,

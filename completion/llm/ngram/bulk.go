@@ -65,6 +65,7 @@ func buildTableP(order int, streams [][]uint32, c crew) *table {
 	t := &table{order: order}
 	t.newNode(node{parent: none, tok: none, first: none, next: none})
 	b := newBuilder(t, streams, c)
+	defer b.release()
 	b.tally = c.workers <= 1
 	b.pause = c.pause
 	first, most := b.root(c)
@@ -117,6 +118,14 @@ type builder struct {
 	pause func() // nil: none; called in descend every pauseEvery occurrences of the first tokens
 }
 
+// release puts the builder's streams and occurrences back in their pools
+// (see recycle.go); the builder is not used afterwards.
+func (b *builder) release() {
+	putBuf(&tokBufs, b.toks)
+	putBuf(&occBufs, b.occ)
+	b.toks, b.occ = nil, nil
+}
+
 // pauseEvery is how many occurrences of the first tokens a build on one
 // goroutine works through between two calls of its pause.
 const pauseEvery = 1 << 12
@@ -154,7 +163,7 @@ func newBuilder(t *table, streams [][]uint32, c crew) *builder {
 		at[i+1] = at[i] + len(s) + 1
 	}
 	n := at[len(streams)] - len(streams)
-	b := &builder{t: t, toks: make([]uint32, at[len(streams)]), occ: make([]uint64, n)}
+	b := &builder{t: t, toks: bufOf[uint32](&tokBufs, at[len(streams)]), occ: bufOf[uint64](&occBufs, n)}
 	parts := max(1, min(c.workers, len(streams)))
 	most := make([]uint32, parts) // the largest token of each part
 	c.spread(parts, func(_, i int) {

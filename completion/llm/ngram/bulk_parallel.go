@@ -146,7 +146,7 @@ func (g *group) rotate(r uint32) {
 		return
 	}
 	if (r+g.len-1)>>pageBits == uint32(len(g.pages)) {
-		g.pages = append(g.pages, new([pageSize]node))
+		g.pages = append(g.pages, newPage())
 	}
 	for k := len(g.pages) - 1; k >= 0; k-- {
 		p := g.pages[k]
@@ -236,7 +236,7 @@ func (t *table) fillSlots(buf []uint64, spans []*span, c crew) {
 	for 4*int(t.len) > 3*size {
 		size *= 2
 	}
-	t.slots = make([]uint32, size)
+	t.slots = newSlots(size)
 	t.shift = uint(64 - log2(size))
 	late := make([][]uint64, c.workers)
 	sorts := make([]scratch, c.workers)

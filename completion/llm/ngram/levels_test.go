@@ -78,3 +78,62 @@ func TestLevelsBehindRequests(t *testing.T) {
 		m.Close()
 	}
 }
+
+// TestHeldLevelsGiveWayToANewerDocument checks that the levels of a
+// document, held behind the requests, are dropped when another document
+// is opened before they could be built, unless a request asked for them,
+// and that the newer document's are built once let go.
+func TestHeldLevelsGiveWayToANewerDocument(t *testing.T) {
+	src := []byte(strings.Repeat("func f(a, b int) int {\n\treturn a + b\n}\n\n", 50))
+	for _, asked := range []bool{false, true} {
+		held := make(chan struct{})
+		var pauses atomic.Int64
+		m := New(Options{PauseFor: func(d time.Duration) {
+			pauses.Add(1)
+			timer := time.NewTimer(d)
+			defer timer.Stop()
+			select {
+			case <-held:
+			case <-timer.C:
+			}
+		}})
+		m.SetAnswering(false)
+		for _, p := range []string{"/w/p/a.go", "/w/q/b.go"} {
+			if err := m.Learn(p, syntax.ByName("go"), src, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		levels := func(dir, path string) (cached, building bool) {
+			m.cacheMu.Lock()
+			defer m.cacheMu.Unlock()
+			d, f := dirKey{"go", dir}.String(), path
+			_, bd := m.building[d]
+			_, bf := m.building[f]
+			return m.dirTables.get(d) != nil && m.fileTabs.get(f) != nil, bd || bf
+		}
+		m.PrepareSoon("go", "/w/p/a.go")
+		eventually.True(t, func() bool { return pauses.Load() > 0 }, "asked %v: the first document's builds never paused", asked)
+		if asked {
+			m.mu.RLock()
+			m.scorer("go", "/w/p/a.go", nil, false)
+			m.mu.RUnlock()
+			eventually.True(t, func() bool { c, _ := levels("/w/p", "/w/p/a.go"); return c },
+				"asked %v: the first document's levels were not built once asked for", asked)
+		}
+		m.PrepareSoon("go", "/w/q/b.go")
+		if !asked {
+			eventually.True(t, func() bool { _, b := levels("/w/p", "/w/p/a.go"); return !b },
+				"the first document's held builds went on after another document was opened")
+		}
+		if c, b := levels("/w/q", "/w/q/b.go"); c || !b {
+			t.Errorf("asked %v: the newer document's levels: cached %v, building %v; want held", asked, c, b)
+		}
+		close(held)
+		eventually.True(t, func() bool { c, _ := levels("/w/q", "/w/q/b.go"); return c },
+			"asked %v: the newer document's levels were not built once let go", asked)
+		if c, _ := levels("/w/p", "/w/p/a.go"); c != asked {
+			t.Errorf("asked %v: the first document's levels cached: %v", asked, c)
+		}
+		m.Close()
+	}
+}

@@ -65,6 +65,8 @@ type Model struct {
 	dirTables *lru
 	fileTabs  *lru
 	building  map[string]*atomic.Bool // keys of tables being built in the background: whether a request asked for it
+	retired   []*table                // dropped from the caches, to recycle (see reclaim)
+	opened    atomic.Uint64           // documents opened (PrepareSoon), so that a held build knows it is superseded
 	closed    bool                    // no more background work (Close)
 
 	// work counts the goroutines of the background builds and flushes,
@@ -216,7 +218,7 @@ func (m *Model) Forget(path string) {
 	defer m.mu.Unlock()
 	m.forget(path)
 	m.cacheMu.Lock()
-	m.fileTabs.remove(path)
+	m.retire(m.fileTabs.remove(path))
 	m.cacheMu.Unlock()
 }
 
@@ -281,7 +283,7 @@ func (m *Model) recount(c *lru, key string, live int, toks []uint32, delta int) 
 	}
 	t.addAll(toks, delta)
 	if delta > 0 && t.nodes() > 4*m.localOrder()*live+4*pageSize {
-		c.remove(key)
+		m.retire(c.remove(key))
 	}
 }
 
@@ -374,6 +376,8 @@ func (m *Model) prepare(language, path string, wait bool) {
 	n := needLater
 	if wait {
 		n = needNow
+	} else {
+		m.opened.Add(1)
 	}
 	m.dirTable(lang.Name, path, n)
 	m.fileTable(path, n)
@@ -419,7 +423,7 @@ func (m *Model) levelTable(c *lru, key string, n need, streams func() [][]uint32
 	if n == needNow {
 		t = buildTable(m.localOrder(), toks, pace{})
 		m.cacheMu.Lock()
-		c.put(key, t)
+		m.retire(c.put(key, t))
 		m.cacheMu.Unlock()
 		return t
 	}
@@ -432,6 +436,7 @@ func (m *Model) levelTable(c *lru, key string, n need, streams func() [][]uint32
 	asked.Store(n == needAsked)
 	m.building[key] = asked
 	gen := m.changed[key]
+	opened := m.opened.Load()
 	m.work.Go(func() {
 		// The level of a document in use: beside the requests, not
 		// behind them, when the model answers them (a request that goes
@@ -439,25 +444,43 @@ func (m *Model) levelTable(c *lru, key string, n need, streams func() [][]uint32
 		// background work, until a request asks for it.
 		p := pace{aside: true}
 		if !m.aside.Load() && m.opts.PauseFor != nil {
-			p.pause = m.holdLevel(asked)
+			p.pause = m.holdLevel(asked, nil)
+			// Held, it takes no memory before it may run; and it is
+			// dropped if another document is opened meanwhile, unless a
+			// request asked for it: the levels the user wants are those
+			// of the document opened last (a request in an earlier one
+			// asks for its levels again). A user moving through files
+			// while typing would else pile up builds that wait, each
+			// with a copy of its streams, to count files long closed.
+			superseded := func() bool { return m.opened.Load() != opened }
+			m.holdLevel(asked, superseded)()
+			if !asked.Load() && superseded() {
+				m.cacheMu.Lock()
+				delete(m.building, key)
+				m.cacheMu.Unlock()
+				return
+			}
 		}
+		m.reclaim()
 		t := buildTable(m.localOrder(), toks, p)
 		m.cacheMu.Lock()
 		defer m.cacheMu.Unlock()
 		delete(m.building, key)
 		if m.changed[key] == gen {
-			c.put(key, t)
+			m.retire(c.put(key, t))
+		} else {
+			t.recycle() // never cached: nothing reads it
 		}
 	})
 	return nil
 }
 
 // holdLevel returns the pause of a level's build behind the requests: it
-// waits at PauseFor, a slice at a time, until the gate lets it go or a
-// request asks for the level (asked).
-func (m *Model) holdLevel(asked *atomic.Bool) func() {
+// waits at PauseFor, a slice at a time, until the gate lets it go, a
+// request asks for the level (asked) or, unless nil, stop reports true.
+func (m *Model) holdLevel(asked *atomic.Bool, stop func() bool) func() {
 	return func() {
-		for !asked.Load() {
+		for !asked.Load() && (stop == nil || !stop()) {
 			start := time.Now()
 			m.opts.PauseFor(levelPauseSlice)
 			if time.Since(start) < levelPauseSlice {

@@ -67,7 +67,7 @@ func (t *table) at(id uint32) *node { return &t.pages[id>>pageBits][id&(pageSize
 func (t *table) newNode(n node) uint32 {
 	id := t.len
 	if int(id>>pageBits) == len(t.pages) {
-		t.pages = append(t.pages, new([pageSize]node))
+		t.pages = append(t.pages, newPage())
 	}
 	*t.at(id) = n
 	t.len++
@@ -79,7 +79,7 @@ func hashKey(parent, tok uint32) uint64 {
 }
 
 func (t *table) rehash(n int) {
-	t.slots = make([]uint32, n)
+	t.slots = newSlots(n)
 	for i := range t.slots {
 		t.slots[i] = none
 	}
