@@ -16,7 +16,8 @@ import (
 // slowTraces returns a function that writes the last seconds of the
 // process's execution trace to LODE_BENCH_TRACES (a folder) when a
 // request took over LODE_BENCH_SLOW (a duration, default 50ms), at most
-// 8 times, with CPU samples: how the tail of a benchmark is diagnosed (go
+// 8 times (only requests of kind LODE_BENCH_KIND, "first" or "edit", when
+// set), with CPU samples: how the tail of a benchmark is diagnosed (go
 // tool trace, or its -pprof=sched on the file). Unset, it does nothing.
 func slowTraces(b *testing.B) func(kind string, d time.Duration) {
 	dir := os.Getenv("LODE_BENCH_TRACES")
@@ -37,12 +38,13 @@ func slowTraces(b *testing.B) func(kind string, d time.Duration) {
 	if err := pprof.StartCPUProfile(io.Discard); err == nil {
 		b.Cleanup(pprof.StopCPUProfile)
 	}
+	only := os.Getenv("LODE_BENCH_KIND") // "": every kind
 	var mu sync.Mutex // it may be called from several goroutines
 	n := 0
 	return func(kind string, d time.Duration) {
 		mu.Lock()
 		defer mu.Unlock()
-		if d < slow || n >= 8 {
+		if d < slow || n >= 8 || (only != "" && kind != only) {
 			return
 		}
 		n++
