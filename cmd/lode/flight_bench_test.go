@@ -39,7 +39,7 @@ func slowTraces(b *testing.B) func(kind string, d time.Duration) {
 		b.Cleanup(pprof.StopCPUProfile)
 	}
 	only := os.Getenv("LODE_BENCH_KIND") // "": every kind
-	var mu sync.Mutex // it may be called from several goroutines
+	var mu sync.Mutex                    // it may be called from several goroutines
 	n := 0
 	return func(kind string, d time.Duration) {
 		mu.Lock()
