@@ -33,10 +33,8 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 	for _, h := range r.ix.BM25(rareWords(r.ix, query), similarChunks, inWindow) {
 		bm25 = append(bm25, candidate{path: h.Path, first: h.StartLine, last: h.EndLine, reason: ReasonSimilar, score: h.Score})
 	}
-	q := make(map[string]bool)
-	for _, w := range index.Tokens(query) {
-		q[w] = true
-	}
+	words := r.windows.numbering()
+	q, unknown := words.query(query)
 	for path := range r.nearFiles(req.Path) {
 		if path == req.Path {
 			continue // its windows change with every keystroke; BM25 covers it
@@ -45,8 +43,8 @@ func (r *Retriever) similar(req Request, a *analysis) []candidate {
 		if !ok {
 			continue
 		}
-		for _, w := range r.windows.of(path, t) {
-			if s := jaccard(q, w.words); s > 0 {
+		for _, w := range r.windows.of(path, t, words) {
+			if s := jaccard(q, unknown, w.words); s > 0 {
 				similar = append(similar, candidate{path: path, first: w.first, last: w.last, reason: ReasonSimilar, score: s})
 			}
 		}
