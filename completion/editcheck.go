@@ -28,6 +28,13 @@ func NewEditCheck(ctx context.Context, languageID, path, doc string) *EditCheck 
 	return &EditCheck{doc: doc, tree: t}
 }
 
+// EditCheckOf returns the check of doc over t, a tree of doc exactly
+// (one another reader parsed, as Trees hands out): no parse at all. The
+// check takes t over; Close closes it.
+func EditCheckOf(doc string, t *syntax.Tree) *EditCheck {
+	return &EditCheck{doc: doc, tree: t}
+}
+
 // Next returns the check of doc, a later text of the same document,
 // reparsed incrementally from c's tree; nil when c is nil or the reparse
 // fails. c stays open: the caller closes both.

@@ -2,7 +2,9 @@ package rewrite
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -10,6 +12,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/syntax"
 )
 
 // zetaRegion is the editable region of testdata/zeta.txtar with the edit
@@ -198,4 +201,56 @@ func TestReparse(t *testing.T) {
 		}
 	}
 	p.Close()
+}
+
+// fakeTrees hands out a fresh parse of each text asked for, as a
+// Retriever hands out its tree, and records the texts.
+type fakeTrees struct {
+	mu    sync.Mutex
+	asked []string
+}
+
+func (f *fakeTrees) Tree(ctx context.Context, path string, lang *syntax.Language, doc string) *syntax.Tree {
+	f.mu.Lock()
+	f.asked = append(f.asked, doc)
+	f.mu.Unlock()
+	t, err := syntax.Parse(ctx, lang, []byte(doc))
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+// TestSharedTree checks that the syntax check takes the tree another
+// reader has of the request's text (Options.Trees) instead of parsing
+// the document itself, judges with it as with its own, and closes it.
+func TestSharedTree(t *testing.T) {
+	sc := loadScenario(t, "testdata/zeta.txtar")
+	region := strings.TrimSuffix(zetaRegion, "\n")
+	good := markStart + "\n" + region + "\n" + markEnd
+	broken := markStart + "\n" + strings.Replace(region, "a.Z - b.Z}", "a.Z - (b.Z}", 1) + "\n" + markEnd
+	answers := []string{good, broken, good}
+	i := 0
+	m := &llmtest.Model{Answer: func(*llm.Request) (string, error) { i++; return answers[i-1], nil }}
+	trees := &fakeTrees{}
+	open := syntax.OpenTrees()
+	p := New(Options{Model: m, Format: FormatZeta, SyntaxCheck: true, Trees: trees})
+	in := sc.in
+	var texts []string
+	for k, want := range []int{1, 0, 1} {
+		in.Text = "// edit " + strings.Repeat("x", k) + "\n" + sc.in.Text
+		in.Cursor = sc.in.Cursor + len(in.Text) - len(sc.in.Text)
+		texts = append(texts, in.Text)
+		edits, err := p.Predict(context.Background(), in)
+		if err != nil || len(edits) != want {
+			t.Errorf("request %d: %d edits %+v (%v), want %d", k, len(edits), edits, err, want)
+		}
+	}
+	p.Close()
+	if !slices.Equal(trees.asked, texts) {
+		t.Errorf("the shared trees were asked for %d texts, want the %d requests' texts", len(trees.asked), len(texts))
+	}
+	if n := syntax.OpenTrees(); n != open {
+		t.Errorf("%d trees left open", n-open)
+	}
 }

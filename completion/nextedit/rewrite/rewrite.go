@@ -60,6 +60,11 @@ type Options struct {
 	Grounding string
 	// SyntaxCheck drops the edits that add syntax errors.
 	SyntaxCheck bool
+	// Trees, if set, hands the check a tree of the request's text that
+	// another reader parsed (the Retriever's, for its context search):
+	// taken, the check parses nothing. nil, or no tree, reparses the
+	// last request's tree.
+	Trees completion.Trees
 	// Tokens counts tokens; nil estimates four bytes a token.
 	Tokens llm.TokenCounter
 	// Rel names a file in the prompt (relative to its workspace folder);
@@ -216,9 +221,10 @@ type lastCheck struct {
 	chk        *completion.EditCheck
 }
 
-// parse starts parsing the input's document for the syntax check,
-// incrementally from the last request's tree when it was of the same
-// document; a nil check when the check is off.
+// parse starts parsing the input's document for the syntax check: it
+// takes opts.Trees' tree of the text, else reparses the last request's
+// tree when it was of the same document; a nil check when the check is
+// off.
 func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingCheck {
 	pc := &pendingCheck{path: in.Path, lang: in.LanguageID, ch: make(chan *completion.EditCheck, 1)}
 	if !p.opts.SyntaxCheck {
@@ -234,9 +240,11 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 	}
 	p.closeMu.Unlock()
 	go func() { // joined by wait, which Predict always calls
-		var chk *completion.EditCheck
+		chk := p.shared(ctx, in)
 		if prev.chk != nil {
-			chk = prev.chk.Next(ctx, in.Text)
+			if chk == nil {
+				chk = prev.chk.Next(ctx, in.Text)
+			}
 			prev.chk.Close()
 		}
 		if chk == nil {
@@ -245,6 +253,23 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 		pc.ch <- chk
 	}()
 	return pc
+}
+
+// shared returns the check over the tree of the input's text that
+// opts.Trees has, or nil.
+func (p *Predictor) shared(ctx context.Context, in nextedit.ModelInput) *completion.EditCheck {
+	if p.opts.Trees == nil {
+		return nil
+	}
+	lang := syntax.Detect(in.LanguageID, in.Path)
+	if lang == nil {
+		return nil
+	}
+	t := p.opts.Trees.Tree(ctx, in.Path, lang, in.Text)
+	if t == nil {
+		return nil
+	}
+	return completion.EditCheckOf(in.Text, t)
 }
 
 // release keeps the check's tree for the next request, once parsed,
