@@ -137,7 +137,7 @@ func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
 	if e.Open {
-		r.symbols.edited(e.Path)
+		r.symbols.edit(e.Path)
 	} else {
 		r.symbols.changes.Add(1)
 	}
