@@ -9,10 +9,12 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/nextedit"
 	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // zetaRegion is the editable region of testdata/zeta.txtar with the edit
@@ -250,6 +252,41 @@ func TestSharedTree(t *testing.T) {
 	if !slices.Equal(trees.asked, texts) {
 		t.Errorf("the shared trees were asked for %d texts, want the %d requests' texts", len(trees.asked), len(texts))
 	}
+	if n := syntax.OpenTrees(); n != open {
+		t.Errorf("%d trees left open", n-open)
+	}
+}
+
+// TestCloseDuringRelease checks that a request whose check is released
+// after Close has begun closes both its own check and the one kept from
+// the request before: none is left open.
+func TestCloseDuringRelease(t *testing.T) {
+	lang := syntax.ByName("go")
+	src := "package p\n\nfunc f() {}\n"
+	check := func() *completion.EditCheck {
+		tr, err := syntax.Parse(context.Background(), lang, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return completion.EditCheckOf(src, tr)
+	}
+	open := syntax.OpenTrees()
+	p := New(Options{Model: &llmtest.Model{}, SyntaxCheck: true})
+	p.last = lastCheck{path: "/p.go", lang: "go", chk: check()} // the request before's
+	pc := &pendingCheck{path: "/p.go", lang: "go", ch: make(chan *completion.EditCheck, 1)}
+	p.release(pc) // the request's check is still being parsed
+	closed := make(chan struct{})
+	go func() {
+		p.Close()
+		close(closed)
+	}()
+	eventually.True(t, func() bool {
+		p.closeMu.Lock()
+		defer p.closeMu.Unlock()
+		return p.closed
+	}, "Close never began")
+	pc.ch <- check()
+	<-closed
 	if n := syntax.OpenTrees(); n != open {
 		t.Errorf("%d trees left open", n-open)
 	}

@@ -290,14 +290,19 @@ func (p *Predictor) release(pc *pendingCheck) {
 			return
 		}
 		p.closeMu.Lock()
-		old := p.last.chk
-		if p.closed {
-			old, p.last = chk, lastCheck{}
+		old, closed := p.last.chk, p.closed
+		if closed {
+			// Close has begun, and closes what it finds kept: none
+			// of these.
+			p.last = lastCheck{}
 		} else {
 			p.last = lastCheck{path: pc.path, lang: pc.lang, chk: chk}
 		}
 		p.closeMu.Unlock()
 		old.Close()
+		if closed {
+			chk.Close()
+		}
 	}()
 }
 
