@@ -127,7 +127,7 @@ func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language
 	}
 	var t *syntax.Tree
 	r.trees.with(ctx, path, lang, content, func(e *docTree) {
-		if string(e.src) == content {
+		if e.text == content {
 			t = e.tree.Clone()
 		}
 	})
@@ -243,7 +243,7 @@ func (r *Retriever) analyze(ctx context.Context, req Request) (*analysis, error)
 					windowFirst: a.windowFirst, windowLast: a.windowLast, lang: a.lang}
 			}
 		}()
-		if string(t.src) != a.content {
+		if t.text != a.content {
 			a.readStale(t, r.opts.NearLines)
 			return
 		}
