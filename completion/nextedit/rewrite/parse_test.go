@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -289,5 +290,34 @@ func TestCloseDuringRelease(t *testing.T) {
 	<-closed
 	if n := syntax.OpenTrees(); n != open {
 		t.Errorf("%d trees left open", n-open)
+	}
+}
+
+// allNames declares every name.
+type allNames struct{}
+
+func (allNames) Names(context.Context, string, string) func(string, string) (bool, bool) {
+	return func(string, string) (bool, bool) { return true, true }
+}
+
+// TestCheckInsertionCopies checks that the grounding of an inserted
+// edit reads the document as it is, without a copy of it.
+func TestCheckInsertionCopies(t *testing.T) {
+	doc := "package p\n\nfunc f() int {\n\treturn 1\n}\n" + strings.Repeat("// filler\n", 1<<15)
+	at := strings.Index(doc, "return 1") + len("return 1")
+	in := nextedit.ModelInput{Path: "/p.go", LanguageID: "go", Text: doc, Cursor: at}
+	p := New(Options{Model: &llmtest.Model{}, Names: allNames{}, Grounding: completion.GroundDrop})
+	edits := []nextedit.Edit{{Start: at, End: at, NewText: " + g()"}}
+	var before, after runtime.MemStats
+	const n = 5
+	runtime.ReadMemStats(&before)
+	for range n {
+		if got := p.check(context.Background(), in, edits, nil); len(got) != 1 {
+			t.Fatalf("the edit was dropped: %+v", got)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(doc))/2 {
+		t.Errorf("checking an insertion allocated %d bytes, over half the document's %d", per, len(doc))
 	}
 }

@@ -378,7 +378,10 @@ func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []n
 			continue
 		}
 		if declared != nil {
-			doc := in.Text[:e.Start] + in.Text[e.End:]
+			doc := in.Text // an insertion's (most edits'): no copy
+			if e.End > e.Start {
+				doc = in.Text[:e.Start] + in.Text[e.End:]
+			}
 			if kept, _ := completion.Ground(declared, mode, lang, doc, e.Start, e.NewText); kept == "" && e.NewText != "" {
 				continue
 			}
