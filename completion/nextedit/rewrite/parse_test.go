@@ -14,6 +14,7 @@ import (
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/retrieve"
 	"github.com/lode-ls/lode/context/syntax"
 	"github.com/lode-ls/lode/internal/eventually"
 )
@@ -224,37 +225,60 @@ func (f *fakeTrees) Tree(ctx context.Context, path string, lang *syntax.Language
 	return t
 }
 
+// noContext is a Retriever that finds nothing.
+type noContext struct{}
+
+func (noContext) Retrieve(context.Context, retrieve.Request) (retrieve.Bundle, error) {
+	return retrieve.Bundle{}, nil
+}
+
 // TestSharedTree checks that the syntax check takes the tree another
 // reader has of the request's text (Options.Trees) instead of parsing
-// the document itself, judges with it as with its own, and closes it.
+// the document itself, judges with it as with its own, and closes it;
+// and that without a context search it reparses its own (nothing else
+// parsed the text).
 func TestSharedTree(t *testing.T) {
 	sc := loadScenario(t, "testdata/zeta.txtar")
 	region := strings.TrimSuffix(zetaRegion, "\n")
 	good := markStart + "\n" + region + "\n" + markEnd
 	broken := markStart + "\n" + strings.Replace(region, "a.Z - b.Z}", "a.Z - (b.Z}", 1) + "\n" + markEnd
-	answers := []string{good, broken, good}
-	i := 0
-	m := &llmtest.Model{Answer: func(*llm.Request) (string, error) { i++; return answers[i-1], nil }}
-	trees := &fakeTrees{}
-	open := syntax.OpenTrees()
-	p := New(Options{Model: m, Format: FormatZeta, SyntaxCheck: true, Trees: trees})
-	in := sc.in
-	var texts []string
-	for k, want := range []int{1, 0, 1} {
-		in.Text = "// edit " + strings.Repeat("x", k) + "\n" + sc.in.Text
-		in.Cursor = sc.in.Cursor + len(in.Text) - len(sc.in.Text)
-		texts = append(texts, in.Text)
-		edits, err := p.Predict(context.Background(), in)
-		if err != nil || len(edits) != want {
-			t.Errorf("request %d: %d edits %+v (%v), want %d", k, len(edits), edits, err, want)
-		}
-	}
-	p.Close()
-	if !slices.Equal(trees.asked, texts) {
-		t.Errorf("the shared trees were asked for %d texts, want the %d requests' texts", len(trees.asked), len(texts))
-	}
-	if n := syntax.OpenTrees(); n != open {
-		t.Errorf("%d trees left open", n-open)
+	for _, tc := range []struct {
+		name   string
+		budget int
+		shared bool
+	}{
+		{"with context", 0, true},
+		{"without context", -1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			answers := []string{good, broken, good}
+			i := 0
+			m := &llmtest.Model{Answer: func(*llm.Request) (string, error) { i++; return answers[i-1], nil }}
+			trees := &fakeTrees{}
+			open := syntax.OpenTrees()
+			p := New(Options{Model: m, Format: FormatZeta, SyntaxCheck: true, Trees: trees, Retriever: noContext{}, ContextBudget: tc.budget})
+			in := sc.in
+			var texts []string
+			for k, want := range []int{1, 0, 1} {
+				in.Text = "// edit " + strings.Repeat("x", k) + "\n" + sc.in.Text
+				in.Cursor = sc.in.Cursor + len(in.Text) - len(sc.in.Text)
+				texts = append(texts, in.Text)
+				edits, err := p.Predict(context.Background(), in)
+				if err != nil || len(edits) != want {
+					t.Errorf("request %d: %d edits %+v (%v), want %d", k, len(edits), edits, err, want)
+				}
+			}
+			p.Close()
+			if !tc.shared {
+				texts = nil
+			}
+			if !slices.Equal(trees.asked, texts) {
+				t.Errorf("the shared trees were asked for %d texts, want %d", len(trees.asked), len(texts))
+			}
+			if n := syntax.OpenTrees(); n != open {
+				t.Errorf("%d trees left open", n-open)
+			}
+		})
 	}
 }
 

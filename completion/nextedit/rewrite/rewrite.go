@@ -62,8 +62,8 @@ type Options struct {
 	SyntaxCheck bool
 	// Trees, if set, hands the check a tree of the request's text that
 	// another reader parsed (the Retriever's, for its context search):
-	// taken, the check parses nothing. nil, or no tree, reparses the
-	// last request's tree.
+	// taken, the check parses nothing. nil, no tree, or no context
+	// search reparses the last request's tree.
 	Trees completion.Trees
 	// Tokens counts tokens; nil estimates four bytes a token.
 	Tokens llm.TokenCounter
@@ -256,9 +256,11 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 }
 
 // shared returns the check over the tree of the input's text that
-// opts.Trees has, or nil.
+// opts.Trees has, or nil. Without a context search, nothing has parsed
+// the text: the trees' owner would reparse it, and outline it, for this
+// check alone, where the check's own reparse does less.
 func (p *Predictor) shared(ctx context.Context, in nextedit.ModelInput) *completion.EditCheck {
-	if p.opts.Trees == nil {
+	if p.opts.Trees == nil || p.opts.Retriever == nil || p.opts.ContextBudget < 0 {
 		return nil
 	}
 	lang := syntax.Detect(in.LanguageID, in.Path)
