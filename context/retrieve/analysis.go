@@ -135,7 +135,7 @@ func (a *analysis) read(doc *docTree, nearLines int) {
 // earlier version's, one edit behind.
 func (a *analysis) readStale(doc *docTree, nearLines int) {
 	now, cur := a.content, a.offset
-	c := text.Diff(doc.src, []byte(now))
+	c := text.Diff(doc.text, now)
 	off := cur
 	switch {
 	case off <= c.StartByte:
@@ -144,7 +144,7 @@ func (a *analysis) readStale(doc *docTree, nearLines int) {
 	default:
 		off = c.StartByte + min(off-c.StartByte, c.OldEndByte-c.StartByte)
 	}
-	a.content, a.offset = string(doc.src), off
+	a.content, a.offset = doc.text, off
 	a.read(doc, nearLines)
 	a.content, a.offset = now, cur
 	// What the earlier version lacks is what was just typed: the edited

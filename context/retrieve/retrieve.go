@@ -127,7 +127,7 @@ func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language
 	}
 	var t *syntax.Tree
 	r.trees.with(ctx, path, lang, content, func(e *docTree) {
-		if string(e.src) == content {
+		if e.text == content {
 			t = e.tree.Clone()
 		}
 	})
@@ -137,7 +137,7 @@ func (r *Retriever) Tree(ctx context.Context, path string, lang *syntax.Language
 // observe follows workspace changes. It must not block: it only records.
 func (r *Retriever) observe(e workspace.Event) {
 	if e.Open {
-		r.symbols.edited(e.Path)
+		r.symbols.edit(e.Path)
 	} else {
 		r.symbols.changes.Add(1)
 	}
@@ -243,7 +243,7 @@ func (r *Retriever) analyze(ctx context.Context, req Request) (*analysis, error)
 					windowFirst: a.windowFirst, windowLast: a.windowLast, lang: a.lang}
 			}
 		}()
-		if string(t.src) != a.content {
+		if t.text != a.content {
 			a.readStale(t, r.opts.NearLines)
 			return
 		}

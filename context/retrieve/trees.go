@@ -36,9 +36,11 @@ type docTrees struct {
 }
 
 type docTree struct {
-	path    string
-	lang    *syntax.Language
-	src     []byte
+	path string
+	lang *syntax.Language
+	// text is the version tree was parsed from: compared and diffed as
+	// the request's string, without a copy.
+	text    string
 	tree    *syntax.Tree
 	outline *syntax.Outline // of tree, once asked for
 	// types caches goLocalTypes by the start of the function it read.
@@ -59,7 +61,7 @@ func (e *docTree) localTypes(start, end int) map[string]string {
 	if e.types == nil {
 		e.types = make(map[int]map[string]string)
 	}
-	t := goLocalTypes(string(e.src[start:end]))
+	t := goLocalTypes(e.text[start:end])
 	e.types[start] = t
 	return t
 }
@@ -75,7 +77,7 @@ func (e *docTree) Outline() syntax.Outline {
 
 // with calls fn with the tree of content, parsed as lang, or with the
 // document's previous tree when reparsing content takes longer than
-// d.budget (fn then sees a docTree whose src is not content). The tree
+// d.budget (fn then sees a docTree whose text is not content). The tree
 // is valid only during fn; fn must not keep it or any node of it. No
 // parse runs under the lock: requests on other documents never wait for
 // one.
@@ -112,8 +114,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 		}
 		d.opening[path] = opening
 		d.mu.Unlock()
-		src := []byte(content)
-		t, err := syntax.Parse(ctx, lang, src)
+		t, err := syntax.Parse(ctx, lang, []byte(content))
 		d.mu.Lock()
 		delete(d.opening, path)
 		close(opening)
@@ -127,7 +128,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 		if e = d.find(path, lang); e != nil {
 			t.Close() // another request parsed the document meanwhile
 		} else {
-			e = &docTree{path: path, lang: lang, src: src, tree: t}
+			e = &docTree{path: path, lang: lang, text: content, tree: t}
 			d.entries = append(d.entries, e)
 			if len(d.entries) > maxTrees {
 				d.drop(d.entries[0])
@@ -135,7 +136,7 @@ func (d *docTrees) with(ctx context.Context, path string, lang *syntax.Language,
 			}
 		}
 	}
-	if string(e.src) != content {
+	if e.text != content {
 		if err := d.update(ctx, e, content); err != nil {
 			return err
 		}
@@ -171,15 +172,14 @@ const maxStaleLines = 8
 // is small: it has run past its own budget already. With a negative
 // budget every request waits for its own version.
 func (d *docTrees) update(ctx context.Context, e *docTree, content string) error {
-	for string(e.src) != content {
-		c := text.Diff(e.src, []byte(content))
+	for e.text != content {
+		c := text.Diff(e.text, content)
 		small := c.OldEndPoint.Row-c.StartPoint.Row <= maxStaleLines && c.NewEndPoint.Row-c.StartPoint.Row <= maxStaleLines
 		stale := small && d.budget >= 0 // the previous tree may do
 		mine := e.parsing == nil
 		if mine {
 			e.parsing = make(chan struct{})
-			src := []byte(content)
-			d.reparses.Go(func() { d.reparse(context.WithoutCancel(ctx), e, src) })
+			d.reparses.Go(func() { d.reparse(context.WithoutCancel(ctx), e, content) })
 		} else if stale {
 			return nil
 		}
@@ -207,15 +207,16 @@ func (d *docTrees) update(ctx context.Context, e *docTree, content string) error
 	return nil
 }
 
-// reparse reparses e's tree to src and outlines it, then makes it e's
-// current version. It runs on its own goroutine, without the lock: e's
-// tree stays open meanwhile, since drop leaves it to reparse to close.
-func (d *docTrees) reparse(ctx context.Context, e *docTree, src []byte) {
+// reparse reparses e's tree to content and outlines it, then makes it
+// e's current version. It runs on its own goroutine, without the lock:
+// e's tree stays open meanwhile, since drop leaves it to reparse to
+// close.
+func (d *docTrees) reparse(ctx context.Context, e *docTree, content string) {
 	d.mu.Lock()
-	base, old, prev := e.tree, e.src, e.outline
+	base, old, prev := e.tree, e.text, e.outline
 	d.mu.Unlock()
-	c := text.Diff(old, src)
-	t, err := base.Reparse(ctx, src, []text.Change{c})
+	c := text.Diff(old, content)
+	t, err := base.Reparse(ctx, []byte(content), []text.Change{c})
 	var o syntax.Outline
 	if err == nil {
 		o = outlineAfter(t, prev, c)
@@ -230,7 +231,7 @@ func (d *docTrees) reparse(ctx context.Context, e *docTree, src []byte) {
 		}
 	case err == nil:
 		base.Close()
-		e.tree, e.src, e.outline, e.types = t, src, &o, nil
+		e.tree, e.text, e.outline, e.types = t, content, &o, nil
 	}
 	close(e.parsing)
 	e.parsing = nil
@@ -268,7 +269,7 @@ func outlineAfter(t *syntax.Tree, prev *syntax.Outline, c text.Change) syntax.Ou
 // of the range outlined again), then the items of prev that start at or
 // after from, moved by the edit.
 func splice[T any](prev, fresh []T, rs, from int, start func(T) int, move func(T) T) []T {
-	var out []T
+	out := make([]T, 0, len(prev)+len(fresh)) // once: a large file has thousands
 	for _, x := range prev {
 		if start(x) < rs {
 			out = append(out, x)

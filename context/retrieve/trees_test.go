@@ -3,7 +3,9 @@ package retrieve
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,7 +53,7 @@ func TestOutlineAfterEdits(t *testing.T) {
 		var got syntax.Outline
 		fresh := false
 		d.with(ctx, "/s.go", lang, src, func(e *docTree) {
-			if fresh = string(e.src) == src; fresh {
+			if fresh = e.text == src; fresh {
 				got = e.Outline()
 			}
 		})
@@ -97,7 +99,7 @@ func TestSlowReparseReadsPreviousTree(t *testing.T) {
 	a.cursorLine, _ = lineRange(edited, off, off)
 	stale := false
 	err := d.with(ctx, "/s.go", lang, edited, func(e *docTree) {
-		if stale = string(e.src) != edited; stale {
+		if stale = e.text != edited; stale {
 			a.readStale(e, 8)
 		} else {
 			a.read(e, 8)
@@ -130,7 +132,7 @@ func TestSlowReparseReadsPreviousTree(t *testing.T) {
 	}
 	eventually.True(t, func() bool {
 		fresh := false
-		d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = string(e.src) == edited })
+		d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = e.text == edited })
 		return fresh
 	}, "the reparse never caught up")
 }
@@ -150,7 +152,7 @@ func TestLargeEditWaitsForReparse(t *testing.T) {
 	cut := "SYS_700, uintptr(fd), uintptr(unsafe.Pointer"
 	edited := src[:strings.Index(src, cut)+len(cut)] // the file up to a cursor
 	fresh := false
-	if err := d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = string(e.src) == edited }); err != nil {
+	if err := d.with(ctx, "/s.go", lang, edited, func(e *docTree) { fresh = e.text == edited }); err != nil {
 		t.Fatal(err)
 	}
 	if !fresh {
@@ -194,5 +196,70 @@ func TestTreeSharedWithOtherReaders(t *testing.T) {
 	}
 	if o := second.Outline(); len(o.Definitions) != 1 || o.Definitions[0].Name != "main" {
 		t.Errorf("the kept tree after a clone's close: %+v", o.Definitions)
+	}
+}
+
+// TestSplice checks the outline's splice: the items before the range,
+// the fresh ones, the items after it moved, in one allocation (a large
+// file's outline has thousands).
+func TestSplice(t *testing.T) {
+	prev := make([]int, 2000)
+	for i := range prev {
+		prev[i] = 10 * i
+	}
+	start := func(x int) int { return x }
+	move := func(x int) int { return x + 3 }
+	fresh := []int{1000, 1005, 1013}
+	got := splice(prev, fresh, 1000, 1010, start, move)
+	want := append(append(slices.Clone(prev[:100]), fresh...), make([]int, 0, 2000)...)
+	for _, x := range prev[101:] {
+		want = append(want, x+3)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("splice gave %d items, want %d: %v...", len(got), len(want), got[95:min(len(got), 110)])
+	}
+	if n := testing.AllocsPerRun(10, func() { splice(prev, fresh, 1000, 1010, start, move) }); n != 1 {
+		t.Errorf("splice allocated %v times, want once", n)
+	}
+}
+
+// TestReparseCopies checks that bringing a large document's tree to an
+// edited version copies the document about once (the bytes the tree
+// reads), not once more to compare or diff it.
+func TestReparseCopies(t *testing.T) {
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	var b strings.Builder
+	b.WriteString("package p\n\nvar text = `\n")
+	for b.Len() < 1<<18 {
+		b.WriteString("A long line of a raw string, which the parser reads as one token.\n")
+	}
+	b.WriteString("`\n\nfunc f() int {\n\treturn 1\n}\n")
+	src := b.String()
+	d := docTrees{budget: -1} // every request waits for its version
+	defer d.close()
+	if err := d.with(ctx, "/p.go", lang, src, func(e *docTree) { e.Outline() }); err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(src, "return 1") + len("return ")
+	const n = 4
+	texts := make([]string, n)
+	for i := range texts {
+		texts[i] = src[:at] + strconv.Itoa(i+2) + src[at+1:]
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for _, s := range texts {
+		if err := d.with(ctx, "/p.go", lang, s, func(e *docTree) {
+			if e.text != s {
+				t.Error("a request read an earlier version")
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(src))*3/2 {
+		t.Errorf("an edit's reparse allocated %d bytes, over 1.5 times the document's %d", per, len(src))
 	}
 }

@@ -268,6 +268,12 @@ func (p *parser) close() {
 	p.pinner.Unpin()
 }
 
+// readChunk is the most source a parse hands tree-sitter at once: a
+// reparse reads the few pieces around its edit, a parse the whole file
+// piece by piece (tree-sitter takes a character split between two pieces
+// whole from the second).
+const readChunk = 8 << 10
+
 func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tree) (*Tree, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -304,18 +310,23 @@ func (pp *parserPool) parse(ctx context.Context, src []byte, old *tree_sitter.Tr
 			}
 		}()
 	}
-	if pause := pauseOf(ctx); pause != nil {
-		ts = p.p.ParseWithOptions(func(i int, _ tree_sitter.Point) []byte {
-			if i < len(src) {
-				return src[i:]
-			}
-			return nil
-		}, old, &tree_sitter.ParseOptions{ProgressCallback: func(tree_sitter.ParseState) bool {
-			return pause(ctx) != nil
-		}})
-	} else {
-		ts = p.p.Parse(src, old)
+	// The binding copies each piece of source it hands tree-sitter, twice
+	// (to a Go string, then to C memory kept until the parse ends): read
+	// in pieces of readChunk bytes, not the rest of the source each time,
+	// which on a reparse after a small edit copied most of the file.
+	read := func(i int, _ tree_sitter.Point) []byte {
+		if i < len(src) {
+			return src[i:min(len(src), i+readChunk)]
+		}
+		return nil
 	}
+	var opts *tree_sitter.ParseOptions
+	if pause := pauseOf(ctx); pause != nil {
+		opts = &tree_sitter.ParseOptions{ProgressCallback: func(tree_sitter.ParseState) bool {
+			return pause(ctx) != nil
+		}}
+	}
+	ts = p.p.ParseWithOptions(read, old, opts)
 	if ts == nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err

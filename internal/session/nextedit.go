@@ -101,7 +101,7 @@ func (s *Session) configureNextEdit(cfg *config.Config) {
 		Logger:        s.log,
 	}
 	if !s.opts.NoIndex {
-		opts.Retriever, opts.Names = s, s
+		opts.Retriever, opts.Names, opts.Trees = s, s, s
 	}
 	s.nextModel.setPredictor(s.next, rewrite.New(opts))
 }

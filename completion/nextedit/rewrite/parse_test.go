@@ -2,14 +2,21 @@ package rewrite
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
 
+	"github.com/lode-ls/lode/completion"
 	"github.com/lode-ls/lode/completion/llm"
 	"github.com/lode-ls/lode/completion/llm/llmtest"
 	"github.com/lode-ls/lode/completion/nextedit"
+	"github.com/lode-ls/lode/context/retrieve"
+	"github.com/lode-ls/lode/context/syntax"
+	"github.com/lode-ls/lode/internal/eventually"
 )
 
 // zetaRegion is the editable region of testdata/zeta.txtar with the edit
@@ -198,4 +205,143 @@ func TestReparse(t *testing.T) {
 		}
 	}
 	p.Close()
+}
+
+// fakeTrees hands out a fresh parse of each text asked for, as a
+// Retriever hands out its tree, and records the texts.
+type fakeTrees struct {
+	mu    sync.Mutex
+	asked []string
+}
+
+func (f *fakeTrees) Tree(ctx context.Context, path string, lang *syntax.Language, doc string) *syntax.Tree {
+	f.mu.Lock()
+	f.asked = append(f.asked, doc)
+	f.mu.Unlock()
+	t, err := syntax.Parse(ctx, lang, []byte(doc))
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+// noContext is a Retriever that finds nothing.
+type noContext struct{}
+
+func (noContext) Retrieve(context.Context, retrieve.Request) (retrieve.Bundle, error) {
+	return retrieve.Bundle{}, nil
+}
+
+// TestSharedTree checks that the syntax check takes the tree another
+// reader has of the request's text (Options.Trees) instead of parsing
+// the document itself, judges with it as with its own, and closes it;
+// and that without a context search it reparses its own (nothing else
+// parsed the text).
+func TestSharedTree(t *testing.T) {
+	sc := loadScenario(t, "testdata/zeta.txtar")
+	region := strings.TrimSuffix(zetaRegion, "\n")
+	good := markStart + "\n" + region + "\n" + markEnd
+	broken := markStart + "\n" + strings.Replace(region, "a.Z - b.Z}", "a.Z - (b.Z}", 1) + "\n" + markEnd
+	for _, tc := range []struct {
+		name   string
+		budget int
+		shared bool
+	}{
+		{"with context", 0, true},
+		{"without context", -1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			answers := []string{good, broken, good}
+			i := 0
+			m := &llmtest.Model{Answer: func(*llm.Request) (string, error) { i++; return answers[i-1], nil }}
+			trees := &fakeTrees{}
+			open := syntax.OpenTrees()
+			p := New(Options{Model: m, Format: FormatZeta, SyntaxCheck: true, Trees: trees, Retriever: noContext{}, ContextBudget: tc.budget})
+			in := sc.in
+			var texts []string
+			for k, want := range []int{1, 0, 1} {
+				in.Text = "// edit " + strings.Repeat("x", k) + "\n" + sc.in.Text
+				in.Cursor = sc.in.Cursor + len(in.Text) - len(sc.in.Text)
+				texts = append(texts, in.Text)
+				edits, err := p.Predict(context.Background(), in)
+				if err != nil || len(edits) != want {
+					t.Errorf("request %d: %d edits %+v (%v), want %d", k, len(edits), edits, err, want)
+				}
+			}
+			p.Close()
+			if !tc.shared {
+				texts = nil
+			}
+			if !slices.Equal(trees.asked, texts) {
+				t.Errorf("the shared trees were asked for %d texts, want %d", len(trees.asked), len(texts))
+			}
+			if n := syntax.OpenTrees(); n != open {
+				t.Errorf("%d trees left open", n-open)
+			}
+		})
+	}
+}
+
+// TestCloseDuringRelease checks that a request whose check is released
+// after Close has begun closes both its own check and the one kept from
+// the request before: none is left open.
+func TestCloseDuringRelease(t *testing.T) {
+	lang := syntax.ByName("go")
+	src := "package p\n\nfunc f() {}\n"
+	check := func() *completion.EditCheck {
+		tr, err := syntax.Parse(context.Background(), lang, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return completion.EditCheckOf(src, tr)
+	}
+	open := syntax.OpenTrees()
+	p := New(Options{Model: &llmtest.Model{}, SyntaxCheck: true})
+	p.last = lastCheck{path: "/p.go", lang: "go", chk: check()} // the request before's
+	pc := &pendingCheck{path: "/p.go", lang: "go", ch: make(chan *completion.EditCheck, 1)}
+	p.release(pc) // the request's check is still being parsed
+	closed := make(chan struct{})
+	go func() {
+		p.Close()
+		close(closed)
+	}()
+	eventually.True(t, func() bool {
+		p.closeMu.Lock()
+		defer p.closeMu.Unlock()
+		return p.closed
+	}, "Close never began")
+	pc.ch <- check()
+	<-closed
+	if n := syntax.OpenTrees(); n != open {
+		t.Errorf("%d trees left open", n-open)
+	}
+}
+
+// allNames declares every name.
+type allNames struct{}
+
+func (allNames) Names(context.Context, string, string) func(string, string) (bool, bool) {
+	return func(string, string) (bool, bool) { return true, true }
+}
+
+// TestCheckInsertionCopies checks that the grounding of an inserted
+// edit reads the document as it is, without a copy of it.
+func TestCheckInsertionCopies(t *testing.T) {
+	doc := "package p\n\nfunc f() int {\n\treturn 1\n}\n" + strings.Repeat("// filler\n", 1<<15)
+	at := strings.Index(doc, "return 1") + len("return 1")
+	in := nextedit.ModelInput{Path: "/p.go", LanguageID: "go", Text: doc, Cursor: at}
+	p := New(Options{Model: &llmtest.Model{}, Names: allNames{}, Grounding: completion.GroundDrop})
+	edits := []nextedit.Edit{{Start: at, End: at, NewText: " + g()"}}
+	var before, after runtime.MemStats
+	const n = 5
+	runtime.ReadMemStats(&before)
+	for range n {
+		if got := p.check(context.Background(), in, edits, nil); len(got) != 1 {
+			t.Fatalf("the edit was dropped: %+v", got)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(doc))/2 {
+		t.Errorf("checking an insertion allocated %d bytes, over half the document's %d", per, len(doc))
+	}
 }

@@ -60,6 +60,11 @@ type Options struct {
 	Grounding string
 	// SyntaxCheck drops the edits that add syntax errors.
 	SyntaxCheck bool
+	// Trees, if set, hands the check a tree of the request's text that
+	// another reader parsed (the Retriever's, for its context search):
+	// taken, the check parses nothing. nil, no tree, or no context
+	// search reparses the last request's tree.
+	Trees completion.Trees
 	// Tokens counts tokens; nil estimates four bytes a token.
 	Tokens llm.TokenCounter
 	// Rel names a file in the prompt (relative to its workspace folder);
@@ -216,9 +221,10 @@ type lastCheck struct {
 	chk        *completion.EditCheck
 }
 
-// parse starts parsing the input's document for the syntax check,
-// incrementally from the last request's tree when it was of the same
-// document; a nil check when the check is off.
+// parse starts parsing the input's document for the syntax check: it
+// takes opts.Trees' tree of the text, else reparses the last request's
+// tree when it was of the same document; a nil check when the check is
+// off.
 func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingCheck {
 	pc := &pendingCheck{path: in.Path, lang: in.LanguageID, ch: make(chan *completion.EditCheck, 1)}
 	if !p.opts.SyntaxCheck {
@@ -234,9 +240,11 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 	}
 	p.closeMu.Unlock()
 	go func() { // joined by wait, which Predict always calls
-		var chk *completion.EditCheck
+		chk := p.shared(ctx, in)
 		if prev.chk != nil {
-			chk = prev.chk.Next(ctx, in.Text)
+			if chk == nil {
+				chk = prev.chk.Next(ctx, in.Text)
+			}
 			prev.chk.Close()
 		}
 		if chk == nil {
@@ -245,6 +253,25 @@ func (p *Predictor) parse(ctx context.Context, in nextedit.ModelInput) *pendingC
 		pc.ch <- chk
 	}()
 	return pc
+}
+
+// shared returns the check over the tree of the input's text that
+// opts.Trees has, or nil. Without a context search, nothing has parsed
+// the text: the trees' owner would reparse it, and outline it, for this
+// check alone, where the check's own reparse does less.
+func (p *Predictor) shared(ctx context.Context, in nextedit.ModelInput) *completion.EditCheck {
+	if p.opts.Trees == nil || p.opts.Retriever == nil || p.opts.ContextBudget < 0 {
+		return nil
+	}
+	lang := syntax.Detect(in.LanguageID, in.Path)
+	if lang == nil {
+		return nil
+	}
+	t := p.opts.Trees.Tree(ctx, in.Path, lang, in.Text)
+	if t == nil {
+		return nil
+	}
+	return completion.EditCheckOf(in.Text, t)
 }
 
 // release keeps the check's tree for the next request, once parsed,
@@ -265,14 +292,19 @@ func (p *Predictor) release(pc *pendingCheck) {
 			return
 		}
 		p.closeMu.Lock()
-		old := p.last.chk
-		if p.closed {
-			old, p.last = chk, lastCheck{}
+		old, closed := p.last.chk, p.closed
+		if closed {
+			// Close has begun, and closes what it finds kept: none
+			// of these.
+			p.last = lastCheck{}
 		} else {
 			p.last = lastCheck{path: pc.path, lang: pc.lang, chk: chk}
 		}
 		p.closeMu.Unlock()
 		old.Close()
+		if closed {
+			chk.Close()
+		}
 	}()
 }
 
@@ -348,7 +380,10 @@ func (p *Predictor) check(ctx context.Context, in nextedit.ModelInput, edits []n
 			continue
 		}
 		if declared != nil {
-			doc := in.Text[:e.Start] + in.Text[e.End:]
+			doc := in.Text // an insertion's (most edits'): no copy
+			if e.End > e.Start {
+				doc = in.Text[:e.Start] + in.Text[e.End:]
+			}
 			if kept, _ := completion.Ground(declared, mode, lang, doc, e.Start, e.NewText); kept == "" && e.NewText != "" {
 				continue
 			}
