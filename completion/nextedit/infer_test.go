@@ -141,6 +141,32 @@ func TestInfer(t *testing.T) {
 			want:   "def get(key, default=None):\n    pass\n\nget('a')\n",
 		},
 		{
+			// JavaScript checks no arity: a parameter added last is one
+			// the callers may leave out.
+			name:     "JavaScript parameter added last needs no call change",
+			path:     "a.js",
+			before:   "function check(ctx, value, filter) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			after:    "function check(ctx, value, filter, byName) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			want:     "function check(ctx, value, filter, byName) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			exported: true, // the repeated insertion tried next finds no site
+		},
+		{
+			name:   "JavaScript parameter added before others shifts them",
+			path:   "a.js",
+			before: "function check(value, filter) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			after:  "function check(value, ctx, filter) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			want:   "function check(value, ctx, filter) {\n  return 1;\n}\n\ncheck(v, ctx, m);\n",
+			kind:   KindParameter, exported: true,
+		},
+		{
+			name:     "TypeScript optional parameter needs no call change",
+			path:     "a.ts",
+			before:   "function check(value: string, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			after:    "function check(value: string, byName?: boolean, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			want:     "function check(value: string, byName?: boolean, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			exported: true, // the repeated insertion tried next finds no site
+		},
+		{
 			name:   "python method parameter: self is implicit",
 			path:   "a.py",
 			before: "class C:\n    def get(self, key):\n        pass\n\nc.get('a')\n",

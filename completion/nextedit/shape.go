@@ -34,8 +34,8 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	switch {
 	case decl && op == 1:
 		param := placeholder(at[newArgs[k].Start:newArgs[k].End])
-		if param == "" {
-			return nil
+		if param == "" || k == len(oldArgs) && jsFile(path) && !tsFile(path) {
+			return nil // JavaScript's callers may leave out its last parameters
 		}
 		if len(oldArgs) > 0 && (text(bt[oldArgs[0].Start:oldArgs[0].End]) == "self" || text(bt[oldArgs[0].Start:oldArgs[0].End]) == "cls") {
 			want, k = want-1, k-1 // a Python method's callers pass self implicitly
@@ -304,12 +304,17 @@ func declaration(toks []token, n int) bool {
 }
 
 // placeholder returns the name a new parameter goes by at its call sites,
-// or "" when callers need not pass it (a default value, variadic).
+// or "" when callers need not pass it (a default value, variadic, a
+// TypeScript optional one: name?: T).
 func placeholder(param []token) string {
-	for _, t := range param {
+	for k, t := range param {
 		switch t.text {
 		case "=", "...", "*", "**":
 			return ""
+		case "?":
+			if k == 1 {
+				return ""
+			}
 		}
 	}
 	if len(param) > 0 && param[0].class == classIdent {
