@@ -196,7 +196,7 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		c.whole = len(cur) > 1 || cur[0].class != classString
 		return c
 	}
-	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
+	if c := arguments(path, before, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
 	if ni == nj {
