@@ -185,6 +185,9 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		// A literal changed, or replaced by a name or an expression (a
 		// constant introduced): the same literal elsewhere changes too.
 		repl := after[cur[0].start:cur[len(cur)-1].end]
+		if imported(bt, oi) && len(cur) == 1 && cur[0].class == classString {
+			return importMoved(path, after, old[0].text, cur[0].text)
+		}
 		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
 			return nil // a file's imports are its own; a string that names a variable is renamed with it
 		}
