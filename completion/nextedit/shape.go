@@ -491,6 +491,9 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	if newNumber(pattern, at[ni:nj]) {
 		return nil // a bound or a count set for one site: the others have their own
 	}
+	if declaresNew(bt[max(oi-1, 0):min(oj+1, len(bt))], at[max(ni-1, 0):min(nj+1, len(at))]) {
+		return nil // a variable declared (module.exports = → var defaults =): once, where it is
+	}
 	repl := after[at[ni].start:at[nj-1].end]
 	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
 	c.Package = goFile(path) && localName(bt[oi:oj], at[ni:nj])
@@ -611,6 +614,34 @@ func hasIdent(toks []token, s string) bool {
 		}
 	}
 	return false
+}
+
+// declaresNew reports whether cur declares a variable where old declared
+// none: var, let or const and a name, or names before Go's :=. A
+// declaration that replaces another (a copied setup line changed) may
+// repeat. Both hold the token around the change (a := split between the
+// change and the rest).
+func declaresNew(old, cur []token) bool {
+	return len(declared(old)) == 0 && len(declared(cur)) > 0
+}
+
+// declared returns the names toks declare as variables.
+func declared(toks []token) map[string]bool {
+	out := map[string]bool{}
+	for k, t := range toks {
+		switch {
+		case (t.text == "var" || t.text == "let" || t.text == "const") && k+1 < len(toks) && toks[k+1].class == classIdent:
+			out[toks[k+1].text] = true
+		case t.text == ":" && k+1 < len(toks) && toks[k+1].text == "=" && toks[k+1].start == t.end:
+			for j := k - 1; j >= 0 && toks[j].class == classIdent; j -= 2 {
+				out[toks[j].text] = true
+				if j == 0 || toks[j-1].text != "," {
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // newNumber reports whether cur holds a number old does not.
