@@ -346,6 +346,12 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
 	c.Exported = !local && (declaredAt(bt, at) || global) || pending
+	if wrong, _ := misspelling(old, name); c.Exported && !pending && wrong == "" && jsFile(path) && jsModule(bt) && !jsExports(bt, old) {
+		// A JavaScript or TypeScript module's name it does not export
+		// is its own: other files' names of that spelling are others
+		// (but a misspelling is fixed wherever it was copied).
+		c.Exported = false
+	}
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
