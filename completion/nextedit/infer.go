@@ -59,7 +59,7 @@ type Change struct {
 // Declares reports whether src, the text of path, declares the change's
 // Name at its top level: where a pending rename is confirmed.
 func (c *Change) Declares(path, src string) bool {
-	return declaredIn(src, lex(src, commentsOf(path)), c.Name)
+	return declaredIn(path, src, lex(src, commentsOf(path)), c.Name)
 }
 
 // Elsewhere reports whether the change's sites in other files are
@@ -139,6 +139,18 @@ func inferLexed(ctx context.Context, path, languageID, before, after string, bt,
 			}
 		}
 	}
+	if name := annotatedName(path, before, bt, oi); name != "" && c != nil {
+		// A type changed in the annotation of a name repeats at the
+		// annotations of that name.
+		for _, r := range []*Change{c, c.Otherwise} {
+			if r != nil && !r.Pending && r.Kind == KindRepeat {
+				sites := r.sites
+				r.sites = func(src string, toks []token, scope Span, same bool) []Edit {
+					return sameAnnotation(path, src, toks, name, sites(src, toks, scope, same))
+				}
+			}
+		}
+	}
 	if c != nil {
 		c.after, c.afterToks = after, at
 		if o := c.Otherwise; o != nil && o.afterToks == nil {
@@ -173,6 +185,9 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		// A literal changed, or replaced by a name or an expression (a
 		// constant introduced): the same literal elsewhere changes too.
 		repl := after[cur[0].start:cur[len(cur)-1].end]
+		if imported(bt, oi) && len(cur) == 1 && cur[0].class == classString {
+			return importMoved(path, after, old[0].text, cur[0].text)
+		}
 		if imported(bt, oi) || !balanced(cur) || strings.Contains(repl, "\n") || namesIdent(bt, old[0].text) {
 			return nil // a file's imports are its own; a string that names a variable is renamed with it
 		}
@@ -184,7 +199,7 @@ func infer(ctx context.Context, path, languageID, before, after string, bt, at [
 		c.whole = len(cur) > 1 || cur[0].class != classString
 		return c
 	}
-	if c := arguments(path, after, bt, at, oi, oj, nj); c != nil {
+	if c := arguments(path, before, after, bt, at, oi, oj, nj); c != nil {
 		return c
 	}
 	if ni == nj {
@@ -325,12 +340,18 @@ func rename(ctx context.Context, path, languageID, before, after string, bt []to
 	// A field or property renamed where its type declares it: its uses
 	// are on values (t.count, self.count, this.count).
 	member := !local && !dotted && memberAt(path, before, bt, at)
-	pending := !local && !member && !declaredAt(bt, at) && !global && !declaredIn(before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
+	pending := !local && !member && !declaredAt(bt, at) && !global && !declaredIn(path, before, bt, old) && !(goFile(path) && fieldAt(before, bt, at))
 	c := &Change{Kind: KindRename, Name: old, New: name, Scope: scope, Pending: pending}
 	method := methodAt(path, before, bt, at)
 	// Other files use the name when it was renamed where it is declared:
 	// a use switched to another name declared elsewhere is no rename there.
 	c.Exported = !local && (declaredAt(bt, at) || global) || pending
+	if wrong, _ := misspelling(old, name); c.Exported && !pending && wrong == "" && jsFile(path) && jsModule(bt) && !jsExports(bt, old) {
+		// A JavaScript or TypeScript module's name it does not export
+		// is its own: other files' names of that spelling are others
+		// (but a misspelling is fixed wherever it was copied).
+		c.Exported = false
+	}
 	c.Package = !exported(path, old)
 	c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
 		var out []Edit
@@ -444,8 +465,9 @@ func declares(path, src string, toks []token, sc syntax.Scope, name string) bool
 			return true // with open(p) as f: a local
 		}
 	}
-	for _, t := range lex(sc.Signature, commentsOf(path)) {
-		if t.class == classIdent && t.text == name {
+	sig := lex(sc.Signature, commentsOf(path))
+	for k, t := range sig {
+		if t.class == classIdent && t.text == name && paramAt(path, sc.Signature, sig, k) {
 			return true
 		}
 	}
@@ -470,6 +492,42 @@ func declares(path, src string, toks []token, sc syntax.Scope, name string) bool
 		}
 	}
 	return false
+}
+
+// paramAt reports whether toks[k], a token of a function's header src,
+// stands where a parameter (or a Go receiver or named result) is named:
+// in brackets, first in its list or after a comma, a * or ... (a rest
+// parameter), a { or [ (a destructured one), a TypeScript modifier; not
+// in a type annotation (x: Options, options?: axios.Config<D>) nor after
+// a dot, a default's =, or another name (a Go parameter's type).
+func paramAt(path, src string, toks []token, k int) bool {
+	if k == 0 {
+		return false
+	}
+	switch toks[k-1].text {
+	case "(", ",", "*", "[", "{":
+	case ".":
+		if k < 3 || toks[k-2].text != "." || toks[k-3].text != "." {
+			return false // a selector, not a rest parameter
+		}
+	default:
+		if !(tsFile(path) && jsModifiers[toks[k-1].text]) {
+			return false
+		}
+	}
+	depth := 0
+	for j := k - 1; j >= 0; j-- {
+		switch toks[j].text {
+		case ")", "]", "}":
+			depth++
+		case "(", "[", "{":
+			depth--
+		}
+		if depth < 0 {
+			return annotatedName(path, src, toks, k) == ""
+		}
+	}
+	return false // outside every bracket: the function's name, its return type
 }
 
 // pyLocal reports whether the Python function sc assigns name at the start
@@ -525,16 +583,32 @@ func declaredAt(toks []token, n int) bool {
 	return declaration(toks, n)
 }
 
-// declaredIn reports whether toks declare name at the top level (a
-// function, type, variable or, in Go, a struct field: a name that opens
-// its line and is followed by a type).
-func declaredIn(src string, toks []token, name string) bool {
+// declaredIn reports whether toks, the tokens of src, the text of path,
+// declare name at the top level (a function, type, variable or, in Go, a
+// struct field: a name that opens its line and is followed by a type; in
+// Python, a module's variable: see pyModuleVar).
+func declaredIn(path, src string, toks []token, name string) bool {
+	py := pyFile(path)
 	for k, t := range toks {
-		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k) || goGroupedAt(src, toks, k)) {
+		if t.class == classIdent && t.text == name && (declaredAt(toks, k) || fieldAt(src, toks, k) || goGroupedAt(src, toks, k) || py && pyModuleVar(src, toks, k)) {
 			return true
 		}
 	}
 	return false
+}
+
+// pyModuleVar reports whether toks[k] is a Python module's variable
+// declared at column 0 of its line: assigned (name = value, not name ==
+// value) or annotated (name: T = value, name: T). A module declares its
+// variables so; no keyword marks them.
+func pyModuleVar(src string, toks []token, k int) bool {
+	if toks[k].start != 0 && src[toks[k].start-1] != '\n' || k+1 >= len(toks) {
+		return false
+	}
+	if toks[k+1].text == ":" {
+		return !strings.Contains(src[toks[k].end:toks[k+1].start], "\n")
+	}
+	return assignedAt(src, toks, k)
 }
 
 // fieldAt reports whether toks[k] opens its line and a type follows it on
@@ -661,7 +735,7 @@ func TokenChange(path, before, after string, h Hunk) (old, new string, ok bool) 
 // when the edited file declares old (its own API: a rename, which rename
 // tells) or already used the new one (a choice between two).
 func switched(path, before string, toks []token, k int, old, name string) *Change {
-	if k == 0 || toks[k-1].text != "." || k+1 < len(toks) && toks[k+1].text == "(" || declaredIn(before, toks, old) {
+	if k == 0 || toks[k-1].text != "." || k+1 < len(toks) && toks[k+1].text == "(" || declaredIn(path, before, toks, old) {
 		return nil
 	}
 	for j, t := range toks {

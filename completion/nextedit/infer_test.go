@@ -141,6 +141,32 @@ func TestInfer(t *testing.T) {
 			want:   "def get(key, default=None):\n    pass\n\nget('a')\n",
 		},
 		{
+			// JavaScript checks no arity: a parameter added last is one
+			// the callers may leave out.
+			name:     "JavaScript parameter added last needs no call change",
+			path:     "a.js",
+			before:   "function check(ctx, value, filter) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			after:    "function check(ctx, value, filter, byName) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			want:     "function check(ctx, value, filter, byName) {\n  return 1;\n}\n\ncheck(this, v, m);\n",
+			exported: true, // the repeated insertion tried next finds no site
+		},
+		{
+			name:   "JavaScript parameter added before others shifts them",
+			path:   "a.js",
+			before: "function check(value, filter) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			after:  "function check(value, ctx, filter) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			want:   "function check(value, ctx, filter) {\n  return 1;\n}\n\ncheck(v, ctx, m);\n",
+			kind:   KindParameter, exported: true,
+		},
+		{
+			name:     "TypeScript optional parameter needs no call change",
+			path:     "a.ts",
+			before:   "function check(value: string, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			after:    "function check(value: string, byName?: boolean, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			want:     "function check(value: string, byName?: boolean, filter: string) {\n  return 1;\n}\n\ncheck(v, m);\n",
+			exported: true, // the repeated insertion tried next finds no site
+		},
+		{
 			name:   "python method parameter: self is implicit",
 			path:   "a.py",
 			before: "class C:\n    def get(self, key):\n        pass\n\nc.get('a')\n",
@@ -269,9 +295,9 @@ func TestInfer(t *testing.T) {
 		{
 			name:   "a Python annotation widened to a built-in at one parameter stays in the file",
 			path:   "u.py",
-			before: "def f(a: t.Any | None, b: t.Any | None):\n    pass\n",
-			after:  "def f(a: object, b: t.Any | None):\n    pass\n",
-			want:   "def f(a: object, b: object):\n    pass\n",
+			before: "def f(a: t.Any | None):\n    pass\n\n\ndef g(a: t.Any | None, b: t.Any | None):\n    pass\n",
+			after:  "def f(a: object):\n    pass\n\n\ndef g(a: t.Any | None, b: t.Any | None):\n    pass\n",
+			want:   "def f(a: object):\n    pass\n\n\ndef g(a: object, b: t.Any | None):\n    pass\n",
 			kind:   KindRepeat,
 		},
 		{
@@ -569,5 +595,37 @@ func TestMisspelling(t *testing.T) {
 	}
 	if c == nil || !c.Elsewhere(2) {
 		t.Error("a misspelling fixed goes to other files with the edited one's sites")
+	}
+}
+
+// TestPythonModuleVariable: a Python module declares its variables by
+// assigning or annotating them at column 0; a rename begun where another
+// module imports one is confirmed by the module that declares it.
+func TestPythonModuleVariable(t *testing.T) {
+	before := "from .globals import _cv_req\n\n\ndef f():\n    return _cv_req.get(None)\n"
+	after := "from .globals import _cv_request\n\n\ndef f():\n    return _cv_req.get(None)\n"
+	s, oe, ne := diffBounds(before, after)
+	c := Infer(context.Background(), "app.py", "", before, after, Hunk{Path: "app.py", Start: s, Old: before[s:oe], New: after[s:ne]})
+	if c == nil || !c.Pending || c.Name != "_cv_req" {
+		t.Fatalf("a rename begun at an import: %+v, want a pending rename of _cv_req", c)
+	}
+	for _, decl := range []string{
+		"from contextvars import ContextVar\n\n_cv_req: ContextVar[\"RequestContext\"] = ContextVar(\"flask.request_ctx\")\n",
+		"_cv_req = ContextVar(\"flask.request_ctx\")\n",
+		"_cv_req: ContextVar[\"RequestContext\"]\n",
+	} {
+		if !c.Declares("globals.py", decl) {
+			t.Errorf("Declares(%q) = false, want true", decl)
+		}
+	}
+	for _, use := range []string{
+		"from .globals import _cv_req\n\nctx = _cv_req.get(None)\n",
+		"def g():\n    _cv_req = 1\n    return _cv_req\n",
+		"if _cv_req == 1:\n    pass\n",
+		"f(_cv_req, x=1)\n",
+	} {
+		if c.Declares("ctx.py", use) {
+			t.Errorf("Declares(%q) = true, want false", use)
+		}
 	}
 }

@@ -18,20 +18,28 @@ func methodAt(path, src string, toks []token, n int) bool {
 	case pyFile(path):
 		return toks[n-1].text == "def" && inClass(src, toks[n-1].start)
 	case jsFile(path):
-		if toks[n+1].text != "(" || keyword(toks[n].text) || reserved[toks[n].text] || jsControl[toks[n].text] {
-			return false
-		}
-		k := n - 1
-		for k >= 0 && jsModifiers[toks[k].text] {
-			k--
-		}
-		if k >= 0 && !strings.Contains(src[toks[k].end:toks[k+1].start], "\n") {
-			return false // not the line's first word: a call, or a function
-		}
-		_, close := splitArgs(toks, n+1)
-		return close+1 < len(toks) && (toks[close+1].text == "{" || toks[close+1].text == ":")
+		return jsMethodAt(src, toks, n)
 	}
 	return false
+}
+
+// jsMethodAt reports whether toks[n] of src, JavaScript or TypeScript,
+// names a class method or an interface's method being declared: a name
+// that opens its line after its modifiers, its parameters, then its body
+// or its return type.
+func jsMethodAt(src string, toks []token, n int) bool {
+	if n+1 >= len(toks) || toks[n+1].text != "(" || keyword(toks[n].text) || reserved[toks[n].text] || jsControl[toks[n].text] {
+		return false
+	}
+	k := n - 1
+	for k >= 0 && jsModifiers[toks[k].text] {
+		k--
+	}
+	if k >= 0 && !strings.Contains(src[toks[k].end:toks[k+1].start], "\n") {
+		return false // not the line's first word: a call, or a function
+	}
+	_, close := splitArgs(toks, n+1)
+	return close+1 < len(toks) && (toks[close+1].text == "{" || toks[close+1].text == ":")
 }
 
 // inClass reports whether the line of src that holds off is indented and

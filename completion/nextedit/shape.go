@@ -9,7 +9,7 @@ import (
 // or (for a call) replaced. The other calls of the same function with the
 // old number of arguments get the same change; the calls of a declaration
 // that gained a parameter get a placeholder for it.
-func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
+func arguments(path, before, after string, bt, at []token, i, oj, nj int) *Change {
 	open := enclosingParen(at, i)
 	if open < 1 || at[open-1].class != classIdent || notCallee[at[open-1].text] {
 		return nil
@@ -20,7 +20,8 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		return nil // the change reaches outside the parentheses
 	}
 	name := at[open-1].text
-	decl := declaration(at, open-1)
+	js := jsFile(path)
+	decl := declaration(at, open-1) || js && jsMethodAt(after, at, open-1)
 	k, op := argChange(bt, at, oldArgs, newArgs)
 	if op == 0 {
 		return nil
@@ -34,17 +35,51 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	switch {
 	case decl && op == 1:
 		param := placeholder(at[newArgs[k].Start:newArgs[k].End])
-		if param == "" {
-			return nil
+		var mirrors func(src string, toks []token, scope Span) []Edit
+		if follows := headerTail(before, bt, oldClose); js && jsMethodAt(after, at, open-1) && !strings.HasSuffix(follows, "{ ") {
+			// A method declared without a body (in an interface, a
+			// declaration file) gains the same parameter where it is
+			// declared again with the same header (its copy in another
+			// declaration file); a method with a body, or another return
+			// type, is another method.
+			header := callText(bt, open, oldArgs)
+			decl := after[at[newArgs[k].Start].start:at[newArgs[k].End-1].end]
+			mirrors = func(src string, toks []token, scope Span) []Edit {
+				var out []Edit
+				for j := 0; j+1 < len(toks); j++ {
+					if toks[j].text != name || toks[j].start < scope.Start || toks[j].end > scope.End || !jsMethodAt(src, toks, j) {
+						continue
+					}
+					args, close := splitArgs(toks, j+1)
+					if headerTail(src, toks, close) == follows && callText(toks, j+1, args) == header {
+						out = append(out, insertArg(toks, args, j+1, close, k, decl, false))
+					}
+				}
+				return out
+			}
+		}
+		if param == "" || k == len(oldArgs) && jsFile(path) && !tsFile(path) {
+			// Callers need not pass it (JavaScript's callers may leave
+			// out its last parameters).
+			if mirrors == nil {
+				return nil
+			}
+			c.Kind = KindParameter
+			c.sites = func(src string, toks []token, scope Span, same bool) []Edit { return mirrors(src, toks, scope) }
+			return c
 		}
 		if len(oldArgs) > 0 && (text(bt[oldArgs[0].Start:oldArgs[0].End]) == "self" || text(bt[oldArgs[0].Start:oldArgs[0].End]) == "cls") {
 			want, k = want-1, k-1 // a Python method's callers pass self implicitly
 		}
 		c.Kind = KindParameter
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+			out := callSites(src, toks, js, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				return insertArg(toks, args, open, close, k, param, true), true
 			})
+			if mirrors != nil {
+				out = append(out, mirrors(src, toks, scope)...)
+			}
+			return out
 		}
 	case decl:
 		return nil // a parameter removed or changed: the calls need a person
@@ -56,7 +91,7 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		recv := receiver(bt, open-1)
 		family := pyFile(path) && recv != "" && keywordArg(at[newArgs[k].Start:newArgs[k].End])
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-			out := callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+			out := callSites(src, toks, js, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				return insertArg(toks, args, open, close, k, arg, false), callText(toks, open, args) == call
 			})
 			if family && same {
@@ -67,7 +102,7 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 	case op == -1:
 		gone := text(bt[oldArgs[k].Start:oldArgs[k].End])
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+			return callSites(src, toks, js, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				if text(toks[args[k].Start:args[k].End]) != gone {
 					return Edit{}, false
 				}
@@ -86,7 +121,7 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 			// of the same function, wherever it stands among the others.
 			recv := receiver(bt, open-1)
 			c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-				return callSites(toks, name, -1, scope, func(args []Span, open, close int) (Edit, bool) {
+				return callSites(src, toks, js, name, -1, scope, func(args []Span, open, close int) (Edit, bool) {
 					if receiver(toks, open-1) != recv {
 						return Edit{}, false
 					}
@@ -101,7 +136,7 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 			return c
 		}
 		c.sites = func(src string, toks []token, scope Span, same bool) []Edit {
-			return callSites(toks, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
+			return callSites(src, toks, js, name, want, scope, func(args []Span, open, close int) (Edit, bool) {
 				a := args[k]
 				if text(toks[a.Start:a.End]) != was || callText(toks, open, args) != call {
 					return Edit{}, false
@@ -111,6 +146,21 @@ func arguments(path, after string, bt, at []token, i, oj, nj int) *Change {
 		}
 	}
 	return c
+}
+
+// headerTail returns the tokens of a declaration's header after its
+// parameters, toks[close] ")", to its body's "{" or its ";" on the same
+// line of src (a return type): a method declared with another return type
+// is another method.
+func headerTail(src string, toks []token, close int) string {
+	var b strings.Builder
+	for j := close + 1; j < len(toks) && !strings.Contains(src[toks[j-1].end:toks[j].start], "\n"); j++ {
+		b.WriteString(toks[j].text + " ")
+		if toks[j].text == "{" || toks[j].text == ";" {
+			break
+		}
+	}
+	return b.String()
 }
 
 // wraps reports whether cur is a call whose arguments hold old: old
@@ -304,12 +354,17 @@ func declaration(toks []token, n int) bool {
 }
 
 // placeholder returns the name a new parameter goes by at its call sites,
-// or "" when callers need not pass it (a default value, variadic).
+// or "" when callers need not pass it (a default value, variadic, a
+// TypeScript optional one: name?: T).
 func placeholder(param []token) string {
-	for _, t := range param {
+	for k, t := range param {
 		switch t.text {
 		case "=", "...", "*", "**":
 			return ""
+		case "?":
+			if k == 1 {
+				return ""
+			}
 		}
 	}
 	if len(param) > 0 && param[0].class == classIdent {
@@ -319,13 +374,15 @@ func placeholder(param []token) string {
 }
 
 // callSites calls edit for every call of name in scope with want
-// arguments (any number if want < 0; not its declarations) and returns
-// the edits it makes.
-func callSites(toks []token, name string, want int, scope Span, edit func(args []Span, open, close int) (Edit, bool)) []Edit {
+// arguments (any number if want < 0; not its declarations, nor with js
+// a JavaScript or TypeScript method's: clear() {, clear(): boolean;) in
+// src and returns the edits it makes.
+func callSites(src string, toks []token, js bool, name string, want int, scope Span, edit func(args []Span, open, close int) (Edit, bool)) []Edit {
 	var out []Edit
 	for j := 0; j+1 < len(toks); j++ {
 		t := toks[j]
-		if t.class != classIdent || t.text != name || toks[j+1].text != "(" || t.start < scope.Start || t.end > scope.End || declaration(toks, j) {
+		if t.class != classIdent || t.text != name || toks[j+1].text != "(" || t.start < scope.Start || t.end > scope.End || declaration(toks, j) ||
+			js && jsMethodAt(src, toks, j) {
 			continue
 		}
 		args, close := splitArgs(toks, j+1)
@@ -433,6 +490,9 @@ func repeat(path, before, after string, bt, at []token, oi, oj, ni, nj int) *Cha
 	}
 	if newNumber(pattern, at[ni:nj]) {
 		return nil // a bound or a count set for one site: the others have their own
+	}
+	if declaresNew(bt[max(oi-1, 0):min(oj+1, len(bt))], at[max(ni-1, 0):min(nj+1, len(at))]) {
+		return nil // a variable declared (module.exports = → var defaults =): once, where it is
 	}
 	repl := after[at[ni].start:at[nj-1].end]
 	c := &Change{Kind: KindRepeat, Scope: Span{0, len(after)}, Exported: true, Name: longestWord(strings.Join(want, " "))}
@@ -554,6 +614,34 @@ func hasIdent(toks []token, s string) bool {
 		}
 	}
 	return false
+}
+
+// declaresNew reports whether cur declares a variable where old declared
+// none: var, let or const and a name, or names before Go's :=. A
+// declaration that replaces another (a copied setup line changed) may
+// repeat. Both hold the token around the change (a := split between the
+// change and the rest).
+func declaresNew(old, cur []token) bool {
+	return len(declared(old)) == 0 && len(declared(cur)) > 0
+}
+
+// declared returns the names toks declare as variables.
+func declared(toks []token) map[string]bool {
+	out := map[string]bool{}
+	for k, t := range toks {
+		switch {
+		case (t.text == "var" || t.text == "let" || t.text == "const") && k+1 < len(toks) && toks[k+1].class == classIdent:
+			out[toks[k+1].text] = true
+		case t.text == ":" && k+1 < len(toks) && toks[k+1].text == "=" && toks[k+1].start == t.end:
+			for j := k - 1; j >= 0 && toks[j].class == classIdent; j -= 2 {
+				out[toks[j].text] = true
+				if j == 0 || toks[j-1].text != "," {
+					break
+				}
+			}
+		}
+	}
+	return out
 }
 
 // newNumber reports whether cur holds a number old does not.
