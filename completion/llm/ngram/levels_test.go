@@ -10,6 +10,23 @@ import (
 	"github.com/lode-ls/lode/internal/eventually"
 )
 
+// heldModel returns a model whose PauseFor holds background work as a
+// server's gate does while a request is in flight, until held is closed,
+// and the count of its calls.
+func heldModel(held chan struct{}) (*Model, *atomic.Int64) {
+	pauses := new(atomic.Int64)
+	m := New(Options{PauseFor: func(d time.Duration) {
+		pauses.Add(1)
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case <-held:
+		case <-timer.C:
+		}
+	}})
+	return m, pauses
+}
+
 // TestLevelsBehindRequests checks where the levels of a document just
 // opened are built: beside the requests when the model answers them
 // (never paused), behind them when it only helps a server model (the
@@ -28,16 +45,7 @@ func TestLevelsBehindRequests(t *testing.T) {
 		{"helping, asked for", false, true},
 	} {
 		held := make(chan struct{})
-		var pauses atomic.Int64
-		m := New(Options{PauseFor: func(d time.Duration) {
-			pauses.Add(1)
-			timer := time.NewTimer(d)
-			defer timer.Stop()
-			select {
-			case <-held:
-			case <-timer.C:
-			}
-		}})
+		m, pauses := heldModel(held)
 		m.SetAnswering(tc.answering)
 		if err := m.Learn("/w/p/a.go", syntax.ByName("go"), src, nil); err != nil {
 			t.Fatal(err)
@@ -87,16 +95,7 @@ func TestHeldLevelsGiveWayToANewerDocument(t *testing.T) {
 	src := []byte(strings.Repeat("func f(a, b int) int {\n\treturn a + b\n}\n\n", 50))
 	for _, asked := range []bool{false, true} {
 		held := make(chan struct{})
-		var pauses atomic.Int64
-		m := New(Options{PauseFor: func(d time.Duration) {
-			pauses.Add(1)
-			timer := time.NewTimer(d)
-			defer timer.Stop()
-			select {
-			case <-held:
-			case <-timer.C:
-			}
-		}})
+		m, pauses := heldModel(held)
 		m.SetAnswering(false)
 		for _, p := range []string{"/w/p/a.go", "/w/q/b.go"} {
 			if err := m.Learn(p, syntax.ByName("go"), src, nil); err != nil {
