@@ -76,12 +76,23 @@ func putBuf[E any](pool *sync.Pool, b []E) {
 }
 
 // retire takes t, dropped from a cache under cacheMu, out of use: its
-// memory is recycled at the next reclaim. It runs under cacheMu.
+// memory is recycled at the next reclaim. At most maxRetired wait for it:
+// when predictions keep the write lock from being free, the oldest are
+// left to the collector rather than kept from it. It runs under cacheMu.
 func (m *Model) retire(t *table) {
-	if t != nil {
-		m.retired = append(m.retired, t)
+	if t == nil {
+		return
 	}
+	if len(m.retired) == maxRetired {
+		m.retired[0] = nil
+		m.retired = m.retired[1:]
+	}
+	m.retired = append(m.retired, t)
 }
+
+// maxRetired bounds the levels waiting to be recycled: as many as the
+// caches drop while a few documents are opened.
+const maxRetired = 16
 
 // reclaim recycles the memory of the retired levels if no prediction can
 // be reading them: when the write lock is free at once. It never waits: a

@@ -118,3 +118,27 @@ func TestRetiredLevelsWaitForReaders(t *testing.T) {
 		t.Errorf("%d levels still retired after reclaim", len(m.retired))
 	}
 }
+
+// TestRetiredAreBounded checks that levels retired while predictions keep
+// the write lock busy are not kept without bound: past maxRetired, the
+// oldest are left to the collector.
+func TestRetiredAreBounded(t *testing.T) {
+	m := New(Options{})
+	defer m.Close()
+	m.mu.RLock() // a prediction in flight: nothing can be reclaimed
+	var newest *table
+	for range 3 * maxRetired {
+		newest = buildNow(3, [][]uint32{{1, 2, 3}})
+		m.cacheMu.Lock()
+		m.retire(newest)
+		m.cacheMu.Unlock()
+		m.reclaim()
+	}
+	m.mu.RUnlock()
+	m.cacheMu.Lock()
+	n, last := len(m.retired), m.retired[len(m.retired)-1]
+	m.cacheMu.Unlock()
+	if n > maxRetired || last != newest {
+		t.Errorf("%d levels retired (the newest last: %v), want at most %d", n, last == newest, maxRetired)
+	}
+}
