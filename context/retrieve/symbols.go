@@ -122,8 +122,14 @@ func (c *symbolCache) check(ix *index.Index, path string, d *editedDoc) {
 	switch {
 	case !d.known:
 		// Names cached before the first look were filled from an entry
-		// of unknown age.
+		// of unknown age: those the document declared then, and those
+		// it declares in the index now (the index may have caught up
+		// with the edit already: a name renamed there was cached as
+		// declared nowhere, or elsewhere only).
 		c.dropPath(path)
+		for _, s := range ix.FileSymbols(path) {
+			c.drop(s.Name)
+		}
 	case found == d.found && fi.Hash == d.hash:
 		return
 	default:

@@ -84,3 +84,30 @@ func TestSymbolCacheEdits(t *testing.T) {
 		t.Error("a disk change left names cached")
 	}
 }
+
+// TestSymbolCacheCaughtUpBeforeTheFirstLook checks the first look at an
+// edited document when the index has caught up with the edit already (a
+// paste or a rename with no request in between): a name the document now
+// declares, cached before as declared nowhere, is not served stale.
+func TestSymbolCacheCaughtUpBeforeTheFirstLook(t *testing.T) {
+	ix := index.New()
+	t.Cleanup(ix.Close)
+	ctx := context.Background()
+	lang := syntax.ByName("go")
+	if err := ix.Update(ctx, "/w/a.go", lang, []byte("package w\n\nfunc Stop() {}\n")); err != nil {
+		t.Fatal(err)
+	}
+	var c symbolCache
+	c.refresh(ix)
+	if got := c.lookup(ix, "Shut"); len(got) != 0 {
+		t.Fatalf("Shut before the rename: %d definitions", len(got))
+	}
+	c.edit("/w/a.go")
+	if err := ix.Update(ctx, "/w/a.go", lang, []byte("package w\n\nfunc Shut() {}\n")); err != nil {
+		t.Fatal(err)
+	}
+	c.refresh(ix)
+	if got := c.lookup(ix, "Shut"); len(got) != 1 {
+		t.Errorf("Shut after the rename the index caught up with: %d definitions, want 1", len(got))
+	}
+}
