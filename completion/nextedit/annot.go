@@ -20,7 +20,7 @@ func annotatedName(path, src string, toks []token, i int) string {
 		return ""
 	}
 	depth := 0
-	for j := i - 1; j > 0; j-- {
+	for j := i - 1; j >= 0; j-- {
 		if strings.Contains(src[toks[j].end:toks[j+1].start], "\n") {
 			return "" // the annotation's line only
 		}
@@ -39,11 +39,14 @@ func annotatedName(path, src string, toks []token, i int) string {
 		case depth > 0:
 		case t.text == ":":
 			n := j - 1
-			if tsFile(path) && toks[n].text == "?" && toks[n].end == t.start {
+			if n > 0 && tsFile(path) && toks[n].text == "?" && toks[n].end == t.start {
 				n--
 			}
-			if toks[n].class != classIdent || keyword(toks[n].text) || n == 0 {
+			if n < 0 || toks[n].class != classIdent || keyword(toks[n].text) {
 				return ""
+			}
+			if n == 0 {
+				return toks[n].text // the file's first line
 			}
 			switch prev := toks[n-1]; {
 			case prev.text == "(" || prev.text == "," || prev.text == "." || prev.text == "*" || prev.text == ";" && tsFile(path):

@@ -62,6 +62,9 @@ func TestAnnotatedName(t *testing.T) {
 		{"a.py", "def f(x: int = Target): pass\n", "Target", ""},
 		{"a.ts", "function f(config?: axios.Config<D>): void {}\n", "Config", "config"},
 		{"a.js", "function f(config) { return {config: Target} }\n", "Target", ""},
+		{"a.py", "handlers: t.List[Handler] = []\n", "Handler", "handlers"}, // the file's first token
+		{"a.ts", "?: Target\n", "Target", ""},                               // no name before the colon
+		{"a.ts", ": Target\n", "Target", ""},
 	}
 	for _, tc := range tests {
 		toks := lex(tc.src, commentsOf(tc.path))
