@@ -1,6 +1,9 @@
 package nextedit
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // bringsLocal returns a name the tokens cur bring in place of old (one
 // old does not hold) that the top-level declaration around bt[oi]
@@ -38,8 +41,15 @@ func whereDeclared(path, src string, toks []token, name string, edits []Edit) []
 		return edits
 	}
 	var out []Edit
+	local := make(map[int]bool) // by the start of the top-level declaration: the edits of one share it
 	for _, e := range edits {
-		if ds, de := topLevel(src, e.Start); declaredLocally(path, src, toks, ds, de, name) {
+		ds, de := topLevel(src, e.Start)
+		in, ok := local[ds]
+		if !ok {
+			in = declaredLocally(path, src, toks, ds, de, name)
+			local[ds] = in
+		}
+		if in {
 			out = append(out, e)
 		}
 	}
@@ -73,10 +83,8 @@ func topDeclared(path, src string, toks []token, name string) bool {
 // for, before :=, assigned where a Python line starts, or as a parameter
 // (after ( or , in parentheses a body or an arrow follows).
 func declaredLocally(path, before string, bt []token, ds, de int, name string) bool {
-	for k, t := range bt {
-		if t.start < ds {
-			continue
-		}
+	for k := sort.Search(len(bt), func(k int) bool { return bt[k].start >= ds }); k < len(bt); k++ {
+		t := bt[k]
 		if t.end > de {
 			return false
 		}
@@ -94,7 +102,7 @@ func declaredLocally(path, before string, bt []token, ds, de int, name string) b
 		case pyFile(path) && next == "=" && strings.Contains(before[bt[k-1].end:t.start], "\n") && !(k+2 < len(bt) && bt[k+2].text == "="):
 			return true
 		case prev == "(" || prev == ",":
-			if open := openerOf(bt, k); bt[open].text != "(" {
+			if open := enclosingParen(bt, k); open < 0 {
 				continue
 			} else if _, close := splitArgs(bt, open); close+1 < len(bt) {
 				switch bt[close+1].text {
@@ -105,24 +113,4 @@ func declaredLocally(path, before string, bt []token, ds, de int, name string) b
 		}
 	}
 	return false
-}
-
-// openerOf returns the index of the ( that opens the parentheses around
-// bt[k], or k-1.
-func openerOf(bt []token, k int) int {
-	depth := 0
-	for j := k - 1; j >= 0 && j >= k-200; j-- {
-		switch bt[j].text {
-		case ")", "]", "}":
-			depth++
-		case "[", "{":
-			depth--
-		case "(":
-			if depth == 0 {
-				return j
-			}
-			depth--
-		}
-	}
-	return k - 1
 }
