@@ -70,12 +70,18 @@ func TestAddsErrorsCopies(t *testing.T) {
 	}
 	var before, after runtime.MemStats
 	const n = 5
-	runtime.ReadMemStats(&before)
-	for range n {
-		c.AddsErrors(ctx, at, at, " + 2")
+	// The counter is the process's: the least of three rounds is this
+	// code's, whatever else allocates meanwhile.
+	per := ^uint64(0)
+	for range 3 {
+		runtime.ReadMemStats(&before)
+		for range n {
+			c.AddsErrors(ctx, at, at, " + 2")
+		}
+		runtime.ReadMemStats(&after)
+		per = min(per, (after.TotalAlloc-before.TotalAlloc)/n)
 	}
-	runtime.ReadMemStats(&after)
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(doc))*3/2 {
+	if per > uint64(len(doc))*3/2 {
 		t.Errorf("an edit's check allocated %d bytes, over 1.5 times the document's %d", per, len(doc))
 	}
 }

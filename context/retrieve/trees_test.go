@@ -248,18 +248,24 @@ func TestReparseCopies(t *testing.T) {
 		texts[i] = src[:at] + strconv.Itoa(i+2) + src[at+1:]
 	}
 	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for _, s := range texts {
-		if err := d.with(ctx, "/p.go", lang, s, func(e *docTree) {
-			if e.text != s {
-				t.Error("a request read an earlier version")
+	// The counter is the process's: the least of three rounds is this
+	// code's, whatever else allocates meanwhile.
+	per := ^uint64(0)
+	for range 3 {
+		runtime.ReadMemStats(&before)
+		for _, s := range texts {
+			if err := d.with(ctx, "/p.go", lang, s, func(e *docTree) {
+				if e.text != s {
+					t.Error("a request read an earlier version")
+				}
+			}); err != nil {
+				t.Fatal(err)
 			}
-		}); err != nil {
-			t.Fatal(err)
 		}
+		runtime.ReadMemStats(&after)
+		per = min(per, (after.TotalAlloc-before.TotalAlloc)/n)
 	}
-	runtime.ReadMemStats(&after)
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(src))*3/2 {
+	if per > uint64(len(src))*3/2 {
 		t.Errorf("an edit's reparse allocated %d bytes, over 1.5 times the document's %d", per, len(src))
 	}
 }

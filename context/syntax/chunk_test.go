@@ -91,16 +91,22 @@ func TestReparseCopies(t *testing.T) {
 	c := text.Diff(src, edited)
 	var before, after runtime.MemStats
 	const n = 5
-	runtime.ReadMemStats(&before)
-	for range n {
-		nt, err := tr.Reparse(ctx, data, []text.Change{c})
-		if err != nil {
-			t.Fatal(err)
+	// The counter is the process's: the least of three rounds is this
+	// code's, whatever else allocates meanwhile.
+	per := ^uint64(0)
+	for range 3 {
+		runtime.ReadMemStats(&before)
+		for range n {
+			nt, err := tr.Reparse(ctx, data, []text.Change{c})
+			if err != nil {
+				t.Fatal(err)
+			}
+			nt.Close()
 		}
-		nt.Close()
+		runtime.ReadMemStats(&after)
+		per = min(per, (after.TotalAlloc-before.TotalAlloc)/n)
 	}
-	runtime.ReadMemStats(&after)
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(src))/4 {
+	if per > uint64(len(src))/4 {
 		t.Errorf("a reparse allocated %d bytes, over a quarter of the source's %d", per, len(src))
 	}
 }

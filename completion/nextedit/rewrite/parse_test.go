@@ -334,14 +334,20 @@ func TestCheckInsertionCopies(t *testing.T) {
 	edits := []nextedit.Edit{{Start: at, End: at, NewText: " + g()"}}
 	var before, after runtime.MemStats
 	const n = 5
-	runtime.ReadMemStats(&before)
-	for range n {
-		if got := p.check(context.Background(), in, edits, nil); len(got) != 1 {
-			t.Fatalf("the edit was dropped: %+v", got)
+	// The counter is the process's: the least of three rounds is this
+	// code's, whatever else allocates meanwhile.
+	per := ^uint64(0)
+	for range 3 {
+		runtime.ReadMemStats(&before)
+		for range n {
+			if got := p.check(context.Background(), in, edits, nil); len(got) != 1 {
+				t.Fatalf("the edit was dropped: %+v", got)
+			}
 		}
+		runtime.ReadMemStats(&after)
+		per = min(per, (after.TotalAlloc-before.TotalAlloc)/n)
 	}
-	runtime.ReadMemStats(&after)
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(doc))/2 {
+	if per > uint64(len(doc))/2 {
 		t.Errorf("checking an insertion allocated %d bytes, over half the document's %d", per, len(doc))
 	}
 }
