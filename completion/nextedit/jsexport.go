@@ -30,7 +30,18 @@ func jsModule(toks []token) bool {
 // module.exports is set to (module.exports = { name }). A default export
 // is imported under any name.
 func jsExports(toks []token, name string) bool {
+	var open []int // the brackets open at toks[k], innermost last: one pass, however many uses
 	for k, t := range toks {
+		switch t.text {
+		case "(", "[", "{":
+			open = append(open, k)
+			continue
+		case ")", "]", "}":
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+			continue
+		}
 		if t.class != classIdent || t.text != name || k == 0 {
 			continue
 		}
@@ -45,8 +56,19 @@ func jsExports(toks []token, name string) bool {
 				return true
 			}
 		}
-		if inBraces(toks, k, "export") || inBraces(toks, k, "=") && exportsObject(toks, k) {
-			return true
+		if len(open) == 0 {
+			continue
+		}
+		// Directly in braces: export { name }, module.exports = { name }.
+		if j := open[len(open)-1]; toks[j].text == "{" && j > 0 {
+			switch toks[j-1].text {
+			case "export":
+				return true
+			case "=":
+				if j >= 4 && toks[j-2].text == "exports" && toks[j-3].text == "." && toks[j-4].text == "module" {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -57,45 +79,4 @@ func jsExports(toks []token, name string) bool {
 var jsDeclKeyword = map[string]bool{
 	"const": true, "let": true, "var": true, "function": true, "class": true, "interface": true, "type": true,
 	"enum": true, "abstract": true, "async": true, "namespace": true, "*": true,
-}
-
-// inBraces reports whether toks[k] stands directly in braces that follow
-// the token before.
-func inBraces(toks []token, k int, before string) bool {
-	depth := 0
-	for j := k - 1; j >= 0; j-- {
-		switch toks[j].text {
-		case "}", ")", "]":
-			depth++
-		case "(", "[":
-			if depth == 0 {
-				return false
-			}
-			depth--
-		case "{":
-			if depth == 0 {
-				return j > 0 && toks[j-1].text == before
-			}
-			depth--
-		}
-	}
-	return false
-}
-
-// exportsObject reports whether the braces around toks[k] are the object
-// module.exports is set to.
-func exportsObject(toks []token, k int) bool {
-	depth := 0
-	for j := k - 1; j >= 0; j-- {
-		switch toks[j].text {
-		case "}":
-			depth++
-		case "{":
-			if depth == 0 {
-				return j >= 4 && toks[j-1].text == "=" && toks[j-2].text == "exports" && toks[j-3].text == "." && toks[j-4].text == "module"
-			}
-			depth--
-		}
-	}
-	return false
 }

@@ -17,6 +17,8 @@ func TestJSModuleName(t *testing.T) {
 		{"export clause", "a.ts", "const helper = 1;\nexport { helper };\n", "const assist = 1;\nexport { helper };\n", true},
 		{"exports property", "a.js", "function helper() {}\nexports.helper = helper;\n", "function assist() {}\nexports.helper = helper;\n", true},
 		{"module.exports object", "a.js", "function helper() {}\nmodule.exports = { helper, other };\n", "function assist() {}\nmodule.exports = { helper, other };\n", true},
+		{"object literal", "a.js", "const helper = 1;\nconst o = { helper };\nmodule.exports = o;\n", "const assist = 1;\nconst o = { helper };\nmodule.exports = o;\n", false},
+		{"nested in the exported object", "a.js", "function helper() {}\nmodule.exports = { api: { helper } };\n", "function assist() {}\nmodule.exports = { api: { helper } };\n", false},
 		{"script", "a.js", "var helper = 1;\nf(helper);\n", "var assist = 1;\nf(helper);\n", true},
 		{"misspelling", "a.js", "var setPrototyeOf = require('setprototypeof');\nsetPrototyeOf(a, b);\n", "var setPrototypeOf = require('setprototypeof');\nsetPrototyeOf(a, b);\n", true},
 	}
