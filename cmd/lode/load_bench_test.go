@@ -60,16 +60,7 @@ func loadSession(b *testing.B, root string, embedded bool) *lsptest.Editor {
 // inline asks for an inline completion at line:col of path and returns how
 // long the answer took, less the fake model's latency unless embedded.
 func inline(b *testing.B, e *lsptest.Editor, path string, line, col uint32, embedded bool) time.Duration {
-	start := time.Now()
-	var list protocol.InlineCompletionList
-	err := e.Call(protocol.MethodTextDocumentInlineCompletion, lsptest.InlineParams(path, protocol.Position{Line: line, Character: col}, protocol.InlineCompletionTriggerKindInvoked), &list)
-	if err != nil {
-		b.Fatal(err)
-	}
-	d := time.Since(start)
-	if !embedded {
-		d -= loadModelDelay
-	}
+	d, _ := goInline(b, e, path, line, col, embedded)()
 	return d
 }
 

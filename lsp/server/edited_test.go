@@ -26,11 +26,11 @@ func TestEditAnswersOlderRequestsAtOnce(t *testing.T) {
 	t.Cleanup(release) // before the engine's Close, should the test fail first
 
 	var first protocol.InlineCompletionList
-	wait := e.Go(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &first)
+	waitFirst := e.Go(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 8, protocol.InlineCompletionTriggerKindAutomatic), &first)
 	eventually.True(t, func() bool { return len(m.Calls()) == 1 }, "the model was not called")
 	var answered atomic.Bool
 	go func() {
-		wait()
+		waitFirst()
 		answered.Store(true)
 	}()
 	e.Edit(mainPath, protocol.Range{Start: protocol.Position{Line: 5, Character: 8}, End: protocol.Position{Line: 5, Character: 8}}, "n")
@@ -41,9 +41,9 @@ func TestEditAnswersOlderRequestsAtOnce(t *testing.T) {
 
 	// The next request typed ahead of the call, which goes on.
 	var next protocol.InlineCompletionList
-	wait = e.Go(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 9, protocol.InlineCompletionTriggerKindAutomatic), &next)
+	waitNext := e.Go(protocol.MethodTextDocumentInlineCompletion, inlineParams(5, 9, protocol.InlineCompletionTriggerKindAutomatic), &next)
 	release()
-	if err := wait(); err != nil || len(next.Items) != 1 {
+	if err := waitNext(); err != nil || len(next.Items) != 1 {
 		t.Fatalf("next request: %+v, %v", next.Items, err)
 	}
 	if s, _ := next.Items[0].InsertText.(protocol.String); s != `Println("hi")` {
