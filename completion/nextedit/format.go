@@ -46,7 +46,7 @@ func loneNonFormat(toks []token, open int) bool {
 		case ")", "]", "}":
 			depth--
 			if depth == 0 {
-				return !(toks[j-1].text == "..." || j >= open+3 && toks[j-1].text == "." && toks[j-2].text == ".")
+				return !(j >= open+3 && toks[j-1].text == "." && toks[j-2].text == ".") // a spread (...): the lexer gives each dot alone
 			}
 		case ",":
 			if depth == 1 {

@@ -211,7 +211,7 @@ func TestSplice(t *testing.T) {
 	move := func(x int) int { return x + 3 }
 	fresh := []int{1000, 1005, 1013}
 	got := splice(prev, fresh, 1000, 1010, start, move)
-	want := append(append(slices.Clone(prev[:100]), fresh...), make([]int, 0, 2000)...)
+	want := append(slices.Clone(prev[:100]), fresh...)
 	for _, x := range prev[101:] {
 		want = append(want, x+3)
 	}
